@@ -1,0 +1,17 @@
+"""The indicator catalogue: importing this package registers every indicator in :data:`CATALOGUE`."""
+
+from __future__ import annotations
+
+from bidwatch.indicators import collusion, textsim  # noqa: F401  (registration by import)
+from bidwatch.indicators.base import (
+    ALERT_COLUMNS,
+    CATALOGUE,
+    FAMILIES,
+    SEVERITY_ZH,
+    Family,
+    Indicator,
+    ScanContext,
+    indicator,
+)
+
+__all__ = ["ALERT_COLUMNS", "CATALOGUE", "FAMILIES", "SEVERITY_ZH", "Family", "Indicator", "ScanContext", "indicator"]

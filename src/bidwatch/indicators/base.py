@@ -1,0 +1,191 @@
+"""How an indicator is declared.
+
+An indicator is declared once with its code, names, family, legal basis, severity and the tables and
+columns it needs, and a *builder*: a pure function from the scan context to SQL (DuckDB dialect) whose
+rows are alerts. The builder never executes anything; :mod:`bidwatch.scan` runs it on the engine.
+A few indicators need Python over the data (document texts): they are declared with ``kind="python"``
+and return the alert frame themselves, still through the engine.
+
+Alert rows have the columns of :data:`ALERT_COLUMNS`: ``tender_id`` (or NULL for contract-level
+findings), ``project_id`` (may be NULL: the scan fills it from the tender), ``company_ids`` (a list),
+``score`` in [0, 1], ``severity`` (NULL = the indicator's default) and ``evidence`` (JSON text with
+the exact matching values and the bids concerned).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from bidwatch.engine import Engine
+
+ALERT_COLUMNS = ("tender_id", "project_id", "company_ids", "score", "severity", "evidence")
+SEVERITIES = ("high", "medium", "low")
+SEVERITY_ZH = {"high": "高", "medium": "中", "low": "低"}
+
+
+@dataclass(frozen=True)
+class Family:
+    code: str
+    name_zh: str
+    name_en: str
+    legal_basis: str
+    explanation_zh: str
+
+
+FAMILIES: dict[str, Family] = {
+    f.code: f
+    for f in (
+        Family(
+            "collusion", "串通投标", "Bid rigging and collusion", "招标投标法 第32条；实施条例 第34条、第39–41条",
+            "投标人之间或投标人与招标人之间串通。条例第40条列举的情形（同一单位或个人编制投标文件、委托同一人办理、"
+            "项目管理成员为同一人、投标文件异常一致或报价呈规律性差异、相互混装、保证金从同一账户转出）依法视为串通投标；"
+            "第34条规定单位负责人为同一人或存在控股、管理关系的不同单位不得参加同一标段投标。",
+        ),
+        Family(
+            "evasion", "规避招标", "Evading mandatory tendering", "招标投标法 第4条、第49条；国家发展改革委令第16号 第5条",
+            "依法必须招标的项目不招标，或化整为零、肢解发包以规避招标。施工单项合同估算价400万元、货物200万元、服务100万元"
+            "以上必须招标；同一项目中可以合并进行的采购，合计达到标准的也必须招标。",
+        ),
+        Family(
+            "works_before_award", "先建设后招标", "Works before the award", "招标投标法 第9条、第46条；建筑法 第7–8条",
+            "先开工、先签合同、后补招标手续，或中标通知书发出后超过30日才签订合同。"
+            "施工许可以确定施工企业为条件，未依法招标的项目确定的施工企业无效。",
+        ),
+        Family(
+            "exclusion", "排斥潜在投标人", "Excluding potential bidders", "招标投标法 第18条、第20条、第24条；实施条例 第32条",
+            "以不合理条件限制、排斥潜在投标人：地域或行业业绩加分、指定品牌、本地注册或设立分支机构、过短的投标期限、"
+            "过高的投标保证金、异常的否决投标等。",
+        ),
+        Family(
+            "expert_bias", "评标专家违规", "Evaluation-expert misconduct", "实施条例 第46条、第49条、第71条",
+            "评标专家应当回避而未回避、打分明显偏向特定投标人、被反复抽取为同一招标人评标。",
+        ),
+        Family(
+            "sanctioned_bidder", "失信主体投标", "Sanctioned bidders", "法〔2016〕285号；发改法规〔2018〕457号；实施条例 第67–68条",
+            "在禁止投标期限内或被列入严重失信主体名单、失信被执行人名单的单位参加投标或中标，联合惩戒措施未落实。",
+        ),
+    )
+}
+
+
+@dataclass
+class ScanContext:
+    """What a builder may look at: the engine, the dataset and the settings."""
+
+    engine: Engine
+    dataset: Any
+    settings: Mapping[str, Any]
+    #: values several indicators derive from the same data (e.g. the bid texts), computed once per scan
+    cache: dict[str, Any] = field(default_factory=dict)
+
+    def p(self, dotted: str) -> Any:
+        """A setting by dotted key, e.g. ``ctx.p("collusion.boq_min_items")``."""
+        node: Any = self.settings
+        for part in dotted.split("."):
+            node = node[part]
+        return node
+
+    def has(self, table: str, *columns: str) -> bool:
+        return bool(self.dataset.has(table, *columns))
+
+
+Builder = Callable[[ScanContext], "str | pd.DataFrame"]
+Message = Callable[[Mapping[str, Any]], str]
+
+
+@dataclass(frozen=True)
+class Indicator:
+    code: str
+    name_zh: str
+    name_en: str
+    family: str
+    legal_basis: str
+    severity: str
+    requires: tuple[tuple[str, tuple[str, ...]], ...]
+    build: Builder
+    message: Message
+    kind: str = "sql"
+    description_zh: str = ""
+    #: alternative requirement sets: the indicator runs if ``requires`` or any of these is met
+    requires_any: tuple[tuple[tuple[str, tuple[str, ...]], ...], ...] = field(default=())
+
+    def missing(self, dataset: Any) -> list[str]:
+        """The tables/columns this indicator lacks in ``dataset`` (empty = it can run)."""
+        options = (self.requires, *self.requires_any)
+        best: list[str] | None = None
+        for option in options:
+            lacking = [
+                f"{table}.{'/'.join(cols)}" if cols else table
+                for table, cols in option
+                if not dataset.has(table, *cols)
+            ]
+            if not lacking:
+                return []
+            if best is None or len(lacking) < len(best):
+                best = lacking
+        return best or []
+
+
+CATALOGUE: dict[str, Indicator] = {}
+
+
+def indicator(
+    *,
+    code: str,
+    name_zh: str,
+    name_en: str,
+    family: str,
+    legal_basis: str,
+    severity: str,
+    requires: Mapping[str, tuple[str, ...]],
+    message: Message,
+    kind: str = "sql",
+    description_zh: str = "",
+    requires_any: tuple[Mapping[str, tuple[str, ...]], ...] = (),
+) -> Callable[[Builder], Builder]:
+    """Declare an indicator; the decorated function is its builder."""
+    if family not in FAMILIES:
+        raise ValueError(f"unknown family {family!r}")
+    if severity not in SEVERITIES:
+        raise ValueError(f"unknown severity {severity!r}")
+
+    def register(build: Builder) -> Builder:
+        if code in CATALOGUE:
+            raise ValueError(f"indicator {code} declared twice")
+        CATALOGUE[code] = Indicator(
+            code=code,
+            name_zh=name_zh,
+            name_en=name_en,
+            family=family,
+            legal_basis=legal_basis,
+            severity=severity,
+            requires=tuple(requires.items()),
+            build=build,
+            message=message,
+            kind=kind,
+            description_zh=description_zh or (build.__doc__ or "").strip(),
+            requires_any=tuple(tuple(r.items()) for r in requires_any),
+        )
+        return build
+
+    return register
+
+
+def sql_str(value: str) -> str:
+    """A SQL string literal."""
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def sql_list(values: list[str] | tuple[str, ...]) -> str:
+    """A parenthesised list of SQL string literals for ``IN``."""
+    return "(" + ", ".join(sql_str(v) for v in values) + ")" if values else "(NULL)"
+
+
+def names(row: Mapping[str, Any]) -> str:
+    """The companies of an alert as a Chinese list: 甲公司、乙公司."""
+    return "、".join(row.get("company_names") or row.get("company_ids") or [])

@@ -1,0 +1,261 @@
+"""Indicators that read the bid documents' texts: near-duplicates (第40条(四)) and mixed packages (第40条(五)).
+
+Near-duplicates: character 3-gram shingles of each document after removing the shingles that every
+document of the tender shares (the tender's own template, when the tender has ≥ 3 documents);
+MinHash signatures (datasketch, 126 permutations) cut into 42 bands of 3 rows; candidate pairs are
+documents of one tender that share a band, found by an ordinary relational self-join on the engine;
+every candidate is verified by its exact Jaccard similarity. Nothing is compared across tenders.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import orjson
+import pandas as pd
+from datasketch import MinHash
+
+from bidwatch.indicators.base import ScanContext, indicator, names
+
+_NOT_TEXT = re.compile(r"[\W_]+", re.UNICODE)
+
+
+def normalise_text(text: str) -> str:
+    """Letters and digits only: layout, spaces and punctuation do not make documents differ."""
+    return _NOT_TEXT.sub("", text)
+
+
+def shingles(text: str, k: int = 3) -> np.ndarray:
+    """Sorted unique k-character shingles of a normalised text, each packed exactly into a uint64."""
+    return np.unique(shingles_in_order(text, k))
+
+
+def _mix32(values: np.ndarray) -> np.ndarray:
+    """splitmix64 finaliser, top 32 bits: the 32-bit hash datasketch's MinHash expects."""
+    with np.errstate(over="ignore"):
+        z = values + np.uint64(0x9E3779B97F4A7C15)
+        z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        z = z ^ (z >> np.uint64(31))
+    return z >> np.uint64(32)
+
+
+def minhash_signature(shingle_set: np.ndarray, num_perm: int) -> np.ndarray:
+    m = MinHash(num_perm=num_perm, seed=20240501, hashfunc=int)
+    if len(shingle_set):
+        m.update_batch(_mix32(shingle_set).tolist())
+    return np.asarray(m.hashvalues, dtype=np.uint64)
+
+
+def band_keys(signatures: np.ndarray, bands: int, rows: int) -> np.ndarray:
+    """One int64 key per (document, band): the band's rows folded with odd multipliers."""
+    sig = signatures[:, : bands * rows].reshape(len(signatures), bands, rows)
+    key = np.zeros(sig.shape[:2], dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for r in range(rows):
+            key = key * np.uint64(0x100000001B3) + sig[:, :, r] + np.uint64(r + 1)
+    return key.view(np.int64)
+
+
+def jaccard(a: np.ndarray, b: np.ndarray) -> float:
+    if not len(a) or not len(b):
+        return 0.0
+    inter = len(np.intersect1d(a, b, assume_unique=True))
+    return inter / (len(a) + len(b) - inter)
+
+
+def shared_passages(text_a: str, own_b: np.ndarray, k: int = 3, top: int = 3, min_len: int = 12) -> list[str]:
+    """The longest runs of ``text_a`` made of shingles that document B also has (outside the template)."""
+    sh = shingles_in_order(text_a, k)
+    if not len(sh):
+        return []
+    hit = np.isin(sh, own_b)
+    runs: list[tuple[int, int]] = []
+    start = None
+    for i, h in enumerate(np.append(hit, False)):
+        if h and start is None:
+            start = i
+        elif not h and start is not None:
+            runs.append((i - start + k - 1, start))
+            start = None
+    runs.sort(reverse=True)
+    return [text_a[s : s + n] for n, s in runs[:top] if n >= min_len]
+
+
+def shingles_in_order(text: str, k: int = 3) -> np.ndarray:
+    """The k-character shingles of ``text`` in text order; 21 bits hold any code point, so k ≤ 3 fits."""
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    if len(codes) < k:
+        return np.empty(0, dtype=np.uint64)
+    packed = np.zeros(len(codes) - k + 1, dtype=np.uint64)
+    for i in range(k):
+        packed = (packed << np.uint64(21)) | codes[i : len(codes) - k + 1 + i]
+    return packed
+
+
+def bid_texts(ctx: ScanContext) -> pd.DataFrame:
+    """Bids of tenders with at least two documents, with their normalised text (cached per scan)."""
+    if "bid_texts" in ctx.cache:
+        return ctx.cache["bid_texts"]
+    frame = ctx.engine.query(
+        """
+        WITH t AS (
+            SELECT b.tender_id, b.bid_id, b.company_id, bf.text_path
+            FROM bid_files bf JOIN bids b ON b.bid_id = bf.bid_id
+            WHERE bf.text_path IS NOT NULL AND bf.text_path <> ''
+        )
+        SELECT * FROM t
+        WHERE tender_id IN (SELECT tender_id FROM t GROUP BY tender_id HAVING count(DISTINCT company_id) >= 2)
+        ORDER BY tender_id, bid_id
+        """
+    )
+    frame["text"] = [ctx.dataset.read_text(p) for p in frame["text_path"]]
+    ctx.cache["bid_texts"] = frame
+    return frame
+
+
+def _empty() -> pd.DataFrame:
+    return pd.DataFrame(columns=["tender_id", "project_id", "company_ids", "score", "severity", "evidence"])
+
+
+@indicator(
+    code="similar_documents",
+    name_zh="投标文件内容异常一致",
+    name_en="Near-duplicate bid documents",
+    family="collusion",
+    legal_basis="招标投标法实施条例 第40条第(四)项",
+    severity="high",
+    kind="python",
+    requires={"bid_files": ("text_path",)},
+    message=lambda r: (
+        f"投标人{names(r)}的投标文件正文（去除招标文件共同内容后）相似度{r['evidence']['jaccard']:.0%}，"
+        f"相同段落如：“{(r['evidence'].get('passages') or [''])[0][:40]}”"
+    ),
+)
+def similar_documents(ctx: ScanContext) -> pd.DataFrame:
+    """同一标段两份投标文件正文的字符3-gram集合相似度（Jaccard，先去除该标段所有投标文件共有的内容）
+    达到0.5为中风险、0.7为高风险；MinHash分桶筛选候选对后逐对精确计算。"""
+    texts = bid_texts(ctx)
+    if texts.empty:
+        return _empty()
+    k = int(ctx.p("collusion.text_shingle"))
+    num_perm = int(ctx.p("collusion.text_num_perm"))
+    bands, rows = int(ctx.p("collusion.text_bands")), int(ctx.p("collusion.text_rows"))
+    min_chars = int(ctx.p("collusion.text_min_chars"))
+    own: dict[str, np.ndarray] = {}
+    norm: dict[str, str] = {}
+    band_rows = []
+    for tender_id, group in texts.groupby("tender_id", sort=False):
+        docs = {bid: normalise_text(t) for bid, t in zip(group["bid_id"], group["text"], strict=True)}
+        sets = {bid: shingles(t, k) for bid, t in docs.items() if len(t) >= min_chars}
+        if len(sets) < 2:
+            continue
+        if len(sets) >= 3:  # the tender's template: what every document of the tender contains
+            common = None
+            for s in sets.values():
+                common = s if common is None else np.intersect1d(common, s, assume_unique=True)
+            sets = {bid: np.setdiff1d(s, common, assume_unique=True) for bid, s in sets.items()}
+        bids = list(sets)
+        sigs = np.stack([minhash_signature(sets[b], num_perm) for b in bids])
+        keys = band_keys(sigs, bands, rows)
+        for i, bid in enumerate(bids):
+            own[bid], norm[bid] = sets[bid], docs[bid]
+            band_rows.append(pd.DataFrame({"tender_id": tender_id, "bid_id": bid,
+                                           "band": np.arange(bands, dtype=np.int32), "key": keys[i]}))
+    if not band_rows:
+        return _empty()
+    ctx.engine.register("_bw_doc_bands", pd.concat(band_rows, ignore_index=True))
+    candidates = ctx.engine.query(
+        """
+        SELECT DISTINCT a.tender_id, a.bid_id AS bid_a, b.bid_id AS bid_b
+        FROM _bw_doc_bands a JOIN _bw_doc_bands b
+          ON a.tender_id = b.tender_id AND a.band = b.band AND a.key = b.key AND a.bid_id < b.bid_id
+        ORDER BY 1, 2, 3
+        """
+    )
+    company = dict(zip(texts["bid_id"], texts["company_id"], strict=True))
+    medium, high = float(ctx.p("collusion.text_medium_jaccard")), float(ctx.p("collusion.text_high_jaccard"))
+    out = []
+    for tender_id, a, b in candidates.itertuples(index=False):
+        if company[a] == company[b]:
+            continue
+        j = jaccard(own[a], own[b])
+        if j < medium:
+            continue
+        evidence = {
+            "jaccard": round(j, 4),
+            "bids": [a, b],
+            "shingles": [int(len(own[a])), int(len(own[b]))],
+            "passages": shared_passages(norm[a], np.intersect1d(own[a], own[b], assume_unique=True), k),
+        }
+        out.append({
+            "tender_id": tender_id, "project_id": None, "company_ids": sorted([company[a], company[b]]),
+            "score": min(1.0, j), "severity": "high" if j >= high else "medium",
+            "evidence": orjson.dumps(evidence).decode(),
+        })
+    return pd.DataFrame(out) if out else _empty()
+
+
+def _found_text(row: Mapping[str, Any]) -> str:
+    ev = row["evidence"]
+    return "；".join(f"{f['in_company_name']}的投标文件中出现{f['found_company_name']}的{f['kind_zh']}“{f['value']}”"
+                    for f in ev["findings"][:3])
+
+
+@indicator(
+    code="mixed_packages",
+    name_zh="投标文件相互混装",
+    name_en="Bid documents mixed between bidders",
+    family="collusion",
+    legal_basis="招标投标法实施条例 第40条第(五)项",
+    severity="high",
+    kind="python",
+    requires={"bid_files": ("text_path",), "companies": ("name",)},
+    message=lambda r: f"投标文件相互混装：{_found_text(r)}",
+)
+def mixed_packages(ctx: ScanContext) -> pd.DataFrame:
+    """一个投标人的投标文件正文中出现同一标段另一投标人的单位名称、联系电话或电子邮箱。"""
+    texts = bid_texts(ctx)
+    if texts.empty:
+        return _empty()
+    cols = [c for c in ("name", "phone", "email") if ctx.has("companies", c)]
+    comp = ctx.engine.query("SELECT company_id, " + ", ".join(cols) + " FROM companies").set_index("company_id")
+    kind_zh = {"name": "单位名称", "phone": "联系电话", "email": "电子邮箱"}
+    bidders = ctx.engine.query("SELECT DISTINCT tender_id, company_id FROM bids")
+    bidders = bidders[bidders["tender_id"].isin(set(texts["tender_id"]))]
+    by_tender = bidders.groupby("tender_id")["company_id"].apply(list).to_dict()
+    out = []
+    for row in texts.itertuples(index=False):
+        own = comp.loc[row.company_id] if row.company_id in comp.index else None
+        own_name = str(own["name"]) if own is not None and isinstance(own["name"], str) else ""
+        findings = []
+        involved = {row.company_id}
+        for other in by_tender.get(row.tender_id, []):
+            if other == row.company_id or other not in comp.index:
+                continue
+            for col in cols:
+                value = comp.at[other, col]
+                if not isinstance(value, str) or len(value) < 6:
+                    continue
+                if col == "name" and value in own_name:
+                    continue  # a branch naming its parent company is not a foreign document
+                pos = row.text.find(value)
+                if pos < 0:
+                    continue
+                findings.append({
+                    "in_company_id": row.company_id, "in_company_name": own_name or row.company_id,
+                    "found_company_id": other, "found_company_name": str(comp.at[other, "name"]),
+                    "kind": col, "kind_zh": kind_zh[col], "value": value, "bid_id": row.bid_id,
+                    "context": row.text[max(0, pos - 20) : pos + len(value) + 20],
+                })
+                involved.add(other)
+        if findings:
+            out.append({
+                "tender_id": row.tender_id, "project_id": None, "company_ids": sorted(involved),
+                "score": 0.95, "severity": None,
+                "evidence": orjson.dumps({"findings": findings, "bids": [row.bid_id]}).decode(),
+            })
+    return pd.DataFrame(out) if out else _empty()

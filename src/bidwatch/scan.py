@@ -1,0 +1,227 @@
+"""Runs the indicator catalogue over a loaded dataset and writes the scan's files.
+
+``run_scan`` is the one public entry: the command line, the web platform and the benchmarks call it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pandas as pd
+
+from bidwatch import __version__
+from bidwatch.config import load_settings
+from bidwatch.engine import connect
+from bidwatch.indicators import CATALOGUE, FAMILIES, Indicator, ScanContext
+from bidwatch.scoring import risk_table
+
+Progress = Callable[[str, float], None]
+
+ALERT_FILE_COLUMNS = [
+    "alert_id", "indicator", "family", "severity", "tender_id", "project_id", "company_ids", "score",
+    "legal_basis", "evidence", "message", "name_zh",
+]
+SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
+
+
+@dataclass
+class ScanResult:
+    alerts: pd.DataFrame
+    tenders: pd.DataFrame
+    companies: pd.DataFrame
+    summary: dict[str, Any]
+    skipped: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _normalise(frame: pd.DataFrame, ind: Indicator) -> pd.DataFrame:
+    frame = frame.copy()
+    frame["severity"] = frame["severity"].where(frame["severity"].notna(), ind.severity)
+    frame["company_ids"] = frame["company_ids"].map(lambda v: [str(x) for x in v] if v is not None else [])
+    frame["score"] = frame["score"].astype(float).clip(0, 1)
+    frame["indicator"] = ind.code
+    frame["family"] = ind.family
+    frame["legal_basis"] = ind.legal_basis
+    frame["name_zh"] = ind.name_zh
+    return frame
+
+
+def run_indicators(
+    ctx: ScanContext, indicators: Iterable[Indicator], progress: Progress | None = None
+) -> tuple[pd.DataFrame, list[dict[str, Any]], dict[str, float]]:
+    chosen = list(indicators)
+    frames, skipped, timings = [], [], {}
+    for i, ind in enumerate(chosen):
+        lacking = ind.missing(ctx.dataset)
+        if lacking:
+            skipped.append({"indicator": ind.code, "name_zh": ind.name_zh, "family": ind.family,
+                            "missing": lacking})
+            continue
+        if progress:
+            progress(f"指标 {ind.code} {ind.name_zh}", i / max(1, len(chosen)))
+        started = time.perf_counter()
+        built = ind.build(ctx)
+        frame = ctx.engine.query(built) if isinstance(built, str) else built
+        timings[ind.code] = round(time.perf_counter() - started, 3)
+        if len(frame):
+            frames.append(_normalise(frame, ind))
+    alerts = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
+        columns=["tender_id", "project_id", "company_ids", "score", "severity", "evidence", "indicator",
+                 "family", "legal_basis", "name_zh"]
+    )
+    return alerts, skipped, timings
+
+
+def _finish_alerts(alerts: pd.DataFrame, ctx: ScanContext) -> pd.DataFrame:
+    """Fill project ids, company names and the Chinese message; give stable ids in a stable order."""
+    if alerts.empty:
+        return pd.DataFrame(columns=ALERT_FILE_COLUMNS)
+    tenders = ctx.engine.query("SELECT tender_id, project_id FROM tenders").set_index("tender_id")["project_id"]
+    alerts["project_id"] = alerts["project_id"].where(alerts["project_id"].notna(), alerts["tender_id"].map(tenders))
+    names = ctx.engine.query("SELECT company_id, name FROM companies").set_index("company_id")["name"].to_dict()
+    alerts["evidence_obj"] = [orjson.loads(e) if isinstance(e, str) else (e or {}) for e in alerts["evidence"]]
+    alerts["company_names"] = [[names.get(c) or c for c in ids] for ids in alerts["company_ids"]]
+    messages = []
+    for row in alerts.to_dict("records"):
+        ind = CATALOGUE[row["indicator"]]
+        messages.append(ind.message({**row, "evidence": row["evidence_obj"]}))
+    alerts["message"] = messages
+    alerts["evidence"] = [orjson.dumps(e).decode() for e in alerts["evidence_obj"]]
+    alerts["_sev"] = alerts["severity"].map(SEVERITY_ORDER)
+    alerts["_companies"] = alerts["company_ids"].map(";".join)
+    alerts = alerts.sort_values(
+        ["_sev", "score", "indicator", "tender_id", "_companies"], ascending=[True, False, True, True, True],
+        na_position="last",
+    ).reset_index(drop=True)
+    alerts["alert_id"] = [f"A{i + 1:07d}" for i in range(len(alerts))]
+    return alerts.drop(columns=["_sev", "_companies", "evidence_obj"])
+
+
+def _company_table(alerts: pd.DataFrame, ctx: ScanContext, settings: Mapping[str, Any]) -> pd.DataFrame:
+    activity = ctx.engine.query(
+        """
+        SELECT c.company_id, c.name, count(b.bid_id) AS n_bids,
+               count(b.bid_id) FILTER (WHERE t.winner_id = c.company_id) AS n_wins
+        FROM companies c
+        LEFT JOIN bids b ON b.company_id = c.company_id
+        LEFT JOIN tenders t ON t.tender_id = b.tender_id
+        GROUP BY c.company_id, c.name
+        """
+    )
+    activity["win_rate"] = (activity["n_wins"] / activity["n_bids"].where(activity["n_bids"] > 0)).round(4)
+    exploded = alerts.explode("company_ids").rename(columns={"company_ids": "company_id"}) if len(alerts) else alerts
+    risk = risk_table(exploded, "company_id", settings)
+    out = activity.merge(risk, on="company_id", how="left")
+    out["risk_score"] = out["risk_score"].fillna(0.0)
+    out["risk_level"] = out["risk_level"].fillna("none")
+    out["risk_level_zh"] = out["risk_level_zh"].fillna("无")
+    for c in ("n_alerts", "n_high", "n_medium", "n_low"):
+        out[c] = out[c].fillna(0).astype(int)
+    return out.sort_values(["risk_score", "n_alerts", "company_id"], ascending=[False, False, True]).reset_index(
+        drop=True
+    )
+
+
+def _tender_table(alerts: pd.DataFrame, ctx: ScanContext, settings: Mapping[str, Any]) -> pd.DataFrame:
+    title = "t.title" if ctx.has("tenders", "title") else "CAST(NULL AS VARCHAR)"
+    base = ctx.engine.query(
+        f"""
+        SELECT t.tender_id, t.project_id, {title} AS title, count(b.bid_id) AS n_bids, t.winner_id
+        FROM tenders t LEFT JOIN bids b ON b.tender_id = t.tender_id
+        GROUP BY t.tender_id, t.project_id, title, t.winner_id
+        """
+    )
+    tender_alerts = alerts[alerts["tender_id"].notna()] if len(alerts) else alerts
+    risk = risk_table(tender_alerts, "tender_id", settings)
+    out = base.merge(risk, on="tender_id", how="left")
+    out["risk_score"] = out["risk_score"].fillna(0.0)
+    out["risk_level"] = out["risk_level"].fillna("none")
+    out["risk_level_zh"] = out["risk_level_zh"].fillna("无")
+    for c in ("n_alerts", "n_high", "n_medium", "n_low"):
+        out[c] = out[c].fillna(0).astype(int)
+    return out.sort_values(["risk_score", "n_alerts", "tender_id"], ascending=[False, False, True]).reset_index(
+        drop=True
+    )
+
+
+def run_scan(
+    dataset: Any,
+    *,
+    settings: Mapping[str, Any] | None = None,
+    engine: str = "duckdb",
+    only: Iterable[str] | None = None,
+    progress: Progress | None = None,
+    engine_options: Mapping[str, Any] | None = None,
+) -> ScanResult:
+    """Scan a loaded dataset (see :func:`bidwatch.contract.load_dataset`) with the whole catalogue."""
+    started = time.perf_counter()
+    settings = dict(settings or load_settings())
+    eng = connect(dataset, engine, **dict(engine_options or {}))
+    ctx = ScanContext(engine=eng, dataset=dataset, settings=settings)
+    chosen = [CATALOGUE[c] for c in only] if only else list(CATALOGUE.values())
+    raw, skipped, timings = run_indicators(ctx, chosen, progress)
+    if progress:
+        progress("计算风险评分 / scoring", 0.95)
+    alerts = _finish_alerts(raw, ctx)
+    tenders = _tender_table(alerts, ctx, settings)
+    companies = _company_table(alerts, ctx, settings)
+    summary = {
+        "version": __version__,
+        "engine": eng.kind,
+        "rows": dict(getattr(dataset, "row_counts", {})),
+        "alerts": int(len(alerts)),
+        "by_severity": {k: int(v) for k, v in alerts["severity"].value_counts().items()},
+        "by_family": {k: int(v) for k, v in alerts["family"].value_counts().items()},
+        "by_indicator": {k: int(v) for k, v in alerts["indicator"].value_counts().items()},
+        "tenders_flagged": int((tenders["n_alerts"] > 0).sum()),
+        "indicators_run": sorted(timings),
+        "skipped": skipped,
+        "timings": {"indicators": timings, "scan_seconds": round(time.perf_counter() - started, 3)},
+    }
+    if progress:
+        progress("完成 / done", 1.0)
+    return ScanResult(alerts=alerts, tenders=tenders, companies=companies, summary=summary, skipped=skipped)
+
+
+def _csv(frame: pd.DataFrame, path: Path) -> None:
+    # UTF-8 with BOM: Excel on a Chinese Windows desktop opens it without mojibake.
+    frame.to_csv(path, index=False, encoding="utf-8-sig")
+
+
+def write_outputs(result: ScanResult, out_dir: str | Path, *, extra: Mapping[str, Any] | None = None) -> Path:
+    """Write alerts.csv, tenders.csv, companies.csv, summary.json and report.html, all or nothing."""
+    from bidwatch.report import render_report
+
+    out = Path(out_dir)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+    try:
+        alerts = result.alerts.copy()
+        if len(alerts):
+            alerts["company_ids"] = alerts["company_ids"].map(";".join)
+        _csv(alerts.reindex(columns=ALERT_FILE_COLUMNS), tmp / "alerts.csv")
+        _csv(result.tenders, tmp / "tenders.csv")
+        _csv(result.companies, tmp / "companies.csv")
+        summary = {**result.summary, **dict(extra or {})}
+        (tmp / "summary.json").write_bytes(orjson.dumps(summary, option=orjson.OPT_INDENT_2))
+        (tmp / "report.html").write_text(render_report(result, summary), encoding="utf-8")
+        out.mkdir(exist_ok=True)
+        stale = out / "problems.csv"
+        if stale.exists():
+            stale.unlink()
+        for f in tmp.iterdir():
+            os.replace(f, out / f.name)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return out
+
+
+def families_used() -> dict[str, str]:
+    return {code: fam.name_zh for code, fam in FAMILIES.items()}
