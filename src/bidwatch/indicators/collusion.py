@@ -67,7 +67,7 @@ shared AS (
 SELECT tender_id, NULL AS project_id, companies AS company_ids,
        least(1.0, {base_score} + 0.05 * (count(*) - 1)) AS score, NULL AS severity,
        CAST(to_json(struct_pack(
-           matches := list(struct_pack(field := field, value := value, raw := raw_values) ORDER BY field),
+           matches := list_sort(list(struct_pack(field := field, value := value, raw := raw_values))),
            bids := list_sort(list_distinct(flatten(list(bids))))
        )) AS VARCHAR) AS evidence
 FROM shared
@@ -340,9 +340,8 @@ found AS (
 )
 SELECT tender_id, NULL AS project_id, list_sort(list_distinct(flatten(list(companies)))) AS company_ids,
        least(0.9, 0.5 + 0.1 * count(*)) AS score, NULL AS severity,
-       CAST(to_json(struct_pack(patterns := list(struct_pack(kind := kind, bids := bids, prices := prices,
-                                                             step := step, common_tenders := common_tenders)
-                                                 ORDER BY kind, bids)))
+       CAST(to_json(struct_pack(patterns := list_sort(list(struct_pack(kind := kind, bids := bids, prices := prices,
+                                                                  step := step, common_tenders := common_tenders)))))
             AS VARCHAR) AS evidence
 FROM found
 GROUP BY tender_id
@@ -476,8 +475,8 @@ named AS (SELECT h.*, {person_name} AS person_name FROM hits h)
 SELECT tender_id, NULL AS project_id, [ca, cb] AS company_ids,
        CASE WHEN bool_or(kind IN {high}) THEN 0.95 ELSE 0.6 END AS score,
        CASE WHEN bool_or(kind IN {high}) THEN 'high' ELSE 'medium' END AS severity,
-       CAST(to_json(struct_pack(links := list(struct_pack(kind := kind, person_id := person_id,
-                                                          person_name := person_name) ORDER BY kind, person_id)))
+       CAST(to_json(struct_pack(links := list_sort(list(struct_pack(kind := kind, person_id := person_id,
+                                                               person_name := person_name)))))
             AS VARCHAR) AS evidence
 FROM named
 GROUP BY tender_id, ca, cb
@@ -485,10 +484,18 @@ GROUP BY tender_id, ca, cb
 
 
 CONTACT_ZH = {"phone": "联系电话", "email": "电子邮箱", "address": "注册地址"}
-_CONTACT_NORMALISE = {
-    "phone": "regexp_replace(regexp_replace(phone, '[^0-9]', '', 'g'), '^(0086|86)(1[0-9]{10})$', '\\2')",
-    "email": "lower(trim(email))",
-    "address": "regexp_replace(address, '[\\s,，。.、()（）-]', '', 'g')",
+#: one SELECT per contact field giving (company_id, field, normalised value)
+_CONTACT_VALUES = {
+    # digits only, without a +86 / 0086 prefix on mobile numbers (no regex back-references: DuckDB
+    # writes them \\1 and Spark $1, so the prefix is cut by length instead)
+    "phone": """SELECT company_id, 'phone' AS field,
+                CASE WHEN length(d) = 13 AND d LIKE '861%' THEN substr(d, 3)
+                     WHEN length(d) = 15 AND d LIKE '00861%' THEN substr(d, 5) ELSE d END AS value
+                FROM (SELECT company_id, regexp_replace(phone, '[^0-9]', '', 'g') AS d
+                      FROM companies WHERE phone IS NOT NULL) p""",
+    "email": "SELECT company_id, 'email' AS field, lower(trim(email)) AS value FROM companies WHERE email IS NOT NULL",
+    "address": """SELECT company_id, 'address' AS field, regexp_replace(address, '[\\s,，。.、()（）-]', '', 'g') AS value
+                  FROM companies WHERE address IS NOT NULL""",
 }
 
 
@@ -507,12 +514,7 @@ _CONTACT_NORMALISE = {
 )
 def shared_contact_details(ctx: ScanContext) -> str:
     """同一标段的两个投标人登记的联系电话、电子邮箱或注册地址相同（规范化后比较），属关联线索。"""
-    parts = [
-        f"SELECT company_id, '{col}' AS field, {_CONTACT_NORMALISE[col]} AS value FROM companies "
-        f"WHERE {col} IS NOT NULL"
-        for col in CONTACT_ZH
-        if ctx.has("companies", col)
-    ]
+    parts = [sql for col, sql in _CONTACT_VALUES.items() if ctx.has("companies", col)]
     return f"""
 WITH c AS ({" UNION ALL ".join(parts)}),
 links AS (
@@ -523,7 +525,7 @@ links AS (
 {_COBIDDING_PAIRS}
 SELECT pr.tender_id, NULL AS project_id, [pr.ca, pr.cb] AS company_ids, 0.5 + 0.1 * count(*) AS score,
        NULL AS severity,
-       CAST(to_json(struct_pack(matches := list(struct_pack(field := l.field, value := l.value) ORDER BY l.field)))
+       CAST(to_json(struct_pack(matches := list_sort(list(struct_pack(field := l.field, value := l.value)))))
             AS VARCHAR) AS evidence
 FROM pairs pr JOIN links l ON l.c1 = pr.ca AND l.c2 = pr.cb
 GROUP BY pr.tender_id, pr.ca, pr.cb
