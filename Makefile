@@ -4,8 +4,9 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 DEMO_DIR ?= demo-out
+PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/bidwatch
 
-.PHONY: demo test install bench clean
+.PHONY: demo scan-demo test install services bench bench-web clean
 
 install: $(STAMP)
 
@@ -16,17 +17,29 @@ $(STAMP): pyproject.toml
 	rm -f $(VENV)/.installed-*
 	touch $@
 
-demo: install
-	$(VENV)/bin/bidwatch synth $(DEMO_DIR)/dataset --tenders 400 --seed 7
+# PostgreSQL, Debian's Chromium and CJK fonts, front-end libraries (npm ci): idempotent
+services:
+	bash scripts/ci-services.sh
+
+# The demo: synthetic dataset → scan → report, then the web platform on http://127.0.0.1:8000
+demo: install services scan-demo
+	$(VENV)/bin/bidwatch web demo --dir $(DEMO_DIR)
+
+scan-demo: install
+	test -f $(DEMO_DIR)/dataset/bids.csv || $(VENV)/bin/bidwatch synth $(DEMO_DIR)/dataset --tenders 400 --seed 7
 	$(VENV)/bin/bidwatch scan $(DEMO_DIR)/dataset --out $(DEMO_DIR)/scan
 	$(VENV)/bin/bidwatch evaluate $(DEMO_DIR)/dataset
 	@echo "报告 / report: $(DEMO_DIR)/scan/report.html"
 
-test: install
+test: install services
 	$(PY) -m pytest -n 2 -q
+	DATABASE_URL=$(PG_TEST_URL) $(PY) -m pytest -n 2 -q tests/web
 
 bench: install
 	$(PY) bench/scan_bench.py
+
+bench-web: install services
+	$(PY) bench/web_bench.py --database-url postgres://postgres@127.0.0.1:5432/bidwatch_bench --bids 1000000
 
 clean:
 	rm -rf $(VENV) $(DEMO_DIR) .pytest_cache

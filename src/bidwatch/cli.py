@@ -2,7 +2,8 @@
 
 Each area registers its own sub-commands through a ``register(subparsers)`` function so that this
 module stays a thin dispatcher: ``bidwatch.commands`` (check, scan, synth, evaluate),
-``bidwatch.model.cli`` (model benchmark/train) and ``bidwatch.ocds.cli`` (ocds indicators).
+``bidwatch.model.cli`` (model benchmark/train), ``bidwatch.ocds.cli`` (ocds indicators) and
+``bidwatch.web.cli`` (serve, web).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ COMMAND_MODULES = (
     "bidwatch.commands",
     "bidwatch.model.cli",
     "bidwatch.ocds.cli",
+    "bidwatch.web.cli",
 )
 
 

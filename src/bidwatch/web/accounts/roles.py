@@ -1,0 +1,63 @@
+"""What each role may do, in one table, and the row-level scope of department staff.
+
+Every view checks a capability with :func:`can` (or ``@requires``) and narrows its querysets with
+the ``scope_*`` helpers, so that the refusal and the filtering come from the same definition.
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import TYPE_CHECKING
+
+from bidwatch.web.accounts.models import Role
+
+if TYPE_CHECKING:
+    from bidwatch.web.accounts.models import User
+
+
+class Cap(enum.StrEnum):
+    VIEW = "view"  # dashboard, tenders, companies, alerts (department: own sector only)
+    IMPORT = "import"  # upload datasets, start scans
+    VIEW_IMPORTS = "view_imports"
+    TRIAGE = "triage"  # confirm / dismiss alerts (department: own sector only)
+    RAISE_CLUE = "raise_clue"
+    VIEW_CLUES = "view_clues"  # department: clues of its own unit only
+    HANDLE_CLUE = "handle_clue"  # change a clue's status (the assigned unit, or the office)
+    VIEW_AUDIT = "view_audit"
+    MANAGE_USERS = "manage_users"
+
+
+# Separation of duties: the administrator runs the system (users, imports) but takes no decision
+# on alerts; the auditor reads everything and changes nothing.
+ROLE_CAPS: dict[str, frozenset[Cap]] = {
+    Role.ADMIN: frozenset({Cap.VIEW, Cap.IMPORT, Cap.VIEW_IMPORTS, Cap.VIEW_AUDIT, Cap.MANAGE_USERS}),
+    Role.OFFICE: frozenset(
+        {Cap.VIEW, Cap.IMPORT, Cap.VIEW_IMPORTS, Cap.TRIAGE, Cap.RAISE_CLUE, Cap.VIEW_CLUES, Cap.HANDLE_CLUE}
+    ),
+    Role.DISCIPLINE: frozenset(
+        {Cap.VIEW, Cap.VIEW_IMPORTS, Cap.RAISE_CLUE, Cap.VIEW_CLUES, Cap.HANDLE_CLUE, Cap.VIEW_AUDIT}
+    ),
+    Role.DEPARTMENT: frozenset({Cap.VIEW, Cap.TRIAGE, Cap.RAISE_CLUE, Cap.VIEW_CLUES, Cap.HANDLE_CLUE}),
+    Role.AUDITOR: frozenset({Cap.VIEW, Cap.VIEW_IMPORTS, Cap.VIEW_CLUES, Cap.VIEW_AUDIT}),
+}
+
+
+def caps(user: User) -> frozenset[Cap]:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return frozenset()
+    return ROLE_CAPS.get(user.role, frozenset())
+
+
+def can(user: User, cap: Cap) -> bool:
+    return cap in caps(user)
+
+
+def is_sector_scoped(user: User) -> bool:
+    """Department staff only see their own sector's tenders and alerts."""
+    return user.role == Role.DEPARTMENT
+
+
+def sector_allowed(user: User, sector: str | None) -> bool:
+    if not is_sector_scoped(user):
+        return True
+    return bool(user.sector) and (sector or "other") == user.sector

@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.forms import AuthenticationForm
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.debug import sensitive_post_parameters
+
+from bidwatch.web.accounts import services
+from bidwatch.web.audit.models import AuditEntry
+from bidwatch.web.audit.services import client_ip, record
+
+
+class ThrottledAuthenticationForm(AuthenticationForm):
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "throttled": _("Too many failed logins. Please wait 15 minutes and try again."),
+    }
+
+    def clean(self) -> dict[str, Any]:
+        username = (self.data.get("username") or "").strip()
+        ip = client_ip(self.request)
+        if services.login_blocked(username, ip):
+            record(None, AuditEntry.Action.LOGIN_FAILED, request=self.request, username=username, reason="throttled")
+            raise forms.ValidationError(self.error_messages["throttled"], code="throttled")
+        try:
+            cleaned = super().clean()
+        except forms.ValidationError:
+            services.note_attempt(username, ip, success=False)
+            record(None, AuditEntry.Action.LOGIN_FAILED, request=self.request, username=username)
+            raise
+        services.note_attempt(username, ip, success=True)
+        return cleaned
+
+
+@method_decorator(login_not_required, name="dispatch")
+@method_decorator(sensitive_post_parameters("password"), name="dispatch")
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    form_class = ThrottledAuthenticationForm
+    redirect_authenticated_user = True
+
+
+class LogoutView(auth_views.LogoutView):
+    pass
+
+
+def profile(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/profile.html")

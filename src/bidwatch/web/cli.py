@@ -1,0 +1,189 @@
+"""``bidwatch serve`` and ``bidwatch web ...`` (migrate, seed, worker, demo, manage).
+
+Django is imported only when one of these commands runs, so the rest of the CLI stays light.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import zipfile
+from pathlib import Path
+from typing import Any
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    serve = subparsers.add_parser("serve", help="网页应用 / run the web application")
+    serve.add_argument("--addr", default="127.0.0.1:8000", help="host:port (default 127.0.0.1:8000)")
+    serve.add_argument("--threads", type=int, default=8)
+    serve.add_argument("--no-worker", action="store_true", help="do not run the background worker in this process")
+    serve.add_argument("--no-migrate", action="store_true", help="do not apply database migrations first")
+    serve.set_defaults(func=cmd_serve)
+
+    web = subparsers.add_parser("web", help="网页应用管理 / web application administration")
+    sub = web.add_subparsers(dest="web_command", metavar="WEB_COMMAND")
+    p = sub.add_parser("migrate", help="create or upgrade the web database")
+    p.set_defaults(func=cmd_migrate)
+    p = sub.add_parser("seed", help="create the campaign's agencies and one demo user per role")
+    p.add_argument("--reset-passwords", action="store_true")
+    p.set_defaults(func=cmd_seed)
+    p = sub.add_parser("worker", help="run background tasks (imports, scans)")
+    p.add_argument("--once", action="store_true", help="run the queued tasks, then exit")
+    p.set_defaults(func=cmd_worker)
+    p = sub.add_parser("demo", help="synthetic dataset imported and scanned, then serve with demo logins")
+    p.add_argument("--dir", default="demo-out", help="demo folder (dataset, database, uploads)")
+    p.add_argument("--tenders", type=int, default=400)
+    p.add_argument("--seed", type=int, default=7)
+    p.add_argument("--addr", default="127.0.0.1:8000")
+    p.add_argument("--no-serve", action="store_true", help="prepare the demo and exit")
+    p.set_defaults(func=cmd_demo)
+    p = sub.add_parser("manage", help="run a Django management command", add_help=False)
+    p.add_argument("rest", nargs=argparse.REMAINDER)
+    p.set_defaults(func=cmd_manage)
+    web.set_defaults(func=lambda args: web.print_help() or 1)
+
+
+def _setup() -> None:
+    from bidwatch.web import setup
+
+    setup()
+
+
+def _migrate(verbosity: int = 0) -> None:
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=verbosity)
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    _setup()
+    _migrate(verbosity=1)
+    return 0
+
+
+def cmd_seed(args: argparse.Namespace) -> int:
+    _setup()
+    _migrate()
+    from bidwatch.web.accounts.services import seed_demo_users
+
+    print_logins(seed_demo_users(reset_passwords=args.reset_passwords))
+    return 0
+
+
+def print_logins(logins: dict[str, str | None]) -> None:
+    from bidwatch.web.accounts.models import User
+
+    print("演示账号 / demo logins:")
+    for username, password in logins.items():
+        user = User.objects.select_related("agency").get(username=username)
+        shown = password if password else "(unchanged; --reset-passwords to set a new one)"
+        agency = user.agency.name if user.agency else ""
+        print(f"  {user.get_role_display():<24} {agency:<12} {username:<12} {shown}")
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    _setup()
+    from bidwatch.web.tasks.queue import work
+
+    n = work(once=args.once)
+    print(f"{n} task(s) run")
+    return 0
+
+
+def cmd_manage(args: argparse.Namespace) -> int:
+    _setup()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["bidwatch web manage", *args.rest])
+    return 0
+
+
+def serve(addr: str, *, threads: int = 8, worker: bool = True, migrate: bool = True) -> None:
+    _setup()
+    if migrate:
+        _migrate()
+    from waitress import serve as waitress_serve
+
+    from bidwatch.web.tasks.queue import start_worker_thread
+    from bidwatch.web.wsgi import application
+
+    host, _, port = addr.rpartition(":")
+    if worker:
+        start_worker_thread()
+    print(f"bidwatch: http://{host or '127.0.0.1'}:{port}/  (Ctrl-C 停止 / to stop)", flush=True)
+    waitress_serve(application, host=host or "127.0.0.1", port=int(port), threads=threads, ident="bidwatch")
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    serve(args.addr, threads=args.threads, worker=not args.no_worker, migrate=not args.no_migrate)
+    return 0
+
+
+def zip_folder(folder: Path, target: Path) -> Path:
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zf:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                zf.write(path, path.relative_to(folder).as_posix())
+    return target
+
+
+def import_file(path: Path, user: Any, *, echo: bool = True) -> Any:
+    """Queue an import of a local file through the same pipeline as an upload and run it now."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from bidwatch.web.datasets.services import store_upload
+    from bidwatch.web.tasks.queue import run_task
+
+    upload = SimpleUploadedFile(path.name, path.read_bytes())
+    scan = store_upload(upload, user)
+    task = run_task(scan.task)
+    scan.refresh_from_db()
+    if echo:
+        print(f"  import #{scan.dataset_id}: {scan.dataset.get_status_display()} ({task.status}) {scan.dataset.counts}")
+        if task.error:
+            print(task.error, file=sys.stderr)
+    return scan
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    demo = Path(args.dir).resolve()
+    os.environ.setdefault("BIDWATCH_DATA_DIR", str(demo / "web"))
+    _setup()
+    _migrate()
+    from bidwatch.web.accounts.models import User
+    from bidwatch.web.accounts.services import seed_demo_users
+    from bidwatch.web.datasets.models import DatasetImport
+
+    logins_file = Path(os.environ["BIDWATCH_DATA_DIR"]) / "demo-logins.txt"
+    logins = seed_demo_users()
+    if any(logins.values()):
+        # Generated on first run; kept (0600) beside the demo database so a re-run can print them.
+        logins_file.write_text("\n".join(f"{u} {p}" for u, p in logins.items() if p) + "\n")
+        logins_file.chmod(0o600)
+    elif logins_file.exists():
+        saved = dict(line.split(" ", 1) for line in logins_file.read_text().splitlines() if " " in line)
+        logins = {u: saved.get(u) for u in logins}
+    if not DatasetImport.objects.filter(status=DatasetImport.Status.IMPORTED).exists():
+        dataset = demo / "dataset"
+        if not (dataset / "tenders.csv").exists() and not (dataset / "tenders.parquet").exists():
+            from bidwatch.synth import write_synthetic
+
+            print(f"合成数据 / synthetic dataset: {args.tenders} tenders, seed {args.seed} -> {dataset}")
+            write_synthetic(dataset, n_tenders=args.tenders, seed=args.seed)
+        staging = demo / "web" / "demo-dataset.zip"
+        staging.parent.mkdir(parents=True, exist_ok=True)
+        # labels.csv is ground truth for evaluation only; the product never reads it.
+        tmp = demo / "web" / "demo-dataset"
+        shutil.rmtree(tmp, ignore_errors=True)
+        shutil.copytree(dataset, tmp, ignore=shutil.ignore_patterns("labels.csv"))
+        zip_folder(tmp, staging)
+        shutil.rmtree(tmp, ignore_errors=True)
+        print("导入并扫描 / importing and scanning ...")
+        import_file(staging, User.objects.get(username="office"))
+    print_logins(logins)
+    if args.no_serve:
+        return 0
+    serve(args.addr, migrate=False)
+    return 0

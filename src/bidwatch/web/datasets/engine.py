@@ -1,0 +1,45 @@
+"""The seam between the web application and the analytics (``bidwatch.contract`` and ``bidwatch.scan``).
+
+``settings.BIDWATCH_ENGINE`` may name another module with the same three names (tests use a small
+fake while developing against the real interfaces); by default the real ones are used.
+"""
+
+from __future__ import annotations
+
+import importlib
+from types import ModuleType
+from typing import Any
+
+from django.conf import settings
+
+
+def _module() -> ModuleType | None:
+    name = getattr(settings, "BIDWATCH_ENGINE", "")
+    return importlib.import_module(name) if name else None
+
+
+def load_dataset(path: str) -> Any:
+    mod = _module()
+    if mod is not None:
+        return mod.load_dataset(path)
+    from bidwatch.contract import load_dataset as real
+
+    return real(path)
+
+
+def dataset_invalid_error() -> type[Exception]:
+    mod = _module()
+    if mod is not None:
+        return mod.DatasetInvalid  # type: ignore[no-any-return]
+    from bidwatch.contract import DatasetInvalid
+
+    return DatasetInvalid  # type: ignore[no-any-return]
+
+
+def run_scan(ds: Any, progress: Any) -> Any:
+    mod = _module()
+    if mod is not None:
+        return mod.run_scan(ds, progress=progress)
+    from bidwatch.scan import run_scan as real
+
+    return real(ds, progress=progress)

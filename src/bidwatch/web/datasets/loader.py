@@ -1,0 +1,439 @@
+"""Write a loaded dataset and its scan result into the web database, in one transaction.
+
+Entity rows are upserted by their dataset keys; alerts by ``alert_id`` so that triage status and
+history survive a re-import; alerts of the dataset's tenders that the new scan no longer finds are
+marked inactive rather than deleted (their triage history stays readable).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from decimal import Decimal, InvalidOperation
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+from django.db.models import Model
+
+from bidwatch.web.accounts.models import Agency, Sector
+from bidwatch.web.alerts.models import Alert
+from bidwatch.web.datasets import duck
+from bidwatch.web.datasets.links import bidder_links_sql, mask
+from bidwatch.web.tenders.models import Bid, BidderLink, Company, Project, Sanction, Tender
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+BATCH = 5000
+SECTORS = {s.value for s in Sector}
+SEVERITIES = {"high", "medium", "low"}
+
+
+# ---------------------------------------------------------------- value conversion
+def _missing(value: Any) -> bool:
+    """None, NaN, pandas NA/NaT (scalars only: lists are values)."""
+    if value is None or type(value).__name__ == "NAType":
+        return True
+    if isinstance(value, (str, bytes, list, tuple, dict)):
+        return False
+    try:
+        return bool(value != value)  # noqa: PLR0124 - NaN, NaT and pd.NA compare unequal to themselves
+    except (TypeError, ValueError):
+        return False
+
+
+def _s(value: Any, limit: int | None = None) -> str:
+    if _missing(value):
+        return ""
+    text = str(value).strip()
+    return text[:limit] if limit else text
+
+
+def _money(value: Any) -> Decimal | None:
+    if _missing(value):
+        return None
+    try:
+        return Decimal(str(value)).quantize(Decimal("0.01"))
+    except (InvalidOperation, ValueError):
+        return None
+
+
+def _float(value: Any) -> float | None:
+    if _missing(value):
+        return None
+    try:
+        f = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(f) else f
+
+
+def _int(value: Any) -> int | None:
+    f = _float(value)
+    return None if f is None else int(f)
+
+
+def _date(value: Any) -> dt.date | None:
+    if _missing(value):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = _s(value)
+    if not text or text.lower() in {"nat", "nan", "none"}:
+        return None
+    try:
+        return dt.date.fromisoformat(text[:10])
+    except ValueError:
+        return None
+
+
+def _ts(value: Any) -> dt.datetime | None:
+    if _missing(value):
+        return None
+    if hasattr(value, "to_pydatetime"):
+        value = value.to_pydatetime()
+    if isinstance(value, dt.datetime):
+        return value if value.tzinfo else value.replace(tzinfo=SHANGHAI)
+    if isinstance(value, dt.date):
+        return dt.datetime.combine(value, dt.time(), tzinfo=SHANGHAI)
+    text = _s(value)
+    if not text:
+        return None
+    try:
+        parsed = dt.datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=SHANGHAI)
+
+
+def _bool(value: Any) -> bool | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return value
+    text = _s(value).lower()
+    if text in {"1", "true", "是", "y", "yes"}:
+        return True
+    if text in {"0", "false", "否", "n", "no"}:
+        return False
+    return None
+
+
+def _company_list(value: Any) -> list[str]:
+    """``company_ids`` as the scan gives it: a list (array) of IDs or one ';'-joined string."""
+    if _missing(value):
+        return []
+    if isinstance(value, str):
+        items: Iterable[Any] = value.split(";")
+    elif hasattr(value, "__iter__"):
+        items = value
+    else:
+        items = [value]
+    return [str(c).strip() for c in items if c is not None and str(c).strip()]
+
+
+def _batched(items: Iterable[Any], size: int = BATCH) -> Iterator[list[Any]]:
+    chunk: list[Any] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _upsert(model: type[Model], objs: Iterable[Model], key: str, fields: list[str]) -> int:
+    n = 0
+    for chunk in _batched(objs):
+        model.objects.bulk_create(  # type: ignore[attr-defined]
+            chunk, batch_size=BATCH, update_conflicts=True, unique_fields=[key], update_fields=fields
+        )
+        n += len(chunk)
+    return n
+
+
+def _frame_records(frame: Any) -> list[dict[str, Any]]:
+    if frame is None:
+        return []
+    if hasattr(frame, "to_dict"):
+        records = frame.to_dict(orient="records")
+    else:
+        records = list(frame)
+    return [{k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in r.items()} for r in records]
+
+
+
+# ---------------------------------------------------------------- the writer
+Progress = Callable[[str, float], None]
+
+
+def write_dataset(ds: Any, result: Any, progress: Progress | None = None) -> dict[str, int]:
+    """Upsert the dataset's rows and the scan's results; return row counts per table."""
+    con = ds.con
+    report = progress or (lambda stage, f: None)
+    counts: dict[str, int] = {}
+    with transaction.atomic():
+        report("companies", 0.0)
+        counts["companies"] = _write_companies(con, result)
+        report("projects", 0.1)
+        projects = _write_projects(con)
+        counts["projects"] = len(projects)
+        report("tenders", 0.2)
+        tender_ids, tender_meta = _write_tenders(con, result, projects)
+        counts["tenders"] = len(tender_ids)
+        report("bids", 0.35)
+        counts["bids"] = _write_bids(con, tender_ids)
+        report("sanctions", 0.7)
+        counts["sanctions"] = _write_sanctions(con)
+        report("links", 0.75)
+        counts["links"] = _write_links(con, tender_ids)
+        report("alerts", 0.85)
+        counts["alerts"] = _write_alerts(result, tender_ids, tender_meta, set(projects))
+        report("done", 1.0)
+    return counts
+
+
+def _company_stats(con: Any) -> dict[str, tuple[int, int]]:
+    stats: dict[str, tuple[int, int]] = {}
+    if "company_id" not in duck.columns(con, "bids"):
+        return stats
+    tcols = duck.columns(con, "tenders")
+    if "winner_id" in tcols:
+        sql = (
+            "select b.company_id, count(*), count(*) filter (where t.winner_id = b.company_id) "
+            "from bids b left join tenders t using (tender_id) group by 1"
+        )
+    else:
+        sql = "select company_id, count(*), 0 from bids group by 1"
+    for cid, n_bids, n_wins in con.execute(sql).fetchall():
+        stats[str(cid)] = (int(n_bids), int(n_wins))
+    return stats
+
+
+def _write_companies(con: Any, result: Any) -> int:
+    stats = _company_stats(con)
+    risk = {str(r.get("company_id")): r for r in _frame_records(getattr(result, "companies", None))}
+    alerts_per_company: dict[str, int] = defaultdict(int)
+    for a in _frame_records(getattr(result, "alerts", None)):
+        for cid in _company_list(a.get("company_ids")):
+            alerts_per_company[cid] += 1
+    wanted = ["company_id", "name", "uscc", "legal_rep", "phone", "address", "region_code", "founded_on", "registered_capital"]
+
+    def objs() -> Iterator[Company]:
+        for r in duck.iter_rows(con, "companies", wanted):
+            cid = _s(r["company_id"], 64)
+            rr = risk.get(cid, {})
+            n_bids, n_wins = stats.get(cid, (0, 0))
+            detail = {
+                k: (v.isoformat() if hasattr(v, "isoformat") else v)
+                for k, v in rr.items()
+                if k not in {"company_id", "name", "risk_score"} and isinstance(v, (str, int, float, bool, type(None)))
+            }
+            yield Company(
+                company_id=cid, name=_s(r["name"], 300) or cid, uscc=_s(r["uscc"], 18), legal_rep=_s(r["legal_rep"], 100),
+                phone=_s(r["phone"], 50), address=_s(r["address"], 300), region_code=_s(r["region_code"], 12),
+                founded_on=_date(r["founded_on"]), registered_capital=_money(r["registered_capital"]),
+                risk_score=_float(rr.get("risk_score")), n_bids=n_bids, n_wins=n_wins,
+                n_alerts=alerts_per_company.get(cid, 0), risk_detail=detail,
+            )
+
+    fields = [f for f in wanted[1:]] + ["risk_score", "n_bids", "n_wins", "n_alerts", "risk_detail"]
+    return _upsert(Company, objs(), "company_id", fields)
+
+
+def _write_projects(con: Any) -> dict[str, tuple[str, str]]:
+    wanted = ["project_id", "name", "owner_name", "sector", "estimated_amount", "state_funded", "approved_on",
+              "permit_on", "works_started_on", "region_code"]
+    meta: dict[str, tuple[str, str]] = {}
+    objs = []
+    for r in duck.iter_rows(con, "projects", wanted):
+        pid = _s(r["project_id"], 64)
+        sector = _s(r["sector"]) if _s(r["sector"]) in SECTORS else Sector.OTHER
+        meta[pid] = (sector, _s(r["region_code"], 12))
+        objs.append(Project(
+            project_id=pid, name=_s(r["name"], 300) or pid, owner_name=_s(r["owner_name"], 300), sector=sector,
+            estimated_amount=_money(r["estimated_amount"]), state_funded=_bool(r["state_funded"]),
+            approved_on=_date(r["approved_on"]), permit_on=_date(r["permit_on"]),
+            works_started_on=_date(r["works_started_on"]), region_code=_s(r["region_code"], 12),
+        ))
+    _upsert(Project, objs, "project_id", wanted[1:])
+    return meta
+
+
+def _write_tenders(
+    con: Any, result: Any, projects: dict[str, tuple[str, str]]
+) -> tuple[set[str], dict[str, tuple[str, str, dt.date | None]]]:
+    wanted = ["tender_id", "project_id", "title", "category", "procedure", "tenderer_id", "agency", "ceiling_price",
+              "estimate", "announced_on", "bid_deadline", "award_method", "candidates_published_on", "awarded_on",
+              "winner_id", "award_price", "contract_signed_on"]
+    risk = {str(r.get("tender_id")): r for r in _frame_records(getattr(result, "tenders", None))}
+    n_bids: dict[str, int] = {}
+    if "tender_id" in duck.columns(con, "bids"):
+        n_bids = {str(t): int(n) for t, n in con.execute("select tender_id, count(*) from bids group by 1").fetchall()}
+    ids: set[str] = set()
+    meta: dict[str, tuple[str, str, dt.date | None]] = {}
+
+    def objs() -> Iterator[Tender]:
+        for r in duck.iter_rows(con, "tenders", wanted):
+            tid = _s(r["tender_id"], 64)
+            pid = _s(r["project_id"], 64)
+            sector, region = projects.get(pid, (Sector.OTHER, ""))
+            rr = risk.get(tid, {})
+            top = rr.get("top_indicators")
+            if isinstance(top, (list, tuple)):
+                top = ";".join(map(str, top))
+            announced = _date(r["announced_on"])
+            deadline = _ts(r["bid_deadline"])
+            when = announced or (deadline.date() if deadline else None) or _date(r["awarded_on"])
+            ids.add(tid)
+            meta[tid] = (sector, region, when)
+            yield Tender(
+                tender_id=tid, project_id=pid if pid in projects else None, title=_s(r["title"], 300),
+                category=_s(r["category"], 20), procedure=_s(r["procedure"], 20),
+                tenderer_id=_s(r["tenderer_id"], 64) or None, agency=_s(r["agency"], 300),
+                ceiling_price=_money(r["ceiling_price"]), estimate=_money(r["estimate"]), announced_on=announced,
+                bid_deadline=deadline, award_method=_s(r["award_method"], 20),
+                candidates_published_on=_date(r["candidates_published_on"]), awarded_on=_date(r["awarded_on"]),
+                winner_id=_s(r["winner_id"], 64) or None, award_price=_money(r["award_price"]),
+                contract_signed_on=_date(r["contract_signed_on"]), sector=sector, region_code=region,
+                n_bids=n_bids.get(tid, 0), risk_score=_float(rr.get("risk_score")),
+                risk_level=_s(rr.get("risk_level"), 20), n_alerts=_int(rr.get("n_alerts")) or 0,
+                n_high=_int(rr.get("n_high")) or 0, top_indicators=_s(top, 500), explanation=_s(rr.get("explanation")),
+            )
+
+    fields = ["project", "title", "category", "procedure", "tenderer", "agency", "ceiling_price", "estimate",
+              "announced_on", "bid_deadline", "award_method", "candidates_published_on", "awarded_on", "winner",
+              "award_price", "contract_signed_on", "sector", "region_code", "n_bids", "risk_score", "risk_level",
+              "n_alerts", "n_high", "top_indicators", "explanation"]
+    _upsert(Tender, objs(), "tender_id", fields)
+    return ids, meta
+
+
+def _write_bids(con: Any, tender_ids: set[str]) -> int:
+    # The dataset's bids replace those of its tenders (bids withdrawn from a corrected extract go away).
+    for chunk in _batched(sorted(tender_ids), 900):
+        Bid.objects.filter(tender_id__in=chunk).delete()
+    wanted = ["bid_id", "tender_id", "company_id", "price", "submitted_at", "status", "disqualify_reason", "rank",
+              "score", "project_manager_id", "agent_id"]
+    statuses = {s.value for s in Bid.Status}
+
+    def objs() -> Iterator[Bid]:
+        for r in duck.iter_rows(con, "bids", wanted):
+            status = _s(r["status"]) or Bid.Status.VALID
+            yield Bid(
+                bid_id=_s(r["bid_id"], 64), tender_id=_s(r["tender_id"], 64), company_id=_s(r["company_id"], 64),
+                price=_money(r["price"]), submitted_at=_ts(r["submitted_at"]),
+                status=status if status in statuses else Bid.Status.VALID,
+                disqualify_reason=_s(r["disqualify_reason"], 500), rank=_int(r["rank"]), score=_float(r["score"]),
+                project_manager_id=_s(r["project_manager_id"], 64), agent_id=_s(r["agent_id"], 64),
+            )
+
+    fields = wanted[1:]
+    fields[fields.index("tender_id")] = "tender"
+    fields[fields.index("company_id")] = "company"
+    return _upsert(Bid, objs(), "bid_id", fields)
+
+
+def _write_sanctions(con: Any) -> int:
+    wanted = ["sanction_id", "company_id", "uscc", "person_id", "measure", "authority", "reason", "start_on", "end_on"]
+    objs = (
+        Sanction(
+            sanction_id=_s(r["sanction_id"], 64), company_key=_s(r["company_id"], 64), uscc=_s(r["uscc"], 18),
+            person_id=_s(r["person_id"], 64), measure=_s(r["measure"], 30), authority=_s(r["authority"], 200),
+            reason=_s(r["reason"]), start_on=_date(r["start_on"]), end_on=_date(r["end_on"]),
+        )
+        for r in duck.iter_rows(con, "sanctions", wanted)
+    )
+    fields = ["company_key", "uscc", "person_id", "measure", "authority", "reason", "start_on", "end_on"]
+    return _upsert(Sanction, objs, "sanction_id", fields)
+
+
+def _write_links(con: Any, tender_ids: set[str]) -> int:
+    for chunk in _batched(sorted(tender_ids), 900):
+        BidderLink.objects.filter(tender_id__in=chunk).delete()
+    sql = bidder_links_sql(con)
+    if sql is None:
+        return 0
+    cur = con.cursor() if hasattr(con, "cursor") else con
+    cur.execute(sql)
+    n = 0
+    while True:
+        rows = cur.fetchmany(BATCH)
+        if not rows:
+            break
+        BidderLink.objects.bulk_create(
+            [
+                BidderLink(tender_id=str(t), company_a_id=str(a), company_b_id=str(b), kind=k, attribute=attr,
+                           value=mask(v, attr)[:200])
+                for t, a, b, k, attr, v in rows
+                if str(t) in tender_ids
+            ],
+            batch_size=BATCH,
+        )
+        n += len(rows)
+    return n
+
+
+def _evidence(value: Any) -> Any:
+    if isinstance(value, (dict, list)):
+        return value
+    text = _s(value)
+    if not text:
+        return {}
+    try:
+        return json.loads(text)
+    except ValueError:
+        return {"text": text}
+
+
+def _write_alerts(
+    result: Any, tender_ids: set[str], tender_meta: dict[str, tuple[str, str, dt.date | None]], project_ids: set[str]
+) -> int:
+    records = _frame_records(getattr(result, "alerts", None))
+    departments = {
+        a.sector: a for a in Agency.objects.filter(kind=Agency.Kind.DEPARTMENT).exclude(sector="").order_by("-id")
+    }
+    office = Agency.objects.filter(kind=Agency.Kind.OFFICE).first()
+    known_companies = set(Company.objects.values_list("company_id", flat=True)) if records else set()
+    objs: list[Alert] = []
+    links: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    for r in records:
+        aid = _s(r.get("alert_id"), 200)
+        if not aid or aid in seen:
+            continue
+        seen.add(aid)
+        tid = _s(r.get("tender_id"), 64)
+        sector, region, when = tender_meta.get(tid, (Sector.OTHER, "", None))
+        severity = _s(r.get("severity")).lower()
+        companies = _company_list(r.get("company_ids"))
+        objs.append(Alert(
+            alert_id=aid, indicator=_s(r.get("indicator"), 80), name_zh=_s(r.get("name_zh"), 200) or _s(r.get("indicator")),
+            family=_s(r.get("family"), 40), severity=severity if severity in SEVERITIES else "low",
+            tender_id=tid if tid in tender_ids else None, project_id=_s(r.get("project_id"), 64),
+            company_ids=";".join(companies), score=_float(r.get("score")) or 0.0,
+            legal_basis=_s(r.get("legal_basis"), 500), evidence=_evidence(r.get("evidence")), message=_s(r.get("message")),
+            sector=sector, region_code=region, detected_on=when,
+            department=departments.get(sector, office), active=True,
+        ))
+        links.extend((aid, c) for c in companies if c in known_companies)
+    fields = ["indicator", "name_zh", "family", "severity", "tender", "project_id", "company_ids", "score",
+              "legal_basis", "evidence", "message", "sector", "region_code", "detected_on", "department", "active",
+              "last_seen"]
+    # Alerts of these tenders that this scan does not find again are kept, but inactive: deactivate
+    # them all first, the upsert below switches the found ones back on (same transaction).
+    for chunk in _batched(sorted(tender_ids), 900):
+        Alert.objects.filter(tender_id__in=chunk, active=True).update(active=False)
+    _upsert(Alert, objs, "alert_id", fields)
+    through = Alert.companies.through
+    ids = sorted(seen)
+    for chunk in _batched(ids, 900):
+        through.objects.filter(alert_id__in=chunk).delete()
+    for chunk in _batched(links):
+        through.objects.bulk_create([through(alert_id=a, company_id=c) for a, c in chunk], ignore_conflicts=True)
+    return len(objs)

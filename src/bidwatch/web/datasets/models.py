@@ -1,0 +1,65 @@
+"""Uploaded datasets and the scans run on them (the history of imports and scans)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from bidwatch.web.tasks.models import Task
+
+
+class DatasetImport(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        CHECKING = "checking", _("Checking")
+        REJECTED = "rejected", _("Rejected: problems found")
+        ACCEPTED = "accepted", _("Accepted")
+        IMPORTED = "imported", _("Imported")
+        FAILED = "failed", _("Failed")
+
+    original_name = models.CharField(_("file"), max_length=255)
+    stored_path = models.CharField(max_length=500)
+    size = models.BigIntegerField(_("size"), default=0)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    problems = models.JSONField(_("problems"), default=list, blank=True)
+    n_problems = models.IntegerField(_("problems"), default=0)
+    counts = models.JSONField(_("rows"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("dataset import")
+        verbose_name_plural = _("dataset imports")
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.original_name}"
+
+
+class ScanRun(models.Model):
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        REJECTED = "rejected", _("Dataset rejected")
+        DONE = "done", _("Finished")
+        FAILED = "failed", _("Failed")
+
+    dataset = models.ForeignKey(DatasetImport, verbose_name=_("dataset"), on_delete=models.CASCADE, related_name="scans")
+    task = models.OneToOneField(Task, null=True, blank=True, on_delete=models.SET_NULL, related_name="scan")
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("run by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("started"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.QUEUED)
+    n_alerts = models.IntegerField(_("alerts"), default=0)
+    n_tenders = models.IntegerField(_("tenders"), default=0)
+    summary = models.JSONField(_("summary"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("scan")
+        verbose_name_plural = _("scans")
+        ordering = ["-id"]

@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from bidwatch.web.accounts.decorators import requires
+from bidwatch.web.accounts.roles import Cap, can
+from bidwatch.web.datasets import services
+from bidwatch.web.datasets.forms import UploadForm
+from bidwatch.web.datasets.models import DatasetImport, ScanRun
+
+
+@requires(Cap.VIEW_IMPORTS)
+def import_list(request: HttpRequest) -> HttpResponse:
+    form = UploadForm()
+    if request.method == "POST":
+        if not can(request.user, Cap.IMPORT):  # type: ignore[arg-type]
+            raise PermissionDenied("import")
+        form = UploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                scan = services.store_upload(form.cleaned_data["file"], request.user, request=request)
+            except services.UploadRefused as exc:
+                form.add_error("file", str(exc))
+            else:
+                return redirect("datasets:detail", pk=scan.dataset_id)
+    imports = DatasetImport.objects.select_related("uploaded_by")
+    scans = ScanRun.objects.select_related("dataset", "started_by", "task")[:50]
+    page = Paginator(imports, 25).get_page(request.GET.get("page"))
+    return render(request, "datasets/list.html", {"form": form, "page": page, "scans": scans})
+
+
+@requires(Cap.VIEW_IMPORTS)
+def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    imp = get_object_or_404(DatasetImport.objects.select_related("uploaded_by"), pk=pk)
+    scans = imp.scans.select_related("task", "started_by")
+    ctx = {"imp": imp, "scans": scans, "latest": scans.first()}
+    if request.headers.get("HX-Request"):
+        return render(request, "datasets/_status.html", ctx)
+    return render(request, "datasets/detail.html", ctx)
+
+
+@require_POST
+@requires(Cap.IMPORT)
+def rescan(request: HttpRequest, pk: int) -> HttpResponse:
+    imp = get_object_or_404(DatasetImport, pk=pk)
+    services.start_scan(imp, request.user, request=request)
+    messages.success(request, "OK")
+    return redirect("datasets:detail", pk=imp.pk)

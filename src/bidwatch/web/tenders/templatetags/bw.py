@@ -1,0 +1,105 @@
+"""Template filters for money, percentages, codes and evidence."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import Any
+
+from django import template
+from django.utils.translation import gettext as _
+
+from bidwatch.web import labels
+
+register = template.Library()
+
+
+@register.filter
+def yuan(value: Any) -> str:
+    if value is None or value == "":
+        return "—"
+    try:
+        return f"{Decimal(value):,.2f}"
+    except (ValueError, ArithmeticError, TypeError):
+        return str(value)
+
+
+@register.filter
+def wan(value: Any) -> str:
+    """Yuan shown in 万元, the unit tender notices use."""
+    if value is None or value == "":
+        return "—"
+    try:
+        return _("%(amount)s 10k yuan") % {"amount": f"{Decimal(value) / 10000:,.2f}"}
+    except (ValueError, ArithmeticError, TypeError):
+        return str(value)
+
+
+@register.filter
+def pct(value: Any, digits: int = 0) -> str:
+    if value is None or value == "":
+        return "—"
+    return f"{float(value) * 100:.{int(digits)}f}%"
+
+
+@register.filter
+def score100(value: Any) -> str:
+    if value is None or value == "":
+        return "—"
+    return f"{float(value):.0f}"
+
+
+@register.filter
+def family(code: str) -> str:
+    return labels.family_label(code)
+
+
+@register.filter
+def category(code: str) -> str:
+    return str(labels.CATEGORIES.get(code, code or "—"))
+
+
+@register.filter
+def procedure(code: str) -> str:
+    return str(labels.PROCEDURES.get(code, code or "—"))
+
+
+@register.filter
+def risk_level(code: str) -> str:
+    return str(labels.RISK_LEVELS.get(code, code or "—"))
+
+
+@register.filter
+def measure(code: str) -> str:
+    return str(labels.MEASURES.get(code, code or "—"))
+
+
+@register.filter
+def evidence_items(evidence: Any) -> list[tuple[str, str]]:
+    """Evidence JSON as (key, readable value) pairs for a definition list."""
+    if isinstance(evidence, str):
+        try:
+            evidence = json.loads(evidence)
+        except ValueError:
+            return [("", evidence)]
+    if isinstance(evidence, dict):
+        items = evidence.items()
+    elif isinstance(evidence, list):
+        items = enumerate(evidence, 1)  # type: ignore[assignment]
+    else:
+        return [("", str(evidence))]
+    out = []
+    for key, val in items:
+        if isinstance(val, (dict, list)):
+            text = json.dumps(val, ensure_ascii=False, default=str)
+            if len(text) > 600:
+                text = text[:600] + "…"
+        else:
+            text = str(val)
+        out.append((str(key), text))
+    return out
+
+
+@register.filter
+def split_semicolon(value: str) -> list[str]:
+    return [v for v in (value or "").split(";") if v]

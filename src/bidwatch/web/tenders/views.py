@@ -1,0 +1,228 @@
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.db.models import Count, F, Max, Q
+from django.db.models.functions import TruncMonth
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from bidwatch.web.accounts.decorators import requires
+from bidwatch.web.accounts.models import Sector
+from bidwatch.web.accounts.roles import Cap, is_sector_scoped
+from bidwatch.web.alerts.models import SEVERITY_ORDER, Alert, Clue, Severity
+from bidwatch.web.audit.models import AuditEntry
+from bidwatch.web.audit.services import record
+from bidwatch.web.labels import family_label
+from bidwatch.web.scoping import check_sector, scope_by_sector
+from bidwatch.web.tenders.models import Bid, BidderLink, Company, Sanction, Tender
+
+SEVERITY_LABELS = dict(Severity.choices)
+SECTOR_LABELS = dict(Sector.choices)
+
+
+def data_version() -> str:
+    """Changes whenever a scan finishes or anyone triages: the key of the cached dashboard figures."""
+    from bidwatch.web.alerts.models import TriageAction
+    from bidwatch.web.datasets.models import ScanRun
+
+    scan = ScanRun.objects.filter(status=ScanRun.Status.DONE).aggregate(m=Max("id"))["m"]
+    action = TriageAction.objects.aggregate(m=Max("id"))["m"]
+    clue = Clue.objects.aggregate(m=Max("id"), u=Max("updated_at"))
+    stamp = clue["u"].timestamp() if clue["u"] else 0
+    return f"{scan}-{action}-{clue['m']}-{stamp:.6f}"
+
+
+def dashboard_figures(user: Any) -> dict[str, Any]:
+    """Every number on the dashboard from two grouped scans of the active alerts (in the user's scope)."""
+    alerts = scope_by_sector(Alert.objects.filter(active=True), user).order_by()
+    by_family: dict[str, int] = {}
+    by_severity: dict[str, int] = {}
+    by_sector: dict[str, int] = {}
+    kpis = {"total": 0, "high": 0, "open": 0}
+    for r in alerts.values("family", "severity", "sector", "status").annotate(n=Count("alert_id")):
+        n = r["n"]
+        by_family[r["family"]] = by_family.get(r["family"], 0) + n
+        by_severity[r["severity"]] = by_severity.get(r["severity"], 0) + n
+        by_sector[r["sector"]] = by_sector.get(r["sector"], 0) + n
+        kpis["total"] += n
+        kpis["high"] += n if r["severity"] == Severity.HIGH else 0
+        kpis["open"] += n if r["status"] == Alert.Status.NEW else 0
+    by_district: dict[str, int] = {}
+    months: list[str] = []
+    series: dict[str, dict[str, int]] = {s: {} for s in SEVERITY_ORDER}
+    rows = (
+        alerts.annotate(month=TruncMonth("detected_on")).values("region_code", "month", "severity")
+        .annotate(n=Count("alert_id")).order_by("month")
+    )
+    for r in rows:
+        by_district[r["region_code"]] = by_district.get(r["region_code"], 0) + r["n"]
+        if r["month"] is None:
+            continue
+        label = r["month"].strftime("%Y-%m")
+        if label not in months:
+            months.append(label)
+        bucket = series.setdefault(r["severity"], {})
+        bucket[label] = bucket.get(label, 0) + r["n"]
+    months.sort()
+    family_rows = sorted(((family_label(k), v) for k, v in by_family.items()), key=lambda x: -x[1])
+    severity_rows = [(str(SEVERITY_LABELS.get(s, s)), by_severity.get(s, 0)) for s in sorted(SEVERITY_ORDER, key=SEVERITY_ORDER.get)]
+    sector_rows = sorted(((str(SECTOR_LABELS.get(k, k)), v) for k, v in by_sector.items()), key=lambda x: -x[1])
+    district_rows = sorted(((k or _("unknown"), v) for k, v in by_district.items()), key=lambda x: -x[1])[:12]
+    kpis["tenders"] = scope_by_sector(Tender.objects.all(), user).count()
+    kpis["clues"] = (
+        Clue.objects.filter(assigned_unit=user.agency_id).count() if is_sector_scoped(user) else Clue.objects.count()
+    )
+    return {
+        "kpis": kpis,
+        "charts": {
+            "family": {"type": "bar", "labels": [x[0] for x in family_rows], "data": [x[1] for x in family_rows], "label": _("Alerts")},
+            "severity": {"type": "doughnut", "labels": [x[0] for x in severity_rows], "data": [x[1] for x in severity_rows]},
+            "sector": {"type": "bar", "labels": [x[0] for x in sector_rows], "data": [x[1] for x in sector_rows], "label": _("Alerts")},
+            "district": {"type": "bar", "labels": [x[0] for x in district_rows], "data": [x[1] for x in district_rows], "label": _("Alerts")},
+            "trend": {
+                "type": "line", "labels": months,
+                "datasets": [
+                    {"label": str(SEVERITY_LABELS[s]), "data": [series.get(s, {}).get(m, 0) for m in months], "severity": s}
+                    for s in sorted(SEVERITY_ORDER, key=SEVERITY_ORDER.get)
+                ],
+            },
+        },
+    }
+
+
+@requires(Cap.VIEW)
+def dashboard(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    scope = user.sector if is_sector_scoped(user) else "*"
+    key = f"bw:dashboard:{get_language()}:{scope}:{user.agency_id}:{data_version()}"
+    figures = cache.get(key)
+    if figures is None:
+        figures = dashboard_figures(user)
+        cache.set(key, figures, 600)
+    tenders = scope_by_sector(Tender.objects.all(), user)
+    top_tenders = tenders.exclude(risk_score=None).order_by("-risk_score", "tender_id").select_related("winner")[:10]
+    companies = Company.objects.exclude(risk_score=None)
+    if is_sector_scoped(user):
+        # Companies named in this sector's alerts (the bids table is far larger than the alerts).
+        companies = companies.filter(alerts__sector=user.sector, alerts__active=True).distinct() if user.sector else companies.none()
+    top_companies = companies.order_by("-risk_score", "company_id")[:10]
+    return render(request, "tenders/dashboard.html", {**figures, "top_tenders": top_tenders, "top_companies": top_companies})
+
+
+@requires(Cap.VIEW)
+def tender_list(request: HttpRequest) -> HttpResponse:
+    qs = scope_by_sector(Tender.objects.all(), request.user).select_related("winner")
+    q = request.GET.get("q", "").strip()
+    if q:
+        qs = qs.filter(Q(tender_id__icontains=q) | Q(title__icontains=q) | Q(winner__name__icontains=q))
+    sector = request.GET.get("sector", "")
+    if sector:
+        qs = qs.filter(sector=sector)
+    qs = qs.order_by("-risk_score", "tender_id")
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(request, "tenders/list.html", {"page": page, "q": q, "sector": sector, "sectors": Sector.choices})
+
+
+def _timeline(t: Tender) -> list[dict[str, Any]]:
+    p = t.project
+    events = [
+        (_("Project approved"), p.approved_on if p else None),
+        (_("Announcement"), t.announced_on),
+        (_("Bid deadline"), t.bid_deadline),
+        (_("Candidates published"), t.candidates_published_on),
+        (_("Award notice"), t.awarded_on),
+        (_("Contract signed"), t.contract_signed_on),
+        (_("Construction permit"), p.permit_on if p else None),
+        (_("Works started"), p.works_started_on if p else None),
+    ]
+    out = []
+    for label, when in events:
+        if when is None:
+            continue
+        day = when.date() if hasattr(when, "date") and callable(when.date) else when
+        out.append({"label": label, "when": when, "day": day})
+    out.sort(key=lambda e: e["day"])
+    # Works or a contract before the award are what the campaign looks for (先建设后招标).
+    award = t.awarded_on
+    for e in out:
+        e["early"] = bool(award and e["label"] in (_("Works started"), _("Contract signed"), _("Construction permit")) and e["day"] < award)
+    return out
+
+
+@requires(Cap.VIEW)
+def tender_detail(request: HttpRequest, tender_id: str) -> HttpResponse:
+    tender = get_object_or_404(Tender.objects.select_related("project", "winner", "tenderer"), pk=tender_id)
+    check_sector(request.user, tender.sector)
+    bids = list(Bid.objects.filter(tender=tender).select_related("company").order_by("price", "bid_id"))
+    alerts = list(tender.alerts.filter(active=True).select_related("department"))
+    alerts.sort(key=lambda a: (SEVERITY_ORDER.get(a.severity, 9), -a.score))
+    links = list(BidderLink.objects.filter(tender=tender).select_related("company_a", "company_b"))
+    if alerts:
+        record(request.user, AuditEntry.Action.VIEW_EVIDENCE, tender, request=request, alerts=len(alerts))
+    price_chart = {
+        "type": "bar",
+        "labels": [b.company.name if b.company_id else b.bid_id for b in bids],
+        "data": [float(b.price) if b.price is not None else None for b in bids],
+        "winner": [b.company_id == tender.winner_id for b in bids],
+        "ceiling": float(tender.ceiling_price) if tender.ceiling_price is not None else None,
+        "label": _("Bid price (yuan)"),
+        "ceilingLabel": _("Price ceiling"),
+    }
+    bidders = {b.company_id: b.company.name for b in bids if b.company_id}
+    graph = {
+        "nodes": [{"id": cid, "label": name, "winner": cid == tender.winner_id} for cid, name in bidders.items()],
+        "edges": [
+            {"source": link.company_a_id, "target": link.company_b_id, "kind": link.kind,
+             "label": f"{link.get_kind_display()}: {link.value}"}
+            for link in links if link.company_a_id in bidders and link.company_b_id in bidders
+        ],
+    }
+    return render(
+        request, "tenders/detail.html",
+        {"tender": tender, "bids": bids, "alerts": alerts, "links": links, "timeline": _timeline(tender),
+         "price_chart": price_chart, "graph": graph},
+    )
+
+
+@requires(Cap.VIEW)
+def company_detail(request: HttpRequest, company_id: str) -> HttpResponse:
+    company = get_object_or_404(Company, pk=company_id)
+    bids_qs = scope_by_sector(Bid.objects.filter(company=company), request.user, "tender__sector")
+    bids = list(bids_qs.select_related("tender").order_by("-tender__announced_on", "bid_id")[:200])
+    monthly = (
+        bids_qs.annotate(month=TruncMonth("tender__announced_on")).values("month")
+        .annotate(n=Count("bid_id"), wins=Count("bid_id", filter=Q(tender__winner_id=F("company_id"))))
+        .order_by("month")
+    )
+    periods = [r["month"].strftime("%Y-%m") if r["month"] else _("unknown") for r in monthly]
+    history_chart = {
+        "type": "bar", "labels": periods,
+        "datasets": [
+            {"label": _("Bids"), "data": [r["n"] for r in monthly]},
+            {"label": _("Wins"), "data": [r["wins"] for r in monthly]},
+        ],
+    }
+    co_bidders = (
+        Bid.objects.filter(tender_id__in=bids_qs.values("tender_id")).exclude(company=company)
+        .values("company_id", "company__name").annotate(n=Count("bid_id")).order_by("-n")[:15]
+    )
+    alerts = scope_by_sector(company.alerts.filter(active=True), request.user).select_related("tender").order_by("-score")[:100]
+    sanctions = Sanction.objects.filter(Q(company_key=company.company_id) | (Q(uscc=company.uscc) & ~Q(uscc="")))
+    n_bids = sum(r["n"] for r in monthly)
+    n_wins = sum(r["wins"] for r in monthly)
+    return render(
+        request, "tenders/company.html",
+        {"company": company, "bids": bids, "n_bids": n_bids, "n_wins": n_wins,
+         "win_rate": (n_wins / n_bids) if n_bids else None, "co_bidders": co_bidders, "n_shown": len(bids), "alerts": alerts,
+         "sanctions": sanctions, "history_chart": history_chart},
+    )
+
+
+def chart_json(data: dict[str, Any]) -> str:
+    return json.dumps(data, ensure_ascii=False)

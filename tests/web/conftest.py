@@ -1,0 +1,91 @@
+"""Django test set-up for the web application.
+
+The suite runs on SQLite by default and on PostgreSQL when ``DATABASE_URL`` names one, e.g.
+``DATABASE_URL=postgres://postgres@127.0.0.1:5432/bidwatch pytest tests/web`` (pytest-django creates
+and drops ``test_bidwatch``). Background tasks run inline (``BIDWATCH_TASKS_EAGER``) except in the
+browser tests, which start the real worker thread.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+
+os.environ.setdefault("BIDWATCH_DATA_DIR", tempfile.mkdtemp(prefix="bidwatch-web-tests-"))
+os.environ.setdefault("BIDWATCH_TASKS_EAGER", "1")
+os.environ.setdefault("BIDWATCH_ENGINE", "tests.web.fake_engine")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bidwatch.web.settings")
+
+import django
+
+django.setup()
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from tests.web import factories
+
+
+@pytest.fixture(autouse=True)
+def _no_cache(settings: Any, request: pytest.FixtureRequest) -> None:
+    # Rolled-back test transactions reuse SQLite row ids, so cached figures keyed by ids would leak
+    # between tests; the caching itself has its own test (marked "cache").
+    if "cache" not in request.keywords:
+        settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+
+
+@pytest.fixture(autouse=True)
+def _fast_hashes(settings: Any, request: pytest.FixtureRequest) -> None:
+    # Argon2 is the production hasher (tested on its own); tests log in hundreds of times.
+    if "argon2" not in request.keywords:
+        settings.PASSWORD_HASHERS = [
+            "django.contrib.auth.hashers.MD5PasswordHasher",
+            "django.contrib.auth.hashers.Argon2PasswordHasher",
+        ]
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Users, agencies and the small dataset imported once per session (loading takes a second or two);
+    each test runs in a transaction rolled back afterwards."""
+    with django_db_blocker.unblock():
+        factories.ensure_base(tmp_path_factory.mktemp("base"))
+
+
+@pytest.fixture
+def users(db: Any, tmp_path: Path) -> dict[str, Any]:
+    factories.ensure_base(tmp_path)  # again only after a transactional test flushed the database
+    return factories.users_by_name()
+
+
+@pytest.fixture
+def client_for(users: dict[str, Any]) -> Callable[[str], Client]:
+    def make(username: str) -> Client:
+        c = Client()
+        c.force_login(users[username])
+        return c
+
+    return make
+
+
+@pytest.fixture
+def dataset_dir(tmp_path: Path) -> Path:
+    return factories.write_dataset(tmp_path / "good")
+
+
+@pytest.fixture
+def imported(users: dict[str, Any]) -> Any:
+    """The scan of the small dataset imported through the real upload pipeline."""
+    from bidwatch.web.datasets.models import ScanRun
+
+    return ScanRun.objects.filter(status=ScanRun.Status.DONE).order_by("id").first()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "argon2: use the production password hasher")
+    config.addinivalue_line("markers", "cache: keep the real (local-memory) cache")
+    config.addinivalue_line("markers", "browser: drives the real application in Chromium (Playwright)")

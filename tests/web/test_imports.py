@@ -1,0 +1,151 @@
+"""Upload → check → (rejected with a problem table | scanned and imported), with the history."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from bidwatch.web.alerts.models import Alert
+from bidwatch.web.audit.models import AuditEntry
+from bidwatch.web.datasets.models import DatasetImport, ScanRun
+from bidwatch.web.tasks.models import Task
+from bidwatch.web.tenders.models import Bid, BidderLink, Company, Tender
+from tests.web import factories
+
+
+def _upload(client: Any, path: Path, capture: Any) -> Any:
+    with capture(execute=True):
+        return client.post(reverse("datasets:list"), {"file": SimpleUploadedFile(path.name, path.read_bytes())})
+
+
+@pytest.mark.django_db
+def test_good_zip_is_checked_scanned_and_imported(client_for: Any, tmp_path: Path, django_capture_on_commit_callbacks: Any) -> None:
+    folder = factories.write_dataset(tmp_path / "ds")
+    response = _upload(client_for("office"), factories.zip_dataset(folder), django_capture_on_commit_callbacks)
+    assert response.status_code == 302
+    imp = DatasetImport.objects.latest("id")
+    assert response["Location"] == reverse("datasets:detail", args=[imp.pk])
+    assert imp.status == DatasetImport.Status.IMPORTED, imp.scans.first().task.error
+    assert imp.counts["tenders"] == 3 and imp.counts["bids"] == 6
+    scan = imp.scans.get()
+    assert scan.status == ScanRun.Status.DONE and scan.started_by.username == "office"
+    assert scan.task.status == Task.Status.DONE and scan.task.progress == 1.0
+    page = client_for("office").get(reverse("datasets:detail", args=[imp.pk])).content.decode()
+    assert 'data-testid="import-done"' in page
+    assert AuditEntry.objects.filter(action="upload", object_id=str(imp.pk)).exists()
+    assert AuditEntry.objects.filter(action="import", object_id=str(imp.pk)).exists()
+
+
+@pytest.mark.django_db
+def test_rows_and_scan_results_land_in_the_database(imported: Any) -> None:
+    t1 = Tender.objects.get(pk="T1")
+    assert t1.sector == "housing" and t1.region_code == "430102" and t1.winner_id == "C1"
+    assert t1.n_bids == 3 and t1.risk_score == 60.0 and t1.n_high == 1
+    assert str(t1.ceiling_price) == "5000000.00"
+    assert Bid.objects.filter(tender=t1).count() == 3
+    alert = Alert.objects.get(indicator="bond_same_account")
+    assert alert.tender_id == "T1" and alert.severity == "high" and alert.department.code == "housing"
+    assert set(alert.companies.values_list("company_id", flat=True)) == {"C1", "C2"}
+    assert alert.evidence["payer_account"] == "6222020000001111"
+    assert alert.detected_on.isoformat() == "2024-02-01"
+    c1 = Company.objects.get(pk="C1")
+    assert (c1.n_bids, c1.n_wins, c1.n_alerts) == (1, 1, 1)
+    kinds = set(BidderLink.objects.filter(tender_id="T1").values_list("attribute", flat=True))
+    assert {"payer_account", "phone"} <= kinds
+    link = BidderLink.objects.filter(tender_id="T1", attribute="payer_account").get()
+    assert "*" in link.value and link.value.endswith("1111")  # masked
+
+
+@pytest.mark.django_db
+def test_faulty_dataset_is_rejected_with_a_problem_table(client_for: Any, tmp_path: Path, django_capture_on_commit_callbacks: Any) -> None:
+    before = Bid.objects.count()
+    folder = factories.write_dataset(tmp_path / "bad", fault=True)
+    _upload(client_for("office"), factories.zip_dataset(folder), django_capture_on_commit_callbacks)
+    imp = DatasetImport.objects.latest("id")
+    assert imp.status == DatasetImport.Status.REJECTED
+    assert imp.n_problems >= 2
+    cells = {(p["table"], p["column"]) for p in imp.problems}
+    assert ("bids", "price") in cells and ("bids", "company_id") in cells
+    assert Bid.objects.count() == before  # nothing half-loaded
+    page = client_for("office").get(reverse("datasets:detail", args=[imp.pk])).content.decode()
+    assert 'data-testid="problem-table"' in page and "四百万" in page and "C404" in page
+    assert imp.scans.get().status == ScanRun.Status.REJECTED
+
+
+@pytest.mark.django_db
+def test_not_a_zip_is_refused_as_a_problem(client_for: Any, tmp_path: Path, django_capture_on_commit_callbacks: Any) -> None:
+    bogus = tmp_path / "bogus.zip"
+    bogus.write_bytes(b"not a zip at all")
+    _upload(client_for("office"), bogus, django_capture_on_commit_callbacks)
+    imp = DatasetImport.objects.latest("id")
+    assert imp.status == DatasetImport.Status.REJECTED and imp.n_problems == 1
+
+
+@pytest.mark.django_db
+def test_zip_slip_is_refused(client_for: Any, tmp_path: Path, django_capture_on_commit_callbacks: Any) -> None:
+    import zipfile
+
+    evil = tmp_path / "evil.zip"
+    with zipfile.ZipFile(evil, "w") as zf:
+        zf.writestr("../../escape.csv", "x")
+    _upload(client_for("office"), evil, django_capture_on_commit_callbacks)
+    imp = DatasetImport.objects.latest("id")
+    assert imp.status == DatasetImport.Status.REJECTED
+    assert "unsafe" in imp.problems[0]["expected"] or "不安全" in imp.problems[0]["expected"]
+    assert not (tmp_path.parent.parent / "escape.csv").exists()
+
+
+@pytest.mark.django_db
+def test_wrong_file_type_is_refused_at_upload(client_for: Any) -> None:
+    response = client_for("office").post(reverse("datasets:list"), {"file": SimpleUploadedFile("x.exe", b"MZ")})
+    assert response.status_code == 200
+    assert DatasetImport.objects.filter(original_name="x.exe").count() == 0
+
+
+@pytest.mark.django_db
+def test_xlsx_workbook_is_accepted(client_for: Any, tmp_path: Path, django_capture_on_commit_callbacks: Any) -> None:
+    import pandas as pd
+
+    book = tmp_path / "dataset.xlsx"
+    with pd.ExcelWriter(book) as writer:
+        for table, rows in factories.TABLES.items():
+            pd.DataFrame(rows).to_excel(writer, sheet_name=table, index=False)
+    _upload(client_for("office"), book, django_capture_on_commit_callbacks)
+    imp = DatasetImport.objects.latest("id")
+    assert imp.status == DatasetImport.Status.IMPORTED, imp.problems[:3]
+
+
+@pytest.mark.django_db
+def test_history_lists_imports_and_scans_with_who_ran_them(client_for: Any, imported: Any) -> None:
+    page = client_for("auditor").get(reverse("datasets:list")).content.decode()
+    assert 'data-testid="import-history"' in page and 'data-testid="scan-history"' in page
+    assert "office" in page
+    assert 'data-testid="upload-form"' not in page  # the auditor may look, not upload
+
+
+@pytest.mark.django_db
+def test_rescan_creates_a_new_scan_run(client_for: Any, imported: Any, django_capture_on_commit_callbacks: Any) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for("office").post(reverse("datasets:rescan", args=[imported.dataset_id]))
+    assert response.status_code == 302
+    assert imported.dataset.scans.count() == 2
+    assert imported.dataset.scans.first().status == ScanRun.Status.DONE
+
+
+@pytest.mark.django_db
+def test_progress_partial_polls_until_finished(client_for: Any, users: Any) -> None:
+    from bidwatch.web.datasets.services import start_scan
+
+    imp = DatasetImport.objects.create(original_name="q.zip", stored_path="/nonexistent.zip", uploaded_by=users["office"])
+    scan = start_scan(imp, users["office"])
+    Task.objects.filter(pk=scan.task_id).update(status="running", progress=0.4, stage="Scanning")
+    c = client_for("office")
+    part = c.get(reverse("datasets:detail", args=[imp.pk]), HTTP_HX_REQUEST="true").content.decode()
+    assert 'hx-trigger="every 1s"' in part and 'value="40"' in part and "<html" not in part
+    Task.objects.filter(pk=scan.task_id).update(status="done", progress=1.0)
+    part = c.get(reverse("datasets:detail", args=[imp.pk]), HTTP_HX_REQUEST="true").content.decode()
+    assert "every 1s" not in part

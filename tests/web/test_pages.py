@@ -1,0 +1,103 @@
+"""Dashboard, tender page and company page content."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from bidwatch.web.audit.models import AuditEntry
+
+
+def _json_block(html: str, block_id: str) -> Any:
+    match = re.search(rf'<script id="{block_id}" type="application/json">(.*?)</script>', html, re.DOTALL)
+    assert match, block_id
+    return json.loads(match.group(1))
+
+
+@pytest.mark.django_db
+def test_dashboard_charts_and_top_lists(client_for: Any, imported: Any) -> None:
+    html = client_for("office").get(reverse("tenders:dashboard")).content.decode()
+    family = _json_block(html, "chart-family")
+    assert sum(family["data"]) == 2
+    trend = _json_block(html, "chart-trend")
+    assert trend["labels"] == ["2024-02", "2024-05"]
+    assert _json_block(html, "chart-sector")["data"] == [2]
+    assert "vendor/chart.umd.min.js" in html and "cdn" not in html.lower()
+    assert 'data-testid="top-tenders"' in html and "安置房一标段施工" in html
+    assert "长沙甲建设有限公司" in html
+
+
+@pytest.mark.django_db
+def test_dashboard_is_scoped_for_departments(client_for: Any, imported: Any) -> None:
+    html = client_for("transport").get(reverse("tenders:dashboard")).content.decode()
+    assert sum(_json_block(html, "chart-family")["data"]) == 0
+    assert "安置房一标段施工" not in html
+
+
+@pytest.mark.django_db
+def test_tender_page(client_for: Any, imported: Any) -> None:
+    html = client_for("office").get(reverse("tenders:detail", args=["T1"])).content.decode()
+    assert "从同一账户6222020000001111转出" in html  # the evidence sentence
+    assert "第四十条" in html  # legal basis
+    prices = _json_block(html, "chart-prices")
+    assert prices["data"] == [4800000.0, 4850000.0, 4950000.0] and prices["winner"] == [True, False, False]
+    graph = _json_block(html, "graph-data")
+    assert {n["id"] for n in graph["nodes"]} == {"C1", "C2", "C3"}
+    assert {e["kind"] for e in graph["edges"]} >= {"account", "phone"}
+    timeline = re.findall(r"<time>([0-9-]+)</time>", html)
+    assert timeline == sorted(timeline) and "2024-02-15" in timeline
+    assert 'class="early"' in html  # works started before the award (先建设后招标)
+    assert AuditEntry.objects.filter(action="view_evidence", object_id="T1").exists()
+
+
+@pytest.mark.django_db
+def test_company_page(client_for: Any, imported: Any) -> None:
+    html = client_for("office").get(reverse("tenders:company", args=["C3"])).content.decode()
+    assert 'data-testid="win-rate">50.0%' in html
+    assert "长沙甲建设有限公司" in html  # co-bidder on T1
+    c2 = client_for("office").get(reverse("tenders:company", args=["C2"])).content.decode()
+    assert "某市住建局" in c2  # sanction
+    history = _json_block(html, "chart-history")
+    assert history["labels"] == ["2024-02", "2024-04"]
+
+
+@pytest.mark.django_db
+def test_company_page_hides_other_sectors_from_departments(client_for: Any, imported: Any) -> None:
+    html = client_for("housing").get(reverse("tenders:company", args=["C3"])).content.decode()
+    assert "道路改造施工" not in html and "安置房一标段施工" in html
+
+
+@pytest.mark.django_db
+def test_tender_list_search(client_for: Any, imported: Any) -> None:
+    html = client_for("office").get(reverse("tenders:list"), {"q": "道路"}).content.decode()
+    assert "T2" in html and "安置房一标段施工" not in html
+
+
+@pytest.mark.django_db
+def test_unknown_tender_is_404(client_for: Any, imported: Any) -> None:
+    assert client_for("office").get(reverse("tenders:detail", args=["NOPE"])).status_code == 404
+
+
+@pytest.mark.cache
+@pytest.mark.django_db
+def test_dashboard_figures_are_cached_until_someone_triages(client_for: Any, imported: Any) -> None:
+    from django.core.cache import cache
+
+    from bidwatch.web.alerts.models import Alert
+
+    cache.clear()
+    c = client_for("office")
+    html = c.get(reverse("tenders:dashboard")).content.decode()
+    assert 'data-testid="kpis"' in html and ">2</span><span>待处置" in html.replace("\n", "").replace("  ", "")
+    Alert.objects.filter(indicator="single_bid").update(status="dismissed")  # behind the cache's back
+    html = c.get(reverse("tenders:dashboard")).content.decode().replace("\n", "").replace("  ", "")
+    assert ">2</span><span>待处置" in html  # still the cached figure
+    client_for("housing").post(reverse("alerts:triage", args=[Alert.objects.get(indicator="bond_same_account").pk]),
+                               {"action": "confirm"})
+    html = c.get(reverse("tenders:dashboard")).content.decode().replace("\n", "").replace("  ", "")
+    assert ">0</span><span>待处置" in html
+    cache.clear()
