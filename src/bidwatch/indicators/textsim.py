@@ -9,6 +9,7 @@ every candidate is verified by its exact Jaccard similarity. Nothing is compared
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -20,6 +21,7 @@ from datasketch import MinHash
 
 from bidwatch.indicators.base import ScanContext, indicator, names
 
+MINHASH_SEED = 20240501
 _NOT_TEXT = re.compile(r"[\W_]+", re.UNICODE)
 
 
@@ -43,8 +45,14 @@ def _mix32(values: np.ndarray) -> np.ndarray:
     return z >> np.uint64(32)
 
 
+@functools.cache
+def _permutations(num_perm: int) -> tuple[np.ndarray, np.ndarray]:
+    # drawing the permutations costs more than hashing a document: draw them once per size
+    return MinHash(num_perm=num_perm, seed=MINHASH_SEED).permutations
+
+
 def minhash_signature(shingle_set: np.ndarray, num_perm: int) -> np.ndarray:
-    m = MinHash(num_perm=num_perm, seed=20240501, hashfunc=int)
+    m = MinHash(num_perm=num_perm, seed=MINHASH_SEED, hashfunc=int, permutations=_permutations(num_perm))
     if len(shingle_set):
         m.update_batch(_mix32(shingle_set).tolist())
     return np.asarray(m.hashvalues, dtype=np.uint64)
@@ -161,13 +169,17 @@ def similar_documents(ctx: ScanContext) -> pd.DataFrame:
         bids = list(sets)
         sigs = np.stack([minhash_signature(sets[b], num_perm) for b in bids])
         keys = band_keys(sigs, bands, rows)
-        for i, bid in enumerate(bids):
+        for bid in bids:
             own[bid], norm[bid] = sets[bid], docs[bid]
-            band_rows.append(pd.DataFrame({"tender_id": tender_id, "bid_id": bid,
-                                           "band": np.arange(bands, dtype=np.int32), "key": keys[i]}))
+        band_rows.append((tender_id, bids, keys))
     if not band_rows:
         return _empty()
-    ctx.engine.register("_bw_doc_bands", pd.concat(band_rows, ignore_index=True))
+    ctx.engine.register("_bw_doc_bands", pd.DataFrame({
+        "tender_id": np.concatenate([np.repeat(t, len(b) * bands) for t, b, _ in band_rows]),
+        "bid_id": np.concatenate([np.repeat(np.array(b, dtype=object), bands) for _, b, _ in band_rows]),
+        "band": np.concatenate([np.tile(np.arange(bands, dtype=np.int32), len(b)) for _, b, _ in band_rows]),
+        "key": np.concatenate([k.ravel() for _, _, k in band_rows]),
+    }))
     candidates = ctx.engine.query(
         """
         SELECT DISTINCT a.tender_id, a.bid_id AS bid_a, b.bid_id AS bid_b
@@ -222,22 +234,22 @@ def mixed_packages(ctx: ScanContext) -> pd.DataFrame:
     if texts.empty:
         return _empty()
     cols = [c for c in ("name", "phone", "email") if ctx.has("companies", c)]
-    comp = ctx.engine.query("SELECT company_id, " + ", ".join(cols) + " FROM companies").set_index("company_id")
+    comp = ctx.engine.query("SELECT company_id, " + ", ".join(cols) + " FROM companies")
+    info = {r["company_id"]: r for r in comp.to_dict("records")}
     kind_zh = {"name": "单位名称", "phone": "联系电话", "email": "电子邮箱"}
     bidders = ctx.engine.query("SELECT DISTINCT tender_id, company_id FROM bids")
     bidders = bidders[bidders["tender_id"].isin(set(texts["tender_id"]))]
     by_tender = bidders.groupby("tender_id")["company_id"].apply(list).to_dict()
     out = []
     for row in texts.itertuples(index=False):
-        own = comp.loc[row.company_id] if row.company_id in comp.index else None
-        own_name = str(own["name"]) if own is not None and isinstance(own["name"], str) else ""
+        own_name = str((info.get(row.company_id) or {}).get("name") or "")
         findings = []
         involved = {row.company_id}
         for other in by_tender.get(row.tender_id, []):
-            if other == row.company_id or other not in comp.index:
+            if other == row.company_id or other not in info:
                 continue
             for col in cols:
-                value = comp.at[other, col]
+                value = info[other].get(col)
                 if not isinstance(value, str) or len(value) < 6:
                     continue
                 if col == "name" and value in own_name:
@@ -247,7 +259,7 @@ def mixed_packages(ctx: ScanContext) -> pd.DataFrame:
                     continue
                 findings.append({
                     "in_company_id": row.company_id, "in_company_name": own_name or row.company_id,
-                    "found_company_id": other, "found_company_name": str(comp.at[other, "name"]),
+                    "found_company_id": other, "found_company_name": str(info[other].get("name") or other),
                     "kind": col, "kind_zh": kind_zh[col], "value": value, "bid_id": row.bid_id,
                     "context": row.text[max(0, pos - 20) : pos + len(value) + 20],
                 })
