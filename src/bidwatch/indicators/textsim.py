@@ -46,13 +46,15 @@ def _mix32(values: np.ndarray) -> np.ndarray:
 
 
 @functools.cache
-def _permutations(num_perm: int) -> tuple[np.ndarray, np.ndarray]:
+def _permutations(num_perm: int) -> tuple[Any, str]:
     # drawing the permutations costs more than hashing a document: draw them once per size
-    return MinHash(num_perm=num_perm, seed=MINHASH_SEED).permutations
+    template = MinHash(num_perm=num_perm, seed=MINHASH_SEED)
+    return template.permutations, template.scheme
 
 
 def minhash_signature(shingle_set: np.ndarray, num_perm: int) -> np.ndarray:
-    m = MinHash(num_perm=num_perm, seed=MINHASH_SEED, hashfunc=int, permutations=_permutations(num_perm))
+    permutations, scheme = _permutations(num_perm)
+    m = MinHash(num_perm=num_perm, seed=MINHASH_SEED, hashfunc=int, permutations=permutations, scheme=scheme)
     if len(shingle_set):
         m.update_batch(_mix32(shingle_set).tolist())
     return np.asarray(m.hashvalues, dtype=np.uint64)
