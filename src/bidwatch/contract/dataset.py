@@ -1,0 +1,160 @@
+"""``load_dataset``: read, type and validate a whole dataset, atomically.
+
+All tables are created inside one DuckDB transaction on the target connection; if any problem is
+found the transaction is rolled back, so a rejected dataset leaves neither tables in the
+connection nor files on disk (temporary UTF-8 copies of GB18030 files are always removed).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from .problems import DatasetInvalid, Problem
+from .reader import (Scratch, Source, discover, drop_rejects, has_encoding_rejects, read_rejects,
+                     retry_as_gb18030)
+from .schema import REQUIRED_TABLES, TABLES
+from .sources import first_line
+from .sqltext import ident, lit, private_connection
+from .stage import finalize, slow_pass, stage_sql
+from .textfiles import check_text_paths, decode_text, inline_requirements, resolve_inside
+from .validate import key_checks, row_checks, run_checks, sort_problems, table_problems
+
+#: Default number of rows listed per rule before a "N more" summary problem.
+MAX_PROBLEMS_PER_CHECK = 1000
+
+
+@dataclass
+class Dataset:
+    """A loaded, valid dataset: one typed DuckDB table per present contract table."""
+
+    con: duckdb.DuckDBPyConnection
+    tables: set[str]
+    row_counts: dict[str, int]
+    base_dir: Path
+    source: Path
+    files: dict[str, Path] = field(default_factory=dict)
+    _has_cache: dict[tuple[str, str], bool] = field(default_factory=dict, repr=False)
+
+    def has(self, table: str, *cols: str) -> bool:
+        """Table present and every named column has at least one non-null value."""
+        if table not in self.tables:
+            return False
+        for col in cols:
+            key = (table, col)
+            if key not in self._has_cache:
+                try:
+                    row = self.con.execute(
+                        f"SELECT 1 FROM {ident(table)} WHERE {ident(col)} IS NOT NULL LIMIT 1").fetchone()
+                except duckdb.BinderException:
+                    row = None
+                self._has_cache[key] = row is not None
+            if not self._has_cache[key]:
+                return False
+        return True
+
+    def read_text(self, relpath: str) -> str:
+        """A text file of the dataset (UTF-8, UTF-8 with BOM or GB18030), by path relative to it."""
+        target = resolve_inside(self.base_dir, relpath)
+        if target is None:
+            raise ValueError(f"path outside the dataset folder: {relpath!r}")
+        return decode_text(target.read_bytes())
+
+    def relation(self, table: str) -> duckdb.DuckDBPyRelation:
+        return self.con.table(table)
+
+
+def load_dataset(
+    path: str | Path,
+    con: duckdb.DuckDBPyConnection | None = None,
+    *,
+    max_problems_per_check: int | None = MAX_PROBLEMS_PER_CHECK,
+) -> Dataset:
+    """Load a dataset folder (``<table>.csv`` / ``<table>.parquet``) or an ``.xlsx`` workbook.
+
+    Raises :class:`DatasetInvalid` listing every problem found; nothing is left behind then.
+    ``max_problems_per_check`` bounds the rows listed per rule (``None``: list all), each rule over
+    the limit adding one "N more" problem.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(path)
+    con = con if con is not None else private_connection()
+    base_dir = path if path.is_dir() else path.parent
+    cap = max_problems_per_check
+    scratch = Scratch(con)
+    try:
+        sources, problems = discover(path, scratch)
+        by_name = {s.table.name: s for s in sources}
+        for name in REQUIRED_TABLES:
+            if name not in by_name and not any(p.table == name for p in problems):
+                problems.append(Problem(name, None, None, None,
+                                        f"缺少必需的表 {name}（{TABLES[name].zh}）：{name}.csv 或 {name}.parquet / "
+                                        f"required table missing"))
+        for src in sources:
+            problems.extend(src.problems)
+        con.begin()
+        try:
+            problems.extend(_stage_and_check(scratch, by_name, base_dir, cap))
+            if problems:
+                raise DatasetInvalid(sort_problems(problems))
+            loaded = [s for s in sources if s.from_sql]
+            # Contract tables of an earlier load into the same connection that this dataset lacks
+            # would otherwise look present to SQL.
+            for name in set(TABLES) - {s.table.name for s in loaded}:
+                con.execute(f"DROP TABLE IF EXISTS {ident(name)}")
+            for src in loaded:
+                finalize(con, src.table.name)
+                drop_rejects(src, con)
+            counted = " UNION ALL ".join(
+                f"SELECT {lit(s.table.name)}, count(*) FROM {ident(s.table.name)}" for s in loaded)
+            counts = {name: int(n) for name, n in con.execute(counted).fetchall()} if loaded else {}
+            con.commit()
+        except BaseException:
+            con.rollback()
+            raise
+    finally:
+        scratch.close()
+    return Dataset(con=con, tables=set(counts), row_counts=counts, base_dir=base_dir, source=path,
+                   files={s.table.name: s.path for s in sources})
+
+
+def _stage_and_check(scratch: Scratch, sources: dict[str, Source], base_dir: Path,
+                     cap: int | None) -> list[Problem]:
+    con = scratch.con
+    problems: list[Problem] = []
+    usable: set[str] = set()
+    for name, src in sources.items():
+        if not src.from_sql:
+            continue
+        try:
+            con.execute(stage_sql(src))
+            if has_encoding_rejects(src, con):
+                drop_rejects(src, con)
+                retried = retry_as_gb18030(src, scratch)
+                # Header problems are found again on the re-read: keep each once.
+                problems.extend(p for p in src.problems if p not in problems)
+                if not retried:
+                    continue
+                con.execute(stage_sql(src))
+            slow_pass(con, src)
+        except duckdb.Error as exc:
+            # DuckDB aborts the transaction on an error: nothing more can be checked.
+            problems.append(Problem(name, None, None, None, f"无法读取文件 / unreadable file: {first_line(exc)}"))
+            return problems
+        rejects = read_rejects(src, con)
+        problems.extend(rejects)
+        problems.extend(table_problems(src))
+        if rejects:
+            # Record numbers shift after a broken record; checking cells would mislabel rows.
+            continue
+        problems.extend(run_checks(con, row_checks(src), cap))
+        usable.add(name)
+    problems.extend(run_checks(con, key_checks(sources, usable), cap))
+    if "bid_files" in usable and "text_path" in sources["bid_files"].positions:
+        problems.extend(check_text_paths(scratch, base_dir, cap))
+    if "tenders" in usable and "requirements_text" in sources["tenders"].positions:
+        problems.extend(inline_requirements(scratch, base_dir, cap))
+    return problems

@@ -1,0 +1,351 @@
+"""The tables of the tender data contract (招投标数据接口规范), declared once.
+
+Everything else in :mod:`bidwatch.contract` (reader, validation, writer) and the rest of the product
+reads these declarations; the human-readable spec is ``shared/data-contract.md``.
+
+Header aliases: the spec gives one alias "招标文件发售起止" for both ``docs_from`` and ``docs_until``,
+which cannot name two columns.  We use ``招标文件发售起始日期`` (also ``发售开始日期``, ``发售起始日期``)
+for ``docs_from`` and ``招标文件发售截止日期`` (also ``发售截止日期``) for ``docs_until``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Kind = Literal["id", "text", "money", "number", "integer", "date", "timestamp", "bool", "enum"]
+
+#: DuckDB type of each column kind in the loaded tables.
+SQL_TYPES: dict[str, str] = {
+    "id": "VARCHAR",
+    "text": "VARCHAR",
+    "money": "DOUBLE",
+    "number": "DOUBLE",
+    "integer": "BIGINT",
+    "date": "DATE",
+    "timestamp": "TIMESTAMP",
+    "bool": "BOOLEAN",
+    "enum": "VARCHAR",
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    """One contract column.
+
+    ``zh`` is the Chinese header accepted as an alias; ``aliases`` are further accepted headers.
+    ``enum`` maps each English code to its Chinese word; a word written ``A/B`` (e.g. ``否决/废标``)
+    also accepts ``A`` and ``B`` alone on input.
+    """
+
+    name: str
+    zh: str
+    kind: Kind = "text"
+    required: bool = False
+    enum: dict[str, str] | None = field(default=None, hash=False)
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def sql_type(self) -> str:
+        return SQL_TYPES[self.kind]
+
+
+@dataclass(frozen=True)
+class ForeignKey:
+    """``columns`` of this table reference ``ref_columns`` of ``ref_table``.
+
+    Checked only when ``ref_table`` is present in the dataset (optional tables may be absent);
+    empty values are never dangling.
+    """
+
+    columns: tuple[str, ...]
+    ref_table: str
+    ref_columns: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    zh: str
+    columns: tuple[Column, ...]
+    primary_key: tuple[str, ...] = ()
+    foreign_keys: tuple[ForeignKey, ...] = ()
+    required: bool = False
+    _by_name: dict[str, Column] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self._by_name.update({c.name: c for c in self.columns})
+
+    def column(self, name: str) -> Column:
+        return self._by_name[name]
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._by_name
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns)
+
+
+def _fk(column: str, ref_table: str, ref_column: str | None = None) -> ForeignKey:
+    return ForeignKey((column,), ref_table, (ref_column or column,))
+
+
+C = Column
+
+SECTOR = {"housing": "住建", "transport": "交通", "water": "水利", "land": "自然资源", "other": "其他"}
+CATEGORY = {"works": "施工", "goods": "货物", "services": "服务"}
+PROCEDURE = {
+    "open": "公开招标",
+    "invited": "邀请招标",
+    "negotiated": "竞争性谈判/磋商",
+    "single_source": "单一来源",
+    "direct": "直接发包",
+    "inquiry": "询价",
+}
+AWARD_METHOD = {"lowest_price": "经评审的最低投标价法", "comprehensive": "综合评估法", "other": "其他"}
+BID_STATUS = {"valid": "有效", "disqualified": "否决/废标", "withdrawn": "撤回"}
+ROLE = {
+    "legal_rep": "法定代表人",
+    "shareholder": "股东",
+    "executive": "高管",
+    "project_manager": "项目经理",
+    "agent": "委托代理人",
+    "contact": "联系人",
+    "employee": "员工",
+}
+MEASURE = {
+    "debarment": "禁止投标",
+    "blacklist": "严重失信名单",
+    "dishonest_debtor": "失信被执行人",
+    "bribery_record": "行贿记录",
+    "penalty": "行政处罚",
+    "other": "其他",
+}
+
+_TABLES: tuple[Table, ...] = (
+    Table(
+        "companies",
+        "市场主体",
+        (
+            C("company_id", "企业编号", "id", True),
+            C("name", "企业名称", "text", True),
+            C("uscc", "统一社会信用代码", "id"),
+            C("legal_rep", "法定代表人"),
+            C("legal_rep_id", "法定代表人证件号", "id"),
+            C("phone", "联系电话"),
+            C("email", "电子邮箱"),
+            C("address", "注册地址"),
+            C("region_code", "行政区划代码", "id"),
+            C("founded_on", "成立日期", "date"),
+            C("registered_capital", "注册资本", "money"),
+        ),
+        primary_key=("company_id",),
+        required=True,
+    ),
+    Table(
+        "people",
+        "人员关系",
+        (
+            C("person_id", "人员编号", "id", True),
+            C("name", "姓名"),
+            C("company_id", "企业编号", "id", True),
+            C("role", "角色", "enum", True, ROLE),
+            C("share_pct", "持股比例", "number"),
+            C("since", "起始日期", "date"),
+            C("until", "终止日期", "date"),
+        ),
+        primary_key=("person_id", "company_id", "role"),
+        foreign_keys=(_fk("company_id", "companies"),),
+    ),
+    Table(
+        "projects",
+        "工程项目",
+        (
+            C("project_id", "项目编号", "id", True),
+            C("name", "项目名称", "text", True),
+            C("owner_id", "建设单位编号", "id"),
+            C("owner_name", "建设单位"),
+            C("sector", "行业", "enum", False, SECTOR),
+            C("estimated_amount", "估算金额", "money"),
+            C("state_funded", "国有资金", "bool"),
+            C("approved_on", "立项日期", "date"),
+            C("permit_on", "施工许可日期", "date"),
+            C("works_started_on", "实际开工日期", "date"),
+            C("region_code", "行政区划代码", "id"),
+        ),
+        primary_key=("project_id",),
+        foreign_keys=(_fk("owner_id", "companies", "company_id"),),
+    ),
+    Table(
+        "tenders",
+        "招标项目",
+        (
+            C("tender_id", "标段编号", "id", True),
+            C("project_id", "项目编号", "id"),
+            C("title", "标段名称"),
+            C("category", "类别", "enum", False, CATEGORY),
+            C("procedure", "招标方式", "enum", False, PROCEDURE),
+            C("tenderer_id", "招标人编号", "id"),
+            C("agency", "招标代理机构"),
+            C("ceiling_price", "最高投标限价", "money", aliases=("招标控制价",)),
+            C("estimate", "招标估算价", "money"),
+            C("bid_bond", "投标保证金", "money"),
+            C("announced_on", "公告发布日期", "date"),
+            C("docs_from", "招标文件发售起始日期", "date", aliases=("发售开始日期", "发售起始日期")),
+            C("docs_until", "招标文件发售截止日期", "date", aliases=("发售截止日期",)),
+            C("bid_deadline", "投标截止时间", "timestamp"),
+            C("award_method", "评标办法", "enum", False, AWARD_METHOD),
+            C("candidates_published_on", "中标候选人公示日期", "date"),
+            C("publicity_until", "公示截止日期", "date"),
+            C("awarded_on", "中标通知书日期", "date"),
+            C("winner_id", "中标人编号", "id"),
+            C("award_price", "中标价", "money"),
+            C("contract_signed_on", "合同签订日期", "date"),
+            C("requirements_text", "资格条件"),
+        ),
+        primary_key=("tender_id",),
+        foreign_keys=(
+            _fk("project_id", "projects"),
+            _fk("winner_id", "companies", "company_id"),
+            _fk("tenderer_id", "companies", "company_id"),
+        ),
+        required=True,
+    ),
+    Table(
+        "bids",
+        "投标",
+        (
+            C("bid_id", "投标编号", "id", True),
+            C("tender_id", "标段编号", "id", True),
+            C("company_id", "企业编号", "id", True),
+            # Required unless status is withdrawn: checked by a dedicated rule, not the generic one.
+            C("price", "投标报价", "money"),
+            C("submitted_at", "递交时间", "timestamp"),
+            C("status", "状态", "enum", False, BID_STATUS),
+            C("disqualify_reason", "否决原因"),
+            C("rank", "排名", "integer"),
+            C("score", "综合得分", "number"),
+            C("project_manager_id", "项目经理", "id"),
+            C("agent_id", "委托代理人", "id"),
+        ),
+        primary_key=("bid_id",),
+        foreign_keys=(_fk("tender_id", "tenders"), _fk("company_id", "companies")),
+        required=True,
+    ),
+    Table(
+        "bid_files",
+        "投标文件电子特征",
+        (
+            C("bid_id", "投标编号", "id", True),
+            C("file_hash", "文件哈希", "id"),
+            C("ip", "上传IP", "id"),
+            C("mac", "MAC地址", "id"),
+            C("machine_code", "机器码", "id"),
+            C("disk_serial", "硬盘序列号", "id"),
+            C("ca_lock_id", "加密锁号", "id"),
+            C("author", "文件作者"),
+            C("tool_serial", "编制工具序列号", "id"),
+            C("created_at", "创建时间", "timestamp"),
+            C("text_path", "正文文本"),
+        ),
+        foreign_keys=(_fk("bid_id", "bids"),),
+    ),
+    Table(
+        "bid_items",
+        "清单报价",
+        (
+            C("bid_id", "投标编号", "id", True),
+            C("item_code", "清单编码", "id", True),
+            C("unit_price", "综合单价", "money", True),
+            C("quantity", "工程量", "number"),
+        ),
+        primary_key=("bid_id", "item_code"),
+        foreign_keys=(_fk("bid_id", "bids"),),
+    ),
+    Table(
+        "bonds",
+        "投标保证金",
+        (
+            C("bid_id", "投标编号", "id", True),
+            C("payer_account", "付款账号", "id", True),
+            C("payer_name", "付款户名"),
+            C("amount", "金额", "money"),
+            C("paid_at", "缴纳时间", "timestamp"),
+        ),
+        foreign_keys=(_fk("bid_id", "bids"),),
+    ),
+    Table(
+        "evaluations",
+        "评标打分",
+        (
+            C("tender_id", "标段编号", "id", True),
+            C("expert_id", "专家编号", "id", True),
+            C("company_id", "企业编号", "id", True),
+            C("score", "分数", "number", True),
+        ),
+        foreign_keys=(
+            _fk("tender_id", "tenders"),
+            _fk("company_id", "companies"),
+            _fk("expert_id", "experts"),
+        ),
+    ),
+    Table(
+        "experts",
+        "评标专家",
+        (
+            C("expert_id", "专家编号", "id", True),
+            C("name", "姓名"),
+            C("employer_id", "工作单位编号", "id"),
+            C("specialty", "专业"),
+        ),
+        primary_key=("expert_id",),
+        foreign_keys=(_fk("employer_id", "companies", "company_id"),),
+    ),
+    Table(
+        "contracts",
+        "合同",
+        (
+            C("contract_id", "合同编号", "id", True),
+            C("project_id", "项目编号", "id"),
+            C("tender_id", "标段编号", "id"),
+            C("buyer_id", "发包人编号", "id", True),
+            C("supplier_id", "承包人编号", "id", True),
+            C("category", "类别", "enum", False, CATEGORY),
+            C("procedure", "采购方式", "enum", False, PROCEDURE, aliases=("招标方式",)),
+            C("amount", "合同金额", "money", True),
+            C("signed_on", "签订日期", "date", True),
+            C("subject", "合同内容"),
+        ),
+        primary_key=("contract_id",),
+        foreign_keys=(
+            _fk("tender_id", "tenders"),
+            _fk("project_id", "projects"),
+            _fk("buyer_id", "companies", "company_id"),
+            _fk("supplier_id", "companies", "company_id"),
+        ),
+    ),
+    Table(
+        "sanctions",
+        "信用惩戒记录",
+        (
+            # One of company_id / uscc / person_id is required: a dedicated rule checks it.
+            C("sanction_id", "记录编号", "id", True),
+            C("company_id", "企业编号", "id"),
+            C("uscc", "统一社会信用代码", "id"),
+            C("person_id", "人员编号", "id"),
+            C("measure", "惩戒措施", "enum", True, MEASURE),
+            C("authority", "决定机关"),
+            C("reason", "事由"),
+            C("start_on", "起始日期", "date", True),
+            C("end_on", "截止日期", "date"),
+        ),
+        primary_key=("sanction_id",),
+    ),
+)
+
+#: Every contract table by English name, in dependency-friendly order.
+TABLES: dict[str, Table] = {t.name: t for t in _TABLES}
+
+#: Tables a dataset must contain.
+REQUIRED_TABLES: tuple[str, ...] = tuple(t.name for t in _TABLES if t.required)

@@ -1,0 +1,182 @@
+"""Building the typed table of one source in a single ``CREATE TABLE … AS SELECT``.
+
+The staged table holds ``__row`` (record number in the file), every contract column typed, a
+``__raw__<col>`` copy of the cell where the parse failed or the value is out of range (so that
+validation can report the value exactly as written, without keeping a second copy of every
+cell), and the unknown extra columns as read.  After validation :func:`finalize` drops the
+helper columns, which is a metadata operation in DuckDB.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+from .schema import Column
+from .sources import Source
+from .sqltext import ident
+from .values import fast_sql, layered_select, needs_slow_pass, slow_parts, trimmed
+
+RAW_PREFIX = "__raw__"
+_RAW_KEPT_NAMES = {"uscc", "region_code"}
+_INT_TYPES = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT",
+              "UINTEGER", "UBIGINT", "UHUGEINT")
+_FLOAT_TYPES = ("FLOAT", "DOUBLE", "DECIMAL")
+
+
+def keeps_raw(column: Column) -> bool:
+    return column.kind not in ("id", "text") or column.name in _RAW_KEPT_NAMES
+
+
+def raw_name(column: str) -> str:
+    return RAW_PREFIX + column
+
+
+def _as_text(c: str, src_type: str) -> str:
+    """VARCHAR view of a source column; integral floats lose their ``.0`` (ids stored as numbers)."""
+    if src_type == "VARCHAR":
+        return c
+    if src_type.startswith(_FLOAT_TYPES):
+        # NaN is how pandas/Arrow spell "missing" in float columns.
+        return (f"CASE WHEN isnan(CAST({c} AS DOUBLE)) THEN NULL "
+                f"WHEN isfinite(CAST({c} AS DOUBLE)) AND {c} = trunc({c}) AND abs({c}) < 1e15 "
+                f"THEN CAST(CAST({c} AS BIGINT) AS VARCHAR) ELSE CAST({c} AS VARCHAR) END")
+    return f"CAST({c} AS VARCHAR)"
+
+
+def _typed_direct(column: Column, c: str, src_type: str) -> str | None:
+    """Typed value straight from an already-typed (Parquet) column, or None to go through text."""
+    kind = column.kind
+    is_int = src_type.startswith(_INT_TYPES)
+    is_float = src_type.startswith(_FLOAT_TYPES)
+    is_tz = src_type.startswith("TIMESTAMP WITH TIME ZONE")
+    is_ts = src_type.startswith("TIMESTAMP") and not is_tz
+    if kind in ("money", "number") and (is_int or is_float):
+        return f"CASE WHEN isfinite(CAST({c} AS DOUBLE)) THEN CAST({c} AS DOUBLE) END"
+    if kind == "integer":
+        if is_int:
+            return f"CAST({c} AS BIGINT)"
+        if is_float:
+            return (f"CASE WHEN isfinite(CAST({c} AS DOUBLE)) AND {c} = trunc({c}) AND abs({c}) < 9e15 "
+                    f"THEN CAST({c} AS BIGINT) END")
+    if kind == "date":
+        if src_type == "DATE":
+            return c
+        if is_ts:
+            return f"CAST({c} AS DATE)"
+        if is_tz:
+            return f"CAST(timezone('Asia/Shanghai', {c}) AS DATE)"
+    if kind == "timestamp":
+        if is_ts or src_type == "DATE":
+            return f"CAST({c} AS TIMESTAMP)"
+        if is_tz:
+            return f"timezone('Asia/Shanghai', {c})"
+    if kind == "bool":
+        if src_type == "BOOLEAN":
+            return c
+        if is_int:
+            return f"CASE {c} WHEN 1 THEN true WHEN 0 THEN false END"
+    return None
+
+
+def stage_sql(src: Source) -> str:
+    """``CREATE TABLE`` of the typed table, in three projections.
+
+    1. the cell text (ids and texts trimmed, computed once), 2. the typed value by the fast
+    parse (:func:`slow_pass` handles the rest afterwards), 3. the raw text, kept only where
+    validation may have to show it.
+    """
+    layer1, layer2, layer3, raws = ["__row"], ["__row"], ["__row"], []
+    for column in src.table.columns:
+        x = ident(column.name)
+        layer3.append(x)
+        pos = src.positions.get(column.name)
+        is_status = column.name == "status" and src.table.name == "bids"
+        if pos is None:
+            layer2.append(("'valid'" if is_status else f"CAST(NULL AS {column.sql_type})") + f" AS {x}")
+            continue
+        c = f"c{pos}"
+        src_type = src.types[pos] if pos < len(src.types) else "VARCHAR"
+        text, t, s = _as_text(c, src_type), ident("__t__" + column.name), ident("__s__" + column.name)
+        direct = _typed_direct(column, c, src_type) if src_type != "VARCHAR" else None
+        if keeps_raw(column):
+            layer1.append(f"{text} AS {s}")
+            layer2.append(s)
+            raws.append(f"CASE WHEN {_raw_needed(column)} THEN {s} END AS {ident(raw_name(column.name))}")
+        if direct is not None:
+            layer1.append(f"{c}")
+            typed = direct
+        elif needs_slow_pass(column):
+            # The fast parse reads the untrimmed cell: a padded value just takes the slow pass,
+            # which trims (trimming every cell of 10M rows costs more than the parse).
+            typed = fast_sql(column, s, column.name in src.wan_columns)
+            if is_status:
+                typed = f"CASE WHEN {s} IS NULL THEN 'valid' ELSE {typed} END"
+        else:
+            layer1.append(f"{trimmed(text)} AS {t}")
+            typed = fast_sql(column, t, column.name in src.wan_columns)
+        layer2.append(f"CAST({typed} AS {column.sql_type}) AS {x}")
+    for i, name in src.extras:
+        layer1.append(f"c{i} AS {ident(name)}")
+        layer2.append(ident(name))
+        layer3.append(ident(name))
+    return (
+        f"CREATE OR REPLACE TABLE {ident(src.table.name)} AS SELECT {', '.join(layer3 + raws)} FROM ("
+        f"SELECT {', '.join(layer2)} FROM (SELECT {', '.join(layer1)} FROM ({src.from_sql}) AS src) AS l1"
+        f") AS l2"
+    )
+
+
+def slow_pass(con: duckdb.DuckDBPyConnection, src: Source) -> None:
+    """Re-parse, with every accepted spelling, the cells the fast parse left NULL.
+
+    Only those rows are touched (an UPDATE joined on ``__row``), and a column whose cells all
+    took the fast parse costs one scan of a mostly-NULL column.
+    """
+    table = ident(src.table.name)
+    candidates = []
+    for column in src.table.columns:
+        pos = src.positions.get(column.name)
+        if pos is None or not needs_slow_pass(column) or not keeps_raw(column):
+            continue
+        src_type = src.types[pos] if pos < len(src.types) else "VARCHAR"
+        if src_type != "VARCHAR" and _typed_direct(column, f"c{pos}", src_type) is not None:
+            continue
+        candidates.append(column)
+    if not candidates:
+        return
+    pending_sql = [f"{ident(c.name)} IS NULL AND {ident(raw_name(c.name))} IS NOT NULL" for c in candidates]
+    flags = con.execute("SELECT " + ", ".join(f"coalesce(bool_or({p}), false)" for p in pending_sql)
+                        + f" FROM {table}").fetchone()
+    for column, pending, flag in zip(candidates, pending_sql, flags or ()):
+        if not flag:
+            continue
+        x, raw = ident(column.name), ident(raw_name(column.name))
+        prep, final = slow_parts(column, "__t", column.name in src.wan_columns)
+        if column.name == "status" and src.table.name == "bids":
+            final = f"CASE WHEN __t IS NULL THEN 'valid' ELSE {final} END"  # blank after trimming
+        source = f"SELECT __row, {trimmed(raw)} AS __t FROM {table} WHERE {pending}"
+        value = layered_select((prep, final), source, "__row")
+        con.execute(
+            f"UPDATE {table} SET {x} = CAST(s.__value AS {column.sql_type}) FROM ({value}) AS s "
+            f"WHERE {table}.__row = s.__row AND s.__value IS NOT NULL"
+        )
+
+
+def _raw_needed(column: Column) -> str:
+    """When to keep the cell text: only for values validation may report (saves memory)."""
+    x = ident(column.name)
+    if column.name in _RAW_KEPT_NAMES:
+        return "true"
+    if column.kind == "money":
+        return f"{x} IS NULL OR {x} < 0"
+    if column.name == "share_pct":
+        return f"{x} IS NULL OR {x} < 0 OR {x} > 100"
+    return f"{x} IS NULL"
+
+
+def finalize(con: duckdb.DuckDBPyConnection, table: str) -> None:
+    """Drop ``__row`` and the raw copies, leaving the contract columns and the extras."""
+    names = [r[0] for r in con.execute(f"DESCRIBE {ident(table)}").fetchall()]
+    for name in names:
+        if name == "__row" or name.startswith(RAW_PREFIX):
+            con.execute(f"ALTER TABLE {ident(table)} DROP COLUMN {ident(name)}")

@@ -1,0 +1,135 @@
+"""Text files a dataset refers to: ``bid_files.text_path`` and ``tenders.requirements_text``.
+
+Existence is checked once per distinct path with one directory listing per distinct folder (not
+one ``stat`` per row); only requirement texts are read at load time, bid document texts are read
+on demand with :func:`decode_text`.
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+from pathlib import Path, PurePosixPath
+
+import pyarrow as pa
+
+from .problems import Problem
+from .sources import Scratch
+from .sqltext import ident
+from .validate import Check, run_checks
+
+MISSING = "引用的文本文件不存在 / referenced text file does not exist"
+OUTSIDE = "路径须为数据集文件夹内的相对路径 / path must be relative and inside the dataset folder"
+UNREADABLE = "文本文件既不是 UTF-8 也不是 GB18030 编码 / text file is neither UTF-8 nor GB18030"
+
+
+def decode_text(data: bytes) -> str:
+    """Text of a file: UTF-16 with BOM, UTF-8 (BOM optional) or GB18030, in that order."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("gb18030")
+
+
+def safe_relative(relpath: str) -> str | None:
+    """``relpath`` with ``/`` separators when it stays inside the dataset folder, else None."""
+    p = relpath.strip().replace("\\", "/")
+    while p.startswith("./"):
+        p = p[2:]
+    pure = PurePosixPath(p)
+    if not p or pure.is_absolute() or (len(p) > 1 and p[1] == ":") or ".." in pure.parts:
+        return None
+    return p
+
+
+def resolve_inside(base_dir: Path, relpath: str) -> Path | None:
+    rel = safe_relative(relpath)
+    if rel is None:
+        return None
+    base = base_dir.resolve()
+    target = (base / rel).resolve()
+    return target if target == base or base in target.parents else None
+
+
+def _existing(base_dir: Path, rels: list[str]) -> set[str]:
+    """Which of ``rels`` (safe relative paths) name existing files; one listing per folder."""
+    by_dir: dict[str, list[str]] = {}
+    for rel in rels:
+        parent, _, name = rel.rpartition("/")
+        by_dir.setdefault(parent, []).append(name)
+    found: set[str] = set()
+    for parent, names in by_dir.items():
+        folder = base_dir / parent if parent else base_dir
+        try:
+            with os.scandir(folder) as it:
+                present = {e.name for e in it if e.is_file()}
+        except OSError:
+            continue
+        found.update(f"{parent}/{n}" if parent else n for n in names if n in present)
+    return found
+
+
+def _register(scratch: Scratch, name: str, table: pa.Table) -> str:
+    scratch.con.register(name, table)
+    scratch.on_close(lambda: scratch.con.unregister(name))
+    return name
+
+
+def check_text_paths(scratch: Scratch, base_dir: Path, cap: int | None) -> list[Problem]:
+    """Every ``bid_files.text_path`` must name a file inside the dataset folder."""
+    con = scratch.con
+    paths = [r[0] for r in con.execute(
+        "SELECT DISTINCT text_path FROM bid_files WHERE text_path IS NOT NULL").fetchall()]
+    if not paths:
+        return []
+    safe = {p: safe_relative(p) for p in paths}
+    existing = _existing(base_dir, [s for s in safe.values() if s is not None])
+    bad = {p: (OUTSIDE if s is None else MISSING) for p, s in safe.items() if s is None or s not in existing}
+    if not bad:
+        return []
+    view = _register(scratch, "__bidwatch_bad_paths",
+                     pa.table({"path": list(bad), "why": list(bad.values())}))
+    sql = (f"SELECT b.__row, b.text_path AS val, m.why AS info FROM bid_files b "
+           f"JOIN {ident(view)} m ON b.text_path = m.path")
+    return run_checks(con, [Check("bid_files", "text_path", "{info}", sql)], cap)
+
+
+def inline_requirements(scratch: Scratch, base_dir: Path, cap: int | None) -> list[Problem]:
+    """Replace a ``tenders.requirements_text`` that is a relative ``.txt`` path by the file's text."""
+    con = scratch.con
+    values = [r[0] for r in con.execute(
+        "SELECT DISTINCT requirements_text FROM tenders "
+        "WHERE regexp_full_match(requirements_text, '[^\\r\\n]{1,255}\\.[tT][xX][tT]')").fetchall()]
+    if not values:
+        return []
+    contents: dict[str, str] = {}
+    bad: dict[str, str] = {}
+    for value in values:
+        target = resolve_inside(base_dir, value)
+        if target is None:
+            bad[value] = OUTSIDE
+        elif not target.is_file():
+            bad[value] = MISSING
+        else:
+            try:
+                contents[value] = decode_text(target.read_bytes())
+            except UnicodeDecodeError:
+                bad[value] = UNREADABLE
+    problems: list[Problem] = []
+    if bad:
+        view = _register(scratch, "__bidwatch_bad_requirements",
+                         pa.table({"path": list(bad), "why": list(bad.values())}))
+        sql = (f"SELECT t.__row, t.requirements_text AS val, m.why AS info FROM tenders t "
+               f"JOIN {ident(view)} m ON t.requirements_text = m.path")
+        problems = run_checks(con, [Check("tenders", "requirements_text", "{info}", sql)], cap)
+    if contents and not problems:
+        view = _register(scratch, "__bidwatch_requirements",
+                         pa.table({"path": list(contents), "content": list(contents.values())}))
+        con.execute(f"UPDATE tenders SET requirements_text = m.content FROM {ident(view)} m "
+                    f"WHERE tenders.requirements_text = m.path")
+    return problems
+
+
+__all__ = ["decode_text", "safe_relative", "resolve_inside", "check_text_paths", "inline_requirements"]

@@ -1,0 +1,216 @@
+"""Validation rules as SQL over the staged tables; each rule yields ``(__row, val, info)`` rows.
+
+Every rule runs once over its table (anti-joins for foreign keys, GROUP BY for duplicate keys), so
+the cost is a few column scans per table whatever the number of bad rows.  A rule that matches
+more than ``cap`` rows reports the first ``cap`` and one summary problem with the total.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import duckdb
+
+from .problems import Problem
+from .schema import TABLES, Column, Table
+from .sources import Source
+from .sqltext import ident, lit
+from .stage import keeps_raw, raw_name
+from .values import WHITESPACE, uscc_valid_sql
+
+EXPECTED_BY_KIND = {
+    "money": "金额（元），如 1234.50、1,234.50元 或 123.45万元 / an amount in yuan, e.g. 1234.50, "
+             "1,234.50元 or 123.45万元",
+    "number": "数值 / a number",
+    "integer": "整数 / an integer",
+    "date": "日期 YYYY-MM-DD / a date YYYY-MM-DD",
+    "timestamp": "时间 YYYY-MM-DD HH:MM[:SS] 或 ISO-8601 / a timestamp YYYY-MM-DD HH:MM[:SS] or ISO-8601",
+    "bool": "布尔值 是/否、true/false、1/0、Y/N / a boolean: 是/否, true/false, 1/0, Y/N",
+}
+REQUIRED = "必填，不能为空 / required, must not be empty"
+PRICE_REQUIRED = "投标报价必填（撤回的投标除外） / required unless status is withdrawn"
+NEGATIVE = "不能为负数 / must not be negative"
+SHARE_PCT = "持股比例应在 0–100 之间 / a percentage between 0 and 100"
+REGION_CODE = "6 位数字的行政区划代码 / a 6-digit region code"
+USCC = ("18 位统一社会信用代码，校验位须正确（GB 32100-2015） / an 18-character unified social credit "
+        "code with a valid check character (GB 32100-2015)")
+SANCTION_SUBJECT = ("企业编号、统一社会信用代码、人员编号至少填一项 / one of company_id, uscc, person_id "
+                    "is required")
+DUPLICATE_KEY = "主键重复（首次出现在第 {info} 行） / duplicate primary key (first at row {info})"
+DANGLING = "在 {ref} 中找不到 / not found in {ref}"
+
+
+def enum_expected(column: Column) -> str:
+    assert column.enum is not None
+    listed = ", ".join(f"{code} {word}" for code, word in column.enum.items())
+    codes = ", ".join(column.enum)
+    return f"取值之一：{listed} / one of: {codes}"
+
+
+@dataclass(frozen=True)
+class Check:
+    table: str
+    column: str | None
+    expected: str  # may use {info}
+    sql: str  # SELECT __row, val, info …
+
+
+def _blank(raw: str) -> str:
+    return f"coalesce(trim({raw}, {lit(WHITESPACE)}), '') = ''"
+
+
+def _select(table: str, val: str, where: str, info: str = "CAST(NULL AS VARCHAR)") -> str:
+    return f"SELECT __row, CAST({val} AS VARCHAR) AS val, {info} AS info FROM {ident(table)} WHERE {where}"
+
+
+def row_checks(src: Source) -> list[Check]:
+    """Per-cell rules of one table: required, parseable, enumerations, ranges, USCC."""
+    table = src.table
+    name = table.name
+    checks: list[Check] = []
+    for col in table.columns:
+        if col.name not in src.positions:
+            continue
+        x = ident(col.name)
+        raw = ident(raw_name(col.name)) if keeps_raw(col) else None
+        shown = f"coalesce({raw}, '')" if raw else "''"
+        if col.required:
+            where = f"{x} IS NULL" + (f" AND {_blank(raw)}" if raw else "")
+            checks.append(Check(name, col.name, REQUIRED, _select(name, shown, where)))
+        if raw is None:
+            continue
+        if col.kind in EXPECTED_BY_KIND or col.kind == "enum":
+            expected = enum_expected(col) if col.kind == "enum" else EXPECTED_BY_KIND[col.kind]
+            where = f"{x} IS NULL AND NOT {_blank(raw)}"
+            checks.append(Check(name, col.name, expected, _select(name, raw, where)))
+        if col.kind == "money":
+            checks.append(Check(name, col.name, NEGATIVE, _select(name, raw, f"{x} < 0")))
+        if col.name == "share_pct":
+            checks.append(Check(name, col.name, SHARE_PCT, _select(name, raw, f"{x} < 0 OR {x} > 100")))
+        if col.name == "region_code":
+            where = f"{x} IS NOT NULL AND NOT regexp_full_match({x}, '[0-9]{{6}}')"
+            checks.append(Check(name, col.name, REGION_CODE, _select(name, raw, where)))
+        if col.name == "uscc":
+            where = f"{x} IS NOT NULL AND NOT {uscc_valid_sql(x)}"
+            checks.append(Check(name, col.name, USCC, _select(name, raw, where)))
+    if name == "bids" and "price" in src.positions:
+        raw_price = ident(raw_name("price"))
+        where = f"price IS NULL AND {_blank(raw_price)} AND status IS DISTINCT FROM 'withdrawn'"
+        shown_price = f"coalesce({raw_price}, '')"
+        checks.append(Check(name, "price", PRICE_REQUIRED, _select(name, shown_price, where)))
+    if name == "sanctions":
+        where = "company_id IS NULL AND uscc IS NULL AND person_id IS NULL"
+        checks.append(Check(name, "company_id/uscc/person_id", SANCTION_SUBJECT, _select(name, "''", where)))
+    return checks
+
+
+def table_problems(src: Source) -> list[Problem]:
+    """Rules about the table's shape rather than its cells."""
+    if src.table.name == "bids" and src.from_sql and "price" not in src.positions:
+        return [Problem("bids", None, "price", None, "缺少必填列 price（投标报价） / required column missing")]
+    return []
+
+
+def key_checks(sources: dict[str, Source], usable: set[str]) -> list[Check]:
+    """Duplicate primary keys and dangling foreign keys, over tables whose cells could be read."""
+    checks: list[Check] = []
+    for name, src in sources.items():
+        if name not in usable:
+            continue
+        table = src.table
+        if table.primary_key and all(k in src.positions for k in table.primary_key):
+            checks.append(_duplicate_key_check(table))
+        for fk in table.foreign_keys:
+            parent = sources.get(fk.ref_table)
+            if parent is None or fk.ref_table not in usable:
+                continue
+            if not all(c in src.positions for c in fk.columns):
+                continue
+            if not all(c in parent.positions for c in fk.ref_columns):
+                continue
+            on = " AND ".join(f"p.{ident(r)} = c.{ident(k)}" for k, r in zip(fk.columns, fk.ref_columns))
+            notnull = " AND ".join(f"c.{ident(k)} IS NOT NULL" for k in fk.columns)
+            val = _joined("c", fk.columns)
+            sql = (f"SELECT c.__row, {val} AS val, NULL AS info FROM {ident(name)} c WHERE {notnull} "
+                   f"AND NOT EXISTS (SELECT 1 FROM {ident(fk.ref_table)} p WHERE {on})")
+            ref = f"{fk.ref_table}.{','.join(fk.ref_columns)}"
+            checks.append(Check(name, ",".join(fk.columns), DANGLING.replace("{ref}", ref), sql))
+    return checks
+
+
+def _joined(alias: str, cols: Iterable[str]) -> str:
+    cols = list(cols)
+    if len(cols) == 1:
+        return f"{alias}.{ident(cols[0])}"
+    return "concat_ws(',', " + ", ".join(f"{alias}.{ident(c)}" for c in cols) + ")"
+
+
+def _duplicate_key_check(table: Table) -> Check:
+    """Rows whose key was already seen on an earlier row.
+
+    Grouping 10M composite VARCHAR keys is the costliest check, so it groups a 64-bit hash of the
+    key first and compares the actual keys only within the (rare) repeated hashes.
+    """
+    keys = table.primary_key
+    t = ident(table.name)
+    kl = ", ".join(ident(k) for k in keys)
+    notnull = " AND ".join(f"{ident(k)} IS NOT NULL" for k in keys)
+    sql = (
+        f"SELECT __row, {_joined('d', keys)} AS val, CAST(__first AS VARCHAR) AS info FROM ("
+        f"SELECT __row, {kl}, min(__row) OVER (PARTITION BY {kl}) AS __first FROM {t} "
+        f"WHERE {notnull} AND hash({kl}) IN (SELECT hash({kl}) AS __h FROM {t} WHERE {notnull} "
+        f"GROUP BY __h HAVING count(*) > 1)) AS d WHERE __row > __first"
+    )
+    return Check(table.name, ",".join(keys), DUPLICATE_KEY, sql)
+
+
+def run_checks(con: duckdb.DuckDBPyConnection, checks: Iterable[Check], cap: int | None) -> list[Problem]:
+    """Run rules in one query (a UNION ALL), keeping the first ``cap`` rows of each."""
+    checks = list(checks)
+    if not checks:
+        return []
+    union = " UNION ALL ".join(
+        f"SELECT {i} AS __chk, __row, CAST(val AS VARCHAR) AS val, CAST(info AS VARCHAR) AS info "
+        f"FROM ({c.sql})" for i, c in enumerate(checks)
+    )
+    keep = "" if cap is None else f"WHERE __rn <= {cap}"
+    rows = con.execute(
+        f"SELECT __chk, __row, val, info, __n FROM (SELECT *, "
+        f"row_number() OVER (PARTITION BY __chk ORDER BY __row) AS __rn, "
+        f"count(*) OVER (PARTITION BY __chk) AS __n FROM ({union})) {keep} ORDER BY __chk, __row"
+    ).fetchall()
+    problems: list[Problem] = []
+    totals: dict[int, int] = {}
+    for chk, row, val, info, total in rows:
+        check = checks[chk]
+        expected = check.expected.replace("{info}", "" if info is None else str(info))
+        problems.append(Problem(check.table, int(row), check.column, val, expected))
+        totals[chk] = int(total)
+    for chk, total in totals.items():
+        if cap is not None and total > cap:
+            check = checks[chk]
+            problems.append(Problem(
+                check.table, None, check.column, None,
+                f"另有 {total - cap} 行同类问题未列出（共 {total} 行）：{_plain(check.expected)} / "
+                f"{total - cap} more rows with this problem not listed ({total} in all)",
+            ))
+    return problems
+
+
+def _plain(expected: str) -> str:
+    return expected.split(" / ")[0].replace("{info}", "…")
+
+
+def sort_problems(problems: list[Problem]) -> list[Problem]:
+    order = {name: i for i, name in enumerate(TABLES)}
+
+    def key(p: Problem) -> tuple[int, str, int, int]:
+        table = TABLES.get(p.table)
+        col_order = table.column_names.index(p.column) if table and p.column in table else 999
+        return (order.get(p.table, -1), p.table, -1 if p.row is None else p.row, col_order)
+
+    return sorted(problems, key=key)
+
+
+__all__ = ["Check", "row_checks", "key_checks", "run_checks", "sort_problems", "table_problems"]

@@ -1,0 +1,268 @@
+"""Cell parsing as DuckDB SQL expressions: money (万元), dates, timestamps, booleans, enumerations.
+
+Every function takes the SQL text of a trimmed VARCHAR expression and returns the SQL text of the
+typed value, NULL when the cell is empty *or* unparseable (validation tells the two apart by
+looking at the raw cell).  Nothing here runs per row in Python.
+
+Each kind has a *fast* parse (DuckDB's own casts, for the canonical spelling) and a *slow* one
+(regular expressions for 万元, 2024年3月1日, full-width digits, offsets, …).  The loader applies the
+fast parse while reading and the slow one afterwards, with an UPDATE of only the rows the fast one
+left NULL: writing ``coalesce(fast, slow)`` in one projection looks lazy, but DuckDB's
+common-subexpression pass hoists the slow parse's repeated parts and runs them on every row
+(measured: 19 s instead of 2 s for 1M bids).
+"""
+
+from __future__ import annotations
+
+import re
+
+from .schema import Column
+from .sqltext import lit
+
+#: Characters trimmed around every cell: ASCII whitespace, ideographic space, NBSP, BOM.
+WHITESPACE = " \t\r\n\u3000\u00a0\ufeff"
+
+_FULL_WIDTH = "０１２３４５６７８９．－＋：／"
+_HALF_WIDTH = "0123456789.-+:/"
+
+# Accepted spellings beyond the contract's code and word (and the parts of a word written A/B).
+ENUM_SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
+    "procedure": {"negotiated": ("竞争性磋商", "竞争性谈判/竞争性磋商")},
+}
+
+_BOOL_TRUE = ("true", "1", "是", "y", "yes", "t")
+_BOOL_FALSE = ("false", "0", "否", "n", "no", "f")
+
+_NUM = r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
+_MONEY_RE = r"^(?:人民币|RMB|rmb)?([+-]?)([0-9]*)(?:\.([0-9]*))?(?:[eE]([+-]?[0-9]+))?(万元|万|元)?$"
+_NUMBER_RE = rf"^({_NUM})%?$"
+_DATE_RE = r"^([0-9]{4})\s*[-/.年]\s*([0-9]{1,2})\s*[-/.月]\s*([0-9]{1,2})\s*日?$"
+_DATE8_RE = r"^([0-9]{4})([0-9]{2})([0-9]{2})$"
+# A date column also takes a timestamp (exports from Excel add 00:00:00); the time is dropped.
+_DATE_TIME_TAIL = r"(?:[T ]+[0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?)?"
+_TS_RE = (
+    r"^([0-9]{4})[-/.年]([0-9]{1,2})[-/.月]([0-9]{1,2})日?"
+    r"(?:(?:[Tt]|\s+)([0-9]{1,2})[:时]([0-9]{1,2})(?:[:分]([0-9]{1,2})(?:\.([0-9]+))?秒?|分)?)?"
+    r"\s*([Zz]|[+-][0-9]{2}(?::?[0-9]{2})?)?$"
+)
+
+
+def trimmed(c: str) -> str:
+    """Trimmed text, empty -> NULL.
+
+    ``trim(c, chars)`` costs ~10x a byte test, so it only runs when the first or last character
+    is whitespace (``ascii`` of the first, byte-wise ``ends_with`` for the last; long IN lists are
+    avoided because DuckDB rewrites them into joins).
+    """
+    exotic = ", ".join(str(ord(ch)) for ch in WHITESPACE if ord(ch) > 32)
+    ends = " OR ".join(f"ends_with({c}, {lit(ch)})" for ch in WHITESPACE if ch != "\ufeff")
+    return (
+        f"nullif(CASE WHEN ascii({c}) <= 32 OR ascii({c}) IN ({exotic}) OR {ends} "
+        f"THEN trim({c}, {lit(WHITESPACE)}) ELSE {c} END, '')"
+    )
+
+
+def _half_width(t: str) -> str:
+    return f"translate({t}, {lit(_FULL_WIDTH)}, {lit(_HALF_WIDTH)})"
+
+
+def _compact(t: str) -> str:
+    """Full-width digits to ASCII; thousands separators, spaces and currency signs removed."""
+    return f"translate({_half_width(t)}, {lit(',，  ¥￥' + chr(0x3000))}, '')"
+
+
+def _finite(x: str) -> str:
+    # '1e999' parses to inf and try_cast takes 'nan'.
+    return f"CASE WHEN isfinite({x}) THEN {x} END"
+
+
+# --------------------------------------------------------------------------- fast parses
+
+
+def fast_sql(column: Column, t: str, default_wan: bool = False) -> str:
+    """The canonical spelling only (NULL otherwise); cheap enough for 10M rows."""
+    kind = column.kind
+    if kind == "money":
+        # A bare number under a (万元) header must be shifted exactly: the slow parse does it.
+        return "CAST(NULL AS DOUBLE)" if default_wan else _finite(f"try_cast({t} AS DOUBLE)")
+    if kind == "number":
+        return _finite(f"try_cast({t} AS DOUBLE)")
+    if kind == "integer":
+        # try_cast('3.5' AS BIGINT) rounds, so only text without a point takes the direct cast.
+        return f"CASE WHEN NOT contains({t}, '.') THEN try_cast({t} AS BIGINT) END"
+    if kind == "date":
+        # DuckDB's cast takes YYYY-MM-DD and YYYY/MM/DD but also 5-digit years: require 4.
+        iso_like = f"length({t}) = 10 AND substr({t}, 5, 1) IN ('-', '/')"
+        return f"CASE WHEN {iso_like} THEN try_cast({t} AS DATE) END"
+    if kind == "timestamp":
+        # DuckDB's TIMESTAMP cast drops an offset instead of applying it: only offset-free text
+        # (no '+', no 'Z', no '-' after the date) takes it.
+        plain = (f"length({t}) BETWEEN 10 AND 26 AND substr({t}, 5, 1) IN ('-', '/') "
+                 f"AND strpos({t}, '+') = 0 AND strpos(substr({t}, 9), '-') = 0 "
+                 f"AND NOT ends_with({t}, 'Z') AND NOT ends_with({t}, 'z')")
+        return f"CASE WHEN {plain} THEN try_cast({t} AS TIMESTAMP) END"
+    if kind == "bool":
+        return (f"CASE {t} WHEN 'true' THEN true WHEN 'false' THEN false "
+                f"WHEN '1' THEN true WHEN '0' THEN false END")
+    if kind == "enum":
+        assert column.enum is not None
+        return "CASE " + t + " " + " ".join(f"WHEN {lit(c)} THEN {lit(c)}" for c in column.enum) + " END"
+    if column.name == "uscc":
+        return f"upper({t})"
+    if column.name == "mac":
+        return mac_sql(t)
+    if column.name == "text_path":
+        return normalized_path_sql(t)
+    return t
+
+
+def needs_slow_pass(column: Column) -> bool:
+    return column.kind in ("money", "number", "integer", "date", "timestamp", "bool", "enum")
+
+
+# --------------------------------------------------------------------------- slow parses
+
+#: A slow parse: named intermediate values, each computed in its own projection from the
+#: previous ones (so a regex is evaluated once and the SQL stays small), then the final value.
+SlowParse = tuple[list[tuple[str, str]], str]
+
+
+def slow_parts(column: Column, t: str, default_wan: bool = False) -> SlowParse:
+    """Every accepted spelling of the column's kind, from the trimmed text column ``t``."""
+    kind = column.kind
+    if kind == "money":
+        return money_parts(t, default_wan)
+    if kind in ("number", "integer"):
+        n = f"try_cast(nullif(regexp_extract({_compact(t)}, {lit(_NUMBER_RE)}, 1), '') AS DOUBLE)"
+        if kind == "number":
+            return [("__n", n)], _finite("__n")
+        whole = "isfinite(__n) AND __n = trunc(__n) AND abs(__n) < 9.0e15"
+        return [("__n", n)], f"CASE WHEN {whole} THEN CAST(__n AS BIGINT) END"
+    if kind == "date":
+        return date_parts(t)
+    if kind == "timestamp":
+        return timestamp_parts(t)
+    if kind == "bool":
+        return [], bool_sql(t)
+    if kind == "enum":
+        return [], enum_sql(t, column)
+    return [], fast_sql(column, t, default_wan)
+
+
+def money_parts(t: str, default_wan: bool = False) -> SlowParse:
+    """Yuan as DOUBLE from ``1,234.50``, ``1234.5元``, ``123.45万元``, full-width digits, ``¥``.
+
+    万 moves the decimal point 4 places (or adds 4 to an exponent) before the one cast, so
+    ``123.45万元`` is exactly the double of ``1234500``.  ``default_wan``: the header said
+    ``(万元)``, so a bare number is in 万元.
+    """
+    m = f"regexp_extract({_compact(t)}, {lit(_MONEY_RE)}, ['sg', 'ip', 'fp', 'ex', 'unit'])"
+    wan = "__m.unit <> '元'" if default_wan else "starts_with(__m.unit, '万')"
+    ip = "CASE WHEN __m.ip = '' THEN '0' ELSE __m.ip END"
+    frac4 = "(__m.fp || '0000')"
+    shifted = f"__m.sg || {ip} || left({frac4}, 4) || '.' || substr({frac4}, 5) || '0'"
+    exp_shifted = (f"__m.sg || {ip} || '.' || __m.fp || '0e' || "
+                   f"CAST(try_cast(__m.ex AS INTEGER) + 4 AS VARCHAR)")
+    plain = f"__m.sg || {ip} || '.' || __m.fp || '0' || CASE WHEN __m.ex = '' THEN '' ELSE 'e' || __m.ex END"
+    value = (
+        f"CASE WHEN __m.ip = '' AND __m.fp = '' THEN NULL "
+        f"WHEN NOT ({wan}) THEN try_cast({plain} AS DOUBLE) "
+        f"WHEN __m.ex = '' THEN try_cast({shifted} AS DOUBLE) "
+        f"ELSE try_cast({exp_shifted} AS DOUBLE) END"
+    )
+    return [("__m", m), ("__v", value)], _finite("__v")
+
+
+def date_parts(t: str) -> SlowParse:
+    """DATE from YYYY-MM-DD, YYYY/MM/DD, YYYY.MM.DD, YYYY年M月D日, YYYYMMDD (+ an ignored time)."""
+    body = f"regexp_replace({_half_width(t)}, {lit(_DATE_TIME_TAIL + '$')}, '')"
+
+    def cast(s: str) -> str:
+        return f"try_cast({s}.y || '-' || lpad({s}.m, 2, '0') || '-' || lpad({s}.d, 2, '0') AS DATE)"
+
+    ymd = f"regexp_extract(__body, {lit(_DATE_RE)}, ['y', 'm', 'd'])"
+    ymd8 = f"regexp_extract(__body, {lit(_DATE8_RE)}, ['y', 'm', 'd'])"
+    return [("__body", body), ("__a", ymd), ("__b", ymd8)], f"coalesce({cast('__a')}, {cast('__b')})"
+
+
+def timestamp_parts(t: str) -> SlowParse:
+    """Naive TIMESTAMP in Asia/Shanghai local time; an explicit offset (``Z``, ``+00:00``) is converted."""
+    g = f"regexp_extract({_half_width(t)}, {lit(_TS_RE)}, ['y', 'mo', 'd', 'h', 'mi', 's', 'f', 'tz'])"
+
+    def p2(x: str) -> str:
+        return f"lpad(coalesce(nullif(__g.{x}, ''), '00'), 2, '0')"
+
+    base = (
+        f"__g.y || '-' || {p2('mo')} || '-' || {p2('d')} || ' ' || {p2('h')} || ':' || {p2('mi')}"
+        f" || ':' || {p2('s')} || '.' || rpad(left(__g.f, 6), 6, '0')"
+    )
+    offset = (
+        "CASE WHEN upper(__g.tz) = 'Z' THEN '+00:00' WHEN length(replace(__g.tz, ':', '')) = 3 "
+        "THEN __g.tz || ':00' ELSE left(__g.tz, 3) || ':' || right(replace(__g.tz, ':', ''), 2) END"
+    )
+    value = (
+        f"CASE WHEN __g.y = '' THEN NULL WHEN __g.tz = '' THEN try_cast({base} AS TIMESTAMP) "
+        f"ELSE timezone('Asia/Shanghai', try_cast({base} || {offset} AS TIMESTAMPTZ)) END"
+    )
+    return [("__g", g)], value
+
+
+def layered_select(parts: SlowParse, source: str, keep: str) -> str:
+    """``SELECT keep, <value> AS __value FROM source`` with one projection per intermediate."""
+    prep, value = parts
+    sql = source
+    for name, expr in prep:
+        sql = f"SELECT *, {expr} AS {name} FROM ({sql})"
+    return f"SELECT {keep}, {value} AS __value FROM ({sql})"
+
+
+def bool_sql(t: str) -> str:
+    k = f"lower({t})"
+    yes = " ".join(f"WHEN {lit(v)} THEN true" for v in _BOOL_TRUE)
+    no = " ".join(f"WHEN {lit(v)} THEN false" for v in _BOOL_FALSE)
+    return f"CASE {k} {yes} {no} END"
+
+
+def enum_key(text: str) -> str:
+    """Python twin of the SQL key: case, spaces, ``_`` and ``-`` ignored."""
+    return re.sub(r"[\s_\-\u3000]+", "", text).lower()
+
+
+def enum_lookup(column: Column) -> dict[str, str]:
+    """Every accepted spelling (normalised by :func:`enum_key`) -> canonical English code."""
+    assert column.enum is not None
+    out: dict[str, str] = {}
+    for code, word in column.enum.items():
+        spellings = [code, word, *word.split("/"), *ENUM_SYNONYMS.get(column.name, {}).get(code, ())]
+        for s in spellings:
+            out.setdefault(enum_key(s), code)
+    return out
+
+
+def enum_sql(t: str, column: Column) -> str:
+    key = f"translate(lower({t}), {lit(' _-' + chr(0x3000))}, '')"
+    whens = " ".join(f"WHEN {lit(k)} THEN {lit(v)}" for k, v in enum_lookup(column).items())
+    return f"CASE {key} {whens} END"
+
+
+def mac_sql(t: str) -> str:
+    """A MAC in any common notation -> ``AA:BB:CC:DD:EE:FF``; anything else kept as written."""
+    hexes = f"upper(translate({t}, '-:. ', ''))"
+    pretty = f"array_to_string([substr({hexes}, i, 2) for i in range(1, 13, 2)], ':')"
+    return f"CASE WHEN regexp_full_match({hexes}, '[0-9A-F]{{12}}') THEN {pretty} ELSE {t} END"
+
+
+def uscc_valid_sql(u: str) -> str:
+    """TRUE when ``u`` is an 18-character USCC with a correct GB 32100-2015 check character."""
+    alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+    weights = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
+    total = " + ".join(
+        f"(strpos({lit(alphabet)}, substr({u}, {i + 1}, 1)) - 1) * {w}" for i, w in enumerate(weights)
+    )
+    check = f"substr({lit(alphabet)}, CAST((31 - ({total}) % 31) % 31 AS INTEGER) + 1, 1)"
+    return f"(regexp_full_match({u}, '[0-9A-HJ-NP-RTUWXY]{{18}}') AND substr({u}, 18, 1) = {check})"
+
+
+def normalized_path_sql(t: str) -> str:
+    """Relative path with ``/`` separators and no leading ``./``."""
+    return f"regexp_replace(replace({t}, '\\', '/'), '^(\\./)+', '')"
