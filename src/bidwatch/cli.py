@@ -16,6 +16,7 @@ from bidwatch import __version__
 
 COMMAND_MODULES = (
     "bidwatch.commands",
+    "bidwatch.synth.cli",
     "bidwatch.model.cli",
     "bidwatch.ocds.cli",
     "bidwatch.web.cli",

@@ -1,4 +1,4 @@
-"""Core sub-commands: check, scan, evaluate (and synth, registered by its own package)."""
+"""Core sub-commands: check, scan, evaluate."""
 
 from __future__ import annotations
 
@@ -129,9 +129,3 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # noqa: SLF001
     p.add_argument("--engine", default="duckdb", choices=["duckdb", "spark"])
     p.add_argument("--json", help="把结果写入 JSON 文件 / write the metrics as JSON")
     p.set_defaults(func=cmd_evaluate)
-
-    try:
-        from bidwatch.synth.cli import register as register_synth
-    except ImportError:  # the generator's package is optional in a slim install
-        return
-    register_synth(subparsers)
