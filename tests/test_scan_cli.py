@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -45,7 +46,7 @@ def test_scan_writes_every_output(synthetic: Path, tmp_path: Path, capsys: pytes
 def test_invalid_dataset_exits_2_and_writes_only_problems(synthetic: Path, tmp_path: Path,
                                                           capsys: pytest.CaptureFixture[str]) -> None:
     broken = tmp_path / "broken"
-    tables, _ = generate(40, 5, texts=False)
+    tables, _ = generate(100, 5, texts=False)
     tables["bids"].loc[3, "price"] = -5.0
     save_dataset(tables, broken)
     out = tmp_path / "scan"
@@ -73,12 +74,10 @@ def test_a_failed_scan_leaves_earlier_results_untouched(synthetic: Path, tmp_pat
 
 
 def test_gb18030_chinese_headers_in_wan_give_the_same_alerts(tmp_path: Path) -> None:
-    tables, _ = generate(150, 21, texts=True)
-    save_dataset(tables, tmp_path / "en")
+    write_synthetic(tmp_path / "en", 150, 21)  # English headers, UTF-8, yuan, with document texts
+    tables, _ = generate(150, 21)  # the same data again (deterministic), written the Chinese way
     save_dataset(tables, tmp_path / "zh", encoding="gb18030", chinese_headers=True, money_unit="wan")
-    texts = tmp_path / "en" / "texts"
-    if texts.exists():
-        (tmp_path / "zh" / "texts").symlink_to(texts)
+    shutil.copytree(tmp_path / "en" / "texts", tmp_path / "zh" / "texts")  # links out of a dataset are refused
     header = (tmp_path / "zh" / "bids.csv").read_bytes().split(b"\n")[0].decode("gb18030")
     assert "投标报价" in header
     assert "万元" in (tmp_path / "zh" / "bids.csv").read_bytes().decode("gb18030")
