@@ -1,0 +1,146 @@
+"""Malformed OCDS input: reported with line numbers, skipped, never stopping the run."""
+
+from __future__ import annotations
+
+import json
+
+import orjson
+
+from bidwatch.ocds.cardinal import compute
+from bidwatch.ocds.reader import Problem, iter_releases
+from bidwatch.ocds.settings import Settings
+from bidwatch.ocds.tables import read_ocds_tables
+
+GOOD = {"ocid": "ok", "tender": {"numberOfTenderers": 1, "procurementMethod": "open"}}
+
+
+def _bad_file(tmp_path):
+    lines = [
+        orjson.dumps({**GOOD, "ocid": "first"}),   # 1
+        b'{"ocid": "broken", "tender": {',          # 2 invalid JSON
+        b'{"ocid": "latin1 \xe9\xe8"}',            # 3 invalid UTF-8
+        b"",                                         # 4 blank: silent
+        b"   ",                                      # 5 blank: silent
+        b"[1, 2]",                                   # 6 not an object
+        b'{"ocid": 42}',                             # 7 ocid not a string
+        b'{"id": "no ocid"}',                        # 8 no ocid
+        b'"just a string"',                          # 9
+        b"\xff\xfe\x00",                             # 10 binary garbage
+        orjson.dumps({**GOOD, "ocid": "last"}),     # 11
+    ]
+    path = tmp_path / "bad.jsonl"
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    return path
+
+
+def test_malformed_lines_reported_with_line_numbers(tmp_path):
+    problems: list[Problem] = []
+    releases = list(iter_releases(_bad_file(tmp_path), problems))
+    assert [(no, r["ocid"]) for no, r in releases] == [(1, "first"), (11, "last")]
+    by_line = {p.line: p.message for p in problems}
+    assert sorted(by_line) == [2, 3, 6, 7, 8, 9, 10]
+    assert "invalid JSON" in by_line[2]
+    assert "invalid UTF-8" in by_line[3]
+    assert "invalid UTF-8" in by_line[10]
+    assert "ocid is number" in by_line[7]
+    assert all(p.skipped for p in problems)
+    assert str(problems[0]).startswith("line 2: ")
+
+
+def test_indicators_run_through_malformed_lines(tmp_path):
+    problems = []
+    settings = Settings(indicators={"R018": {}})
+    result = compute(_bad_file(tmp_path), settings, problems=problems, jobs=1)
+    assert result["OCID"] == {"first": {"R018": 1.0}, "last": {"R018": 1.0}}
+    assert {p.line for p in problems} == {2, 3, 6, 7, 8, 9, 10}
+
+
+def test_wrong_types_inside_a_release_are_reported_and_ignored(tmp_path):
+    rows = [
+        {"ocid": "a", "bids": "not an object", "tender": {"tenderPeriod": 5}},
+        {"ocid": "b", "bids": {"details": [7, {"status": 3}, {"status": "valid", "tenderers": "W",
+                                                              "value": {"amount": "1", "currency": "USD"}},
+                                       {"status": "valid", "tenderers": [{"id": "X"}],
+                                        "value": {"amount": "2", "currency": "USD"}}]},
+         "awards": {"status": "active"}},
+        {"ocid": "c", "tender": "cancelled?"},
+    ]
+    path = tmp_path / "types.jsonl"
+    path.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in rows))
+    problems = []
+    compute(path, Settings.all_indicators(), problems=problems, jobs=1)
+    messages = [(p.line, p.message) for p in problems]
+    assert (1, "/bids is string, expected object") in messages
+    assert (1, "/tender/tenderPeriod is number, expected object") in messages
+    assert (2, "/awards is object, expected array") in messages
+    assert (2, "/bids/details[] is number, expected object") in messages
+    assert (2, "/bids/details[]/status is number, expected string") in messages
+    assert (2, "/bids/details[]/tenderers is string, expected array") in messages
+    assert (2, "/bids/details[]/value/amount is string, expected number") in messages
+    assert (3, "/tender is string, expected object") in messages
+    assert not any(p.skipped for p in problems)
+    # The conversion reports them too, and keeps the releases.
+    tables, problems = read_ocds_tables(path)
+    assert list(tables["tenders"]["tender_id"]) == ["a", "b", "c"]
+    assert any(p.line == 2 and "/bids/details[3]/value/amount is string" in p.message for p in problems)
+    assert any(p.line == 2 and "/bids/details[2] has no tenderer id" in p.message for p in problems)
+    assert list(tables["bids"]["company_id"]) == ["X"]
+
+
+def test_release_package_record_package_and_document(tmp_path):
+    release = {"ocid": "r1", "tender": {"numberOfTenderers": 1, "procurementMethod": "open"}}
+    package = {"uri": "x", "releases": [release, {"ocid": "r2"}, "junk"]}
+    records = {"records": [{"ocid": "r3", "compiledRelease": {"ocid": "r3"}},
+                           {"ocid": "r4", "releases": [{"ocid": "r4", "date": "2020-01-02", "tag": ["award"],
+                                                         "awards": [{"id": "1", "status": "active"}]},
+                                                        {"ocid": "r4", "date": "2020-01-01", "tag": ["tender"],
+                                                         "tender": {"id": "t", "title": "x"},
+                                                         "awards": [{"id": "1", "status": "pending",
+                                                                     "date": "d"}]}]},
+                           {"ocid": "r5", "releases": [{"url": "http://example.com/r5.json"}]}]}
+    lines = tmp_path / "packages.jsonl"
+    lines.write_bytes(orjson.dumps(package) + b"\n" + orjson.dumps(records) + b"\n")
+    problems = []
+    got = {r["ocid"]: (no, r) for no, r in iter_releases(lines, problems)}
+    assert sorted(got) == ["r1", "r2", "r3", "r4"]
+    assert got["r1"][0] == 1 and got["r4"][0] == 2
+    assert got["r4"][1]["awards"] == [{"id": "1", "status": "active", "date": "d"}]
+    assert got["r4"][1]["tender"]["title"] == "x"
+    assert {(p.line, "releases[2]" in p.message or "records[2]" in p.message) for p in problems} == {(1, True), (2, True)}
+
+    # A pretty-printed release package document.
+    doc = tmp_path / "package.json"
+    doc.write_text(json.dumps(package, indent=2))
+    problems = []
+    assert [r["ocid"] for _, r in iter_releases(doc, problems)] == ["r1", "r2"]
+    assert len(problems) == 1
+    result = compute(doc, Settings(indicators={"R018": {}}))
+    assert result["OCID"] == {"r1": {"R018": 1.0}}
+
+
+def test_bom_crlf_and_big_integers(tmp_path):
+    path = tmp_path / "bom.jsonl"
+    path.write_bytes(b"\xef\xbb\xbf" + orjson.dumps(GOOD) + b"\r\n"
+                     + b'{"ocid": "big", "tender": {"numberOfTenderers": 123456789012345678901234567890}}\r\n')
+    problems = []
+    got = list(iter_releases(path, problems))
+    assert [r["ocid"] for _, r in got] == ["ok", "big"]
+    assert problems == []
+    assert isinstance(got[1][1]["tender"]["numberOfTenderers"], float)  # as serde_json reads it
+
+
+def test_gzip_and_detection(tmp_path):
+    import gzip
+
+    from bidwatch.ocds.reader import looks_like_ocds
+
+    path = tmp_path / "releases.jsonl.gz"
+    with gzip.open(path, "wb") as f:
+        f.write(orjson.dumps(GOOD) + b"\n")
+    assert [r["ocid"] for _, r in iter_releases(path, [])] == ["ok"]
+    assert looks_like_ocds(path)
+    other = tmp_path / "tenders.json"
+    other.write_text('{"tender_id": 1}')
+    assert not looks_like_ocds(other) and not looks_like_ocds(tmp_path / "missing.jsonl")
+    result = compute(path, Settings(indicators={"R018": {}}))
+    assert result["OCID"] == {"ok": {"R018": 1.0}}

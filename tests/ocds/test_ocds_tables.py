@@ -1,0 +1,125 @@
+"""OCDS -> contract tables: lots, consortia, parties, awards, contracts, items."""
+
+from __future__ import annotations
+
+import math
+
+from ocds_helpers import write_lines
+
+from bidwatch.ocds.tables import local_date, read_ocds_tables, uscc_valid, write_tables
+
+USCC = "91350100M000100Y43"  # a valid check digit
+
+
+def _release():
+    return {
+        "ocid": "ocds-1",
+        "buyer": {"id": "B", "name": "某市住建局"},
+        "parties": [
+            {"id": "B", "name": "某市住建局", "roles": ["buyer"],
+             "address": {"region": "福建省", "locality": "福州市", "streetAddress": "五四路1号"},
+             "contactPoint": {"name": "王工", "telephone": "0591-1234567", "email": "b@example.cn"}},
+            {"id": "A1", "name": "甲建设公司", "roles": ["tenderer", "supplier"],
+             "identifier": {"scheme": "CN-USCC", "id": USCC}},
+            {"id": "A2", "name": "乙设计院", "roles": ["tenderer"],
+             "identifier": {"scheme": "CN-USCC", "id": "91350100M000100Y44"}},
+            {"id": "C", "name": "丙公司", "roles": ["tenderer"]},
+            {"id": "P", "name": "代理公司", "roles": ["procuringEntity"]},
+        ],
+        "tender": {
+            "id": "t", "title": "道路工程", "status": "complete", "procurementMethod": "open",
+            "procurementMethodDetails": "公开招标", "mainProcurementCategory": "works",
+            "procuringEntity": {"id": "P"}, "value": {"amount": 3000000, "currency": "CNY"},
+            "tenderPeriod": {"startDate": "2024-03-01T20:00:00Z", "endDate": "2024-03-21T01:30:00Z"},
+            "lots": [{"id": "1", "title": "一标段", "value": {"amount": 2000000, "currency": "CNY"}},
+                     {"id": "2", "title": "二标段", "value": {"amount": 1000000, "currency": "CNY"}}],
+            "items": [{"id": "i1", "relatedLot": "1", "classification": {"scheme": "CPV", "id": "45233000"}}],
+        },
+        "bids": {"details": [
+            # consortium bid on lot 1
+            {"id": "b1", "status": "valid", "date": "2024-03-20T02:00:00Z", "relatedLots": ["1"],
+             "tenderers": [{"id": "A1"}, {"id": "A2"}], "value": {"amount": 1900000, "currency": "CNY"}},
+            {"id": "b2", "status": "disqualified", "relatedLots": ["1"], "tenderers": [{"id": "C"}],
+             "value": {"amount": 1850000, "currency": "CNY"}},
+            # a bid without relatedLots goes to every lot
+            {"id": "b3", "status": "pending", "tenderers": [{"id": "C", "name": "丙公司"}],
+             "value": {"amount": 950000, "currency": "CNY"}},
+            {"id": "b4", "status": "invited", "tenderers": [{"id": "D"}]},
+            {"id": "b5", "status": "withdrawn", "relatedLots": ["2"], "tenderers": [{"id": "A1"}]},
+        ]},
+        "awards": [
+            {"id": "a1", "status": "active", "relatedLots": ["1"], "date": "2024-04-01T17:00:00Z",
+             "suppliers": [{"id": "A1"}, {"id": "A2"}], "value": {"amount": 1900000, "currency": "CNY"},
+             "items": [{"id": "1", "classification": {"scheme": "CPV", "id": "45233120"}}]},
+            {"id": "a2", "status": "active", "relatedLots": ["2"], "suppliers": [{"id": "C"}],
+             "value": {"amount": 950000, "currency": "CNY"}},
+        ],
+        "contracts": [{"id": "k1", "awardID": "a1", "title": "一标段施工合同", "dateSigned": "2024-04-10T09:00:00+08:00",
+                       "value": {"amount": 1900000, "currency": "CNY"}}],
+    }
+
+
+def test_lots_and_consortia(tmp_path):
+    path = write_lines(tmp_path / "r.jsonl", [_release(), {"ocid": "ocds-2", "tender": {"title": "无标段"},
+                                                           "bids": {"details": [{"status": "valid",
+                                                                                 "tenderers": [{"id": "C"}]}]}}])
+    tables, problems = read_ocds_tables(path)
+    tenders = tables["tenders"].set_index("tender_id")
+    assert list(tenders.index) == ["ocds-1/1", "ocds-1/2", "ocds-2"]
+    lot1 = tenders.loc["ocds-1/1"]
+    assert lot1["title"] == "道路工程 / 一标段" and lot1["estimate"] == 2000000
+    assert lot1["procedure"] == "open" and lot1["category"] == "works"
+    assert lot1["tenderer_id"] == "B" and lot1["agency"] == "P"
+    assert lot1["winner_id"] == "A1" and lot1["winner_consortium_members"] == "A2"
+    assert lot1["award_price"] == 1900000 and lot1["awarded_on"] == "2024-04-02"  # UTC+8
+    assert lot1["announced_on"] == "2024-03-02" and lot1["bid_deadline"] == "2024-03-21T01:30:00Z"
+    assert lot1["contract_signed_on"] == "2024-04-10"
+    assert tenders.loc["ocds-1/2", "winner_id"] == "C"
+
+    bids = tables["bids"].set_index("bid_id")
+    assert sorted(bids.index) == ["ocds-1/1/b1", "ocds-1/1/b2", "ocds-1/1/b3", "ocds-1/2/b3", "ocds-1/2/b5",
+                                  "ocds-2/1"]
+    b1 = bids.loc["ocds-1/1/b1"]
+    assert b1["company_id"] == "A1" and b1["consortium_members"] == "A2" and b1["price"] == 1900000
+    assert bids.loc["ocds-1/1/b2", "status"] == "disqualified"
+    assert bids.loc["ocds-1/2/b3", "status"] == "valid" and bids.loc["ocds-1/2/b3", "ocds_status"] == "pending"
+    assert bids.loc["ocds-1/2/b5", "status"] == "withdrawn" and math.isnan(bids.loc["ocds-1/2/b5", "price"])
+    assert "D" not in set(bids["company_id"])  # invited is not a bid
+
+    contracts = tables["contracts"]
+    assert contracts.to_dict("records")[0] | {} == {
+        "contract_id": "ocds-1/k1", "project_id": "ocds-1", "tender_id": "ocds-1/1", "buyer_id": "B",
+        "supplier_id": "A1", "category": "works", "procedure": "open", "amount": 1900000.0,
+        "signed_on": "2024-04-10", "subject": "一标段施工合同", "consortium_members": "A2",
+        "award_id": "ocds-1/a1", "status": None, "currency": "CNY", "ocid": "ocds-1"}
+
+    companies = tables["companies"].set_index("company_id")
+    assert companies.loc["A1", "uscc"] == USCC and companies.loc["A1", "name"] == "甲建设公司"
+    assert companies.loc["A2", "uscc"] is None or isinstance(companies.loc["A2", "uscc"], float)
+    assert companies.loc["B", "phone"] == "0591-1234567" and companies.loc["B", "address"] == "福建省 福州市 五四路1号"
+    assert companies.loc["D", "name"] == "D"  # referenced only: name falls back to the id
+    assert set(companies.loc["A1", "roles"].split(";")) == {"tenderer", "supplier"}
+    assert any("not a valid 统一社会信用代码" in p.message for p in problems)
+
+    items = tables["items"]
+    assert set(items["classification_id"]) == {"45233000", "45233120"}
+    assert set(tables["projects"]["project_id"]) == {"ocds-1", "ocds-2"}
+    assert tables["awards"]["tender_id"].tolist() == ["ocds-1/1", "ocds-1/2"]
+
+    written = write_tables(tables, tmp_path / "out")
+    assert {p.name for p in written} >= {"companies.csv", "tenders.csv", "bids.csv", "contracts.csv"}
+
+
+def test_duplicate_ocid_skipped(tmp_path):
+    path = write_lines(tmp_path / "d.jsonl", [{"ocid": "x"}, {"ocid": "x"}])
+    tables, problems = read_ocds_tables(path)
+    assert len(tables["tenders"]) == 1
+    assert problems[0].line == 2 and "already read on line 1" in problems[0].message
+
+
+def test_helpers():
+    assert uscc_valid(USCC) and not uscc_valid("91350100M000100Y44") and not uscc_valid("123")
+    assert local_date("2024-01-01T16:00:00Z") == "2024-01-02"
+    assert local_date("2024-01-01T16:00:00+08:00") == "2024-01-01"
+    assert local_date("2024-01-01") == "2024-01-01"
+    assert local_date("not a date") is None
