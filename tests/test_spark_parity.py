@@ -18,11 +18,20 @@ pytestmark = [
 ]
 
 
+def _sorted(value: object) -> object:
+    """Evidence with every list in a canonical order: engines may aggregate rows in any order."""
+    if isinstance(value, dict):
+        return {k: _sorted(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return sorted((_sorted(v) for v in value), key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
+    return value
+
+
 def _canonical(alerts: pd.DataFrame) -> pd.DataFrame:
     out = alerts[["indicator", "severity", "tender_id", "project_id", "company_ids", "evidence", "message"]].copy()
     out["company_ids"] = out["company_ids"].map(";".join)
     out["score"] = alerts["score"].round(6)
-    out["evidence"] = [json.dumps(json.loads(e), sort_keys=True, ensure_ascii=False) for e in out["evidence"]]
+    out["evidence"] = [json.dumps(_sorted(json.loads(e)), sort_keys=True, ensure_ascii=False) for e in out["evidence"]]
     return out.sort_values(["indicator", "tender_id", "project_id", "company_ids", "evidence"]).reset_index(drop=True)
 
 

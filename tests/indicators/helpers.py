@@ -54,3 +54,33 @@ def scan(ds: Any, code: str, backend: str = "duckdb") -> pd.DataFrame:
 
 def companies_of(alerts: pd.DataFrame) -> list[list[str]]:
     return sorted(sorted(ids) for ids in alerts["company_ids"])
+
+
+def company(company_id: str, name: str | None = None, **extra: Any) -> dict[str, Any]:
+    """A company row for worlds that need more than the six bidders of ``_BASE``."""
+    return {"company_id": company_id, "name": name or f"{company_id}工程有限公司", **extra}
+
+
+def market(tenders: list[tuple[str, str | None, list[str]]], **extra: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """A world of many tenders: (tender_id, winner or None, bidders); prices rise 3% per bidder in list order.
+
+    Companies are created for every id used; the winner's bid is always the lowest.
+    """
+    ids = sorted({c for _, w, bs in tenders for c in [*bs, *([w] if w else [])]})
+    tables: dict[str, list[dict[str, Any]]] = {
+        "companies": [company(c, legal_rep_id=f"LR-{c}", phone=f"1380000{i:04d}") for i, c in enumerate(ids)],
+        "tenders": [],
+        "bids": [],
+    }
+    for i, (tid, winner, bidders) in enumerate(tenders):
+        day = 1 + i % 27
+        tables["tenders"].append({"tender_id": tid, "title": f"{tid}工程", "category": "works", "procedure": "open",
+                                  "ceiling_price": 1_100_000.0, "bid_deadline": f"2024-{1 + i // 27 % 12:02d}-{day:02d} 09:30:00",
+                                  "winner_id": winner})
+        order = ([winner] if winner in bidders else []) + [b for b in bidders if b != winner]
+        for k, c in enumerate(order):
+            tables["bids"].append({"bid_id": f"{tid}-{c}", "tender_id": tid, "company_id": c,
+                                   "price": round(900_000.0 * (1 + 0.031 * k + 0.0007 * i), 2)})
+    for name, rows in extra.items():
+        tables[name] = rows
+    return tables

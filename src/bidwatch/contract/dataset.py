@@ -46,8 +46,9 @@ class Dataset:
             key = (table, col)
             if key not in self._has_cache:
                 try:
-                    row = self.con.execute(
-                        f"SELECT 1 FROM {ident(table)} WHERE {ident(col)} IS NOT NULL LIMIT 1").fetchone()
+                    rows = self.con.execute(
+                        f"SELECT 1 FROM {ident(table)} WHERE {ident(col)} IS NOT NULL LIMIT 1").fetchall()
+                    row = rows[0] if rows else None  # fetchall: DuckDB 2 blocks a half-read result
                 except duckdb.BinderException:
                     row = None
                 self._has_cache[key] = row is not None

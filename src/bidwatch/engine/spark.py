@@ -7,6 +7,7 @@ views under the contract's table names; a cluster reads the same Parquet from a 
 
 from __future__ import annotations
 
+import decimal
 import os
 import tempfile
 from pathlib import Path
@@ -61,9 +62,14 @@ class SparkEngine:
             frame = self.spark.sql(spark_sql).toPandas()
         except Exception as exc:  # py4j and analysis errors carry no common base class
             raise EngineError(f"{exc}\n--- SQL (Spark) ---\n{spark_sql}") from exc
-        for col in frame.columns:  # arrays arrive as numpy arrays; the scan expects lists
-            if frame[col].dtype == object:
-                frame[col] = [list(v) if hasattr(v, "tolist") and not isinstance(v, str) else v for v in frame[col]]
+        for col in frame.columns:
+            if frame[col].dtype != object:
+                continue
+            sample = next((v for v in frame[col] if v is not None), None)
+            if isinstance(sample, decimal.Decimal):  # Spark types literals like 0.5 as DECIMAL
+                frame[col] = frame[col].astype(float)
+            elif sample is not None and hasattr(sample, "tolist") and not isinstance(sample, str):
+                frame[col] = [list(v) if v is not None else None for v in frame[col]]  # arrays → lists
         return frame
 
     def register(self, name: str, frame: pd.DataFrame) -> None:

@@ -1,0 +1,246 @@
+"""规避招标 / 化整为零: contracts that should have been tendered (招标投标法 第4条、第49条; 国家发展改革委令第16号).
+
+Contract-level findings (no tender exists) carry ``tender_id`` NULL, the ``project_id`` and the suppliers.
+Mandatory scope: 16号令 第2条 (state-funded) with the 第5条 thresholds per category; a project whose
+``state_funded`` is unknown is still checked but never gives a ``high`` alert; ``false`` is left alone
+(privately funded projects outside 843号 need not be tendered, and the data cannot tell 843号 scope).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from bidwatch.indicators.base import ScanContext, indicator, names, sql_list
+from bidwatch.indicators.network import relation_links_sql
+
+CATEGORY_ZH = {"works": "施工", "goods": "货物", "services": "服务"}
+PROCEDURE_ZH = {
+    "open": "公开招标", "invited": "邀请招标", "negotiated": "竞争性谈判/磋商", "single_source": "单一来源",
+    "direct": "直接发包", "inquiry": "询价",
+}
+
+
+def wan(amount: Any) -> str:
+    """Yuan as 万元 text: 4,000,000 → 400.00万元."""
+    try:
+        return f"{float(amount) / 1e4:,.2f}万元"
+    except (TypeError, ValueError):
+        return "未知金额"
+
+
+def threshold_sql(ctx: ScanContext, category: str) -> str:
+    """The 16号令 第5条 threshold of a category expression (unknown → the configured amount)."""
+    th = ctx.p("evasion.thresholds")
+    unknown = float(ctx.p("evasion.unknown_category_threshold"))
+    return (f"CASE {category} WHEN 'works' THEN {float(th['works'])} WHEN 'goods' THEN {float(th['goods'])} "
+            f"WHEN 'services' THEN {float(th['services'])} ELSE {unknown} END")
+
+
+def _project_cols(ctx: ScanContext) -> tuple[str, str]:
+    """(join clause, state_funded expression) for contracts ``c`` and their project ``p``."""
+    if ctx.has("projects"):
+        funded = "p.state_funded" if ctx.has("projects", "state_funded") else "CAST(NULL AS BOOLEAN)"
+        return "LEFT JOIN projects p ON p.project_id = c.project_id", funded
+    return "", "CAST(NULL AS BOOLEAN)"
+
+
+def _untendered_sql(ctx: ScanContext) -> str:
+    """Contracts with no tender behind them (CTE body ``u``), with their threshold and funding."""
+    join, funded = _project_cols(ctx)
+    tendered = sql_list(list(ctx.p("evasion.tender_procedures")))
+    tol = float(ctx.p("evasion.linked_award_tolerance"))
+    category = "c.category" if ctx.has("contracts", "category") else "CAST(NULL AS VARCHAR)"
+    procedure = "c.procedure" if ctx.has("contracts", "procedure") else "CAST(NULL AS VARCHAR)"
+    subject = "c.subject" if ctx.has("contracts", "subject") else "CAST(NULL AS VARCHAR)"
+    linked_join, linked_where = "", ""
+    if ctx.has("tenders", "winner_id"):
+        # the award amount of a tender: its award price, else the winner's bid
+        award = "coalesce(t.award_price, w.price)" if ctx.has("tenders", "award_price") else "w.price"
+        linked_join = f"""
+    LEFT JOIN (
+        SELECT DISTINCT c2.contract_id
+        FROM contracts c2
+        JOIN tenders t ON t.project_id = c2.project_id AND t.winner_id = c2.supplier_id
+        LEFT JOIN (
+            SELECT b.tender_id, min(b.price) AS price FROM bids b
+            JOIN tenders t3 ON t3.tender_id = b.tender_id AND t3.winner_id = b.company_id
+            GROUP BY b.tender_id
+        ) w ON w.tender_id = t.tender_id
+        WHERE c2.tender_id IS NULL AND abs({award} - c2.amount) <= {tol} * c2.amount
+    ) lk ON lk.contract_id = c.contract_id"""
+        linked_where = "\n      AND lk.contract_id IS NULL"
+    return f"""
+    SELECT c.contract_id, c.project_id, c.buyer_id, c.supplier_id, {category} AS category,
+           {procedure} AS procedure, c.amount, c.signed_on, {subject} AS subject,
+           {funded} AS state_funded, {threshold_sql(ctx, category)} AS threshold
+    FROM contracts c {join}{linked_join}
+    WHERE c.tender_id IS NULL AND c.amount IS NOT NULL
+      AND coalesce({procedure}, 'direct') NOT IN {tendered}
+      AND {funded} IS NOT FALSE{linked_where}"""
+
+
+def _untendered_text(row: Mapping[str, Any]) -> str:
+    ev = row["evidence"]
+    cat = CATEGORY_ZH.get(ev.get("category") or "", "类别不明的")
+    proc = PROCEDURE_ZH.get(ev.get("procedure") or "", "未经招标")
+    funded = "国有资金项目" if ev.get("state_funded") else "项目资金性质不明"
+    return (f"合同{ev['contract_id']}（{funded}{('“' + ev['subject'] + '”') if ev.get('subject') else ''}）"
+            f"以{proc}方式直接与{names(row)}签订，{cat}合同金额{wan(ev['amount'])}，达到必须招标标准"
+            f"{wan(ev['threshold'])}，无招标记录")
+
+
+@indicator(
+    code="untendered_contract",
+    name_zh="依法必须招标的合同未招标",
+    name_en="Contract at or above the mandatory-tender threshold awarded without a tender",
+    family="evasion",
+    legal_basis="招标投标法 第4条、第49条；国家发展改革委令第16号 第2条、第5条",
+    severity="high",
+    requires={"contracts": ("amount",)},
+    message=_untendered_text,
+)
+def untendered_contract(ctx: ScanContext) -> str:
+    """合同没有对应的招标（无标段编号，采购方式不是公开或邀请招标），单项合同金额达到16号令第5条标准
+    （施工400万元、货物200万元、服务100万元）。国有资金项目且类别明确为高风险；资金性质或类别不明为中风险；
+    同一项目由该承包人中标、中标价与合同金额相差不超过10%的视为已招标（合同缺少标段关联）。"""
+    return f"""
+WITH u AS ({_untendered_sql(ctx)})
+SELECT NULL AS tender_id, project_id, [supplier_id] AS company_ids,
+       least(1.0, 0.8 + 0.1 * amount / threshold / 5) AS score,
+       CASE WHEN state_funded AND category IS NOT NULL THEN 'high' ELSE 'medium' END AS severity,
+       CAST(to_json(struct_pack(contract_id := contract_id, buyer_id := buyer_id, amount := amount,
+                                threshold := threshold, category := category, procedure := procedure,
+                                signed_on := signed_on, subject := subject, state_funded := state_funded))
+            AS VARCHAR) AS evidence
+FROM u
+WHERE amount >= threshold
+"""
+
+
+def _split_text(row: Mapping[str, Any]) -> str:
+    ev = row["evidence"]
+    cat = CATEGORY_ZH.get(ev.get("category") or "", "")
+    scope = f"同一项目{row.get('project_id') or ''}" if ev.get("by") == "project" else f"同一内容“{ev.get('subject')}”"
+    who = "同一承包人" if ev.get("suppliers") == "same" else ("存在关联关系的承包人" if ev.get("suppliers") == "related"
+                                                               else "多个承包人")
+    return (f"发包人{ev.get('buyer_name') or ev['buyer_id']}在{ev['first_signed']}至{ev['last_signed']}期间就{scope}与{who}{names(row)}"
+            f"签订{ev['n_contracts']}份{cat}合同，单份均低于{wan(ev['threshold'])}，合计{wan(ev['total'])}，"
+            f"达到必须招标标准，疑似化整为零规避招标")
+
+
+@indicator(
+    code="contract_splitting",
+    name_zh="化整为零规避招标",
+    name_en="Splitting a procurement below the tender thresholds",
+    family="evasion",
+    legal_basis="招标投标法 第4条、第49条；国家发展改革委令第16号 第5条第2款；实施条例 第24条",
+    severity="medium",
+    requires={"contracts": ("amount", "signed_on")},
+    message=_split_text,
+)
+def contract_splitting(ctx: ScanContext) -> str:
+    """同一发包人就同一项目（无项目编号时为同一合同内容）、同一类别，在窗口期（默认365天）内与同一或关联承包人
+    签订多份未经招标的合同，单份均低于必须招标标准，合计达到标准。国有资金项目、同一承包人为高风险，其余为中风险。"""
+    window = int(ctx.p("evasion.splitting_window_days"))
+    min_n = int(ctx.p("evasion.splitting_min_contracts"))
+    same_or_related = ctx.p("evasion.splitting_suppliers") == "same_or_related"
+    links = relation_links_sql(ctx, ("legal_rep", "shareholder", "executive"))
+    # one-hop supplier cluster: a supplier and the companies directly related to it share the smallest id
+    cluster = "s.supplier_id"
+    cluster_cte = ""
+    if same_or_related and links:
+        cluster_cte = f"""
+links AS ({links}),
+sym AS (SELECT c1 AS a, c2 AS b FROM links UNION ALL SELECT c2, c1 FROM links),
+clus AS (SELECT a AS company_id, least(a, min(b)) AS cluster FROM sym GROUP BY a),"""
+        cluster = "coalesce(cl.cluster, s.supplier_id)"
+    cluster_join = "LEFT JOIN clus cl ON cl.company_id = s.supplier_id" if cluster_cte else ""
+    supplier_key = cluster if same_or_related else "'*'"
+    subject_norm = "regexp_replace(lower(subject), '[\\s\\d第期次批（）()、，,.。:：#号-]', '', 'g')"
+    return f"""
+WITH u AS ({_untendered_sql(ctx)}),{cluster_cte}
+s AS (
+    SELECT u.*,
+           CASE WHEN u.project_id IS NOT NULL THEN 'P:' || u.project_id
+                WHEN u.subject IS NOT NULL AND length({subject_norm}) >= 4 THEN 'S:' || {subject_norm} END AS grp
+    FROM u WHERE u.amount < u.threshold
+),
+k AS (
+    SELECT s.*, {supplier_key} AS supkey FROM s {cluster_join} WHERE s.grp IS NOT NULL
+),
+win AS (
+    SELECT a.contract_id AS anchor, b.contract_id, b.buyer_id, b.grp, b.category, b.supkey, b.amount, b.threshold
+    FROM k a JOIN k b
+      ON a.buyer_id = b.buyer_id AND a.grp = b.grp AND coalesce(a.category, '?') = coalesce(b.category, '?')
+     AND a.supkey = b.supkey
+     AND b.signed_on >= a.signed_on AND b.signed_on <= a.signed_on + INTERVAL {window} DAY
+),
+good AS (
+    SELECT anchor FROM win GROUP BY anchor
+    HAVING count(*) >= {min_n} AND sum(amount) >= max(threshold)
+),
+members AS (
+    SELECT DISTINCT w.contract_id FROM win w JOIN good g ON g.anchor = w.anchor
+)
+SELECT NULL AS tender_id, any_value(k.project_id) AS project_id, list_sort(list(DISTINCT k.supplier_id)) AS company_ids,
+       least(1.0, 0.6 + 0.1 * count(*)) AS score,
+       CASE WHEN bool_and(coalesce(k.state_funded, false)) AND count(DISTINCT k.supplier_id) = 1
+                 AND any_value(k.grp) LIKE 'P:%' AND any_value(k.category) IS NOT NULL THEN 'high' END AS severity,
+       CAST(to_json(struct_pack(
+           buyer_id := k.buyer_id, buyer_name := any_value(bc.name),
+           by := CASE WHEN k.grp LIKE 'P:%' THEN 'project' ELSE 'subject' END,
+           subject := any_value(k.subject), category := any_value(k.category),
+           n_contracts := count(*), total := sum(k.amount), threshold := max(k.threshold),
+           first_signed := min(k.signed_on), last_signed := max(k.signed_on),
+           suppliers := CASE WHEN count(DISTINCT k.supplier_id) = 1 THEN 'same'
+                             WHEN {'true' if same_or_related else 'false'} THEN 'related' ELSE 'any' END,
+           contracts := list(struct_pack(contract_id := k.contract_id, supplier_id := k.supplier_id,
+                                         amount := k.amount, signed_on := k.signed_on) ORDER BY k.signed_on, k.contract_id)
+       )) AS VARCHAR) AS evidence
+FROM k JOIN members m ON m.contract_id = k.contract_id
+LEFT JOIN companies bc ON bc.company_id = k.buyer_id
+GROUP BY k.buyer_id, k.grp, coalesce(k.category, '?'), k.supkey
+"""
+
+
+def _non_open_text(row: Mapping[str, Any]) -> str:
+    ev = row["evidence"]
+    return (f"国有资金项目的{CATEGORY_ZH.get(ev.get('category') or '', '')}标段（估算{wan(ev['amount'])}，"
+            f"达到{wan(ev['threshold'])}的必须招标标准）采用{PROCEDURE_ZH.get(ev['procedure'], ev['procedure'])}，"
+            f"请核查是否有第8条、第9条规定的审批或核准依据（中标人{names(row)}）")
+
+
+@indicator(
+    code="non_open_without_basis",
+    name_zh="国有资金依法必须招标项目未公开招标",
+    name_en="State-funded mandatory tender not run as an open tender",
+    family="evasion",
+    legal_basis="实施条例 第8条、第9条、第64条；国家发展改革委令第16号 第5条",
+    severity="low",
+    requires={"tenders": ("procedure",), "projects": ("state_funded",)},
+    message=_non_open_text,
+)
+def non_open_without_basis(ctx: ScanContext) -> str:
+    """国有资金占控股或主导地位的项目，标段估算价（无则最高投标限价、中标价）达到必须招标标准，
+    却采用邀请招标、谈判、单一来源、直接发包或询价。第8条允许的邀请招标需经审批或核准，数据中没有审批依据，
+    只作为核查审批文件的线索（低风险）。"""
+    amount_parts = [c for c in ("estimate", "ceiling_price", "award_price") if ctx.has("tenders", c)]
+    amount = f"coalesce({', '.join('t.' + c for c in amount_parts)})" if amount_parts else "CAST(NULL AS DOUBLE)"
+    category = "t.category" if ctx.has("tenders", "category") else "CAST(NULL AS VARCHAR)"
+    winner = "t.winner_id" if ctx.has("tenders", "winner_id") else "CAST(NULL AS VARCHAR)"
+    non_open = sql_list(list(ctx.p("evasion.non_open_procedures")))
+    return f"""
+WITH t AS (
+    SELECT t.tender_id, t.project_id, t.procedure, {category} AS category, {amount} AS amount,
+           {threshold_sql(ctx, category)} AS threshold, {winner} AS winner_id
+    FROM tenders t JOIN projects p ON p.project_id = t.project_id
+    WHERE p.state_funded AND t.procedure IN {non_open}
+)
+SELECT tender_id, project_id, CASE WHEN winner_id IS NULL THEN [] ELSE [winner_id] END AS company_ids,
+       0.6 AS score, NULL AS severity,
+       CAST(to_json(struct_pack(procedure := procedure, category := category, amount := amount,
+                                threshold := threshold)) AS VARCHAR) AS evidence
+FROM t
+WHERE amount >= threshold
+"""

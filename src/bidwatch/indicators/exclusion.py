@@ -1,0 +1,353 @@
+"""排斥潜在投标人: unreasonable conditions and procedures that keep bidders out (法 第18、20、24、28条; 条例 第16、26、32条).
+
+Time limits are counted as a date difference (the issue day is not counted, 民法典 第201条), so "20 days"
+from 2024-05-01 ends on 2024-05-21 and a deadline on 2024-05-21 is lawful. The tendering rules apply to
+tenders run as tenders (procedure open / invited or unknown); negotiations and single-source
+purchases are the evasion family's concern.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Mapping
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pandas as pd
+
+from bidwatch.indicators.base import ScanContext, indicator, names, sql_list
+from bidwatch.indicators.evasion import wan
+
+NOT_WITHDRAWN = "coalesce(b.status, 'valid') <> 'withdrawn'"
+
+
+def _winner(ctx: ScanContext) -> str:
+    return ("CASE WHEN t.winner_id IS NULL THEN CAST([] AS VARCHAR[]) ELSE [t.winner_id] END"
+            if ctx.has("tenders", "winner_id") else "CAST([] AS VARCHAR[])")
+
+
+def _is_tender(ctx: ScanContext) -> str:
+    if not ctx.has("tenders", "procedure"):
+        return "true"
+    return f"coalesce(t.procedure, 'open') IN {sql_list(list(ctx.p('exclusion.tender_procedures')))}"
+
+
+@indicator(
+    code="short_bid_period",
+    name_zh="招标文件发出至投标截止不足20日",
+    name_en="Fewer than 20 days from tender documents to the bid deadline",
+    family="exclusion",
+    legal_basis="招标投标法 第24条；实施条例 第64条",
+    severity="medium",
+    requires={"tenders": ("docs_from", "bid_deadline")},
+    requires_any=({"tenders": ("announced_on", "bid_deadline")},),
+    message=lambda r: (f"招标文件自{r['evidence']['issued_on']}开始发出（{r['evidence']['from_field_zh']}），"
+                       f"投标截止{r['evidence']['deadline']}，仅{r['evidence']['days']}日，少于法定20日"),
+)
+def short_bid_period(ctx: ScanContext) -> str:
+    """自招标文件开始发出之日（无发售日期时用公告发布日期）至投标截止之日不足20日（恰好20日合法）。"""
+    min_days = int(ctx.p("exclusion.min_bid_period_days"))
+    docs = "t.docs_from" if ctx.has("tenders", "docs_from") else "CAST(NULL AS DATE)"
+    ann = "t.announced_on" if ctx.has("tenders", "announced_on") else "CAST(NULL AS DATE)"
+    return f"""
+WITH x AS (
+    SELECT t.tender_id, t.project_id, {_winner(ctx)} AS company_ids, coalesce({docs}, {ann}) AS issued_on,
+           CASE WHEN {docs} IS NOT NULL THEN '招标文件发售起始日期' ELSE '公告发布日期' END AS from_field_zh,
+           CAST(t.bid_deadline AS DATE) AS deadline
+    FROM tenders t
+    WHERE {_is_tender(ctx)} AND t.bid_deadline IS NOT NULL
+)
+SELECT tender_id, project_id, company_ids,
+       least(0.9, 0.5 + 0.02 * ({min_days} - date_diff('day', issued_on, deadline))) AS score, NULL AS severity,
+       CAST(to_json(struct_pack(issued_on := issued_on, deadline := deadline, from_field_zh := from_field_zh,
+                                days := date_diff('day', issued_on, deadline), minimum := {min_days})) AS VARCHAR)
+           AS evidence
+FROM x
+WHERE issued_on IS NOT NULL AND date_diff('day', issued_on, deadline) < {min_days}
+"""
+
+
+@indicator(
+    code="short_document_sale",
+    name_zh="招标文件发售期不足5日",
+    name_en="Tender documents on sale for fewer than 5 days",
+    family="exclusion",
+    legal_basis="实施条例 第16条、第64条",
+    severity="medium",
+    requires={"tenders": ("docs_from", "docs_until")},
+    message=lambda r: (f"招标文件发售期{r['evidence']['docs_from']}至{r['evidence']['docs_until']}，"
+                       f"仅{r['evidence']['days']}日，少于法定5日"),
+)
+def short_document_sale(ctx: ScanContext) -> str:
+    """招标文件（资格预审文件）发售截止日期与起始日期相差不足5日。"""
+    min_days = int(ctx.p("exclusion.min_document_sale_days"))
+    return f"""
+SELECT t.tender_id, t.project_id, {_winner(ctx)} AS company_ids,
+       least(0.9, 0.5 + 0.08 * ({min_days} - date_diff('day', t.docs_from, t.docs_until))) AS score,
+       NULL AS severity,
+       CAST(to_json(struct_pack(docs_from := t.docs_from, docs_until := t.docs_until,
+                                days := date_diff('day', t.docs_from, t.docs_until), minimum := {min_days}))
+            AS VARCHAR) AS evidence
+FROM tenders t
+WHERE {_is_tender(ctx)} AND t.docs_from IS NOT NULL AND t.docs_until IS NOT NULL
+  AND date_diff('day', t.docs_from, t.docs_until) < {min_days}
+"""
+
+
+@indicator(
+    code="few_bidders",
+    name_zh="投标人少于3个仍确定中标人",
+    name_en="Award with fewer than three bidders",
+    family="exclusion",
+    legal_basis="招标投标法 第28条；实施条例 第44条",
+    severity="medium",
+    requires={"tenders": ("winner_id",)},
+    message=lambda r: (f"本标段仅有{r['evidence']['n_bidders']}个投标人，依法应当重新招标，"
+                       f"却确定{names(r)}中标"),
+)
+def few_bidders(ctx: ScanContext) -> str:
+    """递交投标文件（未撤回）的投标人少于3个，招标人仍确定了中标人（应当重新招标）。"""
+    min_n = int(ctx.p("exclusion.min_bidders"))
+    return f"""
+WITH n AS (
+    SELECT b.tender_id, count(DISTINCT b.company_id) AS n_bidders, list_sort(list(DISTINCT b.bid_id)) AS bids
+    FROM bids b WHERE {NOT_WITHDRAWN} GROUP BY b.tender_id
+)
+SELECT t.tender_id, t.project_id, [t.winner_id] AS company_ids,
+       CASE WHEN coalesce(n.n_bidders, 0) <= 1 THEN 0.8 ELSE 0.6 END AS score, NULL AS severity,
+       CAST(to_json(struct_pack(n_bidders := coalesce(n.n_bidders, 0), minimum := {min_n}, bids := n.bids))
+            AS VARCHAR) AS evidence
+FROM tenders t LEFT JOIN n ON n.tender_id = t.tender_id
+WHERE {_is_tender(ctx)} AND t.winner_id IS NOT NULL AND coalesce(n.n_bidders, 0) < {min_n}
+"""
+
+
+@indicator(
+    code="excessive_bid_bond",
+    name_zh="投标保证金超过估算价2%或80万元",
+    name_en="Bid bond above 2% of the estimate or 800,000 yuan",
+    family="exclusion",
+    legal_basis="实施条例 第26条、第66条；《工程建设项目施工招标投标办法》第37条",
+    severity="medium",
+    requires={"tenders": ("bid_bond", "estimate")},
+    requires_any=({"tenders": ("bid_bond", "ceiling_price")},),
+    message=lambda r: (f"投标保证金{wan(r['evidence']['bid_bond'])}，为{r['evidence']['base_field_zh']}"
+                       f"{wan(r['evidence']['base'])}的{r['evidence']['share']:.2%}，超过"
+                       + ("估算价2%和80万元的上限" if r['evidence']['over_cap'] and r['evidence']['share'] > 0.02
+                          else "80万元的上限" if r['evidence']['over_cap'] else "估算价2%的上限")),
+)
+def excessive_bid_bond(ctx: ScanContext) -> str:
+    """投标保证金超过招标项目估算价（无估算价时用最高投标限价）的2%，或超过80万元。"""
+    share = float(ctx.p("exclusion.max_bid_bond_share"))
+    cap = float(ctx.p("exclusion.max_bid_bond_amount"))
+    est = "t.estimate" if ctx.has("tenders", "estimate") else "CAST(NULL AS DOUBLE)"
+    ceil = "t.ceiling_price" if ctx.has("tenders", "ceiling_price") else "CAST(NULL AS DOUBLE)"
+    return f"""
+WITH x AS (
+    SELECT t.tender_id, t.project_id, {_winner(ctx)} AS company_ids, t.bid_bond, coalesce({est}, {ceil}) AS base,
+           CASE WHEN {est} IS NOT NULL THEN '估算价' ELSE '最高投标限价' END AS base_field_zh
+    FROM tenders t WHERE t.bid_bond IS NOT NULL AND t.bid_bond > 0
+)
+SELECT tender_id, project_id, company_ids,
+       CASE WHEN bid_bond > {cap} OR bid_bond > 2 * {share} * base THEN 0.8 ELSE 0.6 END AS score, NULL AS severity,
+       CAST(to_json(struct_pack(bid_bond := bid_bond, base := base, base_field_zh := base_field_zh,
+                                share := CASE WHEN base > 0 THEN bid_bond / base END,
+                                over_cap := bid_bond > {cap})) AS VARCHAR) AS evidence
+FROM x
+WHERE bid_bond > {cap} OR (base > 0 AND bid_bond > round({share} * base, 2))
+"""
+
+
+@indicator(
+    code="all_but_winner_disqualified",
+    name_zh="除中标人外其余投标均被否决",
+    name_en="All bids but the winner's disqualified",
+    family="exclusion",
+    legal_basis="实施条例 第51条；招标投标法 第18条（线索）",
+    severity="medium",
+    requires={"bids": ("status",), "tenders": ("winner_id",)},
+    message=lambda r: (f"本标段{r['evidence']['n_bids']}份投标中除中标人"
+                       f"{r['evidence'].get('winner_name') or r['evidence']['winner_id']}外其余"
+                       f"{r['evidence']['n_disqualified']}份全部被否决，涉及{names(r)}"),
+)
+def all_but_winner_disqualified(ctx: ScanContext) -> str:
+    """至少3份有效递交的投标中，除中标人外的投标全部被否决（OCP R035）。"""
+    min_n = int(ctx.p("exclusion.all_disqualified_min_bids"))
+    reason = "b.disqualify_reason" if ctx.has("bids", "disqualify_reason") else "CAST(NULL AS VARCHAR)"
+    return f"""
+WITH b AS (
+    SELECT b.tender_id, b.bid_id, b.company_id, b.status, {reason} AS reason, t.winner_id, wc.name AS winner_name
+    FROM bids b JOIN tenders t ON t.tender_id = b.tender_id
+    LEFT JOIN companies wc ON wc.company_id = t.winner_id
+    WHERE {NOT_WITHDRAWN} AND t.winner_id IS NOT NULL
+)
+SELECT tender_id, NULL AS project_id, list_sort(list(DISTINCT company_id)) AS company_ids, 0.7 AS score,
+       NULL AS severity,
+       CAST(to_json(struct_pack(
+           winner_id := any_value(winner_id), winner_name := any_value(winner_name),
+           n_bids := count(*),
+           n_disqualified := count(*) FILTER (WHERE status = 'disqualified'),
+           disqualified := list(struct_pack(bid_id := bid_id, company_id := company_id, reason := reason))
+                           FILTER (WHERE status = 'disqualified'))) AS VARCHAR) AS evidence
+FROM b
+GROUP BY tender_id
+HAVING count(*) >= {min_n}
+   AND count(*) FILTER (WHERE company_id <> winner_id AND status = 'disqualified')
+       = count(*) FILTER (WHERE company_id <> winner_id)
+   AND count(*) FILTER (WHERE company_id = winner_id AND status <> 'disqualified') >= 1
+"""
+
+
+@indicator(
+    code="lowest_bid_disqualified",
+    name_zh="经评审的最低投标价法下最低报价被否决",
+    name_en="Lowest bid disqualified under the lowest-price method",
+    family="exclusion",
+    legal_basis="招标投标法 第41条；实施条例 第51条（线索）",
+    severity="medium",
+    requires={"bids": ("status", "price"), "tenders": ("award_method", "winner_id")},
+    message=lambda r: (f"采用经评审的最低投标价法，最低报价{r['evidence']['lowest_price']:,.2f}元"
+                       f"（{r['evidence'].get('lowest_name') or r['evidence']['lowest_company_id']}）被否决"
+                       f"{('（理由：' + r['evidence']['reason'] + '）') if r['evidence'].get('reason') else ''}，"
+                       f"由报价{r['evidence']['winner_price']:,.2f}元的"
+                       f"{r['evidence'].get('winner_name') or r['evidence']['winner_id']}中标，"
+                       f"高出{r['evidence']['premium']:.1%}"),
+)
+def lowest_bid_disqualified(ctx: ScanContext) -> str:
+    """评标办法为经评审的最低投标价法，报价最低的投标被否决而由报价更高者中标（OCP R036）。"""
+    reason = "b.disqualify_reason" if ctx.has("bids", "disqualify_reason") else "CAST(NULL AS VARCHAR)"
+    return f"""
+WITH b AS (
+    SELECT b.tender_id, b.bid_id, b.company_id, b.status, b.price, {reason} AS reason,
+           row_number() OVER (PARTITION BY b.tender_id ORDER BY b.price, b.bid_id) AS k
+    FROM bids b JOIN tenders t ON t.tender_id = b.tender_id
+    WHERE {NOT_WITHDRAWN} AND b.price > 0 AND t.award_method = 'lowest_price'
+),
+w AS (
+    SELECT b.tender_id, min(b.price) AS winner_price, any_value(t.winner_id) AS winner_id
+    FROM b JOIN tenders t ON t.tender_id = b.tender_id AND t.winner_id = b.company_id
+    GROUP BY b.tender_id
+)
+SELECT l.tender_id, NULL AS project_id, list_sort([l.company_id, w.winner_id]) AS company_ids, 0.6 AS score,
+       NULL AS severity,
+       CAST(to_json(struct_pack(lowest_bid := l.bid_id, lowest_company_id := l.company_id, lowest_price := l.price,
+                                lowest_name := lc.name, reason := l.reason, winner_id := w.winner_id,
+                                winner_name := wc.name,
+                                winner_price := w.winner_price,
+                                premium := w.winner_price / l.price - 1)) AS VARCHAR) AS evidence
+FROM b l JOIN w ON w.tender_id = l.tender_id
+LEFT JOIN companies lc ON lc.company_id = l.company_id
+LEFT JOIN companies wc ON wc.company_id = w.winner_id
+WHERE l.k = 1 AND l.status = 'disqualified' AND w.winner_price > l.price AND w.winner_id <> l.company_id
+"""
+
+
+# ---- restrictive clauses ----------------------------------------------------------------------------
+
+_SENTENCE = re.compile(r"[^。；;！!？?\r\n]+")
+_SPACES = re.compile(r"[ \t\u3000]+")
+
+
+@lru_cache(maxsize=8)
+def load_clause_rules(path: str = "") -> tuple[dict[str, Any], ...]:
+    """The restrictive-clause rules (packaged list, or a deployment's file at ``path``), compiled."""
+    if path:
+        text = Path(path).read_text(encoding="utf-8")
+    else:
+        text = resources.files("bidwatch.indicators").joinpath("rules/restrictive_clauses.toml").read_text(
+            encoding="utf-8")
+    data = tomllib.loads(text)
+    holders = data.get("placeholders", {})
+
+    def expand(p: str) -> str:
+        for _ in range(3):
+            for key, value in holders.items():
+                p = p.replace("{" + key + "}", value)
+        return p
+
+    rules = []
+    for r in data["rule"]:
+        rules.append({
+            "code": r["code"], "name_zh": r["name_zh"], "legal_basis": r["legal_basis"],
+            "pattern": re.compile("|".join(f"(?:{expand(p)})" for p in r["patterns"])),
+            "unless": re.compile("|".join(f"(?:{expand(p)})" for p in r["unless"])) if r.get("unless") else None,
+            "keywords": tuple(r.get("keywords", ())),
+        })
+    return tuple(rules)
+
+
+def find_restrictive_clauses(text: str, rules: tuple[dict[str, Any], ...]) -> list[dict[str, str]]:
+    """The rules a requirements text breaks: one finding per rule with the clause and the matched words.
+
+    The text is cut into sentences; a rule's pattern runs only on sentences holding one of its keywords,
+    and a match is kept unless its sentence matches the rule's ``unless`` pattern.
+    """
+    text = _SPACES.sub("", text)
+    sentences: list[tuple[int, str]] | None = None
+    found = []
+    for rule in rules:
+        keywords = rule["keywords"]
+        if keywords and not any(k in text for k in keywords):
+            continue
+        if sentences is None:
+            sentences = [(m.start(), m.group(0)) for m in _SENTENCE.finditer(text)]
+        for start, sentence in sentences:
+            if keywords and not any(k in sentence for k in keywords):
+                continue
+            m = rule["pattern"].search(sentence)
+            if m is None or (rule["unless"] is not None and rule["unless"].search(sentence)):
+                continue
+            found.append((start + m.start(), {
+                "rule": rule["code"], "name_zh": rule["name_zh"], "legal_basis": rule["legal_basis"],
+                "match": m.group(0), "clause": sentence[:120],
+            }))
+            break
+    return [f for _, f in sorted(found, key=lambda x: x[0])]
+
+
+def _clauses_text(row: Mapping[str, Any]) -> str:
+    parts = [f"{f['name_zh']}：“{f['clause'][:60]}”（{f['legal_basis']}）" for f in row["evidence"]["findings"]]
+    return "招标文件资格或评审条件含限制、排斥潜在投标人的条款——" + "；".join(parts)
+
+
+@indicator(
+    code="restrictive_clause",
+    name_zh="招标文件设置限制性条款",
+    name_en="Restrictive clauses in the tender requirements",
+    family="exclusion",
+    legal_basis="招标投标法 第6条、第18条、第20条；实施条例 第32条；发改法规规〔2022〕1117号",
+    severity="medium",
+    kind="python",
+    requires={"tenders": ("requirements_text",)},
+    message=_clauses_text,
+)
+def restrictive_clause(ctx: ScanContext) -> pd.DataFrame:
+    """按维护的规则清单（indicators/rules/restrictive_clauses.toml，每条附法律依据）逐句匹配资格条件和评审条件：
+    限定注册地、要求设立本地分支机构或在本地缴纳税收社保、特定地区或行业业绩奖项、指定品牌专利供应商、
+    限定所有制形式、注册资本规模门槛、非强制认证、成立年限。资质等级、安全生产许可证、注册建造师等法定条件不计。"""
+    rules = load_clause_rules(str(ctx.p("exclusion.restrictive_clause_rules") or ""))
+    winner = "winner_id" if ctx.has("tenders", "winner_id") else "CAST(NULL AS VARCHAR) AS winner_id"
+    texts = ctx.engine.query(
+        f"SELECT tender_id, project_id, {winner}, requirements_text FROM tenders "
+        "WHERE requirements_text IS NOT NULL AND length(requirements_text) > 0 ORDER BY tender_id")
+    rows = []
+    seen: dict[str, list[dict[str, str]]] = {}  # tender documents reuse templates: each distinct text once
+    for r in texts.itertuples(index=False):
+        text = str(r.requirements_text)
+        if text not in seen:
+            seen[text] = find_restrictive_clauses(text, rules)
+        findings = seen[text]
+        if not findings:
+            continue
+        rows.append({
+            "tender_id": r.tender_id, "project_id": r.project_id,
+            "company_ids": [r.winner_id] if isinstance(r.winner_id, str) else [],
+            "score": min(0.9, 0.6 + 0.1 * (len(findings) - 1)), "severity": None,
+            "evidence": orjson.dumps({"findings": findings}).decode(),
+        })
+    cols = ["tender_id", "project_id", "company_ids", "score", "severity", "evidence"]
+    return pd.DataFrame(rows, columns=cols)

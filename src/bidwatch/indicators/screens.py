@@ -1,0 +1,154 @@
+"""Statistical price screens per tender and the winning price at the ceiling (collusion family, low/medium).
+
+The nine screens (CV, SPD, DIFFP, RD, RDNOR, RDALT, KURT, SKEW, KSTEST) are computed by
+:func:`bidwatch.model.screens.screens_by_tender` on the submitted (not withdrawn) bids with a price.
+Each screen has a configurable threshold in ``[screens]``; a tender is flagged when at least
+``screens.min_screens`` of them lie beyond their thresholds, and the evidence lists exactly which.
+Screens are leads for a closer look (Imhof 2018; the Swiss COMCO opened the See-Gaster case with them),
+never a finding: ``low``, or ``medium`` with many screens at once.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import orjson
+import pandas as pd
+
+from bidwatch.indicators.base import ScanContext, indicator, names
+from bidwatch.model.screens import SCREEN_NAMES, screens_by_tender
+
+#: screen → (settings key, direction): "max" fires at or below the threshold, "min" at or above
+SCREEN_RULES: dict[str, tuple[str, str]] = {
+    "CV": ("cv_max", "max"), "SPD": ("spd_max", "max"), "DIFFP": ("diffp_min", "min"), "RD": ("rd_min", "min"),
+    "RDNOR": ("rdnor_min", "min"), "RDALT": ("rdalt_min", "min"), "KURT": ("kurt_min", "min"),
+    "SKEW": ("skew_max", "max"), "KSTEST": ("kstest_min", "min"),
+}
+SCREEN_ZH = {
+    "CV": "变异系数", "SPD": "报价极差比", "DIFFP": "最低两价差", "RD": "相对距离", "RDNOR": "标准化相对距离",
+    "RDALT": "替代相对距离", "KURT": "峰度", "SKEW": "偏度", "KSTEST": "KS统计量",
+}
+ALERT_COLS = ["tender_id", "project_id", "company_ids", "score", "severity", "evidence"]
+
+
+def flagged_screens(values: Mapping[str, float], settings: Mapping[str, Any]) -> list[str]:
+    """Names of the screens beyond their thresholds (undefined screens never fire)."""
+    out = []
+    for name in SCREEN_NAMES:
+        v = values.get(name)
+        if v is None or (isinstance(v, float) and math.isnan(v)):
+            continue
+        key, direction = SCREEN_RULES[name]
+        t = float(settings[key])
+        if (direction == "max" and v <= t) or (direction == "min" and v >= t):
+            out.append(name)
+    return out
+
+
+def _screens_text(row: Mapping[str, Any]) -> str:
+    ev = row["evidence"]
+    parts = "、".join(f"{SCREEN_ZH[s]}{s}={ev['screens'][s]:.3g}" for s in ev["flagged"])
+    return (f"本标段{ev['n_bids']}家投标报价的{len(ev['flagged'])}项价格筛查指标超出阈值（{parts}），"
+            f"报价分布异常，需结合其他证据核查是否存在串通")
+
+
+@indicator(
+    code="price_screen",
+    name_zh="投标报价统计筛查异常",
+    name_en="Price screens beyond their thresholds",
+    family="collusion",
+    legal_basis="招标投标法实施条例 第39条、第40条第(四)项（统计线索）",
+    severity="low",
+    kind="python",
+    requires={"bids": ("price",)},
+    message=_screens_text,
+)
+def price_screen(ctx: ScanContext) -> pd.DataFrame:
+    """每个标段（至少4家有效报价）计算变异系数CV、极差比SPD、最低两价差DIFFP、相对距离RD/RDNOR/RDALT、
+    峰度KURT、偏度SKEW、KS统计量，超出阈值的筛查指标不少于7项时预警（8项以上为中风险），证据列出超出的指标。"""
+    cfg = ctx.p("screens")
+    min_bids, min_flags, medium = int(cfg["min_bids"]), int(cfg["min_screens"]), int(cfg["medium_screens"])
+    bids = ctx.engine.query(
+        "SELECT tender_id, price FROM bids "
+        "WHERE coalesce(status, 'valid') <> 'withdrawn' AND price IS NOT NULL AND price > 0")
+    if bids.empty:
+        return pd.DataFrame(columns=ALERT_COLS)
+    scr = screens_by_tender(bids, "tender_id", "price")
+    scr = scr[scr["n"] >= min_bids].reset_index(drop=True)
+    fired = np.zeros((len(scr), len(SCREEN_NAMES)), dtype=bool)
+    for j, name in enumerate(SCREEN_NAMES):
+        key, direction = SCREEN_RULES[name]
+        v = scr[name].to_numpy(dtype=float)
+        t = float(cfg[key])
+        with np.errstate(invalid="ignore"):
+            fired[:, j] = (v <= t) if direction == "max" else (v >= t)
+    count = fired.sum(axis=1)
+    keep = np.flatnonzero(count >= min_flags)
+    if not len(keep):
+        return pd.DataFrame(columns=ALERT_COLS)
+    hit = scr.iloc[keep]
+    ctx.engine.register("_bw_screened", hit[["tender_id"]].reset_index(drop=True))
+    named = ctx.engine.query(
+        "SELECT b.tender_id, list_sort(list(DISTINCT b.company_id)) AS companies FROM bids b "
+        "JOIN _bw_screened s ON s.tender_id = b.tender_id "
+        "WHERE coalesce(b.status, 'valid') <> 'withdrawn' AND b.price > 0 GROUP BY b.tender_id")
+    bidders = {t: [str(c) for c in cs] for t, cs in zip(named["tender_id"], named["companies"], strict=True)}
+    thresholds = {name: float(cfg[SCREEN_RULES[name][0]]) for name in SCREEN_NAMES}
+    rows = []
+    for i, r in zip(keep, hit.itertuples(index=False), strict=True):
+        values = {name: (None if math.isnan(v) else round(float(v), 6))
+                  for name, v in zip(SCREEN_NAMES, r[2:], strict=True)}
+        flagged = [name for j, name in enumerate(SCREEN_NAMES) if fired[i, j]]
+        rows.append({
+            "tender_id": r.tender_id, "project_id": None, "company_ids": bidders.get(r.tender_id, []),
+            "score": min(0.9, 0.3 + 0.07 * len(flagged)),
+            "severity": "medium" if len(flagged) >= medium else None,
+            "evidence": orjson.dumps({"n_bids": int(r.n), "flagged": flagged, "screens": values,
+                                      "thresholds": thresholds}).decode(),
+        })
+    return pd.DataFrame(rows, columns=ALERT_COLS)
+
+
+@indicator(
+    code="award_near_ceiling",
+    name_zh="中标价贴近最高投标限价",
+    name_en="Winning price within 0.5% of the ceiling price",
+    family="collusion",
+    legal_basis="招标投标法实施条例 第41条（招标人与投标人串通线索）；第27条",
+    severity="low",
+    requires={"tenders": ("ceiling_price", "winner_id")},
+    message=lambda r: (f"中标人{names(r)}的中标价{r['evidence']['award_price']:,.2f}元仅比最高投标限价"
+                       f"{r['evidence']['ceiling_price']:,.2f}元低{r['evidence']['below_ceiling']:.2%}，"
+                       f"疑似限价信息泄露或无实质竞争"),
+)
+def award_near_ceiling(ctx: ScanContext) -> str:
+    """中标价（无则为中标人的投标报价）不高于最高投标限价且与之相差不超过0.5%。低风险线索；
+    投标人不超过3家时（几乎没有竞争）为中风险。"""
+    share = float(ctx.p("screens.near_ceiling_share"))
+    few = int(ctx.p("screens.near_ceiling_medium_max_bidders"))
+    award = "coalesce(t.award_price, w.price)" if ctx.has("tenders", "award_price") else "w.price"
+    return f"""
+WITH w AS (
+    SELECT b.tender_id, min(b.price) AS price, count(*) AS n_winner_bids
+    FROM bids b JOIN tenders t ON t.tender_id = b.tender_id AND t.winner_id = b.company_id
+    WHERE coalesce(b.status, 'valid') <> 'withdrawn' AND b.price > 0
+    GROUP BY b.tender_id
+),
+n AS (SELECT tender_id, count(DISTINCT company_id) AS n_bidders FROM bids
+      WHERE coalesce(status, 'valid') <> 'withdrawn' GROUP BY tender_id),
+x AS (
+    SELECT t.tender_id, t.project_id, t.winner_id, t.ceiling_price, {award} AS award_price, n.n_bidders
+    FROM tenders t LEFT JOIN w ON w.tender_id = t.tender_id LEFT JOIN n ON n.tender_id = t.tender_id
+    WHERE t.winner_id IS NOT NULL AND t.ceiling_price > 0
+)
+SELECT tender_id, project_id, [winner_id] AS company_ids,
+       0.6 AS score, CASE WHEN n_bidders <= {few} THEN 'medium' END AS severity,
+       CAST(to_json(struct_pack(award_price := award_price, ceiling_price := ceiling_price,
+                                below_ceiling := 1 - award_price / ceiling_price, n_bidders := n_bidders,
+                                threshold := {share})) AS VARCHAR) AS evidence
+FROM x
+WHERE award_price IS NOT NULL AND award_price <= ceiling_price AND award_price >= (1 - {share}) * ceiling_price
+"""

@@ -1,0 +1,185 @@
+"""先建设后招标 and the award-to-contract clock (招标投标法 第9条、第46条; 建筑法 第7–8条; 条例 第54条).
+
+Dates only: a day's difference is a fact, so the legally decisive cases (a contract signed before the
+award, works or a construction permit before a works award) are ``high``; the clocks that are procedural
+(late contract, contract before the publicity period ended) are ``medium``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from bidwatch.indicators.base import ScanContext, indicator, names, sql_list
+
+
+def _contract_dates_sql(ctx: ScanContext) -> str:
+    """One contract date per tender: tenders.contract_signed_on, else the earliest linked contract."""
+    parts = []
+    if ctx.has("tenders", "contract_signed_on"):
+        parts.append("SELECT tender_id, contract_signed_on AS signed_on, 'tenders' AS source, "
+                     "CAST(NULL AS VARCHAR) AS contract_id FROM tenders WHERE contract_signed_on IS NOT NULL")
+    if ctx.has("contracts", "tender_id"):
+        parts.append("SELECT tender_id, signed_on, 'contracts' AS source, contract_id FROM contracts "
+                     "WHERE tender_id IS NOT NULL AND signed_on IS NOT NULL")
+    union = " UNION ALL ".join(parts)
+    return f"""
+    SELECT tender_id, min(signed_on) AS signed_on,
+           list_sort(list(DISTINCT contract_id) FILTER (WHERE contract_id IS NOT NULL)) AS contract_ids
+    FROM ({union}) x GROUP BY tender_id"""
+
+
+_CONTRACT_REQUIRES_ANY = ({"tenders": ("awarded_on",), "contracts": ("tender_id", "signed_on")},)
+
+
+def _winner(ctx: ScanContext) -> str:
+    return ("CASE WHEN t.winner_id IS NULL THEN CAST([] AS VARCHAR[]) ELSE [t.winner_id] END"
+            if ctx.has("tenders", "winner_id") else "CAST([] AS VARCHAR[])")
+
+
+def _contract_clock_sql(ctx: ScanContext, condition: str, score: str, extra_cols: str = "") -> str:
+    publicity = "t.publicity_until" if ctx.has("tenders", "publicity_until") else "CAST(NULL AS DATE)"
+    return f"""
+WITH c AS ({_contract_dates_sql(ctx)}),
+x AS (
+    SELECT t.tender_id, t.project_id, {_winner(ctx)} AS company_ids, t.awarded_on, {publicity} AS publicity_until,
+           c.signed_on, c.contract_ids, date_diff('day', t.awarded_on, c.signed_on) AS days_after_award
+    FROM tenders t JOIN c ON c.tender_id = t.tender_id
+)
+SELECT tender_id, project_id, company_ids, {score} AS score, NULL AS severity,
+       CAST(to_json(struct_pack(awarded_on := awarded_on, signed_on := signed_on, publicity_until := publicity_until,
+                                days_after_award := days_after_award, contract_ids := contract_ids{extra_cols}))
+            AS VARCHAR) AS evidence
+FROM x
+WHERE {condition}
+"""
+
+
+@indicator(
+    code="contract_before_award",
+    name_zh="中标通知书发出前已签订合同",
+    name_en="Contract signed before the award",
+    family="works_before_award",
+    legal_basis="招标投标法 第43条、第46条、第55条；实施条例 第57条",
+    severity="high",
+    requires={"tenders": ("awarded_on", "contract_signed_on")},
+    requires_any=_CONTRACT_REQUIRES_ANY,
+    message=lambda r: (f"中标人{names(r)}的合同签订日期{r['evidence']['signed_on']}早于中标通知书日期"
+                       f"{r['evidence']['awarded_on']}（提前{-r['evidence']['days_after_award']}天），属先定后招"),
+)
+def contract_before_award(ctx: ScanContext) -> str:
+    """合同签订日期（标段记录或关联合同中最早者）早于中标通知书日期：招标结果在招标完成前已确定。"""
+    return _contract_clock_sql(ctx, "signed_on < awarded_on", "0.95")
+
+
+@indicator(
+    code="late_contract",
+    name_zh="中标后超过30日签订合同",
+    name_en="Contract signed more than 30 days after the award",
+    family="works_before_award",
+    legal_basis="招标投标法 第46条；实施条例 第73条",
+    severity="medium",
+    requires={"tenders": ("awarded_on", "contract_signed_on")},
+    requires_any=_CONTRACT_REQUIRES_ANY,
+    message=lambda r: (f"中标通知书{r['evidence']['awarded_on']}发出后第{r['evidence']['days_after_award']}天"
+                       f"（{r['evidence']['signed_on']}）才与中标人{names(r)}签订合同，超过法定30日"),
+)
+def late_contract(ctx: ScanContext) -> str:
+    """合同签订日期晚于中标通知书日期30日以上（第46条：自中标通知书发出之日起三十日内订立书面合同）。"""
+    days = int(ctx.p("timing.contract_deadline_days"))
+    return _contract_clock_sql(ctx, f"days_after_award > {days}",
+                               f"least(0.9, 0.5 + 0.1 * (days_after_award - {days}) / 30.0)")
+
+
+@indicator(
+    code="contract_before_publicity_end",
+    name_zh="中标候选人公示期未满即签订合同",
+    name_en="Contract signed before the candidate publicity ended",
+    family="works_before_award",
+    legal_basis="实施条例 第54条；招标投标法 第46条",
+    severity="medium",
+    requires={"tenders": ("publicity_until", "contract_signed_on")},
+    requires_any=({"tenders": ("publicity_until",), "contracts": ("tender_id", "signed_on")},),
+    message=lambda r: (f"中标候选人公示截止日期为{r['evidence']['publicity_until']}，合同却在"
+                       f"{r['evidence']['signed_on']}与{names(r)}签订，公示期内异议权未得到保障"),
+)
+def contract_before_publicity_end(ctx: ScanContext) -> str:
+    """合同签订日期不晚于公示截止日期（公示截止当日仍在公示期内，异议应暂停招标投标活动）。"""
+    return _contract_clock_sql(ctx, "signed_on <= publicity_until", "0.7")
+
+
+def _works_text(row: Mapping[str, Any]) -> str:
+    ev = row["evidence"]
+    what = []
+    if ev.get("works_started_on"):
+        what.append(f"实际开工日期{ev['works_started_on']}")
+    if ev.get("permit_on"):
+        what.append(f"施工许可日期{ev['permit_on']}")
+    before = "招标公告发布" if ev.get("before_announcement") else "中标通知书发出"
+    kinds = {"services": "服务", "goods": "货物"}
+    note = (f"（该项目数据中没有施工标段，与其{kinds.get(ev.get('compared_with'), '')}标段比较）"
+            if ev.get("compared_with") in kinds else "")
+    return (f"项目{row.get('project_id') or ''}的{'、'.join(what)}早于{before}（公告{ev.get('announced_on') or '不详'}，"
+            f"中标通知书{ev['awarded_on']}），中标人{names(row)}，属先建设后招标{note}")
+
+
+@indicator(
+    code="works_before_award",
+    name_zh="先建设后招标",
+    name_en="Works started or permitted before the award",
+    family="works_before_award",
+    legal_basis="招标投标法 第9条；建筑法 第7–8条；《建筑工程施工许可管理办法》第3–4条",
+    severity="high",
+    requires={"projects": ("works_started_on",), "tenders": ("awarded_on", "project_id")},
+    requires_any=({"projects": ("permit_on",), "tenders": ("awarded_on", "project_id")},),
+    message=_works_text,
+)
+def works_before_award(ctx: ScanContext) -> str:
+    """项目实际开工日期或施工许可日期早于该项目最早一个施工标段的中标通知书日期（早于招标公告的在证据中注明），
+    即开工时没有任何依法确定的施工单位。最早定标的施工标段为高风险，其后定标的施工标段为中风险；
+    数据中没有施工标段的项目依次与其服务标段（勘察设计监理）、货物标段比较，为中风险
+    （已开工却查不到施工招标本身就是需要核实的线索）。"""
+    started = "p.works_started_on" if ctx.has("projects", "works_started_on") else "CAST(NULL AS DATE)"
+    permit = "p.permit_on" if ctx.has("projects", "permit_on") else "CAST(NULL AS DATE)"
+    announced = "t.announced_on" if ctx.has("tenders", "announced_on") else "CAST(NULL AS DATE)"
+    works = sql_list(list(ctx.p("timing.works_categories")))
+    category = "t.category" if ctx.has("tenders", "category") else "CAST(NULL AS VARCHAR)"
+    if ctx.has("tenders", "category"):
+        order = list(ctx.p("timing.fallback_categories"))
+        tier = (f"CASE WHEN coalesce(t.category, 'works') IN {works} THEN 1 "
+                + " ".join(f"WHEN t.category = '{c}' THEN {i + 2}" for i, c in enumerate(order)) + " END")
+    else:
+        tier = "1"
+    return f"""
+WITH tt AS (
+    SELECT t.tender_id, t.project_id, {_winner(ctx)} AS company_ids, t.awarded_on, {announced} AS announced_on,
+           {tier} AS tier, {category} AS tier_category
+    FROM tenders t WHERE t.awarded_on IS NOT NULL AND t.project_id IS NOT NULL
+),
+best AS (SELECT project_id, min(tier) AS tier FROM tt WHERE tier IS NOT NULL GROUP BY project_id),
+w AS (
+    SELECT tt.*, {started} AS works_started_on, {permit} AS permit_on,
+           min(tt.awarded_on) OVER (PARTITION BY tt.project_id) AS first_award,
+           row_number() OVER (PARTITION BY tt.project_id ORDER BY tt.awarded_on, tt.tender_id) AS k
+    FROM tt JOIN best ON best.project_id = tt.project_id AND best.tier = tt.tier
+    JOIN projects p ON p.project_id = tt.project_id
+),
+x AS (
+    SELECT w.*,
+           CASE WHEN works_started_on < first_award THEN works_started_on END AS s_before,
+           CASE WHEN permit_on < first_award THEN permit_on END AS p_before
+    FROM w
+),
+y AS (SELECT x.*, least(coalesce(s_before, p_before), coalesce(p_before, s_before)) AS earliest FROM x)
+SELECT tender_id, project_id, company_ids,
+       least(1.0, 0.8 + 0.005 * date_diff('day', earliest, awarded_on)) AS score,
+       CASE WHEN k > 1 OR tier > 1 THEN 'medium' END AS severity,
+       CAST(to_json(struct_pack(
+           works_started_on := s_before, permit_on := p_before, awarded_on := awarded_on, announced_on := announced_on,
+           before_announcement := coalesce(earliest < announced_on, false),
+           days_before_award := date_diff('day', earliest, awarded_on),
+           compared_with := CASE WHEN tier = 1 THEN 'works' ELSE tier_category END,
+           works_tender_order := k)) AS VARCHAR) AS evidence
+FROM y
+WHERE earliest IS NOT NULL
+"""

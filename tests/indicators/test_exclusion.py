@@ -1,0 +1,149 @@
+"""排斥潜在投标人 (法 第24、28条; 条例 第16、26、32条): a planted positive and a near miss per indicator."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from bidwatch.indicators.exclusion import find_restrictive_clauses, load_clause_rules
+from tests.indicators.helpers import bid_row, companies_of, scan, world
+
+
+def dated(t1: dict, t2: dict) -> dict:
+    t = world()
+    t["tenders"][0].update(t1)
+    t["tenders"][1].update(t2)
+    return t
+
+
+# ---- time limits -----------------------------------------------------------------------------------
+
+def test_nineteen_days_fire_twenty_full_days_do_not(make_dataset, backend):
+    t = dated({"docs_from": "2024-05-01"},                                  # deadline 2024-05-20: 19 days
+              {"docs_from": "2024-05-31"})                                  # deadline 2024-06-20: exactly 20
+    alerts = scan(make_dataset(t), "short_bid_period", backend)
+    assert list(alerts["tender_id"]) == ["T1"]
+    ev = json.loads(alerts.iloc[0]["evidence"])
+    assert ev["days"] == 19 and alerts.iloc[0]["severity"] == "medium"
+    assert "少于法定20日" in alerts.iloc[0]["message"]
+
+
+def test_bid_period_falls_back_to_the_announcement(make_dataset):
+    t = dated({"announced_on": "2024-05-10"}, {"announced_on": "2024-05-01", "procedure": "single_source"})
+    alerts = scan(make_dataset(t), "short_bid_period")
+    assert list(alerts["tender_id"]) == ["T1"]
+    assert json.loads(alerts.iloc[0]["evidence"])["from_field_zh"] == "公告发布日期"
+
+
+def test_document_sale_of_four_days_fires_five_do_not(make_dataset, backend):
+    t = dated({"docs_from": "2024-04-01", "docs_until": "2024-04-05"},      # 4 days
+              {"docs_from": "2024-05-01", "docs_until": "2024-05-06"})      # 5 days
+    alerts = scan(make_dataset(t), "short_document_sale", backend)
+    assert list(alerts["tender_id"]) == ["T1"]
+    assert json.loads(alerts.iloc[0]["evidence"])["days"] == 4
+
+
+# ---- bidders, bonds, disqualifications --------------------------------------------------------------
+
+def test_award_with_one_bidder_fires_three_do_not(make_dataset, backend):
+    t = world()
+    bid_row(t, "B12")["status"] = "withdrawn"
+    bid_row(t, "B13")["status"] = "withdrawn"
+    alerts = scan(make_dataset(t), "few_bidders", backend)
+    assert list(alerts["tender_id"]) == ["T1"] and companies_of(alerts) == [["C1"]]
+    assert json.loads(alerts.iloc[0]["evidence"])["n_bidders"] == 1
+
+
+def test_bid_bond_over_two_percent_fires_exactly_two_does_not(make_dataset, backend):
+    t = dated({"bid_bond": 30_000.0}, {"bid_bond": 44_000.0})              # 2.73% of 1.1M; 2.00% of 2.2M
+    t["tenders"].append({"tender_id": "T3", "title": "三号桥", "estimate": 60_000_000.0, "bid_bond": 900_000.0})
+    alerts = scan(make_dataset(t), "excessive_bid_bond", backend)
+    assert sorted(alerts["tender_id"]) == ["T1", "T3"]
+    t3 = json.loads(alerts[alerts["tender_id"] == "T3"].iloc[0]["evidence"])
+    assert t3["over_cap"] is True                                           # 1.5%, but above 800,000 yuan
+
+
+def test_all_but_winner_disqualified(make_dataset, backend):
+    t = world()
+    for b in ("B12", "B13"):
+        bid_row(t, b).update(status="disqualified", disqualify_reason="资格审查不合格")
+    bid_row(t, "B25").update(status="disqualified")                        # T2: one of two losers only
+    alerts = scan(make_dataset(t), "all_but_winner_disqualified", backend)
+    assert list(alerts["tender_id"]) == ["T1"]
+    ev = json.loads(alerts.iloc[0]["evidence"])
+    assert ev["n_disqualified"] == 2 and ev["winner_id"] == "C1"
+
+
+def test_lowest_bid_disqualified_under_lowest_price(make_dataset, backend):
+    t = dated({"award_method": "lowest_price"},                             # lowest bid B11 wins: lawful
+              {"award_method": "lowest_price", "winner_id": "C5"})
+    bid_row(t, "B24").update(status="disqualified", disqualify_reason="报价低于成本")
+    t["tenders"].append({"tender_id": "T3", "award_method": "comprehensive", "winner_id": "C2"})
+    t["bids"] += [{"bid_id": "B31", "tender_id": "T3", "company_id": "C1", "price": 100.0, "status": "disqualified"},
+                  {"bid_id": "B32", "tender_id": "T3", "company_id": "C2", "price": 110.0}]
+    alerts = scan(make_dataset(t), "lowest_bid_disqualified", backend)
+    assert list(alerts["tender_id"]) == ["T2"]
+    assert companies_of(alerts) == [["C4", "C5"]]
+    assert "报价低于成本" in alerts.iloc[0]["message"]
+
+
+# ---- restrictive clauses ----------------------------------------------------------------------------
+
+LAWFUL = [
+    "投标人须具有建筑工程施工总承包二级及以上资质，并具有有效的安全生产许可证。",
+    "拟派项目经理须具有建筑工程专业二级及以上注册建造师执业资格，且未担任其他在建工程项目的项目经理。",
+    "投标人须具有独立法人资格，未被列入失信被执行人名单，近三年内无行贿犯罪记录。",
+    "投标人近三年（2021年1月1日以来）须具有一项以上类似工程业绩（全国范围内均可）。",
+    "项目经理须为投标人本单位人员，提供本单位缴纳的近六个月社会保险证明。",
+    "主要材料可参考品牌：中联、海螺或同等及以上品质产品。",
+    "中标后须在项目所在地设立项目部并按规定在当地预缴税款。",
+    "投标人须具有智能化系统集成业绩，设备须符合国家强制性标准。",
+]
+
+RESTRICTIVE = [
+    ("投标人注册地须在长沙市内。", "local_registration"),
+    ("仅限湖南省内注册的企业参与投标。", "local_registration"),
+    ("投标人须在本市设立分公司或常驻机构。", "local_branch"),
+    ("项目管理人员须在本地缴纳社保满一年。", "local_tax_social_insurance"),
+    ("具有湖南省内类似工程业绩的每项加2分。", "regional_performance"),
+    ("获得过本市优质工程奖的加3分。", "regional_performance"),
+    ("须具有水利系统内工程业绩。", "industry_performance"),
+    ("电缆品牌须为远东电缆。", "named_brand"),
+    ("须采用XX牌防水卷材。", "named_brand"),
+    ("投标人须为国有企业或国有控股企业。", "ownership_form"),
+    ("投标人注册资本不低于5000万元。", "size_requirement"),
+    ("年营业收入不低于2亿元。", "size_requirement"),
+    ("投标人须具有ISO9001质量管理体系认证。", "non_mandatory_certification"),
+    ("投标人成立时间须满5年。", "establishment_years"),
+]
+
+
+@pytest.mark.parametrize("text", LAWFUL)
+def test_lawful_conditions_are_left_alone(text):
+    assert find_restrictive_clauses(text, load_clause_rules()) == []
+
+
+@pytest.mark.parametrize(("text", "rule"), RESTRICTIVE)
+def test_each_pattern_catches_its_clause(text, rule):
+    found = find_restrictive_clauses(text, load_clause_rules())
+    assert [f["rule"] for f in found] == [rule]
+    assert found[0]["legal_basis"]
+
+
+def test_restrictive_clause_alert_names_each_rule_and_its_basis(make_dataset, backend):
+    t = dated({"requirements_text": LAWFUL[0] + "投标人须在本市设立分公司。具有湖南省内类似工程业绩的每项加2分。"},
+              {"requirements_text": "".join(LAWFUL)})                       # a lawful grade requirement
+    alerts = scan(make_dataset(t), "restrictive_clause", backend)
+    assert list(alerts["tender_id"]) == ["T1"]
+    ev = json.loads(alerts.iloc[0]["evidence"])
+    assert [f["rule"] for f in ev["findings"]] == ["local_branch", "regional_performance"]
+    assert "第32条第(三)项" in alerts.iloc[0]["message"] and alerts.iloc[0]["severity"] == "medium"
+
+
+def test_requirements_text_from_a_file(make_dataset):
+    t = dated({"requirements_text": "req/T1.txt"}, {"requirements_text": LAWFUL[1]})
+    ds = make_dataset(t, texts={"req/T1.txt": "投标人须为国有企业。\n" + LAWFUL[0]})
+    alerts = scan(ds, "restrictive_clause")
+    assert list(alerts["tender_id"]) == ["T1"]
+    assert json.loads(alerts.iloc[0]["evidence"])["findings"][0]["rule"] == "ownership_form"

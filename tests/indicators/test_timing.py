@@ -1,0 +1,101 @@
+"""先建设后招标 and the contract clock (法 第46条; 条例 第54条): a planted positive and a near miss each."""
+
+from __future__ import annotations
+
+import json
+
+from tests.indicators.helpers import companies_of, scan, world
+
+
+def dated(t1: dict, t2: dict, **extra: list[dict]) -> dict:
+    t = world(**extra)
+    t["tenders"][0].update(t1)
+    t["tenders"][1].update(t2)
+    return t
+
+
+def with_projects(t: dict, p1: dict, p2: dict | None = None) -> dict:
+    t["projects"] = [{"project_id": "P1", "name": "一号路", **p1}, {"project_id": "P2", "name": "二号中学", **(p2 or {})}]
+    t["tenders"][0]["project_id"] = "P1"
+    t["tenders"][1]["project_id"] = "P2"
+    return t
+
+
+def test_works_started_before_the_award_is_high(make_dataset, backend):
+    t = with_projects(dated({"announced_on": "2024-04-25", "awarded_on": "2024-05-28"},
+                            {"announced_on": "2024-05-20", "awarded_on": "2024-06-28"}),
+                      {"works_started_on": "2024-04-10"},           # before even the notice
+                      {"works_started_on": "2024-06-29"})           # the day after the award: lawful
+    alerts = scan(make_dataset(t), "works_before_award", backend)
+    assert list(alerts["tender_id"]) == ["T1"]
+    row = alerts.iloc[0]
+    assert row["severity"] == "high" and companies_of(alerts) == [["C1"]]
+    ev = json.loads(row["evidence"])
+    assert ev["before_announcement"] is True and ev["works_started_on"] == "2024-04-10"
+    assert "招标公告发布" in row["message"]
+
+
+def test_permit_before_award_and_later_sections_are_medium(make_dataset):
+    t = with_projects(dated({"awarded_on": "2024-05-28"}, {"awarded_on": "2024-06-28"}),
+                      {"permit_on": "2024-05-27"})
+    t["tenders"][1]["project_id"] = "P1"  # a second works section of the same project, awarded later
+    alerts = scan(make_dataset(t), "works_before_award")
+    got = dict(zip(alerts["tender_id"], alerts["severity"], strict=True))
+    assert got == {"T1": "high", "T2": "medium"}
+    assert json.loads(alerts[alerts["tender_id"] == "T1"].iloc[0]["evidence"])["permit_on"] == "2024-05-27"
+
+
+def test_services_tender_is_compared_when_the_project_has_no_works_tender(make_dataset):
+    t = with_projects(dated({"awarded_on": "2024-05-28", "category": "services"}, {"awarded_on": "2024-06-28"}),
+                      {"works_started_on": "2024-05-01"})
+    alerts = scan(make_dataset(t), "works_before_award")
+    assert list(alerts["tender_id"]) == ["T1"] and alerts.iloc[0]["severity"] == "medium"
+    assert "服务标段" in alerts.iloc[0]["message"]
+
+
+def test_later_sections_after_a_lawful_first_award_do_not_fire(make_dataset):
+    t = with_projects(dated({"awarded_on": "2024-05-28"}, {"awarded_on": "2024-08-28", "category": "services"}),
+                      {"works_started_on": "2024-06-10"})
+    t["tenders"][1]["project_id"] = "P1"  # works awarded, then started; a later services tender is not evidence
+    assert scan(make_dataset(t), "works_before_award").empty
+
+
+def test_goods_tender_after_a_lawfully_awarded_start_does_not_fire(make_dataset):
+    t = with_projects(dated({"awarded_on": "2024-04-28"}, {"awarded_on": "2024-06-28", "category": "goods"}),
+                      {"works_started_on": "2024-05-01"})
+    t["tenders"][1]["project_id"] = "P1"  # works awarded 04-28, started 05-01, equipment bought later: lawful
+    assert scan(make_dataset(t), "works_before_award").empty
+
+
+def test_contract_before_award_is_high_and_same_day_is_lawful(make_dataset, backend):
+    t = dated({"awarded_on": "2024-05-28", "contract_signed_on": "2024-05-20"},
+              {"awarded_on": "2024-06-28", "contract_signed_on": "2024-06-28"})
+    alerts = scan(make_dataset(t), "contract_before_award", backend)
+    assert list(alerts["tender_id"]) == ["T1"]
+    assert alerts.iloc[0]["severity"] == "high"
+    assert json.loads(alerts.iloc[0]["evidence"])["days_after_award"] == -8
+
+
+def test_contract_before_award_from_the_contracts_table(make_dataset):
+    t = dated({"awarded_on": "2024-05-28"}, {"awarded_on": "2024-06-28"},
+              contracts=[{"contract_id": "HT1", "tender_id": "T2", "buyer_id": "C1", "supplier_id": "C4",
+                          "amount": 1_900_000.0, "signed_on": "2024-06-01"}])
+    alerts = scan(make_dataset(t), "contract_before_award")
+    assert list(alerts["tender_id"]) == ["T2"]
+    assert json.loads(alerts.iloc[0]["evidence"])["contract_ids"] == ["HT1"]
+
+
+def test_late_contract_31_days_fires_30_does_not(make_dataset, backend):
+    t = dated({"awarded_on": "2024-05-28", "contract_signed_on": "2024-06-28"},   # 31 days
+              {"awarded_on": "2024-06-28", "contract_signed_on": "2024-07-28"})   # 30 days
+    alerts = scan(make_dataset(t), "late_contract", backend)
+    assert list(alerts["tender_id"]) == ["T1"]
+    assert alerts.iloc[0]["severity"] == "medium" and "第31天" in alerts.iloc[0]["message"]
+
+
+def test_contract_before_publicity_end(make_dataset, backend):
+    t = dated({"publicity_until": "2024-05-24", "awarded_on": "2024-05-23", "contract_signed_on": "2024-05-24"},
+              {"publicity_until": "2024-06-24", "awarded_on": "2024-06-25", "contract_signed_on": "2024-06-25"})
+    alerts = scan(make_dataset(t), "contract_before_publicity_end", backend)
+    assert list(alerts["tender_id"]) == ["T1"]
+    assert alerts.iloc[0]["severity"] == "medium"
