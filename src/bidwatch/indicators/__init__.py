@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from bidwatch.indicators import collusion, credit, evasion, exclusion, experts, network, screens, textsim, timing  # noqa: F401  (registration by import)
+from bidwatch.indicators import (  # noqa: F401  (registration by import)
+    collusion,
+    credit,
+    evasion,
+    exclusion,
+    experts,
+    network,
+    screens,
+    textsim,
+    timing,
+)
 from bidwatch.indicators.base import (
     ALERT_COLUMNS,
     CATALOGUE,

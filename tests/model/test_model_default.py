@@ -1,0 +1,66 @@
+"""The shipped default model, and the screens on the real cartel files (when ../shared is here)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from bidwatch.model import load_default_model, score_tenders
+from bidwatch.model.scoring import DEFAULT_MODEL_PATH, TrainedModel
+from bidwatch.model.screens import screens_by_tender
+from tests.conftest import SHARED
+
+CARTELS = SHARED / "datasets" / "cartels"
+needs_cartels = pytest.mark.skipif(not CARTELS.exists(), reason=f"needs {CARTELS} (labelled cartel data), absent here")
+
+
+def test_default_model_is_small_and_loads_offline():
+    assert DEFAULT_MODEL_PATH.exists()
+    assert DEFAULT_MODEL_PATH.stat().st_size < 5_000_000
+    assert DEFAULT_MODEL_PATH.with_name("MODEL_CARD.md").exists()
+    model = load_default_model()
+    assert isinstance(model, TrainedModel)
+    assert 0.5 <= model.threshold < 1 and 0 < model.alert_share <= 1
+    assert len(model.metadata["markets"]) == 4
+
+
+def test_score_tenders_for_the_scan():
+    rng = np.random.default_rng(1)
+    rows = []
+    for t in range(40):
+        n = 2 + t % 9
+        base = rng.uniform(1e6, 5e6)
+        spread = 0.003 if t % 4 == 0 else 0.06
+        rows += [{"tender_id": f"T{t:02d}", "price": base * (1 + abs(rng.normal(0, spread))),
+                  "estimate": base * 1.1} for _ in range(n)]
+    rows.append({"tender_id": "ONE", "price": 1e6, "estimate": np.nan})
+    bids = pd.DataFrame(rows)
+    out = score_tenders(bids)
+    assert list(out.columns) == ["tender_id", "n_bids", "probability", "above_threshold", "top_features"]
+    assert len(out) == 41
+    scored = out[out["tender_id"] != "ONE"]
+    assert scored["probability"].between(0, 1).all()
+    assert np.isnan(out.set_index("tender_id").loc["ONE", "probability"])
+    assert scored["above_threshold"].sum() <= 4  # at most the top 10 % of the market
+    for evidence in scored["top_features"]:
+        assert len(evidence) <= 3
+        for feature, value, contribution in evidence:
+            assert feature in {"n", "BE", "CV", "SPD", "DIFFP", "RD", "RDNOR", "RDALT", "KURT", "SKEW", "KSTEST"}
+            assert np.isfinite(value) and contribution > 0
+    only_alerts = score_tenders(bids, explain="alerts")
+    assert (only_alerts["top_features"].map(len) > 0).sum() <= only_alerts["above_threshold"].sum()
+    np.testing.assert_allclose(only_alerts["probability"], out["probability"])
+    # Works without an estimate column too.
+    assert score_tenders(bids.drop(columns="estimate"))["probability"].notna().sum() == 40
+
+
+@needs_cartels
+def test_screens_match_the_stored_ones_where_those_are_not_defective():
+    raw = pd.read_csv(CARTELS / "DB_Collusion_Switzerland_Ticino_processed.csv")
+    ours = screens_by_tender(raw, "Tender", "Bid_value").set_index("Tender")
+    stored = raw.groupby("Tender")[["CV", "SPD", "KURT", "SKEW", "KSTEST"]].first()
+    both = ours.join(stored.add_suffix("_stored"))
+    for col in ("CV", "SPD", "KURT", "SKEW", "KSTEST"):
+        ok = both[col].notna()
+        np.testing.assert_allclose(both.loc[ok, col], both.loc[ok, f"{col}_stored"], atol=2e-4, rtol=1e-3)
