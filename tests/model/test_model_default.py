@@ -64,3 +64,13 @@ def test_screens_match_the_stored_ones_where_those_are_not_defective():
     for col in ("CV", "SPD", "KURT", "SKEW", "KSTEST"):
         ok = both[col].notna()
         np.testing.assert_allclose(both.loc[ok, col], both.loc[ok, f"{col}_stored"], atol=2e-4, rtol=1e-3)
+
+
+def test_small_market_uses_the_training_reference_and_drops_estimate_ratios():
+    model = load_default_model()
+    bids = pd.DataFrame({"tender_id": ["A"] * 6 + ["B"] * 4,
+                         "price": [100, 101, 101.5, 102, 103, 110, 90, 95, 99, 120.0], "estimate": 105.0})
+    raw = model.builder.raw(bids)
+    X = model.builder.complete(raw, None)  # 2 tenders < 30: reference statistics
+    assert X["Z_BE_MIN"].isna().all() and X["Z_CV"].notna().all()
+    assert score_tenders(bids)["probability"].between(0, 1).all()

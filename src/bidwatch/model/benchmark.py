@@ -21,6 +21,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -224,7 +225,7 @@ def benchmark(
     estimator: CollusionClassifier | None = None,
     builder: FeatureBuilder | None = None,
     progress: Callable[[str], None] = log,
-) -> dict[str, dict[str, dict[str, float]]]:
+) -> dict[str, Any]:
     """Cross-validated (and optionally transfer) metrics per market.
 
     Parameters
@@ -330,6 +331,12 @@ def format_table(rows: dict[str, dict[str, float]], *, with_sd: bool = True, ref
     return "\n".join(lines)
 
 
-def json_summary(results: dict) -> dict[str, dict[str, float]]:
-    """The ``--json`` shape: ``{MARKET: {accuracy, balanced_accuracy, f1, roc_auc}}`` (means)."""
-    return {name: {m: round(r[m], 4) for m in METRICS} for name, r in results["markets"].items()}
+def json_summary(results: dict) -> dict[str, dict[str, float | None]]:
+    """The ``--json`` shape: ``{MARKET: {accuracy, balanced_accuracy, f1, roc_auc}}`` (means).
+
+    A metric that is undefined (a test market with one class has no ROC-AUC) is ``null``.
+    """
+    return {
+        name: {m: (round(r[m], 4) if np.isfinite(r[m]) else None) for m in METRICS}
+        for name, r in results["markets"].items()
+    }

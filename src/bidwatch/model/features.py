@@ -17,8 +17,8 @@ Feature groups (column names):
   its own market (Huber, Imhof & Ishii 2022 demeaned per market). Small markets (fewer than
   ``min_market_tenders``) use reference statistics stored at training time instead of their own.
 
-The default (``standardise="market"``) keeps ``n`` raw and replaces every other feature by its
-``Z_`` version: within one market this loses nothing for tree models (a per-market affine map
+The default (``standardise="market"``) keeps ``n`` raw and otherwise uses only the ``Z_``
+versions (``Z_n`` included): within one market this loses nothing for tree models (a per-market affine map
 does not change their splits), and across markets it transferred best (leave-one-market-out
 ROC-AUC 0.54–0.78 against 0.39–0.48 with raw features; docs/model-results.md).
 """
@@ -184,10 +184,13 @@ def standardise_by_market(
         mask = market == m
         sub = features.loc[mask]
         if mask.sum() >= min_market_tenders or reference is None:
-            stats = MarketStats.of(sub, columns)
+            parts.append(MarketStats.of(sub, columns).apply(sub))
         else:
-            stats = reference
-        parts.append(stats.apply(sub))
+            z = reference.apply(sub)
+            # Estimate ratios have no common scale across markets (Italy's file stores bids as
+            # percentages of the estimate): without the market's own statistics they are unknown.
+            z[[f"Z_{c}" for c in ESTIMATE_FEATURES if f"Z_{c}" in z.columns]] = np.nan
+            parts.append(z)
     z = pd.concat(parts).reindex(features.index) if parts else pd.DataFrame(index=features.index)
     return pd.concat([features, z], axis=1)
 
