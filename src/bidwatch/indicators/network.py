@@ -136,6 +136,9 @@ def frequent_sets(ctx: ScanContext) -> pd.DataFrame:
     """)
     sets["members"] = [[str(c) for c in ms] for ms in sets["members"]]
     sets["tenders"] = [[str(t) for t in ts] for ts in sets["tenders"]]
+    # engines return groups in any order; grouping and "the first five sets" below must not depend on it
+    sets = sets.iloc[sorted(range(len(sets)), key=lambda i: (len(sets["members"][i]), sets["members"][i]))]
+    sets = sets.reset_index(drop=True)
     ctx.cache["network_sets"] = sets
     return sets
 
