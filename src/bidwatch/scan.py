@@ -104,6 +104,19 @@ def _finish_alerts(alerts: pd.DataFrame, ctx: ScanContext) -> pd.DataFrame:
     return alerts.drop(columns=["_sev", "_companies", "evidence_obj"])
 
 
+def _with_risk(base: pd.DataFrame, risk: pd.DataFrame, key: str) -> pd.DataFrame:
+    """``base`` with its risk columns; rows without an alert get score 0, level none and zero counts."""
+    out = base.merge(risk, on=key, how="left")
+    out["risk_score"] = out["risk_score"].fillna(0.0)
+    out["risk_level"] = out["risk_level"].fillna("none")
+    out["risk_level_zh"] = out["risk_level_zh"].fillna("无")
+    for c in ("n_alerts", "n_high", "n_medium", "n_low"):
+        out[c] = out[c].fillna(0).astype(int)
+    if "network_risk" in out:
+        out["network_risk"] = out["network_risk"].fillna(0.0)
+    return out
+
+
 def _company_table(alerts: pd.DataFrame, ctx: ScanContext, settings: Mapping[str, Any]) -> pd.DataFrame:
     activity = ctx.engine.query(
         """
@@ -118,12 +131,7 @@ def _company_table(alerts: pd.DataFrame, ctx: ScanContext, settings: Mapping[str
     activity["win_rate"] = (activity["n_wins"] / activity["n_bids"].where(activity["n_bids"] > 0)).round(4)
     exploded = alerts.explode("company_ids").rename(columns={"company_ids": "company_id"}) if len(alerts) else alerts
     risk = risk_table(exploded, "company_id", settings)
-    out = activity.merge(risk, on="company_id", how="left")
-    out["risk_score"] = out["risk_score"].fillna(0.0)
-    out["risk_level"] = out["risk_level"].fillna("none")
-    out["risk_level_zh"] = out["risk_level_zh"].fillna("无")
-    for c in ("n_alerts", "n_high", "n_medium", "n_low"):
-        out[c] = out[c].fillna(0).astype(int)
+    out = _with_risk(activity, risk, "company_id")
     return out.sort_values(["risk_score", "n_alerts", "company_id"], ascending=[False, False, True]).reset_index(
         drop=True
     )
@@ -140,12 +148,7 @@ def _tender_table(alerts: pd.DataFrame, ctx: ScanContext, settings: Mapping[str,
     )
     tender_alerts = alerts[alerts["tender_id"].notna()] if len(alerts) else alerts
     risk = risk_table(tender_alerts, "tender_id", settings)
-    out = base.merge(risk, on="tender_id", how="left")
-    out["risk_score"] = out["risk_score"].fillna(0.0)
-    out["risk_level"] = out["risk_level"].fillna("none")
-    out["risk_level_zh"] = out["risk_level_zh"].fillna("无")
-    for c in ("n_alerts", "n_high", "n_medium", "n_low"):
-        out[c] = out[c].fillna(0).astype(int)
+    out = _with_risk(base, risk, "tender_id")
     return out.sort_values(["risk_score", "n_alerts", "tender_id"], ascending=[False, False, True]).reset_index(
         drop=True
     )
