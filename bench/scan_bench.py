@@ -20,6 +20,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 BIDS_PER_TENDER = 7.5
+#: the whole-dataset network indicators, whose time must grow linearly with the bids (issue 3)
+NETWORK = ("cobidding_group", "bid_rotation", "serial_loser", "related_company_community")
 
 
 def generate(n_bids: int, texts: float, root: Path) -> Path:
@@ -53,6 +55,7 @@ def scan(dataset: Path, root: Path) -> dict[str, float]:
         "bid_items": summary["rows"].get("bid_items"),
         "tenders": summary["rows"].get("tenders"),
         "alerts": summary["alerts"],
+        "indicators": summary["timings"]["indicators"],
     }
 
 
@@ -75,6 +78,18 @@ def main() -> None:
     for r in rows:
         print(f"| {r['bids']:,} | {r['bid_items']:,} | {r['tenders']:,} | {r['load_s']} | {r['scan_s']} | "
               f"{r['wall_s']} | {r['cpu_s']} | {r['peak_rss_gib']} | {r['alerts']:,} |")
+    print()
+    print("| bids | " + " | ".join(f"{c} s" for c in NETWORK) + " | network s per 100k bids |")
+    print("|---|" + "---|" * (len(NETWORK) + 1))
+    for r in rows:
+        t = [r["indicators"].get(c, 0.0) for c in NETWORK]
+        print(f"| {r['bids']:,} | " + " | ".join(f"{x:.2f}" for x in t) +
+              f" | {sum(t) / r['bids'] * 1e5:.2f} |")
+    print()
+    print("Slowest indicators of the largest size:")
+    for code, sec in sorted(rows[-1]["indicators"].items(), key=lambda kv: -kv[1])[:8]:
+        print(f"- {code}: {sec:.2f} s")
+    print(f"load average: {os.getloadavg()[0]:.2f}")
     (root / f"scan-bench-{int(time.time())}.json").write_text(json.dumps(rows, indent=2))
     os.sync()
 

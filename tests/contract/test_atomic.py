@@ -70,3 +70,18 @@ def test_a_second_dataset_without_an_optional_table_drops_the_stale_one(tmp_path
     assert "experts" not in ds.tables
     tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
     assert tables == {"bids", "companies", "tenders"}
+
+
+def test_loader_connection_has_a_bounded_memory_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    from bidwatch.contract.sqltext import DEFAULT_MEMORY_LIMIT, private_connection
+
+    def limit() -> str:
+        return private_connection().execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
+
+    monkeypatch.delenv("BIDWATCH_MEMORY_LIMIT", raising=False)
+    assert DEFAULT_MEMORY_LIMIT == "3GB" and limit() in ("2.7 GiB", "2.8 GiB")  # 3 GB, not 80 % of the RAM
+    monkeypatch.setenv("BIDWATCH_MEMORY_LIMIT", "500MB")
+    assert limit() in ("476.8 MiB", "476.9 MiB")
+    monkeypatch.setenv("BIDWATCH_MEMORY_LIMIT", "lots")
+    with pytest.raises(ValueError, match="BIDWATCH_MEMORY_LIMIT"):
+        private_connection()

@@ -208,15 +208,21 @@ WITH it AS (
     FROM bid_items i JOIN bids b ON b.bid_id = i.bid_id
     WHERE coalesce(b.status, 'valid') <> 'withdrawn' AND i.unit_price IS NOT NULL
 ),
-fixed AS (
-    SELECT tender_id, item_code FROM it GROUP BY tender_id, item_code
-    HAVING min(unit_price) = max(unit_price) AND count(*) >= 3  -- (bid_id, item_code) is a key
+-- one row per (tender, item, price): the 9.6M lines of a 1M-bid dataset shrink to the few prices
+-- that two companies share, before any pair is formed
+g AS (
+    SELECT tender_id, item_code, unit_price, count(*) AS c,
+           min(company_id) < max(company_id) AS shared,
+           count(*) OVER (PARTITION BY tender_id, item_code) AS n_prices
+    FROM it GROUP BY tender_id, item_code, unit_price
 ),
+-- items every bidder prices alike (provisional sums set by the tenderer) do not count
+fixed AS (SELECT tender_id, item_code FROM g WHERE n_prices = 1 AND c >= 3),
+cand AS (SELECT tender_id, item_code, unit_price FROM g WHERE shared AND NOT (n_prices = 1 AND c >= 3)),
 priced AS (
-    SELECT it.* FROM it LEFT JOIN fixed f ON f.tender_id = it.tender_id AND f.item_code = it.item_code
-    WHERE f.item_code IS NULL
+    SELECT it.* FROM it SEMI JOIN cand k
+      ON k.tender_id = it.tender_id AND k.item_code = it.item_code AND k.unit_price = it.unit_price
 ),
-n AS (SELECT bid_id, count(*) AS n_items FROM priced GROUP BY bid_id),
 same AS (
     SELECT a.tender_id, a.bid_id AS bid_a, b.bid_id AS bid_b, a.company_id AS company_a, b.company_id AS company_b,
            count(*) AS n_same
@@ -224,6 +230,14 @@ same AS (
       ON a.tender_id = b.tender_id AND a.item_code = b.item_code AND a.unit_price = b.unit_price
      AND a.bid_id < b.bid_id AND a.company_id <> b.company_id
     GROUP BY a.tender_id, a.bid_id, b.bid_id, a.company_id, b.company_id
+    HAVING count(*) >= {min_items}
+),
+-- comparable items of the bids in a candidate pair only
+n AS (
+    SELECT it.bid_id, count(*) AS n_items
+    FROM it ANTI JOIN fixed f ON f.tender_id = it.tender_id AND f.item_code = it.item_code
+    WHERE it.bid_id IN (SELECT bid_a FROM same UNION SELECT bid_b FROM same)
+    GROUP BY it.bid_id
 )
 SELECT s.tender_id, NULL AS project_id, list_sort([s.company_a, s.company_b]) AS company_ids,
        least(1.0, s.n_same / least(na.n_items, nb.n_items)) AS score, NULL AS severity,
