@@ -86,6 +86,12 @@ def header_lookup(table: Table) -> dict[str, Column]:
     return out
 
 
+def header_key(h: str) -> str:
+    """The form in which a header is matched: surrounding spaces dropped; ASCII case, spaces and ``-``
+    ignored."""
+    return _header_key(h)
+
+
 def _header_key(h: str) -> str:
     h = h.strip(WHITESPACE)
     if h.isascii():

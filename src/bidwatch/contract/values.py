@@ -252,15 +252,24 @@ def mac_sql(t: str) -> str:
     return f"CASE WHEN regexp_full_match({hexes}, '[0-9A-F]{{12}}') THEN {pretty} ELSE {t} END"
 
 
-def uscc_valid_sql(u: str) -> str:
-    """TRUE when ``u`` is an 18-character USCC with a correct GB 32100-2015 check character."""
+USCC_PATTERN = "[0-9A-HJ-NP-RTUWXY]{18}"
+
+
+def uscc_check_sql(u: str) -> str:
+    """TRUE when the 18th character of ``u`` is its GB 32100-2015 check character (portable SQL:
+    the Spark loader uses it through SQLGlot)."""
     alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
     weights = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
     total = " + ".join(
         f"(strpos({lit(alphabet)}, substr({u}, {i + 1}, 1)) - 1) * {w}" for i, w in enumerate(weights)
     )
     check = f"substr({lit(alphabet)}, CAST((31 - ({total}) % 31) % 31 AS INTEGER) + 1, 1)"
-    return f"(regexp_full_match({u}, '[0-9A-HJ-NP-RTUWXY]{{18}}') AND substr({u}, 18, 1) = {check})"
+    return f"substr({u}, 18, 1) = {check}"
+
+
+def uscc_valid_sql(u: str) -> str:
+    """TRUE when ``u`` is an 18-character USCC with a correct GB 32100-2015 check character."""
+    return f"(regexp_full_match({u}, '{USCC_PATTERN}') AND {uscc_check_sql(u)})"
 
 
 def normalized_path_sql(t: str) -> str:

@@ -162,7 +162,10 @@ SELECT b.tender_id, NULL AS project_id, [b.company_id] AS company_ids,
        least(0.9, 0.5 + f.mean_bias) AS score, NULL AS severity,
        CAST(to_json(struct_pack(expert_id := b.expert_id, expert_name := {name}, n_tenders := f.n_tenders,
                                 n_common := c.n_common, mean_bias := round(f.mean_bias, 4),
-                                score := b.score, others_mean := round(b.others_mean, 2),
+                                score := b.score,
+                                -- a mean of 2-decimal scores can end in exactly 5: DuckDB and Spark round a
+                                -- DOUBLE tie differently, a DECIMAL one alike
+                                others_mean := CAST(round(CAST(b.others_mean AS DECIMAL(18, 6)), 2) AS DOUBLE),
                                 bias := round(b.bias, 4))) AS VARCHAR) AS evidence
 FROM b JOIN fav f ON f.expert_id = b.expert_id AND f.company_id = b.company_id
 JOIN common c ON c.expert_id = b.expert_id AND c.company_id = b.company_id

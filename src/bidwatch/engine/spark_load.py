@@ -1,0 +1,445 @@
+"""Reading and validating the contract on Spark, for datasets on paths only Spark reads.
+
+A dataset on a local disk is loaded by the DuckDB loader (:mod:`bidwatch.contract`), which accepts
+every spelling of the contract (万元, 2024年3月1日, GB18030, XLSX, …), and is then handed to Spark as
+Parquet. A province's data lives on HDFS or object storage (``hdfs://``, ``s3a://``, ``abfss://``,
+``file://`` on a shared mount) where the driver cannot open files itself: there Spark reads
+``<table>.parquet`` or ``<table>.csv`` (UTF-8, header row) straight from the path and this module
+types and validates them with Spark SQL, so nothing is collected to the driver but the problems.
+
+On Spark the contract is read in its **canonical spelling** — what ``bidwatch`` and
+:func:`bidwatch.contract.save_dataset` write: English or Chinese headers, money in yuan as plain
+numbers (thousands separators allowed; a ``(万元)`` header multiplies by 10,000), dates
+``YYYY-MM-DD``, timestamps ``YYYY-MM-DD[ HH:MM[:SS]]`` in Asia/Shanghai, booleans and enumerations
+as the contract lists them. A cell in another spelling is reported as a problem with its table,
+row, column and value, exactly like the local loader does, and the dataset is rejected whole.
+Convert such data once with the local loader (``bidwatch check`` reads every spelling) or write
+it canonical at the source.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from bidwatch.contract.problems import DatasetInvalid, Problem
+from bidwatch.contract.schema import REQUIRED_TABLES, TABLES, Column, Table
+from bidwatch.contract.sources import _UNIT_RE, header_key, header_lookup
+from bidwatch.contract.textfiles import MISSING, OUTSIDE, UNREADABLE, decode_text, safe_relative
+from bidwatch.contract.validate import (DANGLING, DUPLICATE_KEY, EXPECTED_BY_KIND, NEGATIVE, PRICE_REQUIRED,
+                                        REQUIRED, SHARE_PCT, enum_expected, sort_problems)
+from bidwatch.contract.validate import REGION_CODE, USCC
+from bidwatch.contract.values import _BOOL_FALSE, _BOOL_TRUE, USCC_PATTERN, enum_lookup, uscc_check_sql
+from bidwatch.engine.base import transpile
+
+#: Paths the DuckDB loader cannot open: a URL scheme other than a Windows drive letter.
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]+://")
+
+MAX_PROBLEMS_PER_CHECK = 1000
+
+_DECIMAL = r"^[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?$"
+_INTEGER = r"^[+-]?[0-9]+$"
+_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+_TIMESTAMP = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}([ T][0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]{1,9})?)?)?$"
+_SPACES = " \t\r\n\u3000\u00a0\ufeff"
+
+
+def is_remote(path: str) -> bool:
+    """True for ``hdfs://…``, ``s3a://…``, ``file://…`` and the like."""
+    return bool(_URL.match(str(path)))
+
+
+def _q(name: str) -> str:
+    return "`" + name.replace("`", "``") + "`"
+
+
+def _lit(value: str) -> str:
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def _trimmed(c: str) -> str:
+    return f"nullif(regexp_replace(CAST({c} AS STRING), {_lit('^[' + _SPACES + ']+|[' + _SPACES + ']+$')}, ''), '')"
+
+
+def typed_sql(column: Column, t: str, wan: bool = False) -> str:
+    """Spark SQL of the typed value of trimmed text ``t`` (NULL when empty or not canonical)."""
+    kind = column.kind
+    if kind in ("money", "number"):
+        plain = f"regexp_replace({t}, ',', '')"
+        value = f"CASE WHEN {plain} RLIKE {_lit(_DECIMAL)} THEN CAST({plain} AS DOUBLE) END"
+        return f"({value}) * 10000.0" if wan and kind == "money" else value
+    if kind == "integer":
+        return f"CASE WHEN {t} RLIKE {_lit(_INTEGER)} THEN CAST({t} AS BIGINT) END"
+    if kind == "date":
+        return f"CASE WHEN {t} RLIKE {_lit(_DATE)} THEN CAST({t} AS DATE) END"
+    if kind == "timestamp":
+        return f"CASE WHEN {t} RLIKE {_lit(_TIMESTAMP)} THEN CAST(replace({t}, 'T', ' ') AS TIMESTAMP_NTZ) END"
+    if kind == "bool":
+        whens = " ".join(f"WHEN {_lit(v)} THEN true" for v in _BOOL_TRUE)
+        whens += " " + " ".join(f"WHEN {_lit(v)} THEN false" for v in _BOOL_FALSE)
+        return f"CASE lower({t}) {whens} END"
+    if kind == "enum":
+        key = f"translate(lower({t}), {_lit(' _-' + chr(0x3000))}, '')"
+        whens = " ".join(f"WHEN {_lit(k)} THEN {_lit(v)}" for k, v in enum_lookup(column).items())
+        return f"CASE {key} {whens} END"
+    if column.name == "uscc":
+        return f"upper({t})"
+    return t
+
+
+_SPARK_TYPES = {"id": "STRING", "text": "STRING", "enum": "STRING", "money": "DOUBLE", "number": "DOUBLE",
+                "integer": "BIGINT", "date": "DATE", "timestamp": "TIMESTAMP_NTZ", "bool": "BOOLEAN"}
+
+
+@dataclass
+class _Source:
+    table: Table
+    path: str
+    fmt: str
+    positions: dict[str, str] = field(default_factory=dict)  # contract column -> header as read
+    wan: set[str] = field(default_factory=set)
+    problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass
+class SparkDataset:
+    """A valid dataset registered as Spark temporary views, one per contract table."""
+
+    spark: Any
+    tables: set[str]
+    row_counts: dict[str, int]
+    source: str
+    files: dict[str, str]
+    filled: dict[str, set[str]]  # table -> columns with at least one value
+
+    @property
+    def base_dir(self) -> str:
+        return self.source
+
+    def has(self, table: str, *cols: str) -> bool:
+        return table in self.tables and all(c in self.filled.get(table, set()) for c in cols)
+
+    def read_text(self, relpath: str) -> str:
+        """A document of the dataset, read through Hadoop's file system (any path Spark reads)."""
+        rel = safe_relative(relpath)
+        if rel is None:
+            raise ValueError(f"path outside the dataset folder: {relpath!r}")
+        return decode_text(_read_bytes(self.spark, self.source.rstrip("/") + "/" + rel))
+
+
+def _exists(spark: Any, path: str) -> bool:
+    fs, p = _fs(spark, path)
+    return bool(fs.exists(p))
+
+
+def _discover(spark: Any, root: str) -> list[_Source]:
+    found = []
+    for table in TABLES.values():
+        for fmt in ("parquet", "csv"):
+            path = f"{root.rstrip('/')}/{table.name}.{fmt}"
+            if _exists(spark, path):
+                found.append(_Source(table, path, fmt))
+                break
+    return found
+
+
+def _read(spark: Any, src: _Source) -> Any:
+    """The file as a DataFrame of its columns plus ``__row`` (1-based, header = row 1).
+
+    Spark has no line numbers; a record's number is its place in its block (the ids of
+    ``monotonically_increasing_id`` rise by one inside a partition) plus the records of the
+    blocks before it in (file, offset) order, counted once. All of it runs in the JVM.
+    """
+    from pyspark.sql import functions as F  # noqa: N812
+
+    if src.fmt == "csv":
+        # multiLine: a quoted cell may hold a line break (a tender's requirements text)
+        reader = spark.read.option("header", True).option("inferSchema", False).option("encoding", "UTF-8")
+        frame = reader.option("multiLine", True).option("escape", '"').option("mode", "PERMISSIVE").csv(src.path)
+    else:
+        frame = spark.read.parquet(src.path)
+    marked = frame.select("*", F.input_file_name().alias("__file"), F.input_file_block_start().alias("__start"),
+                          F.monotonically_increasing_id().alias("__mid"))
+    blocks = sorted(marked.groupBy("__file", "__start").agg(F.min("__mid").alias("m0"), F.count("*").alias("n"))
+                    .collect(), key=lambda r: (r["__file"], r["__start"]))
+    offsets, seen = [], 0
+    for b in blocks:
+        offsets.append((b["__file"], int(b["__start"]), int(b["m0"]), seen))
+        seen += int(b["n"])
+    if not offsets:
+        return frame.withColumn("__row", F.lit(None).cast("bigint"))
+    table = spark.createDataFrame(offsets, "__file string, __start bigint, __m0 bigint, __before bigint")
+    return (marked.join(F.broadcast(table), ["__file", "__start"])
+            .withColumn("__row", F.col("__before") + (F.col("__mid") - F.col("__m0")) + 2)
+            .drop("__file", "__start", "__mid", "__m0", "__before"))
+
+
+def _map_headers(src: _Source, headers: Iterable[str]) -> None:
+    lookup = header_lookup(src.table)
+    for h in headers:
+        unit = _UNIT_RE.search(h)
+        col = lookup.get(header_key(_UNIT_RE.sub("", h) if unit else h))
+        if col is None:
+            continue  # extra columns are kept out of the contract views and never an error
+        if col.name in src.positions:
+            src.problems.append(Problem(src.table.name, 1, col.name, h,
+                                        f"列重复：“{src.positions[col.name]}”与“{h}”都对应 {col.name} / "
+                                        f"duplicate column: both headers map to {col.name}"))
+            continue
+        src.positions[col.name] = h
+        if unit and col.kind == "money" and unit.group(1).startswith("万"):
+            src.wan.add(col.name)
+    for col in src.table.columns:
+        if col.required and col.name not in src.positions:
+            src.problems.append(Problem(src.table.name, None, col.name, None,
+                                        f"缺少必填列 {col.name}（{col.zh}） / required column missing"))
+
+
+def _staged_sql(src: _Source, view: str) -> str:
+    """Typed contract columns, ``__row`` and ``__raw__<col>`` (the trimmed text) of ``view``."""
+    parts = ["__row"]
+    for col in src.table.columns:
+        header = src.positions.get(col.name)
+        x = _q(col.name)
+        if header is None:
+            default = "'valid'" if (src.table.name, col.name) == ("bids", "status") else "NULL"
+            parts.append(f"CAST({default} AS {_SPARK_TYPES[col.kind]}) AS {x}")
+            continue
+        t = _trimmed(_q(header))
+        typed = typed_sql(col, t, col.name in src.wan)
+        if (src.table.name, col.name) == ("bids", "status"):
+            typed = f"CASE WHEN {t} IS NULL THEN 'valid' ELSE {typed} END"
+        parts.append(f"CAST({typed} AS {_SPARK_TYPES[col.kind]}) AS {x}")
+        parts.append(f"{t} AS {_q('__raw__' + col.name)}")
+    return f"SELECT {', '.join(parts)} FROM {view}"
+
+
+def _checks(src: _Source) -> list[tuple[str | None, str, str]]:
+    """(column, expected, SQL selecting ``__row, val``) of the per-cell rules of one staged table."""
+    name, out = src.table.name, []
+    for col in src.table.columns:
+        if col.name not in src.positions:
+            continue
+        x, raw = _q(col.name), _q("__raw__" + col.name)
+        if col.required:
+            out.append((col.name, REQUIRED, f"SELECT __row, '' AS val FROM {{t}} WHERE {x} IS NULL AND {raw} IS NULL"))
+        if col.kind in EXPECTED_BY_KIND or col.kind == "enum":
+            expected = enum_expected(col) if col.kind == "enum" else EXPECTED_BY_KIND[col.kind]
+            out.append((col.name, expected,
+                        f"SELECT __row, {raw} AS val FROM {{t}} WHERE {x} IS NULL AND {raw} IS NOT NULL"))
+        if col.kind == "money":
+            out.append((col.name, NEGATIVE, f"SELECT __row, {raw} AS val FROM {{t}} WHERE {x} < 0"))
+        if col.name == "share_pct":
+            out.append((col.name, SHARE_PCT, f"SELECT __row, {raw} AS val FROM {{t}} WHERE {x} < 0 OR {x} > 100"))
+        if col.name == "region_code":
+            out.append((col.name, REGION_CODE,
+                        f"SELECT __row, {raw} AS val FROM {{t}} WHERE {x} IS NOT NULL AND NOT {x} RLIKE '^[0-9]{{6}}$'"))
+        if col.name == "uscc":
+            check = transpile(f"SELECT {uscc_check_sql('zzuscc')}", "spark").removeprefix("SELECT ").replace("zzuscc", x)
+            where = f"{x} IS NOT NULL AND NOT ({x} RLIKE '^{USCC_PATTERN}$' AND {check})"
+            out.append((col.name, USCC, f"SELECT __row, {raw} AS val FROM {{t}} WHERE {where}"))
+    if name == "bids" and "price" in src.positions:
+        out.append(("price", PRICE_REQUIRED, "SELECT __row, '' AS val FROM {t} WHERE price IS NULL AND "
+                    "__raw__price IS NULL AND status <> 'withdrawn'"))
+    return out
+
+
+def _key_checks(sources: dict[str, _Source], usable: set[str]) -> list[tuple[str, str | None, str, str]]:
+    out = []
+    for name, src in sources.items():
+        if name not in usable:
+            continue
+        table = src.table
+        keys = table.primary_key
+        if keys and all(k in src.positions for k in keys):
+            kl = ", ".join(_q(k) for k in keys)
+            val = _q(keys[0]) if len(keys) == 1 else "concat_ws(',', " + kl + ")"
+            sql = (f"SELECT __row, {val} AS val, CAST(__first AS STRING) AS info FROM (SELECT __row, {kl}, "
+                   f"min(__row) OVER (PARTITION BY {kl}) AS __first FROM {{t}} WHERE "
+                   + " AND ".join(f"{_q(k)} IS NOT NULL" for k in keys) + ") d WHERE __row > __first")
+            out.append((name, ",".join(keys), DUPLICATE_KEY, sql))
+        for fk in table.foreign_keys:
+            parent = sources.get(fk.ref_table)
+            if parent is None or fk.ref_table not in usable or not all(c in src.positions for c in fk.columns):
+                continue
+            if not all(c in parent.positions for c in fk.ref_columns):
+                continue
+            on = " AND ".join(f"p.{_q(r)} = c.{_q(k)}" for k, r in zip(fk.columns, fk.ref_columns))
+            notnull = " AND ".join(f"c.{_q(k)} IS NOT NULL" for k in fk.columns)
+            val = " || ',' || ".join(f"c.{_q(k)}" for k in fk.columns)
+            sql = (f"SELECT c.__row, {val} AS val, CAST(NULL AS STRING) AS info FROM {{t}} c LEFT ANTI JOIN "
+                   f"__bw_staged_{fk.ref_table} p ON {on} WHERE {notnull}")
+            ref = f"{fk.ref_table}.{','.join(fk.ref_columns)}"
+            out.append((name, ",".join(fk.columns), DANGLING.replace("{ref}", ref), sql))
+    return out
+
+
+def _collect(spark: Any, table: str, column: str | None, expected: str, sql: str, cap: int | None) -> list[Problem]:
+    frame = spark.sql(sql.replace("{t}", f"__bw_staged_{table}"))
+    if "info" not in frame.columns:
+        frame = frame.selectExpr("__row", "val", "CAST(NULL AS STRING) AS info")
+    ordered = frame.orderBy("__row")
+    rows = ordered.collect() if cap is None else ordered.limit(cap + 1).collect()
+    problems = [Problem(table, int(r["__row"]), column, r["val"],
+                        expected.replace("{info}", "" if r["info"] is None else str(r["info"])))
+                for r in rows[: cap if cap is not None else len(rows)]]
+    if cap is not None and len(rows) > cap:
+        total = frame.count()
+        plain = expected.split(" / ")[0].replace("{info}", "…")
+        problems.append(Problem(table, None, column, None,
+                                f"另有 {total - cap} 行同类问题未列出（共 {total} 行）：{plain} / "
+                                f"{total - cap} more rows with this problem not listed ({total} in all)"))
+    return problems
+
+
+def _fs(spark: Any, path: str) -> tuple[Any, Any]:
+    jvm = spark.sparkContext._jvm  # noqa: SLF001 - py4j gateway
+    p = jvm.org.apache.hadoop.fs.Path(path)
+    return p.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration()), p  # noqa: SLF001
+
+
+def _read_bytes(spark: Any, path: str) -> bytes:
+    fs, p = _fs(spark, path)
+    stream = fs.open(p)
+    try:
+        return bytes(spark.sparkContext._jvm.org.apache.commons.io.IOUtils.toByteArray(stream))  # noqa: SLF001
+    finally:
+        stream.close()
+
+
+def _existing(spark: Any, root: str, rels: Iterable[str]) -> set[str]:
+    """Which of the safe relative paths ``rels`` name files under ``root``: one listing per folder."""
+    by_dir: dict[str, list[str]] = {}
+    for rel in rels:
+        parent, _, name = rel.rpartition("/")
+        by_dir.setdefault(parent, []).append(name)
+    found: set[str] = set()
+    for parent, names in by_dir.items():
+        fs, folder = _fs(spark, f"{root}/{parent}" if parent else root)
+        try:
+            present = {st.getPath().getName() for st in fs.listStatus(folder) if st.isFile()}
+        except Exception:  # noqa: BLE001 - a missing folder is a py4j FileNotFoundException
+            continue
+        found.update(f"{parent}/{n}" if parent else n for n in names if n in present)
+    return found
+
+
+def _path_problems(spark: Any, table: str, column: str, bad: dict[str, str], cap: int | None) -> list[Problem]:
+    frame = spark.createDataFrame(list(bad.items()), "path string, why string")
+    frame.createOrReplaceTempView("__bw_bad_paths")
+    try:
+        return _collect(spark, table, column, "{info}",
+                        f"SELECT t.__row, t.{column} AS val, m.why AS info FROM {{t}} t "
+                        f"JOIN __bw_bad_paths m ON t.{column} = m.path", cap)
+    finally:
+        spark.catalog.dropTempView("__bw_bad_paths")
+
+
+def _check_text_paths(spark: Any, root: str, cap: int | None) -> list[Problem]:
+    """Every ``bid_files.text_path`` names a file inside the dataset folder (as the local loader)."""
+    paths = [r[0] for r in spark.sql("SELECT DISTINCT text_path FROM __bw_staged_bid_files "
+                                     "WHERE text_path IS NOT NULL").collect()]
+    safe = {p: safe_relative(p) for p in paths}
+    existing = _existing(spark, root, [v for v in safe.values() if v is not None])
+    bad = {p: (OUTSIDE if v is None else MISSING) for p, v in safe.items() if v is None or v not in existing}
+    return _path_problems(spark, "bid_files", "text_path", bad, cap) if bad else []
+
+
+def _inline_requirements(spark: Any, root: str, cap: int | None) -> list[Problem]:
+    """A ``tenders.requirements_text`` that is a relative ``.txt`` path becomes the file's text."""
+    values = [r[0] for r in spark.sql(
+        "SELECT DISTINCT requirements_text FROM __bw_staged_tenders "
+        "WHERE requirements_text RLIKE '^[^\\r\\n]{1,255}[.][tT][xX][tT]$'").collect()]
+    if not values:
+        return []
+    contents: dict[str, str] = {}
+    bad: dict[str, str] = {}
+    for value in values:
+        rel = safe_relative(value)
+        if rel is None:
+            bad[value] = OUTSIDE
+            continue
+        try:
+            data = _read_bytes(spark, f"{root}/{rel}")
+        except Exception:  # noqa: BLE001 - py4j FileNotFoundException
+            bad[value] = MISSING
+            continue
+        try:
+            contents[value] = decode_text(data)
+        except UnicodeDecodeError:
+            bad[value] = UNREADABLE
+    if bad:
+        return _path_problems(spark, "tenders", "requirements_text", bad, cap)
+    texts = spark.createDataFrame(list(contents.items()), "path string, content string")
+    staged = spark.table("__bw_staged_tenders")
+    cols = [c for c in staged.columns if c != "requirements_text"]
+    from pyspark.sql import functions as F  # noqa: N812
+
+    joined = (staged.join(F.broadcast(texts), staged["requirements_text"] == texts["path"], "left")
+              .select(*[staged[c] for c in cols],
+                      F.coalesce(texts["content"], staged["requirements_text"]).alias("requirements_text")))
+    joined.cache().createOrReplaceTempView("__bw_staged_tenders")
+    return []
+
+
+def load_on_spark(spark: Any, root: str, *, max_problems_per_check: int | None = MAX_PROBLEMS_PER_CHECK
+                  ) -> SparkDataset:
+    """Read, type and validate the dataset at ``root`` (any path Spark reads) on ``spark``.
+
+    Raises :class:`DatasetInvalid` with every problem found; no contract view is registered then.
+    """
+    root = str(root).rstrip("/")
+    sources = {s.table.name: s for s in _discover(spark, root)}
+    problems: list[Problem] = []
+    for name in REQUIRED_TABLES:
+        if name not in sources:
+            problems.append(Problem(name, None, None, None,
+                                    f"缺少必需的表 {name}（{TABLES[name].zh}）：{root}/{name}.csv 或 {name}.parquet / "
+                                    f"required table missing"))
+    usable: set[str] = set()
+    for name, src in sources.items():
+        try:
+            raw = _read(spark, src)
+        except Exception as exc:  # noqa: BLE001 - Spark's analysis and IO errors share no base class
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            problems.append(Problem(name, None, None, None, f"无法读取文件 / unreadable file {src.path}: {first}"))
+            continue
+        _map_headers(src, [c for c in raw.columns if c != "__row"])
+        problems.extend(src.problems)
+        raw.createOrReplaceTempView(f"__bw_raw_{name}")
+        spark.sql(_staged_sql(src, f"__bw_raw_{name}")).cache().createOrReplaceTempView(f"__bw_staged_{name}")
+        for column, expected, sql in _checks(src):
+            problems.extend(_collect(spark, name, column, expected, sql, max_problems_per_check))
+        usable.add(name)
+    for name, column, expected, sql in _key_checks(sources, usable):
+        problems.extend(_collect(spark, name, column, expected, sql, max_problems_per_check))
+    if "bid_files" in usable and "text_path" in sources["bid_files"].positions:
+        problems.extend(_check_text_paths(spark, root, max_problems_per_check))
+    if "tenders" in usable and "requirements_text" in sources["tenders"].positions:
+        problems.extend(_inline_requirements(spark, root, max_problems_per_check))
+    try:
+        if problems:
+            raise DatasetInvalid(sort_problems(problems))
+        counts: dict[str, int] = {}
+        filled: dict[str, set[str]] = {}
+        for name, src in sources.items():
+            cols = [c.name for c in src.table.columns]
+            view = spark.sql(f"SELECT {', '.join(_q(c) for c in cols)} FROM __bw_staged_{name}")
+            view.createOrReplaceTempView(name)
+            agg = spark.sql(f"SELECT count(*) AS __n, " + ", ".join(f"count({_q(c)}) AS {_q(c)}" for c in cols)
+                            + f" FROM {name}").collect()[0]
+            counts[name] = int(agg["__n"])
+            filled[name] = {c for c in cols if agg[c]}
+        return SparkDataset(spark=spark, tables=set(sources), row_counts=counts, source=root,
+                            files={n: s.path for n, s in sources.items()}, filled=filled)
+    finally:
+        for name in sources:
+            spark.catalog.dropTempView(f"__bw_raw_{name}")
+        if problems:
+            for name in sources:
+                spark.catalog.dropTempView(f"__bw_staged_{name}")
+
+
+__all__ = ["SparkDataset", "is_remote", "load_on_spark", "typed_sql"]
