@@ -38,7 +38,12 @@ test: install services
 bench: install
 	$(PY) bench/scan_bench.py
 
+# Web pages on the demo data (real scan; SQLite and PostgreSQL; target 300 ms), then on 1M bids (1 s)
 bench-web: install services
+	test -f $(DEMO_DIR)/dataset/bids.csv || $(VENV)/bin/bidwatch synth $(DEMO_DIR)/dataset --tenders 400 --seed 7
+	$(PY) bench/web_bench.py --dataset $(DEMO_DIR)/dataset --out bench/out/web_bench_demo_sqlite.json
+	$(PY) bench/web_bench.py --dataset $(DEMO_DIR)/dataset --database-url postgres://postgres@127.0.0.1:5432/bidwatch_bench_demo \
+		--out bench/out/web_bench_demo_pg.json
 	$(PY) bench/web_bench.py --database-url postgres://postgres@127.0.0.1:5432/bidwatch_bench --bids 1000000
 
 clean:

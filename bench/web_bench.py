@@ -9,13 +9,18 @@ Targets (issue 5): under 300 ms on the demo data; under 1 s with the 1M-bid data
 
 Each page is fetched in-process through Django's test client (no network), logged in as the campaign
 office (sees everything) and as department staff (sector-scoped queries); the first request of each
-page is a warm-up, then ``--repeat`` timed requests; the median and the worst are reported.
+page is a warm-up, then ``--repeat`` timed requests; the median, 95th percentile and worst are
+reported with the page's query count and size, the data sizes, and the load average (shared machine).
+
+    # demo data in PostgreSQL (a database of its own, not the 1M one):
+    python bench/web_bench.py --dataset demo-out/dataset --database-url postgres://postgres@127.0.0.1:5432/bidwatch_bench_demo
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import random
 import statistics
@@ -24,6 +29,7 @@ import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 SECTORS = ["housing", "transport", "water", "land", "other"]
 FAMILIES = ["collusion", "evasion", "timing", "exclusion", "experts", "credit", "screens", "network", "textsim"]
@@ -36,7 +42,7 @@ def parse() -> argparse.Namespace:
     p.add_argument("--dataset", help="import this dataset folder through the real pipeline first")
     p.add_argument("--bids", type=int, default=0, help="generate this many bids directly in the database")
     p.add_argument("--bids-per-tender", type=int, default=10)
-    p.add_argument("--repeat", type=int, default=15)
+    p.add_argument("--repeat", type=int, default=30)
     p.add_argument("--keep", action="store_true", help="reuse the data already in the database")
     p.add_argument("--out", default="bench/out/web_bench.json")
     return p.parse_args()
@@ -174,20 +180,35 @@ def _copy(table: str, columns: list[str], rows: list[tuple], extra_blank: list[s
 def import_dataset(folder: Path, user: object) -> dict[str, int]:
     from bidwatch.web.cli import import_file, zip_folder
 
-    archive = zip_folder(folder, Path(tempfile.mkdtemp()) / "bench-dataset.zip")
+    import shutil
+
+    tmp = Path(tempfile.mkdtemp())
+    # As `bidwatch web demo` uploads it: the contract files, without the generator's ground truth.
+    shutil.copytree(folder, tmp / "dataset", ignore=shutil.ignore_patterns("labels.csv", "near_misses.csv"))
+    archive = zip_folder(tmp / "dataset", tmp / "bench-dataset.zip")
     t0 = time.perf_counter()
     scan = import_file(archive, user)
     return {**scan.dataset.counts, "import_seconds": round(time.perf_counter() - t0, 1)}
 
 
+def _p95(times: list[float]) -> float:
+    ordered = sorted(times)
+    return ordered[min(len(ordered) - 1, math.ceil(0.95 * len(ordered)) - 1)]
+
+
 def measure(repeat: int, who: dict[str, object]) -> dict[str, dict[str, float]]:
+    from django.db import connection
     from django.test import Client
 
-    from bidwatch.web.tenders.models import Tender
+    from bidwatch.web.alerts.models import Alert
+    from bidwatch.web.tenders.models import Company, Tender
 
     results: dict[str, dict[str, float]] = {}
-    top = Tender.objects.order_by("-risk_score").values_list("tender_id", flat=True).first()
+    # The riskiest tender (most alerts on its page) overall and in the department's sector.
+    top = Tender.objects.order_by("-risk_score", "-n_alerts").values_list("tender_id", flat=True).first()
     housing = Tender.objects.filter(sector="housing").order_by("-risk_score").values_list("tender_id", flat=True).first()
+    company = Company.objects.order_by("-n_bids").values_list("company_id", flat=True).first()
+    alert = Alert.objects.filter(active=True).order_by("-score").values_list("alert_id", flat=True).first()
     for username, user in who.items():
         client = Client()
         client.force_login(user)
@@ -195,19 +216,42 @@ def measure(repeat: int, who: dict[str, object]) -> dict[str, dict[str, float]]:
         tid = top if username == "bench-office" else housing
         if tid:
             pages["tender"] = f"/tenders/{tid}"
+        if company:
+            pages["company"] = f"/companies/{company}"
+        if alert and username == "bench-office":
+            pages["alert"] = f"/alerts/a/{alert}"
         for name, url in pages.items():
             t0 = time.perf_counter()
             client.get(url)  # warm-up (cold caches: the dashboard figures are computed here)
             cold = (time.perf_counter() - t0) * 1000
+            queries: list[str] = []
+
+            def count(execute: Any, sql: str, params: Any, many: bool, context: Any, queries: list[str] = queries) -> Any:
+                queries.append(sql)
+                return execute(sql, params, many, context)
+
+            with connection.execute_wrapper(count):
+                response = client.get(url)
             times = []
             for _ in range(repeat):
                 t0 = time.perf_counter()
                 response = client.get(url)
                 times.append((time.perf_counter() - t0) * 1000)
                 assert response.status_code == 200, (url, response.status_code)
-            results[f"{name} ({username})"] = {"cold_ms": round(cold, 1), "median_ms": round(statistics.median(times), 1),
-                                               "max_ms": round(max(times), 1)}
+            results[f"{name} ({username})"] = {
+                "cold_ms": round(cold, 1), "median_ms": round(statistics.median(times), 1),
+                "p95_ms": round(_p95(times), 1), "max_ms": round(max(times), 1),
+                "queries": len(queries), "kib": round(len(response.content) / 1024, 1), "url": url,
+            }
     return results
+
+
+def sizes() -> dict[str, int]:
+    from bidwatch.web.alerts.models import Alert
+    from bidwatch.web.tenders.models import Bid, Company, Tender
+
+    return {"tenders": Tender.objects.count(), "bids": Bid.objects.count(), "companies": Company.objects.count(),
+            "alerts_active": Alert.objects.filter(active=True).count()}
 
 
 def main() -> int:
@@ -221,10 +265,16 @@ def main() -> int:
         info["import"] = import_dataset(Path(args.dataset), who["bench-office"])
     elif args.bids and not args.keep:
         info["generated"] = generate(args.bids, args.bids_per_tender)
+    info["sizes"] = sizes()
+    load_before = os.getloadavg()
     info["pages"] = measure(args.repeat, who)
+    load_after = os.getloadavg()
+    info["load_average_1m"] = {"before": round(load_before[0], 2), "after": round(load_after[0], 2)}
+    info["cpus"] = os.cpu_count()
     limit = 1000 if args.bids >= 500_000 else 300
     info["limit_ms"] = limit
-    worst = max(v["median_ms"] for v in info["pages"].values())  # type: ignore[union-attr]
+    # The targets name the dashboard and the tender page; the other pages are reported beside them.
+    worst = max(v["median_ms"] for k, v in info["pages"].items() if k.split()[0] in ("dashboard", "tender"))  # type: ignore[union-attr]
     info["ok"] = worst < limit
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -9,6 +9,7 @@ browser tests, which start the real worker thread.
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 
 os.environ.setdefault("BIDWATCH_DATA_DIR", tempfile.mkdtemp(prefix="bidwatch-web-tests-"))
@@ -83,6 +84,50 @@ def imported(users: dict[str, Any]) -> Any:
     from bidwatch.web.datasets.models import ScanRun
 
     return ScanRun.objects.filter(status=ScanRun.Status.DONE).order_by("id").first()
+
+
+class RealScan:
+    """A synthetic dataset (100 tenders, planted cases), its zip as a user would upload it, and the
+    command line's scan of it (``alerts.csv`` read back): the oracle of the real-scan tests."""
+
+    def __init__(self, root: Path) -> None:
+        import pandas as pd
+
+        from bidwatch.contract import load_dataset
+        from bidwatch.scan import run_scan, write_outputs
+        from bidwatch.synth import write_synthetic
+        from bidwatch.web.cli import zip_folder
+
+        full = root / "synthetic"
+        write_synthetic(full, n_tenders=REAL_SCAN_TENDERS, seed=REAL_SCAN_SEED)
+        # The contract files only: labels.csv and near_misses.csv are the generator's ground truth.
+        self.folder = root / "upload"
+        shutil.copytree(full, self.folder, ignore=shutil.ignore_patterns("labels.csv", "near_misses.csv"))
+        self.zip = zip_folder(self.folder, root / "synthetic-100.zip")
+        self.out = write_outputs(run_scan(load_dataset(str(self.folder))), root / "scan")
+        read = {"dtype": str, "keep_default_na": False, "encoding": "utf-8-sig"}
+        self.alerts = pd.read_csv(self.out / "alerts.csv", **read)
+        projects = pd.read_csv(self.folder / "projects.csv", **read).set_index("project_id")["sector"]
+        tenders = pd.read_csv(self.folder / "tenders.csv", **read)
+        self.tender_ids = set(tenders["tender_id"])
+        self.project_ids = set(projects.index)
+        # Each alert's sector: its tender's project's, or its own project's.
+        self.alerts["sector"] = self.alerts["project_id"].map(projects).fillna("other")
+
+
+REAL_SCAN_TENDERS = 100  # the generator's minimum
+REAL_SCAN_SEED = 3
+
+
+@pytest.fixture(scope="session")
+def real_scan(tmp_path_factory: pytest.TempPathFactory) -> RealScan:
+    return RealScan(tmp_path_factory.mktemp("real-scan"))
+
+
+@pytest.fixture
+def real_engine(settings: Any) -> None:
+    """The real ``bidwatch.scan`` behind the import instead of the stand-in."""
+    settings.BIDWATCH_ENGINE = ""
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -1,7 +1,9 @@
 """The web tests' stand-in for the scanner: real contract loading, a small deterministic scan.
 
 The web application only depends on the shape of ``ScanResult``; the indicator catalogue has its own
-tests. The browser tests and ``test_real_scan.py`` run the real ``bidwatch.scan`` end to end.
+tests. This is a speed-up for the tests whose subject is the web layer: ``test_real_scan.py`` and
+``browser/test_real_scan_browser.py`` (fixture ``real_engine``) run the real ``bidwatch.scan`` end to
+end on a synthetic dataset and compare with the command line's ``alerts.csv``.
 """
 
 from __future__ import annotations

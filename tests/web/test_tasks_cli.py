@@ -67,7 +67,7 @@ def test_seed_creates_agencies_and_one_login_per_role() -> None:
     from bidwatch.web.accounts.models import Agency, Role, User
     from bidwatch.web.accounts.services import seed_demo_users
 
-    User.objects.filter(username__in=["admin", "office", "discipline", "housing", "transport", "auditor"]).delete()
+    User.objects.filter(username__in=["admin", "office", "discipline", "housing", "transport", "water", "auditor"]).delete()
     logins = seed_demo_users()
     assert all(logins.values())
     assert {u.role for u in User.objects.filter(username__in=logins)} == set(Role.values)

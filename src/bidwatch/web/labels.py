@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+from typing import Any
+
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 FAMILIES = {
@@ -39,4 +43,66 @@ MEASURES = {
 
 
 def family_label(code: str) -> str:
-    return str(FAMILIES.get(code, code))
+    """The family's name in the page's language: this table, else the scan catalogue's own names
+    (``bidwatch.indicators.FAMILIES``: expert_bias, sanctioned_bidder, works_before_award ...)."""
+    if code in FAMILIES:
+        return str(FAMILIES[code])
+    family = _catalogue_families().get(code)
+    if family is None:
+        return code
+    return family.name_zh if (get_language() or "zh-hans").startswith("zh") else family.name_en
+
+
+@lru_cache(maxsize=1)
+def _catalogue_families() -> dict[str, Any]:
+    try:
+        from bidwatch.indicators import FAMILIES as catalogue
+    except ImportError:  # pragma: no cover - the analytics are part of the same package
+        return {}
+    return dict(catalogue)
+
+
+#: The scan's evidence keys in Chinese (the alert page's evidence list); other languages show the key.
+EVIDENCE_ZH = {
+    "price": "报价（元）", "bids": "投标", "bid_id": "投标编号", "share": "比例", "identical_items": "相同清单项",
+    "compared_items": "比对清单项", "account": "账户", "payer_names": "付款人", "present": "参与企业", "group": "企业组",
+    "group_id": "企业组编号", "names": "企业名称", "group_tenders": "共同参与标段数", "group_won": "组内中标次数",
+    "wins": "中标次数", "winner_id": "中标人", "winner_name": "中标人", "winner_price": "中标报价", "sets": "共同投标组合",
+    "threshold": "阈值", "n_bids": "投标数", "n_bidders": "投标人数", "probability": "串通概率", "rank": "排名",
+    "scored_tenders": "评分标段数", "features": "特征", "expert_id": "专家编号", "expert_name": "专家", "links": "关联",
+    "relations": "关系", "community_id": "关联企业圈编号", "community": "关联企业圈", "category": "类别",
+    "matches": "相同特征", "flagged": "异常指标", "screens": "筛查指标值", "thresholds": "阈值", "amount": "金额（元）",
+    "procedure": "采购方式", "findings": "发现", "tenderer_id": "招标人", "tenderer_name": "招标人",
+    "panels_with_tenderer": "为该招标人评标次数", "expert_panels": "评标次数", "expected": "期望次数",
+    "p_value": "p 值", "tenders": "标段", "patterns": "规律", "n_tenders": "标段数", "n_common": "共同评标数",
+    "mean_bias": "平均偏差", "score": "分值", "others_mean": "其他专家平均分", "bias": "偏差", "awarded_on": "中标通知日期",
+    "signed_on": "合同签订日期", "minimum": "法定最少天数", "publicity_until": "公示截止", "days_after_award": "中标后天数",
+    "contract_ids": "合同", "contract_id": "合同编号", "buyer_id": "采购人", "buyer_name": "采购人", "subject": "采购内容",
+    "person_id": "人员编号", "person_name": "人员", "days": "天数", "on_date": "投标日期", "won": "是否中标",
+    "withdrawn": "是否撤回", "sanctions": "处罚记录", "by": "归集方式", "n_contracts": "合同数", "total": "合计（元）",
+    "first_signed": "首份合同日期", "last_signed": "末份合同日期", "suppliers": "供应商", "contracts": "合同",
+    "works_started_on": "实际开工日期", "permit_on": "施工许可日期", "announced_on": "招标公告日期",
+    "before_announcement": "早于招标公告", "days_before_award": "早于中标天数", "jaccard": "相似度（Jaccard）",
+    "passages": "相同段落", "docs_from": "招标文件发售起始", "docs_until": "招标文件发售截止", "bid_bond": "投标保证金（元）",
+    "base": "计算基数（元）", "base_field_zh": "计算基数", "over_cap": "超过80万元上限", "n_disqualified": "被否决数",
+    "disqualified": "被否决投标", "issued_on": "招标文件发出日期", "deadline": "投标截止日期", "from_field_zh": "起算日期",
+    "lowest_bid": "最低报价投标", "lowest_company_id": "最低报价人", "lowest_name": "最低报价人",
+    "lowest_price": "最低报价（元）", "reason": "理由", "premium": "中标价高出比例", "award_price": "中标价（元）",
+    "ceiling_price": "最高投标限价（元）", "below_ceiling": "低于限价比例", "payer_account": "付款账户",
+    "companies": "企业", "n_bids_total": "投标总数",
+    # inside records
+    "value": "值", "name_zh": "名称", "name": "名称", "members": "成员", "dominance": "主导度", "contribution": "贡献",
+    "kind": "类型", "kind_zh": "类型", "company_id": "企业编号", "in_company_id": "所在投标人",
+    "in_company_name": "所在投标人", "found_company_id": "出现的企业", "found_company_name": "出现的企业",
+    "field": "字段", "context": "上下文", "prices": "报价", "step": "差额", "common_tenders": "共同标段",
+    "supplier_id": "供应商", "raw": "原值", "rule": "规则", "legal_basis": "法律依据", "match": "匹配",
+    "sanction_id": "处罚编号", "measure": "措施", "via": "途径", "authority": "决定机关", "start_on": "起",
+    "end_on": "止", "compared_with": "对照", "works_tender_order": "施工标段序号", "state_funded": "国有资金",
+    "shingles": "文本片段数",
+}
+
+
+def evidence_label(key: str) -> str:
+    if (get_language() or "zh-hans").startswith("zh"):
+        return EVIDENCE_ZH.get(key, key)
+    return key

@@ -32,7 +32,8 @@ DEMO_USERS: list[tuple[str, str, str]] = [
     ("office", Role.OFFICE, "office"),
     ("discipline", Role.DISCIPLINE, "discipline"),
     ("housing", Role.DEPARTMENT, "housing"),
-    ("transport", Role.DEPARTMENT, "transport"),
+    # A second department whose sector the synthetic demo data has (it plants no transport projects).
+    ("water", Role.DEPARTMENT, "water"),
     ("auditor", Role.AUDITOR, "audit"),
 ]
 

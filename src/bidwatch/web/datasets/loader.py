@@ -1,13 +1,15 @@
 """Write a loaded dataset and its scan result into the web database, in one transaction.
 
-Entity rows are upserted by their dataset keys; alerts by ``alert_id`` so that triage status and
-history survive a re-import; alerts of the dataset's tenders that the new scan no longer finds are
-marked inactive rather than deleted (their triage history stays readable).
+Entity rows are upserted by their dataset keys; alerts by a key made of what the alert is about
+(:func:`alert_key`), so that triage status and history survive a re-import; alerts of the dataset's
+tenders that the new scan no longer finds are marked inactive rather than deleted (their triage
+history stays readable).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import math
 from collections import defaultdict
@@ -193,7 +195,7 @@ def write_dataset(ds: Any, result: Any, progress: Progress | None = None) -> dic
         report("links", 0.75)
         counts["links"] = _write_links(con, tender_ids)
         report("alerts", 0.85)
-        counts["alerts"] = _write_alerts(result, tender_ids, tender_meta, set(projects))
+        counts["alerts"] = _write_alerts(result, tender_ids, tender_meta, projects)
         report("done", 1.0)
     return counts
 
@@ -391,8 +393,39 @@ def _evidence(value: Any) -> Any:
         return {"text": text}
 
 
+def alert_key(indicator: str, tender_id: str, project_id: str, companies: Iterable[str]) -> str:
+    """The web's key of an alert: indicator, tender (or project) and the companies named.
+
+    The scan numbers its alerts by rank (``A0000001`` ...): the numbers shift whenever one alert comes
+    or goes and repeat in every dataset, so keying by them would move a confirmed status onto another
+    alert after a re-scan, or let a second dataset overwrite the first one's alerts.
+    """
+    group = hashlib.blake2b(";".join(sorted(set(companies))).encode(), digest_size=5).hexdigest()
+    return f"{indicator}:{tender_id or project_id or '-'}:{group}"[:200]
+
+
+def _keyed_alerts(records: list[dict[str, Any]]) -> list[tuple[str, dict[str, Any]]]:
+    """Each record with its :func:`alert_key`; alerts sharing one (same indicator, tender and
+    companies, other evidence) are told apart by a digest of their evidence."""
+    keyed = []
+    for r in records:
+        tid, pid = _s(r.get("tender_id"), 64), _s(r.get("project_id"), 64)
+        keyed.append((alert_key(_s(r.get("indicator"), 80), tid, pid, _company_list(r.get("company_ids"))), r))
+    counts: dict[str, int] = defaultdict(int)
+    for key, _r in keyed:
+        counts[key] += 1
+    out = []
+    for key, r in keyed:
+        if counts[key] > 1:
+            ev = _evidence(r.get("evidence"))
+            key = f"{key}:{hashlib.blake2b(json.dumps(ev, sort_keys=True, ensure_ascii=False).encode(), digest_size=4).hexdigest()}"
+        out.append((key[:200], r))
+    return out
+
+
 def _write_alerts(
-    result: Any, tender_ids: set[str], tender_meta: dict[str, tuple[str, str, dt.date | None]], project_ids: set[str]
+    result: Any, tender_ids: set[str], tender_meta: dict[str, tuple[str, str, dt.date | None]],
+    projects: dict[str, tuple[str, str]],
 ) -> int:
     records = _frame_records(getattr(result, "alerts", None))
     departments = {
@@ -403,13 +436,16 @@ def _write_alerts(
     objs: list[Alert] = []
     links: list[tuple[str, str]] = []
     seen: set[str] = set()
-    for r in records:
-        aid = _s(r.get("alert_id"), 200)
-        if not aid or aid in seen:
+    for aid, r in _keyed_alerts(records):
+        if aid in seen:
             continue
         seen.add(aid)
         tid = _s(r.get("tender_id"), 64)
-        sector, region, when = tender_meta.get(tid, (Sector.OTHER, "", None))
+        if tid in tender_meta:
+            sector, region, when = tender_meta[tid]
+        else:  # a project's alert (e.g. contract splitting): the project's sector and district
+            sector, region = projects.get(_s(r.get("project_id"), 64), (Sector.OTHER, ""))
+            when = None
         severity = _s(r.get("severity")).lower()
         companies = _company_list(r.get("company_ids"))
         objs.append(Alert(
@@ -429,6 +465,8 @@ def _write_alerts(
     # them all first, the upsert below switches the found ones back on (same transaction).
     for chunk in _batched(sorted(tender_ids), 900):
         Alert.objects.filter(tender_id__in=chunk, active=True).update(active=False)
+    for chunk in _batched(sorted(projects), 900):  # the projects' own alerts (no tender)
+        Alert.objects.filter(tender=None, project_id__in=chunk, active=True).update(active=False)
     _upsert(Alert, objs, "alert_id", fields)
     through = Alert.companies.through
     ids = sorted(seen)

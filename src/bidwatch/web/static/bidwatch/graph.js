@@ -11,8 +11,14 @@
       g.edges.forEach(function (e, i) {
         elements.push({ data: { id: "e" + i, source: e.source, target: e.target, kind: e.kind, label: e.label } });
       });
+      if (!document.getElementById("__________cytoscape_stylesheet")) {
+        // Cytoscape would inject an inline <style> (refused by our CSP); app.css carries its one rule.
+        var mark = document.createElement("meta");
+        mark.id = "__________cytoscape_stylesheet";
+        document.head.appendChild(mark);
+      }
       var cy = cytoscape({
-        container: box, elements: elements, userZoomingEnabled: true, wheelSensitivity: 0.3,
+        container: box, elements: elements, userZoomingEnabled: true,
         style: [
           { selector: "node", style: { "label": "data(label)", "font-size": 10, "text-wrap": "ellipsis", "text-max-width": 110,
                                         "background-color": "#2e86c1", "width": 18, "height": 18, "color": "#222",

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import template
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from bidwatch.web import labels
@@ -90,14 +91,29 @@ def evidence_items(evidence: Any) -> list[tuple[str, str]]:
         return [("", str(evidence))]
     out = []
     for key, val in items:
-        if isinstance(val, (dict, list)):
-            text = json.dumps(val, ensure_ascii=False, default=str)
-            if len(text) > 600:
-                text = text[:600] + "…"
-        else:
-            text = str(val)
-        out.append((str(key), text))
+        text = _evidence_text(val)
+        if len(text) > 600:
+            text = text[:600] + "…"
+        out.append((labels.evidence_label(str(key)) if isinstance(key, str) else str(key), text))
     return out
+
+
+def _evidence_text(val: Any, depth: int = 0) -> str:
+    """A readable value: lists joined with 、, records as 标签：值，… (labels in the page's language),
+    several records separated by ；; anything deeper stays JSON."""
+    if val is None:
+        return "—"
+    if isinstance(val, bool):
+        zh = (get_language() or "zh-hans").startswith("zh")
+        return ("是" if val else "否") if zh else ("yes" if val else "no")
+    if isinstance(val, float):
+        return f"{val:,.2f}" if abs(val) >= 1000 else f"{val:.4g}"
+    if depth >= 2 or not isinstance(val, (dict, list)):
+        return json.dumps(val, ensure_ascii=False, default=str) if isinstance(val, (dict, list)) else str(val)
+    if isinstance(val, dict):
+        return "，".join(f"{labels.evidence_label(str(k))}：{_evidence_text(v, depth + 1)}" for k, v in val.items())
+    sep = "；" if any(isinstance(v, dict) for v in val) else "、"
+    return sep.join(_evidence_text(v, depth + 1) for v in val)
 
 
 @register.filter
