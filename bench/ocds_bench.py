@@ -109,11 +109,14 @@ def main(argv: list[str] | None = None) -> int:
 
     runs = []
     for i in range(a.runs):
+        load_before = os.getloadavg()[0]
         r = run_once(cmd, tmp / "ocds-bench-out.json")
         r["load"] = os.getloadavg()[0]
+        r["load_before"] = load_before
         runs.append(r)
         print(f"run {i + 1}: wall {r['wall']:.2f} s, cpu {r['cpu']:.2f} s, max rss {r['rss']:.0f} MiB, "
-              f"tree pss {r['tree']:.0f} MiB, load {r['load']:.1f}", file=sys.stderr)
+              f"tree pss {r['tree']:.0f} MiB, load {load_before:.1f} before, {r['load']:.1f} after",
+              file=sys.stderr)
     med = {k: statistics.median(r[k] for r in runs) for k in ("wall", "cpu", "rss", "tree")}
     size = data.stat().st_size / 1e6
     print(f"\n`{' '.join(Path(c).name if j == 0 else c for j, c in enumerate(cmd))}` — {a.n:,} releases, "
@@ -126,8 +129,8 @@ def main(argv: list[str] | None = None) -> int:
           f"{med['rss'] / CARDINAL['rss']:.2f} |")
     print(f"| peak PSS, all processes | {med['tree']:.0f} MiB | {CARDINAL['rss']:.0f} MiB | "
           f"{med['tree'] / CARDINAL['rss']:.2f} |")
-    loads = ", ".join(f"{r['load']:.1f}" for r in runs)
-    print(f"\nload average (1 min) after each run: {loads} (on {os.cpu_count()} CPUs)")
+    loads = ", ".join(f"{r['load_before']:.1f}→{r['load']:.1f}" for r in runs)
+    print(f"\nload average (1 min) before→after each run: {loads} (on {os.cpu_count()} CPUs)")
     return 0
 
 

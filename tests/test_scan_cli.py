@@ -99,3 +99,30 @@ def test_evaluate_meets_the_collusion_targets(synthetic: Path, tmp_path: Path) -
 def test_check_command(synthetic: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check", str(synthetic)]) == 0
     assert "数据集有效" in capsys.readouterr().out
+
+
+def test_each_command_is_owned_by_the_module_that_registers_it() -> None:
+    import argparse
+
+    from bidwatch.cli import COMMAND_OWNERS, build_parser
+
+    def commands(parser: argparse.ArgumentParser) -> set[str]:
+        action = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))  # noqa: SLF001
+        return set(action.choices)
+
+    assert commands(build_parser()) == set(COMMAND_OWNERS)
+    for command in COMMAND_OWNERS:
+        assert command in commands(build_parser(command))
+    assert commands(build_parser("no-such-command")) == set(COMMAND_OWNERS)
+
+
+def test_ocds_command_does_not_import_pandas_or_sklearn(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom bidwatch.cli import main\nrc = main(['ocds', 'init', sys.argv[1]])\n"
+            "print(rc, sorted(m for m in ('pandas', 'sklearn', 'scipy', 'numpy', 'duckdb') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code, str(tmp_path / "settings.ini")],
+                          capture_output=True, text=True, check=True)
+    assert done.stdout.split("\n")[-2] == "0 []"
+    assert "[R003]" in (tmp_path / "settings.ini").read_text()

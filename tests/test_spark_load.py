@@ -173,3 +173,30 @@ def test_requirements_in_a_text_file_are_read_in(spark, tmp_path: Path) -> None:
         load_on_spark(spark, _url(ds))
     assert [(p.table, p.row, p.column, p.value) for p in exc.value.problems] == [
         ("tenders", 3, "requirements_text", "reqs/missing.txt")]
+
+
+def test_scan_command_reads_a_url_on_spark(spark, synthetic: Path, tmp_path: Path,  # noqa: ANN001
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    from bidwatch.cli import main
+
+    out = tmp_path / "scan"
+    assert main(["scan", _url(synthetic), "--engine", "spark", "--only", "identical_bid_prices,few_bidders",
+                 "--out", str(out), "--quiet"]) == 0
+    alerts = pd.read_csv(out / "alerts.csv", encoding="utf-8-sig")
+    local = run_scan(load_dataset(synthetic), only=["identical_bid_prices", "few_bidders"]).alerts
+    assert len(alerts) == len(local) > 0
+    assert json.loads((out / "summary.json").read_text())["engine"] == "spark"
+
+    # the DuckDB engine cannot open a URL: it says which engine can
+    assert main(["scan", _url(synthetic), "--out", str(tmp_path / "x"), "--quiet"]) == 2
+    assert "--engine spark" in capsys.readouterr().err
+
+    broken = tmp_path / "broken"
+    shutil.copytree(synthetic, broken)
+    bids = pd.read_csv(broken / "bids.csv", dtype=str, keep_default_na=False)
+    bids.loc[0, "price"] = "about 5"
+    bids.to_csv(broken / "bids.csv", index=False)
+    assert main(["scan", _url(broken), "--engine", "spark", "--out", str(tmp_path / "b"), "--quiet"]) == 2
+    problems = pd.read_csv(tmp_path / "b" / "problems.csv", encoding="utf-8-sig", dtype=str)
+    assert problems.iloc[0][["table", "row", "column", "value"]].tolist() == ["bids", "2", "price", "about 5"]
+    assert not (tmp_path / "b" / "alerts.csv").exists()

@@ -2,7 +2,9 @@
 
 The contract is loaded and validated once (DuckDB), exported to Parquet and registered as Spark temp
 views under the contract's table names; a cluster reads the same Parquet from a shared path
-(``--spark-dir`` on HDFS/S3/NFS). Local mode by default (``local[*]``), a cluster by master URL.
+(``--spark-dir``: a folder mounted at the same path on every node, e.g. NFS, or a Hadoop URL such
+as ``hdfs://`` or ``s3a://``, written through Spark). See docs/spark.md. Local mode by default (``local[2]``, or
+``$SPARK_MASTER``), a cluster by master URL (``--master``).
 """
 
 from __future__ import annotations
@@ -29,13 +31,34 @@ DEFAULT_CONF = {
 }
 
 
+def conf_from_env(text: str | None = None) -> dict[str, str]:
+    """Extra Spark settings from ``$BIDWATCH_SPARK_CONF``: ``key=value`` pairs separated by ``;``
+    (e.g. ``spark.executor.memory=8g;spark.sql.shuffle.partitions=200``); they override the defaults."""
+    text = os.environ.get("BIDWATCH_SPARK_CONF", "") if text is None else text
+    conf = {}
+    for part in text.split(";"):
+        if not part.strip():
+            continue
+        key, sep, value = part.partition("=")
+        if not sep or not key.strip():
+            raise EngineError(f"BIDWATCH_SPARK_CONF: expected key=value, got {part.strip()!r}")
+        conf[key.strip()] = value.strip()
+    return conf
+
+
 def spark_session(master: str | None = None, conf: dict[str, str] | None = None) -> Any:
     from pyspark.sql import SparkSession
 
     builder = SparkSession.builder.appName("bidwatch").master(master or os.environ.get("SPARK_MASTER", "local[2]"))
-    for key, value in {**DEFAULT_CONF, **(conf or {})}.items():
+    for key, value in {**DEFAULT_CONF, **conf_from_env(), **(conf or {})}.items():
         builder = builder.config(key, value)
     return builder.getOrCreate()
+
+
+def _is_url(path: str) -> bool:
+    """A Hadoop file-system URL (``hdfs://``, ``s3a://``, ...), not a local or mounted path."""
+    scheme, sep, _ = path.partition("://")
+    return bool(sep) and scheme.lower() != "file" and scheme.isidentifier()
 
 
 class SparkEngine:
@@ -47,7 +70,20 @@ class SparkEngine:
     @classmethod
     def from_dataset(cls, dataset: Any, master: str | None = None, spark_dir: str | None = None,
                      **_: Any) -> SparkEngine:
+        if getattr(dataset, "spark", None) is not None:  # read and validated on Spark (engine/spark_load.py)
+            return cls(dataset.spark)
         spark = spark_session(master)
+        if spark_dir and _is_url(spark_dir):
+            # hdfs://, s3a://, abfss://, gs://...: DuckDB cannot write there, Spark can. The tables
+            # go from the driver to Spark as Arrow, are written once as Parquet under the URL and
+            # read back from it, so that executors on other machines read them from there.
+            base = spark_dir.rstrip("/")
+            for table in sorted(dataset.tables):
+                arrow = dataset.con.cursor().execute(f'SELECT * FROM "{table}"').to_arrow_table()
+                url = f"{base}/{table}.parquet"
+                spark.createDataFrame(arrow).write.mode("overwrite").parquet(url)
+                spark.read.parquet(url).createOrReplaceTempView(table)
+            return cls(spark)
         root = Path(spark_dir) if spark_dir else Path(tempfile.mkdtemp(prefix="bidwatch-spark-"))
         root.mkdir(parents=True, exist_ok=True)
         for table in sorted(dataset.tables):

@@ -183,24 +183,36 @@ good AS (
 members AS (
     SELECT DISTINCT w.contract_id FROM win w JOIN good g ON g.anchor = w.anchor
 )
+SELECT tender_id, project_id, company_ids, score, severity,
+       CAST(to_json(struct_pack(
+           buyer_id := buyer_id, buyer_name := buyer_name, by := by_kind,
+           subject := cs[1].subject, category := category,
+           n_contracts := n_contracts, total := total, threshold := threshold,
+           first_signed := first_signed, last_signed := last_signed, suppliers := suppliers,
+           contracts := list_transform(cs, lambda c: struct_pack(contract_id := c.contract_id, supplier_id := c.supplier_id,
+                                                                 amount := c.amount, signed_on := c.signed_on))
+       )) AS VARCHAR) AS evidence
+FROM (
+-- The contracts in (signing date, contract id) order, sorted as structs with list_sort: an ORDER BY
+-- inside list() does not survive the transpile to Spark. The subject shown is the first contract's,
+-- and the total is rounded to the fen, so that neither depends on the engine's row order.
 SELECT NULL AS tender_id, any_value(k.project_id) AS project_id, list_sort(list(DISTINCT k.supplier_id)) AS company_ids,
        least(1.0, 0.6 + 0.1 * count(*)) AS score,
        CASE WHEN bool_and(coalesce(k.state_funded, false)) AND count(DISTINCT k.supplier_id) = 1
                  AND any_value(k.grp) LIKE 'P:%' AND any_value(k.category) IS NOT NULL THEN 'high' END AS severity,
-       CAST(to_json(struct_pack(
-           buyer_id := k.buyer_id, buyer_name := any_value(bc.name),
-           by := CASE WHEN k.grp LIKE 'P:%' THEN 'project' ELSE 'subject' END,
-           subject := any_value(k.subject), category := any_value(k.category),
-           n_contracts := count(*), total := sum(k.amount), threshold := max(k.threshold),
-           first_signed := min(k.signed_on), last_signed := max(k.signed_on),
-           suppliers := CASE WHEN count(DISTINCT k.supplier_id) = 1 THEN 'same'
-                             WHEN {'true' if same_or_related else 'false'} THEN 'related' ELSE 'any' END,
-           contracts := list(struct_pack(contract_id := k.contract_id, supplier_id := k.supplier_id,
-                                         amount := k.amount, signed_on := k.signed_on) ORDER BY k.signed_on, k.contract_id)
-       )) AS VARCHAR) AS evidence
+       k.buyer_id AS buyer_id, any_value(bc.name) AS buyer_name,
+       CASE WHEN k.grp LIKE 'P:%' THEN 'project' ELSE 'subject' END AS by_kind,
+       any_value(k.category) AS category,
+       count(*) AS n_contracts, round(sum(k.amount), 2) AS total, max(k.threshold) AS threshold,
+       min(k.signed_on) AS first_signed, max(k.signed_on) AS last_signed,
+       CASE WHEN count(DISTINCT k.supplier_id) = 1 THEN 'same'
+            WHEN {'true' if same_or_related else 'false'} THEN 'related' ELSE 'any' END AS suppliers,
+       list_sort(list(struct_pack(signed_on := k.signed_on, contract_id := k.contract_id, supplier_id := k.supplier_id,
+                                  amount := k.amount, subject := k.subject))) AS cs
 FROM k JOIN members m ON m.contract_id = k.contract_id
 LEFT JOIN companies bc ON bc.company_id = k.buyer_id
 GROUP BY k.buyer_id, k.grp, coalesce(k.category, '?'), k.supkey
+) g
 """
 
 

@@ -981,16 +981,26 @@ def _run_range(path, start, end, c, cur, probe=False):
     return st, problems, found
 
 
-def _parallel(path, ranges, c: _Config, st: dict, problems: list[Problem]) -> None:
+def _fork_context():
+    """The ``fork`` multiprocessing context, or None when forking is not safe: another thread is
+    running (it may hold a lock the child would inherit, held forever), e.g. in a web server, or
+    in a process that started Spark (py4j and the SparkContext leave threads running), or the
+    platform has no fork. The range is then read in this process: same result, no worker."""
     import multiprocessing
-    import pickle
     import threading
 
+    if threading.active_count() != 1:
+        return None
     try:
-        # fork is safe only without other threads (a web server calling this runs sequentially).
-        ctx = multiprocessing.get_context("fork") if threading.active_count() == 1 else None
+        return multiprocessing.get_context("fork")
     except ValueError:
-        ctx = None
+        return None
+
+
+def _parallel(path, ranges, c: _Config, st: dict, problems: list[Problem]) -> None:
+    import pickle
+
+    ctx = _fork_context()
     # The main currency each range starts with: Cardinal takes the first one observed in the file.
     starts = [c.currency] * len(ranges)
     if c.need_currency:
