@@ -124,3 +124,43 @@ def test_model_help_is_bilingual(capsys):
         main(["model", "train", "--help"])
     text = capsys.readouterr().out
     assert "训练" in text and "Train" in text
+
+
+def test_balanced_weights_give_every_market_and_class_the_same_total():
+    from bidwatch.model.benchmark import balanced_weights
+
+    market = np.array(["A"] * 4 + ["B"] * 6)
+    y = np.array([1, 0, 0, 0, 1, 1, 1, 1, 1, 0])
+    w = balanced_weights(market, y)
+    # cells: A1 = 1 tender, A0 = 3, B1 = 5, B0 = 1 → raw weights 1, 1/3, 1/5, 1; mean raw weight 0.4
+    np.testing.assert_allclose(w, np.array([1, 1 / 3, 1 / 3, 1 / 3, 0.2, 0.2, 0.2, 0.2, 0.2, 1]) / 0.4)
+    for m in ("A", "B"):
+        for c in (0, 1):
+            assert w[(market == m) & (y == c)].sum() == pytest.approx(2.5)
+    assert balanced_weights(np.array(["A", "A"]), np.array([0, 0])).tolist() == [1.0, 1.0]
+
+
+def test_train_options_for_a_pooled_scan_model(cartel_file, second_cartel_file, tmp_path):
+    model_path = tmp_path / "scan.joblib"
+    assert main(["model", "train", str(cartel_file), str(second_cartel_file), "--out", str(model_path),
+                 "--no-eval", "--jobs", "1", "--standardise", "none", "--no-estimate", "--balance"]) == 0
+    model = TrainedModel.load(model_path)
+    assert model.builder.standardise == "none" and model.builder.estimate is False
+    assert model.metadata["balance"] is True
+    names = model.feature_names
+    assert names[:2] == ["n", "CV"] and not any(n.startswith(("Z_", "BE")) for n in names)
+    assert "--standardise none --no-estimate --balance" in model.metadata["command"]
+    bids = read_cartel_file(cartel_file)
+    scored = score_tenders(bids, model)   # an estimate column is present but not used
+    assert (scored["probability"].notna() == (scored["n_bids"] >= 2)).all()
+    assert {f for ev in scored["top_features"] for f, _, _ in ev} <= {"n", "CV", "SPD", "DIFFP", "RD", "RDNOR",
+                                                                     "RDALT", "KURT", "SKEW", "KSTEST"}
+
+
+def test_builder_without_estimate_ratios():
+    bids = pd.DataFrame({"tender_id": ["a"] * 4, "price": [90.0, 95.0, 97.0, 99.0], "estimate": 100.0})
+    with_be = FeatureBuilder(max_subsets=None)
+    without = FeatureBuilder(max_subsets=None, standardise="none", estimate=False)
+    assert list(with_be.raw(bids).columns)[-2:] == ["BE_MIN", "BE_MEDIAN"]
+    assert list(without.raw(bids).columns) == without.names == ["n", "CV", "SPD", "DIFFP", "RD", "RDNOR", "RDALT",
+                                                                "KURT", "SKEW", "KSTEST"]

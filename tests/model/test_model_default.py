@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from bidwatch.model import load_default_model, score_tenders
+from bidwatch.model.features import FeatureBuilder
 from bidwatch.model.scoring import DEFAULT_MODEL_PATH, TrainedModel
 from bidwatch.model.screens import screens_by_tender
 from tests.conftest import SHARED
@@ -22,7 +23,12 @@ def test_default_model_is_small_and_loads_offline():
     model = load_default_model()
     assert isinstance(model, TrainedModel)
     assert 0.5 <= model.threshold < 1 and 0 < model.alert_share <= 1
-    assert len(model.metadata["markets"]) == 4
+    # Trained on the first-price cartel markets (Japan, GR/See-Gaster, Ticino), not on Italy's
+    # average-bid auctions; raw and market-standardised screens, no bid/estimate ratio, markets and
+    # classes balanced.
+    assert len(model.metadata["markets"]) == 3 and not any("Italy" in m for m in model.metadata["markets"])
+    assert model.builder.standardise == "all" and not model.builder.estimate and model.metadata["balance"]
+    assert not any(name.endswith(("BE_MIN", "BE_MEDIAN")) for name in model.feature_names)
 
 
 def test_score_tenders_for_the_scan():
@@ -67,10 +73,16 @@ def test_screens_match_the_stored_ones_where_those_are_not_defective():
 
 
 def test_small_market_uses_the_training_reference_and_drops_estimate_ratios():
-    model = load_default_model()
+    rng = np.random.default_rng(3)
+    training = pd.DataFrame({"tender_id": np.repeat(np.arange(60), 5), "price": rng.uniform(90, 110, 300),
+                             "estimate": 120.0})
+    builder = FeatureBuilder(max_subsets=None)
+    builder.fit_reference(builder.raw(training), np.repeat(["M1", "M2"], 30))
     bids = pd.DataFrame({"tender_id": ["A"] * 6 + ["B"] * 4,
                          "price": [100, 101, 101.5, 102, 103, 110, 90, 95, 99, 120.0], "estimate": 105.0})
-    raw = model.builder.raw(bids)
-    X = model.builder.complete(raw, None)  # 2 tenders < 30: reference statistics
+    raw = builder.raw(bids)
+    X = builder.complete(raw, None)  # 2 tenders < 30: reference statistics
     assert X["Z_BE_MIN"].isna().all() and X["Z_CV"].notna().all()
+    expected = (raw["CV"] - builder.reference.median["CV"]) / builder.reference.iqr["CV"]
+    np.testing.assert_allclose(X["Z_CV"], expected)
     assert score_tenders(bids)["probability"].between(0, 1).all()

@@ -172,3 +172,22 @@ def test_subset_cap_samples_a_fixed_set_of_distinct_subsets():
     alone = subset_screens_by_tender(big, max_subsets=32)
     together = subset_screens_by_tender(pd.concat([other, big]), max_subsets=32).set_index("tender_id")
     np.testing.assert_allclose(alone.iloc[0, 1:].to_numpy(float), together.loc["X"].to_numpy(float))
+
+
+def test_fast_median_matches_numpy_with_missing_values() -> None:
+    import warnings
+
+    from bidwatch.model.screens import _nanmedian_axis1
+
+    rng = np.random.default_rng(3)
+    values = rng.normal(size=(300, 7, 5))
+    values[rng.random(values.shape) < 0.3] = np.nan
+    values[4, :, 1] = np.nan  # a screen undefined on every subset of a tender
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        expected = np.nanmedian(values, axis=1)
+    np.testing.assert_allclose(_nanmedian_axis1(values), expected, equal_nan=True)
+    assert np.isnan(_nanmedian_axis1(values)[4, 1])
+    # even and odd counts of valid values
+    np.testing.assert_allclose(_nanmedian_axis1(np.array([[[1.0], [np.nan], [3.0], [10.0]]])), [[3.0]])
+    np.testing.assert_allclose(_nanmedian_axis1(np.array([[[1.0], [np.nan], [3.0]]])), [[2.0]])

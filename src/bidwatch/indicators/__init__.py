@@ -8,6 +8,7 @@ from bidwatch.indicators import (  # noqa: F401  (registration by import)
     evasion,
     exclusion,
     experts,
+    ml,
     network,
     screens,
     textsim,

@@ -100,15 +100,22 @@ def render_card(
         f"{len(model.feature_names)} columns, all from bid prices: the number of bids `n`; the nine screens "
         "CV, SPD, DIFFP, RD, RDNOR, RDALT, KURT, SKEW, KSTEST (formulas in `bidwatch/model/screens.py`); "
         f"the same screens over the 3- and 4-bid subsets (at most {model.builder.max_subsets} subsets of each "
-        "size per tender, drawn with a fixed seed) summarised by mean, median, min and max; lowest and "
-        "median bid divided by the estimate. "
+        "size per tender, drawn with a fixed seed) summarised by mean, median, min and max"
+        + ("; lowest and median bid divided by the estimate. " if model.builder.estimate else
+           ". No bid/estimate ratio (what \"estimate\" means differs between the training markets). ")
         + {
             "market": "Every feature except `n` is standardised within its market (median 0, IQR 1), "
             "using no labels; at scan time the scanned data are the market "
             f"(below {model.builder.min_market_tenders} scorable tenders, typical training-market statistics "
             "are used instead).",
             "both": "The raw features plus the screens standardised within their market.",
-            "none": "No per-market standardisation.",
+            "all": "Every feature twice: raw (the screens are ratios without a currency, so a value means "
+            "the same in every market) and standardised within its market (median 0, IQR 1, no labels; "
+            "at scan time the scanned data are the market; below "
+            f"{model.builder.min_market_tenders} scorable tenders typical training-market statistics are "
+            "used instead).",
+            "none": "No per-market standardisation: the screens are ratios without a currency, so a "
+            "screen value means the same in every market.",
         }[model.builder.standardise]
         + " Never the tender id, dates, bidder ids or any other column.",
         "",
@@ -118,7 +125,11 @@ def render_card(
         f"({est.max_iter} iterations, learning rate {est.learning_rate}, {est.max_leaf_nodes} leaves) and an "
         f"extra-trees forest ({est.n_trees} trees, ≤ {est.et_max_leaf_nodes} leaves), calibrated with "
         f"{est.calibration} calibration over {est.cv} stratified folds (`CalibratedClassifierCV`, "
-        "ensemble of the fold models). Missing screens are handled natively by both tree models."),
+        "ensemble of the fold models). Missing screens are handled natively by both tree models."
+        + (" Training tenders are weighted so that every market and each class within it has the same "
+           "total weight (`--balance`): the model learns what separates collusive from clean tenders "
+           "inside a market, not which market is more often collusive; probabilities are on that "
+           "50/50 scale." if meta.get("balance") else "")),
         "",
         "## Evaluation protocol 评估方法",
         "",

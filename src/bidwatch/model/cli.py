@@ -62,6 +62,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                        help="跳过评估，只训练；阈值取0.9 (skip evaluation; the threshold stays 0.9)")
     train.add_argument("--notes", help="附加到说明书的Markdown文件 (Markdown file appended to the card)")
     train.add_argument("--jobs", type=int, default=2, help="并行进程数，不超过2 (parallel processes, default 2)")
+    train.add_argument("--standardise", choices=("market", "none", "both", "all"), default="market",
+                       help="按市场标准化特征 (per-market standardised features: market = n + Z_ features, "
+                            "none = raw screens only, both = raw + Z_ of n and the 9 screens, "
+                            "all = raw + Z_ of every feature; default market)")
+    train.add_argument("--no-estimate", action="store_true",
+                       help="不使用报价/估算价比 (leave the bid/estimate ratios out)")
+    train.add_argument("--balance", action="store_true",
+                       help="每个市场、每个类别权重相同 (weight every market and class equally)")
     train.set_defaults(func=run_train)
 
     model.set_defaults(func=lambda args: (model.print_help(), 1)[1])
@@ -111,6 +119,7 @@ def run_benchmark(args: argparse.Namespace) -> int:
 def run_train(args: argparse.Namespace) -> int:
     from bidwatch.model.benchmark import benchmark, format_table, market_names, read_labelled
     from bidwatch.model.card import render_card
+    from bidwatch.model.features import FeatureBuilder
     from bidwatch.model.scoring import DEFAULT_THRESHOLD, recommend_threshold, train_model
 
     start = time.perf_counter()
@@ -128,15 +137,20 @@ def run_train(args: argparse.Namespace) -> int:
             _log("错误：需要串通与非串通两类标段 / error: need both collusive and clean tenders")
             return 2
 
+    def builder() -> FeatureBuilder:
+        return FeatureBuilder(standardise=args.standardise, estimate=not args.no_estimate)
+
     within = transfer = None
     threshold = DEFAULT_THRESHOLD
     if not args.no_eval:
         _log("评估 / evaluating ...")
-        within = benchmark(paths, n_repeats=args.repeats, n_jobs=jobs)
+        within = benchmark(paths, n_repeats=args.repeats, n_jobs=jobs, builder=builder(),
+                           balance=args.balance)
         print("市场内交叉验证 / within-market cross-validation")
         print(format_table(within["markets"]))
         if len(markets) > 1:
-            transfer = benchmark(paths, transfer=True, n_repeats=1, n_jobs=jobs)
+            transfer = benchmark(paths, transfer=True, n_repeats=1, n_jobs=jobs, builder=builder(),
+                                 balance=args.balance)
             print("跨市场迁移 / transfer")
             print(format_table(transfer["markets"], with_sd=False, reference=False))
         if within["predictions"]:
@@ -145,8 +159,10 @@ def run_train(args: argparse.Namespace) -> int:
             threshold = recommend_threshold(within["predictions"])
     _log("训练最终模型 / fitting the final model on all tenders ...")
     command = "bidwatch model train " + " ".join(shlex.quote(str(p)) for p in args.inputs)
-    command += f" --out {shlex.quote(args.out)} --repeats {args.repeats}"
-    model = train_model(markets, threshold=threshold, metadata={"command": command})
+    command += f" --out {shlex.quote(args.out)} --repeats {args.repeats} --standardise {args.standardise}"
+    command += " --no-estimate" * args.no_estimate + " --balance" * args.balance
+    model = train_model(markets, builder=builder(), threshold=threshold, balance=args.balance,
+                        metadata={"command": command})
     out = model.save(args.out)
     card_path = Path(args.card) if args.card else out.with_suffix(".md")
     notes = Path(args.notes).read_text(encoding="utf-8") if args.notes else ""

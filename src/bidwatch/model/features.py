@@ -19,8 +19,11 @@ Feature groups (column names):
 
 The default (``standardise="market"``) keeps ``n`` raw and otherwise uses only the ``Z_``
 versions (``Z_n`` included): within one market this loses nothing for tree models (a per-market affine map
-does not change their splits), and across markets it transferred best (leave-one-market-out
-ROC-AUC 0.54–0.78 against 0.39–0.48 with raw features; docs/model-results.md).
+does not change their splits), and across markets, unweighted, it transferred best
+(leave-one-market-out ROC-AUC 0.54–0.78 against 0.39–0.48 with raw features). The shipped scan
+model uses ``standardise="all"`` (raw and standardised) without the estimate ratios, with markets
+and classes weighted equally: among the weighted variants it transferred about as well as the best
+and ranked real cartel tenders planted in a random market higher (docs/model-results.md).
 """
 
 from __future__ import annotations
@@ -46,37 +49,43 @@ MIN_MARKET_TENDERS = 30
 """Below this many tenders a market's own median/IQR are too noisy: reference statistics are used."""
 
 
-def raw_feature_names(max_subsets: int | None = DEFAULT_MAX_SUBSETS) -> list[str]:
-    """Names of the market-independent features, in column order."""
+def raw_feature_names(max_subsets: int | None = DEFAULT_MAX_SUBSETS, estimate: bool = True) -> list[str]:
+    """Names of the market-independent features, in column order (``estimate=False``: no BE ratios)."""
     names = ["n", *SCREEN_NAMES]
     if max_subsets:
         names += subset_screen_names()
-    return [*names, *ESTIMATE_FEATURES]
+    return [*names, *ESTIMATE_FEATURES] if estimate else names
 
 
-STANDARDISE_MODES: tuple[str, ...] = ("market", "both", "none")
+STANDARDISE_MODES: tuple[str, ...] = ("market", "both", "all", "none")
 
 
-def feature_names(max_subsets: int | None = DEFAULT_MAX_SUBSETS, standardise: str = "market") -> list[str]:
+def feature_names(max_subsets: int | None = DEFAULT_MAX_SUBSETS, standardise: str = "market",
+                  estimate: bool = True) -> list[str]:
     """Names of all features produced by :class:`FeatureBuilder`, in column order.
 
     ``standardise`` = "market": ``n`` plus every other feature standardised within its market;
     "both": the raw features plus the standardised ``n``, screens and estimate ratios;
-    "none": the raw features only.
+    "all": every raw feature plus its standardised version (the shipped scan model: the raw screens
+    are scale-free ratios that mean the same in every market, the ``Z_`` ones place a tender in its
+    market; docs/model-results.md, "The shipped scan model");
+    "none": the raw features only. ``estimate=False`` leaves the bid/estimate ratios out.
     """
-    raw = raw_feature_names(max_subsets)
+    raw = raw_feature_names(max_subsets, estimate)
     if standardise == "market":
         return ["n", *(f"Z_{c}" for c in raw)]
     if standardise == "both":
-        return [*raw, *(f"Z_{c}" for c in STANDARDISED_BASE)]
+        return [*raw, *(f"Z_{c}" for c in STANDARDISED_BASE if c in raw)]
+    if standardise == "all":
+        return [*raw, *(f"Z_{c}" for c in raw)]
     if standardise == "none":
         return raw
     raise ValueError(f"standardise must be one of {STANDARDISE_MODES}, got {standardise!r}")
 
 
-def standardised_columns(max_subsets: int | None, standardise: str) -> list[str]:
+def standardised_columns(max_subsets: int | None, standardise: str, estimate: bool = True) -> list[str]:
     """Raw columns that get a ``Z_`` version in this mode."""
-    return [c[2:] for c in feature_names(max_subsets, standardise) if c.startswith("Z_")]
+    return [c[2:] for c in feature_names(max_subsets, standardise, estimate) if c.startswith("Z_")]
 
 
 def tender_features(
@@ -203,12 +212,15 @@ class FeatureBuilder:
     ----------
     max_subsets : int or None
         Cap on the subsets of each size per tender (None: no subset screens).
-    standardise : {"market", "both", "none"}
+    standardise : {"market", "both", "all", "none"}
         Which per-market ``Z_`` columns to build (see :func:`feature_names`).
     min_market_tenders : int
         Markets smaller than this are standardised with ``reference``.
     reference : MarketStats or None
         Typical per-market statistics of the training data (set by :meth:`fit_reference`).
+    estimate : bool
+        Whether the bid/estimate ratios ``BE_MIN`` and ``BE_MEDIAN`` are features (the shipped
+        scan model leaves them out: "estimate" means different things in the training markets).
 
     Examples
     --------
@@ -223,19 +235,21 @@ class FeatureBuilder:
     standardise: str = "market"
     min_market_tenders: int = MIN_MARKET_TENDERS
     reference: MarketStats | None = None
+    estimate: bool = True  # a class default, so models pickled before this field load unchanged
 
     @property
     def names(self) -> list[str]:
-        return feature_names(self.max_subsets, self.standardise)
+        return feature_names(self.max_subsets, self.standardise, self.estimate)
 
     @property
     def standardised(self) -> list[str]:
-        return standardised_columns(self.max_subsets, self.standardise)
+        return standardised_columns(self.max_subsets, self.standardise, self.estimate)
 
     def raw(self, bids: pd.DataFrame, tender_col: str = "tender_id", price_col: str = "price",
             estimate_col: str | None = "estimate") -> pd.DataFrame:
         """Market-independent features (:func:`tender_features`)."""
-        return tender_features(bids, tender_col, price_col, estimate_col, max_subsets=self.max_subsets)
+        raw = tender_features(bids, tender_col, price_col, estimate_col, max_subsets=self.max_subsets)
+        return raw if self.estimate else raw.drop(columns=list(ESTIMATE_FEATURES))
 
     def fit_reference(self, raw: pd.DataFrame, market: np.ndarray | None = None) -> FeatureBuilder:
         """Store the median over markets of each market's statistics as the fallback reference."""
