@@ -126,3 +126,16 @@ def test_ocds_command_does_not_import_pandas_or_sklearn(tmp_path: Path) -> None:
                           capture_output=True, text=True, check=True)
     assert done.stdout.split("\n")[-2] == "0 []"
     assert "[R003]" in (tmp_path / "settings.ini").read_text()
+
+
+def test_background_indicators_give_the_sequential_result(synthetic: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """ml_collusion runs on a second thread beside the SQL indicators; the alerts must not change."""
+    from bidwatch.indicators import CATALOGUE
+
+    assert CATALOGUE["ml_collusion"].background
+    ds = load_dataset(synthetic)
+    together = run_scan(ds).alerts
+    monkeypatch.setenv("BIDWATCH_SEQUENTIAL", "1")
+    alone = run_scan(ds).alerts
+    assert (together["indicator"] == "ml_collusion").any()
+    pd.testing.assert_frame_equal(together, alone)

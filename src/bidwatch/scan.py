@@ -10,6 +10,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -53,25 +54,46 @@ def _normalise(frame: pd.DataFrame, ind: Indicator) -> pd.DataFrame:
     return frame
 
 
+def _build(ctx: ScanContext, ind: Indicator) -> tuple[pd.DataFrame, float]:
+    started = time.perf_counter()
+    built = ind.build(ctx)
+    frame = ctx.engine.query(built) if isinstance(built, str) else built
+    return frame, round(time.perf_counter() - started, 3)
+
+
 def run_indicators(
     ctx: ScanContext, indicators: Iterable[Indicator], progress: Progress | None = None
 ) -> tuple[pd.DataFrame, list[dict[str, Any]], dict[str, float]]:
+    """Run ``indicators`` in catalogue order. On DuckDB the ``background`` ones (Python work such as
+    the classifier) start first on a second thread and overlap the SQL ones: DuckDB releases the GIL
+    while it runs a query, each query has its own cursor, and the alerts are gathered in catalogue
+    order, so the result is the same as a sequential run."""
     chosen = list(indicators)
     frames, skipped, timings = [], [], {}
-    for i, ind in enumerate(chosen):
+    runnable = []
+    for ind in chosen:
         lacking = ind.missing(ctx.dataset)
         if lacking:
             skipped.append({"indicator": ind.code, "name_zh": ind.name_zh, "family": ind.family,
                             "missing": lacking})
-            continue
-        if progress:
-            progress(f"指标 {ind.code} {ind.name_zh}", i / max(1, len(chosen)))
-        started = time.perf_counter()
-        built = ind.build(ctx)
-        frame = ctx.engine.query(built) if isinstance(built, str) else built
-        timings[ind.code] = round(time.perf_counter() - started, 3)
-        if len(frame):
-            frames.append(_normalise(frame, ind))
+        else:
+            runnable.append(ind)
+    concurrent = ctx.engine.kind == "duckdb" and os.environ.get("BIDWATCH_SEQUENTIAL", "") != "1"
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="bidwatch-indicator") if concurrent else None
+    futures: dict[str, Future[tuple[pd.DataFrame, float]]] = {}
+    try:
+        if pool is not None:
+            futures = {ind.code: pool.submit(_build, ctx, ind) for ind in runnable if ind.background}
+        for i, ind in enumerate(runnable):
+            if progress:
+                progress(f"指标 {ind.code} {ind.name_zh}", i / max(1, len(runnable)))
+            frame, seconds = futures[ind.code].result() if ind.code in futures else _build(ctx, ind)
+            timings[ind.code] = seconds
+            if len(frame):
+                frames.append(_normalise(frame, ind))
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
     alerts = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
         columns=["tender_id", "project_id", "company_ids", "score", "severity", "evidence", "indicator",
                  "family", "legal_basis", "name_zh"]

@@ -46,7 +46,8 @@ class Dataset:
             key = (table, col)
             if key not in self._has_cache:
                 try:
-                    rows = self.con.execute(
+                    # a cursor: the scan may call this from two threads (indicators/base.py, background)
+                    rows = self.con.cursor().execute(
                         f"SELECT 1 FROM {ident(table)} WHERE {ident(col)} IS NOT NULL LIMIT 1").fetchall()
                     row = rows[0] if rows else None  # fetchall: DuckDB 2 blocks a half-read result
                 except duckdb.BinderException:

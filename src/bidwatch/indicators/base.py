@@ -116,6 +116,9 @@ class Indicator:
     description_zh: str = ""
     #: alternative requirement sets: the indicator runs if ``requires`` or any of these is met
     requires_any: tuple[tuple[tuple[str, tuple[str, ...]], ...], ...] = field(default=())
+    #: a Python indicator whose work is mostly its own (numpy, a model): the scan may run it on a
+    #: second thread while the engine runs the SQL indicators
+    background: bool = False
 
     def missing(self, dataset: Any) -> list[str]:
         """The tables/columns this indicator lacks in ``dataset`` (empty = it can run)."""
@@ -150,6 +153,7 @@ def indicator(
     kind: str = "sql",
     description_zh: str = "",
     requires_any: tuple[Mapping[str, tuple[str, ...]], ...] = (),
+    background: bool = False,
 ) -> Callable[[Builder], Builder]:
     """Declare an indicator; the decorated function is its builder."""
     if family not in FAMILIES:
@@ -173,6 +177,7 @@ def indicator(
             kind=kind,
             description_zh=description_zh or (build.__doc__ or "").strip(),
             requires_any=tuple(tuple(r.items()) for r in requires_any),
+            background=background,
         )
         return build
 
