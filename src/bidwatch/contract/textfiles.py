@@ -7,6 +7,8 @@ on demand with :func:`decode_text`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import codecs
 import os
 from pathlib import Path, PurePosixPath
@@ -96,6 +98,27 @@ def check_text_paths(scratch: Scratch, base_dir: Path, cap: int | None) -> list[
     return run_checks(con, [Check("bid_files", "text_path", "{info}", sql)], cap)
 
 
+def read_text_files(values: list[str], read: Callable[[str], bytes | None]) -> tuple[dict[str, str], dict[str, str]]:
+    """The texts of the files that ``values`` name relative to a dataset, and why the others fail
+    (outside the dataset, missing, neither UTF-8 nor GB18030). ``read(rel)`` gives a file's bytes
+    or None when it does not exist; the local and the Spark loader pass their own."""
+    contents: dict[str, str] = {}
+    bad: dict[str, str] = {}
+    for value in values:
+        rel = safe_relative(value)
+        data = read(rel) if rel is not None else None
+        if rel is None:
+            bad[value] = OUTSIDE
+        elif data is None:
+            bad[value] = MISSING
+        else:
+            try:
+                contents[value] = decode_text(data)
+            except UnicodeDecodeError:
+                bad[value] = UNREADABLE
+    return contents, bad
+
+
 def inline_requirements(scratch: Scratch, base_dir: Path, cap: int | None) -> list[Problem]:
     """Replace a ``tenders.requirements_text`` that is a relative ``.txt`` path by the file's text."""
     con = scratch.con
@@ -104,19 +127,11 @@ def inline_requirements(scratch: Scratch, base_dir: Path, cap: int | None) -> li
         "WHERE regexp_full_match(requirements_text, '[^\\r\\n]{1,255}\\.[tT][xX][tT]')").fetchall()]
     if not values:
         return []
-    contents: dict[str, str] = {}
-    bad: dict[str, str] = {}
-    for value in values:
-        target = resolve_inside(base_dir, value)
-        if target is None:
-            bad[value] = OUTSIDE
-        elif not target.is_file():
-            bad[value] = MISSING
-        else:
-            try:
-                contents[value] = decode_text(target.read_bytes())
-            except UnicodeDecodeError:
-                bad[value] = UNREADABLE
+    def read(rel: str) -> bytes | None:
+        target = resolve_inside(base_dir, rel)
+        return target.read_bytes() if target is not None and target.is_file() else None
+
+    contents, bad = read_text_files(values, read)
     problems: list[Problem] = []
     if bad:
         view = _register(scratch, "__bidwatch_bad_requirements",
@@ -132,4 +147,5 @@ def inline_requirements(scratch: Scratch, base_dir: Path, cap: int | None) -> li
     return problems
 
 
-__all__ = ["decode_text", "safe_relative", "resolve_inside", "check_text_paths", "inline_requirements"]
+__all__ = ["decode_text", "safe_relative", "resolve_inside", "check_text_paths", "inline_requirements",
+           "read_text_files"]

@@ -27,7 +27,7 @@ from typing import Any
 from bidwatch.contract.problems import DatasetInvalid, Problem
 from bidwatch.contract.schema import REQUIRED_TABLES, TABLES, Column, Table
 from bidwatch.contract.sources import _UNIT_RE, header_key, header_lookup
-from bidwatch.contract.textfiles import MISSING, OUTSIDE, UNREADABLE, decode_text, safe_relative
+from bidwatch.contract.textfiles import MISSING, OUTSIDE, decode_text, read_text_files, safe_relative
 from bidwatch.contract.validate import (DANGLING, DUPLICATE_KEY, EXPECTED_BY_KIND, NEGATIVE, PRICE_REQUIRED,
                                         REQUIRED, SHARE_PCT, enum_expected, sort_problems)
 from bidwatch.contract.validate import REGION_CODE, USCC
@@ -354,22 +354,13 @@ def _inline_requirements(spark: Any, root: str, cap: int | None) -> list[Problem
         "WHERE requirements_text RLIKE '^[^\\r\\n]{1,255}[.][tT][xX][tT]$'").collect()]
     if not values:
         return []
-    contents: dict[str, str] = {}
-    bad: dict[str, str] = {}
-    for value in values:
-        rel = safe_relative(value)
-        if rel is None:
-            bad[value] = OUTSIDE
-            continue
+    def read(rel: str) -> bytes | None:
         try:
-            data = _read_bytes(spark, f"{root}/{rel}")
+            return _read_bytes(spark, f"{root}/{rel}")
         except Exception:  # noqa: BLE001 - py4j FileNotFoundException
-            bad[value] = MISSING
-            continue
-        try:
-            contents[value] = decode_text(data)
-        except UnicodeDecodeError:
-            bad[value] = UNREADABLE
+            return None
+
+    contents, bad = read_text_files(values, read)
     if bad:
         return _path_problems(spark, "tenders", "requirements_text", bad, cap)
     texts = spark.createDataFrame(list(contents.items()), "path string, content string")
