@@ -55,22 +55,30 @@ def resolve_inside(base_dir: Path, relpath: str) -> Path | None:
     return target if target == base or base in target.parents else None
 
 
-def _existing(base_dir: Path, rels: list[str]) -> set[str]:
-    """Which of ``rels`` (safe relative paths) name existing files; one listing per folder."""
+def existing_files(rels: list[str], list_folder: Callable[[str], set[str] | None]) -> set[str]:
+    """Which of ``rels`` (safe relative paths) name existing files, with one ``list_folder(parent)``
+    per folder (the names of its files, or None when the folder does not exist)."""
     by_dir: dict[str, list[str]] = {}
     for rel in rels:
         parent, _, name = rel.rpartition("/")
         by_dir.setdefault(parent, []).append(name)
     found: set[str] = set()
     for parent, names in by_dir.items():
-        folder = base_dir / parent if parent else base_dir
-        try:
-            with os.scandir(folder) as it:
-                present = {e.name for e in it if e.is_file()}
-        except OSError:
-            continue
-        found.update(f"{parent}/{n}" if parent else n for n in names if n in present)
+        present = list_folder(parent)
+        if present is not None:
+            found.update(f"{parent}/{n}" if parent else n for n in names if n in present)
     return found
+
+
+def _existing(base_dir: Path, rels: list[str]) -> set[str]:
+    def list_folder(parent: str) -> set[str] | None:
+        try:
+            with os.scandir(base_dir / parent if parent else base_dir) as it:
+                return {e.name for e in it if e.is_file()}
+        except OSError:
+            return None
+
+    return existing_files(rels, list_folder)
 
 
 def _register(scratch: Scratch, name: str, table: pa.Table) -> str:
@@ -148,4 +156,4 @@ def inline_requirements(scratch: Scratch, base_dir: Path, cap: int | None) -> li
 
 
 __all__ = ["decode_text", "safe_relative", "resolve_inside", "check_text_paths", "inline_requirements",
-           "read_text_files"]
+           "read_text_files", "existing_files"]

@@ -27,7 +27,8 @@ from typing import Any
 from bidwatch.contract.problems import DatasetInvalid, Problem
 from bidwatch.contract.schema import REQUIRED_TABLES, TABLES, Column, Table
 from bidwatch.contract.sources import _UNIT_RE, header_key, header_lookup
-from bidwatch.contract.textfiles import MISSING, OUTSIDE, decode_text, read_text_files, safe_relative
+from bidwatch.contract.textfiles import (MISSING, OUTSIDE, decode_text, existing_files, read_text_files,
+                                         safe_relative)
 from bidwatch.contract.validate import (DANGLING, DUPLICATE_KEY, EXPECTED_BY_KIND, NEGATIVE, PRICE_REQUIRED,
                                         REQUIRED, SHARE_PCT, enum_expected, sort_problems)
 from bidwatch.contract.validate import REGION_CODE, USCC
@@ -309,21 +310,16 @@ def _read_bytes(spark: Any, path: str) -> bytes:
         stream.close()
 
 
-def _existing(spark: Any, root: str, rels: Iterable[str]) -> set[str]:
+def _existing(spark: Any, root: str, rels: list[str]) -> set[str]:
     """Which of the safe relative paths ``rels`` name files under ``root``: one listing per folder."""
-    by_dir: dict[str, list[str]] = {}
-    for rel in rels:
-        parent, _, name = rel.rpartition("/")
-        by_dir.setdefault(parent, []).append(name)
-    found: set[str] = set()
-    for parent, names in by_dir.items():
+    def list_folder(parent: str) -> set[str] | None:
         fs, folder = _fs(spark, f"{root}/{parent}" if parent else root)
         try:
-            present = {st.getPath().getName() for st in fs.listStatus(folder) if st.isFile()}
+            return {st.getPath().getName() for st in fs.listStatus(folder) if st.isFile()}
         except Exception:  # noqa: BLE001 - a missing folder is a py4j FileNotFoundException
-            continue
-        found.update(f"{parent}/{n}" if parent else n for n in names if n in present)
-    return found
+            return None
+
+    return existing_files(rels, list_folder)
 
 
 def _path_problems(spark: Any, table: str, column: str, bad: dict[str, str], cap: int | None) -> list[Problem]:
