@@ -3,7 +3,8 @@
     python scripts/web_screenshots.py --data-dir demo-out/web     # after `bidwatch web demo --no-serve`
 
 Serves the application from that data dir on a free loopback port, logs in as the campaign office in
-Debian's Chromium (Playwright with its executable path) and writes the PNGs.
+Debian's Chromium (Playwright with its executable path) with the demo login that `bidwatch web demo`
+saved in <data dir>/demo-logins.txt (no password is changed), and writes the PNGs.
 """
 
 from __future__ import annotations
@@ -36,10 +37,12 @@ def main() -> int:
     from bidwatch.web.tenders.models import Tender
     from bidwatch.web.wsgi import application
 
-    user = User.objects.get(username=args.user)
-    password = "screenshot-" + os.urandom(6).hex()
-    user.set_password(password)
-    user.save()
+    logins_file = Path(os.environ["BIDWATCH_DATA_DIR"]) / "demo-logins.txt"
+    saved = dict(line.split(" ", 1) for line in logins_file.read_text().splitlines() if " " in line) \
+        if logins_file.exists() else {}
+    password = saved.get(args.user)
+    if not password or not User.objects.filter(username=args.user).exists():
+        raise SystemExit(f"no demo login for {args.user!r} in {logins_file}: run `bidwatch web demo --no-serve` first")
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -68,9 +71,12 @@ def main() -> int:
             page.screenshot(path=str(out / "tender.png"), full_page=True)
         page.goto(base + "/alerts/")
         page.screenshot(path=str(out / "alerts.png"), full_page=False)
+        if tender is not None and tender.winner_id:
+            page.goto(f"{base}/companies/{tender.winner_id}")
+            page.screenshot(path=str(out / "company.png"), full_page=True)
         browser.close()
     server.close()
-    print(f"screenshots in {out}/ (the '{args.user}' password was changed; run `bidwatch web seed --reset-passwords`)")
+    print(f"screenshots in {out}/")
     return 0
 
 
