@@ -92,6 +92,12 @@ def test_upload_runs_the_real_scan_and_matches_alerts_csv(
         assert sectors[f"{a.tender_id or ''}|{a.project_id}|{a.indicator}"] == a.sector
         assert a.department is not None
 
+    # Contract-level alerts (no tender) are dated by their contracts, so they count in the monthly trend.
+    contract_level = db.filter(tender__isnull=True)
+    assert contract_level.exists() and not contract_level.filter(detected_on__isnull=True).exists()
+    for a in contract_level:
+        assert a.detected_on.isoformat() == a.evidence.get("first_signed", a.evidence.get("signed_on"))
+
     # The dashboard's counts moved by exactly the scan's alerts, for the office and for a department.
     after = _delta(_figures(office), before_office)
     assert after["kpis"]["total"] == len(csv) and after["kpis"]["open"] == len(csv)

@@ -393,6 +393,22 @@ def _evidence(value: Any) -> Any:
         return {"text": text}
 
 
+#: the dates a contract-level alert's evidence carries, in order of preference (contract_splitting's
+#: first contract, untendered_contract's contract): its date on the dashboard's trend and in filters
+_EVIDENCE_DATES = ("first_signed", "signed_on")
+
+
+def _evidence_date(evidence: Any) -> dt.date | None:
+    if not isinstance(evidence, dict):
+        return None
+    for key in _EVIDENCE_DATES:
+        try:
+            return dt.date.fromisoformat(str(evidence[key])[:10])
+        except (KeyError, ValueError):
+            continue
+    return None
+
+
 def alert_key(indicator: str, tender_id: str, project_id: str, companies: Iterable[str]) -> str:
     """The web's key of an alert: indicator, tender (or project) and the companies named.
 
@@ -445,7 +461,7 @@ def _write_alerts(
             sector, region, when = tender_meta[tid]
         else:  # a project's alert (e.g. contract splitting): the project's sector and district
             sector, region = projects.get(_s(r.get("project_id"), 64), (Sector.OTHER, ""))
-            when = None
+            when = _evidence_date(_evidence(r.get("evidence")))
         severity = _s(r.get("severity")).lower()
         companies = _company_list(r.get("company_ids"))
         objs.append(Alert(
