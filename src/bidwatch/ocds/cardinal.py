@@ -268,6 +268,17 @@ def _flag(res: dict, key: str, code: str, value: float) -> None:
         d[code] = value
 
 
+def _add_r038(counts: dict, key: str, disqualified: int, submitted: int, processes: int) -> None:
+    """R038's counters of one buyer or procuring entity: [disqualified, submitted, processes]."""
+    f = counts.get(key)
+    if f is None:
+        counts[key] = [disqualified, submitted, processes]
+    else:
+        f[0] += disqualified
+        f[1] += submitted
+        f[2] += processes
+
+
 def _fold(releases: Iterable[tuple[int, dict]], c: _Config, st: dict, problems: list[Problem] | None,
           cur: str | None, probe: bool = False) -> str | None:
     """Fold releases into the state ``st``; return the main currency at the end. With ``probe``,
@@ -656,13 +667,7 @@ def _fold(releases: Iterable[tuple[int, dict]], c: _Config, st: dict, problems: 
             if type(buyer) is dict_:
                 bid_ = buyer.get("id")
                 if type(bid_) is str_:
-                    f = r038_b.get(bid_)
-                    if f is None:
-                        r038_b[bid_] = [n_disq, n_sub, 1]
-                    else:
-                        f[0] += n_disq
-                        f[1] += n_sub
-                        f[2] += 1
+                    _add_r038(r038_b, bid_, n_disq, n_sub, 1)
                     if do_map and n_disq:
                         m_buyer[ocid] = bid_
             elif buyer is not None:
@@ -672,13 +677,7 @@ def _fold(releases: Iterable[tuple[int, dict]], c: _Config, st: dict, problems: 
                 if type(pe) is dict_:
                     pid = pe.get("id")
                     if type(pid) is str_:
-                        f = r038_p.get(pid)
-                        if f is None:
-                            r038_p[pid] = [n_disq, n_sub, 1]
-                        else:
-                            f[0] += n_disq
-                            f[1] += n_sub
-                            f[2] += 1
+                        _add_r038(r038_p, pid, n_disq, n_sub, 1)
                         if do_map and n_disq:
                             m_pe[ocid] = pid
 
@@ -722,15 +721,8 @@ def _merge(a: dict, b: dict) -> None:
     for name in ("r025_all", "r025_win", "r038_sub", "r038_disq"):
         a[name].update(b[name])
     for name in ("r038_b", "r038_p"):
-        mine = a[name]
         for key, f in b[name].items():
-            g = mine.get(key)
-            if g is None:
-                mine[key] = f
-            else:
-                g[0] += f[0]
-                g[1] += f[1]
-                g[2] += f[2]
+            _add_r038(a[name], key, f[0], f[1], f[2])
     for key, (count, codes) in b["r048"].items():
         g = a["r048"].get(key)
         if g is None:
