@@ -123,6 +123,10 @@ def test_bad_cells_are_reported_like_the_local_loader_and_nothing_is_registered(
     uscc = companies.loc[0, "uscc"]
     companies.loc[0, "uscc"] = uscc[:17] + ("1" if uscc[17] != "1" else "2")  # row 2: wrong check character
     companies.to_csv(bad / "companies.csv", index=False)
+    items = pd.read_csv(bad / "bid_items.csv", dtype=str, keep_default_na=False)
+    items.loc[3, ["bid_id", "item_code"]] = items.loc[0, ["bid_id", "item_code"]].tolist()  # row 5: composite key
+    items.to_csv(bad / "bid_items.csv", index=False)
+    item_key = f"{items.loc[0, 'bid_id']},{items.loc[0, 'item_code']}"
 
     with pytest.raises(DatasetInvalid) as local:
         load_dataset(bad)
@@ -134,9 +138,12 @@ def test_bad_cells_are_reported_like_the_local_loader_and_nothing_is_registered(
 
     expected = {("bids", 4, "price", "abc"), ("bids", 5, "price", "-5"), ("bids", 6, "bid_id", bids.loc[0, "bid_id"]),
                 ("bids", 7, "tender_id", "NO-SUCH-TENDER"), ("bids", 8, "status", "maybe"),
-                ("tenders", 3, "bid_deadline", "2024-13-45 10:00"), ("companies", 2, "uscc", companies.loc[0, "uscc"])}
+                ("tenders", 3, "bid_deadline", "2024-13-45 10:00"), ("companies", 2, "uscc", companies.loc[0, "uscc"]),
+                ("bid_items", 5, "bid_id,item_code", item_key)}
     assert expected <= places(on_spark)
     assert places(on_spark) == places(local)
+    first = {(p.table, p.row): p.expected for p in on_spark.value.problems}
+    assert "row 2" in first[("bid_items", 5)] and "row 2" in first[("bids", 6)]
     # the documents of the planted text cases were not written: both loaders say so, row by row
     assert any(p[0] == "bid_files" and p[2] == "text_path" for p in places(on_spark))
     assert not spark.catalog.tableExists("__bw_staged_bids") and not spark.catalog.tableExists("__bw_raw_bids")

@@ -7,8 +7,9 @@ more than ``cap`` rows reports the first ``cap`` and one summary problem with th
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import duckdb
 
@@ -112,15 +113,21 @@ def table_problems(src: Source) -> list[Problem]:
     return []
 
 
-def key_checks(sources: dict[str, Source], usable: set[str]) -> list[Check]:
-    """Duplicate primary keys and dangling foreign keys, over tables whose cells could be read."""
+def key_checks(sources: Mapping[str, Source | Any], usable: set[str],
+               relation: Callable[[str], str] = ident) -> list[Check]:
+    """Duplicate primary keys and dangling foreign keys, over tables whose cells could be read.
+
+    ``sources`` maps a table name to anything with ``.table`` and ``.positions`` (the local
+    loader's sources or the Spark loader's); ``relation`` names the staged relation of a table in
+    the SQL (the Spark loader transpiles these checks and passes its own staged views).
+    """
     checks: list[Check] = []
     for name, src in sources.items():
         if name not in usable:
             continue
         table = src.table
         if table.primary_key and all(k in src.positions for k in table.primary_key):
-            checks.append(_duplicate_key_check(table))
+            checks.append(_duplicate_key_check(table, relation(name)))
         for fk in table.foreign_keys:
             parent = sources.get(fk.ref_table)
             if parent is None or fk.ref_table not in usable:
@@ -132,8 +139,8 @@ def key_checks(sources: dict[str, Source], usable: set[str]) -> list[Check]:
             on = " AND ".join(f"p.{ident(r)} = c.{ident(k)}" for k, r in zip(fk.columns, fk.ref_columns))
             notnull = " AND ".join(f"c.{ident(k)} IS NOT NULL" for k in fk.columns)
             val = _joined("c", fk.columns)
-            sql = (f"SELECT c.__row, {val} AS val, NULL AS info FROM {ident(name)} c WHERE {notnull} "
-                   f"AND NOT EXISTS (SELECT 1 FROM {ident(fk.ref_table)} p WHERE {on})")
+            sql = (f"SELECT c.__row, {val} AS val, NULL AS info FROM {relation(name)} c WHERE {notnull} "
+                   f"AND NOT EXISTS (SELECT 1 FROM {relation(fk.ref_table)} p WHERE {on})")
             ref = f"{fk.ref_table}.{','.join(fk.ref_columns)}"
             checks.append(Check(name, ",".join(fk.columns), DANGLING.replace("{ref}", ref), sql))
     return checks
@@ -146,14 +153,13 @@ def _joined(alias: str, cols: Iterable[str]) -> str:
     return "concat_ws(',', " + ", ".join(f"{alias}.{ident(c)}" for c in cols) + ")"
 
 
-def _duplicate_key_check(table: Table) -> Check:
+def _duplicate_key_check(table: Table, t: str) -> Check:
     """Rows whose key was already seen on an earlier row.
 
     Grouping 10M composite VARCHAR keys is the costliest check, so it groups a 64-bit hash of the
     key first and compares the actual keys only within the (rare) repeated hashes.
     """
     keys = table.primary_key
-    t = ident(table.name)
     kl = ", ".join(ident(k) for k in keys)
     notnull = " AND ".join(f"{ident(k)} IS NOT NULL" for k in keys)
     sql = (

@@ -29,8 +29,8 @@ from bidwatch.contract.schema import REQUIRED_TABLES, TABLES, Column, Table
 from bidwatch.contract.sources import _UNIT_RE, header_key, header_lookup
 from bidwatch.contract.textfiles import (MISSING, OUTSIDE, decode_text, existing_files, read_text_files,
                                          safe_relative)
-from bidwatch.contract.validate import (DANGLING, DUPLICATE_KEY, EXPECTED_BY_KIND, NEGATIVE, PRICE_REQUIRED,
-                                        REQUIRED, SHARE_PCT, enum_expected, sort_problems)
+from bidwatch.contract.validate import (EXPECTED_BY_KIND, NEGATIVE, PRICE_REQUIRED, REQUIRED, SHARE_PCT,
+                                        enum_expected, key_checks, sort_problems)
 from bidwatch.contract.validate import REGION_CODE, USCC
 from bidwatch.contract.values import _BOOL_FALSE, _BOOL_TRUE, USCC_PATTERN, enum_lookup, uscc_check_sql
 from bidwatch.engine.base import transpile
@@ -248,33 +248,9 @@ def _checks(src: _Source) -> list[tuple[str | None, str, str]]:
 
 
 def _key_checks(sources: dict[str, _Source], usable: set[str]) -> list[tuple[str, str | None, str, str]]:
-    out = []
-    for name, src in sources.items():
-        if name not in usable:
-            continue
-        table = src.table
-        keys = table.primary_key
-        if keys and all(k in src.positions for k in keys):
-            kl = ", ".join(_q(k) for k in keys)
-            val = _q(keys[0]) if len(keys) == 1 else "concat_ws(',', " + kl + ")"
-            sql = (f"SELECT __row, {val} AS val, CAST(__first AS STRING) AS info FROM (SELECT __row, {kl}, "
-                   f"min(__row) OVER (PARTITION BY {kl}) AS __first FROM {{t}} WHERE "
-                   + " AND ".join(f"{_q(k)} IS NOT NULL" for k in keys) + ") d WHERE __row > __first")
-            out.append((name, ",".join(keys), DUPLICATE_KEY, sql))
-        for fk in table.foreign_keys:
-            parent = sources.get(fk.ref_table)
-            if parent is None or fk.ref_table not in usable or not all(c in src.positions for c in fk.columns):
-                continue
-            if not all(c in parent.positions for c in fk.ref_columns):
-                continue
-            on = " AND ".join(f"p.{_q(r)} = c.{_q(k)}" for k, r in zip(fk.columns, fk.ref_columns))
-            notnull = " AND ".join(f"c.{_q(k)} IS NOT NULL" for k in fk.columns)
-            val = " || ',' || ".join(f"c.{_q(k)}" for k in fk.columns)
-            sql = (f"SELECT c.__row, {val} AS val, CAST(NULL AS STRING) AS info FROM {{t}} c LEFT ANTI JOIN "
-                   f"__bw_staged_{fk.ref_table} p ON {on} WHERE {notnull}")
-            ref = f"{fk.ref_table}.{','.join(fk.ref_columns)}"
-            out.append((name, ",".join(fk.columns), DANGLING.replace("{ref}", ref), sql))
-    return out
+    """The local loader's duplicate-key and foreign-key rules, over the staged views, in Spark SQL."""
+    return [(c.table, c.column, c.expected, transpile(c.sql, "spark"))
+            for c in key_checks(sources, usable, relation=lambda name: f"__bw_staged_{name}")]
 
 
 def _collect(spark: Any, table: str, column: str | None, expected: str, sql: str, cap: int | None) -> list[Problem]:
