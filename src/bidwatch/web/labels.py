@@ -76,7 +76,7 @@ EVIDENCE_ZH = {
     "panels_with_tenderer": "为该招标人评标次数", "expert_panels": "评标次数", "expected": "期望次数",
     "p_value": "p 值", "tenders": "标段", "patterns": "规律", "n_tenders": "标段数", "n_common": "共同评标数",
     "mean_bias": "平均偏差", "score": "分值", "others_mean": "其他专家平均分", "bias": "偏差", "awarded_on": "中标通知日期",
-    "signed_on": "合同签订日期", "minimum": "法定最少天数", "publicity_until": "公示截止", "days_after_award": "中标后天数",
+    "signed_on": "合同签订日期", "minimum": "法定最低要求", "publicity_until": "公示截止", "days_after_award": "中标后天数",
     "contract_ids": "合同", "contract_id": "合同编号", "buyer_id": "采购人", "buyer_name": "采购人", "subject": "采购内容",
     "person_id": "人员编号", "person_name": "人员", "days": "天数", "on_date": "投标日期", "won": "是否中标",
     "withdrawn": "是否撤回", "sanctions": "处罚记录", "by": "归集方式", "n_contracts": "合同数", "total": "合计（元）",
@@ -98,7 +98,7 @@ EVIDENCE_ZH = {
     "supplier_id": "供应商", "raw": "原值", "rule": "规则", "legal_basis": "法律依据", "match": "匹配",
     "sanction_id": "处罚编号", "measure": "措施", "via": "途径", "authority": "决定机关", "start_on": "起",
     "end_on": "止", "compared_with": "对照", "works_tender_order": "施工标段序号", "state_funded": "国有资金",
-    "shingles": "文本片段数",
+    "shingles": "文本片段数", "clause": "条款",
 }
 
 

@@ -1,0 +1,175 @@
+"""The alert page's evidence: records as tables with labelled headers, never raw JSON, always escaped."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import translation
+
+from bidwatch.web.alerts.models import Alert
+from bidwatch.web.tenders.templatetags.bw import EVIDENCE_ROWS, evidence_entries, evidence_items
+
+NAMES = {"C1": "长沙甲建设有限公司", "C2": "长沙乙建筑工程有限公司", "C3": "<script>x</script>", "C4": "湖南丁交通建设有限公司"}
+
+COBIDDING = {
+    "group_id": 1,
+    "group": ["C1", "C2", "C3", "C4"],
+    "names": NAMES,
+    "group_tenders": 8,
+    "present": ["C1", "C2", "C3"],
+    # as the brief describes it: each set's members as records ...
+    "sets": [
+        {"members": [{"company_id": c, "name": NAMES[c]} for c in ("C1", "C2", "C3")],
+         "tenders": 8, "dominance": 0.75},
+        {"members": [{"company_id": c, "name": NAMES[c]} for c in ("C1", "C2", "C4")],
+         "tenders": 6, "dominance": 0.6},
+    ],
+}
+
+ML = {
+    "probability": 0.8104, "threshold": 0.691, "rank": 29, "scored_tenders": 297, "n_bids": 7,
+    "features": [
+        {"name": "SKEW", "name_zh": "偏度", "value": -0.166177, "contribution": 0.0154},
+        {"name": "RDALT", "name_zh": "替代相对距离", "value": 3.387749, "contribution": 0.0131},
+    ],
+}
+
+
+def _evidence_block(html: str) -> str:
+    match = re.search(r'<dl class="evidence" data-testid="evidence">(.*?)</dl>\s*<p class="muted small">',
+                      html, re.DOTALL)
+    assert match, "no evidence list on the page"
+    return match.group(1)
+
+
+def _page(client: Client, evidence: Any) -> str:
+    alert = Alert.objects.get(indicator="bond_same_account")
+    Alert.objects.filter(pk=alert.pk).update(evidence=evidence)
+    response = client.get(reverse("alerts:detail", args=[alert.pk]))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def _no_json(block: str) -> None:
+    assert '{"' not in block and "{&quot;" not in block and '["' not in block and "[&quot;" not in block
+
+
+@pytest.mark.django_db
+def test_cobidding_sets_render_as_a_table_with_chinese_headers(client_for: Any, imported: Any) -> None:
+    block = _evidence_block(_page(client_for("office"), COBIDDING))
+    _no_json(block)
+    # the sets: a table headed 成员 / 标段 / 主导度, one row per set
+    assert '<dt class="ev-block">共同投标组合</dt>' in block
+    sets = re.search(r'<dd class="ev-block">(<table class="ev-table">.*?)</dd>', block, re.DOTALL)
+    assert sets, block
+    table = sets.group(1)
+    assert "<th>成员</th>" in table
+    assert '<th class="num">标段</th>' in table and '<th class="num">主导度</th>' in table
+    # the members inside each set: a nested table of the companies (header and three rows)
+    assert table.count('<table class="ev-table ev-nested">') == 2
+    assert table.count("<tr>") == 1 + 2 + 2 * (1 + 3)  # header, two sets, two nested tables
+    assert "<th>企业编号</th><th>名称</th>" in table and "<td>长沙甲建设有限公司</td>" in table
+    assert '<td class="num">0.75</td>' in table
+    # plain values keep their one-line form
+    assert "<dt>企业组</dt><dd>C1、C2、C3、C4</dd>" in block
+    assert "C1：长沙甲建设有限公司，C2：长沙乙建筑工程有限公司" in block
+
+
+@pytest.mark.django_db
+def test_cobidding_sets_as_the_scan_writes_them(client_for: Any, imported: Any) -> None:
+    """The real scan lists each set's members as company ids: one cell, ids joined with 、."""
+    evidence = dict(COBIDDING, sets=[{"members": ["C1", "C2", "C3"], "tenders": 8, "dominance": 0.75}])
+    block = _evidence_block(_page(client_for("office"), evidence))
+    _no_json(block)
+    assert '<tr><td>C1、C2、C3</td><td class="num">8</td><td class="num">0.75</td></tr>' in block
+
+
+@pytest.mark.django_db
+def test_ml_features_render_as_a_table(client_for: Any, imported: Any) -> None:
+    block = _evidence_block(_page(client_for("office"), ML))
+    _no_json(block)
+    assert "<dt>串通概率</dt><dd>0.8104</dd>" in block
+    assert '<dt class="ev-block">特征</dt>' in block
+    # name and name_zh share the label 名称: the Chinese name is shown once
+    assert '<thead><tr><th>名称</th><th class="num">值</th><th class="num">贡献</th></tr></thead>' in block
+    assert '<tr><td>偏度</td><td class="num">-0.1662</td><td class="num">0.0154</td></tr>' in block
+    assert "SKEW" not in block
+
+
+@pytest.mark.django_db
+def test_html_in_values_is_escaped(client_for: Any, imported: Any) -> None:
+    evidence = dict(COBIDDING, winner_id="C3", winner_name="<b>乙</b>",
+                    findings=[{"kind": "<i>name</i>", "value": "<script>x</script>", "context": "a & b"}])
+    html = _page(client_for("office"), evidence)
+    block = _evidence_block(html)
+    assert "<script>x</script>" not in html and "<b>乙</b>" not in html and "<i>name</i>" not in html
+    assert "&lt;script&gt;x&lt;/script&gt;" in block  # in the names, the nested members and the findings
+    assert "<dt>中标人</dt><dd>&lt;b&gt;乙&lt;/b&gt;（C3）</dd>" in block  # id and name as one entry
+    assert "<td>a &amp; b</td>" in block
+
+
+@pytest.mark.django_db
+def test_long_lists_are_cut_with_a_count(client_for: Any, imported: Any) -> None:
+    bids = [{"bid_id": f"B{i:05d}", "company_id": f"C{i}", "price": 1_000_000.0 + i, "won": i == 0}
+            for i in range(500)]
+    ids = [f"T{i:05d}" for i in range(300)]
+    block = _evidence_block(_page(client_for("office"), {"bids": bids, "tenders": ids}))
+    _no_json(block)
+    found = re.search(r'<table class="ev-table">.*?</table>', block, re.DOTALL)
+    assert found, block
+    table = found.group(0)
+    assert table.count("<tr>") == 1 + EVIDENCE_ROWS
+    more = (f'<tr class="ev-more-row"><td colspan="4">'
+            f'<span class="ev-more">另有 {500 - EVIDENCE_ROWS} 项</span></td></tr>')
+    assert more in table
+    assert "<td>B00049</td>" in table and "<td>B00050</td>" not in table  # whole rows, not cut mid-text
+    assert '<td class="num">1,000,000.00</td><td>是</td>' in table and "<td>否</td>" in table
+    assert "另有 200 项" in block and "T00099" in block and "T00100" not in block
+
+
+@pytest.mark.django_db
+def test_english_page_shows_the_keys(client_for: Any, imported: Any) -> None:
+    client = client_for("office")
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    block = _evidence_block(_page(client, dict(ML, sets=COBIDDING["sets"], winner_id="C1", winner_name="甲",
+                                               bids=[{"bid_id": f"B{i}", "won": False} for i in range(60)])))
+    _no_json(block)
+    assert '<dt class="ev-block">features</dt>' in block and '<dt class="ev-block">sets</dt>' in block
+    assert "<th>name</th><th>name_zh</th>" in block
+    assert "<th>members</th>" in block and "<th>company_id</th>" in block
+    assert "<dt>winner_id</dt><dd>C1</dd><dt>winner_name</dt><dd>甲</dd>" in block
+    assert "<td>no</td>" in block and "10 more" in block and "另有" not in block
+
+
+def test_scalars_keep_their_formatting() -> None:
+    with translation.override("zh-hans"):
+        items = dict(evidence_items({"price": 83419530.77, "share": 0.92307, "over_cap": False, "raw": None,
+                                     "bids": ["B1", "B2"], "n_bids": 3}))
+        assert items == {"报价（元）": "83,419,530.77", "比例": "0.9231", "超过80万元上限": "否", "原值": "—",
+                         "投标": "B1、B2", "投标数": "3"}
+        entries = evidence_entries('{"bids": ["B1"], "features": [{"name": "CV"}]}')
+        assert [e.block for e in entries] == [False, True]
+        assert evidence_items("not json <b>") == [("", "not json &lt;b&gt;")]
+    with translation.override("en"):
+        assert dict(evidence_items({"over_cap": True})) == {"over_cap": "yes"}
+
+
+def test_deep_and_keyed_records() -> None:
+    evidence = {
+        "by_company": {"C1": {"wins": 2, "bids": ["B1", "B2"]}, "C2": {"wins": 0, "bids": []}},
+        "deep": {"a": {"b": [{"c": {"d": [1, 2]}}]}},
+        "passages": ["很长的一段相同文字" * 10, "另一段"],
+    }
+    with translation.override("zh-hans"):
+        entries = {e.label: str(e.html) for e in evidence_entries(evidence)}
+    keyed = entries["by_company"]
+    assert keyed.startswith('<table class="ev-table"><thead><tr><th></th>'
+                            '<th class="num">中标次数</th><th>投标</th>')
+    assert "<tr><th>C1</th><td class=\"num\">2</td><td>B1、B2</td></tr>" in keyed
+    assert "<tr><th>C2</th><td class=\"num\">0</td><td>—</td></tr>" in keyed
+    assert "{" not in entries["deep"] and "<table" in entries["deep"] and "1、2" in entries["deep"]
+    assert entries["相同段落"].startswith('<ul class="ev-list"><li>很长的一段相同文字')
