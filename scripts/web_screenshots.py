@@ -1,4 +1,5 @@
-"""Screenshots of the dashboard, a tender page and the alert list for docs/screenshots/.
+"""Screenshots of the dashboard, a tender, the alert list, a company, an alert, and the complaints
+(list and one complaint) for docs/screenshots/.
 
     python scripts/web_screenshots.py --data-dir demo-out/web     # after `bidwatch web demo --no-serve`
 
@@ -34,6 +35,8 @@ def main() -> int:
     from waitress import create_server
 
     from bidwatch.web.accounts.models import User
+    from bidwatch.web.alerts.models import Alert
+    from bidwatch.web.complaints.models import Complaint
     from bidwatch.web.tenders.models import Tender
     from bidwatch.web.wsgi import application
 
@@ -51,6 +54,9 @@ def main() -> int:
     time.sleep(0.5)
     base = f"http://127.0.0.1:{port}"
     tender = Tender.objects.exclude(risk_score=None).order_by("-risk_score", "-n_bids").first()
+    # The ORM is not called inside Playwright's event loop.
+    group = Alert.objects.filter(indicator="cobidding_group").order_by("-score").first()
+    paused = Complaint.objects.filter(pauses__end_on__isnull=True, pauses__isnull=False).first()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     from playwright.sync_api import sync_playwright
@@ -74,6 +80,14 @@ def main() -> int:
         if tender is not None and tender.winner_id:
             page.goto(f"{base}/companies/{tender.winner_id}")
             page.screenshot(path=str(out / "company.png"), full_page=True)
+        if group is not None:
+            page.goto(f"{base}/alerts/a/{group.pk}")
+            page.screenshot(path=str(out / "alert.png"), full_page=True)
+        page.goto(base + "/complaints/")
+        page.screenshot(path=str(out / "complaints.png"), full_page=True)
+        if paused is not None:
+            page.goto(f"{base}/complaints/{paused.pk}/")
+            page.screenshot(path=str(out / "complaint.png"), full_page=True)
         browser.close()
     server.close()
     print(f"screenshots in {out}/")

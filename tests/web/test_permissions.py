@@ -20,6 +20,8 @@ PAGES: dict[str, tuple[str, set[str]]] = {
     "imports": ("datasets:list", {"admin", "office", "discipline", "auditor"}),
     "clues": ("alerts:clues", {"office", "discipline", "housing", "auditor"}),
     "audit": ("audit:log", {"admin", "discipline", "auditor"}),
+    "complaints": ("complaints:list", {"office", "discipline", "housing", "auditor"}),
+    "register a complaint": ("complaints:create", {"office", "housing"}),
 }
 
 
@@ -39,7 +41,8 @@ def test_page_access_by_role(client_for: Any, imported: Any, role: str, page: st
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "url",
-    ["/", "/alerts/", "/tenders/", "/tenders/T1", "/companies/C1", "/imports/", "/audit/", "/alerts/clues/", "/accounts/me/"],
+    ["/", "/alerts/", "/tenders/", "/tenders/T1", "/companies/C1", "/imports/", "/audit/", "/alerts/clues/", "/accounts/me/",
+     "/complaints/", "/complaints/new/", "/complaints/1/"],
 )
 def test_anonymous_is_sent_to_login(url: str) -> None:
     response = Client().get(url)

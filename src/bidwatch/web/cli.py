@@ -182,6 +182,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
         shutil.rmtree(tmp, ignore_errors=True)
         print("导入并扫描 / importing and scanning ...")
         import_file(staging, User.objects.get(username="office"))
+    from bidwatch.web.complaints.demo import seed_demo_complaints
+
+    if seed_demo_complaints(User.objects.get(username="office")):
+        print("示例投诉 / demo complaints: 4 (see 投诉 / Complaints)")
     print_logins(logins)
     if args.no_serve:
         return 0

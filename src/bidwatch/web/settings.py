@@ -11,7 +11,9 @@ Variables (all optional):
   ``BIDWATCH_CSRF_TRUSTED_ORIGINS``, ``BIDWATCH_SECURE_COOKIES`` (1 behind HTTPS),
   ``BIDWATCH_SESSION_IDLE_SECONDS`` (default 1800), ``BIDWATCH_NODE_MODULES`` (front-end libraries),
   ``BIDWATCH_TASKS_EAGER`` (1 runs background tasks inline: tests only),
-  ``BIDWATCH_LOGIN_MAX_FAILURES`` (default 5 per 15 minutes).
+  ``BIDWATCH_LOGIN_MAX_FAILURES`` (default 5 per 15 minutes),
+  ``BIDWATCH_SETTINGS`` (a TOML file over the packaged settings.toml; the web reads its ``[workdays]``
+  section: holidays of years the bundled calendar does not cover yet).
 """
 
 from __future__ import annotations
@@ -78,6 +80,7 @@ INSTALLED_APPS = [
     "bidwatch.web.tenders",
     "bidwatch.web.alerts",
     "bidwatch.web.datasets",
+    "bidwatch.web.complaints",
 ]
 
 MIDDLEWARE = [

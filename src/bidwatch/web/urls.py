@@ -11,6 +11,7 @@ urlpatterns = [
     path("alerts/", include("bidwatch.web.alerts.urls")),
     path("imports/", include("bidwatch.web.datasets.urls")),
     path("audit/", include("bidwatch.web.audit.urls")),
+    path("complaints/", include("bidwatch.web.complaints.urls")),
     # The language switch is on the login page too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),

@@ -23,6 +23,8 @@ class Cap(enum.StrEnum):
     RAISE_CLUE = "raise_clue"
     VIEW_CLUES = "view_clues"  # department: clues of its own unit only
     HANDLE_CLUE = "handle_clue"  # change a clue's status (the assigned unit, or the office)
+    VIEW_COMPLAINTS = "view_complaints"  # department: complaints its own unit handles
+    HANDLE_COMPLAINT = "handle_complaint"  # register, accept, decide (department: its own unit's)
     VIEW_AUDIT = "view_audit"
     MANAGE_USERS = "manage_users"
 
@@ -32,13 +34,16 @@ class Cap(enum.StrEnum):
 ROLE_CAPS: dict[str, frozenset[Cap]] = {
     Role.ADMIN: frozenset({Cap.VIEW, Cap.IMPORT, Cap.VIEW_IMPORTS, Cap.VIEW_AUDIT, Cap.MANAGE_USERS}),
     Role.OFFICE: frozenset(
-        {Cap.VIEW, Cap.IMPORT, Cap.VIEW_IMPORTS, Cap.TRIAGE, Cap.RAISE_CLUE, Cap.VIEW_CLUES, Cap.HANDLE_CLUE}
+        {Cap.VIEW, Cap.IMPORT, Cap.VIEW_IMPORTS, Cap.TRIAGE, Cap.RAISE_CLUE, Cap.VIEW_CLUES, Cap.HANDLE_CLUE,
+         Cap.VIEW_COMPLAINTS, Cap.HANDLE_COMPLAINT}
     ),
     Role.DISCIPLINE: frozenset(
-        {Cap.VIEW, Cap.VIEW_IMPORTS, Cap.RAISE_CLUE, Cap.VIEW_CLUES, Cap.HANDLE_CLUE, Cap.VIEW_AUDIT}
+        {Cap.VIEW, Cap.VIEW_IMPORTS, Cap.RAISE_CLUE, Cap.VIEW_CLUES, Cap.HANDLE_CLUE, Cap.VIEW_AUDIT,
+         Cap.VIEW_COMPLAINTS}
     ),
-    Role.DEPARTMENT: frozenset({Cap.VIEW, Cap.TRIAGE, Cap.RAISE_CLUE, Cap.VIEW_CLUES, Cap.HANDLE_CLUE}),
-    Role.AUDITOR: frozenset({Cap.VIEW, Cap.VIEW_IMPORTS, Cap.VIEW_CLUES, Cap.VIEW_AUDIT}),
+    Role.DEPARTMENT: frozenset({Cap.VIEW, Cap.TRIAGE, Cap.RAISE_CLUE, Cap.VIEW_CLUES, Cap.HANDLE_CLUE,
+                                Cap.VIEW_COMPLAINTS, Cap.HANDLE_COMPLAINT}),
+    Role.AUDITOR: frozenset({Cap.VIEW, Cap.VIEW_IMPORTS, Cap.VIEW_CLUES, Cap.VIEW_AUDIT, Cap.VIEW_COMPLAINTS}),
 }
 
 

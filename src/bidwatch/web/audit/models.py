@@ -19,6 +19,7 @@ class AuditEntry(models.Model):
         TRIAGE = "triage", _("Triaged an alert")
         CLUE_CREATE = "clue_create", _("Raised a clue")
         CLUE_UPDATE = "clue_update", _("Updated a clue")
+        COMPLAINT = "complaint", _("Handled a complaint")
         CHANGE = "change", _("Changed a record")
         REFUSED = "refused", _("Refused access")
 

@@ -14,10 +14,11 @@ from django.utils.translation import gettext as _
 
 from bidwatch.web.accounts.decorators import requires
 from bidwatch.web.accounts.models import Sector
-from bidwatch.web.accounts.roles import Cap, is_sector_scoped
+from bidwatch.web.accounts.roles import Cap, can, is_sector_scoped
 from bidwatch.web.alerts.models import SEVERITY_ORDER, Alert, Clue, Severity
 from bidwatch.web.audit.models import AuditEntry
 from bidwatch.web.audit.services import record
+from bidwatch.web.complaints import services as complaint_services
 from bidwatch.web.labels import family_label
 from bidwatch.web.scoping import check_sector, scope_by_sector
 from bidwatch.web.tenders.models import Bid, BidderLink, Company, Sanction, Tender
@@ -112,7 +113,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         # Companies named in this sector's alerts (the bids table is far larger than the alerts).
         companies = companies.filter(alerts__sector=user.sector, alerts__active=True).distinct() if user.sector else companies.none()
     top_companies = companies.order_by("-risk_score", "company_id")[:10]
-    return render(request, "tenders/dashboard.html", {**figures, "top_tenders": top_tenders, "top_companies": top_companies})
+    # Not cached: a deadline passes at midnight, not when the data changes.
+    complaint_reminders = complaint_services.reminders(user) if can(user, Cap.VIEW_COMPLAINTS) else None
+    return render(request, "tenders/dashboard.html", {**figures, "top_tenders": top_tenders, "top_companies": top_companies,
+                                                      "complaint_reminders": complaint_reminders})
 
 
 @requires(Cap.VIEW)

@@ -1,0 +1,125 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from bidwatch.web.accounts.models import Agency, Role
+from bidwatch.web.complaints.models import Complaint, Pause
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+class ComplaintForm(forms.ModelForm):
+    class Meta:
+        model = Complaint
+        fields = ["project_name", "tender", "sector", "handling_unit", "complainant", "complainant_kind",
+                  "complainant_contact", "respondent", "channel", "facts", "requests", "knew_on",
+                  "objection_required", "objection_on", "objection_answered_on", "received_on"]
+        widgets = {
+            "facts": forms.Textarea(attrs={"rows": 4}), "requests": forms.Textarea(attrs={"rows": 2}),
+            "knew_on": DateInput(), "objection_on": DateInput(), "objection_answered_on": DateInput(),
+            "received_on": DateInput(), "tender": forms.TextInput(),
+        }
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        units = Agency.objects.filter(kind__in=[Agency.Kind.DEPARTMENT, Agency.Kind.OFFICE])
+        if user is not None and user.role == Role.DEPARTMENT:
+            units = units.filter(pk=user.agency_id)
+            self.fields["sector"].initial = user.sector or "other"
+        self.fields["handling_unit"].queryset = units
+        self.fields["tender"].required = False
+        self.fields["tender"].help_text = _("Tender ID, if known.")
+        self.fields["received_on"].initial = _today()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        knew, received = data.get("knew_on"), data.get("received_on")
+        if knew and received and received < knew:
+            self.add_error("received_on", _("The complaint cannot be received before the complainant knew of the matter."))
+        if received and received > _today():
+            self.add_error("received_on", _("This date is in the future."))
+        obj_on, answered = data.get("objection_on"), data.get("objection_answered_on")
+        if data.get("objection_required") and not obj_on:
+            self.add_error("objection_on", _("This matter needs an objection to the tenderer first "
+                                             "(条例 第60条 第2款): give the date it was raised."))
+        if obj_on and answered and answered < obj_on:
+            self.add_error("objection_answered_on", _("The answer cannot come before the objection."))
+        return data
+
+
+class StepForm(forms.Form):
+    on = forms.DateField(label=_("Date"), widget=DateInput())
+    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=4000)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["on"].initial = _today()
+
+    def clean_on(self) -> dt.date:
+        on = self.cleaned_data["on"]
+        if on > _today():
+            raise forms.ValidationError(_("This date is in the future."))
+        return on
+
+
+class AcceptForm(StepForm):
+    title = _("Accept the complaint")
+
+
+class RefuseForm(StepForm):
+    title = _("Do not accept")
+    reason = forms.ChoiceField(label=_("Reason not accepted"), choices=Complaint.Refusal.choices)
+    field_order = ["on", "reason", "note"]
+
+
+class PauseForm(StepForm):
+    title = _("Stop the clock")
+    kind = forms.ChoiceField(label=_("Time not counted for"), choices=Pause.Kind.choices)
+    field_order = ["kind", "on", "note"]
+
+
+class ResumeForm(StepForm):
+    title = _("Restart the clock")
+
+
+class DecideForm(StepForm):
+    title = _("Record the decision")
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=Complaint.Outcome.choices)
+    number = forms.CharField(label=_("Decision document number"), max_length=100, required=False)
+    text = forms.CharField(label=_("Decision"), widget=forms.Textarea(attrs={"rows": 4}), max_length=8000)
+    field_order = ["on", "outcome", "number", "text", "note"]
+
+
+class WithdrawForm(StepForm):
+    title = _("Withdrawn by the complainant")
+    note = forms.CharField(label=_("Reason for withdrawal"), widget=forms.Textarea(attrs={"rows": 2}), max_length=4000)
+
+
+STEP_FORMS: dict[str, type[StepForm]] = {
+    "accept": AcceptForm, "refuse": RefuseForm, "pause": PauseForm, "resume": ResumeForm,
+    "decide": DecideForm, "withdraw": WithdrawForm,
+}
+
+#: The steps open in each status.
+STEPS_BY_STATUS: dict[str, tuple[str, ...]] = {
+    Complaint.Status.RECEIVED: ("accept", "refuse", "withdraw"),
+    Complaint.Status.ACCEPTED: ("pause", "resume", "decide", "withdraw"),
+}
+
+
+class FilterForm(forms.Form):
+    STATE_CHOICES = [("", _("All")), ("open", _("Open")), ("overdue", _("Overdue")), ("soon", _("Due soon"))]
+    q = forms.CharField(label=_("Search"), required=False)
+    state = forms.ChoiceField(label=_("Deadline"), choices=STATE_CHOICES, required=False)
+    status = forms.ChoiceField(label=_("Status"), choices=[("", _("All")), *Complaint.Status.choices], required=False)

@@ -1,0 +1,181 @@
+"""Complaints (投诉) under 招标投标法实施条例 第60–62条 and 《工程建设项目招标投标活动投诉处理办法》.
+
+A complaint moves received → accepted → decided, or received → not accepted; it may be withdrawn
+while open. Each stage has a statutory deadline counted in working days (3 to accept, 30 to
+decide, with testing/inspection/appraisal/expert-review time not counted), computed by
+:mod:`bidwatch.workdays` and stored on the row (``acceptance_due``, ``decision_due``) so that lists can filter by them;
+:mod:`bidwatch.web.complaints.services` recomputes it at every step.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from bidwatch.web.accounts.models import Agency, Sector
+from bidwatch.web.tenders.models import Tender
+
+
+class Complaint(models.Model):
+    class Status(models.TextChoices):
+        RECEIVED = "received", _("Received, awaiting acceptance")
+        NOT_ACCEPTED = "not_accepted", _("Not accepted")
+        ACCEPTED = "accepted", _("Accepted, being handled")
+        DECIDED = "decided", _("Decided")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    class Channel(models.TextChoices):
+        ONLINE = "online", _("Online")
+        LETTER = "letter", _("Letter")
+        VISIT = "visit", _("In person")
+        TRANSFERRED = "transferred", _("Transferred by another unit")
+
+    class ComplainantKind(models.TextChoices):
+        BIDDER = "bidder", _("Bidder")
+        INTERESTED = "interested", _("Other interested party")
+
+    class Refusal(models.TextChoices):
+        # 投诉处理办法 第12条 (1)–(7)
+        NO_INTEREST = "no_interest", _("Complainant took no part and has no interest")
+        NO_LEADS = "no_leads", _("Matter not specific, no effective leads")
+        NO_NAME = "no_name", _("No real name, signature or valid contact")
+        NOT_SEALED = "not_sealed", _("Legal person's complaint not signed and sealed")
+        LATE = "late", _("Filed after the time limit")
+        ALREADY_DECIDED = "already_decided", _("Already decided, no new evidence")
+        IN_LITIGATION = "in_litigation", _("In administrative reconsideration or litigation")
+        OTHER_DEPARTMENT = "other_department", _("Belongs to another department")
+
+    class Outcome(models.TextChoices):
+        FOUNDED = "founded", _("Founded")
+        PARTLY_FOUNDED = "partly_founded", _("Partly founded")
+        UNFOUNDED = "unfounded", _("Unfounded")
+        REJECTED_FALSE = "rejected_false", _("Rejected: false or illegally obtained evidence")
+
+    # what was complained about
+    tender = models.ForeignKey(
+        Tender, verbose_name=_("tender"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="complaints", db_constraint=False,
+    )
+    project_name = models.CharField(_("project"), max_length=300)
+    sector = models.CharField(_("sector"), max_length=20, choices=Sector.choices, default=Sector.OTHER)
+    handling_unit = models.ForeignKey(
+        Agency, verbose_name=_("handling department"), on_delete=models.PROTECT, related_name="complaints"
+    )
+    complainant = models.CharField(_("complainant"), max_length=200)
+    complainant_kind = models.CharField(
+        _("complainant is"), max_length=20, choices=ComplainantKind.choices, default=ComplainantKind.BIDDER
+    )
+    complainant_contact = models.CharField(_("complainant's contact"), max_length=200, blank=True)
+    respondent = models.CharField(_("respondent"), max_length=200, blank=True)
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices, default=Channel.ONLINE)
+    facts = models.TextField(_("facts"))
+    requests = models.TextField(_("requests"), blank=True)
+    # the dates the statutory clocks run from
+    knew_on = models.DateField(_("knew or should have known on"))
+    objection_required = models.BooleanField(
+        _("objection to the tenderer required first"), default=False,
+        help_text=_("Complaints about the tender documents, the bid opening or the evaluation result "
+                    "(条例 第60条 第2款)."),
+    )
+    objection_on = models.DateField(_("objection raised on"), null=True, blank=True)
+    objection_answered_on = models.DateField(_("objection answered on"), null=True, blank=True)
+    received_on = models.DateField(_("received on"))
+    # where it stands
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.RECEIVED)
+    accepted_on = models.DateField(_("accepted on"), null=True, blank=True)
+    refusal = models.CharField(_("reason not accepted"), max_length=30, choices=Refusal.choices, blank=True)
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
+    decision_number = models.CharField(_("decision document number"), max_length=100, blank=True)
+    decision = models.TextField(_("decision"), blank=True)
+    # statutory deadlines (recomputed at every step), and whether the holiday schedule of every
+    # year they span was known (False: Monday–Friday only, an estimate)
+    acceptance_due = models.DateField(_("acceptance due"), null=True, blank=True)
+    decision_due = models.DateField(_("decision due"), null=True, blank=True)
+    due_exact = models.BooleanField(_("deadline exact"), default=True)
+    filing_limit = models.DateField(_("last day to file"), null=True, blank=True)
+    filing_limit_exact = models.BooleanField(_("time limit exact"), default=True)
+    filed_late = models.BooleanField(_("filed after the time limit"), default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("registered by"), null=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("registered"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    OPEN = (Status.RECEIVED, Status.ACCEPTED)
+
+    class Meta:
+        verbose_name = _("complaint")
+        verbose_name_plural = _("complaints")
+        ordering = ["-id"]
+        indexes = [
+            models.Index(fields=["status", "acceptance_due"], name="complaint_accept_due_idx"),
+            models.Index(fields=["status", "decision_due"], name="complaint_decide_due_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def number(self) -> str:
+        return f"TS-{self.received_on:%Y}-{self.pk:05d}" if self.pk and self.received_on else "TS-new"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN
+
+    @property
+    def due_on(self) -> dt.date | None:
+        """The deadline of the current stage; None once the complaint is closed."""
+        if self.status == self.Status.RECEIVED:
+            return self.acceptance_due
+        if self.status == self.Status.ACCEPTED:
+            return self.decision_due
+        return None
+
+
+class Pause(models.Model):
+    """Time not counted towards the decision deadline (条例 第61条 第2款)."""
+
+    class Kind(models.TextChoices):
+        TESTING = "testing", _("Testing or inspection")
+        APPRAISAL = "appraisal", _("Appraisal")
+        EXPERT_REVIEW = "expert_review", _("Expert review")
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="pauses")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    start_on = models.DateField(_("from"))
+    end_on = models.DateField(_("until"), null=True, blank=True, help_text=_("Empty while it lasts."))
+    note = models.CharField(_("note"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("time not counted")
+        verbose_name_plural = _("times not counted")
+        ordering = ["start_on", "id"]
+
+
+class Event(models.Model):
+    """The complaint's own history (the audit log has the same steps)."""
+
+    STEPS = {
+        "register": _("Registered"), "accept": _("Accepted for handling"), "refuse": _("Not accepted"),
+        "pause": _("Clock stopped"), "resume": _("Clock restarted"), "decide": _("Decided"),
+        "withdraw": _("Withdrawn"),
+    }
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    step = models.CharField(_("step"), max_length=40)
+    note = models.TextField(_("note"), blank=True)
+    at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    @property
+    def step_display(self) -> str:
+        return str(self.STEPS.get(self.step, self.step))
