@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from bidwatch.contract import DatasetInvalid, load_dataset  # noqa: F401  (re-exported for the engine seam)
+from bidwatch.contract import DatasetInvalid, add_sanctions, load_dataset  # noqa: F401  (re-exported for the engine seam)
 
 
 @dataclass

@@ -258,3 +258,11 @@ def test_demo_complaints_show_every_deadline_state(client_for: Any, users: Any, 
     assert Complaint.objects.filter(pauses__end_on__isnull=True, pauses__isnull=False).count() == 1
     page = client_for("office").get(reverse("complaints:list")).content.decode()
     assert "due-over" in page and "due-paused" in page
+
+
+@pytest.mark.django_db
+def test_date_inputs_carry_iso_dates_on_the_chinese_page(client_for: Any, users: Any) -> None:
+    # zh-hans formats dates as 2024/10/08, which an <input type="date"> ignores
+    page = client_for("housing").get(reverse("complaints:create")).content.decode()
+    today = services.today().isoformat()
+    assert f'type="date" name="received_on" value="{today}"' in page

@@ -22,6 +22,8 @@ PAGES: dict[str, tuple[str, set[str]]] = {
     "audit": ("audit:log", {"admin", "discipline", "auditor"}),
     "complaints": ("complaints:list", {"office", "discipline", "housing", "auditor"}),
     "register a complaint": ("complaints:create", {"office", "housing"}),
+    "sanctions registry": ("credit:list", {"office", "discipline", "housing", "auditor"}),
+    "enter a sanction": ("credit:create", {"office", "discipline"}),
 }
 
 
@@ -42,7 +44,7 @@ def test_page_access_by_role(client_for: Any, imported: Any, role: str, page: st
 @pytest.mark.parametrize(
     "url",
     ["/", "/alerts/", "/tenders/", "/tenders/T1", "/companies/C1", "/imports/", "/audit/", "/alerts/clues/", "/accounts/me/",
-     "/complaints/", "/complaints/new/", "/complaints/1/"],
+     "/complaints/", "/complaints/new/", "/complaints/1/", "/credit/", "/credit/new/", "/credit/1/"],
 )
 def test_anonymous_is_sent_to_login(url: str) -> None:
     response = Client().get(url)

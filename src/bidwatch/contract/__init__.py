@@ -32,12 +32,16 @@ The spec is ``shared/data-contract.md``.  Choices made where it leaves room:
   valid one replaces the contract tables there and drops contract tables it does not have.
   ``max_problems_per_check`` (default 1000) bounds the rows listed per rule, with one "N more"
   problem after them; ``None`` lists all.
+* **Appending** (``add_sanctions``): sanction records kept outside the dataset (the web
+  application's sanctions registry) join a loaded dataset's ``sanctions`` table through the same
+  staging and checks, all or nothing; a ``sanction_id`` the dataset already has is refused.
 * **Writing** (``save_dataset``) also writes tables outside the contract (e.g. ``labels``) as they
   are.  XLSX keeps Excel's 15 significant digits.
 """
 
 from __future__ import annotations
 
+from .append import add_sanctions
 from .dataset import Dataset, load_dataset
 from .problems import DatasetInvalid, Problem, write_problems_csv
 from .schema import REQUIRED_TABLES, TABLES, Column, ForeignKey, Table
@@ -50,6 +54,7 @@ __all__ = [
     "Column",
     "ForeignKey",
     "load_dataset",
+    "add_sanctions",
     "Dataset",
     "DatasetInvalid",
     "Problem",

@@ -272,6 +272,19 @@ def uscc_valid_sql(u: str) -> str:
     return f"(regexp_full_match({u}, '{USCC_PATTERN}') AND {uscc_check_sql(u)})"
 
 
+def uscc_valid(code: str) -> bool:
+    """The loader's USCC rule (:func:`uscc_valid_sql`, evaluated by DuckDB) for one code, for forms
+    that check a code as it is typed. Pass the code trimmed and upper-cased, as the loader stages it."""
+    import duckdb
+
+    con = duckdb.connect()
+    try:
+        row = con.execute(f"SELECT {uscc_valid_sql(lit(code))}").fetchone()
+    finally:
+        con.close()
+    return bool(row and row[0])
+
+
 def normalized_path_sql(t: str) -> str:
     """Relative path with ``/`` separators and no leading ``./``."""
     return f"regexp_replace(replace({t}, '\\', '/'), '^(\\./)+', '')"

@@ -25,25 +25,30 @@ class Cap(enum.StrEnum):
     HANDLE_CLUE = "handle_clue"  # change a clue's status (the assigned unit, or the office)
     VIEW_COMPLAINTS = "view_complaints"  # department: complaints its own unit handles
     HANDLE_COMPLAINT = "handle_complaint"  # register, accept, decide (department: its own unit's)
+    VIEW_REGISTRY = "view_registry"  # the sanctions registry (信用惩戒名录), every sector
+    MANAGE_REGISTRY = "manage_registry"  # enter and revoke registry entries (联合惩戒 decisions)
     VIEW_AUDIT = "view_audit"
     MANAGE_USERS = "manage_users"
 
 
 # Separation of duties: the administrator runs the system (users, imports) but takes no decision
-# on alerts; the auditor reads everything and changes nothing.
+# on alerts; the auditor reads everything and changes nothing. The sanctions registry is kept by
+# the campaign office and the discipline commission, who decide on joint punishment; departments
+# read it (their own penalty decisions reach it through the office).
 ROLE_CAPS: dict[str, frozenset[Cap]] = {
     Role.ADMIN: frozenset({Cap.VIEW, Cap.IMPORT, Cap.VIEW_IMPORTS, Cap.VIEW_AUDIT, Cap.MANAGE_USERS}),
     Role.OFFICE: frozenset(
         {Cap.VIEW, Cap.IMPORT, Cap.VIEW_IMPORTS, Cap.TRIAGE, Cap.RAISE_CLUE, Cap.VIEW_CLUES, Cap.HANDLE_CLUE,
-         Cap.VIEW_COMPLAINTS, Cap.HANDLE_COMPLAINT}
+         Cap.VIEW_COMPLAINTS, Cap.HANDLE_COMPLAINT, Cap.VIEW_REGISTRY, Cap.MANAGE_REGISTRY}
     ),
     Role.DISCIPLINE: frozenset(
         {Cap.VIEW, Cap.VIEW_IMPORTS, Cap.RAISE_CLUE, Cap.VIEW_CLUES, Cap.HANDLE_CLUE, Cap.VIEW_AUDIT,
-         Cap.VIEW_COMPLAINTS}
+         Cap.VIEW_COMPLAINTS, Cap.VIEW_REGISTRY, Cap.MANAGE_REGISTRY}
     ),
     Role.DEPARTMENT: frozenset({Cap.VIEW, Cap.TRIAGE, Cap.RAISE_CLUE, Cap.VIEW_CLUES, Cap.HANDLE_CLUE,
-                                Cap.VIEW_COMPLAINTS, Cap.HANDLE_COMPLAINT}),
-    Role.AUDITOR: frozenset({Cap.VIEW, Cap.VIEW_IMPORTS, Cap.VIEW_CLUES, Cap.VIEW_AUDIT, Cap.VIEW_COMPLAINTS}),
+                                Cap.VIEW_COMPLAINTS, Cap.HANDLE_COMPLAINT, Cap.VIEW_REGISTRY}),
+    Role.AUDITOR: frozenset({Cap.VIEW, Cap.VIEW_IMPORTS, Cap.VIEW_CLUES, Cap.VIEW_AUDIT, Cap.VIEW_COMPLAINTS,
+                             Cap.VIEW_REGISTRY}),
 }
 
 

@@ -146,3 +146,76 @@ class ClueEvent(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+
+
+class Transfer(models.Model):
+    """A clue sent to another unit (问题线索移送) and its answer.
+
+    Kinds and clocks: to the supervision commission (监察法 第37条: leads of corruption, bribery or
+    dereliction by public officials must be transferred); to the public security organ when a case
+    reaches the criminal standards (《行政执法机关移送涉嫌犯罪案件的规定》: the head decides within 3 days of
+    the report, the case is sent within 24 hours of approval, the police answer within 3 days, 第5、8条;
+    a fine may not replace the transfer, 第11条); to the competent department. The answer is due
+    3 days after sending (``reply_due``, calendar days rolled to the next working day).
+    """
+
+    class Kind(models.TextChoices):
+        SUPERVISION = "supervision", _("To the supervision commission (监察法 第37条)")
+        POLICE = "police", _("To the public security organ (suspected crime)")
+        DEPARTMENT = "department", _("To the competent department")
+
+    class Status(models.TextChoices):
+        SENT = "sent", _("Sent, awaiting answer")
+        ACCEPTED = "accepted", _("Taken over by the receiving unit")
+        RETURNED = "returned", _("Returned")
+
+    MATERIALS = (
+        ("letter", _("Transfer letter")), ("report", _("Investigation report")),
+        ("items", _("List of items involved")), ("appraisal", _("Test or appraisal reports")),
+        ("other", _("Other materials")),
+    )
+
+    clue = models.ForeignKey(Clue, on_delete=models.CASCADE, related_name="transfers")
+    kind = models.CharField(_("kind of transfer"), max_length=20, choices=Kind.choices)
+    from_unit = models.ForeignKey(Agency, verbose_name=_("sending unit"), on_delete=models.PROTECT, related_name="+")
+    to_unit = models.ForeignKey(Agency, verbose_name=_("receiving unit"), on_delete=models.PROTECT,
+                                related_name="transfers_received")
+    reason = models.TextField(_("grounds for the transfer"))
+    materials = models.JSONField(_("materials sent"), default=list, blank=True)
+    approved_on = models.DateField(_("approved by the head on"), null=True, blank=True)
+    sent_on = models.DateField(_("sent on"))
+    reply_due = models.DateField(_("answer due"))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.SENT)
+    answered_on = models.DateField(_("answered on"), null=True, blank=True)
+    answer = models.TextField(_("answer"), blank=True)
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("clue transfer")
+        verbose_name_plural = _("clue transfers")
+        ordering = ["-sent_on", "-id"]
+        indexes = [models.Index(fields=["status", "reply_due"], name="transfer_due_idx")]
+
+    def material_labels(self) -> list[str]:
+        names = dict(self.MATERIALS)
+        return [str(names.get(m, m)) for m in self.materials]
+
+
+class Consultation(models.Model):
+    """A joint consultation on a clue (会商): who met, when, what they agreed."""
+
+    clue = models.ForeignKey(Clue, on_delete=models.CASCADE, related_name="consultations")
+    held_on = models.DateField(_("held on"))
+    convened_by = models.ForeignKey(Agency, verbose_name=_("convened by"), on_delete=models.PROTECT, related_name="+")
+    units = models.ManyToManyField(Agency, verbose_name=_("participating units"), related_name="consultations")
+    topic = models.CharField(_("topic"), max_length=300)
+    conclusion = models.TextField(_("conclusions (会商意见)"))
+    follow_up = models.TextField(_("follow-up and who does it"), blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("consultation")
+        verbose_name_plural = _("consultations")
+        ordering = ["held_on", "id"]

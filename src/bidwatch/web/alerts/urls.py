@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.alert_list, name="list"),
     path("clues/", views.clue_list, name="clues"),
     path("clues/<int:pk>/", views.clue_detail, name="clue"),
+    path("transfers/", views.transfer_list, name="transfers"),
     path("triage/<path:alert_id>", views.triage, name="triage"),
     path("a/<path:alert_id>", views.alert_detail, name="detail"),
 ]

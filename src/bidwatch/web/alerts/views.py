@@ -13,10 +13,12 @@ from django.views.decorators.http import require_POST
 
 from bidwatch.web.accounts.decorators import requires
 from bidwatch.web.accounts.models import Agency
-from bidwatch.web.accounts.roles import Cap
+from bidwatch.web.accounts.roles import Cap, can
+from bidwatch.web import deadlines
 from bidwatch.web.alerts import services
-from bidwatch.web.alerts.forms import AlertFilterForm, ClueForm, ClueStatusForm, ConfirmForm, DismissForm
-from bidwatch.web.alerts.models import Alert, Clue
+from bidwatch.web.alerts.forms import (AlertFilterForm, ClueForm, ClueStatusForm, ConfirmForm, ConsultationForm,
+                                      DismissForm, TransferAnswerForm, TransferForm)
+from bidwatch.web.alerts.models import Alert, Clue, Transfer
 from bidwatch.web.audit.models import AuditEntry
 from bidwatch.web.audit.services import record
 from bidwatch.web.labels import family_label
@@ -143,11 +145,18 @@ def triage(request: HttpRequest, alert_id: str) -> HttpResponse:
     return redirect("alerts:detail", alert_id=alert.pk)
 
 
+def _clues_for(user: Any) -> QuerySet[Clue]:
+    qs = Clue.objects.select_related("assigned_unit", "created_by", "alert", "tender")
+    if user.role == "department":
+        unit = user.agency_id
+        qs = qs.filter(Q(assigned_unit=unit) | Q(created_by=user) | Q(transfers__from_unit=unit)
+                       | Q(transfers__to_unit=unit)).distinct()
+    return qs
+
+
 @requires(Cap.VIEW_CLUES)
 def clue_list(request: HttpRequest) -> HttpResponse:
-    qs = Clue.objects.select_related("assigned_unit", "created_by", "alert", "tender")
-    if request.user.role == "department":  # type: ignore[union-attr]
-        qs = qs.filter(Q(assigned_unit=request.user.agency_id) | Q(created_by=request.user))  # type: ignore[union-attr]
+    qs = _clues_for(request.user)
     status = request.GET.get("status", "")
     if status:
         qs = qs.filter(status=status)
@@ -156,20 +165,84 @@ def clue_list(request: HttpRequest) -> HttpResponse:
 
 
 @requires(Cap.VIEW_CLUES)
+def transfer_list(request: HttpRequest) -> HttpResponse:
+    """The transfer ledger (移送台账): every transfer of the clues the user may see, with its answer clock."""
+    today = deadlines.today()
+    qs = Transfer.objects.filter(clue__in=_clues_for(request.user)).select_related("clue", "from_unit", "to_unit")
+    state = request.GET.get("state", "")
+    if state == "waiting":
+        qs = qs.filter(status=Transfer.Status.SENT)
+    elif state == "overdue":
+        qs = qs.filter(status=Transfer.Status.SENT, reply_due__lt=today)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(request, "alerts/transfer_list.html", {"page": page, "state": state, "today": today})
+
+
+STEP_FORMS = {"status": ClueStatusForm, "transfer": TransferForm, "answer": TransferAnswerForm,
+              "consult": ConsultationForm}
+
+
+@requires(Cap.VIEW_CLUES)
 def clue_detail(request: HttpRequest, pk: int) -> HttpResponse:
     clue = get_object_or_404(Clue.objects.select_related("assigned_unit", "created_by", "alert", "tender"), pk=pk)
     if not services.can_view_clue(request.user, clue):
         raise PermissionDenied("clue")
-    form = ClueStatusForm(request.POST or None, initial={"status": clue.status})
+    pending = clue.transfers.filter(status=Transfer.Status.SENT).select_related("to_unit").first()
+    can_handle = services.can_handle_clue(request.user, clue)
+    can_answer = pending is not None and services.can_answer_transfer(request.user, pending)
+    can_consult = can(request.user, Cap.HANDLE_CLUE) and (  # type: ignore[arg-type]
+        can_handle or request.user.agency_id in services.units_involved(clue))  # type: ignore[union-attr]
+    bound: dict[str, Any] = {}
     if request.method == "POST":
-        if not services.can_handle_clue(request.user, clue):
-            raise PermissionDenied("handle_clue")
+        step = request.POST.get("step", "status")
+        allowed = {"status": can_handle, "transfer": can_handle and pending is None, "answer": can_answer,
+                   "consult": can_consult}
+        if step not in allowed:
+            return HttpResponse(status=400)
+        if not allowed[step]:
+            raise PermissionDenied(step)
+        form = (TransferForm(request.POST, prefix=step, clue=clue) if step == "transfer"
+                else STEP_FORMS[step](request.POST, prefix=None if step == "status" else step))
         if form.is_valid():
-            services.update_clue(clue, request.user, form.cleaned_data["status"], form.cleaned_data["note"], request=request)
-            messages.success(request, _("Clue updated."))
-            return redirect("alerts:clue", pk=clue.pk)
+            try:
+                _clue_step(request, clue, step, form.cleaned_data, pending)
+            except ValueError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, _("Clue updated."))
+                return redirect("alerts:clue", pk=clue.pk)
+        bound[step] = form
+    forms = {
+        "form": bound.get("status") or ClueStatusForm(initial={"status": clue.status}),
+        "transfer_form": bound.get("transfer") or TransferForm(prefix="transfer", clue=clue),
+        "answer_form": bound.get("answer") or TransferAnswerForm(prefix="answer"),
+        "consult_form": bound.get("consult") or ConsultationForm(prefix="consult", initial={
+            "convened_by": request.user.agency_id}),  # type: ignore[union-attr]
+    }
     return render(
         request, "alerts/clue_detail.html",
-        {"clue": clue, "events": clue.events.select_related("actor"), "form": form,
-         "can_handle": services.can_handle_clue(request.user, clue)},
+        {"clue": clue, "events": clue.events.select_related("actor"), **forms, "can_handle": can_handle,
+         "pending": pending, "can_transfer": can_handle and pending is None, "can_answer": can_answer,
+         "can_consult": can_consult, "today": deadlines.today(),
+         "transfers": clue.transfers.select_related("from_unit", "to_unit").order_by("sent_on", "id"),
+         "consultations": clue.consultations.select_related("convened_by").prefetch_related("units")},
+        status=400 if bound else 200,
     )
+
+
+def _clue_step(request: HttpRequest, clue: Clue, step: str, d: dict[str, Any], pending: Transfer | None) -> None:
+    user = request.user
+    if step == "status":
+        services.update_clue(clue, user, d["status"], d["note"], request=request)
+    elif step == "transfer":
+        services.transfer_clue(clue, user, kind=d["kind"], to_unit=d["to_unit"], reason=d["reason"],
+                               sent_on=d["sent_on"], materials=d["materials"], approved_on=d["approved_on"],
+                               request=request)
+    elif step == "answer":
+        assert pending is not None
+        services.answer_transfer(pending, user, accept=d["decision"] == "accept", on=d["on"], answer=d["answer"],
+                                 request=request)
+    elif step == "consult":
+        services.record_consultation(clue, user, held_on=d["held_on"], convened_by=d["convened_by"],
+                                     units=list(d["units"]), topic=d["topic"], conclusion=d["conclusion"],
+                                     follow_up=d["follow_up"], request=request)

@@ -9,10 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bidwatch.web.accounts.models import Agency, Role
 from bidwatch.web.complaints.models import Complaint, Pause
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
+from bidwatch.web.widgets import DateInput
 
 
 def _today() -> dt.date:

@@ -16,6 +16,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from bidwatch.web.accounts.models import Agency, Sector
+from bidwatch.web.history import HistoryEvent
 from bidwatch.web.tenders.models import Tender
 
 
@@ -158,7 +159,7 @@ class Pause(models.Model):
         ordering = ["start_on", "id"]
 
 
-class Event(models.Model):
+class Event(HistoryEvent):
     """The complaint's own history (the audit log has the same steps)."""
 
     STEPS = {
@@ -168,14 +169,6 @@ class Event(models.Model):
     }
 
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="events")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    step = models.CharField(_("step"), max_length=40)
-    note = models.TextField(_("note"), blank=True)
-    at = models.DateTimeField(_("time"), auto_now_add=True)
 
-    class Meta:
-        ordering = ["at", "id"]
-
-    @property
-    def step_display(self) -> str:
-        return str(self.STEPS.get(self.step, self.step))
+    class Meta(HistoryEvent.Meta):
+        pass

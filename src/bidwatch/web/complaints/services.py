@@ -9,38 +9,22 @@ the auditors read them.
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import os
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 
-from bidwatch.config import load_settings
 from bidwatch.web.accounts.models import Role
 from bidwatch.web.accounts.roles import Cap, can
 from bidwatch.web.audit.models import AuditEntry
 from bidwatch.web.audit.services import record
 from bidwatch.web.complaints.models import Complaint, Event, Pause
-from bidwatch.workdays import (WorkCalendar, complaint_acceptance_due, complaint_decision_due,
-                               complaint_filing_limit)
+from bidwatch.web.deadlines import calendar, today
+from bidwatch.workdays import complaint_acceptance_due, complaint_decision_due, complaint_filing_limit
 
 #: A deadline this many working days away or closer is "due soon" on the lists and the dashboard.
 DUE_SOON_WORKDAYS = 2
-
-
-@functools.cache
-def calendar() -> WorkCalendar:
-    """The working-day calendar: chinese-calendar's official schedule plus the ``[workdays]`` section
-    of the deployment's settings file (``BIDWATCH_SETTINGS``) for years it does not cover."""
-    settings = load_settings(os.environ.get("BIDWATCH_SETTINGS") or None)
-    return WorkCalendar.from_settings(settings.get("workdays", {}))
-
-
-def today() -> dt.date:
-    return timezone.localdate()
 
 
 # --- who may see and do what -------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """The seam between the web application and the analytics (``bidwatch.contract`` and ``bidwatch.scan``).
 
-``settings.BIDWATCH_ENGINE`` may name another module with the same three names (tests use a small
+``settings.BIDWATCH_ENGINE`` may name another module with the same four names (tests use a small
 fake while developing against the real interfaces); by default the real ones are used.
 """
 
@@ -43,3 +43,13 @@ def run_scan(ds: Any, progress: Any) -> Any:
     from bidwatch.scan import run_scan as real
 
     return real(ds, progress=progress)
+
+
+def add_sanctions(ds: Any, rows: list[dict[str, Any]]) -> int:
+    """Append sanction records (the sanctions registry's) to a loaded dataset, with the loader's checks."""
+    mod = _module()
+    if mod is not None:
+        return int(mod.add_sanctions(ds, rows))
+    from bidwatch.contract import add_sanctions as real
+
+    return real(ds, rows)

@@ -13,7 +13,7 @@ import hashlib
 import json
 import math
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from decimal import Decimal, InvalidOperation
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -174,8 +174,12 @@ def _frame_records(frame: Any) -> list[dict[str, Any]]:
 Progress = Callable[[str, float], None]
 
 
-def write_dataset(ds: Any, result: Any, progress: Progress | None = None) -> dict[str, int]:
-    """Upsert the dataset's rows and the scan's results; return row counts per table."""
+def write_dataset(ds: Any, result: Any, progress: Progress | None = None, *,
+                  skip_sanctions: Collection[str] = ()) -> dict[str, int]:
+    """Upsert the dataset's rows and the scan's results; return row counts per table.
+
+    ``skip_sanctions``: sanction_ids that were added to the dataset for the scan only (the sanctions
+    registry's ``REG-`` entries, which the registry itself keeps) and are not written as sanctions."""
     con = ds.con
     report = progress or (lambda stage, f: None)
     counts: dict[str, int] = {}
@@ -191,7 +195,7 @@ def write_dataset(ds: Any, result: Any, progress: Progress | None = None) -> dic
         report("bids", 0.35)
         counts["bids"] = _write_bids(con, tender_ids)
         report("sanctions", 0.7)
-        counts["sanctions"] = _write_sanctions(con)
+        counts["sanctions"] = _write_sanctions(con, set(skip_sanctions))
         report("links", 0.75)
         counts["links"] = _write_links(con, tender_ids)
         report("alerts", 0.85)
@@ -341,7 +345,7 @@ def _write_bids(con: Any, tender_ids: set[str]) -> int:
     return _upsert(Bid, objs(), "bid_id", fields)
 
 
-def _write_sanctions(con: Any) -> int:
+def _write_sanctions(con: Any, skip: set[str]) -> int:
     wanted = ["sanction_id", "company_id", "uscc", "person_id", "measure", "authority", "reason", "start_on", "end_on"]
     objs = (
         Sanction(
@@ -349,7 +353,7 @@ def _write_sanctions(con: Any) -> int:
             person_id=_s(r["person_id"], 64), measure=_s(r["measure"], 30), authority=_s(r["authority"], 200),
             reason=_s(r["reason"]), start_on=_date(r["start_on"]), end_on=_date(r["end_on"]),
         )
-        for r in duck.iter_rows(con, "sanctions", wanted)
+        for r in duck.iter_rows(con, "sanctions", wanted) if _s(r["sanction_id"]) not in skip
     )
     fields = ["company_key", "uscc", "person_id", "measure", "authority", "reason", "start_on", "end_on"]
     return _upsert(Sanction, objs, "sanction_id", fields)

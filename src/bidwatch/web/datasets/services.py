@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from bidwatch.web.audit.models import AuditEntry
 from bidwatch.web.audit.services import record
+from bidwatch.web.credit.feed import add_registry
 from bidwatch.web.datasets import engine
 from bidwatch.web.datasets.loader import write_dataset
 from bidwatch.web.datasets.models import DatasetImport, ScanRun
@@ -114,6 +115,8 @@ def import_scan(t: Task, report: Report) -> None:
         try:
             path = dataset_path(Path(imp.stored_path), workdir)
             ds = engine.load_dataset(str(path))
+            # the sanctions registry (信用惩戒名录) joins the dataset's sanctions before the scan
+            registry_ids = add_registry(ds)
         except (engine.dataset_invalid_error(), UploadRefused, zipfile.BadZipFile) as exc:
             problems = problem_dicts(getattr(exc, "problems", None)) or [
                 {"table": "", "row": "", "column": "", "value": imp.original_name, "expected": str(exc)[:300]}
@@ -131,7 +134,11 @@ def import_scan(t: Task, report: Report) -> None:
 
         result = engine.run_scan(ds, scan_progress)
         report(_("Importing into the database"), 0.82)
-        counts = write_dataset(ds, result, lambda stage, f: report(_("Importing: %(stage)s") % {"stage": stage}, 0.82 + 0.17 * f))
+        counts = write_dataset(
+            ds, result, lambda stage, f: report(_("Importing: %(stage)s") % {"stage": stage}, 0.82 + 0.17 * f),
+            skip_sanctions=set(registry_ids),  # the registry keeps its own entries
+        )
+        counts["registry"] = len(registry_ids)
         summary = _jsonable(getattr(result, "summary", {}) or {})
         with transaction.atomic():
             DatasetImport.objects.filter(pk=imp.pk).update(status=DatasetImport.Status.IMPORTED, counts=counts)

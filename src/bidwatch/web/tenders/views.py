@@ -9,6 +9,7 @@ from django.db.models import Count, F, Max, Q
 from django.db.models.functions import TruncMonth
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -19,6 +20,7 @@ from bidwatch.web.alerts.models import SEVERITY_ORDER, Alert, Clue, Severity
 from bidwatch.web.audit.models import AuditEntry
 from bidwatch.web.audit.services import record
 from bidwatch.web.complaints import services as complaint_services
+from bidwatch.web.credit.services import for_company as registry_for_company
 from bidwatch.web.labels import family_label
 from bidwatch.web.scoping import check_sector, scope_by_sector
 from bidwatch.web.tenders.models import Bid, BidderLink, Company, Sanction, Tender
@@ -218,13 +220,18 @@ def company_detail(request: HttpRequest, company_id: str) -> HttpResponse:
     )
     alerts = scope_by_sector(company.alerts.filter(active=True), request.user).select_related("tender").order_by("-score")[:100]
     sanctions = Sanction.objects.filter(Q(company_key=company.company_id) | (Q(uscc=company.uscc) & ~Q(uscc="")))
+    # the sanctions registry's entries (名录登记), for the roles that may read the registry
+    registry = []
+    if can(request.user, Cap.VIEW_REGISTRY):  # type: ignore[arg-type]
+        on = timezone.localdate()
+        registry = [(e, e.state(on)) for e in registry_for_company(company)]
     n_bids = sum(r["n"] for r in monthly)
     n_wins = sum(r["wins"] for r in monthly)
     return render(
         request, "tenders/company.html",
         {"company": company, "bids": bids, "n_bids": n_bids, "n_wins": n_wins,
          "win_rate": (n_wins / n_bids) if n_bids else None, "co_bidders": co_bidders, "n_shown": len(bids), "alerts": alerts,
-         "sanctions": sanctions, "history_chart": history_chart},
+         "sanctions": sanctions, "registry": registry, "history_chart": history_chart},
     )
 
 

@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from bidwatch.web.credit.models import RegistryEntry
+from bidwatch.web.credit.services import ENTRY_FIELDS
+from bidwatch.web.widgets import DateInput
+
+
+class EntryForm(forms.ModelForm):
+    """A decision to enter; the model's ``clean`` and the USCC validator name the field at fault."""
+
+    class Meta:
+        model = RegistryEntry
+        fields = list(ENTRY_FIELDS)
+        widgets = {
+            "reason": forms.Textarea(attrs={"rows": 3}), "legal_basis": forms.Textarea(attrs={"rows": 2}),
+            "start_on": DateInput(), "end_on": DateInput(),
+        }
+
+    def clean_uscc(self) -> str:
+        return str(self.cleaned_data.get("uscc") or "").strip().upper()
+
+
+class RevokeForm(forms.Form):
+    on = forms.DateField(label=_("Revoked on"), widget=DateInput())
+    reason = forms.CharField(label=_("Reason for revocation"), widget=forms.Textarea(attrs={"rows": 2}),
+                             max_length=4000)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["on"].initial = timezone.localdate()
+
+    def clean_on(self) -> dt.date:
+        on = self.cleaned_data["on"]
+        if on > timezone.localdate():
+            raise forms.ValidationError(_("This date is in the future."))
+        return on
+
+
+class FilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False,
+                        help_text=_("Company name, company ID, credit code, person ID or document number"))
+    measure = forms.ChoiceField(label=_("Measure"), choices=[("", _("All")), *RegistryEntry.Measure.choices],
+                                required=False)
+    state = forms.ChoiceField(label=_("Status"), choices=[("", _("All")), *RegistryEntry.State.choices],
+                              required=False)
