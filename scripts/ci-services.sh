@@ -3,7 +3,8 @@
 # everything is already there. Called by .ci/run and the Makefile before the tests / the demo.
 #   - PostgreSQL (the web test suite runs a second time against it)
 #   - Debian's Chromium for the Playwright browser tests (never `playwright install`), CJK fonts
-#     for Chinese pages and screenshots, gettext for compiling translations
+#     for Chinese pages, screenshots and PDF reports, Pango for WeasyPrint, gettext for compiling
+#     translations
 #   - front-end libraries from package-lock.json (npm ci), served by Django's static files
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,6 +28,8 @@ missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing+=(fonts-noto-cjk)
 command -v msgfmt >/dev/null 2>&1 || missing+=(gettext)
+# WeasyPrint (PDF reports) loads Pango through ctypes
+ldconfig -p 2>/dev/null | grep -q "libpangoft2-1.0.so.0" || missing+=(libpango-1.0-0 libpangoft2-1.0-0)
 if [ "${#missing[@]}" -gt 0 ]; then
     if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
         log "installing ${missing[*]}"

@@ -22,6 +22,7 @@ PAGES: dict[str, tuple[str, set[str]]] = {
     "audit": ("audit:log", {"admin", "discipline", "auditor"}),
     "complaints": ("complaints:list", {"office", "discipline", "housing", "auditor"}),
     "register a complaint": ("complaints:create", {"office", "housing"}),
+    "campaign report": ("reports:campaign", {"office", "discipline", "housing", "auditor"}),
     "sanctions registry": ("credit:list", {"office", "discipline", "housing", "auditor"}),
     "enter a sanction": ("credit:create", {"office", "discipline"}),
 }
@@ -44,7 +45,7 @@ def test_page_access_by_role(client_for: Any, imported: Any, role: str, page: st
 @pytest.mark.parametrize(
     "url",
     ["/", "/alerts/", "/tenders/", "/tenders/T1", "/companies/C1", "/imports/", "/audit/", "/alerts/clues/", "/accounts/me/",
-     "/complaints/", "/complaints/new/", "/complaints/1/", "/credit/", "/credit/new/", "/credit/1/"],
+     "/complaints/", "/complaints/new/", "/complaints/1/", "/reports/", "/credit/", "/credit/new/", "/credit/1/"],
 )
 def test_anonymous_is_sent_to_login(url: str) -> None:
     response = Client().get(url)

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "bidwatch.web.alerts",
     "bidwatch.web.datasets",
     "bidwatch.web.complaints",
+    "bidwatch.web.reports",
     "bidwatch.web.credit",
 ]
 

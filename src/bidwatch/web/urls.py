@@ -12,6 +12,7 @@ urlpatterns = [
     path("imports/", include("bidwatch.web.datasets.urls")),
     path("audit/", include("bidwatch.web.audit.urls")),
     path("complaints/", include("bidwatch.web.complaints.urls")),
+    path("reports/", include("bidwatch.web.reports.urls")),
     path("credit/", include("bidwatch.web.credit.urls")),
     # The language switch is on the login page too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),

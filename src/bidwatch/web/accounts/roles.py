@@ -27,6 +27,7 @@ class Cap(enum.StrEnum):
     HANDLE_COMPLAINT = "handle_complaint"  # register, accept, decide (department: its own unit's)
     VIEW_REGISTRY = "view_registry"  # the sanctions registry (信用惩戒名录), every sector
     MANAGE_REGISTRY = "manage_registry"  # enter and revoke registry entries (联合惩戒 decisions)
+    VIEW_REPORTS = "view_reports"  # the campaign report (department: its own sector and unit)
     VIEW_AUDIT = "view_audit"
     MANAGE_USERS = "manage_users"
 
@@ -39,16 +40,16 @@ ROLE_CAPS: dict[str, frozenset[Cap]] = {
     Role.ADMIN: frozenset({Cap.VIEW, Cap.IMPORT, Cap.VIEW_IMPORTS, Cap.VIEW_AUDIT, Cap.MANAGE_USERS}),
     Role.OFFICE: frozenset(
         {Cap.VIEW, Cap.IMPORT, Cap.VIEW_IMPORTS, Cap.TRIAGE, Cap.RAISE_CLUE, Cap.VIEW_CLUES, Cap.HANDLE_CLUE,
-         Cap.VIEW_COMPLAINTS, Cap.HANDLE_COMPLAINT, Cap.VIEW_REGISTRY, Cap.MANAGE_REGISTRY}
+         Cap.VIEW_COMPLAINTS, Cap.HANDLE_COMPLAINT, Cap.VIEW_REGISTRY, Cap.MANAGE_REGISTRY, Cap.VIEW_REPORTS}
     ),
     Role.DISCIPLINE: frozenset(
         {Cap.VIEW, Cap.VIEW_IMPORTS, Cap.RAISE_CLUE, Cap.VIEW_CLUES, Cap.HANDLE_CLUE, Cap.VIEW_AUDIT,
-         Cap.VIEW_COMPLAINTS, Cap.VIEW_REGISTRY, Cap.MANAGE_REGISTRY}
+         Cap.VIEW_COMPLAINTS, Cap.VIEW_REGISTRY, Cap.MANAGE_REGISTRY, Cap.VIEW_REPORTS}
     ),
     Role.DEPARTMENT: frozenset({Cap.VIEW, Cap.TRIAGE, Cap.RAISE_CLUE, Cap.VIEW_CLUES, Cap.HANDLE_CLUE,
-                                Cap.VIEW_COMPLAINTS, Cap.HANDLE_COMPLAINT, Cap.VIEW_REGISTRY}),
+                                Cap.VIEW_COMPLAINTS, Cap.HANDLE_COMPLAINT, Cap.VIEW_REGISTRY, Cap.VIEW_REPORTS}),
     Role.AUDITOR: frozenset({Cap.VIEW, Cap.VIEW_IMPORTS, Cap.VIEW_CLUES, Cap.VIEW_AUDIT, Cap.VIEW_COMPLAINTS,
-                             Cap.VIEW_REGISTRY}),
+                             Cap.VIEW_REGISTRY, Cap.VIEW_REPORTS}),
 }
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q, QuerySet
 
 from bidwatch.web.accounts.models import Agency, Role
 from bidwatch.web.accounts.roles import Cap, can, sector_allowed
@@ -28,6 +29,17 @@ def can_handle_clue(user: Any, clue: Clue) -> bool:
     if not can(user, Cap.HANDLE_CLUE):
         return False
     return user.role == Role.OFFICE or (user.agency_id is not None and user.agency_id == clue.assigned_unit_id)
+
+
+def visible_clues(user: Any) -> QuerySet[Clue]:
+    """The clues a user may see (the list's version of :func:`can_view_clue`)."""
+    if not can(user, Cap.VIEW_CLUES):
+        return Clue.objects.none()
+    if user.role == Role.DEPARTMENT:
+        unit = user.agency_id
+        return Clue.objects.filter(Q(assigned_unit=unit) | Q(created_by=user) | Q(transfers__from_unit=unit)
+                                   | Q(transfers__to_unit=unit)).distinct()
+    return Clue.objects.all()
 
 
 def can_view_clue(user: Any, clue: Clue) -> bool:

@@ -145,18 +145,9 @@ def triage(request: HttpRequest, alert_id: str) -> HttpResponse:
     return redirect("alerts:detail", alert_id=alert.pk)
 
 
-def _clues_for(user: Any) -> QuerySet[Clue]:
-    qs = Clue.objects.select_related("assigned_unit", "created_by", "alert", "tender")
-    if user.role == "department":
-        unit = user.agency_id
-        qs = qs.filter(Q(assigned_unit=unit) | Q(created_by=user) | Q(transfers__from_unit=unit)
-                       | Q(transfers__to_unit=unit)).distinct()
-    return qs
-
-
 @requires(Cap.VIEW_CLUES)
 def clue_list(request: HttpRequest) -> HttpResponse:
-    qs = _clues_for(request.user)
+    qs = services.visible_clues(request.user).select_related("assigned_unit", "created_by", "alert", "tender")
     status = request.GET.get("status", "")
     if status:
         qs = qs.filter(status=status)
@@ -168,7 +159,7 @@ def clue_list(request: HttpRequest) -> HttpResponse:
 def transfer_list(request: HttpRequest) -> HttpResponse:
     """The transfer ledger (移送台账): every transfer of the clues the user may see, with its answer clock."""
     today = deadlines.today()
-    qs = Transfer.objects.filter(clue__in=_clues_for(request.user)).select_related("clue", "from_unit", "to_unit")
+    qs = Transfer.objects.filter(clue__in=services.visible_clues(request.user)).select_related("clue", "from_unit", "to_unit")
     state = request.GET.get("state", "")
     if state == "waiting":
         qs = qs.filter(status=Transfer.Status.SENT)

@@ -20,6 +20,7 @@ class AuditEntry(models.Model):
         CLUE_CREATE = "clue_create", _("Raised a clue")
         CLUE_UPDATE = "clue_update", _("Updated a clue")
         COMPLAINT = "complaint", _("Handled a complaint")
+        EXPORT = "export", _("Exported a report")
         REGISTRY = "registry", _("Changed the sanctions registry")
         CHANGE = "change", _("Changed a record")
         REFUSED = "refused", _("Refused access")

@@ -1,0 +1,149 @@
+"""The campaign report: the figures of each front for a period and a scope, and the same report
+as a PDF (WeasyPrint, CJK fonts, no network) and as an Excel workbook."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import zlib
+from typing import Any
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from bidwatch.web.accounts.models import Agency
+from bidwatch.web.alerts import services as alert_services
+from bidwatch.web.alerts.models import Alert
+from bidwatch.web.complaints import services as complaint_services
+from bidwatch.web.reports.figures import build_report
+
+D = dt.date.fromisoformat
+YEAR = {"start": "2024-01-01", "end": "2024-12-31"}
+
+
+@pytest.fixture
+def activity(users: Any, imported: Any) -> dict[str, Any]:
+    """In 2024: a housing complaint received, accepted and decided late; a refused one; a clue sent to
+    the police and one to the supervision commission (unanswered)."""
+    office, housing = users["office"], users["housing"]
+    unit = Agency.objects.get(code="housing")
+    base = {"project_name": "安置房一标段施工", "sector": "housing", "handling_unit": unit, "complainant": "乙公司",
+            "facts": "评标不公", "knew_on": D("2024-09-25"), "received_on": D("2024-09-27")}
+    decided = complaint_services.register(housing, **base)
+    complaint_services.accept(decided, housing, D("2024-10-08"))
+    # due 2024-11-18: decided a week late
+    complaint_services.decide(decided, housing, D("2024-11-25"), "founded", "1号", "责令重新评标")
+    refused = complaint_services.register(housing, **{**base, "knew_on": D("2024-08-01")})
+    complaint_services.refuse(refused, housing, D("2024-09-30"), "late")
+    alert = Alert.objects.get(indicator="bond_same_account")
+    clue = alert_services.raise_clue(alert, housing, unit, "保证金同一账户")
+    alert_services.transfer_clue(clue, housing, kind="police", to_unit=Agency.objects.get(code="police"),
+                                 reason="达到立案追诉标准", sent_on=D("2024-10-09"), approved_on=D("2024-10-08"))
+    other = alert_services.raise_clue(None, office, Agency.objects.get(code="office"), "举报领导干部插手")
+    alert_services.transfer_clue(other, office, kind="supervision", to_unit=Agency.objects.get(code="discipline"),
+                                 reason="涉及公职人员", sent_on=D("2024-10-10"))
+    return {"decided": decided, "refused": refused, "clue": clue}
+
+
+def _counts(report: Any, key: str) -> dict[str, Any]:
+    return dict(next(s for s in report.sections if s.key == key).counts)
+
+
+def _report(user: Any, start: str, end: str) -> Any:
+    with translation.override("en"):
+        return build_report(user, D(start), D(end))
+
+
+def _pdf_fonts(pdf: bytes) -> set[bytes]:
+    """The fonts a PDF embeds (their names sit in compressed object streams)."""
+    names = set(re.findall(rb"/BaseFont\s*/([A-Za-z0-9+\-]+)", pdf))
+    for m in re.finditer(rb"stream\r?\n(.*?)endstream", pdf, re.S):
+        try:
+            names |= set(re.findall(rb"/BaseFont\s*/([A-Za-z0-9+\-]+)", zlib.decompress(m.group(1))))
+        except zlib.error:
+            continue
+    return names
+
+
+@pytest.mark.django_db
+def test_figures_of_a_year(users: Any, activity: Any) -> None:
+    report = _report(users["office"], "2024-01-01", "2024-12-31")
+    c = _counts(report, "complaints")
+    assert c["Complaints received"] == 2 and c["Filed after the time limit"] == 1
+    assert c["Not accepted"] == 1 and c["Decided"] == 1 and c["Decided after the statutory deadline"] == 1
+    # 2024-10-08 → 2024-11-25: 35 working days (10-12, a Saturday, was worked): 30 to 11-18, five more
+    assert c["Working days from acceptance to decision (mean)"] == "35.0"
+    k = _counts(report, "clues")
+    assert k["Transfers sent"] == 2 and k["to the police"] == 1 and k["to the supervision commission"] == 1
+    assert k["Answers overdue at the end of the period"] == 2
+    b = _counts(report, "big_data")
+    assert b["Alerts dated in the period"] == Alert.objects.filter(detected_on__year=2024).count() > 0
+    # another period sees none of it
+    empty = _report(users["office"], "2023-01-01", "2023-12-31")
+    assert _counts(empty, "complaints")["Complaints received"] == 0 and _counts(empty, "clues")["Transfers sent"] == 0
+
+
+@pytest.mark.django_db
+def test_a_department_reports_on_its_own_scope(users: Any, activity: Any) -> None:
+    transport = _report(users["transport"], "2024-01-01", "2024-12-31")
+    assert _counts(transport, "complaints")["Complaints received"] == 0
+    assert _counts(transport, "clues")["Transfers sent"] == 0
+    assert transport.scope == "交通运输局"  # the agency's name
+    housing = _report(users["housing"], "2024-01-01", "2024-12-31")
+    assert _counts(housing, "complaints")["Complaints received"] == 2
+    assert _counts(housing, "clues")["Transfers sent"] == 1  # the office's own clue is not the housing unit's
+
+
+@pytest.mark.django_db
+def test_report_page_in_chinese(client_for: Any, activity: Any) -> None:
+    page = client_for("office").get(reverse("reports:campaign"), YEAR).content.decode()
+    assert "投诉" in page and "线索" in page and 'data-testid="section-complaints"' in page
+    assert "TS-2024-" in page
+
+
+@pytest.mark.django_db
+def test_a_period_ending_before_it_starts_is_refused(client_for: Any, users: Any) -> None:
+    response = client_for("office").get(reverse("reports:campaign"), {"start": "2024-12-31", "end": "2024-01-01"})
+    assert response.status_code == 400 and "end" in response.context["form"].errors
+
+
+@pytest.mark.django_db
+def test_pdf_with_chinese_fonts(client_for: Any, activity: Any) -> None:
+    response = client_for("office").get(reverse("reports:campaign"), {**YEAR, "format": "pdf"})
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    # the Chinese glyphs come from the distribution's Noto CJK fonts, embedded (subset) in the file
+    assert any(b"CJK-SC" in name for name in _pdf_fonts(response.content))
+    assert "filename*=UTF-8''" in response["Content-Disposition"]
+
+
+def test_the_pdf_renderer_refuses_the_network() -> None:
+    from weasyprint.urls import URLFetchingError
+
+    from bidwatch.web.reports.outputs import _local_only
+
+    with pytest.raises(URLFetchingError):
+        _local_only("https://cdn.example.com/font.woff2")
+
+
+@pytest.mark.django_db
+def test_workbook_has_a_sheet_per_front(client_for: Any, activity: Any) -> None:
+    from openpyxl import load_workbook
+
+    response = client_for("office").get(reverse("reports:campaign"), {**YEAR, "format": "xlsx"})
+    assert response.status_code == 200
+    wb = load_workbook(io.BytesIO(response.content))
+    assert wb.sheetnames[0] == "汇总" and len(wb.sheetnames) == 5
+    complaints = next(wb[n] for n in wb.sheetnames if "投诉" in n)
+    numbers = {row[0] for row in complaints.iter_rows(min_row=2, values_only=True)}
+    assert numbers == {activity["decided"].number, activity["refused"].number}
+    assert isinstance(next(complaints.iter_rows(min_row=2, values_only=True))[1], dt.datetime)  # a real date
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("role", "status"), [("admin", 403), ("office", 200), ("discipline", 200),
+                                              ("housing", 200), ("auditor", 200)])
+def test_who_may_see_reports(client_for: Any, users: Any, role: str, status: int) -> None:
+    assert client_for(role).get(reverse("reports:campaign")).status_code == status
