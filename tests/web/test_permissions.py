@@ -25,6 +25,9 @@ PAGES: dict[str, tuple[str, set[str]]] = {
     "campaign report": ("reports:campaign", {"office", "discipline", "housing", "auditor"}),
     "sanctions registry": ("credit:list", {"office", "discipline", "housing", "auditor"}),
     "enter a sanction": ("credit:create", {"office", "discipline"}),
+    "rectification ledger": ("campaign:list", {"office", "discipline", "housing", "auditor"}),
+    "list a problem": ("campaign:create", {"office", "housing"}),
+    "export the rectification ledger": ("campaign:export", {"office", "discipline", "housing", "auditor"}),
 }
 
 
@@ -45,7 +48,8 @@ def test_page_access_by_role(client_for: Any, imported: Any, role: str, page: st
 @pytest.mark.parametrize(
     "url",
     ["/", "/alerts/", "/tenders/", "/tenders/T1", "/companies/C1", "/imports/", "/audit/", "/alerts/clues/", "/accounts/me/",
-     "/complaints/", "/complaints/new/", "/complaints/1/", "/reports/", "/credit/", "/credit/new/", "/credit/1/"],
+     "/complaints/", "/complaints/new/", "/complaints/1/", "/reports/", "/credit/", "/credit/new/", "/credit/1/",
+     "/campaign/", "/campaign/new/", "/campaign/export/", "/campaign/1/"],
 )
 def test_anonymous_is_sent_to_login(url: str) -> None:
     response = Client().get(url)

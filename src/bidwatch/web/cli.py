@@ -186,6 +186,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     if seed_demo_complaints(User.objects.get(username="office")):
         print("示例投诉 / demo complaints: 4 (see 投诉 / Complaints)")
+    from bidwatch.web.campaign.demo import seed_demo_problems
+
+    if seed_demo_problems(User.objects.get(username="office")):
+        print("示例整改问题 / demo ledger problems: 5 (see 整改台账 / Rectification ledger)")
     print_logins(logins)
     if args.no_serve:
         return 0

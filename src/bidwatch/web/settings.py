@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "bidwatch.web.complaints",
     "bidwatch.web.reports",
     "bidwatch.web.credit",
+    "bidwatch.web.campaign",
 ]
 
 MIDDLEWARE = [

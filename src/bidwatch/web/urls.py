@@ -14,6 +14,7 @@ urlpatterns = [
     path("complaints/", include("bidwatch.web.complaints.urls")),
     path("reports/", include("bidwatch.web.reports.urls")),
     path("credit/", include("bidwatch.web.credit.urls")),
+    path("campaign/", include("bidwatch.web.campaign.urls")),
     # The language switch is on the login page too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),

@@ -28,6 +28,8 @@ class Cap(enum.StrEnum):
     VIEW_REGISTRY = "view_registry"  # the sanctions registry (信用惩戒名录), every sector
     MANAGE_REGISTRY = "manage_registry"  # enter and revoke registry entries (联合惩戒 decisions)
     VIEW_REPORTS = "view_reports"  # the campaign report (department: its own sector and unit)
+    VIEW_LEDGER = "view_ledger"  # problem and rectification ledger (department: its own unit's problems)
+    MANAGE_LEDGER = "manage_ledger"  # list problems; office: close, return, extend; department: start, report done
     VIEW_AUDIT = "view_audit"
     MANAGE_USERS = "manage_users"
 
@@ -35,21 +37,25 @@ class Cap(enum.StrEnum):
 # Separation of duties: the administrator runs the system (users, imports) but takes no decision
 # on alerts; the auditor reads everything and changes nothing. The sanctions registry is kept by
 # the campaign office and the discipline commission, who decide on joint punishment; departments
-# read it (their own penalty decisions reach it through the office).
+# read it (their own penalty decisions reach it through the office). In the rectification ledger
+# the responsible department rectifies and asks for closure (销号); the campaign office verifies,
+# closes, returns and extends — nobody closes its own rectification.
 ROLE_CAPS: dict[str, frozenset[Cap]] = {
     Role.ADMIN: frozenset({Cap.VIEW, Cap.IMPORT, Cap.VIEW_IMPORTS, Cap.VIEW_AUDIT, Cap.MANAGE_USERS}),
     Role.OFFICE: frozenset(
         {Cap.VIEW, Cap.IMPORT, Cap.VIEW_IMPORTS, Cap.TRIAGE, Cap.RAISE_CLUE, Cap.VIEW_CLUES, Cap.HANDLE_CLUE,
-         Cap.VIEW_COMPLAINTS, Cap.HANDLE_COMPLAINT, Cap.VIEW_REGISTRY, Cap.MANAGE_REGISTRY, Cap.VIEW_REPORTS}
+         Cap.VIEW_COMPLAINTS, Cap.HANDLE_COMPLAINT, Cap.VIEW_REGISTRY, Cap.MANAGE_REGISTRY, Cap.VIEW_REPORTS,
+         Cap.VIEW_LEDGER, Cap.MANAGE_LEDGER}
     ),
     Role.DISCIPLINE: frozenset(
         {Cap.VIEW, Cap.VIEW_IMPORTS, Cap.RAISE_CLUE, Cap.VIEW_CLUES, Cap.HANDLE_CLUE, Cap.VIEW_AUDIT,
-         Cap.VIEW_COMPLAINTS, Cap.VIEW_REGISTRY, Cap.MANAGE_REGISTRY, Cap.VIEW_REPORTS}
+         Cap.VIEW_COMPLAINTS, Cap.VIEW_REGISTRY, Cap.MANAGE_REGISTRY, Cap.VIEW_REPORTS, Cap.VIEW_LEDGER}
     ),
     Role.DEPARTMENT: frozenset({Cap.VIEW, Cap.TRIAGE, Cap.RAISE_CLUE, Cap.VIEW_CLUES, Cap.HANDLE_CLUE,
-                                Cap.VIEW_COMPLAINTS, Cap.HANDLE_COMPLAINT, Cap.VIEW_REGISTRY, Cap.VIEW_REPORTS}),
+                                Cap.VIEW_COMPLAINTS, Cap.HANDLE_COMPLAINT, Cap.VIEW_REGISTRY, Cap.VIEW_REPORTS,
+                                Cap.VIEW_LEDGER, Cap.MANAGE_LEDGER}),
     Role.AUDITOR: frozenset({Cap.VIEW, Cap.VIEW_IMPORTS, Cap.VIEW_CLUES, Cap.VIEW_AUDIT, Cap.VIEW_COMPLAINTS,
-                             Cap.VIEW_REGISTRY, Cap.VIEW_REPORTS}),
+                             Cap.VIEW_REGISTRY, Cap.VIEW_REPORTS, Cap.VIEW_LEDGER}),
 }
 
 

@@ -22,6 +22,7 @@ class AuditEntry(models.Model):
         COMPLAINT = "complaint", _("Handled a complaint")
         EXPORT = "export", _("Exported a report")
         REGISTRY = "registry", _("Changed the sanctions registry")
+        RECTIFICATION = "rectification", _("Changed the rectification ledger")
         CHANGE = "change", _("Changed a record")
         REFUSED = "refused", _("Refused access")
 

@@ -19,6 +19,7 @@ from bidwatch.web.accounts.roles import Cap, can, is_sector_scoped
 from bidwatch.web.alerts.models import SEVERITY_ORDER, Alert, Clue, Severity
 from bidwatch.web.audit.models import AuditEntry
 from bidwatch.web.audit.services import record
+from bidwatch.web.campaign import services as ledger_services
 from bidwatch.web.complaints import services as complaint_services
 from bidwatch.web.credit.services import for_company as registry_for_company
 from bidwatch.web.labels import family_label
@@ -117,8 +118,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     top_companies = companies.order_by("-risk_score", "company_id")[:10]
     # Not cached: a deadline passes at midnight, not when the data changes.
     complaint_reminders = complaint_services.reminders(user) if can(user, Cap.VIEW_COMPLAINTS) else None
+    ledger_reminders = ledger_services.reminders(user) if can(user, Cap.VIEW_LEDGER) else None
     return render(request, "tenders/dashboard.html", {**figures, "top_tenders": top_tenders, "top_companies": top_companies,
-                                                      "complaint_reminders": complaint_reminders})
+                                                      "complaint_reminders": complaint_reminders,
+                                                      "ledger_reminders": ledger_reminders})
 
 
 @requires(Cap.VIEW)

@@ -1,0 +1,158 @@
+"""Ledger pages: the list with its filters and counts, its Excel export, the form to list a problem
+(also "from" an alert, a clue or a complaint), and one page per problem with the steps its status
+allows the user."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from bidwatch.web.accounts.decorators import requires
+from bidwatch.web.accounts.roles import Cap, can
+from bidwatch.web.audit.models import AuditEntry
+from bidwatch.web.audit.services import record
+from bidwatch.web.campaign import services
+from bidwatch.web.campaign.export import ledger_xlsx
+from bidwatch.web.campaign.forms import FilterForm, ProblemForm, step_form
+from bidwatch.web.campaign.models import NUMBER_RE, Problem
+from bidwatch.web.campaign.prefill import origin
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _search_q(text: str) -> Q:
+    text = text.strip()
+    q = (Q(project_name__icontains=text) | Q(description__icontains=text) | Q(tender_id=text)
+         | Q(measures__icontains=text))
+    m = NUMBER_RE.fullmatch(text)
+    return q | Q(pk=int(m.group(2))) if m else q
+
+
+def filtered(request: HttpRequest, form: FilterForm) -> QuerySet[Problem]:
+    """The user's problems narrowed by the filters (the list and the export share it)."""
+    qs = services.visible(request.user).select_related("unit", "clue", "complaint")
+    if not form.is_valid():
+        return qs
+    d, today = form.cleaned_data, services.today()
+    if d["q"]:
+        qs = qs.filter(_search_q(d["q"]))
+    for key in ("status", "category", "unit"):
+        if d[key]:
+            qs = qs.filter(**{key: d[key]})
+    if d["state"] == "open":
+        qs = qs.filter(status__in=Problem.OPEN)
+    elif d["state"] == "overdue":
+        qs = qs.filter(services.overdue_q(today))
+    elif d["state"] == "soon":
+        qs = qs.filter(services.due_soon_q(today))
+    return qs
+
+
+@requires(Cap.VIEW_LEDGER)
+def problem_list(request: HttpRequest) -> HttpResponse:
+    form = FilterForm(request.GET or None, user=request.user)
+    qs = filtered(request, form)
+    today = services.today()
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    counts = services.counts(request.user, today)
+    return render(request, "campaign/list.html", {
+        "form": form, "page": page, "rows": [(p, services.deadline_state(p, today)) for p in page],
+        "counts": counts, "status_counts": [(code, label, counts[code]) for code, label in Problem.Status.choices],
+        "totals": services.totals(qs), "query": query.urlencode(),
+        "can_list": can(request.user, Cap.MANAGE_LEDGER),  # type: ignore[arg-type]
+    })
+
+
+@requires(Cap.VIEW_LEDGER)
+def problem_export(request: HttpRequest) -> HttpResponse:
+    form = FilterForm(request.GET or None, user=request.user)
+    today = services.today()
+    problems = list(filtered(request, form).order_by("listed_on", "id"))
+    filename = f"整改台账-{today:%Y%m%d}.xlsx"
+    record(request.user, AuditEntry.Action.EXPORT, None, request=request, object_type="ledger", object_id=filename,
+           format="xlsx", rows=len(problems), filters=request.GET.urlencode() or None)
+    response = HttpResponse(ledger_xlsx(problems, today), content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+@requires(Cap.MANAGE_LEDGER)
+def problem_create(request: HttpRequest) -> HttpResponse:
+    source = origin(request.user, request.GET)
+    initial = {k: v for k, v in source.initial.items() if v not in (None, "")}
+    form = ProblemForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = {f: form.cleaned_data[f] for f in services.FIELDS}
+        if not services.can_list(request.user, data["unit"].pk):
+            raise PermissionDenied("manage_ledger")
+        try:
+            p = services.create(request.user, request=request, **source.links, **data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Problem %(number)s listed; rectification due %(due)s.")
+                             % {"number": p.number, "due": p.deadline})
+            if form.estimated:
+                messages.warning(request, _("The deadline runs into a year without a holiday schedule: weekends "
+                                            "only were skipped (estimated)."))
+            return redirect("campaign:detail", pk=p.pk)
+    return render(request, "campaign/form.html", {"form": form, "origin": source},
+                  status=400 if form.errors else 200)
+
+
+@requires(Cap.VIEW_LEDGER)
+def problem_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    p = get_object_or_404(Problem.objects.select_related("unit", "created_by", "closed_by", "alert", "clue",
+                                                         "complaint", "tender"), pk=pk)
+    if not services.can_view(request.user, p):
+        raise PermissionDenied("view_ledger")
+    bound: dict[str, Any] = {}
+    status = 200
+    if request.method == "POST":
+        step = request.POST.get("step", "")
+        if step in services.STEP_ACTOR and not services.can_act(request.user, p, step):
+            raise PermissionDenied(f"ledger:{step}")
+        if step not in services.STEPS_BY_STATUS.get(p.status, ()):
+            return HttpResponse(status=400)
+        form = step_form(step, p, request.POST)
+        if form.is_valid():
+            try:
+                _run_step(request, p, step, form.cleaned_data)
+            except ValueError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("campaign:detail", pk=p.pk)
+        bound[step] = form
+        status = 400
+    step_forms = [(s, bound.get(s) or step_form(s, p)) for s in services.steps_for(request.user, p)]
+    return render(request, "campaign/detail.html", {
+        "p": p, "deadline": services.deadline_state(p), "events": p.events.select_related("actor"),
+        "step_forms": step_forms,
+    }, status=status)
+
+
+def _run_step(request: HttpRequest, p: Problem, step: str, d: dict[str, Any]) -> None:
+    user = request.user
+    if step == "start":
+        services.start(p, user, d["on"], d["measures"], d["note"], request=request)
+    elif step == "report":
+        services.report(p, user, d["on"], d["result"], recovered_amount=d["recovered_amount"],
+                        people_accountable=d["people_accountable"], rules_count=d["rules_count"],
+                        rules_text=d["rules_text"], request=request)
+    elif step == "close":
+        services.close(p, user, d["on"], d["verification"], request=request)
+    elif step == "return":
+        services.return_request(p, user, d["on"], d["reason"], request=request)
+    elif step == "extend":
+        services.extend(p, user, d["deadline"], d["reason"], request=request)
