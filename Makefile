@@ -4,9 +4,11 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 DEMO_DIR ?= demo-out
+DEMO_TENDERS ?= 600
+DEMO_SEED ?= 7
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/bidwatch
 
-.PHONY: demo scan-demo test install services bench bench-web clean
+.PHONY: demo scan-demo test install services bench bench-web bench-load clean
 
 install: $(STAMP)
 
@@ -25,14 +27,24 @@ services:
 demo: install services scan-demo
 	$(VENV)/bin/bidwatch web demo --dir $(DEMO_DIR)
 
+# A world of 600 tenders with the lawful background of real exports (the issue-11 yardstick): recall,
+# high-severity precision, collusion pair recall and the false-alarm rate, also in evaluation.json.
+# The dataset is made again when DEMO_TENDERS or DEMO_SEED change (e.g. make scan-demo DEMO_SEED=11).
 scan-demo: install
-	test -f $(DEMO_DIR)/dataset/bids.csv || $(VENV)/bin/bidwatch synth $(DEMO_DIR)/dataset --tenders 400 --seed 7
+	test -f $(DEMO_DIR)/.synth-$(DEMO_TENDERS)-$(DEMO_SEED) || { rm -rf $(DEMO_DIR)/dataset $(DEMO_DIR)/.synth-* && \
+		$(VENV)/bin/bidwatch synth $(DEMO_DIR)/dataset --tenders $(DEMO_TENDERS) --seed $(DEMO_SEED) && \
+		touch $(DEMO_DIR)/.synth-$(DEMO_TENDERS)-$(DEMO_SEED); }
 	$(VENV)/bin/bidwatch scan $(DEMO_DIR)/dataset --out $(DEMO_DIR)/scan
-	$(VENV)/bin/bidwatch evaluate $(DEMO_DIR)/dataset
+	$(VENV)/bin/bidwatch evaluate $(DEMO_DIR)/dataset --json $(DEMO_DIR)/evaluation.json
 	@echo "报告 / report: $(DEMO_DIR)/scan/report.html"
 
 test: install services
-	$(PY) -m pytest -n 2 -q
+	$(PY) -m pytest -n 2 --dist loadgroup -q --ignore=tests/test_spark_load.py
+	# the Spark loader's scans run out of driver memory in a JVM that already ran the parity suite (see the
+	# session note): in a process of their own, and with an 8 GB driver. identical_bid_prices on the
+	# Spark-loaded 100-tender dataset through the CLI ran out of a 4 GB heap in 4 of 6 runs on 2026-12-06
+	# (passed at 8 GB): an open bug of that query's Spark plan, not of the test (docs/spark.md)
+	BIDWATCH_SPARK_DRIVER_MEMORY=8g $(PY) -m pytest -q tests/test_spark_load.py
 	DATABASE_URL=$(PG_TEST_URL) $(PY) -m pytest -n 2 -q tests/web
 
 bench: install
@@ -45,6 +57,11 @@ bench-web: install services
 	$(PY) bench/web_bench.py --dataset $(DEMO_DIR)/dataset --database-url postgres://postgres@127.0.0.1:5432/bidwatch_bench_demo \
 		--out bench/out/web_bench_demo_pg.json
 	$(PY) bench/web_bench.py --database-url postgres://postgres@127.0.0.1:5432/bidwatch_bench --bids 1000000
+
+# 50 concurrent users against the production server on 127.0.0.1, 1M bids in PostgreSQL (issue 18)
+bench-load: install services
+	$(PY) bench/web_load.py --database-url postgres://postgres@127.0.0.1:5432/bidwatch_load --bids 1000000 --build-only
+	$(PY) bench/web_load.py --database-url postgres://postgres@127.0.0.1:5432/bidwatch_load --users 50 --seconds 120
 
 clean:
 	rm -rf $(VENV) $(DEMO_DIR) .pytest_cache

@@ -7,6 +7,13 @@ bids, equal prices, several currencies, cancelled tenders, excluded procurement 
 pending awards, item classifications, repeated buyers, procuring entities and tenderers.
 
     python bench/ocds_gen.py 100000 /tmp/ocds-100k.jsonl [--seed 1]
+
+With ``--stages``, each contracting process is published as individual releases, one per stage, as
+Jalisco or Paraguay publish: tender (buyer, tender), award (bids, awards), contract (when awarded); N
+counts releases. ``--window W`` writes the stages of W processes at a time (all their tender releases,
+then their award releases, then their contract releases), so the releases of one ocid are up to 3 W
+lines apart; the default is the whole file: every ocid waits for its last stage until the last third
+of the file, the worst case for a reader that groups releases by ocid.
 """
 
 from __future__ import annotations
@@ -94,6 +101,44 @@ def release(i: int, rng: random.Random) -> dict:
     }
 
 
+def stages(i: int, rng: random.Random) -> list[dict]:
+    """The compiled release ``i`` cut into its stage releases (tender, award, contract)."""
+    r = release(i, rng)
+    ocid = r["ocid"]
+    start = r["tender"]["tenderPeriod"]["startDate"]
+    end = r["tender"]["tenderPeriod"]["endDate"]
+    out = [{"ocid": ocid, "id": f"{ocid}-tender", "date": start, "tag": ["tender"], "initiationType": "tender",
+            "buyer": r["buyer"], "tender": r["tender"]},
+           {"ocid": ocid, "id": f"{ocid}-award", "date": end, "tag": ["award"], "initiationType": "tender",
+            "bids": r["bids"], "awards": r["awards"]}]
+    for award in r["awards"]:
+        out.append({"ocid": ocid, "id": f"{ocid}-contract", "date": end.replace("T10", "T16"), "tag": ["contract"],
+                    "initiationType": "tender",
+                    "contracts": [{"id": "1", "awardID": award["id"], "dateSigned": end.replace("T10", "T16"),
+                                   "value": {"amount": 1000.0 + i, "currency": "CNY"}}]})
+    return out
+
+
+def write_stages(n: int, out, seed: int = 1, window: int | None = None) -> int:
+    rng = random.Random(seed)
+    processes = []
+    total = 0
+    while total < n:
+        processes.append(stages(len(processes), rng))
+        total += len(processes[-1])
+    window = window or len(processes)
+    size = 0
+    written = 0
+    for b in range(0, len(processes), window):
+        block = processes[b:b + window]
+        for stage in range(3):
+            lines = [orjson.dumps(rs[stage]) + b"\n" for rs in block if len(rs) > stage][: n - written]
+            written += len(lines)
+            size += sum(len(x) for x in lines)
+            out.write(b"".join(lines))
+    return size
+
+
 def write(n: int, out, seed: int = 1) -> int:
     rng = random.Random(seed)
     size = 0
@@ -114,12 +159,18 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("n", type=int)
     p.add_argument("out")
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--stages", action="store_true", help="one release per stage (tender, award, contract)")
+    p.add_argument("--window", type=int, default=None, help="with --stages: processes written at a time")
     a = p.parse_args(argv)
+
+    def run(f) -> int:
+        return write_stages(a.n, f, a.seed, a.window) if a.stages else write(a.n, f, a.seed)
+
     if a.out == "-":
-        size = write(a.n, sys.stdout.buffer, a.seed)
+        size = run(sys.stdout.buffer)
     else:
         with open(a.out, "wb") as f:
-            size = write(a.n, f, a.seed)
+            size = run(f)
     print(f"{a.n} releases, {size / 1e6:.1f} MB, {size / max(a.n, 1):.0f} bytes each", file=sys.stderr)
     return 0
 

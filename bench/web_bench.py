@@ -10,7 +10,9 @@ Targets (issue 5): under 300 ms on the demo data; under 1 s with the 1M-bid data
 Each page is fetched in-process through Django's test client (no network), logged in as the campaign
 office (sees everything) and as department staff (sector-scoped queries); the first request of each
 page is a warm-up, then ``--repeat`` timed requests; the median, 95th percentile and worst are
-reported with the page's query count and size, the data sizes, and the load average (shared machine).
+reported with the page's query count and size, the data sizes, and the load average (shared machine),
+and the CPU a request costs (``cpu_ms``: this process; ``db_cpu_ms``: its PostgreSQL backend, read from
+``/proc``), which a busy machine changes far less than the times.
 
     # demo data in PostgreSQL (a database of its own, not the 1M one):
     python bench/web_bench.py --dataset demo-out/dataset --database-url postgres://postgres@127.0.0.1:5432/bidwatch_bench_demo
@@ -107,14 +109,14 @@ def generate(n_bids: int, per_tender: int) -> dict[str, int]:
                 cur.execute(f"DELETE FROM {table}")
         companies = [(f"C{i:07d}", f"基准测试建设工程有限公司{i:07d}", 0, 0, 0, rng.random() * 100, "{}") for i in range(n_companies)]
         _copy("tenders_company", ["company_id", "name", "n_bids", "n_wins", "n_alerts", "risk_score", "risk_detail"], companies,
-              extra_blank=["uscc", "legal_rep", "phone", "address", "region_code"])
+              extra_blank=["uscc", "legal_rep", "phone", "address", "region_code", "source"])
         project_rows = []
         project_meta = []
         for i in range(n_projects):
             sector, region = rng.choice(SECTORS), rng.choice(regions)
             project_meta.append((sector, region))
             project_rows.append((f"P{i:07d}", f"基准项目{i}", sector, region))
-        _copy("tenders_project", ["project_id", "name", "sector", "region_code"], project_rows, extra_blank=["owner_name"])
+        _copy("tenders_project", ["project_id", "name", "sector", "region_code"], project_rows, extra_blank=["owner_name", "source"])
         tenders, bids, alerts, alert_links = [], [], [], []
         for t in range(n_tenders):
             pid = rng.randrange(n_projects)
@@ -139,9 +141,9 @@ def generate(n_bids: int, per_tender: int) -> dict[str, int]:
                 alert_links += [(aid, f"C{bidders[0]:07d}"), (aid, f"C{bidders[1]:07d}")]
         _copy("tenders_tender", ["tender_id", "project_id", "title", "category", "procedure", "announced_on", "winner_id",
                                  "ceiling_price", "sector", "region_code", "n_bids", "risk_score", "risk_level", "n_alerts", "n_high"],
-              tenders, extra_blank=["agency", "award_method", "top_indicators", "explanation"])
+              tenders, extra_blank=["agency", "award_method", "top_indicators", "explanation", "source"])
         _copy("tenders_bid", ["bid_id", "tender_id", "company_id", "price", "status", "rank"], bids,
-              extra_blank=["disqualify_reason", "project_manager_id", "agent_id"])
+              extra_blank=["disqualify_reason", "project_manager_id", "agent_id", "source"])
         now = time.strftime("%Y-%m-%d %H:%M:%S+00")
         _copy("alerts_alert", ["alert_id", "indicator", "name_zh", "family", "severity", "tender_id", "project_id", "company_ids",
                                "score", "legal_basis", "evidence", "message", "sector", "region_code", "detected_on",
@@ -233,17 +235,39 @@ def measure(repeat: int, who: dict[str, object]) -> dict[str, dict[str, float]]:
             with connection.execute_wrapper(count):
                 response = client.get(url)
             times = []
+            cpu0, db0 = time.process_time(), _db_cpu()
             for _ in range(repeat):
                 t0 = time.perf_counter()
                 response = client.get(url)
                 times.append((time.perf_counter() - t0) * 1000)
                 assert response.status_code == 200, (url, response.status_code)
+            cpu, db = (time.process_time() - cpu0) * 1000 / repeat, _db_cpu()
             results[f"{name} ({username})"] = {
                 "cold_ms": round(cold, 1), "median_ms": round(statistics.median(times), 1),
                 "p95_ms": round(_p95(times), 1), "max_ms": round(max(times), 1),
+                # CPU a request costs, whatever else the machine runs: this process (Django, the test
+                # client) and the PostgreSQL backend serving it (None on SQLite: it runs in this process)
+                "cpu_ms": round(cpu, 1),
+                "db_cpu_ms": round((db - db0) * 1000 / repeat, 1) if db is not None and db0 is not None else None,
                 "queries": len(queries), "kib": round(len(response.content) / 1024, 1), "url": url,
             }
     return results
+
+
+def _db_cpu() -> float | None:
+    """CPU seconds (user + system) the PostgreSQL backend of this connection has used so far (Linux /proc)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cur:
+        cur.execute("SELECT pg_backend_pid()")
+        pid = cur.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:  # a server on another machine
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def sizes() -> dict[str, int]:

@@ -41,3 +41,13 @@ def test_collusion_row_covers_the_statistical_screens_and_their_basis(html: str)
 def test_every_family_has_a_row(html: str) -> None:
     for name in ("串通投标", "规避招标", "先建设后招标", "排斥潜在投标人", "评标专家违规", "失信主体投标"):
         _family_row(html, name)
+
+
+def test_report_lists_what_each_indicator_could_check(html: str) -> None:
+    """Absent data is 'not checked': the report shows every indicator's scope and checked count."""
+    section = html.split("六、指标覆盖范围", 1)[1].split("七、未运行的指标", 1)[0]
+    rows = re.findall(r"<tr><td>(.*?)（(\w+)）</td>\s*<td>(.*?)</td>\s*<td>(\d+)</td><td>(\d+)</td>", section)
+    assert len(rows) >= 30
+    by_code = {code: (unit, int(scope), int(checked)) for _, code, unit, scope, checked in rows}
+    assert by_code["few_bidders"][0] == "标段"
+    assert all(checked <= scope for _, scope, checked in by_code.values())

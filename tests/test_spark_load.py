@@ -22,6 +22,9 @@ from tests.conftest import SPARK_AVAILABLE
 
 pytestmark = [
     pytest.mark.spark,
+    # one Spark JVM at a time: two xdist workers each with its own JVM ran out of driver memory for a broadcast
+    # (Makefile: --dist loadgroup keeps this group on one worker)
+    pytest.mark.xdist_group("spark"),
     pytest.mark.skipif(not SPARK_AVAILABLE, reason="PySpark or Java is not installed (make installs .[spark])"),
 ]
 

@@ -78,14 +78,27 @@ def test_is_workday_real_schedule(cal, day, expected):
     assert chinese_calendar.is_workday(day) is expected
 
 
-def test_unknown_year_falls_back_to_monday_to_friday(cal):
-    # 2027 and 2003 are outside chinese-calendar 1.11.0: weekends off, every weekday a working day.
-    assert cal.is_workday(D(2027, 1, 1))        # a Friday (surely New Year's Day, but unknown to the calendar)
+def test_unknown_year_falls_back_to_monday_to_friday_less_fixed_holidays(cal):
+    # 2027 and 2003 are outside chinese-calendar 1.11.0: weekends off, weekdays working days, except the holidays of
+    # 《全国年节及纪念日放假办法》 that fall on a fixed date (issue 13 item 7): 1 January, 1 May (1–2 May from 2025,
+    # 1–3 May before 2008), 1–3 October. Still an estimate: the lunar holidays and 调休 are unknown.
+    assert not cal.is_workday(D(2027, 1, 1))    # a Friday, 元旦
     assert not cal.is_workday(D(2027, 1, 2))    # Saturday
-    assert cal.is_workday(D(2003, 10, 1))       # a Wednesday
+    assert cal.is_workday(D(2027, 1, 4))        # Monday
+    assert cal.is_workday(D(2027, 5, 3)) and not cal.is_workday(D(2028, 5, 2))   # 2028-05-02 Tuesday, 劳动节
+    assert not cal.is_workday(D(2003, 10, 1))   # a Wednesday, 国庆节
+    assert not cal.is_workday(D(2003, 5, 2)) and not cal.is_workday(D(2003, 5, 1))  # 1999 text: 1–3 May
+    assert cal.is_workday(D(2003, 10, 6))       # Monday after the three fixed days (the real 调休 is unknown)
     assert not cal.known(D(2027, 1, 1)) and not cal.known(D(2003, 10, 1))
     assert cal.known(D(2004, 1, 1)) and cal.known(D(2026, 12, 31))
     assert cal.add_workdays(D(2027, 1, 8), 1) == D(2027, 1, 11)   # Friday → Monday
+    assert cal.add_workdays(D(2027, 9, 30), 1) == D(2027, 10, 4)  # Thursday → past 10-01..03 → Monday
+
+
+def test_fixed_date_holidays_by_version():
+    assert wd.fixed_date_holidays(2007)[1:4] == (D(2007, 5, 1), D(2007, 5, 2), D(2007, 5, 3))
+    assert [d for d in wd.fixed_date_holidays(2010) if d.month == 5] == [D(2010, 5, 1)]
+    assert [d for d in wd.fixed_date_holidays(2030) if d.month == 5] == [D(2030, 5, 1), D(2030, 5, 2)]
 
 
 # --- add_workdays ----------------------------------------------------------------------------------------------------
@@ -306,11 +319,12 @@ WORKDAYS_2027 = [D(2027, 1, 9)]   # a Saturday made a working day
 
 
 def test_2027_without_data_is_estimated_and_names_the_year(cal):
-    # Received Thursday 2026-12-31: Monday–Friday assumed for 2027: 01-01 Fri = 1, 01-04 Mon = 2, 01-05 Tue = 3.
+    # Received Thursday 2026-12-31: for 2027 Monday–Friday less 元旦 assumed: 01-01 Fri off, 01-04 Mon = 1,
+    # 01-05 Tue = 2, 01-06 Wed = 3.
     d = complaint_acceptance_due(D(2026, 12, 31), cal)
-    assert d == Deadline(D(2027, 1, 5), (2027,))
+    assert d == Deadline(D(2027, 1, 6), (2027,))
     assert not d.exact and d.unknown_years == (2027,)
-    assert not cal.covers(D(2026, 12, 31), D(2027, 1, 5))
+    assert not cal.covers(D(2026, 12, 31), D(2027, 1, 6))
     assert cal.unknown_years(D(2026, 1, 1), D(2028, 6, 1)) == (2027, 2028)
     assert cal.unknown_years(D(2027, 1, 2), D(2027, 1, 1)) == ()   # an empty range decides nothing
 
@@ -426,3 +440,17 @@ def test_deadline_is_hashable_and_frozen():
 
 def test_repr():
     assert repr(WorkCalendar(holidays=HOLIDAYS_2027)) == "WorkCalendar(library 2004–2026, +4 holidays, +0 workdays)"
+
+
+def test_roll_forward_table_is_the_scans_period_rule(cal):
+    # The table the scan joins in SQL (indicators/periods.py): every day with the first working day on or after it.
+    rows = {day: (due, exact) for day, due, exact in wd.roll_forward_table(D(2024, 9, 28), D(2024, 10, 9), cal)}
+    assert len(rows) == 12
+    assert rows[D(2024, 9, 29)] == (D(2024, 9, 29), True)      # Sunday 调休: a working day ends a period
+    assert rows[D(2024, 10, 2)] == (D(2024, 10, 8), True)       # 民法典 第203条: holiday → next working day
+    assert rows[D(2024, 10, 8)] == (D(2024, 10, 8), True)
+    # same as calendar_deadline for every day: 30 days after the award of 2024-09-02 → 10-08
+    assert rows[D(2024, 9, 2) + timedelta(days=30)][0] == cal.calendar_deadline(D(2024, 9, 2), 30) == D(2024, 10, 8)
+    late = wd.roll_forward_table(D(2026, 12, 31), D(2027, 1, 1), cal)
+    assert late[0] == (D(2026, 12, 31), D(2026, 12, 31), True)
+    assert late[1] == (D(2027, 1, 1), D(2027, 1, 4), False)     # 元旦 and the weekend: estimated

@@ -3,11 +3,12 @@
 Each area registers its own sub-commands through a ``register(subparsers)`` function so that this
 module stays a thin dispatcher: ``bidwatch.commands`` (check, scan, synth, evaluate),
 ``bidwatch.model.cli`` (model benchmark/train), ``bidwatch.ocds.cli`` (ocds indicators) and
-``bidwatch.web.cli`` (serve, web).
+``bidwatch.web.cli`` (serve, web), ``bidwatch.contract.notices`` (notices) and ``bidwatch.documents.cli`` (docs).
 
 Only the module that owns the command being run is imported (``COMMAND_OWNERS``): some packages'
-``__init__`` import pandas or scikit-learn (≈1–2.5 s), which ``bidwatch ocds indicators`` must not
-pay. The full parser (all modules) is built for ``bidwatch``, ``bidwatch --help`` and unknown commands.
+``__init__`` import pandas, scikit-learn or Django (≈1–6 s on a busy machine), which ``bidwatch ocds
+indicators`` must not pay. ``bidwatch``, ``bidwatch --help`` and an unknown command import none of them: the
+top-level list is built from ``COMMAND_SUMMARY`` (a test checks it against each module's own help).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import importlib
 import sys
 
 from bidwatch import __version__
+from bidwatch.i18n import chinese_first as _
 
 COMMAND_MODULES = (
     "bidwatch.commands",
@@ -24,6 +26,8 @@ COMMAND_MODULES = (
     "bidwatch.model.cli",
     "bidwatch.ocds.cli",
     "bidwatch.web.cli",
+    "bidwatch.contract.notices",
+    "bidwatch.documents.cli",
 )
 
 #: sub-command -> the module whose ``register()`` adds it (tests check this against the full parser).
@@ -36,6 +40,23 @@ COMMAND_OWNERS = {
     "ocds": "bidwatch.ocds.cli",
     "serve": "bidwatch.web.cli",
     "web": "bidwatch.web.cli",
+    "notices": "bidwatch.contract.notices",
+    "docs": "bidwatch.documents.cli",
+}
+
+
+#: sub-command -> its one-line help, as the owning module registers it (tests/test_scan_cli.py keeps them equal)
+COMMAND_SUMMARY = {
+    "check": "校验数据集 / validate a dataset against the data contract",
+    "scan": "扫描数据集 / scan a dataset and write the report",
+    "evaluate": "对照标注评估召回率与精确率 / recall and precision against labels.csv",
+    "synth": "生成带预置问题的合成数据集 / generate a synthetic dataset with planted cases",
+    "model": "串通投标识别模型：基准测试与训练 (collusion classifier: benchmark, train)",
+    "ocds": "OCDS data: Cardinal-compatible red flags, conversion to the contract tables",
+    "serve": "网页应用 / run the web application",
+    "web": "网页应用管理 / web application administration",
+    "notices": "导入平台公告（中标候选人公示/中标结果公告）为数据集 / import platform notices as a dataset",
+    "docs": "投标文件比对（同一编辑来源、相同错误、图片、正文、表格）/ compare the bid files of one tender",
 }
 
 
@@ -56,9 +77,21 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"bidwatch {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     owner = COMMAND_OWNERS.get(command) if command else None
-    for name in (owner,) if owner else COMMAND_MODULES:
-        module = importlib.import_module(name)
-        module.register(sub)
+    if owner is None:
+        # the top-level list only: each command's own options are parsed once it is named
+        for name, summary in COMMAND_SUMMARY.items():
+            sub.add_parser(name, help=summary, add_help=False)
+        return parser
+    importlib.import_module(owner).register(sub)
+    return parser
+
+
+def full_parser() -> argparse.ArgumentParser:
+    """The parser with every module's commands registered (imports them all: tests and documentation)."""
+    parser = argparse.ArgumentParser(prog="bidwatch")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub)
     return parser
 
 
@@ -72,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args.func(args) or 0)
     except KeyboardInterrupt:
-        print("已中断 / interrupted", file=sys.stderr)
+        print(_("interrupted"), file=sys.stderr)
         return 130
 
 

@@ -8,6 +8,9 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bidwatch.i18n import chinese_first as _
+from bidwatch.remote import is_remote
+
 MAX_PROBLEMS_ON_SCREEN = 50
 
 
@@ -31,33 +34,52 @@ def _report_problems(problems: list[Any], out_dir: Path | None) -> None:
         print(f"问题清单 / problem list: {out_dir / 'problems.csv'}", file=sys.stderr)
 
 
-def load(path: str, out_dir: Path | None = None) -> Any:
+def _report_notices(notices: list[Any], out_dir: Path | None) -> None:
+    """What the loader read differently from a plain table (title rows, totals and signature rows
+    skipped, …): on screen, and as notices.csv next to the results (removed when there are none)."""
+    from bidwatch.contract import write_notices_csv
+
+    if out_dir is not None:
+        if notices:
+            write_notices_csv(notices, out_dir / "notices.csv")
+        elif (out_dir / "notices.csv").exists():
+            (out_dir / "notices.csv").unlink()
+    if not notices:
+        return
+    print(f"读取说明 {len(notices)} 条（非错误）/ {len(notices)} notice(s), not errors:", file=sys.stderr)
+    for p in notices[:MAX_PROBLEMS_ON_SCREEN]:
+        print(f"  {p}", file=sys.stderr)
+    if len(notices) > MAX_PROBLEMS_ON_SCREEN:
+        print(f"  …… 另有 {len(notices) - MAX_PROBLEMS_ON_SCREEN} 条", file=sys.stderr)
+
+
+def load(path: str, out_dir: Path | None = None, timezone: str | None = None) -> Any:
     """Load a dataset or return None after reporting its problems.
 
     DATASET is a contract folder, an ``.xlsx`` workbook, or an OCDS file (``.json``, ``.jsonl``,
-    ``.ndjson``, optionally ``.gz``: compiled releases, release or record packages), which is
-    converted to the contract tables first (``bidwatch.ocds.read_ocds_tables``).
+    ``.ndjson``, optionally ``.gz``: releases, release or record packages), which is converted to the
+    contract tables first (``bidwatch.ocds.read_ocds_tables``, dates judged in ``timezone``).
     """
     from bidwatch.ocds.reader import looks_like_ocds
 
-    from bidwatch.engine.spark_load import is_remote
-
     if is_remote(path):
-        print(f"{path} 只能由 Spark 读取，请使用 bidwatch scan {path} --engine spark / "
-              f"a URL path is read on Spark only: use --engine spark", file=sys.stderr)
+        print(_("%(path)s: a URL path is read on Spark only: use --engine spark", path=path), file=sys.stderr)
         return None
     if not Path(path).exists():
-        print(f"找不到数据集 / dataset not found: {path}", file=sys.stderr)
+        print(_("dataset not found: %(path)s", path=path), file=sys.stderr)
         return None
     if looks_like_ocds(path):
-        return _load_ocds(path, out_dir)
+        return _load_ocds(path, out_dir, timezone)
     from bidwatch.contract import DatasetInvalid, load_dataset
 
     try:
-        return load_dataset(path)
+        ds = load_dataset(path)
     except DatasetInvalid as exc:
+        _report_notices(exc.notices, out_dir)
         _report_problems(exc.problems, out_dir)
         return None
+    _report_notices(ds.notices, out_dir)
+    return ds
 
 
 def load_on_spark(path: str, out_dir: Path | None = None, master: str | None = None) -> Any:
@@ -75,51 +97,140 @@ def load_on_spark(path: str, out_dir: Path | None = None, master: str | None = N
 
 
 def _report_ocds_problems(problems: list[Any]) -> None:
-    """Malformed OCDS lines (invalid JSON / UTF-8, wrong types): reported with their line numbers,
-    skipped (or the field ignored); the scan goes on with the rest."""
-    skipped = sum(1 for p in problems if p.skipped)
-    print(f"OCDS 输入有 {len(problems)} 个问题（跳过 {skipped} 行/条发布）/ {len(problems)} OCDS problem(s), "
-          f"{skipped} line(s) or release(s) skipped:", file=sys.stderr)
+    """The OCDS conversion's problems (bad lines, wrong types, repairs, rows dropped because the contract
+    would refuse them), with their line numbers; the scan goes on with the rest."""
+    from collections import Counter
+
+    what = Counter(p.what for p in problems)
+    counts = "，".join(f"{_WHAT_ZH.get(k, k)} {n}" for k, n in sorted(what.items()))
+    print(f"OCDS 输入有 {len(problems)} 个问题（{counts}）/ {len(problems)} OCDS problem(s): "
+          + ", ".join(f"{n} {k}" for k, n in sorted(what.items())), file=sys.stderr)
     for p in problems[:MAX_PROBLEMS_ON_SCREEN]:
         print(f"  第{p.line}行 / {p}", file=sys.stderr)
     if len(problems) > MAX_PROBLEMS_ON_SCREEN:
-        print(f"  …… 另有 {len(problems) - MAX_PROBLEMS_ON_SCREEN} 个问题", file=sys.stderr)
+        print(f"  …… 另有 {len(problems) - MAX_PROBLEMS_ON_SCREEN} 个问题 / … and "
+              f"{len(problems) - MAX_PROBLEMS_ON_SCREEN} more (ocds_problems.csv)", file=sys.stderr)
 
 
-def _load_ocds(path: str, out_dir: Path | None) -> Any:
+_WHAT_ZH = {"skipped": "跳过", "dropped": "剔除", "repaired": "修复", "cleared": "置空", "ignored": "忽略字段"}
+
+#: Rounds of the contract's checks on the converted tables (a dropped tender orphans its bids: next round).
+_CONTRACT_ROUNDS = 4
+
+
+def _load_ocds(path: str, out_dir: Path | None, timezone: str | None = None) -> Any:
+    """Convert an OCDS file and load it as a dataset. The publisher's gaps never reject the file: what
+    the contract would still refuse after the conversion's own repairs (a date it cannot read, a key
+    repeated...) is dropped row by row (an optional cell is cleared instead), each listed with its line
+    and ocid in ``ocds_problems.csv``; only a file with no readable release is rejected."""
     import atexit
     import shutil
     import tempfile
 
     from bidwatch.contract import DatasetInvalid, load_dataset
     from bidwatch.contract import Problem as ContractProblem
-    from bidwatch.ocds.tables import read_ocds_tables, write_tables
+    from bidwatch.ocds.reader import ReadStats
+    from bidwatch.ocds.tables import read_ocds_tables
 
-    tables, problems = read_ocds_tables(path)
-    if problems:
-        _report_ocds_problems(problems)
+    stats = ReadStats()
+    lines: dict[str, int] = {}
+    try:
+        tables, problems = read_ocds_tables(path, timezone=timezone, stats=stats, lines=lines)
+    except ValueError as e:  # an unknown time zone
+        print(f"{e}", file=sys.stderr)
+        return None
+    print(stats.text(), file=sys.stderr)
     if not len(tables.get("tenders", ())):
-        bad = [ContractProblem(Path(path).name, None, None, None,
-                               "OCDS 文件中没有可读的发布 / no readable OCDS release in the file")]
-        _report_problems(bad, out_dir)
+        message = ("OCDS 文件为空 / the OCDS file is empty" if not stats.lines else
+                   "OCDS 文件中没有可读的发布 / no readable OCDS release in the file")
+        if problems:
+            _report_ocds_problems(problems)
+        if out_dir is not None:
+            out_dir.mkdir(parents=True, exist_ok=True)
+            _write_ocds_problems(problems, out_dir / "ocds_problems.csv", Path(path).name)
+        _report_problems([ContractProblem(Path(path).name, None, None, None, message)], out_dir)
         return None
     # The converted tables go through the same contract validation as any dataset; the folder
     # lives as long as the process (the scan may read dataset files after loading).
     folder = Path(tempfile.mkdtemp(prefix="bidwatch-ocds-"))
     atexit.register(shutil.rmtree, folder, True)
-    write_tables({name: df for name, df in tables.items() if name not in ("awards", "items")}, folder)
-    try:
-        ds = load_dataset(folder)
-    except DatasetInvalid as exc:
-        _report_problems(exc.problems, out_dir)
+    tables = {name: df for name, df in tables.items() if name not in ("awards", "items")}
+    ds = None
+    refused: list[Any] = []
+    for _ in range(_CONTRACT_ROUNDS):
+        # Parquet, not CSV: its row numbers are the frames' rows (+2) even when a title holds a line break.
+        for name, df in tables.items():
+            df.to_parquet(folder / f"{name}.parquet", index=False)
+        try:
+            ds = load_dataset(folder, max_problems_per_check=None)
+            break
+        except DatasetInvalid as exc:
+            refused = exc.problems
+            if not _fit_to_contract(tables, refused, problems, lines):
+                break
+    if ds is None:  # a refusal that names no row, or still refused after the rounds: rejected, said why
+        _report_ocds_problems(problems)
+        if out_dir is not None:
+            out_dir.mkdir(parents=True, exist_ok=True)
+            _write_ocds_problems(problems, out_dir / "ocds_problems.csv", Path(path).name)
+        _report_problems(refused, out_dir)
         return None
+    if problems:
+        _report_ocds_problems(problems)
     ds.ocds_problems = problems
+    ds.ocds_stats = stats
     return ds
+
+
+def _fit_to_contract(tables: dict, refused: list[Any], problems: list[Any], lines: dict[str, int]) -> bool:
+    """Drop the rows (or clear the optional cells) of the converted tables that the contract refused;
+    False when a refusal names no row (nothing to drop: the file is rejected)."""
+    from bidwatch.contract import TABLES
+    from bidwatch.ocds.reader import Problem
+
+    drop: dict[str, set[int]] = {}
+    changed = False
+    for c in refused:
+        df = tables.get(c.table)
+        if df is None or c.row is None or not 2 <= c.row < len(df) + 2:
+            continue
+        i = c.row - 2
+        row = df.iloc[i]
+        ocid = row.get("ocid") if "ocid" in df.columns else row.get("project_id")
+        ocid = ocid if isinstance(ocid, str) else None
+        column = (TABLES[c.table].column(c.column)
+                  if c.column and c.table in TABLES and c.column in TABLES[c.table] else None)
+        optional = column is not None and not column.required and c.column not in ("tender_id", "bid_id",
+                                                                                  "company_id", "contract_id")
+        what = f"{c.table} row for {ocid or '?'}: {c.column} {c.value!r}: {c.expected}"
+        if optional:
+            df.iat[i, df.columns.get_loc(c.column)] = None
+            problems.append(Problem(lines.get(ocid or "", 0), f"{what} — value left empty", skipped=False,
+                                    ocid=ocid, path=f"{c.table}.{c.column}", action="cleared"))
+        elif i not in drop.setdefault(c.table, set()):
+            drop[c.table].add(i)
+            problems.append(Problem(lines.get(ocid or "", 0), f"{what} — row dropped", skipped=False,
+                                    ocid=ocid, path=f"{c.table}.{c.column or ''}", action="dropped"))
+        changed = True
+    for name, rows in drop.items():
+        tables[name] = tables[name].drop(tables[name].index[sorted(rows)]).reset_index(drop=True)
+    return changed
+
+
+def _ocds_timezone(args: argparse.Namespace, settings: dict[str, Any] | None = None) -> str | None:
+    """The publisher's time zone for OCDS dates: ``--timezone``, else the settings' ``[ocds] timezone``."""
+    if getattr(args, "timezone", None):
+        return args.timezone
+    if settings is None:
+        from bidwatch.config import load_settings
+
+        settings = load_settings(getattr(args, "settings", None))
+    return (settings.get("ocds") or {}).get("timezone")
 
 
 def cmd_check(args: argparse.Namespace) -> int:
     started = time.perf_counter()
-    ds = load(args.dataset)
+    ds = load(args.dataset, timezone=args.timezone)
     if ds is None:
         return 2
     print(f"数据集有效 / dataset valid ({time.perf_counter() - started:.1f} s)")
@@ -128,14 +239,20 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
-def _write_ocds_problems(problems: list[Any], path: Path) -> None:
+def _write_ocds_problems(problems: list[Any], path: Path, file: str) -> None:
+    """``ocds_problems.csv``: file, line, ocid, path, what was done (``action``: skipped / dropped / repaired
+    / cleared / ignored, and in Chinese, ``处理``) and the message; written for every OCDS input, also when
+    it is empty."""
     import csv
+
+    from bidwatch.exports import neutralise_row
 
     with path.open("w", encoding="utf-8-sig", newline="") as f:
         w = csv.writer(f)
-        w.writerow(["line", "skipped", "message"])
+        w.writerow(["file", "line", "ocid", "path", "action", "处理", "message"])
         for p in problems:
-            w.writerow([p.line, "yes" if p.skipped else "field ignored", p.message])
+            w.writerow(neutralise_row([file, p.line or "", p.ocid or "", p.path or "", p.what,
+                                       _WHAT_ZH.get(p.what, p.what), p.message]))
 
 
 def cmd_scan(args: argparse.Namespace) -> int:
@@ -146,13 +263,18 @@ def cmd_scan(args: argparse.Namespace) -> int:
     settings = load_settings(args.settings)
     started = time.perf_counter()
     _progress(f"读取数据集 / loading {args.dataset}", 0.0)
-    from bidwatch.engine.spark_load import is_remote
+    warming = None
+    if not args.only or "ml_collusion" in args.only.split(","):
+        from bidwatch.indicators.ml import prewarm
 
+        warming = prewarm(settings)  # the classifier's imports and model load overlap the dataset's
     if args.engine == "spark" and is_remote(args.dataset):
         ds = load_on_spark(args.dataset, out, args.master)  # hdfs://, s3a://, file://: read by Spark itself
     else:
-        ds = load(args.dataset, out)
+        ds = load(args.dataset, out, timezone=_ocds_timezone(args, settings))
     if ds is None:
+        if warming is not None:
+            warming.join()  # not interrupted half-way through an import at exit
         return 2
     load_seconds = round(time.perf_counter() - started, 3)
     only = args.only.split(",") if args.only else None
@@ -164,11 +286,17 @@ def cmd_scan(args: argparse.Namespace) -> int:
     result.summary["dataset"] = str(args.dataset)
     ocds_problems = getattr(ds, "ocds_problems", None)
     if ocds_problems is not None:
+        from collections import Counter
+
         result.summary["ocds_problems"] = len(ocds_problems)
+        result.summary["ocds_problems_by_action"] = dict(Counter(p.what for p in ocds_problems))
+        result.summary["ocds_read"] = ds.ocds_stats.as_dict()
+        result.summary["ocds_timezone"] = _ocds_timezone(args, settings) or "Asia/Shanghai"
     write_outputs(result, out)
-    if ocds_problems:
-        _write_ocds_problems(ocds_problems, out / "ocds_problems.csv")
-        print(f"OCDS 问题清单 / OCDS problem list: {out / 'ocds_problems.csv'}", file=sys.stderr)
+    if ocds_problems is not None:
+        _write_ocds_problems(ocds_problems, out / "ocds_problems.csv", Path(args.dataset).name)
+        print(f"OCDS 问题清单 / OCDS problem list: {out / 'ocds_problems.csv'} ({len(ocds_problems)})",
+              file=sys.stderr)
     s = result.summary
     print(f"扫描完成 / scan done: {s['alerts']} 条预警（高 {s['by_severity'].get('high', 0)}，"
           f"中 {s['by_severity'].get('medium', 0)}，低 {s['by_severity'].get('low', 0)}），"
@@ -188,13 +316,14 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
     labels_path = Path(args.labels) if args.labels else Path(args.dataset) / "labels.csv"
     if not labels_path.exists():
-        print(f"缺少标注文件 / labels not found: {labels_path}", file=sys.stderr)
+        print(_("labels not found: %(path)s", path=labels_path), file=sys.stderr)
         return 2
     ds = load(args.dataset)
     if ds is None:
         return 2
     result = run_scan(ds, settings=load_settings(args.settings), engine=args.engine)
-    ev = evaluate_alerts(result.alerts, read_labels(labels_path))
+    tenders = [r[0] for r in ds.con.execute("SELECT tender_id FROM tenders").fetchall()]
+    ev = evaluate_alerts(result.alerts, read_labels(labels_path), tenders=tenders)
     print(format_evaluation(ev))
     if args.json:
         Path(args.json).write_bytes(orjson.dumps(ev, option=orjson.OPT_INDENT_2))
@@ -205,6 +334,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # noqa: SLF001
     p = subparsers.add_parser("check", help="校验数据集 / validate a dataset against the data contract")
     p.add_argument("dataset", help="数据集文件夹、.xlsx 工作簿或 OCDS 文件 / dataset folder, .xlsx workbook "
                                    "or OCDS file (.jsonl/.json, .gz)")
+    p.add_argument("--timezone", help="OCDS 发布方所在时区（IANA 名称，默认 Asia/Shanghai，或设置 [ocds] timezone）"
+                                      "/ the OCDS publisher's time zone for dates, e.g. America/Mexico_City")
     p.set_defaults(func=cmd_check)
 
     p = subparsers.add_parser("scan", help="扫描数据集 / scan a dataset and write the report")
@@ -218,6 +349,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # noqa: SLF001
     p.add_argument("--spark-dir", help="Spark 读取的 Parquet 中转目录：各节点同一路径的共享目录，或 hdfs:// / s3a:// URL "
                                        "（集群必需，见 docs/spark.md）/ where the contract tables are staged as Parquet "
                                        "for Spark: a folder shared by every node, or an hdfs:// or s3a:// URL")
+    p.add_argument("--timezone", help="OCDS 发布方所在时区（IANA 名称，默认 Asia/Shanghai，或设置 [ocds] timezone）"
+                                      "/ the OCDS publisher's time zone for dates, e.g. America/Mexico_City")
     p.add_argument("--only", help="只运行这些指标（逗号分隔）/ only these indicator codes")
     p.add_argument("--quiet", action="store_true", help="不显示进度 / no progress")
     p.set_defaults(func=cmd_scan)

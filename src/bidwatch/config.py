@@ -7,12 +7,14 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from bidwatch.i18n import chinese_first as _
+
 
 def _merge(base: dict[str, Any], override: dict[str, Any], where: str = "") -> dict[str, Any]:
     out = dict(base)
     for key, value in override.items():
         if key not in base:
-            raise ValueError(f"未知设置项 / unknown setting: {where}{key}")
+            raise ValueError(_("unknown setting: %(key)s", key=f"{where}{key}"))
         if isinstance(value, dict) and isinstance(base[key], dict):
             out[key] = _merge(base[key], value, f"{where}{key}.")
         else:

@@ -4,13 +4,30 @@ A label (tender, scheme) is *found* when an alert of that family names that tend
 labels, with no tender, match on the project). An alert is *right* when its tender (or project) carries
 a label of the alert's family. Per indicator, recall counts the labels whose ``mechanism`` is that
 indicator's code. The product reads labels.csv only here.
+
+Recall alone rewards a detector that accuses everyone, so three more measures say whether a regulator
+can trust the alerts (issue 11):
+
+* **high-severity precision per family**: of a family's high alerts, the share that are right — a
+  high alert is read as "视为串通" and must hold up;
+* **collusion pair recall**: a planted collusion label names the colluding companies; each pair of them
+  on that tender is *found* when a collusion-family alert on that tender names both companies (finding
+  the tender but accusing the wrong bidders does not count);
+* **false-alarm rate**: the share of *unplanted* tenders (no label of any scheme) that carry at least one
+  medium or high alert, with the count per indicator of those tenders (and of those where the indicator
+  is the only medium/high alert), so that one sees where false alarms come from. Only alerts that name
+  a tender count; company- and project-level alerts are not a tender's. Needs the dataset's tender ids.
 """
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Iterable
 from typing import Any
 
 import pandas as pd
+
+ALARM_SEVERITIES = ("medium", "high")
 
 
 def _key(tender: Any, project: Any) -> str:
@@ -27,7 +44,19 @@ def read_labels(path: Any) -> pd.DataFrame:
     return labels
 
 
-def evaluate_alerts(alerts: pd.DataFrame, labels: pd.DataFrame) -> dict[str, Any]:
+def _companies(value: Any) -> frozenset[str]:
+    """An alert's ``company_ids``: a list (scan result) or a ``;``-joined string (alerts.csv)."""
+    if isinstance(value, str):
+        return frozenset(filter(None, value.split(";")))
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return frozenset()
+    return frozenset(str(x) for x in value)
+
+
+def evaluate_alerts(alerts: pd.DataFrame, labels: pd.DataFrame, tenders: Iterable[str] | None = None
+                    ) -> dict[str, Any]:
+    """Metrics of ``alerts`` against ``labels``; ``tenders`` (every tender id of the dataset) is needed
+    for the false-alarm rate, which is None without it."""
     labels = labels.copy()
     labels["key"] = [_key(t, p) for t, p in zip(labels["tender_id"], labels["project_id"], strict=True)]
     a = alerts.copy()
@@ -56,6 +85,7 @@ def evaluate_alerts(alerts: pd.DataFrame, labels: pd.DataFrame) -> dict[str, Any
             "recall": round(found / len(lab), 4) if len(lab) else None,
             "alerts": int(len(fa)),
             "precision": round(float(fa["right"].mean()), 4) if len(fa) else None,
+            **_high(fa),
         }
     indicators: dict[str, Any] = {}
     for code in sorted(set(labels["mechanism"]) - {""} | set(a["indicator"])):
@@ -78,6 +108,65 @@ def evaluate_alerts(alerts: pd.DataFrame, labels: pd.DataFrame) -> dict[str, Any
             "right": int(high["right"].sum()) if len(high) else 0,
             "precision": round(float(high["right"].mean()), 4) if len(high) else None,
         },
+        "collusion_pairs": pair_recall(alerts, labels),
+        "false_alarms": false_alarms(alerts, labels, tenders),
+    }
+
+
+def _high(fa: pd.DataFrame) -> dict[str, Any]:
+    h = fa[fa["severity"] == "high"]
+    return {"high_alerts": int(len(h)), "high_right": int(h["right"].sum()) if len(h) else 0,
+            "high_precision": round(float(h["right"].mean()), 4) if len(h) else None}
+
+
+def pair_recall(alerts: pd.DataFrame, labels: pd.DataFrame) -> dict[str, Any]:
+    """Pairs of companies of planted collusion labels found by a collusion alert naming both on the tender."""
+    lab = labels[(labels["scheme"] == "collusion") & (labels["tender_id"] != "")]
+    pairs: dict[tuple[str, str, str], str] = {}  # (tender, a, b) -> mechanism (first label wins)
+    for t, comps, mech in zip(lab["tender_id"], lab["company_ids"], lab["mechanism"], strict=True):
+        for x, y in itertools.combinations(sorted(set(filter(None, comps.split(";")))), 2):
+            pairs.setdefault((t, x, y), mech)
+    named: dict[str, list[frozenset[str]]] = {}
+    col = alerts[alerts["family"] == "collusion"] if len(alerts) else alerts
+    for t, comps in zip(col.get("tender_id", []), col.get("company_ids", []), strict=True):
+        if isinstance(t, str) and t:
+            named.setdefault(t, []).append(_companies(comps))
+    by_mech: dict[str, dict[str, Any]] = {}
+    found_total = 0
+    for (t, x, y), mech in sorted(pairs.items()):
+        hit = any(x in c and y in c for c in named.get(t, []))
+        found_total += hit
+        m = by_mech.setdefault(mech, {"pairs": 0, "found": 0})
+        m["pairs"] += 1
+        m["found"] += int(hit)
+    for m in by_mech.values():
+        m["recall"] = round(m["found"] / m["pairs"], 4)
+    return {"pairs": len(pairs), "found": int(found_total),
+            "recall": round(found_total / len(pairs), 4) if pairs else None, "by_mechanism": by_mech}
+
+
+def false_alarms(alerts: pd.DataFrame, labels: pd.DataFrame, tenders: Iterable[str] | None) -> dict[str, Any] | None:
+    """Unplanted tenders (no label of any scheme) with a medium or high alert, and which indicators."""
+    if tenders is None:
+        return None
+    labelled = set(labels.loc[labels["tender_id"] != "", "tender_id"])
+    unplanted = {str(t) for t in tenders} - labelled
+    if len(alerts):
+        a = alerts[alerts["severity"].isin(ALARM_SEVERITIES) & alerts["tender_id"].isin(unplanted)]
+    else:
+        a = pd.DataFrame(columns=["tender_id", "indicator", "severity"])
+    per = a.groupby("indicator").agg(tenders=("tender_id", "nunique"), alerts=("tender_id", "size"),
+                                     high=("severity", lambda s: int((s == "high").sum())))
+    only = a.drop_duplicates(["tender_id", "indicator"]).groupby("tender_id")["indicator"].agg(list)
+    sole = only[only.map(len) == 1].map(lambda v: v[0]).value_counts()
+    per["sole"] = sole.reindex(per.index).fillna(0).astype(int)
+    per = per.sort_values(["tenders", "alerts"], ascending=False)
+    alarmed = int(a["tender_id"].nunique())
+    return {
+        "unplanted_tenders": len(unplanted),
+        "alarmed_tenders": alarmed,
+        "rate": round(alarmed / len(unplanted), 4) if unplanted else None,
+        "by_indicator": {str(k): {c: int(v) for c, v in row.items()} for k, row in per.iterrows()},
     }
 
 
@@ -85,10 +174,11 @@ def format_evaluation(ev: dict[str, Any]) -> str:
     def fmt(v: Any) -> str:
         return "  -  " if v is None else f"{v:.3f}"
 
-    lines = ["类别 family                 标注 found  召回 recall  预警 alerts  精确 precision"]
+    lines = ["类别 family                 标注 found  召回 recall  预警 alerts  精确 precision"
+             "  高 high  高精确 high-precision"]
     for fam, m in ev["families"].items():
         lines.append(f"{fam:<26} {m['labels']:>4} {m['found']:>5}  {fmt(m['recall']):>10}  {m['alerts']:>10}"
-                     f"  {fmt(m['precision']):>12}")
+                     f"  {fmt(m['precision']):>12}  {m.get('high_alerts', 0):>6}  {fmt(m.get('high_precision')):>12}")
     lines.append("")
     lines.append("指标 indicator               标注 found  召回 recall  预警 alerts  精确 precision")
     for code, m in ev["indicators"].items():
@@ -97,4 +187,18 @@ def format_evaluation(ev: dict[str, Any]) -> str:
     h = ev["high_severity"]
     lines.append("")
     lines.append(f"高风险预警正确率 high-severity precision: {h['right']}/{h['alerts']} = {fmt(h['precision'])}")
+    p = ev.get("collusion_pairs")
+    if p is not None:
+        lines.append(f"串通企业对召回率 collusion pair recall: {p['found']}/{p['pairs']} = {fmt(p['recall'])}")
+        missed = [f"{k} {m['found']}/{m['pairs']}" for k, m in p["by_mechanism"].items() if m["found"] < m["pairs"]]
+        if missed:
+            lines.append("  未找全 / pairs missed: " + ", ".join(missed))
+    f = ev.get("false_alarms")
+    if f is not None:
+        lines.append(f"误报率 false-alarm rate (未预置标段中有中/高预警的比例 / unplanted tenders with a medium or "
+                     f"high alert): {f['alarmed_tenders']}/{f['unplanted_tenders']} = {fmt(f['rate'])}")
+        if f["by_indicator"]:
+            lines.append("  指标 indicator               标段 tenders  预警 alerts  高 high  唯一 sole")
+            for code, m in f["by_indicator"].items():
+                lines.append(f"  {code:<28} {m['tenders']:>8}  {m['alerts']:>10}  {m['high']:>6}  {m['sole']:>8}")
     return "\n".join(lines)

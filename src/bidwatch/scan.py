@@ -22,6 +22,8 @@ from bidwatch import __version__
 from bidwatch.config import load_settings
 from bidwatch.engine import connect
 from bidwatch.indicators import CATALOGUE, FAMILIES, Indicator, ScanContext
+from bidwatch.indicators.base import Coverage, tender_coverage
+from bidwatch.indicators.ml import corroborate
 from bidwatch.scoring import risk_table
 
 Progress = Callable[[str, float], None]
@@ -62,12 +64,16 @@ def _build(ctx: ScanContext, ind: Indicator) -> tuple[pd.DataFrame, float]:
 
 
 def run_indicators(
-    ctx: ScanContext, indicators: Iterable[Indicator], progress: Progress | None = None
+    ctx: ScanContext, indicators: Iterable[Indicator], progress: Progress | None = None,
+    meanwhile: Callable[[list[Indicator], list[dict[str, Any]]], None] | None = None,
 ) -> tuple[pd.DataFrame, list[dict[str, Any]], dict[str, float]]:
-    """Run ``indicators`` in catalogue order. On DuckDB the ``background`` ones (Python work such as
-    the classifier) start first on a second thread and overlap the SQL ones: DuckDB releases the GIL
-    while it runs a query, each query has its own cursor, and the alerts are gathered in catalogue
-    order, so the result is the same as a sequential run."""
+    """Run ``indicators``; the alerts come out in catalogue order. On DuckDB the ``background`` ones (Python
+    work such as the classifier) start first on a second thread and overlap the SQL ones: DuckDB releases the
+    GIL while it runs a query, each query has its own cursor, and the alerts are gathered in catalogue order,
+    so the result is the same as a sequential run. The SQL ones all run before the scan waits for a background
+    one (``ml_collusion`` stands before ``similar_documents`` in the catalogue: waiting for it there left the
+    later SQL indicators idle meanwhile), and so does ``meanwhile(runnable, skipped)`` (the scan's coverage
+    query), called once the foreground indicators are done."""
     chosen = list(indicators)
     frames, skipped, timings = [], [], {}
     runnable = []
@@ -81,24 +87,70 @@ def run_indicators(
     concurrent = ctx.engine.kind == "duckdb" and os.environ.get("BIDWATCH_SEQUENTIAL", "") != "1"
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="bidwatch-indicator") if concurrent else None
     futures: dict[str, Future[tuple[pd.DataFrame, float]]] = {}
+    built: dict[str, tuple[pd.DataFrame, float]] = {}
     try:
         if pool is not None:
             futures = {ind.code: pool.submit(_build, ctx, ind) for ind in runnable if ind.background}
-        for i, ind in enumerate(runnable):
+        # foreground first, then the background ones: the order of the progress messages
+        ordered = [ind for ind in runnable if ind.code not in futures] + [
+            ind for ind in runnable if ind.code in futures]
+        waited = False
+        for i, ind in enumerate(ordered):
+            if ind.code in futures and not waited:
+                if meanwhile is not None:
+                    meanwhile(runnable, skipped)
+                waited = True
             if progress:
                 progress(f"指标 {ind.code} {ind.name_zh}", i / max(1, len(runnable)))
-            frame, seconds = futures[ind.code].result() if ind.code in futures else _build(ctx, ind)
-            timings[ind.code] = seconds
-            if len(frame):
-                frames.append(_normalise(frame, ind))
+            built[ind.code] = futures[ind.code].result() if ind.code in futures else _build(ctx, ind)
+        if not waited and meanwhile is not None:
+            meanwhile(runnable, skipped)
     finally:
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
+    for ind in runnable:
+        frame, timings[ind.code] = built[ind.code]
+        if len(frame):
+            frames.append(_normalise(frame, ind))
     alerts = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
         columns=["tender_id", "project_id", "company_ids", "score", "severity", "evidence", "indicator",
                  "family", "legal_basis", "name_zh"]
     )
     return alerts, skipped, timings
+
+
+_ALL_TENDERS = tender_coverage("true")
+
+
+def indicator_coverage(ctx: ScanContext, ran: Iterable[Indicator], skipped: Iterable[Mapping[str, Any]]
+                       ) -> dict[str, dict[str, Any]]:
+    """Per indicator: the unit, how many are in its scope and how many it could check (one engine query).
+
+    A skipped indicator checked nothing: its scope is reported as the dataset's tenders."""
+    ran = list(ran)
+    declared: list[tuple[str, Coverage]] = [(ind.code, (ind.coverage or _ALL_TENDERS)(ctx)) for ind in ran]
+    # indicators that declare the same scope and checked set (8 of 39 on a full dataset) are counted once
+    distinct = list(dict.fromkeys((cov.scope, cov.checked) for _, cov in declared))
+    parts = [
+        f"SELECT {k} AS k, "
+        f"(SELECT count(DISTINCT s.id) FROM ({scope}) s) AS in_scope, "
+        f"(SELECT count(DISTINCT c.id) FROM ({checked}) c WHERE c.id IN (SELECT s2.id FROM ({scope}) s2))"
+        " AS checked"
+        for k, (scope, checked) in enumerate(distinct)
+    ]
+    out: dict[str, dict[str, Any]] = {}
+    if parts:
+        counts = {int(row["k"]): (int(row["in_scope"]), int(row["checked"]))
+                  for row in ctx.engine.query(" UNION ALL ".join(parts)).to_dict("records")}
+        for code, cov in declared:
+            in_scope, checked = counts[distinct.index((cov.scope, cov.checked))]
+            out[code] = {"unit": cov.unit, "in_scope": in_scope, "checked": checked,
+                         "share": round(checked / in_scope, 4) if in_scope else None}
+    n_tenders = int(getattr(ctx.dataset, "row_counts", {}).get("tenders", 0))
+    for s in skipped:
+        out[s["indicator"]] = {"unit": "tenders", "in_scope": n_tenders, "checked": 0,
+                               "share": 0.0 if n_tenders else None}
+    return {code: out[code] for code in CATALOGUE if code in out}
 
 
 def _finish_alerts(alerts: pd.DataFrame, ctx: ScanContext) -> pd.DataFrame:
@@ -152,6 +204,10 @@ def _company_table(alerts: pd.DataFrame, ctx: ScanContext, settings: Mapping[str
     )
     activity["win_rate"] = (activity["n_wins"] / activity["n_bids"].where(activity["n_bids"] > 0)).round(4)
     exploded = alerts.explode("company_ids").rename(columns={"company_ids": "company_id"}) if len(alerts) else alerts
+    if len(exploded):
+        # alerts that name no company (contract-level, or none at all) explode to NaN: a float column that
+        # pandas refuses to merge with the string ids
+        exploded = exploded[exploded["company_id"].notna()].astype({"company_id": str})
     risk = risk_table(exploded, "company_id", settings)
     out = _with_risk(activity, risk, "company_id")
     return out.sort_values(["risk_score", "n_alerts", "company_id"], ascending=[False, False, True]).reset_index(
@@ -191,7 +247,17 @@ def run_scan(
     eng = connect(dataset, engine, **dict(engine_options or {}))
     ctx = ScanContext(engine=eng, dataset=dataset, settings=settings)
     chosen = [CATALOGUE[c] for c in only] if only else list(CATALOGUE.values())
-    raw, skipped, timings = run_indicators(ctx, chosen, progress)
+    covered: dict[str, dict[str, dict[str, Any]]] = {}
+
+    def cover(ran: list[Indicator], skipped: list[dict[str, Any]]) -> None:
+        # while the classifier may still run on the second thread
+        covered["coverage"] = indicator_coverage(ctx, ran, skipped)
+
+    raw, skipped, timings = run_indicators(ctx, chosen, progress, meanwhile=cover)
+    # ml_collusion's low ranking lead becomes medium only where another collusion indicator's medium/high
+    # alert stands on the same tender: needs every indicator's alerts, so it runs here (pure pandas).
+    raw = corroborate(raw, settings)
+    coverage = covered["coverage"]
     if progress:
         progress("计算风险评分 / scoring", 0.95)
     alerts = _finish_alerts(raw, ctx)
@@ -208,6 +274,7 @@ def run_scan(
         "tenders_flagged": int((tenders["n_alerts"] > 0).sum()),
         "indicators_run": sorted(timings),
         "skipped": skipped,
+        "coverage": coverage,
         "timings": {"indicators": timings, "scan_seconds": round(time.perf_counter() - started, 3)},
     }
     if progress:
@@ -217,7 +284,10 @@ def run_scan(
 
 def _csv(frame: pd.DataFrame, path: Path) -> None:
     # UTF-8 with BOM: Excel on a Chinese Windows desktop opens it without mojibake.
-    frame.to_csv(path, index=False, encoding="utf-8-sig")
+    # imported text beginning with = + - @ must not become a live formula in Excel (OWASP CSV injection)
+    from bidwatch.exports import neutralise_frame
+
+    neutralise_frame(frame).to_csv(path, index=False, encoding="utf-8-sig")
 
 
 def write_outputs(result: ScanResult, out_dir: str | Path, *, extra: Mapping[str, Any] | None = None) -> Path:

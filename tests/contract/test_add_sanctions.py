@@ -59,6 +59,8 @@ def test_a_dataset_without_sanctions_gets_the_contract_table(tmp_path: Path) -> 
         ({"start_on": "2024-02-30"}, "start_on", "2024-02-30"),
         ({"start_on": ""}, "start_on", ""),
         ({"company_id": None}, "company_id/uscc/person_id", ""),
+        # a measure on an evaluation expert names the expert (experts.expert_id), not a company
+        ({"measure": "暂停评标资格"}, "person_id", "expert_suspended"),
     ],
 )
 def test_a_bad_row_is_rejected_with_its_place_and_nothing_is_added(tmp_path: Path, row: dict[str, object],
@@ -96,3 +98,15 @@ def test_uscc_valid_is_the_loader_rule() -> None:
     assert not uscc_valid("91350100M000100Y44") and not uscc_valid("123") and not uscc_valid("")
     assert not uscc_valid(VALID_USCC.lower())  # the loader upper-cases before checking
     assert not uscc_valid("x' OR true OR 'y")
+
+
+def test_measures_on_evaluation_experts_are_added_by_the_experts_person_id(tmp_path: Path) -> None:
+    ds = load_dataset(write_dataset(tmp_path / "d", {"sanctions": SANCTIONS_CSV}))
+    add_sanctions(ds, [
+        {"sanction_id": "REG-1", "person_id": "E7", "measure": "暂停评标资格", "start_on": "2024-01-01",
+         "end_on": "2024-06-30"},
+        {"sanction_id": "REG-2", "person_id": "E8", "measure": "取消评标专家资格", "start_on": "2024年3月1日"},
+    ])
+    got = _rows(ds.con, "SELECT sanction_id, person_id, measure, end_on FROM sanctions WHERE person_id IS NOT NULL "
+                        "ORDER BY 1")
+    assert got == [("REG-1", "E7", "expert_suspended", dt.date(2024, 6, 30)), ("REG-2", "E8", "expert_removed", None)]

@@ -308,8 +308,8 @@ def test_missing_requirements_file(tmp_path: Path):
 
 def test_unreadable_encoding(tmp_path: Path):
     data = "bid_id,tender_id,company_id,price\nB1,T1,C1,1\n".encode() + b"B2,T1,C2,\xff\xfe\n"
-    p = only(problems_of(write_dataset(tmp_path, {"bids": data})), "bids", None)
-    assert p.row == 3
+    p = only(problems_of(write_dataset(tmp_path, {"bids": data})), "bids", "price")
+    assert p.row == 3 and p.value == "\\xff\\xfe"
     assert "neither UTF-8 nor GB18030" in p.expected
 
 
@@ -395,5 +395,26 @@ def test_gb18030_bytes_after_the_sniffed_start_are_retried(tmp_path: Path):
 def test_undecodable_bytes_after_the_sniffed_start(tmp_path: Path):
     filler = "".join(f"B{i},T1,C1,{i + 1}\n" for i in range(300_000))
     data = ("bid_id,tender_id,company_id,price\n" + filler).encode() + b"B\xff,T1,C1,1\n"
-    p = only(problems_of(write_dataset(tmp_path, {"bids": data})), "bids", None)
-    assert p.row == 300_002 and "neither UTF-8 nor GB18030" in p.expected
+    p = only(problems_of(write_dataset(tmp_path, {"bids": data})), "bids", "bid_id")
+    assert p.row == 300_002 and p.value == "B\\xff" and "neither UTF-8 nor GB18030" in p.expected
+
+
+@pytest.mark.parametrize("header", ["bid_id,tender_id,company_id,price,disqualify_reason",
+                                    "投标编号,标段编号,企业编号,投标报价,废标原因"])
+def test_bad_bytes_in_a_gb18030_file_are_reported_at_their_record_and_cell(tmp_path: Path, header: str):
+    """Issue 18 item 12: the first non-UTF-8 byte of a GB18030 file is just its first Chinese
+    character, and quoted cells may span lines: the problem names the record of the bad bytes
+    (not a physical line), its column and its cell."""
+    head = (header + "\n"
+            + "B1,T1,C1,900000,\n"                                    # row 2
+            + 'B2,T1,C2,950000,"资格不符：\n缺少安全生产许可证\n（见附件）"\n'  # row 3, three lines
+            + 'B3,T1,C3,960000,"报价, 超过""最高限价"""\n'             # row 4: quoted comma and quotes
+            ).encode("gb18030")
+    data = head + "B4,T1,C".encode("gb18030") + b"\xff\x80" + "，公司,970000,\n".encode("gb18030")  # row 5
+    folder = write_dataset(tmp_path, {"bids": data})
+    problems = problems_of(folder)
+    column = header.split(",")[2]
+    p = only(problems, "bids", column)
+    assert p.row == 5, p
+    assert p.value == "C\\xff\\x80，公司"
+    assert "bids.csv" in p.expected and "neither UTF-8 nor GB18030" in p.expected

@@ -21,13 +21,16 @@ def files(**by_bid: dict) -> list[dict]:
 # ---- 第40条(一) same preparer ---------------------------------------------------------------
 
 def test_same_mac_in_two_notations_fires_high(make_dataset, backend):
-    ds = make_dataset(world(bid_files=files(B11={"mac": "AA-BB-CC-00-11-22"}, B12={"mac": "aabb.cc00.1122"})))
+    # F0:1F:AF is a hardware vendor's OUI (U/L bit clear): a burnt-in address
+    ds = make_dataset(world(bid_files=files(B11={"mac": "F0-1F-AF-00-11-22"}, B12={"mac": "f01f.af00.1122"})))
     alerts = scan(ds, "same_preparer", backend)
     assert companies_of(alerts) == [["C1", "C2"]]
     row = alerts.iloc[0]
     assert row["severity"] == "high"
     ev = json.loads(row["evidence"])
-    assert ev["matches"][0]["field"] == "mac" and ev["matches"][0]["value"] == "AABBCC001122"
+    assert ev["matches"][0]["field"] == "mac" and ev["matches"][0]["value"] == "F01FAF001122"
+    assert ev["matches"][0]["n_companies"] == 2 and ev["matches"][0]["strength"] == "full"
+    assert "该值在本数据集中被2家企业使用" in row["message"]
     assert ev["matches"][0]["raw"]  # as stored by the loader (which may already canonicalise MACs)
     assert ev["bids"] == ["B11", "B12"]
     assert "MAC地址" in row["message"] and "Alpha建设工程有限公司" in row["message"]
@@ -43,7 +46,7 @@ def test_several_shared_fingerprints_make_one_alert(make_dataset):
 
 
 def test_same_mac_in_two_different_tenders_does_not_fire(make_dataset, backend):
-    ds = make_dataset(world(bid_files=files(B11={"mac": "AA-BB-CC-00-11-22"}, B24={"mac": "aa:bb:cc:00:11:22"})))
+    ds = make_dataset(world(bid_files=files(B11={"mac": "F0-1F-AF-00-11-22"}, B24={"mac": "f0:1f:af:00:11:22"})))
     assert scan(ds, "same_preparer", backend).empty
 
 
@@ -52,12 +55,69 @@ def test_generic_author_does_not_fire(make_dataset):
     assert scan(ds, "same_preparer").empty
 
 
-def test_shared_ip_alone_is_medium(make_dataset, backend):
-    ds = make_dataset(world(bid_files=files(B12={"ip": "10.1.1.1"}, B13={"ip": "10.1.1.1"})))
+def spread_world(value: dict, users: int, same_group: bool = False) -> dict:
+    """The base world plus ``users`` other companies, each bidding in a tender of its own with
+    ``value`` in its bid file (a default author, a virtual host's MAC ...); C1 and C2 share it in T1."""
+    t = world(bid_files=files(B11=value, B12=value))
+    for i in range(users):
+        c, tid = f"U{i}", f"TU{i}"
+        t["companies"].append({"company_id": c, "name": f"用户{i}建设有限公司",
+                               "legal_rep_id": "LR-U" if same_group else f"LR-U{i}"})
+        t["tenders"].append({"tender_id": tid, "title": f"{tid}工程", "ceiling_price": 1e6})
+        t["bids"] += [{"bid_id": f"B{tid}", "tender_id": tid, "company_id": c, "price": 9e5},
+                      {"bid_id": f"B{tid}x", "tender_id": tid, "company_id": "C6", "price": 9.3e5}]
+        t["bid_files"] += [{"bid_id": f"B{tid}", **value}, {"bid_id": f"B{tid}x", "author": "张工"}]
+    return t
+
+
+def test_default_author_used_by_many_unrelated_companies_does_not_fire(make_dataset, backend):
+    # "Windows 用户" is in no list: its spread over eight unrelated companies makes it generic
+    ds = make_dataset(spread_world({"author": "Windows 用户"}, users=6))
+    assert scan(ds, "same_preparer", backend).empty
+
+
+def test_value_shared_by_two_companies_only_is_high_and_by_five_is_medium(make_dataset):
+    ds = make_dataset(spread_world({"author": "李工（投标部）"}, users=0))
+    alerts = scan(ds, "same_preparer")
+    assert companies_of(alerts) == [["C1", "C2"]] and list(alerts["severity"]) == ["high"]
+    ds = make_dataset(spread_world({"author": "李工（投标部）"}, users=3))     # five companies use it
+    alerts = scan(ds, "same_preparer")
+    assert companies_of(alerts) == [["C1", "C2"]] and list(alerts["severity"]) == ["medium"]
+    match = json.loads(alerts.iloc[0]["evidence"])["matches"][0]
+    assert (match["n_companies"], match["n_tenders"], match["strength"]) == (5, 4, "reduced")
+    assert "该值在本数据集中被5家企业使用、出现在4个标段" in alerts.iloc[0]["message"]
+
+
+def test_companies_of_one_group_count_once(make_dataset):
+    # eight companies, but six of them have one legal representative: three groups share the computer
+    ds = make_dataset(spread_world({"machine_code": "BFEBFBFF000906EA"}, users=6, same_group=True))
+    alerts = scan(ds, "same_preparer")
+    assert companies_of(alerts) == [["C1", "C2"]] and list(alerts["severity"]) == ["high"]
+
+
+def test_virtual_adapter_mac_alone_is_a_low_lead(make_dataset, backend):
+    for mac in ("00-50-56-3A-7B-01", "02:42:AC:11:00:02", "0A-00-27-00-00-0F"):   # VMware, Docker, U/L bit
+        ds = make_dataset(world(bid_files=files(B11={"mac": mac}, B12={"mac": mac})))
+        alerts = scan(ds, "same_preparer", backend)
+        assert companies_of(alerts) == [["C1", "C2"]] and list(alerts["severity"]) == ["low"], mac
+        assert "虚拟网卡" in alerts.iloc[0]["message"]
+
+
+def test_shared_ip_alone_is_low_and_repeated_is_medium(make_dataset, backend):
+    ds = make_dataset(world(bid_files=files(B12={"ip": "61.187.1.1"}, B13={"ip": "61.187.1.1"})))
     alerts = scan(ds, "shared_ip", backend)
-    assert companies_of(alerts) == [["C2", "C3"]]
-    assert alerts.iloc[0]["severity"] == "medium"
+    assert companies_of(alerts) == [["C2", "C3"]] and list(alerts["severity"]) == ["low"]
     assert scan(ds, "same_preparer").empty
+    # the same public exit of three firms links bidders in two tenders: repeated co-location, medium
+    t = world(bid_files=files(B12={"ip": "61.187.1.1"}, B13={"ip": "61.187.1.1"}, B25={"ip": "61.187.1.1"}))
+    t["bids"].append({"bid_id": "B22", "tender_id": "T2", "company_id": "C2", "price": 2_050_000.0})
+    t["bid_files"].append({"bid_id": "B22", "ip": "61.187.1.1"})
+    alerts = scan(make_dataset(t), "shared_ip", backend)
+    assert companies_of(alerts) == [["C2", "C3"], ["C2", "C5"]] and set(alerts["severity"]) == {"medium"}
+    # a private address says nothing across networks, however often
+    ds = make_dataset(world(bid_files=files(B12={"ip": "192.168.1.100"}, B13={"ip": "192.168.1.100"},
+                                            B25={"ip": "192.168.1.100"}, B26={"ip": "192.168.1.100"})))
+    assert set(scan(ds, "shared_ip")["severity"]) == {"low"}
 
 
 # ---- 第40条(二)(三) same agent / project manager -------------------------------------------
@@ -109,13 +169,86 @@ def test_seventy_percent_identical_and_provisional_sums_do_not_fire(make_dataset
     assert scan(ds, "identical_unit_prices").empty
 
 
+def test_one_price_over_two_lines_is_compared_but_over_three_is_a_provisional_sum(make_dataset, backend):
+    # B13 prices no item: every item has one price over B11's and B12's two lines, and is still compared
+    base = [100.0 + i for i in range(10)]
+    ds = make_dataset(world(bid_items=boq("B11", base) + boq("B12", base[:8] + [901.0, 902.0])))
+    alerts = scan(ds, "identical_unit_prices", backend)
+    assert companies_of(alerts) == [["C1", "C2"]]
+    ev = json.loads(alerts.iloc[0]["evidence"])
+    assert ev["identical_items"] == 8 and ev["compared_items"] == 10
+    # with B13 pricing items 0-5 alike too, those six are provisional sums: 2 of 4 compared items remain
+    ds = make_dataset(world(bid_items=boq("B11", base) + boq("B12", base[:8] + [901.0, 902.0])
+                            + boq("B13", base[:6])))
+    assert scan(ds, "identical_unit_prices", backend).empty
+
+
 def test_identical_bid_prices(make_dataset, backend):
     t = world()
-    bid_row(t, "B26")["price"] = 1_985_000.0
+    bid_row(t, "B25")["price"] = 1_985_123.45
+    bid_row(t, "B26")["price"] = 1_985_123.45
     bid_row(t, "B12")["price"] = 900_000.01  # one fen apart: not identical
     alerts = scan(make_dataset(t), "identical_bid_prices", backend)
     assert companies_of(alerts) == [["C5", "C6"]]
-    assert "1,985,000.00元" in alerts.iloc[0]["message"]
+    row = alerts.iloc[0]
+    ev = json.loads(row["evidence"])
+    assert row["severity"] == "high" and "1,985,123.45元" in row["message"]
+    assert ev["resolution"] == 0.01 and ev["tied_pairs"] == 1 and 0 < ev["probability"] < 1e-6
+    assert "概率约为" in row["message"]
+
+
+def test_bids_at_the_ceiling_or_a_round_discount_of_it_do_not_fire(make_dataset, backend):
+    t = world()
+    bid_row(t, "B25")["price"] = bid_row(t, "B26")["price"] = 2_200_000.0     # T2's published ceiling price
+    bid_row(t, "B12")["price"] = bid_row(t, "B13")["price"] = 1_045_000.0     # 95% of T1's ceiling
+    assert scan(make_dataset(t), "identical_bid_prices", backend).empty
+    bid_row(t, "B12")["price"] = bid_row(t, "B13")["price"] = 1_045_123.45    # no published figure explains it
+    assert companies_of(scan(make_dataset(t), "identical_bid_prices", backend)) == [["C2", "C3"]]
+
+
+def coarse_tender(prices: list[float]) -> dict:
+    """T1 with eight bids at ``prices`` (C1..C8)."""
+    t = world(companies=world()["companies"] + [{"company_id": "C7", "name": "C7公司"}, {"company_id": "C8", "name": "C8公司"}])
+    t["bids"] = [b for b in t["bids"] if b["tender_id"] != "T1"]
+    t["bids"] += [{"bid_id": f"B1{i}", "tender_id": "T1", "company_id": f"C{i}", "price": p}
+                  for i, p in enumerate(prices, start=1)]
+    return t
+
+
+def test_a_tie_on_a_coarse_grid_is_chance_and_the_same_tie_to_the_fen_is_not(make_dataset, backend):
+    # eight bids rounded to 万元 within 30万: two of them on the same 万 happens by chance (p ≈ 0.5)
+    wan = [820_000.0, 850_000.0, 870_000.0, 890_000.0, 890_000.0, 910_000.0, 940_000.0, 1_010_000.0]
+    assert scan(make_dataset(coarse_tender(wan)), "identical_bid_prices", backend).empty
+    fen = [p + 1234.56 for p in wan]
+    alerts = scan(make_dataset(coarse_tender(fen)), "identical_bid_prices", backend)
+    assert companies_of(alerts) == [["C4", "C5"]]
+    # two equal prices to the fen among round ones: the round prices do not excuse the fen tie
+    mixed = [p + (1234.56 if i in (3, 4) else 0.0) for i, p in enumerate(wan)]
+    alerts = scan(make_dataset(coarse_tender(mixed)), "identical_bid_prices", backend)
+    assert companies_of(alerts) == [["C4", "C5"]] and json.loads(alerts.iloc[0]["evidence"])["resolution"] == 0.01
+
+
+def test_a_tie_on_a_round_discount_of_the_published_figure_is_judged_on_that_grid(make_dataset, backend):
+    # an average-bid auction: eight bids stated as discounts in hundredths of a per cent of the published 1.2亿,
+    # prices to the fen; two bidders both bid 18.63 %: on a grid of 1.2万 yuan steps that happens by chance
+    discounts = [0.1521, 0.1588, 0.1634, 0.1702, 0.1863, 0.1863, 0.1917, 0.2045]
+    t = coarse_tender([round(120_000_000.0 * (1 - d), 2) for d in discounts])
+    t["tenders"][0]["ceiling_price"] = 120_000_000.0
+    assert scan(make_dataset(t), "identical_bid_prices", backend).empty
+    # the same two prices a few yuan off the grid: a tie to the fen that no discount explains
+    off = [round(120_000_000.0 * (1 - d), 2) + (3.57 if d == 0.1863 else 0.0) for d in discounts]
+    t = coarse_tender(off)
+    t["tenders"][0]["ceiling_price"] = 120_000_000.0
+    alerts = scan(make_dataset(t), "identical_bid_prices", backend)
+    assert companies_of(alerts) == [["C5", "C6"]] and json.loads(alerts.iloc[0]["evidence"])["resolution"] == 0.01
+
+
+def test_identical_prices_in_a_tender_with_only_the_candidates_are_not_judged(make_dataset):
+    t = world()
+    bid_row(t, "B25")["price"] = bid_row(t, "B26")["price"] = 1_985_123.45
+    t["tenders"][1]["bid_list"] = "candidates"
+    t["tenders"][0]["bid_list"] = "all"
+    assert scan(make_dataset(t), "identical_bid_prices").empty
 
 
 def test_prices_three_percent_apart_without_pattern_do_not_fire(make_dataset, backend):
@@ -125,9 +258,9 @@ def test_prices_three_percent_apart_without_pattern_do_not_fire(make_dataset, ba
 def test_arithmetic_progression_with_an_interloper(make_dataset, backend):
     t = world(companies=world()["companies"] + [
         {"company_id": "C7", "name": "Eta建设工程有限公司"}])
-    bid_row(t, "B11")["price"] = 1_000_000.0
-    bid_row(t, "B12")["price"] = 1_030_000.0
-    bid_row(t, "B13")["price"] = 1_060_000.0
+    bid_row(t, "B11")["price"] = 1_001_234.56
+    bid_row(t, "B12")["price"] = 1_031_234.56
+    bid_row(t, "B13")["price"] = 1_061_234.56
     t["bids"].append({"bid_id": "B17", "tender_id": "T1", "company_id": "C7", "price": 1_041_234.0})
     alerts = scan(make_dataset(t), "regular_price_pattern", backend)
     assert companies_of(alerts) == [["C1", "C2", "C3"]]
@@ -147,11 +280,30 @@ def test_geometric_progression(make_dataset):
 
 def test_identical_discount_to_the_ceiling(make_dataset):
     t = world()
-    bid_row(t, "B11")["price"] = 1_045_000.00  # 5.00% below 1,100,000
-    bid_row(t, "B12")["price"] = 1_045_000.40  # also 5.00% to four decimals, but not the same price
+    bid_row(t, "B11")["price"] = 1_040_930.00  # 5.37% below 1,100,000
+    bid_row(t, "B12")["price"] = 1_040_930.40  # also 5.37% to four decimals, but not the same price
     alerts = scan(make_dataset(t), "regular_price_pattern")
     assert companies_of(alerts) == [["C1", "C2"]]
-    assert json.loads(alerts.iloc[0]["evidence"])["patterns"][0]["kind"] == "identical_discount"
+    ev = json.loads(alerts.iloc[0]["evidence"])
+    assert ev["patterns"][0]["kind"] == "identical_discount" and ev["probability"] < 0.01
+
+
+def test_a_whole_per_cent_discount_of_the_ceiling_is_no_pattern(make_dataset):
+    t = world()
+    bid_row(t, "B11")["price"] = 1_045_000.00  # 5% below the published ceiling: a focal figure
+    bid_row(t, "B12")["price"] = 1_045_000.40
+    assert scan(make_dataset(t), "regular_price_pattern").empty
+
+
+def test_a_chance_progression_on_a_coarse_grid_does_not_fire(make_dataset, backend):
+    # eight prices rounded to 万元: 85万, 88万, 91万 are evenly spaced, as three of eight such prices often are
+    wan = [820_000.0, 850_000.0, 880_000.0, 910_000.0, 960_000.0, 1_000_000.0, 1_070_000.0, 1_090_000.0]
+    assert scan(make_dataset(coarse_tender(wan)), "regular_price_pattern", backend).empty
+    # the same spacing to the fen among eight independent prices would be a one-in-a-million coincidence
+    fen = [p + 1234.56 if i in (1, 2, 3) else p + 777.77 * i for i, p in enumerate(wan)]
+    alerts = scan(make_dataset(coarse_tender(fen)), "regular_price_pattern", backend)
+    assert companies_of(alerts) == [["C2", "C3", "C4"]]
+    assert json.loads(alerts.iloc[0]["evidence"])["probability"] < 1e-3
 
 
 def test_fixed_ratio_across_tenders(make_dataset):
@@ -172,6 +324,33 @@ def test_fixed_ratio_across_tenders(make_dataset):
     assert all(ids == ["C1", "C2"] for ids in fixed["company_ids"])
 
 
+def test_one_discount_each_over_the_lots_of_a_procurement_is_no_fixed_ratio(make_dataset, backend):
+    # six lots of two procurements, each firm bidding one 下浮率 on all lots of a procurement (15.24 % / 17.26 %, then
+    # 12.10 % / 14.15 %): the ratio is fixed, yet there are only two observations of the pair's positions
+    t = world()
+    t["tenders"] = []
+    t["bids"] = []
+    for k in range(6):
+        ceiling = 1_000_000.0 + 137_000.0 * k
+        da, db = (0.1524, 0.1726) if k < 3 else (0.1210, 0.1415)
+        t["tenders"].append({"tender_id": f"L{k}", "title": f"标段{k}", "ceiling_price": ceiling})
+        t["bids"] += [{"bid_id": f"L{k}A", "tender_id": f"L{k}", "company_id": "C1", "price": round(ceiling * (1 - da), 2)},
+                      {"bid_id": f"L{k}B", "tender_id": f"L{k}", "company_id": "C2", "price": round(ceiling * (1 - db), 2)},
+                      {"bid_id": f"L{k}C", "tender_id": f"L{k}", "company_id": "C3",
+                       "price": round(ceiling * (0.83 + 0.011 * k), 2)}]
+    alerts = scan(make_dataset(t), "regular_price_pattern", backend)
+    assert not alerts["evidence"].str.contains("fixed_ratio").any()
+    # the same two firms moving their 下浮率 together from lot to lot: six observations of one fixed ratio
+    for k in range(6):
+        ceiling = 1_000_000.0 + 137_000.0 * k
+        a = round(ceiling * (1 - (0.10 + 0.013 * k * k % 7)), 2)
+        next(b for b in t["bids"] if b["bid_id"] == f"L{k}A")["price"] = a
+        next(b for b in t["bids"] if b["bid_id"] == f"L{k}B")["price"] = round(a * 1.023, 2)
+    alerts = scan(make_dataset(t), "regular_price_pattern", backend)
+    fixed = alerts[alerts["evidence"].str.contains("fixed_ratio")]
+    assert sorted(fixed["tender_id"]) == [f"L{k}" for k in range(6)]
+
+
 # ---- 第40条(六) bonds -----------------------------------------------------------------------
 
 def test_same_bond_account(make_dataset, backend):
@@ -182,6 +361,7 @@ def test_same_bond_account(make_dataset, backend):
     alerts = scan(make_dataset(world(bonds=bonds)), "same_bond_account", backend)
     assert companies_of(alerts) == [["C1", "C3"]]
     assert json.loads(alerts.iloc[0]["evidence"])["account"] == "6222020012345678"
+    assert alerts.iloc[0]["severity"] == "high" and "该值在本数据集中被3家企业使用、出现在2个标段" in alerts.iloc[0]["message"]
 
 
 # ---- 第34条 related bidders, shared contacts ------------------------------------------------
@@ -206,6 +386,25 @@ def test_control_and_cross_roles(make_dataset, backend):
     assert got == {("C1", "C3"): "high", ("C4", "C6"): "medium"}
 
 
+def test_sister_companies_are_medium_and_a_direct_link_stays_high(make_dataset, backend):
+    people = [
+        {"person_id": "P1", "name": "钱七", "company_id": "C4", "role": "shareholder", "share_pct": 60},
+        {"person_id": "P1", "name": "钱七", "company_id": "C6", "role": "shareholder", "share_pct": 70},   # sisters
+        {"person_id": "P2", "name": "孙八", "company_id": "C1", "role": "shareholder", "share_pct": 80},
+        {"person_id": "P2", "name": "孙八", "company_id": "C2", "role": "legal_rep"},   # controls C1, heads C2
+    ]
+    t = world(people=people)
+    alerts = scan(make_dataset(t), "related_bidders", backend)
+    got = {tuple(ids): sev for ids, sev in zip(alerts["company_ids"], alerts["severity"], strict=True)}
+    assert got == {("C4", "C6"): "medium", ("C1", "C2"): "medium"}
+    assert all("未见直接的控股、管理关系" in m for m in alerts["message"])
+    # the same sisters with one legal representative: 单位负责人为同一人, high
+    t["companies"][5]["legal_rep_id"] = "LR4"
+    alerts = scan(make_dataset(t), "related_bidders", backend)
+    high = alerts[alerts["severity"] == "high"]
+    assert companies_of(high) == [["C4", "C6"]] and "第34条所称单位负责人为同一人" in high.iloc[0]["message"]
+
+
 def test_relation_ended_before_the_deadline_does_not_fire(make_dataset):
     people = [
         {"person_id": "P7", "company_id": "C1", "role": "legal_rep", "until": "2023-12-31"},
@@ -222,3 +421,44 @@ def test_shared_phone(make_dataset, backend):
     assert companies_of(alerts) == [["C1", "C3"]]
     assert alerts.iloc[0]["severity"] == "medium"
     assert "联系电话" in alerts.iloc[0]["message"]
+
+
+# ---- spread of persons, accounts and contacts ------------------------------------------------
+
+def test_agent_account_and_phone_used_by_many_unrelated_companies_do_not_fire(make_dataset):
+    """A bidding agency's desk person, a guarantee company's account and a business centre's phone: eight
+    unrelated companies use each, so two of them in one tender prove nothing; the same values used by two
+    companies only are caught (tests above)."""
+    t = world()
+    t["bonds"] = [{"bid_id": b["bid_id"], "payer_account": f"6222{i:012d}"} for i, b in enumerate(t["bids"])]
+    users = ["C1", "C2"]
+    for i in range(6):
+        c, tid = f"U{i}", f"TU{i}"
+        t["companies"].append({"company_id": c, "name": f"用户{i}建设有限公司", "legal_rep_id": f"LR-U{i}",
+                               "phone": "0731-88888888"})
+        t["tenders"].append({"tender_id": tid, "title": f"{tid}工程", "ceiling_price": 1e6})
+        t["bids"].append({"bid_id": f"B{tid}", "tender_id": tid, "company_id": c, "price": 9e5})
+        t["bonds"].append({"bid_id": f"B{tid}", "payer_account": "6222 0000 8888 0001"})
+        users.append(c)
+    for b in ("B11", "B12", *(f"BTU{i}" for i in range(6))):
+        bid = next(x for x in t["bids"] if x["bid_id"] == b)
+        bid["agent_id"] = "AG-DESK"
+    for row in t["bonds"][:2]:
+        row["payer_account"] = "6222000088880001"
+    for c in t["companies"][:2]:
+        c["phone"] = "0731 8888 8888"
+    ds = make_dataset(t)
+    for code in ("same_agent", "same_bond_account", "shared_contact_details"):
+        assert scan(ds, code).empty, code
+
+
+def test_coverage_counts_only_the_tenders_each_indicator_could_compare(make_dataset):
+    from bidwatch.scan import run_scan
+
+    t = world(bid_files=files())
+    t["tenders"][1]["bid_list"] = "candidates"      # T2: only the winning candidates were published
+    t["tenders"][0]["bid_list"] = "all"
+    t["bid_files"] = [f for f in t["bid_files"] if f["bid_id"] != "B12" and f["bid_id"] != "B13"]  # T1: one file
+    cov = run_scan(make_dataset(t), only=["identical_bid_prices", "same_preparer"]).summary["coverage"]
+    assert (cov["identical_bid_prices"]["in_scope"], cov["identical_bid_prices"]["checked"]) == (2, 1)   # T1 only
+    assert (cov["same_preparer"]["in_scope"], cov["same_preparer"]["checked"]) == (2, 1)   # T2: files of 3 bidders

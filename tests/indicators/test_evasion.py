@@ -131,3 +131,78 @@ def test_a_tender_won_by_the_supplier_for_another_amount_is_no_link(make_dataset
     t["tenders"][0]["project_id"] = "P1"
     alerts = scan(make_dataset(t), "untendered_contract")
     assert companies_of(alerts) == [["C1"]]
+
+
+def test_a_scan_whose_alerts_name_no_company_builds_its_company_table(make_dataset):
+    """Regression (issue 12): contract-level alerts without a company exploded to a float NaN column and
+    the company table's merge failed with "merge on str and float64 columns"."""
+    from bidwatch.scan import run_scan
+
+    ds = make_dataset(evasion_world([contract("K1", 4_500_000.0)]))
+    result = run_scan(ds, only=["untendered_contract"])
+    result.alerts["company_ids"] = [[] for _ in range(len(result.alerts))]  # as an OCDS contract with no supplier id
+    from bidwatch.scan import _company_table
+    from bidwatch.config import load_settings
+    from bidwatch.engine import connect
+    from bidwatch.indicators import ScanContext
+
+    settings = load_settings()
+    ctx = ScanContext(engine=connect(ds, "duckdb"), dataset=ds, settings=settings)
+    companies = _company_table(result.alerts, ctx, settings)
+    assert len(companies) and (companies["n_alerts"] == 0).all()
+
+
+# ---- mandatory scope beyond state funding (16号令 第2条第(一)项; 发改法规规〔2018〕843号 第2条) --------------------------
+
+def test_privately_funded_water_project_contract_awarded_directly_is_flagged(make_dataset, backend):
+    # 843号 第2条第(四)项: 水利 infrastructure must be tendered whatever its funding. P1 is a private 水利 project
+    # (sector only: a presumption, medium); P2 is a private housing project: outside the scope, left alone.
+    t = evasion_world([contract("K1", 5_000_000.0), contract("K2", 5_000_000.0, supplier="S3", project="P2")],
+                      funded=False)
+    t["projects"][0]["sector"] = "water"
+    t["projects"][1]["sector"] = "housing"
+    alerts = scan(make_dataset(t), "untendered_contract", backend)
+    assert companies_of(alerts) == [["S1"]]
+    row = alerts.iloc[0]
+    ev = json.loads(row["evidence"])
+    assert row["severity"] == "medium" and ev["mandatory_basis"] == "sector" and ev["sector"] == "water"
+    assert "843号" in row["message"] and "水利" in row["message"]
+
+
+def test_stated_infrastructure_type_is_high_and_none_is_left_alone(make_dataset):
+    t = evasion_world([contract("K1", 5_000_000.0), contract("K2", 5_000_000.0, supplier="S3", project="P2")],
+                      funded=False)
+    t["projects"][0].update(sector="water", infrastructure="water")
+    t["projects"][1].update(sector="water", infrastructure="none")   # the data says: not 843号 infrastructure
+    alerts = scan(make_dataset(t), "untendered_contract")
+    assert companies_of(alerts) == [["S1"]]
+    assert alerts.iloc[0]["severity"] == "high"
+    assert json.loads(alerts.iloc[0]["evidence"])["mandatory_basis"] == "infrastructure"
+
+
+def test_budget_funds_of_200万_and_10_percent_bring_a_private_project_into_scope(make_dataset):
+    # 16号令 第2条第(一)项: P1 uses 300万 of budget funds in 2,000万 (15%): mandatory. P2: 300万 in 5,000万 (6%): not.
+    t = evasion_world([contract("K1", 5_000_000.0), contract("K2", 5_000_000.0, supplier="S3", project="P2")],
+                      funded=False)
+    t["projects"][0].update(budget_funds=3_000_000.0, total_investment=20_000_000.0)
+    t["projects"][1].update(budget_funds=3_000_000.0, total_investment=50_000_000.0)
+    alerts = scan(make_dataset(t), "untendered_contract")
+    assert companies_of(alerts) == [["S1"]]
+    ev = json.loads(alerts.iloc[0]["evidence"])
+    assert ev["mandatory_basis"] == "budget_funds" and ev["investment"] == 20_000_000
+    assert alerts.iloc[0]["severity"] == "high" and "预算资金" in alerts.iloc[0]["message"]
+
+
+def test_budget_funds_under_200万_do_not_bring_a_project_into_scope(make_dataset):
+    t = evasion_world([contract("K1", 5_000_000.0)], funded=False)
+    t["projects"][0].update(budget_funds=1_990_000.0, total_investment=10_000_000.0)   # 19.9% but < 200万
+    assert scan(make_dataset(t), "untendered_contract").empty
+
+
+def test_untendered_coverage_counts_contracts_without_a_tender(make_dataset):
+    from bidwatch.scan import run_scan
+
+    t = evasion_world([contract("K1", 5_000_000.0), contract("K2", 5_000_000.0, tender_id="T1"),
+                       contract("K3", 5_000_000.0, supplier="S3", project="P2")])   # P2: private, not in scope
+    cov = run_scan(make_dataset(t), only=["untendered_contract"]).summary["coverage"]["untendered_contract"]
+    assert (cov["unit"], cov["in_scope"], cov["checked"]) == ("contracts", 2, 1)

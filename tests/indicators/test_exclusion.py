@@ -147,3 +147,49 @@ def test_requirements_text_from_a_file(make_dataset):
     alerts = scan(ds, "restrictive_clause")
     assert list(alerts["tender_id"]) == ["T1"]
     assert json.loads(alerts.iloc[0]["evidence"])["findings"][0]["rule"] == "ownership_form"
+
+
+# ---- issue 13: periods rolled past holidays (民法典 第203条), bid-bond caps by category ---------------------------------
+
+def test_bid_period_whose_20th_day_is_a_holiday_runs_to_the_next_working_day(make_dataset, backend):
+    # Documents from 2024-09-12: day 20 is 10-02 (National Day) → the earliest lawful deadline is Tuesday 10-08.
+    t = dated({"docs_from": "2024-09-12", "bid_deadline": "2024-10-07 09:30:00"},   # 25 days, yet too early
+              {"docs_from": "2024-09-12", "bid_deadline": "2024-10-08 09:30:00"})   # lawful
+    alerts = scan(make_dataset(t), "short_bid_period", backend)
+    assert list(alerts["tender_id"]) == ["T1"]
+    ev = json.loads(alerts.iloc[0]["evidence"])
+    assert ev["earliest_lawful"] == "2024-10-08" and ev["days"] == 25 and ev["deadline_exact"] is True
+    assert "2024-10-08" in alerts.iloc[0]["message"]
+
+
+def test_document_sale_whose_5th_day_is_a_holiday_runs_to_the_next_working_day(make_dataset):
+    # On sale from Friday 2024-09-27: day 5 is 10-02 → sale must last until 10-08.
+    t = dated({"docs_from": "2024-09-27", "docs_until": "2024-10-07"},
+              {"docs_from": "2024-09-27", "docs_until": "2024-10-08"})
+    alerts = scan(make_dataset(t), "short_document_sale")
+    assert list(alerts["tender_id"]) == ["T1"]
+    assert json.loads(alerts.iloc[0]["evidence"])["earliest_lawful"] == "2024-10-08"
+
+
+def test_survey_and_design_bid_bond_cap_is_100000(make_dataset, backend):
+    # 《工程建设项目勘察设计招标投标办法》第24条: at most 10万; 150,000 is 1.5% of 10M (under 2%), over that cap.
+    t = dated({"category": "services", "service_kind": "design", "estimate": 10_000_000.0, "bid_bond": 150_000.0},
+              {"category": "services", "service_kind": "supervision", "estimate": 10_000_000.0,
+               "bid_bond": 150_000.0})                                            # 监理: no national amount cap
+    t["tenders"].append({"tender_id": "T3", "title": "三号楼施工", "category": "works", "estimate": 10_000_000.0,
+                         "bid_bond": 150_000.0})                                  # works: 80万 cap, lawful
+    t["tenders"].append({"tender_id": "T4", "title": "四号楼设计", "category": "services", "service_kind": "survey",
+                         "estimate": 10_000_000.0, "bid_bond": 100_000.0})        # exactly the cap: lawful
+    alerts = scan(make_dataset(t), "excessive_bid_bond", backend)
+    assert list(alerts["tender_id"]) == ["T1"]
+    ev = json.loads(alerts.iloc[0]["evidence"])
+    assert ev["cap"] == 100_000 and ev["cap_rule"] == "survey_design" and ev["over_cap"] is True
+    assert "勘察设计招标10万元" in alerts.iloc[0]["message"]
+
+
+def test_works_bid_bond_cap_is_still_800000(make_dataset):
+    t = dated({"estimate": 60_000_000.0, "bid_bond": 800_000.0},     # 1.33%, exactly the cap: lawful
+              {"estimate": 60_000_000.0, "bid_bond": 800_001.0})     # over 80万
+    alerts = scan(make_dataset(t), "excessive_bid_bond")
+    assert list(alerts["tender_id"]) == ["T2"]
+    assert "施工、货物招标80万元" in alerts.iloc[0]["message"]

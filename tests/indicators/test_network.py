@@ -50,7 +50,7 @@ def test_cobidding_groups_are_named_on_each_tender(market_alerts):
     ev = json.loads(alerts[alerts["tender_id"] == "R0"].iloc[0]["evidence"])
     assert ev["group"] == ["C1", "C2", "C3"] and ev["group_tenders"] == 7
     assert ev["sets"] == [{"members": ["C1", "C2", "C3"], "tenders": 7, "dominance": 0.75}]
-    assert set(alerts["severity"]) == {"medium"}
+    assert set(alerts["severity"]) == {"low"}          # a lead: local firms of a small market meet often
 
 
 def test_firms_meeting_often_among_many_bidders_are_no_group(market_alerts):
@@ -105,6 +105,21 @@ def test_community_reports_direct_links_between_the_bidders(make_dataset):
     assert links == [{"kind": "legal_rep", "value": "LR4", "companies": ["C4", "C6"]}]
 
 
+def test_a_device_shared_in_another_tender_is_a_low_lead(make_dataset):
+    t = world()
+    t["tenders"].append({"tender_id": "T3", "title": "三号", "ceiling_price": 1e6})
+    t["bids"] += [{"bid_id": "B31", "tender_id": "T3", "company_id": "C1", "price": 9e5},
+                  {"bid_id": "B34", "tender_id": "T3", "company_id": "C4", "price": 9.2e5}]
+    t["bids"].append({"bid_id": "B21", "tender_id": "T2", "company_id": "C1", "price": 2.05e6})
+    t["bid_files"] = [{"bid_id": b["bid_id"], "machine_code": f"MC-{b['bid_id']}"} for b in t["bids"]]
+    for f in t["bid_files"]:
+        if f["bid_id"] in ("B31", "B34"):
+            f["machine_code"] = "BFEBFBFF000906EA"          # one computer prepared both bids in T3
+    alerts = scan(make_dataset(t), "related_company_community")
+    got = {r.tender_id: r.severity for r in alerts.itertuples()}
+    assert got == {"T2": "low", "T3": "low"}                 # T3 is same_preparer's; T2 only a lead
+
+
 def test_companies_get_a_network_risk(tmp_path):
     import pandas as pd
 
@@ -117,3 +132,16 @@ def test_companies_get_a_network_risk(tmp_path):
     assert risk.loc["C1", "network_risk"] > 40 and risk.loc["C9", "network_risk"] > 0
     assert "关联网络风险" in risk.loc["C1", "explanation"] and "轮流坐庄" in risk.loc["C1", "explanation"]
     assert risk.loc["C11", "risk_score"] == 0                             # an ordinary loser
+
+
+def test_candidates_only_tenders_are_not_counted(make_dataset):
+    """The same stable group, but where only the winning candidates were published: the other bidders of those
+    tenders are unknown, so neither the group's dominance nor C9's expected wins can be judged."""
+    t = _market()
+    for row in t["tenders"]:
+        row["bid_list"] = "candidates" if row["tender_id"][0] in "DL" else "all"
+    ds = make_dataset(t)
+    groups = scan(ds, "cobidding_group")
+    assert not any(tid.startswith("D") for tid in groups["tender_id"])
+    assert any(tid.startswith("R") for tid in groups["tender_id"])          # complete lists: still found
+    assert not any("C9" in ids for ids in scan(ds, "serial_loser")["company_ids"])

@@ -99,3 +99,61 @@ def test_contract_before_publicity_end(make_dataset, backend):
     alerts = scan(make_dataset(t), "contract_before_publicity_end", backend)
     assert list(alerts["tender_id"]) == ["T1"]
     assert alerts.iloc[0]["severity"] == "medium"
+
+
+# ---- 民法典 第203条: a period whose last day is a statutory holiday ends on the next working day (issue 13) -------------
+
+def test_late_contract_across_national_day_ends_on_the_next_working_day(make_dataset, backend):
+    # Award 2024-09-02: day 30 is 10-02, inside the 10-01..07 holiday, so the period ends on Tuesday 10-08.
+    t = dated({"awarded_on": "2024-09-02", "contract_signed_on": "2024-10-08"},   # on time (36 calendar days)
+              {"awarded_on": "2024-09-02", "contract_signed_on": "2024-10-09"})   # one day late
+    alerts = scan(make_dataset(t), "late_contract", backend)
+    assert list(alerts["tender_id"]) == ["T2"]
+    ev = json.loads(alerts.iloc[0]["evidence"])
+    assert ev["deadline"] == "2024-10-08" and ev["deadline_exact"] is True and ev["days_late"] == 1
+    assert "期限届满日2024-10-08" in alerts.iloc[0]["message"]
+
+
+def test_late_contract_a_weekend_last_day_rolls_to_monday(make_dataset):
+    # Award Thursday 2024-07-04: day 30 is Saturday 08-03, so Monday 08-05 is on time and Tuesday 08-06 is not.
+    t = dated({"awarded_on": "2024-07-04", "contract_signed_on": "2024-08-05"},
+              {"awarded_on": "2024-07-04", "contract_signed_on": "2024-08-06"})
+    alerts = scan(make_dataset(t), "late_contract")
+    assert list(alerts["tender_id"]) == ["T2"]
+    assert json.loads(alerts.iloc[0]["evidence"])["deadline"] == "2024-08-05"
+    # Award Thursday 2024-05-09: day 30 is Saturday 06-08, Sunday 06-09 and Monday 06-10 (端午节) are rest days too.
+    t = dated({"awarded_on": "2024-05-09", "contract_signed_on": "2024-06-11"}, {})
+    assert scan(make_dataset(t), "late_contract").empty
+
+
+def test_late_contract_in_an_unknown_year_is_marked_estimated(make_dataset):
+    # 2027 is not in the bundled calendar: the deadline is computed (Monday–Friday less 1 January) but estimated.
+    t = dated({"awarded_on": "2027-03-01", "contract_signed_on": "2027-04-05"}, {})
+    alerts = scan(make_dataset(t), "late_contract")
+    ev = json.loads(alerts.iloc[0]["evidence"])
+    assert ev["deadline"] == "2027-03-31" and ev["deadline_exact"] is False
+    assert "按估算" in alerts.iloc[0]["message"]
+
+
+def test_late_contract_coverage_counts_awarded_tenders_with_a_contract_date(make_dataset):
+    from bidwatch.scan import run_scan
+
+    t = dated({"awarded_on": "2024-05-09", "contract_signed_on": "2024-06-10"}, {"awarded_on": "2024-05-09"})
+    cov = run_scan(make_dataset(t), only=["late_contract"]).summary["coverage"]["late_contract"]
+    assert (cov["unit"], cov["in_scope"], cov["checked"]) == ("tenders", 2, 1)
+
+
+def test_works_before_award_cites_the_scope_and_the_permit_articles():
+    from bidwatch.indicators import CATALOGUE
+
+    basis = CATALOGUE["works_before_award"].legal_basis
+    assert "第3条" in basis and "第49条" in basis and "第7条" in basis and "第64条" in basis
+    assert "第9条" not in basis  # 法 第9条 is about approvals and funds, not building first
+
+
+def test_works_before_award_coverage_counts_projects_with_a_start_or_permit(make_dataset):
+    from bidwatch.scan import run_scan
+
+    t = with_projects(dated({"awarded_on": "2024-05-28"}, {"awarded_on": "2024-06-28"}), {"permit_on": "2024-06-01"})
+    cov = run_scan(make_dataset(t), only=["works_before_award"]).summary["coverage"]["works_before_award"]
+    assert (cov["in_scope"], cov["checked"]) == (2, 1)   # P2 has neither date: not checked

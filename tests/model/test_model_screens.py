@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
+from bidwatch.model import screens
 from bidwatch.model.screens import (
     MIN_BIDS,
     SCREEN_NAMES,
@@ -191,3 +192,39 @@ def test_fast_median_matches_numpy_with_missing_values() -> None:
     # even and odd counts of valid values
     np.testing.assert_allclose(_nanmedian_axis1(np.array([[[1.0], [np.nan], [3.0], [10.0]]])), [[3.0]])
     np.testing.assert_allclose(_nanmedian_axis1(np.array([[[1.0], [np.nan], [3.0]]])), [[2.0]])
+
+
+@pytest.mark.parametrize("n", range(2, 13))
+def test_row_reductions_by_column_are_bit_identical_to_numpys(n: int,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """The short-row fast path (columns added in order) gives exactly NumPy's axis reductions: the screens,
+    and so the model's probabilities and every ml_collusion / price_screen alert, do not move by one bit
+    (issue 19)."""
+    rng = np.random.default_rng(n)
+    p = rng.lognormal(0, rng.uniform(0.001, 1, (5000, 1)), (5000, n)) * 10.0 ** rng.integers(-3, 9, (5000, 1))
+    p[::5] = np.round(p[::5], 0)
+    p[::11] = p[::11, :1]          # all bids equal
+    p[::13, :2] = p[::13, :1]      # tied lowest bids
+    p[::23, -2:] = p[::23, -1:]    # tied highest bids
+    p[::17, 0] = 0.0
+    p = np.sort(p, axis=1)
+    fast = screens.screens_of_sorted(p)
+    monkeypatch.setattr(screens, "_SEQUENTIAL_SUM_MAX", 0)  # every reduction through NumPy's own axis=1 path
+    reference = screens.screens_of_sorted(p)
+    assert np.array_equal(fast.view(np.int64), reference.view(np.int64))
+
+
+def test_subset_screens_do_not_depend_on_the_block_size(monkeypatch) -> None:
+    # the blocks only bound memory and keep the temporaries in the cache: one tender per block and all tenders in
+    # one block give the same bits
+    rng = np.random.default_rng(7)
+    sizes = rng.integers(2, 12, size=60)
+    bids = pd.DataFrame({"tender_id": np.repeat([f"T{i:03d}" for i in range(len(sizes))], sizes),
+                         "price": rng.uniform(9e5, 1.1e6, size=int(sizes.sum())).round(2)})
+    bids.loc[::17, "price"] = np.nan
+    monkeypatch.setattr(screens, "_BLOCK_ELEMENTS", 1)
+    small = subset_screens_by_tender(bids)
+    monkeypatch.setattr(screens, "_BLOCK_ELEMENTS", 10**9)
+    large = subset_screens_by_tender(bids)
+    pd.testing.assert_frame_equal(small, large, check_exact=True)
+    assert small.iloc[:, 1:].notna().to_numpy().any()

@@ -113,4 +113,20 @@ def test_ocds_file_without_any_release_is_rejected(tmp_path: Path, capsys: pytes
     assert main(["scan", str(src), "--out", str(out), "--quiet"]) == 2
     err = capsys.readouterr().err
     assert "line 1:" in err and "line 2:" in err and "no readable OCDS release" in err
-    assert sorted(p.name for p in out.iterdir()) == ["problems.csv"]
+    assert sorted(p.name for p in out.iterdir()) == ["ocds_problems.csv", "problems.csv"]
+    with (out / "ocds_problems.csv").open(encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert [(r["file"], r["line"], r["action"]) for r in rows] == [("broken.jsonl", "1", "skipped"),
+                                                                   ("broken.jsonl", "2", "skipped")]
+    assert "read 2 line(s), 0 release(s)" in err
+
+
+def test_empty_ocds_file_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    src = tmp_path / "empty.jsonl"
+    src.write_bytes(b"\n\n")
+    out = tmp_path / "scan"
+    assert main(["scan", str(src), "--out", str(out), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert "the OCDS file is empty (0 lines)" in err and "no readable OCDS release" not in err
+    assert (out / "ocds_problems.csv").read_text(encoding="utf-8-sig").splitlines() == [
+        "file,line,ocid,path,action,处理,message"]

@@ -72,13 +72,15 @@ def test_lots_and_consortia(tmp_path):
     assert lot1["tenderer_id"] == "B" and lot1["agency"] == "P"
     assert lot1["winner_id"] == "A1" and lot1["winner_consortium_members"] == "A2"
     assert lot1["award_price"] == 1900000 and lot1["awarded_on"] == "2024-04-02"  # UTC+8
-    assert lot1["announced_on"] == "2024-03-02" and lot1["bid_deadline"] == "2024-03-21T01:30:00Z"
+    assert lot1["announced_on"] == "2024-03-02" and lot1["bid_deadline"] == "2024-03-21T09:30:00"
     assert lot1["contract_signed_on"] == "2024-04-10"
     assert tenders.loc["ocds-1/2", "winner_id"] == "C"
 
     bids = tables["bids"].set_index("bid_id")
-    assert sorted(bids.index) == ["ocds-1/1/b1", "ocds-1/1/b2", "ocds-1/1/b3", "ocds-1/2/b3", "ocds-1/2/b5",
-                                  "ocds-2/1"]
+    # ocds-2's bid has no price: dropped (the contract needs one), listed, and ocds-2's bid list incomplete
+    assert sorted(bids.index) == ["ocds-1/1/b1", "ocds-1/1/b2", "ocds-1/1/b3", "ocds-1/2/b3", "ocds-1/2/b5"]
+    assert any(p.ocid == "ocds-2" and p.what == "dropped" and "has no price" in p.message for p in problems)
+    assert tenders["bid_list"].to_dict() == {"ocds-1/1": "all", "ocds-1/2": "all", "ocds-2": "none"}
     b1 = bids.loc["ocds-1/1/b1"]
     assert b1["company_id"] == "A1" and b1["consortium_members"] == "A2" and b1["price"] == 1900000
     assert bids.loc["ocds-1/1/b2", "status"] == "disqualified"
@@ -110,11 +112,12 @@ def test_lots_and_consortia(tmp_path):
     assert {p.name for p in written} >= {"companies.csv", "tenders.csv", "bids.csv", "contracts.csv"}
 
 
-def test_duplicate_ocid_skipped(tmp_path):
-    path = write_lines(tmp_path / "d.jsonl", [{"ocid": "x"}, {"ocid": "x"}])
+def test_releases_of_one_ocid_without_dates_are_merged_in_file_order(tmp_path):
+    path = write_lines(tmp_path / "d.jsonl", [{"ocid": "x", "tender": {"title": "旧"}},
+                                              {"ocid": "x", "tender": {"title": "新"}}])
     tables, problems = read_ocds_tables(path)
-    assert len(tables["tenders"]) == 1
-    assert problems[0].line == 2 and "already read on line 1" in problems[0].message
+    assert tables["tenders"]["title"].tolist() == ["新"]
+    assert problems[0].line == 1 and "2 release(s) without a date" in problems[0].message
 
 
 def test_helpers():

@@ -106,7 +106,12 @@ def test_ordinary_data_looks_real(synth):
     period = (o["bid_deadline"].dt.normalize() - o["docs_from"]).dt.days
     assert period.between(21, 35).all()
     assert ((o["candidates_published_on"] - o["bid_deadline"].dt.normalize()).dt.days.between(1, 5)).all()
-    assert ((o["publicity_until"] - o["candidates_published_on"]).dt.days == 3).all()
+    # 3 days of publicity, ended on the next working day when the third is a rest day (民法典 第203条)
+    from bidwatch.workdays import WorkCalendar
+
+    cal = WorkCalendar()
+    due = [cal.roll_forward(d.date() + pd.Timedelta(days=3)) for d in o["candidates_published_on"]]
+    assert (o["publicity_until"].dt.date == pd.Series(due, index=o.index)).all()
     assert (o["awarded_on"] > o["publicity_until"]).all()
     assert ((o["contract_signed_on"] - o["awarded_on"]).dt.days.between(5, 25)).all()
     assert ((o["bid_bond"] <= 0.02 * o["estimate"]) & (o["bid_bond"] <= 800_000)).all()

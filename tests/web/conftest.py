@@ -12,10 +12,23 @@ import os
 import shutil
 import tempfile
 
-os.environ.setdefault("BIDWATCH_DATA_DIR", tempfile.mkdtemp(prefix="bidwatch-web-tests-"))
+# One data dir per process. The xdist controller loads this file too and its environment is inherited by the
+# workers: a shared dir would let two workers, whose databases both number their tasks from 1, share
+# (and sweep) each other's task folders ``work/task-N``.
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
+if os.environ.get("BIDWATCH_TEST_DATA_OWNER") != _WORKER:
+    os.environ["BIDWATCH_DATA_DIR"] = tempfile.mkdtemp(prefix=f"bidwatch-web-tests-{_WORKER}-")
+    os.environ["BIDWATCH_TEST_DATA_OWNER"] = _WORKER
 os.environ.setdefault("BIDWATCH_TASKS_EAGER", "1")
+# Imports check and scan in the worker process itself (one child process per import would slow the suite);
+# test_import_isolation.py runs them in the memory-limited child.
+os.environ.setdefault("BIDWATCH_IMPORT_MEMORY_MB", "0")
 os.environ.setdefault("BIDWATCH_ENGINE", "tests.web.fake_engine")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bidwatch.web.settings")
+if not os.environ.get("BIDWATCH_REPORTER_KEYS"):  # reporters' identities: a key generated for the run
+    from cryptography.fernet import Fernet
+
+    os.environ["BIDWATCH_REPORTER_KEYS"] = Fernet.generate_key().decode()
 
 import django
 
@@ -31,12 +44,51 @@ from django.test import Client
 from tests.web import factories
 
 
+def _flush_past_the_audit_triggers() -> None:
+    """The audit log refuses DELETE and TRUNCATE (triggers, ``audit/chain.py``); the transactional tests'
+    flush drops the triggers, empties the tables and puts them back, in one transaction."""
+    from django.db import connection
+
+    from bidwatch.web.audit.chain import DROP_TRIGGERS, TABLE, TRIGGERS
+
+    ops = type(connection.ops)
+    if getattr(ops.sql_flush, "_past_audit", False):
+        return
+    original = ops.sql_flush
+
+    def sql_flush(self: Any, style: Any, tables: Any, **kwargs: Any) -> list[str]:
+        sql = original(self, style, tables, **kwargs)
+        vendor = self.connection.vendor
+        if sql and TABLE in tables:
+            return [*DROP_TRIGGERS[vendor], *sql, *TRIGGERS[vendor]]
+        return sql
+
+    sql_flush._past_audit = True  # type: ignore[attr-defined]
+    ops.sql_flush = sql_flush
+
+
+_flush_past_the_audit_triggers()
+
+
 @pytest.fixture(autouse=True)
 def _no_cache(settings: Any, request: pytest.FixtureRequest) -> None:
     # Rolled-back test transactions reuse SQLite row ids, so cached figures keyed by ids would leak
     # between tests; the caching itself has its own test (marked "cache").
     if "cache" not in request.keywords:
         settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+
+
+@pytest.fixture(autouse=True)
+def _site_language() -> Any:
+    # A request through LocaleMiddleware leaves its language active in the thread (Django does not
+    # deactivate after the response), so a test that asked for English would change the language of
+    # the next test's service errors on the same xdist worker. Every test starts in the site language.
+    from django.conf import settings as django_settings
+    from django.utils import translation
+
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from bidwatch.web.accounts.models import Agency
 from bidwatch.web.alerts.models import Alert, Clue, TriageAction
@@ -66,7 +67,9 @@ def test_viewing_evidence_is_audited(client_for: Any, imported: Any) -> None:
 @pytest.mark.django_db
 def test_confirm_writes_history_and_audit(client_for: Any, imported: Any) -> None:
     alert = _bond()
-    client_for("housing").post(reverse("alerts:triage", args=[alert.pk]), {"action": "confirm", "reason": "已核实"})
+    done = client_for("housing").post(reverse("alerts:triage", args=[alert.pk]),
+                                      {"action": "confirm", "reason": "已核实"}, follow=True)
+    assert [m.message for m in done.context["messages"]] == [_("Alert confirmed.")]
     alert.refresh_from_db()
     assert alert.status == Alert.Status.CONFIRMED
     action = alert.actions.get()
@@ -81,9 +84,12 @@ def test_dismiss_needs_a_reason(client_for: Any, imported: Any) -> None:
     c = client_for("housing")
     response = c.post(reverse("alerts:triage", args=[alert.pk]), {"action": "dismiss", "reason": ""})
     assert response.status_code == 400
+    assert response.context["dismiss_form"].errors and response.context["dismiss_form"].data["reason"] == ""
     alert.refresh_from_db()
     assert alert.status == Alert.Status.NEW
-    c.post(reverse("alerts:triage", args=[alert.pk]), {"action": "dismiss", "reason": "同一集团统一缴纳，已说明"})
+    done = c.post(reverse("alerts:triage", args=[alert.pk]), {"action": "dismiss", "reason": "同一集团统一缴纳，已说明"},
+                  follow=True)
+    assert [m.message for m in done.context["messages"]] == [_("Alert dismissed.")]
     alert.refresh_from_db()
     assert alert.status == Alert.Status.DISMISSED
     assert alert.actions.get().reason == "同一集团统一缴纳，已说明"

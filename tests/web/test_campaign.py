@@ -207,11 +207,12 @@ def test_deadline_in_working_days_across_national_day(client_for: Any, users: An
     p.refresh_from_db()
     # 09-29, 09-30, 10-08..12 (Saturday 10-12 worked), 10-14..16
     assert p.deadline == D("2024-10-16")
-    # into a year the holiday schedule does not cover yet: Monday to Friday, said to be an estimate
+    # into a year the holiday schedule does not cover yet: Monday to Friday less the fixed-date holidays (元旦
+    # 2027-01-01, issue 13 item 7), said to be an estimate: 12-31, 01-04, 01-05, 01-06, 01-07
     today("2026-12-30")
     response = client_for("office").post(reverse("campaign:create"), _form(listed_on="2026-12-30", deadline="",
                                                                           workdays="5"), follow=True)
-    assert Problem.objects.latest("id").deadline == D("2027-01-06") and "估算" in response.content.decode()
+    assert Problem.objects.latest("id").deadline == D("2027-01-07") and "估算" in response.content.decode()
 
 
 @pytest.mark.django_db

@@ -93,6 +93,10 @@ def test_enter_and_revoke_keep_history_and_audit(client_for: Any, users: Any, im
         ({"measure": "fine"}, "measure", ""),
         ({"authority": ""}, "authority", ""),
         ({"start_on": ""}, "start_on", ""),
+        # a measure on an evaluation expert names the expert (by the datasets' expert ID), not a company
+        ({"measure": "expert_suspended"}, "person_id", "专家编号"),
+        ({"measure": "expert_suspended", "person_id": "X2"}, "company_id", "不填写企业"),
+        ({"measure": "expert_removed", "company_id": "", "person_id": "X2"}, "end_on", "不设截止日期"),
     ],
 )
 def test_bad_entries_are_refused_with_the_field_named(client_for: Any, users: Any, over: dict[str, str],
@@ -105,9 +109,27 @@ def test_bad_entries_are_refused_with_the_field_named(client_for: Any, users: An
 
 
 def test_the_measures_are_the_contracts() -> None:
-    from bidwatch.contract.schema import MEASURE
+    from bidwatch.contract.schema import EXPERT_MEASURES, MEASURE
 
     assert RegistryEntry.Measure.values == list(MEASURE)
+    assert RegistryEntry.EXPERT_MEASURES == EXPERT_MEASURES
+
+
+@pytest.mark.django_db
+def test_an_expert_entry_is_listed_as_the_expert(client_for: Any, users: Any) -> None:
+    client = client_for("office")
+    e = _enter(client, company_id="", person_id="X2", person_name="王评审", measure="expert_suspended",
+               reason="评标时私下接触投标人", legal_basis="招标投标法实施条例 第71条")
+    assert e.is_expert and e.subject == "王评审（X2）" and e.company_name == ""
+    page = client.get(reverse("credit:list")).content.decode()
+    assert 'data-testid="expert-subject"' in page and "王评审（X2）" in page and "暂停评标资格" in page
+    detail = client.get(reverse("credit:detail", args=[e.pk])).content.decode()
+    assert 'data-testid="expert"' in detail and "王评审 · X2" in detail
+    # found by the expert's name; a company's entry is not shown as an expert
+    assert "王评审" in client.get(reverse("credit:list"), {"q": "王评审"}).content.decode()
+    _enter(client)
+    page = client.get(reverse("credit:list"), {"measure": "debarment"}).content.decode()
+    assert 'data-testid="expert-subject"' not in page and "湖南丁交通建设有限公司" in page
 
 
 @pytest.mark.django_db
@@ -215,7 +237,7 @@ def _rescan(client: Any, imp: DatasetImport, capture: Any) -> ScanRun:
     with capture(execute=True):  # the queued task runs inline (BIDWATCH_TASKS_EAGER) once committed
         assert client.post(reverse("datasets:rescan", args=[imp.pk])).status_code == 302
     scan = ScanRun.objects.latest("id")
-    assert scan.status == ScanRun.Status.DONE, scan.task.error if scan.task else scan.status
+    assert scan.status == ScanRun.Status.DONE, (scan.task.error if scan.task else "", scan.dataset.problems)
     return scan
 
 
@@ -260,6 +282,27 @@ def test_a_ban_that_ended_before_the_bid_raises_nothing(users: Any, imported: An
     assert scan.status == ScanRun.Status.DONE and scan.dataset.counts["registry"] == 1
     assert _sanctioned("C4") == []
     assert [a.tender_id for a in _sanctioned("C2")] == ["T1"]  # the scan did run the indicator
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("real_engine")
+def test_an_expert_entry_feeds_the_experts_sanction_to_the_scan(users: Any, tmp_path: Path) -> None:
+    from bidwatch.contract import load_dataset
+    from bidwatch.scan import run_scan
+    from bidwatch.web.credit import feed
+
+    # X2 sat on T2's panel (bids opened 2024-04-25), removed from the pool since 2024-03-01
+    e = _entry(users, company_id="", person_id="X2", person_name="王评审", measure="expert_removed",
+               start_on="2024-03-01", end_on="")
+    (row,) = feed.feed_rows()
+    assert row == {"sanction_id": e.public_id, "company_id": None, "uscc": None, "person_id": "X2",
+                   "measure": "expert_removed", "authority": "某市住房和城乡建设局 市住建罚〔2024〕7号",
+                   "reason": e.reason, "start_on": D("2024-03-01"), "end_on": None}
+    ds = load_dataset(factories.write_panels(factories.write_dataset(tmp_path / "panel")))
+    assert feed.add_registry(ds) == [e.public_id]
+    (alert,) = run_scan(ds, only=["sanctioned_expert"]).alerts.itertuples()
+    assert alert.tender_id == "T2" and alert.severity == "high"
+    assert '"expert_id":"X2"' in alert.evidence and e.public_id in alert.message and "王评审" in alert.message
 
 
 @pytest.mark.django_db

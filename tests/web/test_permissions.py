@@ -28,6 +28,7 @@ PAGES: dict[str, tuple[str, set[str]]] = {
     "rectification ledger": ("campaign:list", {"office", "discipline", "housing", "auditor"}),
     "list a problem": ("campaign:create", {"office", "housing"}),
     "export the rectification ledger": ("campaign:export", {"office", "discipline", "housing", "auditor"}),
+    "bid-file comparison": ("bidcompare:list", {"office", "discipline", "housing", "auditor"}),
 }
 
 
@@ -49,7 +50,7 @@ def test_page_access_by_role(client_for: Any, imported: Any, role: str, page: st
     "url",
     ["/", "/alerts/", "/tenders/", "/tenders/T1", "/companies/C1", "/imports/", "/audit/", "/alerts/clues/", "/accounts/me/",
      "/complaints/", "/complaints/new/", "/complaints/1/", "/reports/", "/credit/", "/credit/new/", "/credit/1/",
-     "/campaign/", "/campaign/new/", "/campaign/export/", "/campaign/1/"],
+     "/campaign/", "/campaign/new/", "/campaign/export/", "/campaign/1/", "/bid-files/", "/bid-files/1/"],
 )
 def test_anonymous_is_sent_to_login(url: str) -> None:
     response = Client().get(url)

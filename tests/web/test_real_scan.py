@@ -30,9 +30,10 @@ from bidwatch.web.tenders.models import Bid, Tender
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("real_engine")]
 
 
-def _upload(client: Any, path: Path, capture: Any) -> DatasetImport:
+def _upload(client: Any, path: Path, capture: Any, source: str = "") -> DatasetImport:
     with capture(execute=True):  # the queued task runs inline (BIDWATCH_TASKS_EAGER) once committed
-        response = client.post(reverse("datasets:list"), {"file": SimpleUploadedFile(path.name, path.read_bytes())})
+        response = client.post(reverse("datasets:list"), {"file": SimpleUploadedFile(path.name, path.read_bytes()),
+                                                          "source_system": source})
     assert response.status_code == 302
     return DatasetImport.objects.latest("id")
 
@@ -70,7 +71,7 @@ def test_upload_runs_the_real_scan_and_matches_alerts_csv(
 
     imp = _upload(office, real_scan.zip, django_capture_on_commit_callbacks)
     scan = imp.scans.get()
-    assert imp.status == DatasetImport.Status.IMPORTED, scan.task.error
+    assert imp.status == DatasetImport.Status.IMPORTED, (scan.task.error, imp.problems)
     assert scan.status == ScanRun.Status.DONE and scan.task.status == Task.Status.DONE and scan.task.progress == 1.0
     assert scan.summary.get("engine") == "duckdb" and len(scan.summary.get("indicators_run", [])) > 20  # not the stand-in
     assert scan.n_alerts == len(csv)
@@ -134,13 +135,20 @@ def test_upload_runs_the_real_scan_and_matches_alerts_csv(
     assert escape(housing_csv[housing_csv["tender_id"] == htid]["message"].iloc[0]) in hpage
 
     # The alert page: the finding, the law and the evidence, labelled in Chinese.
-    same_price = db.get(indicator="identical_bid_prices")
+    # (the dataset's lawful background may add chance ties to the planted one: take the csv's first)
+    same_row = csv[csv["indicator"] == "identical_bid_prices"].iloc[0]
+    same_price = db.get(indicator="identical_bid_prices", message=same_row["message"])
     apage = office.get(reverse("alerts:detail", args=[same_price.pk])).content.decode()
     assert escape(same_price.message) in apage and escape(same_price.legal_basis) in apage
     assert "<dt>报价（元）</dt>" in apage and "<dt>投标</dt>" in apage
-    evidence = json.loads(csv[csv["indicator"] == "identical_bid_prices"]["evidence"].iloc[0])
+    evidence = json.loads(same_row["evidence"])
     assert f"<dd>{'、'.join(evidence['bids'])}</dd>" in apage  # a list read as one, not as JSON
     assert f"<dd>{evidence['price']:,.2f}</dd>" in apage  # 元, with thousands separators
+    # ... and how much of the data its indicator could check in that scan (absent data is "not checked")
+    cov = scan.summary["coverage"]["identical_bid_prices"]
+    shown = re.search(r'data-testid="coverage">(.*?)</dd>', apage, flags=re.S)
+    assert shown and re.findall(r"\d+", shown.group(1))[:2] == [str(cov["checked"]), str(cov["in_scope"])]
+    assert set(scan.summary["coverage"]) >= set(scan.summary["indicators_run"])
 
     # The alert list filtered to one family lists exactly the scan's alerts of that family.
     family, n = csv["family"].value_counts().index[0], int(csv["family"].value_counts().iloc[0])
@@ -175,8 +183,15 @@ def test_rescan_of_a_changed_dataset_keeps_triage_on_the_same_alert(
     second = json.loads(same_price["evidence"])["bids"][1]
     bids.loc[bids["bid_id"] == second, "price"] = str(float(bids.loc[bids["bid_id"] == second, "price"].iloc[0]) + 12345.0)
     bids.to_csv(changed / "bids.csv", index=False)
-    imp2 = _upload(office, zip_folder(changed, tmp_path / "changed.zip"), django_capture_on_commit_callbacks)
-    assert imp2.status == DatasetImport.Status.IMPORTED, imp2.scans.get().task.error
+    # A new extract of the same source system: the change is shown, and applied once confirmed.
+    imp2 = _upload(office, zip_folder(changed, tmp_path / "changed.zip"), django_capture_on_commit_callbacks,
+                   source=imp.source_system)
+    assert imp2.status == DatasetImport.Status.REVIEW, imp2.problems[:3]
+    assert imp2.diff["tables"]["bids"]["change"] == 1 and imp2.diff["totals"]["add"] == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        office.post(reverse("datasets:apply", args=[imp2.pk]), {"digest": imp2.diff["digest"]})
+    imp2.refresh_from_db()
+    assert imp2.status == DatasetImport.Status.IMPORTED, imp2.scans.first().task.error
 
     alerts = _dataset_alerts(real_scan)
     gone = alerts.get(indicator="identical_bid_prices", tender_id=same_price["tender_id"])
@@ -185,7 +200,7 @@ def test_rescan_of_a_changed_dataset_keeps_triage_on_the_same_alert(
     assert target.active and target.status == Alert.Status.CONFIRMED
     assert target.message == target_row["message"]  # the same finding, not another alert's
     assert list(alerts.filter(status=Alert.Status.CONFIRMED)) == [target]
-    assert alerts.filter(active=True).count() == imp2.scans.get().n_alerts  # no duplicates from the re-import
+    assert alerts.filter(active=True).count() == imp2.scans.first().n_alerts  # no duplicates from the re-import
 
 
 def test_demo_command_imports_and_scans_the_synthetic_dataset(
@@ -209,7 +224,7 @@ def test_demo_command_imports_and_scans_the_synthetic_dataset(
     out = capsys.readouterr().out
     imp = DatasetImport.objects.get()
     scan = imp.scans.get()
-    assert imp.status == DatasetImport.Status.IMPORTED and imp.counts["tenders"] == 100
+    assert imp.status == DatasetImport.Status.IMPORTED and imp.counts["tenders"] == 100, imp.problems
     assert scan.status == ScanRun.Status.DONE and scan.n_alerts == imp.counts["alerts"] > 20
     assert len(scan.summary.get("indicators_run", [])) > 20  # the real scan
     assert (tmp_path / "dataset" / "tenders.csv").exists()

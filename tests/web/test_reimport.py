@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from bidwatch.web.alerts import services
-from bidwatch.web.alerts.models import Alert
+from bidwatch.web.alerts.models import DOCUMENT_ALERT_PREFIX, Alert
 from tests.web import factories
 
 
@@ -29,3 +29,17 @@ def test_triage_survives_reimport_and_vanished_alerts_turn_inactive(users: Any, 
     assert alert.status == Alert.Status.CONFIRMED and alert.active
     assert alert.actions.count() == 1
     assert not single.active
+
+
+@pytest.mark.django_db
+def test_a_reimport_keeps_the_alerts_found_on_uploaded_bid_files(users: Any, imported: Any, tmp_path: Path) -> None:
+    # A bid-file comparison's alert (bidcompare) is not the dataset scan's: the next import of the dataset does
+    # not find it again and must not retire it; the scan's own alert of the same tender still turns inactive.
+    doc = Alert.objects.create(alert_id=f"{DOCUMENT_ALERT_PREFIX}1:F1", indicator="doc_same_origin", name_zh="同一编制来源",
+                               family="collusion", severity="high", tender_id="T3", active=True)
+    look_alike = Alert.objects.create(alert_id="docx:T3", indicator="single_bid", name_zh="单一投标", family="competition",
+                                      severity="low", tender_id="T3", active=True)
+    factories.import_dataset(factories.write_dataset(tmp_path / "again"), users["office"])
+    doc.refresh_from_db()
+    look_alike.refresh_from_db()
+    assert doc.active and not look_alike.active

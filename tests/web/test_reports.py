@@ -39,8 +39,11 @@ def activity(users: Any, imported: Any) -> dict[str, Any]:
     complaint_services.refuse(refused, housing, D("2024-09-30"), "late")
     alert = Alert.objects.get(indicator="bond_same_account")
     clue = alert_services.raise_clue(alert, housing, unit, "保证金同一账户")
-    alert_services.transfer_clue(clue, housing, kind="police", to_unit=Agency.objects.get(code="police"),
-                                 reason="达到立案追诉标准", sent_on=D("2024-10-09"), approved_on=D("2024-10-08"))
+    police = alert_services.transfer_clue(clue, housing, kind="police", to_unit=Agency.objects.get(code="police"),
+                                          reason="达到立案追诉标准", sent_on=D("2024-10-09"),
+                                          approved_on=D("2024-10-08"))
+    # the police's 3 days run from receipt (移送涉嫌犯罪案件的规定 第8条): recorded, so this answer is overdue
+    alert_services.receive_transfer(police, office, on=D("2024-10-10"))
     other = alert_services.raise_clue(None, office, Agency.objects.get(code="office"), "举报领导干部插手")
     alert_services.transfer_clue(other, office, kind="supervision", to_unit=Agency.objects.get(code="discipline"),
                                  reason="涉及公职人员", sent_on=D("2024-10-10"))
@@ -77,7 +80,8 @@ def test_figures_of_a_year(users: Any, activity: Any) -> None:
     assert c["Working days from acceptance to decision (mean)"] == "35.0"
     k = _counts(report, "clues")
     assert k["Transfers sent"] == 2 and k["to the police"] == 1 and k["to the supervision commission"] == 1
-    assert k["Answers overdue at the end of the period"] == 2
+    # only the police transfer has an answer period (3 days from its receipt); the supervision commission has none
+    assert k["Answers overdue at the end of the period"] == 1
     b = _counts(report, "big_data")
     assert b["Alerts dated in the period"] == Alert.objects.filter(detected_on__year=2024).count() > 0
     # another period sees none of it
@@ -135,7 +139,9 @@ def test_workbook_has_a_sheet_per_front(client_for: Any, activity: Any) -> None:
     response = client_for("office").get(reverse("reports:campaign"), {**YEAR, "format": "xlsx"})
     assert response.status_code == 200
     wb = load_workbook(io.BytesIO(response.content))
-    assert wb.sheetnames[0] == "汇总" and len(wb.sheetnames) == 5
+    # summary + one sheet per front (举报 since issue 16, 标前审查 since issue 17) and the accountability front's
+    # seven (issue 15)
+    assert wb.sheetnames[0] == "汇总" and len(wb.sheetnames) == 7 + 7
     complaints = next(wb[n] for n in wb.sheetnames if "投诉" in n)
     numbers = {row[0] for row in complaints.iter_rows(min_row=2, values_only=True)}
     assert numbers == {activity["decided"].number, activity["refused"].number}
@@ -147,3 +153,39 @@ def test_workbook_has_a_sheet_per_front(client_for: Any, activity: Any) -> None:
                                               ("housing", 200), ("auditor", 200)])
 def test_who_may_see_reports(client_for: Any, users: Any, role: str, status: int) -> None:
     assert client_for(role).get(reverse("reports:campaign")).status_code == status
+
+
+@pytest.mark.django_db
+def test_the_complainant_is_in_no_report_or_export(client_for: Any, activity: Any, monkeypatch: Any) -> None:
+    """Issue 18 item 11: the complainant's identity appears in none of the page, the PDF, the workbook."""
+    from openpyxl import load_workbook
+
+    from bidwatch.web.reports import views
+
+    complainant = activity["decided"].complainant
+    assert complainant and complainant in activity["decided"].__dict__.values()
+    office = client_for("office")
+    assert complainant not in office.get(reverse("reports:campaign"), YEAR).content.decode()
+    wb = load_workbook(io.BytesIO(office.get(reverse("reports:campaign"), {**YEAR, "format": "xlsx"}).content))
+    cells = {str(c.value) for sheet in wb.worksheets for row in sheet.iter_rows() for c in row if c.value is not None}
+    assert not [c for c in cells if complainant in c]
+    printed: list[str] = []
+    monkeypatch.setattr(views, "report_pdf", lambda html: printed.append(html) or b"%PDF-1.7")
+    assert office.get(reverse("reports:campaign"), {**YEAR, "format": "pdf"}).status_code == 200
+    assert printed and activity["decided"].number in printed[0] and complainant not in printed[0]
+    # the ledger export does not carry it either
+    ledger = load_workbook(io.BytesIO(office.get(reverse("campaign:export")).content))
+    assert not [c for s in ledger.worksheets for r in s.iter_rows() for c in r if c.value and complainant in str(c.value)]
+
+
+@pytest.mark.django_db
+def test_a_transfer_answered_after_the_period_was_overdue_at_its_end(users: Any, activity: Any) -> None:
+    """As of the period's end, not as of today: the police answer came on 2024-12-20, after its due date."""
+    from bidwatch.web.alerts.models import Transfer
+
+    police = Transfer.objects.get(kind="police")
+    alert_services.answer_transfer(police, users["police"], accept=True, on=D("2024-12-20"), answer="已立案")
+    assert _counts(_report(users["office"], "2024-10-01", "2024-10-31"), "clues")[
+        "Answers overdue at the end of the period"] == 1
+    assert _counts(_report(users["office"], "2024-01-01", "2024-12-31"), "clues")[
+        "Answers overdue at the end of the period"] == 0

@@ -55,12 +55,12 @@ def test_failed_logins_are_throttled(users: Any) -> None:
 def test_throttle_window_passes(users: Any) -> None:
     from datetime import timedelta
 
-    from bidwatch.web.accounts.models import LoginAttempt
+    from bidwatch.web.accounts.models import LoginThrottle
 
     c = Client()
     for _ in range(settings.LOGIN_MAX_FAILURES):
         c.post(reverse("accounts:login"), {"username": "office", "password": "wrong"})
-    LoginAttempt.objects.update(at=LoginAttempt.objects.first().at - timedelta(hours=1))
+    LoginThrottle.objects.update(window_start=LoginThrottle.objects.first().window_start - timedelta(hours=1))
     assert c.post(reverse("accounts:login"), {"username": "office", "password": PASSWORD}).status_code == 302
 
 

@@ -35,7 +35,7 @@ def test_worker_runs_queued_tasks_in_order_and_records_failures(settings: Any) -
     assert CALLS == ["a", "c"]
     a.refresh_from_db(), b.refresh_from_db(), c.refresh_from_db()
     assert a.status == c.status == Task.Status.DONE and a.progress == 1.0
-    assert b.status == Task.Status.FAILED and "boom" in b.error
+    assert b.status == Task.Status.FAILED and "RuntimeError" in b.error and "Traceback" not in b.error
     assert queue.claim_next("w") is None
 
 
@@ -67,10 +67,14 @@ def test_seed_creates_agencies_and_one_login_per_role() -> None:
     from bidwatch.web.accounts.models import Agency, Role, User
     from bidwatch.web.accounts.services import seed_demo_users
 
-    User.objects.filter(username__in=["admin", "office", "discipline", "housing", "transport", "water", "auditor"]).delete()
+    User.objects.filter(username__in=["admin", "office", "head", "discipline", "housing", "transport", "water",
+                                      "auditor"]).delete()
     logins = seed_demo_users()
     assert all(logins.values())
     assert {u.role for u in User.objects.filter(username__in=logins)} == set(Role.values)
+    # one of the office's logins heads it (专治办主任: approves bulletins)
+    heads = User.objects.filter(username__in=logins, office_head=True)
+    assert list(heads.values_list("username", flat=True)) == ["head"]
     assert Agency.objects.count() == 10
     again = seed_demo_users()
     assert not any(again.values())  # passwords are not reset on a re-run

@@ -41,12 +41,15 @@ def test_transfer_to_the_supervision_commission_and_take_over(client_for: Any, c
                      reason="涉及公职人员插手招投标", materials=["letter", "report"], sent_on="2024-09-27")
     assert response.status_code == 302, response.content.decode()[:3000]
     t = Transfer.objects.get()
-    # 3 days after Friday 2024-09-27 is 09-30, a working day (09-29 was a make-up working day)
-    assert t.from_unit.code == "housing" and t.to_unit.code == "discipline" and t.reply_due == D("2024-09-30")
+    # No rule gives the supervision commission a period to answer the sender (issue 13: the old code applied the
+    # police's 3 days of 《行政执法机关移送涉嫌犯罪案件的规定》第8条 to every transfer, counted from sending).
+    assert t.from_unit.code == "housing" and t.to_unit.code == "discipline" and t.reply_due is None
+    assert t.legal_basis() == "监察法（2018年）第34条"   # sent 2024-09-27, before the 2024 amendment was in force
     assert t.materials == ["letter", "report"] and t.status == Transfer.Status.SENT
     # the sender still sees the clue, cannot transfer it twice, and the receiver is asked to answer
     page = housing.get(reverse("alerts:clue", args=[clue.pk])).content.decode()
     assert 'data-testid="pending-transfer"' in page and 'data-testid="step-transfer"' not in page
+    assert 'data-testid="no-clock"' in page and "第34条" in page
     discipline = client_for("discipline")
     assert 'data-testid="step-answer"' in discipline.get(reverse("alerts:clue", args=[clue.pk])).content.decode()
     assert _post(discipline, clue, "answer", decision="accept", on="2024-09-29", answer="已接收，转审查调查室").status_code == 302
@@ -56,7 +59,7 @@ def test_transfer_to_the_supervision_commission_and_take_over(client_for: Any, c
     assert clue.assigned_unit.code == "discipline"
     assert AuditEntry.objects.filter(action="clue_update", object_id=str(clue.pk), detail__step="transfer").exists()
     answer = AuditEntry.objects.get(action="clue_update", object_id=str(clue.pk), detail__step="transfer_answer")
-    assert answer.detail["late"] is False
+    assert answer.detail.get("late") is None   # no clock, so never "late"
     # the housing department keeps seeing the file it sent
     assert housing.get(reverse("alerts:clue", args=[clue.pk])).status_code == 200
     assert f'href="{reverse("alerts:clue", args=[clue.pk])}"' in housing.get(reverse("alerts:clues")).content.decode()
@@ -123,14 +126,66 @@ def test_only_the_clue_holder_transfers_and_only_the_receiver_answers(client_for
 
 @pytest.mark.django_db
 def test_transfer_ledger_shows_overdue_answers(client_for: Any, clue: Clue) -> None:
-    _post(client_for("housing"), clue, "transfer", kind="department", to_unit=_unit("transport").pk, reason="x",
-          sent_on="2024-09-27")
+    _post(client_for("office"), clue, "transfer", kind="police", to_unit=_unit("police").pk, reason="x",
+          approved_on="2024-09-26", sent_on="2024-09-27")
     office = client_for("office")
+    # no receipt yet: no clock running, so nothing is overdue
+    assert clue.number not in office.get(reverse("alerts:transfers"), {"state": "overdue"}).content.decode()
+    assert _post(client_for("police"), clue, "receive", on="2024-09-27").status_code == 302
     overdue = office.get(reverse("alerts:transfers"), {"state": "overdue"}).content.decode()
     assert clue.number in overdue and "due-over" in overdue  # due 2024-09-30, long past
     link = f'href="{reverse("alerts:clue", args=[clue.pk])}"'
-    assert link in client_for("transport").get(reverse("alerts:transfers")).content.decode()  # the receiver
-    assert link not in client_for("police").get(reverse("alerts:transfers")).content.decode()  # not involved
+    assert link in client_for("police").get(reverse("alerts:transfers")).content.decode()  # the receiver
+    assert link not in client_for("transport").get(reverse("alerts:transfers")).content.decode()  # not involved
+
+
+@pytest.mark.django_db
+def test_department_transfers_have_no_clock(client_for: Any, clue: Clue) -> None:
+    _post(client_for("housing"), clue, "transfer", kind="department", to_unit=_unit("transport").pk, reason="x",
+          sent_on="2024-09-27")
+    t = Transfer.objects.get()
+    assert t.reply_due is None and t.legal_basis() == ""
+    assert clue.number not in client_for("office").get(reverse("alerts:transfers"), {"state": "overdue"}).content.decode()
+
+
+@pytest.mark.django_db
+def test_police_clock_runs_from_receipt(client_for: Any, clue: Clue) -> None:
+    # 《行政执法机关移送涉嫌犯罪案件的规定》第8条: 3 days from receiving the case, not from sending it.
+    _post(client_for("office"), clue, "transfer", kind="police", to_unit=_unit("police").pk, reason="x",
+          approved_on="2024-09-26", sent_on="2024-09-27")
+    t = Transfer.objects.get()
+    assert t.reply_due is None
+    page = client_for("office").get(reverse("alerts:clue", args=[clue.pk])).content.decode()
+    assert 'data-testid="clock-from-receipt"' in page and 'data-testid="step-receive"' in page
+    police = client_for("police")
+    # an answer needs the receipt date (it starts the clock)
+    assert _post(police, clue, "answer", decision="accept", on="2024-10-08", answer="立案").status_code == 400
+    assert _post(police, clue, "receive", on="2024-09-26").status_code == 400   # before it was sent
+    # received Sunday 2024-09-29: day 3 is 10-02 (National Day) → due Tuesday 10-08 (民法典 第203条)
+    assert _post(police, clue, "receive", on="2024-09-29").status_code == 302
+    t.refresh_from_db()
+    assert t.received_on == D("2024-09-29") and t.reply_due == D("2024-10-08")
+    assert _post(police, clue, "answer", decision="accept", on="2024-10-09", answer="已立案侦查").status_code == 302
+    answer = AuditEntry.objects.get(action="clue_update", object_id=str(clue.pk), detail__step="transfer_answer")
+    assert answer.detail["late"] is True
+
+
+@pytest.mark.django_db
+def test_police_answer_can_record_the_receipt_with_it(client_for: Any, clue: Clue) -> None:
+    _post(client_for("office"), clue, "transfer", kind="police", to_unit=_unit("police").pk, reason="x",
+          approved_on="2024-09-26", sent_on="2024-09-27")
+    assert _post(client_for("police"), clue, "answer", decision="accept", on="2024-09-30", answer="立案",
+                 received_on="2024-09-27").status_code == 302
+    t = Transfer.objects.get()
+    assert t.received_on == D("2024-09-27") and t.reply_due == D("2024-09-30") and t.status == Transfer.Status.ACCEPTED
+
+
+def test_supervision_law_article_by_the_version_in_force() -> None:
+    # 监察法 2018: 第34条; the 2024 amendment (in force 2025-06-01) moved it to 第37条.
+    t = Transfer(kind=Transfer.Kind.SUPERVISION, sent_on=D("2025-05-31"))
+    assert t.supervision_article() == "监察法（2018年）第34条"
+    t.sent_on = D("2025-06-01")
+    assert t.supervision_article() == "监察法（2024年修正）第37条"
 
 
 

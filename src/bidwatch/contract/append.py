@@ -18,6 +18,8 @@ from pathlib import Path
 
 import duckdb
 
+from bidwatch.i18n import chinese_first as _
+
 from .dataset import MAX_PROBLEMS_PER_CHECK, Dataset
 from .problems import DatasetInvalid, Problem
 from .schema import TABLES
@@ -27,8 +29,7 @@ from .stage import slow_pass, stage_sql
 from .validate import key_checks, row_checks, run_checks, sort_problems
 
 SANCTIONS = TABLES["sanctions"]
-ALREADY_IN_DATASET = ("记录编号与数据集 sanctions 表中已有的记录重复 / sanction_id already present in the "
-                      "dataset's sanctions table")
+ALREADY_IN_DATASET = _("sanction_id already present in the dataset's sanctions table")
 _VIEW = "__bidwatch_added_sanctions"
 
 

@@ -3,23 +3,29 @@
 All tables are created inside one DuckDB transaction on the target connection; if any problem is
 found the transaction is rolled back, so a rejected dataset leaves neither tables in the
 connection nor files on disk (temporary UTF-8 copies of GB18030 files are always removed).
+
+Besides problems, a load gives *notices*: what was read differently from a plain table and why
+(title rows above the header, a "单位：万元" line, totals and signature rows skipped), each with
+its place, on :attr:`Dataset.notices` and on :attr:`DatasetInvalid.notices`.  In a workbook,
+problems and notices name the sheet as the user named it (``投标``), not the table.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import duckdb
 
 from .problems import DatasetInvalid, Problem
 from .reader import (Scratch, Source, discover, drop_rejects, has_encoding_rejects, read_rejects,
-                     retry_as_gb18030)
+                     retry_as_gb18030, unrecognised_names)
 from .schema import REQUIRED_TABLES, TABLES
-from .sources import first_line
+from .sources import first_line, missing_table_problem
 from .sqltext import ident, lit, private_connection
 from .stage import finalize, slow_pass, stage_sql
 from .textfiles import check_text_paths, decode_text, inline_requirements, resolve_inside
+from .trailers import drop_trailer_rows, trailing_reject_notices
 from .validate import key_checks, row_checks, run_checks, sort_problems, table_problems
 
 #: Default number of rows listed per rule before a "N more" summary problem.
@@ -36,6 +42,8 @@ class Dataset:
     base_dir: Path
     source: Path
     files: dict[str, Path] = field(default_factory=dict)
+    #: non-fatal messages with their place: title rows, totals and signature rows skipped, …
+    notices: list[Problem] = field(default_factory=list)
     _has_cache: dict[tuple[str, str], bool] = field(default_factory=dict, repr=False)
 
     def has(self, table: str, *cols: str) -> bool:
@@ -90,18 +98,19 @@ def load_dataset(
     try:
         sources, problems = discover(path, scratch)
         by_name = {s.table.name: s for s in sources}
-        for name in REQUIRED_TABLES:
-            if name not in by_name and not any(p.table == name for p in problems):
-                problems.append(Problem(name, None, None, None,
-                                        f"缺少必需的表 {name}（{TABLES[name].zh}）：{name}.csv 或 {name}.parquet / "
-                                        f"required table missing"))
+        missing = [n for n in REQUIRED_TABLES if n not in by_name and not any(p.table == n for p in problems)]
+        if missing:
+            others = unrecognised_names(path)
+            workbook = None if path.is_dir() else path.name
+            problems.extend(missing_table_problem(TABLES[n], workbook, others) for n in missing)
         for src in sources:
             problems.extend(src.problems)
         con.begin()
         try:
             problems.extend(_stage_and_check(scratch, by_name, base_dir, cap))
+            notices = _named(sources, sort_problems([n for s in sources for n in s.notices]))
             if problems:
-                raise DatasetInvalid(sort_problems(problems))
+                raise DatasetInvalid(_named(sources, sort_problems(problems)), notices)
             loaded = [s for s in sources if s.from_sql]
             # Contract tables of an earlier load into the same connection that this dataset lacks
             # would otherwise look present to SQL.
@@ -120,7 +129,15 @@ def load_dataset(
     finally:
         scratch.close()
     return Dataset(con=con, tables=set(counts), row_counts=counts, base_dir=base_dir, source=path,
-                   files={s.table.name: s.path for s in sources})
+                   files={s.table.name: s.path for s in sources}, notices=notices)
+
+
+def _named(sources: list[Source], problems: list[Problem]) -> list[Problem]:
+    """Problems of a workbook's sheets name the sheet as written (``投标``) rather than the table."""
+    sheets = {s.table.name: s.sheet for s in sources if s.sheet and s.sheet != s.table.name}
+    if not sheets:
+        return problems
+    return [replace(p, table=sheets[p.table]) if p.table in sheets else p for p in problems]
 
 
 def _stage_and_check(scratch: Scratch, sources: dict[str, Source], base_dir: Path,
@@ -142,11 +159,18 @@ def _stage_and_check(scratch: Scratch, sources: dict[str, Source], base_dir: Pat
                     continue
                 con.execute(stage_sql(src))
             slow_pass(con, src)
+            trailer_notices, trailer_problems = drop_trailer_rows(con, src)
+            src.notices.extend(trailer_notices)
+            problems.extend(trailer_problems)
         except duckdb.Error as exc:
             # DuckDB aborts the transaction on an error: nothing more can be checked.
             problems.append(Problem(name, None, None, None, f"无法读取文件 / unreadable file: {first_line(exc)}"))
             return problems
         rejects = read_rejects(src, con)
+        if rejects:
+            last = con.execute(f"SELECT max(__row) FROM {ident(name)}").fetchone()
+            trailing, rejects = trailing_reject_notices(name, rejects, last[0] if last else None)
+            src.notices.extend(trailing)
         problems.extend(rejects)
         problems.extend(table_problems(src))
         if rejects:

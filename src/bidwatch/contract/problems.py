@@ -7,6 +7,8 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from bidwatch.exports import neutralise_row
+
 PROBLEM_FIELDS = ("table", "row", "column", "value", "expected")
 
 
@@ -42,8 +44,10 @@ class Problem:
 class DatasetInvalid(Exception):
     """The dataset was rejected as a whole; ``problems`` lists every reason found."""
 
-    def __init__(self, problems: list[Problem]):
+    def __init__(self, problems: list[Problem], notices: list[Problem] | None = None):
         self.problems = list(problems)
+        #: the non-fatal notices of the load (title rows, totals rows skipped, …), for context
+        self.notices = list(notices or [])
         super().__init__(self._summary())
 
     def _summary(self, shown: int = 3) -> str:
@@ -64,5 +68,22 @@ def write_problems_csv(problems: Iterable[Problem], path: str | Path) -> Path:
         writer = csv.writer(fh)
         writer.writerow(PROBLEM_FIELDS)
         for p in problems:
+            cells = (p.table, p.row, p.column, p.value, p.expected)
+            writer.writerow(neutralise_row("" if v is None else v for v in cells))
+    return path
+
+
+NOTICE_FIELDS = ("table", "row", "column", "value", "notice")
+
+
+def write_notices_csv(notices: Iterable[Problem], path: str | Path) -> Path:
+    """Write load notices (title rows, totals rows skipped, …) as CSV (``table,row,column,value,notice``),
+    UTF-8 with BOM for Excel."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(NOTICE_FIELDS)
+        for p in notices:
             writer.writerow(["" if v is None else v for v in (p.table, p.row, p.column, p.value, p.expected)])
     return path

@@ -10,19 +10,22 @@ from __future__ import annotations
 
 import codecs
 import csv
+import re
 from pathlib import Path
 
 import duckdb
 
 from .problems import Problem
 from .schema import TABLES
-from .sources import Scratch, Source, first_line, map_headers, table_by_file_stem
+from .sources import (HEADER_SEARCH_ROWS, Scratch, Source, find_header, first_line, map_headers,
+                      note_title_rows, table_for_name, two_row_header)
 from .sqltext import ident, lit
 from .values import WHITESPACE
-from .xlsx import discover_workbook
+from .xlsx import discover_workbook, sheet_names
 
 _CHUNK = 8 * 1024 * 1024
 _SNIFF = 4 * 1024 * 1024
+_EMPTY_SCAN_LIMIT = 256 * 1024 * 1024
 _SUFFIXES = {".csv": "csv", ".parquet": "parquet"}
 
 
@@ -41,12 +44,20 @@ def discover(path: Path, scratch: Scratch) -> tuple[list[Source], list[Problem]]
     ]
 
 
+def unrecognised_names(path: Path) -> list[str]:
+    """Files (of a folder) or sheets (of a workbook) that name no contract table, for the message
+    about a missing table: the user may have named the table in a way we do not know."""
+    if path.is_dir():
+        return [e.name for e in sorted(path.iterdir())
+                if e.suffix.lower() in _SUFFIXES and e.is_file() and table_for_name(e.stem) is None]
+    return [n for n in sheet_names(path) if table_for_name(n) is None]
+
+
 def _discover_folder(folder: Path, scratch: Scratch) -> tuple[list[Source], list[Problem]]:
-    by_stem = table_by_file_stem()
     found: dict[str, list[Path]] = {}
     for entry in sorted(folder.iterdir()):
         fmt = _SUFFIXES.get(entry.suffix.lower())
-        table = by_stem.get(entry.stem.strip().lower()) or by_stem.get(entry.stem.strip())
+        table = table_for_name(entry.stem) if fmt else None
         if fmt and table and entry.is_file():
             found.setdefault(table.name, []).append(entry)
     sources: list[Source] = []
@@ -73,7 +84,7 @@ def _discover_folder(folder: Path, scratch: Scratch) -> tuple[list[Source], list
 def _prepare_csv(src: Source, scratch: Scratch) -> None:
     readable = _utf8_or_transcoded(src, scratch, sniff_only=True)
     if readable is not None:
-        _csv_scan(src, readable)
+        _csv_scan(src, readable, scratch)
 
 
 def retry_as_gb18030(src: Source, scratch: Scratch) -> bool:
@@ -86,36 +97,117 @@ def retry_as_gb18030(src: Source, scratch: Scratch) -> bool:
     if readable is None:
         return False
     src.positions, src.extras, src.wan_columns = {}, [], set()
-    _csv_scan(src, readable)
+    src.notices, src.header_row, src.title_wan = [], 1, False
+    _csv_scan(src, readable, scratch)
     return True
 
 
-def _csv_scan(src: Source, readable: Path) -> None:
-    name = src.table.name
+def _delimiter(line: str) -> str:
+    return "\t" if "\t" in line and "," not in line else ","
+
+
+def _head_lines(readable: Path) -> list[tuple[int, str, list[str | None]]]:
+    """(line number, text, fields) of the first non-blank lines, each parsed on its own (title
+    rows above the header may have another delimiter or none)."""
+    out: list[tuple[int, str, list[str | None]]] = []
     with readable.open("r", encoding="utf-8-sig", newline="") as fh:
-        first = fh.readline()
-        if not first.strip(WHITESPACE):
-            src.problems.append(Problem(name, 1, None, None, "空文件或缺少表头行 / empty file or no header row"))
-            return
-        delim = "\t" if "\t" in first and "," not in first else ","
-        fh.seek(0)
+        for number, line in enumerate(fh, start=1):
+            text = line.rstrip("\r\n")
+            if not text.strip(WHITESPACE):
+                continue
+            try:
+                fields: list[str | None] = list(next(csv.reader([text], delimiter=_delimiter(text))))
+            except (csv.Error, StopIteration):
+                fields = [text]
+            out.append((number, text, fields))
+            if len(out) >= HEADER_SEARCH_ROWS or number >= 4 * HEADER_SEARCH_ROWS:
+                break
+    return out
+
+
+def _empty_lines(path: Path, after: int) -> list[int]:
+    """Physical numbers of the empty lines after line ``after``: DuckDB skips them, which would
+    shift the row numbers of every record below (a hand-edited CSV has them).  One fast pass looks
+    for an empty line at all; only then are lines counted."""
+    tail = b""
+    with path.open("rb") as fh:
+        while chunk := fh.read(_CHUNK):
+            data = tail + chunk
+            if b"\n\n" in data or b"\n\r\n" in data:
+                break
+            tail = data[-2:]
+        else:
+            return []
+    found: list[int] = []
+    with path.open("rb") as fh:
+        for number, raw in enumerate(fh, start=1):
+            if number > after and raw in (b"\n", b"\r\n"):
+                found.append(number)
+    return found
+
+
+def _row_numbers(src: Source, scratch: Scratch, scan: str, line: int, readable: Path) -> str:
+    """``SELECT __row, c0, …`` over ``scan``: the file's line of each record (header = ``line``).
+
+    Without empty lines a record's line is its ordinal + ``line``; each empty line above it adds
+    one (found by :func:`_empty_lines` for files up to 256 MB; machine exports beyond that size
+    have none)."""
+    numbered = f"SELECT row_number() OVER () AS __rn, * FROM {scan}"
+    empties = _empty_lines(readable, line) if readable.stat().st_size <= _EMPTY_SCAN_LIMIT else []
+    if not empties:
+        return f"SELECT __rn + {line} AS __row, * EXCLUDE (__rn) FROM ({numbered})"
+    import pyarrow as pa
+
+    # the j-th empty line (0-based) follows the first (e_j - line - 1 - j) records
+    shift_after: dict[int, int] = {}
+    for j, e in enumerate(empties):
+        shift_after[e - line - 1 - j] = j + 1
+    view = f"__bidwatch_empty_lines_{src.table.name}"
+    scratch.con.register(view, pa.table({"k": list(shift_after), "shift": list(shift_after.values())}))
+    scratch.on_close(lambda: scratch.con.unregister(view))
+    return (f"SELECT s.__rn + {line} + coalesce(b.shift, 0) AS __row, s.* EXCLUDE (__rn) FROM ({numbered}) s "
+            f"ASOF LEFT JOIN {ident(view)} b ON s.__rn > b.k")
+
+
+def _csv_scan(src: Source, readable: Path, scratch: Scratch) -> None:
+    name = src.table.name
+    head = _head_lines(readable)
+    if not head:
+        src.problems.append(Problem(name, 1, None, None, "空文件或缺少表头行 / empty file or no header row"))
+        return
+    h, depth = find_header(src.table, [fields for _, _, fields in head], [n for n, _, _ in head])
+    line, first, _ = head[h + depth - 1]
+    src.header_row = line
+    note_title_rows(src, [(n, fields) for n, _, fields in head[:h]])
+    upper = head[h][2] if depth == 2 else None
+    delim = _delimiter(first)
+    with readable.open("r", encoding="utf-8-sig", newline="") as fh:
+        for _ in range(line - 1):
+            fh.readline()
         try:
             headers = next(csv.reader(fh, delimiter=delim))
         except csv.Error as exc:
-            src.problems.append(Problem(name, 1, None, first.strip(), f"表头无法解析 / unreadable header: {exc}"))
+            src.problems.append(Problem(name, line, None, first.strip(), f"表头无法解析 / unreadable header: {exc}"))
             return
+    if upper is not None:  # a header in two rows, as a workbook with merged header cells exports it
+        headers = [h or "" for h in two_row_header(src.table, upper, headers)]
+        src.notices.append(Problem(name, line - 1, None, None,
+                                   f"表头占两行（第 {line - 1}–{line} 行），合并读取 / header in two rows "
+                                   f"({line - 1}–{line}), read together"))
     map_headers(src, headers)
     src.types = ["VARCHAR"] * len(headers)
     columns = "{" + ", ".join(f"{lit(f'c{i}')}: 'VARCHAR'" for i in range(len(headers))) + "}"
     src.rejects_table = f"__bidwatch_rejects_{name}"
     scan = (
-        f"read_csv({lit(str(readable))}, header=true, auto_detect=false, delim={lit(delim)}, "
+        f"read_csv({lit(str(readable))}, header=true, skip={line - 1}, auto_detect=false, delim={lit(delim)}, "
         f"quote='\"', escape='\"', columns={columns}, store_rejects=true, "
         f"rejects_table={lit(src.rejects_table)}, rejects_scan={lit(src.rejects_table + '_scan')}, "
         f"max_line_size=16777216)"
     )
     # Streaming row_number() keeps the file order: verified on multi-threaded scans of 2M rows.
-    src.from_sql = f"SELECT row_number() OVER () + 1 AS __row, * FROM {scan}"
+    # A row of empty fields (Excel saves a blank row as ",,,,") is skipped; the numbering keeps it.
+    blank = " AND ".join(f"c{i} IS NULL" for i in range(len(headers)))
+    src.from_sql = f"SELECT * FROM ({_row_numbers(src, scratch, scan, line, readable)}) WHERE NOT ({blank})"
 
 
 def _utf8_or_transcoded(src: Source, scratch: Scratch, sniff_only: bool) -> Path | None:
@@ -132,10 +224,85 @@ def _utf8_or_transcoded(src: Source, scratch: Scratch, sniff_only: bool) -> Path
     if _transcode_gb18030(src.path, target):
         return target
     target.unlink(missing_ok=True)
-    src.problems.append(Problem(src.table.name, _line_of(src.path, bad_at), None, None,
-                                "无法识别的编码：文件既不是 UTF-8 也不是 GB18030 / "
-                                "unreadable encoding: neither UTF-8 nor GB18030"))
+    # Not GB18030 either: report the first byte that is not GB18030 (the first non-UTF-8 byte is
+    # usually just the file's first Chinese character), at its CSV record and column.
+    gb_bad = _first_decode_error(src.path, "gb18030")
+    row, column, value = _locate_bytes(src, bad_at if gb_bad is None else gb_bad)
+    src.problems.append(Problem(src.table.name, row, column, value,
+                                f"无法识别的编码：文件 {src.path.name} 在此处的字节既不是 UTF-8 也不是 GB18030 / "
+                                f"unreadable encoding: the bytes here in {src.path.name} are neither UTF-8 nor GB18030"))
     return None
+
+
+def _locate_bytes(src: Source, offset: int) -> tuple[int, str | None, str]:
+    """(row, column, value) of the byte at ``offset`` of a CSV file: the row as :class:`Problem`
+    numbers it (records, not physical lines: a quoted cell may span lines), the header's name of
+    the column, and the cell with its undecodable bytes written as ``\\xNN``.
+
+    Scans bytes: in UTF-8 and GB18030 alike, quote, comma, tab and newline bytes never occur inside
+    a multi-byte character, so the record structure is found without decoding."""
+    quoted = False
+    records = 0
+    field = 0
+    field_start = 0
+    record_start = 0
+    firsts: list[tuple[int, bytes]] = []  # (row, raw record) of the first records, to find the header
+    with src.path.open("rb") as fh:
+        head_text = fh.read(4096).split(b"\n", 1)[0]
+        delim = b"\t"[0] if b"\t" in head_text and b"," not in head_text else b","[0]
+        special = re.compile(b'["\n' + bytes([delim]) + b"]")
+        fh.seek(0)
+        pos = 0
+        while pos < offset:
+            chunk = fh.read(min(_CHUNK, offset - pos))
+            if not chunk:
+                break
+            for m in special.finditer(chunk):
+                byte, at = chunk[m.start()], pos + m.start()
+                if byte == 0x22:
+                    quoted = not quoted
+                elif quoted:
+                    continue
+                elif byte == delim:
+                    field += 1
+                    field_start = at + 1
+                else:  # newline: a record ends
+                    if len(firsts) < HEADER_SEARCH_ROWS:
+                        firsts.append((records + 1, _read_span(src.path, record_start, at)))
+                    records += 1
+                    field = 0
+                    field_start = record_start = at + 1
+            pos += len(chunk)
+        fh.seek(field_start)
+        data = fh.read(offset - field_start) if offset - field_start <= 64 * 1024 else b""
+        after = fh.read(64 * 1024) if data or offset == field_start else b""
+    end = 0
+    for end, byte in enumerate(after):  # the rest of the cell
+        if byte == 0x22:
+            quoted = not quoted
+        elif not quoted and byte in (delim, 0x0A, 0x0D):
+            break
+    else:
+        end = len(after)
+    raw = data + after[:end]
+    value = raw.strip(b'"').decode("gb18030", errors="backslashreplace")
+    value = value if len(value) <= 200 else value[:200] + "…"
+    column = None
+    parsed = []
+    for row, rec in firsts:
+        text = rec.rstrip(b"\r").decode("gb18030", errors="replace")
+        if not text.strip(WHITESPACE):
+            continue
+        try:
+            parsed.append((row, list(next(csv.reader([text], delimiter=chr(delim))))))
+        except (csv.Error, StopIteration):
+            parsed.append((row, [text]))
+    if parsed:
+        h, depth = find_header(src.table, [f for _, f in parsed], [n for n, _ in parsed])
+        header_row, header = parsed[min(h + depth - 1, len(parsed) - 1)]
+        if records + 1 > header_row and field < len(header):
+            column = (header[field] or "").strip(WHITESPACE) or None
+    return records + 1, column, value
 
 
 def _transcode_gb18030(path: Path, target: Path) -> bool:
@@ -170,17 +337,10 @@ def _first_decode_error(path: Path, encoding: str, limit: int | None = None) -> 
                 return None
 
 
-def _line_of(path: Path, offset: int) -> int:
-    count = 1
+def _read_span(path: Path, start: int, end: int) -> bytes:
     with path.open("rb") as fh:
-        remaining = offset
-        while remaining > 0:
-            chunk = fh.read(min(_CHUNK, remaining))
-            if not chunk:
-                break
-            count += chunk.count(b"\n")
-            remaining -= len(chunk)
-    return count
+        fh.seek(start)
+        return fh.read(min(end - start, 64 * 1024))
 
 
 def has_encoding_rejects(src: Source, con: duckdb.DuckDBPyConnection) -> bool:
@@ -232,4 +392,4 @@ def _prepare_parquet(src: Source, con: duckdb.DuckDBPyConnection) -> None:
 
 
 __all__ = ["Source", "Scratch", "discover", "read_rejects", "drop_rejects", "has_encoding_rejects",
-           "retry_as_gb18030"]
+           "retry_as_gb18030", "unrecognised_names"]

@@ -95,6 +95,11 @@ C = Column
 
 SECTOR = {"housing": "住建", "transport": "交通", "water": "水利", "land": "自然资源", "other": "其他"}
 CATEGORY = {"works": "施工", "goods": "货物", "services": "服务"}
+#: 发改法规规〔2018〕843号 第2条: infrastructure and utilities that must be tendered whatever their funding
+INFRASTRUCTURE = {"energy": "能源", "transport": "交通运输", "telecom": "通信", "water": "水利", "urban": "城建",
+                  "none": "否"}
+#: the kind of a services tender (the survey and design rules cap the bid bond lower, excessive_bid_bond)
+SERVICE_KIND = {"survey": "勘察", "design": "设计", "survey_design": "勘察设计", "supervision": "监理", "other": "其他"}
 PROCEDURE = {
     "open": "公开招标",
     "invited": "邀请招标",
@@ -103,6 +108,9 @@ PROCEDURE = {
     "direct": "直接发包",
     "inquiry": "询价",
 }
+#: how complete a tender's bids are in the dataset (data-contract.md tenders.bid_list): only ``all``
+#: may be counted or compared; ``candidates`` (中标候选人公示) and ``none`` are "not checked"
+BID_LIST = {"all": "全部投标人", "candidates": "仅中标候选人", "none": "无投标数据"}
 AWARD_METHOD = {"lowest_price": "经评审的最低投标价法", "comprehensive": "综合评估法", "other": "其他"}
 BID_STATUS = {"valid": "有效", "disqualified": "否决/废标", "withdrawn": "撤回"}
 ROLE = {
@@ -120,8 +128,14 @@ MEASURE = {
     "dishonest_debtor": "失信被执行人",
     "bribery_record": "行贿记录",
     "penalty": "行政处罚",
+    # measures on an evaluation expert (person_id = experts.expert_id): 实施条例 第71条 (banned from evaluating in
+    # mandatory tenders for a period) and 第71–72条 (取消担任评标委员会成员的资格, open-ended)
+    "expert_suspended": "暂停评标资格",
+    "expert_removed": "取消评标专家资格",
     "other": "其他",
 }
+#: the measures whose subject is an evaluation expert: their record names the expert by ``person_id``
+EXPERT_MEASURES = ("expert_suspended", "expert_removed")
 
 _TABLES: tuple[Table, ...] = (
     Table(
@@ -169,6 +183,11 @@ _TABLES: tuple[Table, ...] = (
             C("sector", "行业", "enum", False, SECTOR),
             C("estimated_amount", "估算金额", "money"),
             C("state_funded", "国有资金", "bool"),
+            # 16号令 第2条第(一)项: budget funds ≥ 200万元 and ≥ 10% of the investment (untendered_contract)
+            C("budget_funds", "预算资金", "money", aliases=("财政预算资金",)),
+            C("total_investment", "总投资", "money", aliases=("投资额", "项目总投资")),
+            # 843号 第2条: infrastructure type; absent, the sector (water, transport) is used as a presumption
+            C("infrastructure", "基础设施类型", "enum", False, INFRASTRUCTURE, aliases=("基础设施类别",)),
             C("approved_on", "立项日期", "date"),
             C("permit_on", "施工许可日期", "date"),
             C("works_started_on", "实际开工日期", "date"),
@@ -185,6 +204,7 @@ _TABLES: tuple[Table, ...] = (
             C("project_id", "项目编号", "id"),
             C("title", "标段名称"),
             C("category", "类别", "enum", False, CATEGORY),
+            C("service_kind", "服务类型", "enum", False, SERVICE_KIND, aliases=("服务类别",)),
             C("procedure", "招标方式", "enum", False, PROCEDURE),
             C("tenderer_id", "招标人编号", "id"),
             C("agency", "招标代理机构"),
@@ -203,6 +223,8 @@ _TABLES: tuple[Table, ...] = (
             C("award_price", "中标价", "money"),
             C("contract_signed_on", "合同签订日期", "date"),
             C("requirements_text", "资格条件"),
+            C("bid_list", "投标人名单", "enum", False, BID_LIST),
+            C("last_amendment_on", "澄清修改日期", "date"),
         ),
         primary_key=("tender_id",),
         foreign_keys=(
@@ -228,6 +250,8 @@ _TABLES: tuple[Table, ...] = (
             C("score", "综合得分", "number"),
             C("project_manager_id", "项目经理", "id"),
             C("agent_id", "委托代理人", "id"),
+            # 条例 第57条第2款: refunded within 5 days of the contract (late_bond_refund)
+            C("bond_refunded_on", "保证金退还日期", "date", aliases=("投标保证金退还日期",)),
         ),
         primary_key=("bid_id",),
         foreign_keys=(_fk("tender_id", "tenders"), _fk("company_id", "companies")),
@@ -316,6 +340,8 @@ _TABLES: tuple[Table, ...] = (
             C("amount", "合同金额", "money", True),
             C("signed_on", "签订日期", "date", True),
             C("subject", "合同内容"),
+            # 条例 第58条: at most 10% of the contract price (excessive_performance_bond)
+            C("performance_bond", "履约保证金", "money", aliases=("履约保证金金额",)),
         ),
         primary_key=("contract_id",),
         foreign_keys=(

@@ -3,6 +3,15 @@
 Header matching: the English name (case, spaces and ``-`` ignored) or the Chinese alias, with
 surrounding whitespace ignored; a trailing unit such as ``投标报价（万元）`` is stripped and, for a
 money column, makes bare numbers count as 万元.
+
+A clerk's sheet is not a clean table (招标投标活动的台账多由经办人在 Excel 中手工汇总): a title row
+(often merged across the columns) sits above the header, a "单位：万元" line gives the unit of every
+amount, totals rows (合计/小计/总计) and signature or note rows (填表人、审核人、填报日期、备注：…)
+close the sheet.  :func:`find_header` picks the header row as the row among the first
+:data:`HEADER_SEARCH_ROWS` that names the most contract columns; the rows above it become notices
+(non-fatal messages with their place), never records.  Totals and signature rows are removed after
+staging (:func:`bidwatch.contract.trailers.drop_trailer_rows`), also with a notice each.  Table files and sheets may be named by
+the table's English name, its Chinese name or a common variant (:data:`TABLE_NAME_ALIASES`).
 """
 
 from __future__ import annotations
@@ -20,7 +29,34 @@ from .schema import TABLES, Column, Table
 from .values import WHITESPACE
 
 # A header may carry the unit: 投标报价(万元), 投标报价（元）.
-_UNIT_RE = re.compile(r"[（(]\s*(万元|万|元)\s*[）)]$")
+UNIT_RE = re.compile(r"[（(]\s*(万元|万|元)\s*[）)]$")
+# A title row may give the unit of every amount of the sheet: 单位：万元, 金额单位：万元.
+_TITLE_UNIT_RE = re.compile(r"单位\s*[:：]\s*(万元|元)")
+
+#: Rows searched for the header: title rows, a unit line and blank rows rarely exceed a few.
+HEADER_SEARCH_ROWS = 20
+
+#: Names a table's file or sheet may have besides its English and Chinese (``Table.zh``) names:
+#: what clerks and platform exports call them.  A name also matches with a leading number
+#: (``1.企业``, ``表2 投标``, ``附表3、合同``) and a trailing 表/信息/明细/名单/台账/一览表/汇总表.
+#: Ambiguous words (投标人 — the companies or their bids?) are deliberately absent.
+TABLE_NAME_ALIASES: dict[str, tuple[str, ...]] = {
+    "companies": ("企业", "企业库", "公司", "单位", "主体", "投标企业信息"),
+    "people": ("人员", "关联人员", "人员关系信息", "股东高管"),
+    "projects": ("项目", "建设项目", "工程"),
+    "tenders": ("标段", "招标", "招标标段", "招标项目标段", "标段（包）", "标段(包)", "项目标段"),
+    "bids": ("投标记录", "投标情况", "开标记录", "开标一览", "投标报价"),
+    "bid_files": ("电子特征", "投标文件特征", "文件特征"),
+    "bid_items": ("清单", "工程量清单报价", "清单单价"),
+    "bonds": ("保证金", "保证金缴纳", "保证金缴纳记录"),
+    "evaluations": ("评分", "评标评分", "专家评分", "评标打分明细", "打分"),
+    "experts": ("专家", "专家库"),
+    "contracts": ("合同备案",),
+    "sanctions": ("惩戒记录", "失信记录", "信用惩戒", "黑名单", "不良行为记录", "失信惩戒"),
+}
+
+_NAME_PREFIX_RE = re.compile(r"^(?:附?表\s*)?[0-9一二三四五六七八九十]+\s*[.．、:：_\-)）]?\s*|^[（(][0-9一二三四五六七八九十]+[)）]\s*")
+_NAME_SUFFIX_RE = re.compile(r"(?:信息表|明细表|一览表|汇总表|登记表|统计表|表|信息|明细|名单|台账|汇总|数据)$")
 
 
 @dataclass
@@ -38,6 +74,14 @@ class Source:
     wan_columns: set[str] = field(default_factory=set)
     rejects_table: str | None = None
     problems: list[Problem] = field(default_factory=list)
+    #: non-fatal messages with their place (title rows skipped, totals rows skipped, …)
+    notices: list[Problem] = field(default_factory=list)
+    #: row number of the header (below title rows it is not 1)
+    header_row: int = 1
+    #: the sheet's name in a workbook (problems name the sheet the user sees), else None
+    sheet: str | None = None
+    #: 单位：万元 in a title row: bare numbers of every money column are 万元
+    title_wan: bool = False
 
 
 @dataclass
@@ -67,11 +111,59 @@ class Scratch:
 
 
 def table_by_file_stem() -> dict[str, Table]:
+    """English and Chinese table names -> table (the exact names; :func:`table_for_name` also takes
+    the variants)."""
     out: dict[str, Table] = {}
     for t in TABLES.values():
         out[t.name] = t
         out[t.zh] = t
     return out
+
+
+def accepted_names(table: Table) -> tuple[str, ...]:
+    """The file or sheet names a table is recognised by, as a message lists them."""
+    return (table.name, table.zh, *TABLE_NAME_ALIASES.get(table.name, ()))
+
+
+def _name_key(name: str) -> str:
+    name = name.strip(WHITESPACE)
+    if name.isascii():
+        return re.sub(r"[\s\-]+", "_", name.lower())
+    return re.sub(r"[\s\u3000]+", "", name)
+
+
+def table_for_name(name: str) -> Table | None:
+    """The table a file stem or sheet name stands for: ``bids``, ``投标``, ``投标信息表``,
+    ``2.投标记录``…, or None."""
+    lookup = {_name_key(n): t for t in TABLES.values() for n in accepted_names(t)}
+    key = _name_key(name)
+    candidates = [key]
+    unnumbered = _NAME_PREFIX_RE.sub("", key, count=1)
+    candidates.append(unnumbered)
+    for k in (key, unnumbered):
+        stripped = k
+        while (shorter := _NAME_SUFFIX_RE.sub("", stripped)) != stripped and shorter:
+            candidates.append(shorter)
+            stripped = shorter
+    for k in candidates:
+        if k in lookup:
+            return lookup[k]
+    return None
+
+
+def missing_table_problem(table: Table, workbook: str | None, unrecognised: list[str]) -> Problem:
+    """A required table that no file (or, in a workbook, no sheet) gives, with the names accepted."""
+    names = "、".join(accepted_names(table))
+    if workbook is None:
+        where = f"文件名（.csv 或 .parquet）可为 / file name (.csv or .parquet) may be: {names}"
+    else:
+        where = f"工作表名可为 / sheet name may be: {names}"
+    others = ""
+    if unrecognised:
+        listed = "、".join(unrecognised)
+        others = (f"；未识别的{'工作表' if workbook else '文件'} / not recognised: {listed}")
+    return Problem(table.name, None, None, None,
+                   f"缺少必需的表 {table.name}（{table.zh}） / required table missing; {where}{others}")
 
 
 def first_line(exc: BaseException) -> str:
@@ -99,6 +191,79 @@ def _header_key(h: str) -> str:
     return h
 
 
+def header_score(table: Table, cells: list[str | None]) -> int:
+    """How many distinct contract columns of ``table`` the cells name (as headers)."""
+    lookup = header_lookup(table)
+    named = set()
+    for c in cells:
+        if c is None:
+            continue
+        h = c.strip(WHITESPACE)
+        col = lookup.get(_header_key(UNIT_RE.sub("", h)))
+        if col is not None:
+            named.add(col.name)
+    return len(named)
+
+
+def find_header(table: Table, rows: list[list[str | None]], numbers: list[int] | None = None) -> tuple[int, int]:
+    """(index in ``rows``, 1 or 2 rows) of the header among the first non-blank rows of a sheet or
+    file: the row naming the most contract columns, the earliest on a tie; or two adjacent rows
+    (``numbers``: their row numbers) read together when that names more (:func:`two_row_header`).
+    (0, 1) when no row names any: the first row then is the header, and the missing columns are
+    reported against it."""
+    best, depth, best_score = 0, 1, 0
+    head = rows[:HEADER_SEARCH_ROWS]
+    for i, cells in enumerate(head):
+        score = header_score(table, cells)
+        if score > best_score:
+            best, depth, best_score = i, 1, score
+        adjacent = i + 1 < len(head) and (numbers is None or numbers[i + 1] == numbers[i] + 1)
+        if adjacent:
+            score = header_score(table, two_row_header(table, cells, head[i + 1]))
+            if score > best_score and score > header_score(table, head[i + 1]):
+                best, depth, best_score = i, 2, score
+    return best, depth
+
+
+def two_row_header(table: Table, upper: list[str | None], lower: list[str | None]) -> list[str | None]:
+    """A header in two rows (投标人 over 企业编号 | 企业名称, while 投标编号 is merged down over both):
+    per column the cell that names a contract column, the lower one first, else the lower cell
+    when it has text, else the upper one."""
+    lookup = header_lookup(table)
+
+    def names(c: str | None) -> bool:
+        return bool(c) and lookup.get(_header_key(UNIT_RE.sub("", c.strip(WHITESPACE)))) is not None  # type: ignore[union-attr]
+
+    out: list[str | None] = []
+    for i in range(max(len(upper), len(lower))):
+        u = upper[i] if i < len(upper) else None
+        d = lower[i] if i < len(lower) else None
+        if names(d):
+            out.append(d)
+        elif names(u):
+            out.append(u)
+        else:
+            out.append(d if d and d.strip(WHITESPACE) else u)
+    return out
+
+
+def note_title_rows(src: Source, titles: list[tuple[int, list[str | None]]]) -> None:
+    """Notices for the rows above the header, and the unit a "单位：万元" line gives."""
+    if not titles:
+        return
+    for row, cells in titles:
+        text = " ".join(c.strip(WHITESPACE) for c in cells if c and c.strip(WHITESPACE))
+        unit = _TITLE_UNIT_RE.search(text)
+        skipped = (f"表头在第 {src.header_row} 行，其上方的标题行已跳过 / header found on row "
+                   f"{src.header_row}, title row above it skipped")
+        if unit and unit.group(1) == "万元":
+            src.title_wan = True
+            skipped = (f"{skipped.split(' / ')[0]}；标题行写明“单位：万元”，表头未注明单位的金额列按万元读取 / "
+                       f"{skipped.split(' / ')[1]}; it gives the unit 万元: money columns whose header names "
+                       f"no unit are read as 万元")
+        src.notices.append(Problem(src.table.name, row, None, text, skipped))
+
+
 def map_headers(src: Source, headers: list[str]) -> None:
     """Fill ``positions``/``extras``/``wan_columns``; duplicate columns become problems."""
     lookup = header_lookup(src.table)
@@ -106,18 +271,18 @@ def map_headers(src: Source, headers: list[str]) -> None:
     used_names = {"__row", *src.table.column_names, *("__raw__" + c for c in src.table.column_names)}
     src.headers = [h.strip(WHITESPACE) for h in headers]
     for i, h in enumerate(src.headers):
-        unit = _UNIT_RE.search(h)
-        key = _header_key(_UNIT_RE.sub("", h) if unit else h)
+        unit = UNIT_RE.search(h)
+        key = _header_key(UNIT_RE.sub("", h) if unit else h)
         col = lookup.get(key)
         if col is not None and col.name in src.positions:
-            src.problems.append(Problem(src.table.name, 1, col.name, h,
+            src.problems.append(Problem(src.table.name, src.header_row, col.name, h,
                                         f"列重复：“{seen[col.name]}”与“{h}”都对应 {col.name} / "
                                         f"duplicate column: both headers map to {col.name}"))
             continue
         if col is not None:
             src.positions[col.name] = i
             seen[col.name] = h
-            if unit and col.kind == "money" and unit.group(1).startswith("万"):
+            if col.kind == "money" and (unit.group(1).startswith("万") if unit else src.title_wan):
                 src.wan_columns.add(col.name)
             continue
         name = h or f"column{i + 1}"

@@ -8,6 +8,8 @@ import tempfile
 
 import duckdb
 
+from bidwatch.i18n import chinese_first as _
+
 
 def ident(name: str) -> str:
     """A DuckDB identifier, double-quoted."""
@@ -38,7 +40,7 @@ def private_connection() -> duckdb.DuckDBPyConnection:
     try:
         con.execute(f"SET memory_limit = {lit(memory_limit())}")
     except duckdb.Error as exc:
-        raise ValueError(f"BIDWATCH_MEMORY_LIMIT={memory_limit()!r} 无效 / invalid memory limit "
-                         f"(examples: 3GB, 8GiB, 500MB): {exc}") from exc
+        raise ValueError(_("BIDWATCH_MEMORY_LIMIT=%(value)r: invalid memory limit (examples: 3GB, 8GiB, 500MB)",
+                           value=memory_limit()) + f": {exc}") from exc
     con.execute("SET enable_progress_bar = false")
     return con

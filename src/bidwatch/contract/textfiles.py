@@ -15,14 +15,16 @@ from pathlib import Path, PurePosixPath
 
 import pyarrow as pa
 
+from bidwatch.i18n import chinese_first as _
+
 from .problems import Problem
 from .sources import Scratch
 from .sqltext import ident
 from .validate import Check, run_checks
 
-MISSING = "引用的文本文件不存在 / referenced text file does not exist"
-OUTSIDE = "路径须为数据集文件夹内的相对路径 / path must be relative and inside the dataset folder"
-UNREADABLE = "文本文件既不是 UTF-8 也不是 GB18030 编码 / text file is neither UTF-8 nor GB18030"
+MISSING = _("referenced text file does not exist")
+OUTSIDE = _("path must be relative and inside the dataset folder")
+UNREADABLE = _("text file is neither UTF-8 nor GB18030")
 
 
 def decode_text(data: bytes) -> str:

@@ -1,5 +1,13 @@
 """Validation rules as SQL over the staged tables; each rule yields ``(__row, val, info)`` rows.
 
+The rules are written once, in the DuckDB dialect, over a *staged relation* of one table: ``__row``
+(the record's number in its file), the typed contract columns, and ``__raw__<col>`` (the cell as
+written, at least where the typed value is NULL or out of range) for the columns where
+:func:`~bidwatch.contract.stage.keeps_raw` holds. The local loader runs them on DuckDB; the Spark
+loader (``engine/spark_load.py``) stages the same layout and runs the same rules transpiled by
+SQLGlot. So they use only what SQLGlot carries to Spark: ``regexp_matches`` with explicit anchors
+(not ``regexp_full_match``), ``trim(x, chars)``, ``IS DISTINCT FROM`` and plain comparisons.
+
 Every rule runs once over its table (anti-joins for foreign keys, GROUP BY for duplicate keys), so
 the cost is a few column scans per table whatever the number of bad rows.  A rule that matches
 more than ``cap`` rows reports the first ``cap`` and one summary problem with the total.
@@ -13,33 +21,40 @@ from typing import Any
 
 import duckdb
 
+from bidwatch.i18n import chinese_first as _
+
 from .problems import Problem
-from .schema import TABLES, Column, Table
+from .schema import EXPERT_MEASURES, TABLES, Column, Table
 from .sources import Source
 from .sqltext import ident, lit
 from .stage import keeps_raw, raw_name
 from .values import WHITESPACE, uscc_valid_sql
 
 EXPECTED_BY_KIND = {
-    "money": "金额（元），如 1234.50、1,234.50元 或 123.45万元 / an amount in yuan, e.g. 1234.50, "
-             "1,234.50元 or 123.45万元",
-    "number": "数值 / a number",
-    "integer": "整数 / an integer",
-    "date": "日期 YYYY-MM-DD / a date YYYY-MM-DD",
-    "timestamp": "时间 YYYY-MM-DD HH:MM[:SS] 或 ISO-8601 / a timestamp YYYY-MM-DD HH:MM[:SS] or ISO-8601",
-    "bool": "布尔值 是/否、true/false、1/0、Y/N / a boolean: 是/否, true/false, 1/0, Y/N",
+    "money": _("an amount in yuan, e.g. 1234.50, 1,234.50元 or 123.45万元"),
+    "number": _("a number"),
+    "integer": _("an integer"),
+    "date": _("a date YYYY-MM-DD"),
+    "timestamp": _("a timestamp YYYY-MM-DD HH:MM[:SS] or ISO-8601"),
+    "bool": _("a boolean: 是/否, true/false, 1/0, Y/N"),
 }
-REQUIRED = "必填，不能为空 / required, must not be empty"
-PRICE_REQUIRED = "投标报价必填（撤回的投标除外） / required unless status is withdrawn"
-NEGATIVE = "不能为负数 / must not be negative"
-SHARE_PCT = "持股比例应在 0–100 之间 / a percentage between 0 and 100"
-REGION_CODE = "6 位数字的行政区划代码 / a 6-digit region code"
-USCC = ("18 位统一社会信用代码，校验位须正确（GB 32100-2015） / an 18-character unified social credit "
-        "code with a valid check character (GB 32100-2015)")
-SANCTION_SUBJECT = ("企业编号、统一社会信用代码、人员编号至少填一项 / one of company_id, uscc, person_id "
-                    "is required")
-DUPLICATE_KEY = "主键重复（首次出现在第 {info} 行） / duplicate primary key (first at row {info})"
-DANGLING = "在 {ref} 中找不到 / not found in {ref}"
+#: A money cell that holds a rate: 下浮率 5%, 5%, 费率3.5% (platform notices and clerks write the
+#: bid as a discount on the ceiling price or a fee rate); the amount cannot be known from it alone.
+RATE_NOT_AMOUNT = _("this is a rate (fee or discount rate), "
+                    "not an amount: give the amount in yuan")
+RATE_PATTERN = "[%％‰]|下浮|费率|折扣|优惠率|让利"
+REQUIRED = _("required, must not be empty")
+PRICE_REQUIRED = _("required unless status is withdrawn")
+NEGATIVE = _("must not be negative")
+SHARE_PCT = _("a percentage between 0 and 100")
+REGION_CODE = _("a 6-digit region code")
+USCC = _("an 18-character unified social credit "
+         "code with a valid check character (GB 32100-2015)")
+SANCTION_SUBJECT = _("one of company_id, uscc, person_id is required")
+SANCTION_EXPERT = _("a measure on an evaluation expert names the expert: person_id (the experts table's "
+                    "expert_id) is required")
+DUPLICATE_KEY = _("duplicate primary key (first at row {info})")
+DANGLING = _("not found in {ref}")
 
 
 def enum_expected(column: Column) -> str:
@@ -61,15 +76,20 @@ def _blank(raw: str) -> str:
     return f"coalesce(trim({raw}, {lit(WHITESPACE)}), '') = ''"
 
 
-def _select(table: str, val: str, where: str, info: str = "CAST(NULL AS VARCHAR)") -> str:
-    return f"SELECT __row, CAST({val} AS VARCHAR) AS val, {info} AS info FROM {ident(table)} WHERE {where}"
+def _select(relation: str, val: str, where: str, info: str = "CAST(NULL AS VARCHAR)") -> str:
+    return f"SELECT __row, CAST({val} AS VARCHAR) AS val, {info} AS info FROM {relation} WHERE {where}"
 
 
-def row_checks(src: Source) -> list[Check]:
-    """Per-cell rules of one table: required, parseable, enumerations, ranges, USCC."""
+def row_checks(src: Source | Any, relation: Callable[[str], str] = ident) -> list[Check]:
+    """Per-cell rules of one table: required, parseable, enumerations, ranges, USCC.
+
+    ``src`` is anything with ``.table`` and ``.positions`` (the contract columns present), the local
+    loader's source or the Spark loader's; ``relation`` names the staged relation of a table in the SQL.
+    """
     table = src.table
     name = table.name
     checks: list[Check] = []
+    staged = relation(name)
     for col in table.columns:
         if col.name not in src.positions:
             continue
@@ -78,31 +98,38 @@ def row_checks(src: Source) -> list[Check]:
         shown = f"coalesce({raw}, '')" if raw else "''"
         if col.required:
             where = f"{x} IS NULL" + (f" AND {_blank(raw)}" if raw else "")
-            checks.append(Check(name, col.name, REQUIRED, _select(name, shown, where)))
+            checks.append(Check(name, col.name, REQUIRED, _select(staged, shown, where)))
         if raw is None:
             continue
         if col.kind in EXPECTED_BY_KIND or col.kind == "enum":
             expected = enum_expected(col) if col.kind == "enum" else EXPECTED_BY_KIND[col.kind]
             where = f"{x} IS NULL AND NOT {_blank(raw)}"
-            checks.append(Check(name, col.name, expected, _select(name, raw, where)))
+            if col.kind == "money":
+                rate = f"regexp_matches({raw}, {lit(RATE_PATTERN)})"
+                checks.append(Check(name, col.name, RATE_NOT_AMOUNT, _select(staged, raw, f"{where} AND {rate}")))
+                where += f" AND NOT {rate}"
+            checks.append(Check(name, col.name, expected, _select(staged, raw, where)))
         if col.kind == "money":
-            checks.append(Check(name, col.name, NEGATIVE, _select(name, raw, f"{x} < 0")))
+            checks.append(Check(name, col.name, NEGATIVE, _select(staged, raw, f"{x} < 0")))
         if col.name == "share_pct":
-            checks.append(Check(name, col.name, SHARE_PCT, _select(name, raw, f"{x} < 0 OR {x} > 100")))
+            checks.append(Check(name, col.name, SHARE_PCT, _select(staged, raw, f"{x} < 0 OR {x} > 100")))
         if col.name == "region_code":
-            where = f"{x} IS NOT NULL AND NOT regexp_full_match({x}, '[0-9]{{6}}')"
-            checks.append(Check(name, col.name, REGION_CODE, _select(name, raw, where)))
+            where = f"{x} IS NOT NULL AND NOT regexp_matches({x}, '^[0-9]{{6}}$')"
+            checks.append(Check(name, col.name, REGION_CODE, _select(staged, raw, where)))
         if col.name == "uscc":
             where = f"{x} IS NOT NULL AND NOT {uscc_valid_sql(x)}"
-            checks.append(Check(name, col.name, USCC, _select(name, raw, where)))
+            checks.append(Check(name, col.name, USCC, _select(staged, raw, where)))
     if name == "bids" and "price" in src.positions:
         raw_price = ident(raw_name("price"))
         where = f"price IS NULL AND {_blank(raw_price)} AND status IS DISTINCT FROM 'withdrawn'"
         shown_price = f"coalesce({raw_price}, '')"
-        checks.append(Check(name, "price", PRICE_REQUIRED, _select(name, shown_price, where)))
+        checks.append(Check(name, "price", PRICE_REQUIRED, _select(staged, shown_price, where)))
     if name == "sanctions":
         where = "company_id IS NULL AND uscc IS NULL AND person_id IS NULL"
-        checks.append(Check(name, "company_id/uscc/person_id", SANCTION_SUBJECT, _select(name, "''", where)))
+        checks.append(Check(name, "company_id/uscc/person_id", SANCTION_SUBJECT, _select(staged, "''", where)))
+        experts = ", ".join(lit(m) for m in EXPERT_MEASURES)
+        checks.append(Check(name, "person_id", SANCTION_EXPERT,
+                            _select(staged, "measure", f"measure IN ({experts}) AND person_id IS NULL")))
     return checks
 
 

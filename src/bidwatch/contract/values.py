@@ -30,19 +30,28 @@ ENUM_SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
     "procedure": {"negotiated": ("竞争性磋商", "竞争性谈判/竞争性磋商")},
 }
 
-_BOOL_TRUE = ("true", "1", "是", "y", "yes", "t")
-_BOOL_FALSE = ("false", "0", "否", "n", "no", "f")
+BOOL_TRUE = ("true", "1", "是", "y", "yes", "t")
+BOOL_FALSE = ("false", "0", "否", "n", "no", "f")
 
 _NUM = r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
 _MONEY_RE = r"^(?:人民币|RMB|rmb)?([+-]?)([0-9]*)(?:\.([0-9]*))?(?:[eE]([+-]?[0-9]+))?(万元|万|元)?$"
 _NUMBER_RE = rf"^({_NUM})%?$"
 _DATE_RE = r"^([0-9]{4})\s*[-/.年]\s*([0-9]{1,2})\s*[-/.月]\s*([0-9]{1,2})\s*日?$"
 _DATE8_RE = r"^([0-9]{4})([0-9]{2})([0-9]{2})$"
-# A date column also takes a timestamp (exports from Excel add 00:00:00); the time is dropped.
-_DATE_TIME_TAIL = r"(?:[T ]+[0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?)?"
+# A time of day as clerks write it: ``18:00``, ``18:00:05.5``, ``18时``, ``18时00分``, ``9点30分``,
+# ``18时00分00秒``, zero-padded or not, optionally followed by 整 ("on the hour").  Groups: hour,
+# minute, second, fraction.
+_TIME = (r"([0-9]{1,2})\s*(?:[:时点]\s*([0-9]{1,2})\s*(?:[:分]\s*(?:([0-9]{1,2})(?:\.([0-9]+))?\s*秒?)?)?|[时点])"
+         r"\s*整?")
+_TIME_NOGROUP = re.sub(r"\((?!\?)", "(?:", _TIME)
+# Between date and time: ``T`` or spaces, or nothing after 日 (``2025年6月13日18时``).
+_DATE_TIME_SEP = r"(?:日?(?:[Tt]|\s+)|日\s*)"
+# A date column also takes a timestamp (exports from Excel add 00:00:00); the time is dropped
+# (with 日 when the time follows it directly: the date then ends in 月D, which _DATE_RE takes).
+_DATE_TIME_TAIL = rf"(?:(?:[Tt]|\s+){_TIME_NOGROUP}|日\s*{_TIME_NOGROUP})?"
 _TS_RE = (
-    r"^([0-9]{4})[-/.年]([0-9]{1,2})[-/.月]([0-9]{1,2})日?"
-    r"(?:(?:[Tt]|\s+)([0-9]{1,2})[:时]([0-9]{1,2})(?:[:分]([0-9]{1,2})(?:\.([0-9]+))?秒?|分)?)?"
+    r"^([0-9]{4})\s*[-/.年]\s*([0-9]{1,2})\s*[-/.月]\s*([0-9]{1,2})"
+    rf"(?:{_DATE_TIME_SEP}{_TIME}|\s*日)?"
     r"\s*([Zz]|[+-][0-9]{2}(?::?[0-9]{2})?)?$"
 )
 
@@ -218,8 +227,8 @@ def layered_select(parts: SlowParse, source: str, keep: str) -> str:
 
 def bool_sql(t: str) -> str:
     k = f"lower({t})"
-    yes = " ".join(f"WHEN {lit(v)} THEN true" for v in _BOOL_TRUE)
-    no = " ".join(f"WHEN {lit(v)} THEN false" for v in _BOOL_FALSE)
+    yes = " ".join(f"WHEN {lit(v)} THEN true" for v in BOOL_TRUE)
+    no = " ".join(f"WHEN {lit(v)} THEN false" for v in BOOL_FALSE)
     return f"CASE {k} {yes} {no} END"
 
 
@@ -268,8 +277,12 @@ def uscc_check_sql(u: str) -> str:
 
 
 def uscc_valid_sql(u: str) -> str:
-    """TRUE when ``u`` is an 18-character USCC with a correct GB 32100-2015 check character."""
-    return f"(regexp_full_match({u}, '{USCC_PATTERN}') AND {uscc_check_sql(u)})"
+    """TRUE when ``u`` is an 18-character USCC with a correct GB 32100-2015 check character.
+
+    Portable like :func:`uscc_check_sql` (validation rules are transpiled for Spark): an anchored
+    ``regexp_matches``, since ``regexp_full_match`` has no Spark twin. ``u`` is trimmed, so ``$`` (which
+    in Java also matches before a final line break) means the end of the text on both engines."""
+    return f"(regexp_matches({u}, '^{USCC_PATTERN}$') AND {uscc_check_sql(u)})"
 
 
 def uscc_valid(code: str) -> bool:

@@ -1,19 +1,39 @@
-"""XLSX workbooks (sheet = table), read with openpyxl in read-only mode.
+"""XLSX workbooks (sheet = table), read with openpyxl in read-only (streaming) mode.
 
-Workbooks are small by nature (Excel stops at 1,048,576 rows), so cells are turned into text in
-Python, as a CSV export would hold them, and handed to DuckDB as an Arrow table of strings; row
-numbers are the sheet's own.
+Cells are turned into text in Python, as a CSV export would hold them, and handed to DuckDB as an
+Arrow table of strings; row numbers are the sheet's own.  A sheet is recognised by its table's
+English or Chinese name or a common variant (:func:`bidwatch.contract.sources.table_for_name`);
+the header is found below title rows (:func:`bidwatch.contract.sources.find_header`), blank rows
+are skipped, and problems name the sheet.
+
+Bounds.  A workbook is small by nature (Excel stops at 1,048,576 rows) but a sheet's *used range*
+is not: one stray formatted cell in column XFD makes openpyxl pad every row to 16,384 cells
+(20,000 such rows would take GBs).  So rows are read only as wide as :data:`MAX_COLUMNS`, the
+cells right of the header are ignored, and a sheet whose header is wider than :data:`MAX_COLUMNS`
+or whose data exceeds :data:`MAX_CELLS` (rows × header columns) is refused with a message that
+says to use CSV or Parquet instead, before memory runs out.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from pathlib import Path
 
 from .problems import Problem
-from .sources import Scratch, Source, first_line, map_headers, table_by_file_stem
+from .sources import (HEADER_SEARCH_ROWS, Scratch, Source, find_header, first_line,
+                      map_headers, note_title_rows, table_for_name, two_row_header)
 from .sqltext import ident
 from .values import WHITESPACE
+
+#: Columns read per row: the contract's widest table has 24 columns; extras are kept, up to this.
+MAX_COLUMNS = 256
+#: Cells (data rows × header columns) a sheet may hold: ~1 GB of Python strings at most.
+MAX_CELLS = 10_000_000
+
+
+class SheetTooLarge(Exception):
+    """A sheet beyond :data:`MAX_COLUMNS` or :data:`MAX_CELLS`; the message says where."""
 
 
 def discover_workbook(path: Path, scratch: Scratch) -> tuple[list[Source], list[Problem]]:
@@ -25,33 +45,36 @@ def discover_workbook(path: Path, scratch: Scratch) -> tuple[list[Source], list[
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a corrupt file
         return [], [Problem(path.name, None, None, None,
                             f"无法读取 Excel 工作簿 / unreadable workbook: {first_line(exc)}")]
-    by_stem = table_by_file_stem()
     sources: list[Source] = []
     problems: list[Problem] = []
     try:
         seen: dict[str, str] = {}
         for ws in wb.worksheets:
-            title = ws.title.strip()
-            table = by_stem.get(title.lower()) or by_stem.get(title)
+            table = table_for_name(ws.title)
             if table is None:
                 continue
             if table.name in seen:
                 problems.append(Problem(table.name, None, None, f"{seen[table.name]}, {ws.title}",
-                                        "同一张表只能有一个工作表 / table given by more than one sheet"))
+                                        f"同一张表 {table.name}（{table.zh}）只能有一个工作表 / "
+                                        f"table given by more than one sheet"))
                 continue
             seen[table.name] = ws.title
-            src = Source(table, path, "xlsx")
-            header_row, headers, rows = _sheet_rows(ws)
-            if header_row is None:
+            src = Source(table, path, "xlsx", sheet=ws.title)
+            try:
+                headers, rows = _sheet_rows(ws, src)
+            except SheetTooLarge as exc:
+                src.problems.append(Problem(table.name, None, None, None, str(exc)))
+                sources.append(src)
+                continue
+            if headers is None:
                 src.problems.append(Problem(table.name, 1, None, None, "工作表为空 / empty sheet, no header row"))
                 sources.append(src)
                 continue
             map_headers(src, headers)
             src.types = ["VARCHAR"] * len(headers)
-            arrays = {"__row": pa.array([r for r, _ in rows], pa.int64())}
+            arrays = {"__row": pa.array(rows[0], pa.int64())}
             for i in range(len(headers)):
-                column = [vals[i] if i < len(vals) else None for _, vals in rows]
-                arrays[f"c{i}"] = pa.array(column, pa.string())
+                arrays[f"c{i}"] = pa.array(rows[i + 1], pa.string())
             view = f"__bidwatch_xlsx_{table.name}"
             scratch.con.register(view, pa.table(arrays))
             scratch.on_close(lambda v=view: scratch.con.unregister(v))
@@ -62,22 +85,82 @@ def discover_workbook(path: Path, scratch: Scratch) -> tuple[list[Source], list[
     return sources, problems
 
 
-def _sheet_rows(ws: object) -> tuple[int | None, list[str], list[tuple[int, list[str | None]]]]:
-    header_row: int | None = None
-    headers: list[str] = []
-    rows: list[tuple[int, list[str | None]]] = []
-    for r, values in enumerate(ws.iter_rows(values_only=True), start=1):  # type: ignore[attr-defined]
+def sheet_names(path: Path) -> list[str]:
+    """The sheet names of a workbook (for messages about sheets not recognised); [] if unreadable."""
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(path, read_only=True)
+    except Exception:  # noqa: BLE001 - the load itself reports an unreadable workbook
+        return []
+    try:
+        return list(wb.sheetnames)
+    finally:
+        wb.close()
+
+
+def _blank(cells: list[str | None]) -> bool:
+    return all(c is None or c.strip(WHITESPACE) == "" for c in cells)
+
+
+def _text_rows(ws: object, width: int, min_row: int = 1) -> Iterator[tuple[int, list[str | None]]]:
+    """(sheet row, cells as text) of the non-blank rows from ``min_row``, ``width`` cells wide.
+
+    openpyxl pads each row to ``max_col``, so the width is what a row costs, whatever the sheet's
+    used range says."""
+    rows = ws.iter_rows(min_row=min_row, max_col=width, values_only=True)  # type: ignore[attr-defined]
+    for r, values in enumerate(rows, start=min_row):
+        if all(v is None for v in values):
+            continue
         cells = [_cell_text(v) for v in values]
-        if all(c is None or c.strip(WHITESPACE) == "" for c in cells):
-            continue
-        if header_row is None:
-            header_row = r
-            while cells and cells[-1] is None:
-                cells.pop()
-            headers = [c or "" for c in cells]
-            continue
-        rows.append((r, cells))
-    return header_row, headers, rows
+        if not _blank(cells):
+            yield r, cells
+
+
+def _sheet_rows(ws: object, src: Source) -> tuple[list[str] | None, list[list]]:
+    """The header (None for an empty sheet) and the columns: ``[rows, c0, c1, …]``.
+
+    The header is the row among the first non-blank ones that names the most contract columns;
+    the rows above it are titles (notices).  The first rows are read MAX_COLUMNS + 1 wide to find
+    the header; the rest only as wide as the header (cells right of it are ignored).
+    """
+    head: list[tuple[int, list[str | None]]] = []
+    first = _text_rows(ws, MAX_COLUMNS + 1)
+    for item in first:
+        head.append(item)
+        if len(head) >= HEADER_SEARCH_ROWS:
+            break
+    first.close()  # closes the sheet's XML stream before the second pass opens it again
+    if not head:
+        return None, []
+    h, depth = find_header(src.table, [cells for _, cells in head], [r for r, _ in head])
+    src.header_row = head[h + depth - 1][0]
+    note_title_rows(src, head[:h])
+    cells = head[h][1]
+    if depth == 2:
+        cells = two_row_header(src.table, head[h][1], head[h + 1][1])
+        src.notices.append(Problem(src.table.name, head[h][0], None, None,
+                                   f"表头占两行（第 {head[h][0]}–{src.header_row} 行，合并单元格），合并读取 / header "
+                                   f"in two rows ({head[h][0]}–{src.header_row}, merged cells), read together"))
+    while cells and (cells[-1] is None or cells[-1].strip(WHITESPACE) == ""):
+        cells = cells[:-1]
+    if len(cells) > MAX_COLUMNS:
+        raise SheetTooLarge(f"工作表“{src.sheet}”的表头超过 {MAX_COLUMNS} 列，请删除多余的列或改用 CSV/Parquet / "
+                            f"sheet {src.sheet!r}: header wider than {MAX_COLUMNS} columns; remove the extra "
+                            f"columns or use CSV/Parquet")
+    headers = [c or "" for c in cells]
+    width = len(headers)
+    columns: list[list] = [[] for _ in range(width + 1)]
+    max_rows = MAX_CELLS // max(width, 1)
+    for r, row in _text_rows(ws, width, src.header_row + 1):
+        if len(columns[0]) >= max_rows:
+            raise SheetTooLarge(f"工作表“{src.sheet}”第 {r} 行起超过 {MAX_CELLS:,} 个单元格（{width} 列 × "
+                                f"{max_rows:,} 行）的上限，请改用 CSV 或 Parquet / sheet {src.sheet!r}: more than "
+                                f"{MAX_CELLS:,} cells from row {r} on; use CSV or Parquet for a table this large")
+        columns[0].append(r)
+        for i in range(width):
+            columns[i + 1].append(row[i])
+    return headers, columns
 
 
 def _cell_text(v: object) -> str | None:

@@ -12,12 +12,15 @@ from __future__ import annotations
 import decimal
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+from bidwatch.engine.base import EngineError, register_backend, transpile
+from bidwatch.i18n import chinese_first as _
 
-from bidwatch.engine.base import EngineError, transpile
+if TYPE_CHECKING:
+    import pandas as pd
 
 DEFAULT_CONF = {
     "spark.ui.enabled": "false",
@@ -108,8 +111,33 @@ class SparkEngine:
                 frame[col] = [list(v) if v is not None else None for v in frame[col]]  # arrays → lists
         return frame
 
+    def iter_rows(self, sql: str, batch: int = 50_000) -> Iterator[tuple[Any, ...]]:
+        spark_sql = transpile(sql, "spark")
+        try:
+            frame = self.spark.sql(spark_sql)
+        except Exception as exc:  # noqa: BLE001 - py4j and analysis errors carry no common base class
+            raise EngineError(f"{exc}\n--- SQL (Spark) ---\n{spark_sql}") from exc
+        for row in frame.toLocalIterator(prefetchPartitions=True):  # one partition at a time on the driver
+            yield tuple(row)
+
     def register(self, name: str, frame: pd.DataFrame) -> None:
         self.spark.createDataFrame(frame).createOrReplaceTempView(name)
 
     def has_table(self, name: str) -> bool:
         return bool(self.spark.catalog.tableExists(name))
+
+    def columns(self, name: str) -> list[str]:
+        if not self.has_table(name):
+            return []
+        return [str(c).lower() for c in self.spark.table(name).columns]
+
+
+def _connect(dataset: Any, **options: Any) -> SparkEngine:
+    try:
+        import pyspark  # noqa: F401
+    except ImportError as exc:  # pragma: no cover - depends on the installation
+        raise EngineError(_("Spark engine needs pyspark")) from exc
+    return SparkEngine.from_dataset(dataset, **options)
+
+
+register_backend("spark", _connect)

@@ -6,6 +6,9 @@ Parquet. A province's data lives on HDFS or object storage (``hdfs://``, ``s3a:/
 ``file://`` on a shared mount) where the driver cannot open files itself: there Spark reads
 ``<table>.parquet`` or ``<table>.csv`` (UTF-8, header row) straight from the path and this module
 types and validates them with Spark SQL, so nothing is collected to the driver but the problems.
+The validation rules are the local loader's (:mod:`bidwatch.contract.validate`), transpiled by
+SQLGlot over staged views with the local staging's layout; what is Spark's own here is reading the
+files, numbering their rows and the canonical-spelling parse.
 
 On Spark the contract is read in its **canonical spelling** — what ``bidwatch`` and
 :func:`bidwatch.contract.save_dataset` write: English or Chinese headers, money in yuan as plain
@@ -19,24 +22,19 @@ it canonical at the source.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from bidwatch.contract.problems import DatasetInvalid, Problem
 from bidwatch.contract.schema import REQUIRED_TABLES, TABLES, Column, Table
-from bidwatch.contract.sources import _UNIT_RE, header_key, header_lookup
+from bidwatch.contract.sources import UNIT_RE, header_key, header_lookup
 from bidwatch.contract.textfiles import (MISSING, OUTSIDE, decode_text, existing_files, read_text_files,
                                          safe_relative)
-from bidwatch.contract.validate import (EXPECTED_BY_KIND, NEGATIVE, PRICE_REQUIRED, REQUIRED, SHARE_PCT,
-                                        enum_expected, key_checks, sort_problems)
-from bidwatch.contract.validate import REGION_CODE, USCC
-from bidwatch.contract.values import _BOOL_FALSE, _BOOL_TRUE, USCC_PATTERN, enum_lookup, uscc_check_sql
+from bidwatch.contract.validate import Check, key_checks, row_checks, sort_problems
+from bidwatch.contract.values import bool_sql, enum_sql
 from bidwatch.engine.base import transpile
-
-#: Paths the DuckDB loader cannot open: a URL scheme other than a Windows drive letter.
-_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]+://")
+from bidwatch.remote import is_remote
 
 MAX_PROBLEMS_PER_CHECK = 1000
 
@@ -45,11 +43,6 @@ _INTEGER = r"^[+-]?[0-9]+$"
 _DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 _TIMESTAMP = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}([ T][0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]{1,9})?)?)?$"
 _SPACES = " \t\r\n\u3000\u00a0\ufeff"
-
-
-def is_remote(path: str) -> bool:
-    """True for ``hdfs://…``, ``s3a://…``, ``file://…`` and the like."""
-    return bool(_URL.match(str(path)))
 
 
 def _q(name: str) -> str:
@@ -62,6 +55,11 @@ def _lit(value: str) -> str:
 
 def _trimmed(c: str) -> str:
     return f"nullif(regexp_replace(CAST({c} AS STRING), {_lit('^[' + _SPACES + ']+|[' + _SPACES + ']+$')}, ''), '')"
+
+
+def _spark_expr(build: Callable[[str], str], t: str) -> str:
+    """The contract's DuckDB expression ``build(cell)`` as Spark SQL over the Spark expression ``t``."""
+    return transpile(f"SELECT {build('__bw_cell')}", "spark").removeprefix("SELECT ").replace("__bw_cell", t)
 
 
 def typed_sql(column: Column, t: str, wan: bool = False) -> str:
@@ -78,13 +76,9 @@ def typed_sql(column: Column, t: str, wan: bool = False) -> str:
     if kind == "timestamp":
         return f"CASE WHEN {t} RLIKE {_lit(_TIMESTAMP)} THEN CAST(replace({t}, 'T', ' ') AS TIMESTAMP_NTZ) END"
     if kind == "bool":
-        whens = " ".join(f"WHEN {_lit(v)} THEN true" for v in _BOOL_TRUE)
-        whens += " " + " ".join(f"WHEN {_lit(v)} THEN false" for v in _BOOL_FALSE)
-        return f"CASE lower({t}) {whens} END"
+        return _spark_expr(bool_sql, t)
     if kind == "enum":
-        key = f"translate(lower({t}), {_lit(' _-' + chr(0x3000))}, '')"
-        whens = " ".join(f"WHEN {_lit(k)} THEN {_lit(v)}" for k, v in enum_lookup(column).items())
-        return f"CASE {key} {whens} END"
+        return _spark_expr(lambda cell: enum_sql(cell, column), t)
     if column.name == "uscc":
         return f"upper({t})"
     return t
@@ -180,8 +174,8 @@ def _read(spark: Any, src: _Source) -> Any:
 def _map_headers(src: _Source, headers: Iterable[str]) -> None:
     lookup = header_lookup(src.table)
     for h in headers:
-        unit = _UNIT_RE.search(h)
-        col = lookup.get(header_key(_UNIT_RE.sub("", h) if unit else h))
+        unit = UNIT_RE.search(h)
+        col = lookup.get(header_key(UNIT_RE.sub("", h) if unit else h))
         if col is None:
             continue  # extra columns are kept out of the contract views and never an error
         if col.name in src.positions:
@@ -217,44 +211,26 @@ def _staged_sql(src: _Source, view: str) -> str:
     return f"SELECT {', '.join(parts)} FROM {view}"
 
 
-def _checks(src: _Source) -> list[tuple[str | None, str, str]]:
-    """(column, expected, SQL selecting ``__row, val``) of the per-cell rules of one staged table."""
-    name, out = src.table.name, []
-    for col in src.table.columns:
-        if col.name not in src.positions:
-            continue
-        x, raw = _q(col.name), _q("__raw__" + col.name)
-        if col.required:
-            out.append((col.name, REQUIRED, f"SELECT __row, '' AS val FROM {{t}} WHERE {x} IS NULL AND {raw} IS NULL"))
-        if col.kind in EXPECTED_BY_KIND or col.kind == "enum":
-            expected = enum_expected(col) if col.kind == "enum" else EXPECTED_BY_KIND[col.kind]
-            out.append((col.name, expected,
-                        f"SELECT __row, {raw} AS val FROM {{t}} WHERE {x} IS NULL AND {raw} IS NOT NULL"))
-        if col.kind == "money":
-            out.append((col.name, NEGATIVE, f"SELECT __row, {raw} AS val FROM {{t}} WHERE {x} < 0"))
-        if col.name == "share_pct":
-            out.append((col.name, SHARE_PCT, f"SELECT __row, {raw} AS val FROM {{t}} WHERE {x} < 0 OR {x} > 100"))
-        if col.name == "region_code":
-            out.append((col.name, REGION_CODE,
-                        f"SELECT __row, {raw} AS val FROM {{t}} WHERE {x} IS NOT NULL AND NOT {x} RLIKE '^[0-9]{{6}}$'"))
-        if col.name == "uscc":
-            check = transpile(f"SELECT {uscc_check_sql('zzuscc')}", "spark").removeprefix("SELECT ").replace("zzuscc", x)
-            where = f"{x} IS NOT NULL AND NOT ({x} RLIKE '^{USCC_PATTERN}$' AND {check})"
-            out.append((col.name, USCC, f"SELECT __row, {raw} AS val FROM {{t}} WHERE {where}"))
-    if name == "bids" and "price" in src.positions:
-        out.append(("price", PRICE_REQUIRED, "SELECT __row, '' AS val FROM {t} WHERE price IS NULL AND "
-                    "__raw__price IS NULL AND status <> 'withdrawn'"))
-    return out
+def _staged(name: str) -> str:
+    return f"__bw_staged_{name}"
 
 
-def _key_checks(sources: dict[str, _Source], usable: set[str]) -> list[tuple[str, str | None, str, str]]:
+def _checks(src: _Source) -> list[Check]:
+    """The local loader's per-cell rules (:func:`bidwatch.contract.validate.row_checks`), transpiled
+    to Spark SQL over the staged view, which has the local staging's layout (``__row``, the typed
+    columns, ``__raw__<col>``)."""
+    return [Check(c.table, c.column, c.expected, transpile(c.sql, "spark"))
+            for c in row_checks(src, relation=_staged)]
+
+
+def _key_checks(sources: dict[str, _Source], usable: set[str]) -> list[Check]:
     """The local loader's duplicate-key and foreign-key rules, over the staged views, in Spark SQL."""
-    return [(c.table, c.column, c.expected, transpile(c.sql, "spark"))
-            for c in key_checks(sources, usable, relation=lambda name: f"__bw_staged_{name}")]
+    return [Check(c.table, c.column, c.expected, transpile(c.sql, "spark"))
+            for c in key_checks(sources, usable, relation=_staged)]
 
 
 def _collect(spark: Any, table: str, column: str | None, expected: str, sql: str, cap: int | None) -> list[Problem]:
-    frame = spark.sql(sql.replace("{t}", f"__bw_staged_{table}"))
+    frame = spark.sql(sql)
     if "info" not in frame.columns:
         frame = frame.selectExpr("__row", "val", "CAST(NULL AS STRING) AS info")
     ordered = frame.orderBy("__row")
@@ -303,7 +279,7 @@ def _path_problems(spark: Any, table: str, column: str, bad: dict[str, str], cap
     frame.createOrReplaceTempView("__bw_bad_paths")
     try:
         return _collect(spark, table, column, "{info}",
-                        f"SELECT t.__row, t.{column} AS val, m.why AS info FROM {{t}} t "
+                        f"SELECT t.__row, t.{column} AS val, m.why AS info FROM {_staged(table)} t "
                         f"JOIN __bw_bad_paths m ON t.{column} = m.path", cap)
     finally:
         spark.catalog.dropTempView("__bw_bad_paths")
@@ -373,11 +349,11 @@ def load_on_spark(spark: Any, root: str, *, max_problems_per_check: int | None =
         problems.extend(src.problems)
         raw.createOrReplaceTempView(f"__bw_raw_{name}")
         spark.sql(_staged_sql(src, f"__bw_raw_{name}")).cache().createOrReplaceTempView(f"__bw_staged_{name}")
-        for column, expected, sql in _checks(src):
-            problems.extend(_collect(spark, name, column, expected, sql, max_problems_per_check))
+        for check in _checks(src):
+            problems.extend(_collect(spark, name, check.column, check.expected, check.sql, max_problems_per_check))
         usable.add(name)
-    for name, column, expected, sql in _key_checks(sources, usable):
-        problems.extend(_collect(spark, name, column, expected, sql, max_problems_per_check))
+    for check in _key_checks(sources, usable):
+        problems.extend(_collect(spark, check.table, check.column, check.expected, check.sql, max_problems_per_check))
     if "bid_files" in usable and "text_path" in sources["bid_files"].positions:
         problems.extend(_check_text_paths(spark, root, max_problems_per_check))
     if "tenders" in usable and "requirements_text" in sources["tenders"].positions:

@@ -10,6 +10,7 @@ from bidwatch.indicators import (  # noqa: F401  (registration by import)
     experts,
     ml,
     network,
+    periods,
     screens,
     textsim,
     timing,

@@ -50,12 +50,14 @@ FAMILIES: dict[str, Family] = {
             "不单独认定串通，须结合投标文件、资金往来等证据核实。",
         ),
         Family(
-            "evasion", "规避招标", "Evading mandatory tendering", "招标投标法 第4条、第49条；国家发展改革委令第16号 第5条",
+            "evasion", "规避招标", "Evading mandatory tendering",
+            "招标投标法 第3条、第4条、第49条；国家发展改革委令第16号 第2条、第5条；发改法规规〔2018〕843号 第2条",
             "依法必须招标的项目不招标，或化整为零、肢解发包以规避招标。施工单项合同估算价400万元、货物200万元、服务100万元"
             "以上必须招标；同一项目中可以合并进行的采购，合计达到标准的也必须招标。",
         ),
         Family(
-            "works_before_award", "先建设后招标", "Works before the award", "招标投标法 第9条、第46条；建筑法 第7–8条",
+            "works_before_award", "先建设后招标", "Works before the award",
+            "招标投标法 第3条、第46条、第49条；建筑法 第7条、第8条、第64条",
             "先开工、先签合同、后补招标手续，或中标通知书发出后超过30日才签订合同。"
             "施工许可以确定施工企业为条件，未依法招标的项目确定的施工企业无效。",
         ),
@@ -65,8 +67,9 @@ FAMILIES: dict[str, Family] = {
             "过高的投标保证金、异常的否决投标等。",
         ),
         Family(
-            "expert_bias", "评标专家违规", "Evaluation-expert misconduct", "实施条例 第46条、第49条、第71条",
-            "评标专家应当回避而未回避、打分明显偏向特定投标人、被反复抽取为同一招标人评标。",
+            "expert_bias", "评标专家违规", "Evaluation-expert misconduct", "实施条例 第46条、第49条、第70–72条",
+            "评标专家应当回避而未回避、打分明显偏向特定投标人、被反复抽取为同一招标人评标，"
+            "或在暂停评标资格期内、被取消评标专家资格后仍参加评标。",
         ),
         Family(
             "sanctioned_bidder", "失信主体投标", "Sanctioned bidders", "法〔2016〕285号；发改法规〔2018〕457号；实施条例 第67–68条",
@@ -102,6 +105,46 @@ Message = Callable[[Mapping[str, Any]], str]
 
 
 @dataclass(frozen=True)
+class Coverage:
+    """What an indicator looked at: of the ``unit`` s in its scope (``scope``: SQL selecting their ids as
+    ``id``), those it could judge (``checked``: SQL selecting ids as ``id``; a subset of the scope). The
+    rest were *not checked* for lack of data: a reader of the alerts must know that, since absent data
+    is never evidence. ``unit`` is ``tenders``, ``contracts``, ``projects`` or ``companies``."""
+
+    unit: str
+    scope: str
+    checked: str
+
+
+#: builds an indicator's :class:`Coverage` for a dataset
+CoverageBuilder = Callable[[ScanContext], Coverage]
+
+
+def tender_coverage(checked_where: str | Callable[[ScanContext], str],
+                    scope_where: str | Callable[[ScanContext], str] = "true") -> CoverageBuilder:
+    """Coverage over tenders ``t``: in scope where ``scope_where``, checked where ``checked_where`` too.
+
+    Each is an SQL condition on ``t`` (it may use ``t.tender_id IN (subquery)``), or a function of the scan
+    context that returns one (when it depends on which columns the dataset has)."""
+
+    def build(ctx: ScanContext) -> Coverage:
+        scope = scope_where(ctx) if callable(scope_where) else scope_where
+        checked = checked_where(ctx) if callable(checked_where) else checked_where
+        return Coverage(
+            "tenders",
+            f"SELECT t.tender_id AS id FROM tenders t WHERE {scope}",
+            f"SELECT t.tender_id AS id FROM tenders t WHERE ({scope}) AND ({checked})",
+        )
+
+    return build
+
+
+def in_complete_bid_lists(ctx: ScanContext) -> str:
+    """SQL condition on ``t``: the tender's bids are its whole bid list (see :func:`complete_bid_lists`)."""
+    return f"t.tender_id IN ({complete_bid_lists(ctx)})"
+
+
+@dataclass(frozen=True)
 class Indicator:
     code: str
     name_zh: str
@@ -119,6 +162,8 @@ class Indicator:
     #: a Python indicator whose work is mostly its own (numpy, a model): the scan may run it on a
     #: second thread while the engine runs the SQL indicators
     background: bool = False
+    #: what the indicator could judge in a dataset (``None``: every tender of the dataset)
+    coverage: CoverageBuilder | None = None
 
     def missing(self, dataset: Any) -> list[str]:
         """The tables/columns this indicator lacks in ``dataset`` (empty = it can run)."""
@@ -154,6 +199,7 @@ def indicator(
     description_zh: str = "",
     requires_any: tuple[Mapping[str, tuple[str, ...]], ...] = (),
     background: bool = False,
+    coverage: CoverageBuilder | None = None,
 ) -> Callable[[Builder], Builder]:
     """Declare an indicator; the decorated function is its builder."""
     if family not in FAMILIES:
@@ -178,10 +224,27 @@ def indicator(
             description_zh=description_zh or (build.__doc__ or "").strip(),
             requires_any=tuple(tuple(r.items()) for r in requires_any),
             background=background,
+            coverage=coverage,
         )
         return build
 
     return register
+
+
+def complete_bid_lists(ctx: ScanContext) -> str:
+    """SQL of the tender ids whose bids in the dataset are the *whole* bid list (``tenders.bid_list``).
+
+    Indicators that count bidders or compare a tender's prices as a whole (few bidders, price screens and
+    patterns, the classifier, the co-bidding network's shares) judge only these tenders: where only the
+    winning candidates were published (``candidates``) or no bids at all (``none``), a missing bid is not
+    checked, never evidence. A dataset that does not give ``bid_list`` has it inferred: ``all`` where the
+    tender has bids, ``none`` where it has none. Pairwise hard evidence (the same device, account or
+    person in two bids) holds on whatever bids are present and does not use this.
+    """
+    given = "t.bid_list" if ctx.has("tenders", "bid_list") else "CAST(NULL AS VARCHAR)"
+    return f"""SELECT t.tender_id FROM tenders t
+LEFT JOIN (SELECT DISTINCT tender_id FROM bids) hb ON hb.tender_id = t.tender_id
+WHERE coalesce({given}, CASE WHEN hb.tender_id IS NOT NULL THEN 'all' ELSE 'none' END) = 'all'"""
 
 
 def sql_str(value: str) -> str:

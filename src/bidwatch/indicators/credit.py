@@ -13,12 +13,24 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from bidwatch.indicators.base import ScanContext, indicator, names, sql_list
+from bidwatch.indicators.base import ScanContext, indicator, names, sql_list, tender_coverage
 
 MEASURE_ZH = {
     "debarment": "禁止投标（取消投标资格）", "blacklist": "严重失信主体名单", "dishonest_debtor": "失信被执行人",
-    "bribery_record": "行贿犯罪记录", "penalty": "行政处罚", "other": "其他惩戒",
+    "bribery_record": "行贿犯罪记录", "penalty": "行政处罚", "expert_suspended": "暂停评标资格",
+    "expert_removed": "取消评标专家资格", "other": "其他惩戒",
 }
+
+
+def sanction_details(ctx: ScanContext) -> str:
+    """``authority`` and ``reason`` of the sanctions row aliased ``s`` (NULL where the dataset has no such column)."""
+    return ", ".join(f"s.{c} AS {c}" if ctx.has("sanctions", c) else f"CAST(NULL AS VARCHAR) AS {c}"
+                     for c in ("authority", "reason"))
+
+
+def in_force(on: str) -> str:
+    """The sanctions row aliased ``s`` is in force on the date ``on`` (an empty end: still in force)."""
+    return f"s.start_on <= {on} AND (s.end_on IS NULL OR s.end_on >= {on})"
 
 
 def _sanction_text(row: Mapping[str, Any]) -> str:
@@ -41,6 +53,8 @@ def _sanction_text(row: Mapping[str, Any]) -> str:
     legal_basis="法〔2016〕285号；发改法规〔2018〕457号；招标投标法 第53–54条；实施条例 第67–68条",
     severity="medium",
     requires={"sanctions": ("measure", "start_on")},
+    # every bidder present is checked against the list; tenders without bids have nobody to check
+    coverage=tender_coverage("true", "t.tender_id IN (SELECT tender_id FROM bids)"),
     message=_sanction_text,
 )
 def sanctioned_bidder(ctx: ScanContext) -> str:
@@ -53,8 +67,6 @@ def sanctioned_bidder(ctx: ScanContext) -> str:
                                ("announced_on", "t.announced_on")) if ctx.has("tenders", c)]
     on_date = f"coalesce({', '.join(on_parts)})" if on_parts else "CAST(NULL AS DATE)"
     winner = "t.winner_id" if ctx.has("tenders", "winner_id") else "CAST(NULL AS VARCHAR)"
-    authority = "s.authority" if ctx.has("sanctions", "authority") else "CAST(NULL AS VARCHAR)"
-    reason = "s.reason" if ctx.has("sanctions", "reason") else "CAST(NULL AS VARCHAR)"
     hits = []
     if ctx.has("sanctions", "company_id"):
         hits.append("SELECT bd.tender_id, bd.company_id, s.sanction_id, 'company' AS via, "
@@ -88,10 +100,10 @@ s AS (SELECT * FROM sanctions WHERE measure IN {measures}),
 h AS (SELECT DISTINCT * FROM ({" UNION ALL ".join(hits)}) x),
 a AS (
     SELECT h.tender_id, h.company_id, h.via, h.person_id, bd.on_date, bd.winner_id, bd.withdrawn,
-           s.sanction_id, s.measure, {authority} AS authority, {reason} AS reason, s.start_on, s.end_on
+           s.sanction_id, s.measure, {sanction_details(ctx)}, s.start_on, s.end_on
     FROM h JOIN bd ON bd.tender_id = h.tender_id AND bd.company_id = h.company_id
     JOIN s ON s.sanction_id = h.sanction_id
-    WHERE bd.on_date IS NOT NULL AND s.start_on <= bd.on_date AND (s.end_on IS NULL OR s.end_on >= bd.on_date)
+    WHERE bd.on_date IS NOT NULL AND {in_force("bd.on_date")}
 )
 SELECT tender_id, NULL AS project_id, [company_id] AS company_ids,
        CASE WHEN bool_or(winner_id = company_id) THEN 0.95 ELSE 0.7 END AS score,

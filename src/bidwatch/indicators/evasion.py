@@ -1,9 +1,22 @@
-"""规避招标 / 化整为零: contracts that should have been tendered (招标投标法 第4条、第49条; 国家发展改革委令第16号).
+"""规避招标 / 化整为零: contracts that should have been tendered (招标投标法 第3条、第4条、第49条).
 
 Contract-level findings (no tender exists) carry ``tender_id`` NULL, the ``project_id`` and the suppliers.
-Mandatory scope: 16号令 第2条 (state-funded) with the 第5条 thresholds per category; a project whose
-``state_funded`` is unknown is still checked but never gives a ``high`` alert; ``false`` is left alone
-(privately funded projects outside 843号 need not be tendered, and the data cannot tell 843号 scope).
+
+Mandatory scope (法 第3条, detailed by the NDRC), each project's first applicable ground is its ``mandatory_basis``:
+
+* ``state_funded`` — 《必须招标的工程项目规定》(国家发展改革委令2018年第16号, in force 2018-06-01) 第2条第(二)项:
+  funds of state-owned enterprises or institutions in a controlling or dominant position (``projects.state_funded``);
+* ``budget_funds`` — 16号令 第2条第(一)项: budget funds (预算资金) of at least 200万元 *and* at least 10% of the
+  investment (``projects.budget_funds`` over ``projects.total_investment``, else the project's estimate);
+* ``infrastructure`` — 《必须招标的基础设施和公用事业项目范围规定》(发改法规规〔2018〕843号, in force 2018-06-06)
+  第2条: energy, transport, telecom, water and urban-rail (城建) infrastructure must be tendered *whatever its
+  funding* (``projects.infrastructure``);
+* ``sector`` — where ``infrastructure`` is not given, a project of the 水利 or 交通 sector is presumed in 843号's
+  scope (第2条第(四)、(二)项); an inference, so its alerts are ``medium``.
+
+The size test is 16号令 第5条 per category. A project with no ground and ``state_funded`` unknown is still checked
+(``medium``); one with ``state_funded`` false and no other ground is left alone (a private project outside 843号 need
+not be tendered).
 """
 
 from __future__ import annotations
@@ -11,7 +24,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from bidwatch.indicators.base import ScanContext, indicator, names, sql_list
+from bidwatch.contract.schema import SECTOR as SECTOR_ZH
+from bidwatch.indicators.base import Coverage, ScanContext, indicator, names, sql_list
 from bidwatch.indicators.network import relation_links_sql
 
 CATEGORY_ZH = {"works": "施工", "goods": "货物", "services": "服务"}
@@ -37,17 +51,51 @@ def threshold_sql(ctx: ScanContext, category: str) -> str:
             f"WHEN 'services' THEN {float(th['services'])} ELSE {unknown} END")
 
 
-def _project_cols(ctx: ScanContext) -> tuple[str, str]:
-    """(join clause, state_funded expression) for contracts ``c`` and their project ``p``."""
-    if ctx.has("projects"):
-        funded = "p.state_funded" if ctx.has("projects", "state_funded") else "CAST(NULL AS BOOLEAN)"
-        return "LEFT JOIN projects p ON p.project_id = c.project_id", funded
-    return "", "CAST(NULL AS BOOLEAN)"
+#: the grounds of the mandatory scope that the data states (not inferred): their alerts may be ``high``
+STATED_BASES = ("state_funded", "budget_funds", "infrastructure")
+BASIS_ZH = {
+    "state_funded": "国有资金占控股或主导地位的项目（16号令第2条第(二)项）",
+    "budget_funds": "使用预算资金200万元以上且占投资额10%以上的项目（16号令第2条第(一)项）",
+    "infrastructure": "基础设施、公用事业项目（发改法规规〔2018〕843号第2条）",
+    "sector": "按行业推定属于843号范围的基础设施项目",
+}
+
+
+def _project_cols(ctx: ScanContext) -> tuple[str, str, str, str]:
+    """(join clause, state_funded expression, mandatory_basis expression, SELECT list of the scope columns) for contracts ``c`` and their project
+    ``p``: ``mandatory_basis`` (see the module docstring), the budget funds, the investment, the infrastructure type
+    and the sector."""
+    if not ctx.has("projects"):
+        none = ("CAST(NULL AS VARCHAR) AS mandatory_basis, CAST(NULL AS DOUBLE) AS budget_funds, "
+                "CAST(NULL AS DOUBLE) AS investment, CAST(NULL AS VARCHAR) AS infrastructure, "
+                "CAST(NULL AS VARCHAR) AS sector")
+        return "", "CAST(NULL AS BOOLEAN)", "CAST(NULL AS VARCHAR)", none
+
+    def col(name: str, sql_type: str) -> str:
+        return f"p.{name}" if ctx.has("projects", name) else f"CAST(NULL AS {sql_type})"
+
+    funded = col("state_funded", "BOOLEAN")
+    budget = col("budget_funds", "DOUBLE")
+    investment = f"coalesce({col('total_investment', 'DOUBLE')}, {col('estimated_amount', 'DOUBLE')})"
+    infra = col("infrastructure", "VARCHAR")
+    sector = col("sector", "VARCHAR")
+    min_budget = float(ctx.p("evasion.budget_funds_min"))
+    min_share = float(ctx.p("evasion.budget_funds_min_share"))
+    infra_types = sql_list(list(ctx.p("evasion.infrastructure_types")))
+    sectors = sql_list(list(ctx.p("evasion.infrastructure_sectors")))
+    basis = f"""CASE WHEN {funded} THEN 'state_funded'
+                WHEN {budget} >= {min_budget} AND {investment} > 0 AND {budget} >= {min_share} * {investment}
+                     THEN 'budget_funds'
+                WHEN {infra} IN {infra_types} THEN 'infrastructure'
+                WHEN {infra} IS NULL AND {sector} IN {sectors} THEN 'sector' END"""
+    cols = (f"{basis} AS mandatory_basis, {budget} AS budget_funds, {investment} AS investment, "
+            f"{infra} AS infrastructure, {sector} AS sector")
+    return "LEFT JOIN projects p ON p.project_id = c.project_id", funded, basis, cols
 
 
 def _untendered_sql(ctx: ScanContext) -> str:
     """Contracts with no tender behind them (CTE body ``u``), with their threshold and funding."""
-    join, funded = _project_cols(ctx)
+    join, funded, basis, scope_cols = _project_cols(ctx)
     tendered = sql_list(list(ctx.p("evasion.tender_procedures")))
     tol = float(ctx.p("evasion.linked_award_tolerance"))
     category = "c.category" if ctx.has("contracts", "category") else "CAST(NULL AS VARCHAR)"
@@ -73,18 +121,27 @@ def _untendered_sql(ctx: ScanContext) -> str:
     return f"""
     SELECT c.contract_id, c.project_id, c.buyer_id, c.supplier_id, {category} AS category,
            {procedure} AS procedure, c.amount, c.signed_on, {subject} AS subject,
-           {funded} AS state_funded, {threshold_sql(ctx, category)} AS threshold
+           {funded} AS state_funded, {scope_cols}, {threshold_sql(ctx, category)} AS threshold
     FROM contracts c {join}{linked_join}
     WHERE c.tender_id IS NULL AND c.amount IS NOT NULL
       AND coalesce({procedure}, 'direct') NOT IN {tendered}
-      AND {funded} IS NOT FALSE{linked_where}"""
+      AND ({funded} IS NOT FALSE OR ({basis}) IS NOT NULL){linked_where}"""
+
+
+def _untendered_cov(ctx: ScanContext) -> Coverage:
+    """Contracts without a tender; checked = those in the mandatory scope or of unknown funding, with an amount
+    (a private project outside the scope is not in question; it is not "unchecked" either, but out of the rule)."""
+    return Coverage("contracts", "SELECT c.contract_id AS id FROM contracts c WHERE c.tender_id IS NULL",
+                    f"SELECT contract_id AS id FROM ({_untendered_sql(ctx)}) u")
 
 
 def _untendered_text(row: Mapping[str, Any]) -> str:
     ev = row["evidence"]
     cat = CATEGORY_ZH.get(ev.get("category") or "", "类别不明的")
     proc = PROCEDURE_ZH.get(ev.get("procedure") or "", "未经招标")
-    funded = "国有资金项目" if ev.get("state_funded") else "项目资金性质不明"
+    funded = BASIS_ZH.get(ev.get("mandatory_basis") or "", "项目资金性质不明")
+    if ev.get("mandatory_basis") == "sector":
+        funded += f"（行业：{SECTOR_ZH.get(ev.get('sector') or '', ev.get('sector'))}）"
     return (f"合同{ev['contract_id']}（{funded}{('“' + ev['subject'] + '”') if ev.get('subject') else ''}）"
             f"以{proc}方式直接与{names(row)}签订，{cat}合同金额{wan(ev['amount'])}，达到必须招标标准"
             f"{wan(ev['threshold'])}，无招标记录")
@@ -95,23 +152,30 @@ def _untendered_text(row: Mapping[str, Any]) -> str:
     name_zh="依法必须招标的合同未招标",
     name_en="Contract at or above the mandatory-tender threshold awarded without a tender",
     family="evasion",
-    legal_basis="招标投标法 第4条、第49条；国家发展改革委令第16号 第2条、第5条",
+    legal_basis="招标投标法 第3条、第4条、第49条；必须招标的工程项目规定（国家发展改革委令2018年第16号）第2条、第5条；"
+                "必须招标的基础设施和公用事业项目范围规定（发改法规规〔2018〕843号）第2条",
     severity="high",
     requires={"contracts": ("amount",)},
+    coverage=_untendered_cov,
     message=_untendered_text,
 )
 def untendered_contract(ctx: ScanContext) -> str:
     """合同没有对应的招标（无标段编号，采购方式不是公开或邀请招标），单项合同金额达到16号令第5条标准
-    （施工400万元、货物200万元、服务100万元）。国有资金项目且类别明确为高风险；资金性质或类别不明为中风险；
-    同一项目由该承包人中标、中标价与合同金额相差不超过10%的视为已招标（合同缺少标段关联）。"""
+    （施工400万元、货物200万元、服务100万元），且项目属于必须招标范围：国有资金占控股或主导地位（16号令第2条第(二)项），
+    使用预算资金200万元以上且占投资额10%以上（第2条第(一)项），或属843号第2条的能源、交通、通信、水利、城建基础设施
+    （不论资金来源）。范围依据明确且类别明确为高风险；按行业推定属于843号范围、资金性质或类别不明为中风险；
+    民营资金且不属上述范围的不作判断。同一项目由该承包人中标、中标价与合同金额相差不超过10%的视为已招标（合同缺少标段关联）。"""
     return f"""
 WITH u AS ({_untendered_sql(ctx)})
 SELECT NULL AS tender_id, project_id, [supplier_id] AS company_ids,
        least(1.0, 0.8 + 0.1 * amount / threshold / 5) AS score,
-       CASE WHEN state_funded AND category IS NOT NULL THEN 'high' ELSE 'medium' END AS severity,
+       CASE WHEN mandatory_basis IN {sql_list(list(STATED_BASES))} AND category IS NOT NULL THEN 'high'
+            ELSE 'medium' END AS severity,
        CAST(to_json(struct_pack(contract_id := contract_id, buyer_id := buyer_id, amount := amount,
                                 threshold := threshold, category := category, procedure := procedure,
-                                signed_on := signed_on, subject := subject, state_funded := state_funded))
+                                signed_on := signed_on, subject := subject, state_funded := state_funded,
+                                mandatory_basis := mandatory_basis, budget_funds := budget_funds,
+                                investment := investment, infrastructure := infrastructure, sector := sector))
             AS VARCHAR) AS evidence
 FROM u
 WHERE amount >= threshold
@@ -137,6 +201,7 @@ def _split_text(row: Mapping[str, Any]) -> str:
     legal_basis="招标投标法 第4条、第49条；国家发展改革委令第16号 第5条第2款；实施条例 第24条",
     severity="medium",
     requires={"contracts": ("amount", "signed_on")},
+    coverage=_untendered_cov,
     message=_split_text,
 )
 def contract_splitting(ctx: ScanContext) -> str:
@@ -198,7 +263,8 @@ FROM (
 -- and the total is rounded to the fen, so that neither depends on the engine's row order.
 SELECT NULL AS tender_id, any_value(k.project_id) AS project_id, list_sort(list(DISTINCT k.supplier_id)) AS company_ids,
        least(1.0, 0.6 + 0.1 * count(*)) AS score,
-       CASE WHEN bool_and(coalesce(k.state_funded, false)) AND count(DISTINCT k.supplier_id) = 1
+       CASE WHEN bool_and(coalesce(k.mandatory_basis IN {sql_list(list(STATED_BASES))}, false))
+                 AND count(DISTINCT k.supplier_id) = 1
                  AND any_value(k.grp) LIKE 'P:%' AND any_value(k.category) IS NOT NULL THEN 'high' END AS severity,
        k.buyer_id AS buyer_id, any_value(bc.name) AS buyer_name,
        CASE WHEN k.grp LIKE 'P:%' THEN 'project' ELSE 'subject' END AS by_kind,

@@ -1,7 +1,9 @@
 """排斥潜在投标人: unreasonable conditions and procedures that keep bidders out (法 第18、20、24、28条; 条例 第16、26、32条).
 
-Time limits are counted as a date difference (the issue day is not counted, 民法典 第201条), so "20 days"
-from 2024-05-01 ends on 2024-05-21 and a deadline on 2024-05-21 is lawful. The tendering rules apply to
+Time limits are counted from the day after the issue (民法典 第201条), so "20 days" from 2024-05-01 ends on
+2024-05-21 and a deadline on 2024-05-21 is lawful; a last day that is a statutory rest day moves to the next working
+day (民法典 第203条), by the scan's one rule for calendar-day periods (:mod:`bidwatch.indicators.periods`), and the
+evidence gives that day. The tendering rules apply to
 tenders run as tenders (procedure open / invited or unknown); negotiations and single-source
 purchases are the evasion family's concern.
 """
@@ -19,21 +21,19 @@ from typing import Any
 import orjson
 import pandas as pd
 
-from bidwatch.indicators.base import ScanContext, indicator, names, sql_list
+from bidwatch.indicators.base import (ScanContext, complete_bid_lists, in_complete_bid_lists, indicator, names,
+                                      tender_coverage)
 from bidwatch.indicators.evasion import wan
+from bidwatch.indicators.periods import deadline_join, deadline_sql, exact_sql, tender_cov
+from bidwatch.indicators.periods import is_tender_sql as _is_tender
+from bidwatch.indicators.periods import winner_sql as _winner
 
 NOT_WITHDRAWN = "coalesce(b.status, 'valid') <> 'withdrawn'"
 
 
-def _winner(ctx: ScanContext) -> str:
-    return ("CASE WHEN t.winner_id IS NULL THEN CAST([] AS VARCHAR[]) ELSE [t.winner_id] END"
-            if ctx.has("tenders", "winner_id") else "CAST([] AS VARCHAR[])")
-
-
-def _is_tender(ctx: ScanContext) -> str:
-    if not ctx.has("tenders", "procedure"):
-        return "true"
-    return f"coalesce(t.procedure, 'open') IN {sql_list(list(ctx.p('exclusion.tender_procedures')))}"
+def _bid_period_cov(ctx: ScanContext) -> Any:
+    start = "docs_from" if ctx.has("tenders", "docs_from") else "announced_on"
+    return tender_cov(tenders=(start, "bid_deadline"))(ctx)
 
 
 @indicator(
@@ -41,15 +41,19 @@ def _is_tender(ctx: ScanContext) -> str:
     name_zh="招标文件发出至投标截止不足20日",
     name_en="Fewer than 20 days from tender documents to the bid deadline",
     family="exclusion",
-    legal_basis="招标投标法 第24条；实施条例 第64条",
+    legal_basis="招标投标法 第24条；实施条例（2019年修订）第64条；民法典 第201条、第203条",
     severity="medium",
     requires={"tenders": ("docs_from", "bid_deadline")},
     requires_any=({"tenders": ("announced_on", "bid_deadline")},),
+    coverage=_bid_period_cov,
     message=lambda r: (f"招标文件自{r['evidence']['issued_on']}开始发出（{r['evidence']['from_field_zh']}），"
-                       f"投标截止{r['evidence']['deadline']}，仅{r['evidence']['days']}日，少于法定20日"),
+                       f"投标截止{r['evidence']['deadline']}，早于20日期限届满日{r['evidence']['earliest_lawful']}"
+                       f"{'' if r['evidence']['deadline_exact'] else '（节假日安排未知，按估算）'}，"
+                       f"仅{r['evidence']['days']}日，少于法定20日"),
 )
 def short_bid_period(ctx: ScanContext) -> str:
-    """自招标文件开始发出之日（无发售日期时用公告发布日期）至投标截止之日不足20日（恰好20日合法）。"""
+    """投标截止日期早于自招标文件开始发出之日（无发售日期时用公告发布日期）次日起算第20日（届满日为法定休假日的
+    顺延至其后第一个工作日，民法典第201条、第203条；恰好届满当日截止合法）。"""
     min_days = int(ctx.p("exclusion.min_bid_period_days"))
     docs = "t.docs_from" if ctx.has("tenders", "docs_from") else "CAST(NULL AS DATE)"
     ann = "t.announced_on" if ctx.has("tenders", "announced_on") else "CAST(NULL AS DATE)"
@@ -60,14 +64,20 @@ WITH x AS (
            CAST(t.bid_deadline AS DATE) AS deadline
     FROM tenders t
     WHERE {_is_tender(ctx)} AND t.bid_deadline IS NOT NULL
+),
+y AS (
+    SELECT x.*, {deadline_sql('d', 'x.issued_on', min_days)} AS earliest_lawful, {exact_sql('d')} AS deadline_exact
+    FROM x {deadline_join(ctx, 'd', 'x.issued_on', min_days)}
+    WHERE x.issued_on IS NOT NULL
 )
 SELECT tender_id, project_id, company_ids,
-       least(0.9, 0.5 + 0.02 * ({min_days} - date_diff('day', issued_on, deadline))) AS score, NULL AS severity,
+       least(0.9, 0.5 + 0.02 * date_diff('day', deadline, earliest_lawful)) AS score, NULL AS severity,
        CAST(to_json(struct_pack(issued_on := issued_on, deadline := deadline, from_field_zh := from_field_zh,
-                                days := date_diff('day', issued_on, deadline), minimum := {min_days})) AS VARCHAR)
+                                days := date_diff('day', issued_on, deadline), minimum := {min_days},
+                                earliest_lawful := earliest_lawful, deadline_exact := deadline_exact)) AS VARCHAR)
            AS evidence
-FROM x
-WHERE issued_on IS NOT NULL AND date_diff('day', issued_on, deadline) < {min_days}
+FROM y
+WHERE deadline < earliest_lawful
 """
 
 
@@ -76,25 +86,30 @@ WHERE issued_on IS NOT NULL AND date_diff('day', issued_on, deadline) < {min_day
     name_zh="招标文件发售期不足5日",
     name_en="Tender documents on sale for fewer than 5 days",
     family="exclusion",
-    legal_basis="实施条例 第16条、第64条",
+    legal_basis="实施条例（2019年修订）第16条、第64条；民法典 第201条、第203条",
     severity="medium",
     requires={"tenders": ("docs_from", "docs_until")},
+    coverage=tender_cov(tenders=("docs_from", "docs_until")),
     message=lambda r: (f"招标文件发售期{r['evidence']['docs_from']}至{r['evidence']['docs_until']}，"
+                       f"早于5日发售期届满日{r['evidence']['earliest_lawful']}"
+                       f"{'' if r['evidence']['deadline_exact'] else '（节假日安排未知，按估算）'}，"
                        f"仅{r['evidence']['days']}日，少于法定5日"),
 )
 def short_document_sale(ctx: ScanContext) -> str:
-    """招标文件（资格预审文件）发售截止日期与起始日期相差不足5日。"""
+    """招标文件（资格预审文件）发售截止日期早于发售起始日次日起算第5日（届满日为法定休假日的顺延至其后第一个工作日）。"""
     min_days = int(ctx.p("exclusion.min_document_sale_days"))
+    due = deadline_sql("d", "t.docs_from", min_days)
     return f"""
 SELECT t.tender_id, t.project_id, {_winner(ctx)} AS company_ids,
-       least(0.9, 0.5 + 0.08 * ({min_days} - date_diff('day', t.docs_from, t.docs_until))) AS score,
+       least(0.9, 0.5 + 0.08 * date_diff('day', t.docs_until, {due})) AS score,
        NULL AS severity,
        CAST(to_json(struct_pack(docs_from := t.docs_from, docs_until := t.docs_until,
-                                days := date_diff('day', t.docs_from, t.docs_until), minimum := {min_days}))
+                                days := date_diff('day', t.docs_from, t.docs_until), minimum := {min_days},
+                                earliest_lawful := {due}, deadline_exact := {exact_sql('d')}))
             AS VARCHAR) AS evidence
-FROM tenders t
+FROM tenders t {deadline_join(ctx, 'd', 't.docs_from', min_days)}
 WHERE {_is_tender(ctx)} AND t.docs_from IS NOT NULL AND t.docs_until IS NOT NULL
-  AND date_diff('day', t.docs_from, t.docs_until) < {min_days}
+  AND t.docs_until < {due}
 """
 
 
@@ -105,12 +120,15 @@ WHERE {_is_tender(ctx)} AND t.docs_from IS NOT NULL AND t.docs_until IS NOT NULL
     family="exclusion",
     legal_basis="招标投标法 第28条；实施条例 第44条",
     severity="medium",
-    requires={"tenders": ("winner_id",)},
+    requires={"tenders": ("winner_id",), "bids": ("tender_id",)},
+    coverage=tender_coverage(in_complete_bid_lists, lambda ctx: f"{_is_tender(ctx)} AND t.winner_id IS NOT NULL"),
     message=lambda r: (f"本标段仅有{r['evidence']['n_bidders']}个投标人，依法应当重新招标，"
                        f"却确定{names(r)}中标"),
 )
 def few_bidders(ctx: ScanContext) -> str:
-    """递交投标文件（未撤回）的投标人少于3个，招标人仍确定了中标人（应当重新招标）。"""
+    """递交投标文件（未撤回）的投标人少于3个，招标人仍确定了中标人（应当重新招标）。只判断投标人名单完整的标段
+    （tenders.bid_list = 全部投标人，或数据集有该标段的投标记录而未说明）：只公示中标候选人或没有投标数据的标段
+    "未检查"，缺少的数据不是证据。"""
     min_n = int(ctx.p("exclusion.min_bidders"))
     return f"""
 WITH n AS (
@@ -123,42 +141,72 @@ SELECT t.tender_id, t.project_id, [t.winner_id] AS company_ids,
             AS VARCHAR) AS evidence
 FROM tenders t LEFT JOIN n ON n.tender_id = t.tender_id
 WHERE {_is_tender(ctx)} AND t.winner_id IS NOT NULL AND coalesce(n.n_bidders, 0) < {min_n}
+  AND t.tender_id IN ({complete_bid_lists(ctx)})
 """
+
+
+_CAP_ZH = {"works_goods": "施工、货物招标80万元", "survey_design": "勘察设计招标10万元"}
+
+
+def _bond_text(r: Mapping[str, Any]) -> str:
+    ev = r["evidence"]
+    over_share = ev["share"] is not None and ev["share"] > ev["max_share"]
+    over_cap = bool(ev["over_cap"])
+    cap = f"{_CAP_ZH.get(ev['cap_rule'], '')}（{wan(ev['cap'])}）"
+    what = (f"估算价2%和{cap}的上限" if over_cap and over_share
+            else f"{cap}的上限" if over_cap else "估算价2%的上限")
+    share = f"的{ev['share']:.2%}" if ev["share"] is not None else ""
+    return f"投标保证金{wan(ev['bid_bond'])}，为{ev['base_field_zh']}{wan(ev['base'])}{share}，超过{what}"
+
+
+def _bond_cov(ctx: ScanContext) -> Any:
+    return tender_cov(tenders=("bid_bond",))(ctx)
 
 
 @indicator(
     code="excessive_bid_bond",
-    name_zh="投标保证金超过估算价2%或80万元",
-    name_en="Bid bond above 2% of the estimate or 800,000 yuan",
+    name_zh="投标保证金超过估算价2%或类别上限",
+    name_en="Bid bond above 2% of the estimate or the category's cap",
     family="exclusion",
-    legal_basis="实施条例 第26条、第66条；《工程建设项目施工招标投标办法》第37条",
+    legal_basis="实施条例（2019年修订）第26条、第66条；《工程建设项目施工招标投标办法》（2013年修订）第37条；"
+                "《工程建设项目货物招标投标办法》（2013年修订）第27条；《工程建设项目勘察设计招标投标办法》（2013年修订）第24条",
     severity="medium",
     requires={"tenders": ("bid_bond", "estimate")},
-    requires_any=({"tenders": ("bid_bond", "ceiling_price")},),
-    message=lambda r: (f"投标保证金{wan(r['evidence']['bid_bond'])}，为{r['evidence']['base_field_zh']}"
-                       f"{wan(r['evidence']['base'])}的{r['evidence']['share']:.2%}，超过"
-                       + ("估算价2%和80万元的上限" if r['evidence']['over_cap'] and r['evidence']['share'] > 0.02
-                          else "80万元的上限" if r['evidence']['over_cap'] else "估算价2%的上限")),
+    requires_any=({"tenders": ("bid_bond", "ceiling_price")}, {"tenders": ("bid_bond", "category")}),
+    coverage=_bond_cov,
+    message=_bond_text,
 )
 def excessive_bid_bond(ctx: ScanContext) -> str:
-    """投标保证金超过招标项目估算价（无估算价时用最高投标限价）的2%，或超过80万元。"""
+    """投标保证金超过招标项目估算价（无估算价时用最高投标限价）的2%，或超过标段类别的金额上限：施工、货物（及类别不明）
+    80万元，勘察、设计10万元；监理等其他服务国家规定没有金额上限，只看2%。"""
     share = float(ctx.p("exclusion.max_bid_bond_share"))
     cap = float(ctx.p("exclusion.max_bid_bond_amount"))
+    cap_sd = float(ctx.p("exclusion.max_bid_bond_survey_design"))
     est = "t.estimate" if ctx.has("tenders", "estimate") else "CAST(NULL AS DOUBLE)"
     ceil = "t.ceiling_price" if ctx.has("tenders", "ceiling_price") else "CAST(NULL AS DOUBLE)"
+    category = "t.category" if ctx.has("tenders", "category") else "CAST(NULL AS VARCHAR)"
+    kind = "t.service_kind" if ctx.has("tenders", "service_kind") else "CAST(NULL AS VARCHAR)"
     return f"""
 WITH x AS (
     SELECT t.tender_id, t.project_id, {_winner(ctx)} AS company_ids, t.bid_bond, coalesce({est}, {ceil}) AS base,
-           CASE WHEN {est} IS NOT NULL THEN '估算价' ELSE '最高投标限价' END AS base_field_zh
+           CASE WHEN {est} IS NOT NULL THEN '估算价' ELSE '最高投标限价' END AS base_field_zh,
+           CASE WHEN {category} = 'services' AND {kind} IN ('survey', 'design', 'survey_design') THEN 'survey_design'
+                WHEN {category} = 'services' THEN 'none'
+                ELSE 'works_goods' END AS cap_rule
     FROM tenders t WHERE t.bid_bond IS NOT NULL AND t.bid_bond > 0
+),
+y AS (
+    SELECT x.*, CASE cap_rule WHEN 'survey_design' THEN {cap_sd} WHEN 'works_goods' THEN {cap} END AS cap FROM x
 )
 SELECT tender_id, project_id, company_ids,
-       CASE WHEN bid_bond > {cap} OR bid_bond > 2 * {share} * base THEN 0.8 ELSE 0.6 END AS score, NULL AS severity,
+       CASE WHEN coalesce(bid_bond > cap, false) OR bid_bond > 2 * {share} * base THEN 0.8 ELSE 0.6 END AS score,
+       NULL AS severity,
        CAST(to_json(struct_pack(bid_bond := bid_bond, base := base, base_field_zh := base_field_zh,
-                                share := CASE WHEN base > 0 THEN bid_bond / base END,
-                                over_cap := bid_bond > {cap})) AS VARCHAR) AS evidence
-FROM x
-WHERE bid_bond > {cap} OR (base > 0 AND bid_bond > round({share} * base, 2))
+                                share := CASE WHEN base > 0 THEN bid_bond / base END, max_share := {share},
+                                cap := cap, cap_rule := cap_rule,
+                                over_cap := coalesce(bid_bond > cap, false))) AS VARCHAR) AS evidence
+FROM y
+WHERE coalesce(bid_bond > cap, false) OR (base > 0 AND bid_bond > round({share} * base, 2))
 """
 
 
@@ -170,12 +218,13 @@ WHERE bid_bond > {cap} OR (base > 0 AND bid_bond > round({share} * base, 2))
     legal_basis="实施条例 第51条；招标投标法 第18条（线索）",
     severity="medium",
     requires={"bids": ("status",), "tenders": ("winner_id",)},
+    coverage=tender_coverage(in_complete_bid_lists, "t.winner_id IS NOT NULL"),
     message=lambda r: (f"本标段{r['evidence']['n_bids']}份投标中除中标人"
                        f"{r['evidence'].get('winner_name') or r['evidence']['winner_id']}外其余"
                        f"{r['evidence']['n_disqualified']}份全部被否决，涉及{names(r)}"),
 )
 def all_but_winner_disqualified(ctx: ScanContext) -> str:
-    """至少3份有效递交的投标中，除中标人外的投标全部被否决（OCP R035）。"""
+    """至少3份有效递交的投标中，除中标人外的投标全部被否决（OCP R035）。只判断投标人名单完整的标段。"""
     min_n = int(ctx.p("exclusion.all_disqualified_min_bids"))
     reason = "b.disqualify_reason" if ctx.has("bids", "disqualify_reason") else "CAST(NULL AS VARCHAR)"
     return f"""
@@ -183,7 +232,7 @@ WITH b AS (
     SELECT b.tender_id, b.bid_id, b.company_id, b.status, {reason} AS reason, t.winner_id, wc.name AS winner_name
     FROM bids b JOIN tenders t ON t.tender_id = b.tender_id
     LEFT JOIN companies wc ON wc.company_id = t.winner_id
-    WHERE {NOT_WITHDRAWN} AND t.winner_id IS NOT NULL
+    WHERE {NOT_WITHDRAWN} AND t.winner_id IS NOT NULL AND t.tender_id IN ({complete_bid_lists(ctx)})
 )
 SELECT tender_id, NULL AS project_id, list_sort(list(DISTINCT company_id)) AS company_ids, 0.7 AS score,
        NULL AS severity,
@@ -210,6 +259,7 @@ HAVING count(*) >= {min_n}
     legal_basis="招标投标法 第41条；实施条例 第51条（线索）",
     severity="medium",
     requires={"bids": ("status", "price"), "tenders": ("award_method", "winner_id")},
+    coverage=tender_coverage(in_complete_bid_lists, "t.award_method = 'lowest_price' AND t.winner_id IS NOT NULL"),
     message=lambda r: (f"采用经评审的最低投标价法，最低报价{r['evidence']['lowest_price']:,.2f}元"
                        f"（{r['evidence'].get('lowest_name') or r['evidence']['lowest_company_id']}）被否决"
                        f"{('（理由：' + r['evidence']['reason'] + '）') if r['evidence'].get('reason') else ''}，"
@@ -218,7 +268,8 @@ HAVING count(*) >= {min_n}
                        f"高出{r['evidence']['premium']:.1%}"),
 )
 def lowest_bid_disqualified(ctx: ScanContext) -> str:
-    """评标办法为经评审的最低投标价法，报价最低的投标被否决而由报价更高者中标（OCP R036）。"""
+    """评标办法为经评审的最低投标价法，报价最低的投标被否决而由报价更高者中标（OCP R036）。
+    只判断投标人名单完整的标段：只有中标候选人的名单不知道最低报价是谁。"""
     reason = "b.disqualify_reason" if ctx.has("bids", "disqualify_reason") else "CAST(NULL AS VARCHAR)"
     return f"""
 WITH b AS (
@@ -226,6 +277,7 @@ WITH b AS (
            row_number() OVER (PARTITION BY b.tender_id ORDER BY b.price, b.bid_id) AS k
     FROM bids b JOIN tenders t ON t.tender_id = b.tender_id
     WHERE {NOT_WITHDRAWN} AND b.price > 0 AND t.award_method = 'lowest_price'
+      AND t.tender_id IN ({complete_bid_lists(ctx)})
 ),
 w AS (
     SELECT b.tender_id, min(b.price) AS winner_price, any_value(t.winner_id) AS winner_id
@@ -254,58 +306,98 @@ _SPACES = re.compile(r"[ \t\u3000]+")
 
 @lru_cache(maxsize=8)
 def load_clause_rules(path: str = "") -> tuple[dict[str, Any], ...]:
-    """The restrictive-clause rules (packaged list, or a deployment's file at ``path``), compiled."""
+    """The restrictive-clause rules (packaged list, or a deployment's file at ``path``), compiled.
+
+    A rule has its phrase ``pattern`` (what we have seen written) and, where the file declares a
+    ``[[category]]`` of the same code, its ``category``: the concepts that must meet in one part of a sentence
+    whatever the wording (see the file's comments)."""
     if path:
         text = Path(path).read_text(encoding="utf-8")
     else:
         text = resources.files("bidwatch.indicators").joinpath("rules/restrictive_clauses.toml").read_text(
             encoding="utf-8")
     data = tomllib.loads(text)
-    holders = data.get("placeholders", {})
+    holders = {**data.get("placeholders", {})}
+    concepts = {**holders, **data.get("concepts", {})}
 
-    def expand(p: str) -> str:
+    def expand(p: str, table: dict[str, str]) -> str:
         for _ in range(3):
-            for key, value in holders.items():
+            for key, value in table.items():
                 p = p.replace("{" + key + "}", value)
         return p
 
+    def either(patterns: list[str], table: dict[str, str]) -> re.Pattern[str] | None:
+        return re.compile("|".join(f"(?:{expand(p, table)})" for p in patterns)) if patterns else None
+
+    negation = ["{NEGATION}"] if "NEGATION" in concepts else []
+    categories = {
+        c["code"]: {
+            "near": tuple(re.compile(expand(p, concepts)) for p in c["near"]),
+            "marker": re.compile(expand(c["marker"], concepts)) if c.get("marker") else None,
+            "unless": either([*c.get("unless", ()), *negation], concepts),
+        }
+        for c in data.get("category", ())
+    }
     rules = []
     for r in data["rule"]:
         rules.append({
             "code": r["code"], "name_zh": r["name_zh"], "legal_basis": r["legal_basis"],
-            "pattern": re.compile("|".join(f"(?:{expand(p)})" for p in r["patterns"])),
-            "unless": re.compile("|".join(f"(?:{expand(p)})" for p in r["unless"])) if r.get("unless") else None,
+            "pattern": either(list(r["patterns"]), holders),
+            # a sentence that says a thing is not a condition is no restriction, whichever way it was caught
+            "unless": either([*r.get("unless", ()), *negation], concepts),
             "keywords": tuple(r.get("keywords", ())),
+            "category": categories.get(r["code"]),
         })
     return tuple(rules)
+
+
+#: parts of a sentence: the concepts of a category must meet inside one of them
+_PART = re.compile(r"[^，,：:]+")
+
+
+def _category_match(sentence: str, category: Mapping[str, Any]) -> str | None:
+    """The part of ``sentence`` in which every concept of ``category`` occurs, if the sentence is a condition."""
+    if category["unless"] is not None and category["unless"].search(sentence):
+        return None
+    if category["marker"] is not None and not category["marker"].search(sentence):
+        return None
+    for part in _PART.findall(sentence):
+        if all(concept.search(part) for concept in category["near"]):
+            return part
+    return None
 
 
 def find_restrictive_clauses(text: str, rules: tuple[dict[str, Any], ...]) -> list[dict[str, str]]:
     """The rules a requirements text breaks: one finding per rule with the clause and the matched words.
 
-    The text is cut into sentences; a rule's pattern runs only on sentences holding one of its keywords,
-    and a match is kept unless its sentence matches the rule's ``unless`` pattern.
+    The text is cut into sentences. A rule's phrase pattern runs only on sentences holding one of its keywords,
+    and a match is kept unless its sentence matches the rule's ``unless`` pattern; a sentence the phrases miss is
+    then judged by the rule's category (its concepts in one part of the sentence, any wording). ``via`` says which.
     """
     text = _SPACES.sub("", text)
-    sentences: list[tuple[int, str]] | None = None
+    sentences = [(m.start(), m.group(0)) for m in _SENTENCE.finditer(text)]
     found = []
     for rule in rules:
         keywords = rule["keywords"]
-        if keywords and not any(k in text for k in keywords):
-            continue
-        if sentences is None:
-            sentences = [(m.start(), m.group(0)) for m in _SENTENCE.finditer(text)]
-        for start, sentence in sentences:
-            if keywords and not any(k in sentence for k in keywords):
-                continue
-            m = rule["pattern"].search(sentence)
-            if m is None or (rule["unless"] is not None and rule["unless"].search(sentence)):
-                continue
-            found.append((start + m.start(), {
-                "rule": rule["code"], "name_zh": rule["name_zh"], "legal_basis": rule["legal_basis"],
-                "match": m.group(0), "clause": sentence[:120],
-            }))
-            break
+        hit: tuple[int, dict[str, str]] | None = None
+        if not keywords or any(k in text for k in keywords):
+            for start, sentence in sentences:
+                if keywords and not any(k in sentence for k in keywords):
+                    continue
+                m = rule["pattern"].search(sentence)
+                if m is None or (rule["unless"] is not None and rule["unless"].search(sentence)):
+                    continue
+                hit = (start + m.start(), {"match": m.group(0), "clause": sentence[:120], "via": "phrase"})
+                break
+        if hit is None and rule["category"] is not None:
+            for start, sentence in sentences:
+                part = _category_match(sentence, rule["category"])
+                if part is not None:
+                    hit = (start + sentence.find(part), {"match": part, "clause": sentence[:120], "via": "category"})
+                    break
+        if hit is not None:
+            found.append((hit[0], {"rule": rule["code"], "name_zh": rule["name_zh"],
+                                   "legal_basis": rule["legal_basis"], **hit[1]}))
     return [f for _, f in sorted(found, key=lambda x: x[0])]
 
 

@@ -1,9 +1,11 @@
-"""评标专家: recusal, partial scoring and repeated panels (实施条例 第46条、第49条、第71条).
+"""评标专家: recusal, partial scoring, repeated panels and barred experts (实施条例 第46条、第49条、第70–72条).
 
 The panel of a tender is every expert with a score in ``evaluations`` for it. An expert employed by a
 bidder (or holding a role in it, per ``people`` keyed by the same person id) is a recusal breach and
 ``high``; a relation through the employer (the employer and the bidder share a legal representative or
 one holds shares in the other) is ``medium``. Scoring and drawing patterns are statistics: ``medium``.
+An expert sitting on a panel while suspended from evaluating or removed from the pool (a ``sanctions``
+record whose ``person_id`` is the expert's id) is ``high``: the committee was not lawfully formed.
 """
 
 from __future__ import annotations
@@ -11,11 +13,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import numpy as np
 import orjson
 import pandas as pd
-from scipy.stats import poisson
 
-from bidwatch.indicators.base import ScanContext, indicator, names, sql_list
+from bidwatch.contract.schema import EXPERT_MEASURES
+from bidwatch.indicators.base import ScanContext, indicator, names, sql_list, tender_coverage
+from bidwatch.indicators.credit import MEASURE_ZH, in_force, sanction_details
 from bidwatch.indicators.network import relation_links_sql
 
 RELATION_ZH = {
@@ -46,6 +50,7 @@ def _relation_text(row: Mapping[str, Any]) -> str:
     requires={"evaluations": ("expert_id",), "experts": ("employer_id",)},
     requires_any=({"evaluations": ("expert_id",), "people": ("person_id", "role")},),
     message=_relation_text,
+    coverage=tender_coverage("t.tender_id IN (SELECT tender_id FROM evaluations)"),
 )
 def expert_related_to_bidder(ctx: ScanContext) -> str:
     """评标委员会成员的工作单位就是本标段的投标人，或本人在投标人任法定代表人、股东、高管、员工等（高风险）；
@@ -124,6 +129,7 @@ def _favour_text(row: Mapping[str, Any]) -> str:
     severity="medium",
     requires={"evaluations": ("score",)},
     message=_favour_text,
+    coverage=tender_coverage("t.tender_id IN (SELECT tender_id FROM evaluations WHERE score IS NOT NULL)"),
 )
 def expert_favouritism(ctx: ScanContext) -> str:
     """同一专家对同一投标人的打分与同组其他评委平均分的相对偏离（扣除该专家在该标段对所有投标人的整体宽严）
@@ -159,7 +165,9 @@ common AS (
     GROUP BY b.expert_id, b.company_id
 )
 SELECT b.tender_id, NULL AS project_id, [b.company_id] AS company_ids,
-       least(0.9, 0.5 + f.mean_bias) AS score, NULL AS severity,
+       -- rounded: a parallel avg() sums in any order, and its last bits would make the score (and the scan's
+       -- output) differ from run to run
+       round(least(0.9, 0.5 + f.mean_bias), 10) AS score, NULL AS severity,
        CAST(to_json(struct_pack(expert_id := b.expert_id, expert_name := {name}, n_tenders := f.n_tenders,
                                 n_common := c.n_common, mean_bias := round(f.mean_bias, 4),
                                 score := b.score,
@@ -175,9 +183,9 @@ WHERE b.bias >= {min_bias} AND f.n_tenders >= {min_share} * c.n_common
 
 def _repeat_text(row: Mapping[str, Any]) -> str:
     ev = row["evidence"]
-    return (f"评标专家{_expert_name(row)}共参加{ev['expert_panels']}次评标，其中{ev['panels_with_tenderer']}次为招标人"
-            f"{ev['tenderer_name'] or ev['tenderer_id']}的项目（随机抽取约应{ev['expected']:.1f}次，"
-            f"偶然概率{ev['p_value']:.1e}），疑似指定专家")
+    return (f"评标专家{_expert_name(row)}参加招标人{ev['tenderer_name'] or ev['tenderer_id']}的{ev['tenderer_panels']}次评标中的"
+            f"{ev['panels_with_tenderer']}次（该招标人评标专家库按实际抽取约{ev['pool_size']}人，随机抽取约应"
+            f"{ev['expected']:.1f}次；随机抽取出现这么多次的概率{ev['p_value']:.1e}），疑似指定专家")
 
 
 @indicator(
@@ -190,47 +198,85 @@ def _repeat_text(row: Mapping[str, Any]) -> str:
     kind="python",
     requires={"evaluations": ("expert_id",), "tenders": ("tenderer_id",)},
     message=_repeat_text,
+    coverage=lambda ctx: tender_coverage(
+        "t.tenderer_id IS NOT NULL AND t.tender_id IN (SELECT tender_id FROM evaluations)")(ctx),
 )
 def expert_repeat_panel(ctx: ScanContext) -> pd.DataFrame:
-    """专家参加同一招标人评标的次数不少于4次，且为随机抽取期望次数的3倍以上、泊松概率不超过0.01
-    （期望 = 专家评标总次数 × 该招标人标段占同专业评标标段的比例）；或不少于5次且为期望的2倍以上：
-    在这些标段给出预警。"""
-    min_k = min(int(ctx.p("experts.repeat_min_panels")), int(ctx.p("experts.repeat_count_panels")))
+    """专家参加同一招标人评标的次数，与随机抽取应有的次数比较（条例第46条：专家从专家库随机抽取）。两项检验都须排除偶然：
+    (一) 该招标人的专家库：由该招标人其余席位的抽取情况估计库的大小（Chao1：只出现一两次的专家越多，库越大；
+    县级小库反复出现同一批专家，属正常），每次评标被抽中的概率 = 每次评标的席位数 ÷ 估计的库容；
+    (二) 该专业的专家库：本数据集中同专业专家的人数（专业冷门、人数少，反复抽中属正常），概率 = 该招标人每次评标该专业的
+    席位数 ÷ 同专业专家人数。按二项分布，两项检验中参加次数达到观测值的概率都不超过0.01、不少于期望的3倍、
+    不少于4次时，在这些标段给出预警。"""
+    min_k = int(ctx.p("experts.repeat_min_panels"))
     ratio = float(ctx.p("experts.repeat_min_ratio"))
     max_p = float(ctx.p("experts.repeat_max_pvalue"))
     specialty = "coalesce(x.specialty, '*')" if ctx.has("experts", "specialty") else "'*'"
     join = "LEFT JOIN experts x ON x.expert_id = p.expert_id" if ctx.has("experts") else ""
-    stats = ctx.engine.query(f"""
+    # counts in SQL, over the (tender, expert) seats; only the candidate pairs (≥ min_k panels) come to Python
+    c = ctx.engine.query(f"""
     WITH p0 AS (
         SELECT DISTINCT e.tender_id, e.expert_id, t.tenderer_id
         FROM evaluations e JOIN tenders t ON t.tender_id = e.tender_id
         WHERE t.tenderer_id IS NOT NULL
     ),
-    p AS (SELECT p.*, {specialty} AS spec FROM p0 p {join}),
-    tot AS (SELECT spec, count(DISTINCT tender_id) AS n_all FROM p GROUP BY spec),
-    tr AS (SELECT spec, tenderer_id, count(DISTINCT tender_id) AS n_tr FROM p GROUP BY spec, tenderer_id),
-    ex AS (SELECT expert_id, count(*) AS n_e FROM p GROUP BY expert_id),
-    c AS (
-        SELECT expert_id, tenderer_id, any_value(spec) AS spec, count(*) AS k, list_sort(list(tender_id)) AS tenders
-        FROM p GROUP BY expert_id, tenderer_id HAVING count(*) >= {min_k}
-    )
-    SELECT c.expert_id, c.tenderer_id, c.k, c.tenders, ex.n_e, tr.n_tr, tot.n_all,
-           ex.n_e * tr.n_tr / tot.n_all AS expected,
-           (SELECT any_value(name) FROM companies co WHERE co.company_id = c.tenderer_id) AS tenderer_name
-    FROM c JOIN ex ON ex.expert_id = c.expert_id
-    JOIN tr ON tr.tenderer_id = c.tenderer_id AND tr.spec = c.spec
-    JOIN tot ON tot.spec = c.spec
+    p AS (SELECT p.tender_id, p.expert_id, p.tenderer_id, {specialty} AS spec FROM p0 p {join}),
+    k_all AS (SELECT tenderer_id, expert_id, any_value(spec) AS spec, count(*) AS k FROM p GROUP BY tenderer_id, expert_id),
+    tend AS (SELECT tenderer_id, count(DISTINCT tender_id) AS n_panels, count(*) AS seats FROM p GROUP BY tenderer_id),
+    f AS (SELECT tenderer_id, count(*) AS m, sum(CASE WHEN k = 1 THEN 1 ELSE 0 END) AS f1,
+                 sum(CASE WHEN k = 2 THEN 1 ELSE 0 END) AS f2 FROM k_all GROUP BY tenderer_id),
+    spec_pool AS (SELECT spec, count(DISTINCT expert_id) AS spec_pool FROM p GROUP BY spec),
+    ts AS (SELECT tenderer_id, spec, count(DISTINCT tender_id) AS n_spec, count(*) AS seats_spec
+           FROM p GROUP BY tenderer_id, spec),
+    k_spec AS (SELECT tenderer_id, spec, expert_id, count(*) AS k_spec FROM p GROUP BY tenderer_id, spec, expert_id)
+    SELECT c.tenderer_id, c.expert_id, c.spec, c.k, tend.n_panels, tend.seats, f.m, f.f1, f.f2, sp.spec_pool,
+           ts.n_spec, ts.seats_spec, ks.k_spec
+    FROM k_all c JOIN tend ON tend.tenderer_id = c.tenderer_id JOIN f ON f.tenderer_id = c.tenderer_id
+    JOIN spec_pool sp ON sp.spec = c.spec
+    JOIN ts ON ts.tenderer_id = c.tenderer_id AND ts.spec = c.spec
+    JOIN k_spec ks ON ks.tenderer_id = c.tenderer_id AND ks.spec = c.spec AND ks.expert_id = c.expert_id
+    WHERE c.k >= {min_k}
     ORDER BY c.expert_id, c.tenderer_id
     """)
     cols = ["tender_id", "project_id", "company_ids", "score", "severity", "evidence"]
-    if stats.empty:
+    if c.empty:
         return pd.DataFrame(columns=cols)
-    stats["p_value"] = poisson.sf(stats["k"] - 1, stats["expected"])
-    count_k = int(ctx.p("experts.repeat_count_panels"))
-    count_ratio = float(ctx.p("experts.repeat_count_min_ratio"))
-    tested = (stats["k"] >= ratio * stats["expected"]) & (stats["p_value"] <= max_p)
-    counted = (stats["k"] >= count_k) & (stats["k"] >= count_ratio * stats["expected"])
-    hits = stats[tested | counted]
+    # (a) the tenderer's own pool, estimated from its other seats (Chao1 without the expert under test)
+    m_o = c["m"] - 1
+    f1_o = c["f1"] - (c["k"] == 1)
+    f2_o = c["f2"] - (c["k"] == 2)
+    chao = np.where(f2_o > 0, m_o + f1_o ** 2 / (2 * np.maximum(f2_o, 1)), m_o + f1_o * (f1_o - 1) / 2)
+    c["pool"] = np.round(chao + 1).astype(int)
+    c["q_a"] = np.minimum(1.0, c["seats"] / c["n_panels"] / (chao + 1))
+    c["exp_a"] = c["n_panels"] * c["q_a"]
+    from scipy.stats import binom  # 0.3–1.5 s to import: only when this indicator runs
+
+    c["p_a"] = binom.sf(c["k"] - 1, c["n_panels"], c["q_a"])
+    # (b) the specialty's pool in the dataset
+    c["q_b"] = np.minimum(1.0, c["seats_spec"] / c["n_spec"] / c["spec_pool"])
+    c["exp_b"] = c["n_spec"] * c["q_b"]
+    c["p_b"] = binom.sf(c["k_spec"] - 1, c["n_spec"], c["q_b"])
+    hits = c[(c["p_a"] <= max_p) & (c["p_b"] <= max_p)
+             & (c["k"] >= ratio * c["exp_a"]) & (c["k_spec"] >= ratio * c["exp_b"])]
+    hits = hits.assign(q=np.where(hits["p_a"] >= hits["p_b"], hits["q_a"], hits["q_b"]),
+                       expected=np.maximum(hits["exp_a"], hits["exp_b"]),
+                       p_value=np.maximum(hits["p_a"], hits["p_b"]))
+    names_t: dict[str, str] = {}
+    tenders_of: dict[tuple[str, str], list[str]] = {}
+    n_e: dict[str, int] = {}
+    if len(hits):
+        names_t = ctx.engine.query("SELECT company_id, name FROM companies").set_index("company_id")["name"].to_dict()
+        experts_hit = sql_list(sorted(set(hits["expert_id"])))
+        seats = ctx.engine.query(f"""
+            SELECT DISTINCT e.expert_id, t.tenderer_id, e.tender_id FROM evaluations e
+            JOIN tenders t ON t.tender_id = e.tender_id WHERE e.expert_id IN {experts_hit}""")
+        n_e = seats.groupby("expert_id")["tender_id"].nunique().to_dict()
+        tenders_of = {k: sorted(v) for k, v in seats.groupby(["tenderer_id", "expert_id"])["tender_id"]}
+    hits = hits.assign(tenders=[tenders_of.get((t, e), []) for t, e in zip(hits["tenderer_id"], hits["expert_id"],
+                                                                         strict=True)],
+                       n_e=hits["expert_id"].map(n_e), n_tr=hits["n_panels"],
+                       tenderer_name=hits["tenderer_id"].map(names_t))
+    hits = hits.sort_values(["expert_id", "tenderer_id"])
     names_ = {}
     if len(hits) and ctx.has("experts", "name"):
         names_ = ctx.engine.query("SELECT expert_id, name FROM experts").set_index("expert_id")["name"].to_dict()
@@ -238,6 +284,7 @@ def expert_repeat_panel(ctx: ScanContext) -> pd.DataFrame:
     for h in hits.itertuples(index=False):
         ev = {"expert_id": h.expert_id, "expert_name": names_.get(h.expert_id), "tenderer_id": h.tenderer_id,
               "tenderer_name": h.tenderer_name, "panels_with_tenderer": int(h.k), "expert_panels": int(h.n_e),
+              "tenderer_panels": int(h.n_tr), "pool_size": int(h.pool), "draw_probability": round(float(h.q), 4),
               "expected": round(float(h.expected), 3), "p_value": float(f"{float(h.p_value):.3g}"),
               "tenders": [str(t) for t in h.tenders]}
         for t in h.tenders:
@@ -245,3 +292,86 @@ def expert_repeat_panel(ctx: ScanContext) -> pd.DataFrame:
                          "score": min(0.8, 0.4 + 0.05 * int(h.k)), "severity": None,
                          "evidence": orjson.dumps(ev).decode()})
     return pd.DataFrame(rows, columns=cols)
+
+
+def _barred_text(row: Mapping[str, Any]) -> str:
+    ev = row["evidence"]
+    parts = []
+    for s in ev["sanctions"]:
+        authority = f"，{s['authority']}" if s.get("authority") else ""
+        if s["measure"] == "expert_removed":
+            until = f"至{s['end_on']}" if s.get("end_on") else "，不设期限"
+            parts.append(f"已被取消评标专家资格（{s['sanction_id']}，{s['start_on']}起{until}{authority}）")
+        else:
+            parts.append(f"处于{MEASURE_ZH.get(s['measure'], s['measure'])}期内（{s['sanction_id']}，"
+                         f"{s['start_on']}至{s.get('end_on') or '长期'}{authority}）")
+    return (f"评标专家{_expert_name(row)}在本标段评标时（开标日{ev['evaluated_on']}）{'；'.join(parts)}，"
+            f"仍参加评标")
+
+
+def _barred_measures(ctx: ScanContext) -> str:
+    return sql_list(list(ctx.p("experts.barring_measures")))
+
+
+def _barred_checked(ctx: ScanContext) -> str:
+    # checked: the panel is known (evaluations), the evaluation day is known (the bid deadline: 开标 at the deadline,
+    # 招标投标法 第34条, and the evaluation right after it), and the sanctions hold records on persons with a measure
+    # that bars evaluating — a sanctions table of company debarments says nothing about experts
+    return (f"t.bid_deadline IS NOT NULL AND t.tender_id IN (SELECT e.tender_id FROM evaluations e "
+            f"JOIN (SELECT count(*) AS n FROM sanctions WHERE person_id IS NOT NULL "
+            f"AND measure IN {_barred_measures(ctx)}) k ON k.n > 0)")
+
+
+@indicator(
+    code="sanctioned_expert",
+    name_zh="被暂停或取消评标资格的专家参加评标",
+    name_en="Expert on the panel while suspended, removed from the pool or otherwise barred from evaluating",
+    family="expert_bias",
+    legal_basis="招标投标法 第56条；实施条例 第70条、第71条、第72条；法〔2016〕285号；国家发展改革委令2024年第26号",
+    severity="high",
+    requires={"evaluations": ("expert_id",), "tenders": ("bid_deadline",),
+              "sanctions": ("person_id", "measure", "start_on")},
+    message=_barred_text,
+    coverage=tender_coverage(_barred_checked),
+)
+def sanctioned_expert(ctx: ScanContext) -> str:
+    """评标委员会成员（评分表中的专家）在开标日（评标在开标后进行）处于暂停评标资格（条例第71条：禁止其在一定期限内
+    参加依法必须进行招标的项目的评标）、取消评标专家资格（条例第71条、第72条，不设期限）或失信被执行人（法〔2016〕285号
+    限制其从事评标活动）等惩戒期内（起始日 ≤ 开标日 ≤ 终止日，终止日为空视为仍有效）。惩戒记录以人员编号与专家编号对应；
+    企业的惩戒记录不计。暂停、取消评标资格的为高风险（依条例第70条，违法确定的评标委员会成员作出的评审结论无效），
+    失信被执行人为中风险。无评分表、无开标日期或惩戒记录中没有人员记录的标段为未检查。"""
+    measures = _barred_measures(ctx)
+    expert_measures = sql_list(list(EXPERT_MEASURES))
+    winner = "t.winner_id" if ctx.has("tenders", "winner_id") else "CAST(NULL AS VARCHAR)"
+    name = "x.name" if ctx.has("experts", "name") else "CAST(NULL AS VARCHAR)"
+    experts_join = "LEFT JOIN experts x ON x.expert_id = h.expert_id" if ctx.has("experts") else ""
+    return f"""
+WITH s AS (
+    SELECT s.sanction_id, s.person_id, s.measure, {sanction_details(ctx)}, s.start_on, s.end_on
+    FROM sanctions s WHERE s.person_id IS NOT NULL AND s.measure IN {measures}
+),
+panel AS (
+    SELECT DISTINCT e.tender_id, e.expert_id, CAST(t.bid_deadline AS DATE) AS evaluated_on, {winner} AS winner_id
+    FROM evaluations e JOIN tenders t ON t.tender_id = e.tender_id
+    WHERE t.bid_deadline IS NOT NULL AND e.expert_id IN (SELECT person_id FROM s)
+),
+h AS (
+    SELECT p.tender_id, p.expert_id, p.evaluated_on, p.winner_id, s.sanction_id, s.measure, s.authority, s.reason,
+           s.start_on, s.end_on
+    FROM panel p JOIN s ON s.person_id = p.expert_id
+    WHERE {in_force("p.evaluated_on")}
+)
+SELECT h.tender_id, NULL AS project_id,
+       CASE WHEN any_value(h.winner_id) IS NULL THEN CAST([] AS VARCHAR[]) ELSE [any_value(h.winner_id)] END
+           AS company_ids,
+       CASE WHEN bool_or(h.measure IN {expert_measures}) THEN 0.95 ELSE 0.7 END AS score,
+       CASE WHEN bool_or(h.measure IN {expert_measures}) THEN 'high' ELSE 'medium' END AS severity,
+       CAST(to_json(struct_pack(
+           expert_id := h.expert_id, expert_name := any_value({name}), evaluated_on := any_value(h.evaluated_on),
+           sanctions := list(struct_pack(sanction_id := h.sanction_id, measure := h.measure,
+                                         authority := h.authority, reason := h.reason,
+                                         start_on := h.start_on, end_on := h.end_on) ORDER BY h.sanction_id)))
+            AS VARCHAR) AS evidence
+FROM h {experts_join}
+GROUP BY h.tender_id, h.expert_id
+"""

@@ -1,8 +1,13 @@
-"""先建设后招标 and the award-to-contract clock (招标投标法 第9条、第46条; 建筑法 第7–8条; 条例 第54条).
+"""先建设后招标 and the award-to-contract clock (招标投标法 第3条、第46条、第49条; 建筑法 第7条、第64条; 条例 第54条).
 
 Dates only: a day's difference is a fact, so the legally decisive cases (a contract signed before the
 award, works or a construction permit before a works award) are ``high``; the clocks that are procedural
 (late contract, contract before the publicity period ended) are ``medium``.
+
+The 30 days of 法 第46条 are counted as every calendar-day period of the scan (:mod:`bidwatch.indicators.periods`):
+from the day after the award (民法典 第201条), the last day rolled to the next working day when it is a statutory
+rest day (民法典 第203条) — an award of 2024-09-02 and a contract of 2024-10-08 are on time (day 30, 10-02, falls in
+the National Day holiday). The evidence gives the deadline as computed.
 """
 
 from __future__ import annotations
@@ -10,7 +15,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from bidwatch.indicators.base import ScanContext, indicator, names, sql_list
+from bidwatch.indicators.base import Coverage, ScanContext, indicator, names, sql_list
+from bidwatch.indicators.periods import contract_dates_sql, deadline_join, deadline_sql, exact_sql
 
 
 def _contract_dates_sql(ctx: ScanContext) -> str:
@@ -37,22 +43,40 @@ def _winner(ctx: ScanContext) -> str:
             if ctx.has("tenders", "winner_id") else "CAST([] AS VARCHAR[])")
 
 
-def _contract_clock_sql(ctx: ScanContext, condition: str, score: str, extra_cols: str = "") -> str:
+def _contract_clock_sql(ctx: ScanContext, condition: str, score: str, deadline_days: int | None = None) -> str:
+    """The tenders with a contract date where ``condition`` holds; with ``deadline_days`` also the statutory
+    deadline (``deadline``, ``deadline_exact``, ``days_late``) of that many calendar days after the award."""
     publicity = "t.publicity_until" if ctx.has("tenders", "publicity_until") else "CAST(NULL AS DATE)"
+    if deadline_days is None:
+        join, cols, extra = "", "", ""
+    else:
+        due = deadline_sql("dl", "t.awarded_on", deadline_days)
+        join = deadline_join(ctx, "dl", "t.awarded_on", deadline_days)
+        cols = f", {due} AS deadline, {exact_sql('dl')} AS deadline_exact"
+        extra = (", deadline := deadline, deadline_exact := deadline_exact, "
+                 "days_late := date_diff('day', deadline, signed_on)")
     return f"""
 WITH c AS ({_contract_dates_sql(ctx)}),
 x AS (
     SELECT t.tender_id, t.project_id, {_winner(ctx)} AS company_ids, t.awarded_on, {publicity} AS publicity_until,
-           c.signed_on, c.contract_ids, date_diff('day', t.awarded_on, c.signed_on) AS days_after_award
-    FROM tenders t JOIN c ON c.tender_id = t.tender_id
+           c.signed_on, c.contract_ids, date_diff('day', t.awarded_on, c.signed_on) AS days_after_award{cols}
+    FROM tenders t JOIN c ON c.tender_id = t.tender_id {join}
 )
 SELECT tender_id, project_id, company_ids, {score} AS score, NULL AS severity,
        CAST(to_json(struct_pack(awarded_on := awarded_on, signed_on := signed_on, publicity_until := publicity_until,
-                                days_after_award := days_after_award, contract_ids := contract_ids{extra_cols}))
+                                days_after_award := days_after_award, contract_ids := contract_ids{extra}))
             AS VARCHAR) AS evidence
 FROM x
 WHERE {condition}
 """
+
+
+def _contract_clock_cov(ctx: ScanContext) -> Coverage:
+    """Awarded tenders; checked where a contract date is known (tender record or linked contract)."""
+    scope = "SELECT t.tender_id AS id FROM tenders t WHERE t.awarded_on IS NOT NULL" if ctx.has(
+        "tenders", "awarded_on") else "SELECT t.tender_id AS id FROM tenders t WHERE false"
+    return Coverage("tenders", scope, f"SELECT tender_id AS id FROM ({contract_dates_sql(ctx)}) k "
+                                      f"WHERE tender_id IN ({scope})")
 
 
 @indicator(
@@ -77,18 +101,22 @@ def contract_before_award(ctx: ScanContext) -> str:
     name_zh="中标后超过30日签订合同",
     name_en="Contract signed more than 30 days after the award",
     family="works_before_award",
-    legal_basis="招标投标法 第46条；实施条例 第73条",
+    legal_basis="招标投标法 第46条第1款；实施条例（2019年修订）第73条；民法典 第201条、第203条",
     severity="medium",
     requires={"tenders": ("awarded_on", "contract_signed_on")},
     requires_any=_CONTRACT_REQUIRES_ANY,
+    coverage=_contract_clock_cov,
     message=lambda r: (f"中标通知书{r['evidence']['awarded_on']}发出后第{r['evidence']['days_after_award']}天"
-                       f"（{r['evidence']['signed_on']}）才与中标人{names(r)}签订合同，超过法定30日"),
+                       f"（{r['evidence']['signed_on']}）才与中标人{names(r)}签订合同，超过法定30日"
+                       f"（期限届满日{r['evidence']['deadline']}"
+                       f"{'' if r['evidence']['deadline_exact'] else '，节假日安排未知，按估算'}）"),
 )
 def late_contract(ctx: ScanContext) -> str:
-    """合同签订日期晚于中标通知书日期30日以上（第46条：自中标通知书发出之日起三十日内订立书面合同）。"""
+    """合同签订日期晚于中标通知书发出后30日的届满日（第46条：自中标通知书发出之日起三十日内订立书面合同；
+    次日起算，届满日为法定休假日的顺延至其后第一个工作日，民法典第201条、第203条）。"""
     days = int(ctx.p("timing.contract_deadline_days"))
-    return _contract_clock_sql(ctx, f"days_after_award > {days}",
-                               f"least(0.9, 0.5 + 0.1 * (days_after_award - {days}) / 30.0)")
+    return _contract_clock_sql(ctx, "signed_on > deadline",
+                               "least(0.9, 0.5 + 0.1 * date_diff('day', deadline, signed_on) / 30.0)", days)
 
 
 @indicator(
@@ -128,10 +156,16 @@ def _works_text(row: Mapping[str, Any]) -> str:
     name_zh="先建设后招标",
     name_en="Works started or permitted before the award",
     family="works_before_award",
-    legal_basis="招标投标法 第9条；建筑法 第7–8条；《建筑工程施工许可管理办法》第3–4条",
+    legal_basis="招标投标法 第3条、第49条；建筑法（2019年修正）第7条、第8条、第64条；《建筑工程施工许可管理办法》第3–4条",
     severity="high",
     requires={"projects": ("works_started_on",), "tenders": ("awarded_on", "project_id")},
     requires_any=({"projects": ("permit_on",), "tenders": ("awarded_on", "project_id")},),
+    coverage=lambda ctx: Coverage(
+        "tenders", "SELECT t.tender_id AS id FROM tenders t WHERE t.awarded_on IS NOT NULL AND t.project_id IS NOT NULL",
+        "SELECT t.tender_id AS id FROM tenders t JOIN projects p ON p.project_id = t.project_id "
+        "WHERE t.awarded_on IS NOT NULL AND ("
+        + " OR ".join([f"p.{c} IS NOT NULL" for c in ("works_started_on", "permit_on") if ctx.has("projects", c)]
+                      or ["false"]) + ")"),
     message=_works_text,
 )
 def works_before_award(ctx: ScanContext) -> str:

@@ -31,6 +31,7 @@ from sklearn.metrics import accuracy_score, balanced_accuracy_score, f1_score, r
 from sklearn.model_selection import RepeatedStratifiedKFold
 from threadpoolctl import threadpool_limits
 
+from bidwatch.i18n import bilingual as _
 from bidwatch.model.estimator import CollusionClassifier
 from bidwatch.model.features import FeatureBuilder
 
@@ -74,7 +75,7 @@ def read_cartel_file(path: str | Path) -> pd.DataFrame:
     frame = pd.read_csv(path, low_memory=False)
     missing = [c for c in (TENDER_COL, PRICE_COL, LABEL_COL) if c not in frame.columns]
     if missing:
-        raise ValueError(f"{path.name}: missing column(s) {missing} / 缺少列 {missing}")
+        raise ValueError(_("%(file)s: missing column(s) %(columns)s", file=path.name, columns=missing))
     estimate_col = next((c for c in ESTIMATE_COLS if c in frame.columns), None)
     label = pd.to_numeric(frame[LABEL_COL], errors="coerce")
     return pd.DataFrame(
@@ -120,12 +121,13 @@ def read_contract_dataset(folder: str | Path) -> pd.DataFrame:
     folder = Path(folder)
     bids, tenders, labels = (_read_table(folder, t) for t in ("bids", "tenders", "labels"))
     if bids is None or labels is None:
-        raise ValueError(f"{folder}: a contract dataset needs bids and labels / 需要 bids.csv 与 labels.csv")
+        raise ValueError(_("%(folder)s: a contract dataset needs bids and labels", folder=folder))
     for table, cols in (("bids", ("tender_id", "price")), ("labels", ("tender_id", "scheme"))):
         frame = bids if table == "bids" else labels
         missing = [c for c in cols if c not in frame.columns]
         if missing:
-            raise ValueError(f"{folder}/{table}: missing column(s) {missing} / 缺少列")
+            raise ValueError(_("%(file)s: missing column(s) %(columns)s",
+                               file=f"{folder}/{table}", columns=missing))
     bids = bids.copy()
     if "status" in bids.columns:
         status = bids["status"].astype(str).str.strip().str.lower()

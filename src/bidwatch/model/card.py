@@ -159,9 +159,14 @@ def render_card(
     lines += [
         "## Alert threshold 预警阈值",
         "",
-        (f"Recommended rule for `ml_collusion` (severity medium 中): **probability ≥ {model.threshold:.3f}**, "
-        f"and the tender among the top {share:.0%} of the scanned tenders by probability "
-        "(`score_tenders(...)['above_threshold']`)."),
+        (f"Ranking rule for `ml_collusion` (severity **low** 低, a lead counted in the risk score): "
+        f"**probability ≥ {model.threshold:.3f}** and the tender among the top {share:.0%} of the scanned tenders "
+        "by probability (`score_tenders(...)['above_threshold']`). The probability raises a **medium** alert "
+        "on its own only at `[ml] standalone_level`, a level shown to hold on markets the model was not "
+        "trained on (`bidwatch model level`: leave one market out; at that level at most 5 % of every "
+        "held-out market's clean tenders are alerted and its collusive ones at least twice as often), and "
+        "otherwise only where another collusion indicator's medium or high alert corroborates it on the "
+        "same tender. The threshold and the rank cap below decide what is *ranked*, never what is alleged."),
         "",
         (f"Why the probability threshold: on held-out tenders of the training markets (cross-validation "
         f"above) it alerts at most {TARGET_FALSE_POSITIVE_RATE:.0%} of the clean tenders, averaged over the "
@@ -172,9 +177,9 @@ def render_card(
         "",
         (f"Why the rank cap: probability levels do not carry over to a market unlike the training ones — "
         "the transfer predictions below sit far above or below the threshold as a whole, depending on the "
-        f"market. Alerting only the top {share:.0%} keeps the share of a new market's clean tenders "
-        "that are alerted near that figure whatever the level, while the probability still ranks "
-        "tenders for review. Set `alert_share=1.0` for a model trained on the user's own market."),
+        f"market. Ranking only the top {share:.0%} keeps the share of a new market's tenders that carry the "
+        "low lead near that figure whatever the level. Set `alert_share=1.0` for a model trained on the "
+        "user's own market."),
         "",
     ]
     if within and within.get("predictions"):

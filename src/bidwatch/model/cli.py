@@ -9,6 +9,8 @@ import sys
 import time
 from pathlib import Path
 
+from bidwatch.i18n import chinese_first as _
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     model = subparsers.add_parser(
@@ -72,6 +74,29 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                        help="每个市场、每个类别权重相同 (weight every market and class equally)")
     train.set_defaults(func=run_train)
 
+    level = sub.add_parser(
+        "level",
+        help="跨市场验证模型单独预警的概率水平 (the level at which the model may alert alone, leave one market out)",
+        description=(
+            "留一市场验证：每个市场由未见过它的模型评分，求在每个被留出市场中至多5%%的非串通标段达到的最低概率。\n"
+            "Leave one market out: each FILE is scored by a model of the scan configuration trained on the other "
+            "FILEs (--test-only files by the model trained on all FILEs); prints the lowest probability at which "
+            "at most 5%% of every held-out market's clean tenders (with at least 4 bids) are alerted and its "
+            "collusive tenders at least twice as often (the value of [ml] standalone_level), or 'none'."
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    level.add_argument("files", nargs="+", metavar="FILE", help="训练市场 (training markets, cartel format)")
+    level.add_argument("--test-only", nargs="*", default=[], metavar="FILE",
+                       help="只作测试的市场 (markets kept out of training, e.g. Italy)")
+    level.add_argument("--max-clean-share", type=float, default=0.05,
+                       help="每个留出市场非串通标段的最大预警比例 (default 0.05)")
+    level.add_argument("--min-ratio", type=float, default=2.0,
+                       help="留出市场中串通标段的预警比例至少为非串通标段的倍数 (collusive alerted ≥ this × clean alerted; default 2)")
+    level.add_argument("--save-models", metavar="DIR", help="保存留出模型 (save each held-out model as DIR/without-NAME.joblib)")
+    level.add_argument("--json", metavar="OUT", help="结果写入JSON (write the level and the table as JSON)")
+    level.set_defaults(func=run_level)
+
     model.set_defaults(func=lambda args: (model.print_help(), 1)[1])
 
 
@@ -82,7 +107,7 @@ def _log(message: str) -> None:
 def _check_paths(paths: list[str]) -> list[Path]:
     missing = [p for p in paths if not Path(p).exists()]
     if missing:
-        raise SystemExit(f"找不到文件 / not found: {', '.join(missing)}")
+        raise SystemExit(_("not found: %(files)s", files=", ".join(missing)))
     return [Path(p) for p in paths]
 
 
@@ -95,10 +120,10 @@ def run_benchmark(args: argparse.Namespace) -> int:
         results = benchmark(paths, transfer=args.transfer, n_splits=args.folds, n_repeats=args.repeats,
                             seed=args.seed, n_jobs=jobs)
     except ValueError as exc:
-        _log(f"错误 / error: {exc}")
+        _log(_("error") + f": {exc}")
         return 2
     if not results["markets"]:
-        _log("没有可评估的市场 / no market could be evaluated")
+        _log(_("no market could be evaluated"))
         return 1
     title = (
         "跨市场迁移（用其余市场训练）/ transfer: trained on the other markets, tested on this one"
@@ -128,13 +153,13 @@ def run_train(args: argparse.Namespace) -> int:
     try:
         markets = [(name, read_labelled(p)) for name, p in zip(market_names(paths), paths, strict=True)]
     except ValueError as exc:
-        _log(f"错误 / error: {exc}")
+        _log(_("error") + f": {exc}")
         return 2
     for name, bids in markets:
         labels = bids.groupby("tender_id")["label"].max()
         _log(f"[{name}] {len(bids)} 条投标 bids, {len(labels)} 个标段 tenders, {int(labels.sum())} 串通 collusive")
         if labels.nunique() < 2 and len(markets) == 1:
-            _log("错误：需要串通与非串通两类标段 / error: need both collusive and clean tenders")
+            _log(_("error: need both collusive and clean tenders"))
             return 2
 
     def builder() -> FeatureBuilder:
@@ -170,4 +195,47 @@ def run_train(args: argparse.Namespace) -> int:
     size = out.stat().st_size / 1e6
     print(f"模型 / model: {out} ({size:.1f} MB); 说明书 / card: {card_path}; "
           f"推荐阈值 / threshold: {model.threshold:.3f}; 用时 / runtime: {time.perf_counter() - start:.0f} s")
+    return 0
+
+
+def run_level(args: argparse.Namespace) -> int:
+    from bidwatch.model.benchmark import market_names, read_labelled
+    from bidwatch.model.levels import leave_one_market_out, level_curve, level_table, standalone_level
+
+    start = time.perf_counter()
+    paths = _check_paths(args.files)
+    extra = _check_paths(args.test_only)
+    names = market_names([*paths, *extra])
+    train = [(n, read_labelled(p)) for n, p in zip(names[:len(paths)], paths, strict=True)]
+    test_only = [(n, read_labelled(p)) for n, p in zip(names[len(paths):], extra, strict=True)]
+    held = leave_one_market_out(train, test_only, progress=_log)
+    level = standalone_level(held, args.max_clean_share, args.min_ratio)
+    rows = level_table(held, level)
+    grid = [0.5, 0.6, 0.691, 0.75, 0.8, 0.85, 0.86, 0.87, 0.88, 0.89, 0.9]
+    curve = level_curve(held, grid)
+    print("Share of each held-out market's clean / collusive tenders (≥ 4 bids) at or above each probability:\n")
+    print("| probability | " + " | ".join(held) + " |")
+    print("|---|" + "---|" * len(held))
+    for g in grid:
+        cells = [f"{c['clean_alerted']:.3f} / {c['collusive_alerted']:.3f}" for c in curve if c["level"] == g]
+        print(f"| {g:.3f} | " + " | ".join(cells) + " |")
+    print()
+    print("| held-out market | trained on | clean | collusive | clean p95 | clean max | clean alerted | "
+          "collusive alerted |")
+    print("|---|---|---|---|---|---|---|---|")
+    for r in rows:
+        print(f"| {r['market']} | {r['trained_on']} | {r['clean']} | {r['collusive']} | {r['clean_p95']} | "
+              f"{r['clean_max']} | {r['clean_alerted']} | {r['collusive_alerted']} |")
+    print(f"单独预警水平 / standalone level: {'none' if level is None else f'{level:.3f}'} "
+          f"(≤ {args.max_clean_share:.0%} of every held-out market's clean tenders, collusive ones alerted "
+          f"≥ {args.min_ratio:g}× as often); "
+          f"用时 / runtime: {time.perf_counter() - start:.0f} s")
+    if args.save_models:
+        folder = Path(args.save_models)
+        for name, h in held.items():
+            h.model.save(folder / f"without-{name}.joblib")
+    if args.json:
+        Path(args.json).write_text(json.dumps({"level": level, "max_clean_share": args.max_clean_share,
+                                               "min_ratio": args.min_ratio, "markets": rows, "curve": curve},
+                                              indent=2), encoding="utf-8")
     return 0

@@ -15,6 +15,8 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 from threadpoolctl import threadpool_limits
 
+from bidwatch.i18n import bilingual as _
+
 
 class _SoftBlend(ClassifierMixin, BaseEstimator):
     """Average of the probabilities of two classifiers, passing sample weights to both.
@@ -213,8 +215,8 @@ class CollusionClassifier(ClassifierMixin, BaseEstimator):
         self.classes_, y_enc = np.unique(y, return_inverse=True)
         if len(self.classes_) < 2:
             raise ValueError(
-                f"Only one class ({self.classes_[0]!r}) in the training labels; need collusive "
-                "and non-collusive tenders. / 训练标签只有一个类别。"
+                _("Only one class (%(label)r) in the training labels; need collusive "
+                  "and non-collusive tenders.", label=self.classes_[0])
             )
         self.used_features_ = ~np.all(np.isnan(X), axis=0)
         Xu = X[:, self.used_features_]

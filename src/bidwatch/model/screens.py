@@ -60,8 +60,9 @@ SUBSET_STATS: tuple[str, ...] = ("mean", "median", "min", "max")
 DEFAULT_MAX_SUBSETS = 128
 """Cap on the subsets of one size drawn per tender (C(12, 4) = 495 and C(70, 4) = 916,895 exceed it)."""
 
-# Elements per block of the subset computation: bounds memory to a few hundred MB.
-_BLOCK_ELEMENTS = 2_000_000
+# Elements per block of the subset computation (subset rows × bids): the ~20 temporaries of a block then take
+# ~40 MB and stay in the cache; 2M elements (~320 MB of temporaries) cost 10 % more CPU (bench/README.md, 2026-12-06).
+_BLOCK_ELEMENTS = 250_000
 
 
 def _divide(num: np.ndarray, den: np.ndarray) -> np.ndarray:
@@ -69,6 +70,47 @@ def _divide(num: np.ndarray, den: np.ndarray) -> np.ndarray:
     out = np.full(np.broadcast(num, den).shape, np.nan)
     ok = den != 0
     np.divide(num, den, out=out, where=ok)
+    return out
+
+
+#: Up to this many columns NumPy sums a row one element after the other (its pairwise summation starts
+#: at 8), so adding the columns in order gives bit for bit the same sums: the row reductions below use
+#: that, because a reduction over a short last axis costs far more per element than adding whole columns
+#: (the subset screens reduce 3- and 4-column matrices of millions of rows).
+_SEQUENTIAL_SUM_MAX = 7
+
+
+def _row_sum(a: np.ndarray) -> np.ndarray:
+    """``a.sum(axis=1)``, bit for bit."""
+    if a.shape[1] > _SEQUENTIAL_SUM_MAX or a.shape[1] < 2:
+        return a.sum(axis=1)
+    out = a[:, 0] + a[:, 1]
+    for j in range(2, a.shape[1]):
+        out += a[:, j]
+    return out
+
+
+def _row_mean(a: np.ndarray) -> np.ndarray:
+    """``a.mean(axis=1)``, bit for bit (NumPy's mean is the sum divided by the count)."""
+    return _row_sum(a) / a.shape[1]
+
+
+def _row_std1(a: np.ndarray) -> np.ndarray:
+    """``a.std(axis=1, ddof=1)``, bit for bit (the steps of NumPy's ``_var``: mean, squared deviations,
+    sum)."""
+    if a.shape[1] > _SEQUENTIAL_SUM_MAX or a.shape[1] < 2:
+        return a.std(axis=1, ddof=1)
+    dev = a - _row_mean(a)[:, None]
+    return np.sqrt(_row_sum(dev * dev) / (a.shape[1] - 1))
+
+
+def _row_max(a: np.ndarray) -> np.ndarray:
+    """``a.max(axis=1)`` (exact in any order; NaN propagates as in ``max``)."""
+    if a.shape[1] > _SEQUENTIAL_SUM_MAX or a.shape[1] < 2:
+        return a.max(axis=1)
+    out = np.maximum(a[:, 0], a[:, 1])
+    for j in range(2, a.shape[1]):
+        np.maximum(out, a[:, j], out=out)
     return out
 
 
@@ -96,10 +138,11 @@ def screens_of_sorted(prices: np.ndarray) -> np.ndarray:
     # Shift by the lowest bid: exact zeros for equal bids, and better precision for large prices.
     x = p - b1[:, None]
     gap, spread = x[:, 1], x[:, -1]
-    mean = b1 + x.mean(axis=1)
-    d = x - x.mean(axis=1, keepdims=True)
+    x_mean = _row_mean(x)
+    mean = b1 + x_mean
+    d = x - x_mean[:, None]
     d[spread == 0] = 0.0  # all bids equal: no rounding noise in the moments
-    m2 = (d * d).sum(axis=1) / n
+    m2 = _row_sum(d * d) / n
     sd = np.sqrt(m2 * n / (n - 1))
     pos_b1 = np.where(b1 > 0, b1, 0.0)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -109,18 +152,18 @@ def screens_of_sorted(prices: np.ndarray) -> np.ndarray:
         out[:, 4] = _divide((n - 1) * gap, spread)
         u = _divide(x, spread[:, None])
         ranks = np.arange(1, n + 1) / n
-        out[:, 8] = np.maximum((ranks - u).max(axis=1), (u - (ranks - 1.0 / n)).max(axis=1))
+        out[:, 8] = np.maximum(_row_max(ranks - u), _row_max(u - (ranks - 1.0 / n)))
         if n >= 3:
             losing = x[:, 1:]
-            sd_l = losing.std(axis=1, ddof=1)
+            sd_l = _row_std1(losing)
             sd_l[losing[:, -1] == losing[:, 0]] = 0.0
             out[:, 3] = _divide(gap, sd_l)
             out[:, 5] = _divide((n - 2) * gap, bn - b2)
-            m3 = (d**3).sum(axis=1) / n
+            m3 = _row_sum(d**3) / n
             g1 = _divide(m3, m2**1.5)
             out[:, 7] = g1 * np.sqrt(n * (n - 1.0)) / (n - 2.0)
         if n >= 4:
-            m4 = (d**4).sum(axis=1) / n
+            m4 = _row_sum(d**4) / n
             g2 = _divide(m4, m2**2) - 3.0
             out[:, 6] = ((n + 1.0) * g2 + 6.0) * (n - 1.0) / ((n - 2.0) * (n - 3.0))
     return out

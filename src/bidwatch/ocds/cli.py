@@ -54,6 +54,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                                    "(companies, projects, tenders, bids, contracts, awards, items) as CSV.")
     p.add_argument("file", metavar="FILE")
     p.add_argument("out_dir", metavar="OUT_DIR")
+    p.add_argument("--timezone", help="the publisher's time zone (IANA name) in which dates are judged "
+                                      "(default Asia/Shanghai)")
     p.set_defaults(func=_convert)
 
     p = sub.add_parser("init", help="write a default settings file (as `ocdscardinal init`)")
@@ -89,7 +91,9 @@ def _indicators(args: argparse.Namespace) -> int:
         print(f"error: {args.file}: no such file", file=sys.stderr)
         return 2
     problems: list = []
-    result = compute(args.file, settings, map=args.map, meta=not args.no_meta, problems=problems, jobs=args.jobs)
+    stats: dict = {}
+    result = compute(args.file, settings, map=args.map, meta=not args.no_meta, problems=problems, jobs=args.jobs,
+                     stats=stats)
     data = dumps(result) + b"\n"
     if args.output:
         Path(args.output).write_bytes(data)
@@ -100,6 +104,13 @@ def _indicators(args: argparse.Namespace) -> int:
         except BrokenPipeError:
             return 0
     _report(problems)
+    skipped = sum(1 for p in problems if p.skipped)
+    if not stats.get("lines"):
+        print("OCDS 文件为空（0 行）/ the OCDS file is empty (0 lines)", file=sys.stderr)
+    else:
+        print(f"读取 {stats['lines']} 行、{stats['releases']} 条发布，跳过 {skipped} 行/条 / read {stats['lines']} "
+              f"line(s), {stats['releases']} release(s), {skipped} skipped (each line-level release is read as a "
+              "compiled release, as Cardinal reads it)", file=sys.stderr)
     if args.count:
         for group in GROUPS:
             if group in result:
@@ -115,8 +126,16 @@ def _convert(args: argparse.Namespace) -> int:
     if not Path(args.file).is_file():
         print(f"error: {args.file}: no such file", file=sys.stderr)
         return 2
-    tables, problems = read_ocds_tables(args.file)
+    from bidwatch.ocds.reader import ReadStats
+
+    stats = ReadStats()
+    try:
+        tables, problems = read_ocds_tables(args.file, timezone=args.timezone, stats=stats)
+    except ValueError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
     _report(problems)
+    print(stats.text(), file=sys.stderr)
     for path in write_tables(tables, args.out_dir):
         print(f"{path} ({len(tables[path.stem])} rows)")
     return 0

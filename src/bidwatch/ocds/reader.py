@@ -30,13 +30,27 @@ _JSONDecodeError = orjson.JSONDecodeError
 @dataclass(frozen=True, slots=True)
 class Problem:
     """A problem in the input: 1-based line number, message; ``skipped`` tells whether the whole
-    line (or release) was dropped, or only the field named in the message was ignored."""
+    line (or release) was dropped, or only the field named in the message was ignored.
+
+    The conversion to the contract tables also gives the ``ocid`` and the JSON ``path`` (``/contracts[0]``)
+    and what it did (``action``): ``skipped`` (a line, release or record), ``dropped`` (a row the
+    contract would refuse), ``repaired`` (the meaning was certain: an object read as an array of one),
+    ``cleared`` (a value left empty), ``ignored`` (a field of the wrong type)."""
 
     line: int
     message: str
     skipped: bool = True
+    ocid: str | None = None
+    path: str | None = None
+    action: str | None = None
+
+    @property
+    def what(self) -> str:
+        return self.action or ("skipped" if self.skipped else "ignored")
 
     def __str__(self) -> str:
+        if self.action and self.action != "skipped":
+            return f"line {self.line}: {self.message} ({self.action})"
         return f"line {self.line}: {self.message}" + ("" if self.skipped else " (field ignored)")
 
 
@@ -87,53 +101,14 @@ def _fold_big_ints(value):
     return value
 
 
-# --- compiling individual releases (OCDS merge, simplified) ---------------------------------------
-
-def _merge_into(target: dict, source: dict) -> None:
-    for key, value in source.items():
-        if value is None:
-            target.pop(key, None)
-        elif isinstance(value, dict):
-            current = target.get(key)
-            if not isinstance(current, dict):
-                current = {}
-                target[key] = current
-            _merge_into(current, value)
-        elif (isinstance(value, list) and value and all(isinstance(v, dict) and "id" in v for v in value)
-              and isinstance(target.get(key), list)):
-            current = target[key]
-            index = {(str(v.get("id")) if isinstance(v, dict) else None): i for i, v in enumerate(current)}
-            for item in value:
-                i = index.get(str(item["id"]))
-                if i is None or not isinstance(current[i], dict):
-                    index[str(item["id"])] = len(current)
-                    current.append(_copy(item))
-                else:
-                    _merge_into(current[i], item)
-        else:
-            target[key] = _copy(value)
-
-
-def _copy(value):
-    if isinstance(value, dict):
-        return {k: _copy(v) for k, v in value.items() if v is not None}
-    if isinstance(value, list):
-        return [_copy(v) for v in value]
-    return value
-
+# --- compiling individual releases -------------------------------------------------------------------
 
 def compile_releases(releases: list[dict]) -> dict:
-    """Merge the individual releases of one contracting process into a compiled release: in date
-    order, later values replace earlier ones, objects merge, arrays of objects with ``id`` merge
-    by id, ``null`` removes a field (the OCDS merge routine, without versioned releases)."""
-    ordered = sorted(releases, key=lambda r: r.get("date") if isinstance(r.get("date"), str) else "")
-    compiled: dict = {}
-    for release in ordered:
-        _merge_into(compiled, release)
-    compiled["tag"] = ["compiled"]
-    if ordered:
-        compiled["id"] = f"{compiled.get('ocid')}-{compiled.get('date', '')}"
-    return compiled
+    """Merge the individual releases of one contracting process into a compiled release, with the Open
+    Contracting Partnership's ``ocdsmerge``, offline (``bidwatch.ocds.merge``)."""
+    from bidwatch.ocds.merge import compile_releases as merge
+
+    return merge(releases)
 
 
 def _package_releases(no: int, obj: dict, problems: list[Problem]) -> Iterator[tuple[int, dict]]:
@@ -205,8 +180,16 @@ def _dispatch(no: int, obj, problems: list[Problem]) -> Iterator[tuple[int, dict
 def iter_releases(path: str | Path, problems: list[Problem]) -> Iterator[tuple[int, dict]]:
     """Yield ``(line_number, release)`` for every compiled release in the file.
 
-    ``path`` may be ``-`` for standard input. Problems are appended to ``problems``.
+    ``path`` may be ``-`` for standard input. Problems are appended to ``problems``. Each line-level
+    release is taken as a compiled release, as Cardinal takes it (``bidwatch ocds indicators``); the
+    contract-table conversion groups the releases of an ocid instead (``iter_compiled``).
     """
+    return _read(path, problems, _dispatch, _iter_lines)
+
+
+def _read(path, problems: list[Problem], dispatch, iter_lines) -> Iterator:
+    """Open ``path`` (``-``, ``.gz``) and feed each top-level JSON value (one per line, or one pretty-printed
+    document) to ``dispatch(no, value, problems)``; ``iter_lines(lines, start, problems)`` reads JSON lines."""
     if str(path) == "-":
         import sys
 
@@ -237,35 +220,39 @@ def iter_releases(path: str | Path, problems: list[Problem]) -> Iterator[tuple[i
                     except _JSONDecodeError:
                         doc = None
                     if doc is not None:
-                        yield from _dispatch(1, doc, problems)
+                        yield from dispatch(1, doc, problems)
                         return
                     # Not one document either: read it as JSON lines, from the first line.
                     if f.seekable():
                         del whole
                         f.seek(0)
                         f.readline()
-                        yield from _iter_lines(iter((first,)), 1, problems)
-                        yield from _iter_lines(f, 2, problems)
+                        yield from iter_lines(iter((first,)), 1, problems)
+                        yield from iter_lines(f, 2, problems)
                     else:
                         lines = whole.splitlines(keepends=True)
                         del whole
                         lines[0] = first
-                        yield from _iter_lines(iter(lines), 1, problems)
+                        yield from iter_lines(iter(lines), 1, problems)
                     return
                 p = _decode_problem(no, first, e)
                 if isinstance(p, Problem):
                     problems.append(p)
                 else:
-                    yield from _dispatch(no, _fold_big_ints(p), problems)
+                    yield from dispatch(no, _fold_big_ints(p), problems)
             else:
-                yield from _dispatch(no, obj, problems)
-        yield from _iter_lines(f, 2, problems)
+                yield from dispatch(no, obj, problems)
+        yield from iter_lines(f, 2, problems)
     finally:
         if close:
             f.close()
 
 
-def _iter_lines(lines, start: int, problems: list[Problem]) -> Iterator[tuple[int, dict]]:
+def _decoded(lines, start: int, problems: list[Problem], dispatch=None) -> Iterator[tuple[int, object]]:
+    """``(line, value)`` of each non-blank JSON line; a bad line becomes a problem and ``(line, None)``
+    (counted as read). With ``dispatch``: the releases instead, a line that is a release as it is,
+    any other value through ``dispatch(line, value, problems)``, bad lines left out. One generator
+    for both, not one wrapped in the other: this loop runs once per release in ``ocds indicators``."""
     loads = _loads
     err = _JSONDecodeError
     for no, line in enumerate(lines, start):
@@ -277,20 +264,26 @@ def _iter_lines(lines, start: int, problems: list[Problem]) -> Iterator[tuple[in
             p = _decode_problem(no, line, e)
             if isinstance(p, Problem):
                 problems.append(p)
+                if dispatch is None:
+                    yield no, None
                 continue
             obj = _fold_big_ints(p)
-        if type(obj) is dict:
-            ocid = obj.get("ocid")
-            if type(ocid) is str:
-                yield no, obj
-                continue
-        yield from _dispatch(no, obj, problems)
+        if dispatch is None:
+            yield no, obj
+        elif type(obj) is dict and type(obj.get("ocid")) is str:
+            yield no, obj
+        else:
+            yield from dispatch(no, obj, problems)
+
+
+def _iter_lines(lines, start: int, problems: list[Problem]) -> Iterator[tuple[int, dict]]:
+    return _decoded(lines, start, problems, _dispatch)
 
 
 def looks_like_ocds(path: str | Path) -> bool:
     """Whether a file is OCDS JSON (lines) — for ``bidwatch scan`` to pick this reader: a .json,
     .jsonl or .ndjson file (optionally .gz) whose first JSON text has ``ocid``, ``releases`` or
-    ``records``."""
+    ``records``, or that is empty (the OCDS reader then says so)."""
     p = Path(path)
     name = p.name.lower()
     name = name.removesuffix(".gz")
@@ -307,6 +300,8 @@ def looks_like_ocds(path: str | Path) -> bool:
             head = f.read(1 << 16)
     except OSError:
         return False
+    if not head.lstrip(b"\xef\xbb\xbf \t\r\n"):
+        return True  # an empty JSON (lines) file: the OCDS reader says so, the contract reader cannot
     return any(key in head for key in (b'"ocid"', b'"releases"', b'"records"'))
 
 
@@ -348,3 +343,311 @@ def _range_lines(path, start: int, end: int, block: int, lines_read: list[int] |
         if tail:
             lines_read[0] += 1
             yield tail
+
+
+# --- the contract-table conversion: releases grouped by ocid and compiled with ocdsmerge ------------
+
+@dataclass
+class ReadStats:
+    """What a read saw: non-blank ``lines``; ``packages``; ``releases`` (release objects: line-level, in
+    packages, embedded in records, and records' compiled releases) and ``records`` read; ``skipped``
+    lines, releases or records; contracting ``processes`` produced, of which ``merged`` were compiled
+    from several releases of one ocid."""
+
+    lines: int = 0
+    packages: int = 0
+    releases: int = 0
+    records: int = 0
+    skipped: int = 0
+    processes: int = 0
+    merged: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return {k: getattr(self, k) for k in ("lines", "packages", "releases", "records", "skipped",
+                                              "processes", "merged")}
+
+    def text(self) -> str:
+        """One line, Chinese first."""
+        if not self.lines:
+            return "OCDS 文件为空（0 行）/ the OCDS file is empty (0 lines)"
+        return (f"读取 {self.lines} 行、{self.releases} 条发布、{self.records} 条记录，跳过 {self.skipped} 条；"
+                f"得到 {self.processes} 个采购过程（其中 {self.merged} 个由多条发布合并）/ "
+                f"read {self.lines} line(s), {self.releases} release(s), {self.records} record(s), "
+                f"{self.skipped} skipped; {self.processes} contracting process(es), {self.merged} merged "
+                "from several releases")
+
+
+def _raw_lines(lines, start: int, problems: list[Problem]) -> Iterator[tuple[int, object]]:
+    """``(line, value)`` of each non-blank JSON line; a bad line becomes a problem and ``None`` (counted as read)."""
+    return _decoded(lines, start, problems)
+
+
+def _raw_dispatch(no: int, obj, problems: list[Problem]) -> Iterator[tuple[int, object]]:
+    yield no, obj
+
+
+def _is_record(obj: dict) -> bool:
+    return "compiledRelease" in obj or (isinstance(obj.get("releases"), list) and "tag" not in obj)
+
+
+def _members(no: int, obj, problems: list[Problem] | None, stats: ReadStats | None,
+             linked_only: dict[str, int] | None) -> Iterator[tuple[int, str, dict | list]]:
+    """``(line, ocid, release)`` of every release of a top-level value, and ``(line, ocid, [releases])``
+    for a record without a compiled release whose releases are embedded (compiled by the caller).
+    A record with linked releases only goes to ``linked_only`` (its ocid may have releases elsewhere
+    in the file). ``problems``/``stats`` None: a second pass, which reports nothing again."""
+
+    def problem(message: str) -> None:
+        if problems is not None:
+            problems.append(Problem(no, message))
+        if stats is not None:
+            stats.skipped += 1
+
+    def count(field: str, n: int = 1) -> None:
+        if stats is not None:
+            setattr(stats, field, getattr(stats, field) + n)
+
+    def record(i: str, rec) -> Iterator[tuple[int, str, dict | list]]:
+        if not isinstance(rec, dict):
+            problem(f"{i} is {type_name(rec)}, expected a record object, skipped")
+            return
+        count("records")
+        ocid = rec.get("ocid")
+        compiled = rec.get("compiledRelease")
+        if isinstance(compiled, dict):
+            ocid = compiled.get("ocid", ocid)
+            if not isinstance(ocid, str):
+                problem(f"{i}: ocid is {type_name(ocid)}, expected string, record skipped")
+                return
+            compiled.setdefault("ocid", ocid)
+            count("releases")
+            yield no, ocid, compiled
+            return
+        embedded = rec.get("releases")
+        parts = [r for r in embedded if isinstance(r, dict) and isinstance(r.get("ocid"), str)] \
+            if isinstance(embedded, list) else []
+        if not isinstance(ocid, str):
+            ocid = parts[0]["ocid"] if parts else None
+        if not isinstance(ocid, str):
+            problem(f"{i}: ocid is {type_name(ocid)}, expected string, record skipped")
+            return
+        if parts:
+            count("releases", len(parts))
+            yield no, ocid, parts
+        elif linked_only is not None:
+            linked_only.setdefault(ocid, no)
+
+    def release(i: str, rel) -> Iterator[tuple[int, str, dict | list]]:
+        if not isinstance(rel, dict):
+            problem(f"{i} is {type_name(rel)}, expected a release object, skipped")
+            return
+        ocid = rel.get("ocid")
+        if not isinstance(ocid, str):
+            count("releases")
+            problem(f"{i}: ocid is {type_name(ocid)}, expected string, release skipped")
+            return
+        count("releases")
+        yield no, ocid, rel
+
+    if obj is None:  # a line that was not JSON: already a problem
+        count("lines")
+        count("skipped")
+        return
+    count("lines")
+    if type(obj) is dict:
+        if isinstance(obj.get("ocid"), str) and _is_record(obj):
+            yield from record("record", obj)
+        elif isinstance(obj.get("ocid"), str):
+            count("releases")
+            yield no, obj["ocid"], obj
+        elif isinstance(obj.get("records"), list):
+            count("packages")
+            for k, rec in enumerate(obj["records"]):
+                yield from record(f"records[{k}]", rec)
+        elif isinstance(obj.get("releases"), list):
+            count("packages")
+            for k, rel in enumerate(obj["releases"]):
+                yield from release(f"releases[{k}]", rel)
+        elif "ocid" in obj:
+            count("releases")
+            problem(f"ocid is {type_name(obj['ocid'])}, expected string, release skipped")
+        else:
+            problem("object has no ocid (neither a release, a record nor a package), skipped")
+    elif type(obj) is list:
+        for k, item in enumerate(obj):
+            if isinstance(item, dict) and not isinstance(item.get("ocid"), str) and (
+                    isinstance(item.get("releases"), list) or isinstance(item.get("records"), list)):
+                # a list of packages
+                sub = _members(no, item, problems, stats, linked_only)
+                if stats is not None:
+                    stats.lines -= 1  # the sub-call counts the line again
+                yield from sub
+            elif isinstance(item, dict) and isinstance(item.get("ocid"), str) and _is_record(item):
+                yield from record(f"[{k}]", item)
+            else:
+                yield from release(f"[{k}]", item)
+    else:
+        problem(f"line is a JSON {type_name(obj)}, expected an object, skipped")
+
+
+# Fields where the standard has an array of objects and publishers write one object: read as an
+# array of one (the meaning is certain), with a problem line.
+_ARRAYS_OF_OBJECTS = (
+    ("parties",), ("awards",), ("contracts",), ("tender", "items"), ("tender", "lots"), ("tender", "tenderers"),
+    ("bids", "details"),
+)
+_NESTED_ARRAYS = {  # inside each element of these arrays
+    ("parties",): ("additionalIdentifiers",),
+    ("awards",): ("suppliers", "items"),
+    ("contracts",): ("items",),
+    ("bids", "details"): ("tenderers",),
+}
+
+
+def normalize_release(release: dict, no: int, problems: list[Problem]) -> dict:
+    """Repair, in place, the deviations whose meaning is certain, each with a problem line: an object
+    where the standard has an array of objects (``awards``, ``additionalIdentifiers``...) becomes an
+    array of one; a string where it has an array of strings (``roles``) becomes an array of one. Done
+    before merging, as ``ocdsmerge`` refuses an object in one release and an array in another."""
+    ocid = release.get("ocid")
+
+    def fix(parent: dict, key: str, path: str) -> list | None:
+        value = parent.get(key)
+        if isinstance(value, dict):
+            parent[key] = [value]
+            problems.append(Problem(no, f"{path} is an object, expected an array: read as an array of one",
+                                    skipped=False, ocid=ocid, path=path, action="repaired"))
+            return parent[key]
+        return value if isinstance(value, list) else None
+
+    for keys in _ARRAYS_OF_OBJECTS:
+        parent = release
+        for k in keys[:-1]:
+            parent = parent.get(k) if type(parent) is dict else None
+        if type(parent) is not dict:
+            continue
+        items = parent.get(keys[-1])
+        if items is None:
+            continue
+        path = "/" + "/".join(keys)
+        if type(items) is dict:
+            items = fix(parent, keys[-1], path)
+        if type(items) is not list:
+            continue
+        for inner in _NESTED_ARRAYS.get(keys, ()):
+            for i, item in enumerate(items):
+                if type(item) is dict and type(item.get(inner)) is dict:
+                    fix(item, inner, f"{path}[{i}]/{inner}")
+    for i, party in enumerate(release.get("parties") or ()):
+        if isinstance(party, dict) and isinstance(party.get("roles"), str):
+            party["roles"] = [party["roles"]]
+            problems.append(Problem(no, f"/parties[{i}]/roles is a string, expected an array: read as an array "
+                                        "of one", skipped=False, ocid=ocid, path=f"/parties[{i}]/roles",
+                                    action="repaired"))
+    return release
+
+
+#: Files up to this size keep their parsed releases from the first pass (no second read; the objects
+#: take about ten times the size of the file).
+KEEP_IN_MEMORY_BYTES = 8 << 20
+
+
+def iter_compiled(path: str | Path, problems: list[Problem], stats: ReadStats | None = None,
+                  ) -> Iterator[tuple[int, dict]]:
+    """Yield ``(line, compiled release)`` for every contracting process (ocid) in the file.
+
+    The releases of one ocid, wherever they are in the file (line-level releases, releases in
+    packages, a record's compiled or embedded releases), are compiled with ``ocdsmerge``
+    (``bidwatch.ocds.merge``); an ocid with one release yields it as it is. ``line`` is the line of
+    the ocid's first release. Memory: a first pass counts the releases of each ocid; the second keeps
+    only the releases of the ocids not complete yet, as compact JSON (files under
+    ``KEEP_IN_MEMORY_BYTES`` are parsed once). Standard input is spooled to a temporary file first.
+    """
+    stats = stats if stats is not None else ReadStats()
+    spooled = None
+    if str(path) == "-":
+        import shutil
+        import sys
+        import tempfile
+
+        spooled = tempfile.NamedTemporaryFile(prefix="bidwatch-ocds-", suffix=".jsonl")  # noqa: SIM115
+        shutil.copyfileobj(sys.stdin.buffer, spooled)
+        spooled.flush()
+        path = spooled.name
+    try:
+        yield from _compiled(path, problems, stats)
+    finally:
+        if spooled is not None:
+            spooled.close()
+
+
+def _compiled(path, problems: list[Problem], stats: ReadStats) -> Iterator[tuple[int, dict]]:
+    import os
+
+    from bidwatch.ocds.merge import compile_releases
+
+    try:
+        keep = os.path.getsize(path) <= KEEP_IN_MEMORY_BYTES and not str(path).endswith(".gz")
+    except OSError:
+        keep = False
+    counts: dict[str, int] = {}
+    linked_only: dict[str, int] = {}
+    kept: list[tuple[int, str, dict | list]] = []
+    for no, value in _read(path, problems, _raw_dispatch, _raw_lines):
+        for member in _members(no, value, problems, stats, linked_only):
+            counts[member[1]] = counts.get(member[1], 0) + 1
+            if keep:
+                kept.append(member)
+
+    def members() -> Iterator[tuple[int, str, dict | list]]:
+        if keep:
+            yield from kept
+            return
+        scratch: list[Problem] = []
+        for no, value in _read(path, scratch, _raw_dispatch, _raw_lines):
+            yield from _members(no, value, None, None, None)
+
+    def compiled(no: int, ocid: str, parts: list[tuple[int, dict | list]]) -> dict:
+        releases: list[dict] = []
+        for line, member in parts:
+            for r in (member if isinstance(member, list) else [member]):
+                releases.append(normalize_release(r, line, problems))
+        if len(releases) == 1:
+            return releases[0]
+        notes: list[str] = []
+        out = compile_releases(releases, notes)
+        stats.merged += 1
+        lines = sorted({line for line, _ in parts})
+        for note in notes:
+            problems.append(Problem(no, f"merging the {len(releases)} releases of {ocid} (lines "
+                                        f"{', '.join(map(str, lines[:10]))}{'…' if len(lines) > 10 else ''}): {note}",
+                                    skipped=False, ocid=ocid, action="repaired"))
+        return out
+
+    # The releases of an ocid not complete yet wait as compact JSON bytes (about the size of their lines,
+    # a tenth of the parsed objects): releases published stage by stage (all tenders, then all awards...)
+    # keep most of the file waiting.
+    pending: dict[str, list[tuple[int, bytes]]] = {}
+    dumps = orjson.dumps
+    for no, ocid, member in members():
+        n = counts.get(ocid, 1)
+        if n == 1 and not isinstance(member, list):
+            stats.processes += 1
+            yield no, normalize_release(member, no, problems)
+            continue
+        group = pending.setdefault(ocid, [])
+        group.append((no, dumps(member)))
+        if len(group) >= n:
+            del pending[ocid]
+            stats.processes += 1
+            yield group[0][0], compiled(group[0][0], ocid, [(line, _loads(raw)) for line, raw in group])
+    for ocid, group in pending.items():  # only if the file changed between the two passes
+        stats.processes += 1
+        yield group[0][0], compiled(group[0][0], ocid, [(line, _loads(raw)) for line, raw in group])
+    kept.clear()
+    for ocid, no in linked_only.items():
+        if ocid not in counts:
+            stats.skipped += 1
+            problems.append(Problem(no, f"record {ocid} has neither a compiled release nor embedded releases "
+                                        "(linked releases are not fetched: no network), skipped",
+                                    ocid=ocid, path="/records"))

@@ -19,20 +19,28 @@ of the data contract:
 
 Columns beyond the contract (``ocid``, ``currency``, ``ocds_status``, ...) are extra columns, which
 the contract allows. Amounts are not converted between currencies (``currency`` says which).
-Dates are local dates in Asia/Shanghai (UTC+8) of the OCDS date-times; timestamps keep their
-ISO-8601 text.
+Dates are judged in the publisher's time zone (``timezone``, default Asia/Shanghai; see ``local_date``
+for the rule on offsets and date-only values); timestamps are naive local times in that zone.
 
-Problems carry the line number; a release that cannot be read is skipped, a field of the wrong
-type is ignored and reported.
+The releases of one ocid are compiled with ``ocdsmerge`` first (``reader.iter_compiled``).
+Organisation references are resolved by ``id``, else by ``identifier`` (scheme + id: the party with
+that identifier, else ``{scheme}-{id}``), else by name. ``tenders.bid_list`` is ``all`` where the
+release gives its bids and none was dropped, ``none`` otherwise (``numberOfTenderers`` alone is kept in
+``number_of_tenderers``).
+
+Problems carry the line number, the ocid and the JSON path; a release that cannot be read is skipped,
+a field of the wrong type is ignored, a row the contract would refuse (a bid without tenderer or
+price, a contract without buyer, supplier, amount or signing date) is dropped, a negative estimate is
+cleared, an object where the standard has an array is repaired — each reported.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import UTC
 from pathlib import Path
+from typing import Any
 
-from bidwatch.ocds.reader import Problem, iter_releases, type_name
+from bidwatch.ocds.reader import Problem, ReadStats, iter_compiled, type_name
 
 COLUMNS = {
     "companies": ["company_id", "name", "uscc", "legal_rep", "phone", "email", "address", "region_code",
@@ -42,7 +50,7 @@ COLUMNS = {
                 "ceiling_price", "estimate", "announced_on", "bid_deadline", "awarded_on", "winner_id",
                 "award_price", "contract_signed_on", "ocid", "lot_id", "status", "procurement_method",
                 "procurement_method_details", "number_of_tenderers", "tender_start", "currency",
-                "winner_consortium_members"],
+                "winner_consortium_members", "bid_list"],
     "bids": ["bid_id", "tender_id", "company_id", "price", "submitted_at", "status", "consortium_members",
              "ocds_status", "currency", "ocid", "ocds_bid_id"],
     "contracts": ["contract_id", "project_id", "tender_id", "buyer_id", "supplier_id", "category",
@@ -76,8 +84,38 @@ def uscc_valid(code: str) -> bool:
     return _USCC_CHARS[check] == code[17]
 
 
-def local_date(value) -> str | None:
-    """The Asia/Shanghai (UTC+8) date of an ISO-8601 date-time; a date without offset is kept."""
+DEFAULT_TIMEZONE = "Asia/Shanghai"
+
+
+def zone(name: str | None):
+    """The ``ZoneInfo`` of an IANA time-zone name (``Asia/Shanghai``, ``America/Mexico_City``); a
+    ValueError naming the value when it is not one."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    name = name or DEFAULT_TIMEZONE
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as e:
+        raise ValueError(f"未知时区 / unknown time zone {name!r}: expected an IANA name such as "
+                         "Asia/Shanghai or America/Mexico_City") from e
+
+
+def local_date(value, tz=None) -> str | None:
+    """The date, in the publisher's time zone ``tz`` (default Asia/Shanghai), of an OCDS date-time.
+
+    - ``2017-05-16``: a date-only value, kept;
+    - no offset (``2017-05-16T10:00:00``): local time already, the date as written;
+    - an explicit non-UTC offset (``2017-05-16T22:31:00-05:00``): the publisher wrote its local time,
+      the date as written (whatever ``tz`` says);
+    - UTC (``Z``, ``+00:00``): converted to ``tz`` (``2017-05-17T03:31:32Z`` is 16 May in Mexico City),
+      except exactly midnight or noon (``T00:00:00Z``, ``T12:00:00Z``, any fraction of zeros): what
+      publishers write for a date-only value, so the date as written. Converting them would move
+      every date-only value of a zone west of UTC to the day before (or, for noon, east of UTC+12 to
+      the day after), and put a date-only contract *before* an award made the same day.
+
+    Two events of the same day therefore get the same date and are never ordered by the time part:
+    the indicators compare dates with ``<``.
+    """
     if not isinstance(value, str):
         return None
     m = _DATETIME.match(value.strip())
@@ -87,31 +125,70 @@ def local_date(value) -> str | None:
     from datetime import date, datetime, timedelta, timezone
 
     try:
-        if m.group(4) is None or (m.group(7) is None and m.group(8) is None):
-            return date(y, mo, d).isoformat()
-        if m.group(7):
-            tz = UTC
-        else:
-            minutes = int(m.group(9)) * 60 + int(m.group(10))
-            tz = timezone(timedelta(minutes=minutes if m.group(8) == "+" else -minutes))
-        dt = datetime(y, mo, d, int(m.group(4)), int(m.group(5)), min(int(m.group(6) or 0), 59), tzinfo=tz)
+        day = date(y, mo, d)
+        utc = m.group(7) is not None or (m.group(8) is not None and m.group(9) == "00" and m.group(10) == "00")
+        if m.group(4) is None or not utc:
+            return day.isoformat()
+        hh, mm, ss = int(m.group(4)), int(m.group(5)), int(m.group(6) or 0)
+        if (hh, mm, ss) in ((0, 0, 0), (12, 0, 0)) and not _has_fraction(value):
+            return day.isoformat()
+        dt = datetime(y, mo, d, hh, mm, min(ss, 59), tzinfo=timezone(timedelta(0)))
     except ValueError:
         return None
-    return (dt.astimezone(timezone(timedelta(hours=8)))).date().isoformat()
+    return dt.astimezone(tz if tz is not None else zone(DEFAULT_TIMEZONE)).date().isoformat()
+
+
+def local_timestamp(value, tz=None) -> str | None:
+    """An OCDS date-time as a naive local timestamp ``YYYY-MM-DDTHH:MM:SS`` in the publisher's zone ``tz``
+    (the contract reads naive timestamps as local time): an explicit non-UTC offset keeps the local time
+    written, UTC is converted to ``tz``, a date-only value or a value without offset is kept as written.
+    None when it is not a date-time (the contract would refuse it; the caller reports it)."""
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    m = _DATETIME.match(text)
+    if not m:
+        return None
+    from datetime import datetime, timedelta, timezone
+
+    y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3))
+    try:
+        if m.group(4) is None:
+            return datetime(y, mo, d).date().isoformat()
+        hh, mm, ss = int(m.group(4)), int(m.group(5)), min(int(m.group(6) or 0), 59)
+        local = datetime(y, mo, d, hh, mm, ss)
+    except ValueError:
+        return None
+    utc = m.group(7) is not None or (m.group(8) is not None and m.group(9) == "00" and m.group(10) == "00")
+    if utc and not ((hh, mm, ss) in ((0, 0, 0), (12, 0, 0)) and not _has_fraction(text)):
+        local = local.replace(tzinfo=timezone(timedelta(0))).astimezone(
+            tz if tz is not None else zone(DEFAULT_TIMEZONE)).replace(tzinfo=None)
+    return local.isoformat(timespec="seconds")
+
+
+def _has_fraction(value: str) -> bool:
+    """Whether the seconds carry a non-zero fraction (``12:00:00.5Z`` is an instant, ``.000Z`` is not)."""
+    m = re.search(r"\.(\d+)", value)
+    return bool(m and m.group(1).strip("0"))
 
 
 class _Reader:
     """Typed access to a release's fields; wrong types become problems (field ignored)."""
 
-    def __init__(self, no: int, problems: list[Problem]):
+    def __init__(self, no: int, problems: list[Problem], ocid: str | None = None):
         self.no = no
         self.problems = problems
+        self.ocid = ocid
+
+    def note(self, path: str | None, message: str, action: str = "ignored") -> None:
+        self.problems.append(Problem(self.no, message, skipped=action == "skipped", ocid=self.ocid, path=path,
+                                     action=action))
 
     def obj(self, parent, key: str, path: str) -> dict | None:
         v = parent.get(key) if isinstance(parent, dict) else None
         if v is None or isinstance(v, dict):
             return v
-        self.problems.append(Problem(self.no, f"{path} is {type_name(v)}, expected object", skipped=False))
+        self.note(path, f"{path} is {type_name(v)}, expected object")
         return None
 
     def arr(self, parent, key: str, path: str) -> list:
@@ -120,7 +197,7 @@ class _Reader:
             return []
         if isinstance(v, list):
             return v
-        self.problems.append(Problem(self.no, f"{path} is {type_name(v)}, expected array", skipped=False))
+        self.note(path, f"{path} is {type_name(v)}, expected array")
         return []
 
     def text(self, parent, key: str, path: str) -> str | None:
@@ -129,7 +206,7 @@ class _Reader:
             return v
         if isinstance(v, (int, float)) and not isinstance(v, bool) and key == "id":
             return str(v)  # OCDS ids may be integers
-        self.problems.append(Problem(self.no, f"{path} is {type_name(v)}, expected string", skipped=False))
+        self.note(path, f"{path} is {type_name(v)}, expected string")
         return None
 
     def number(self, parent, key: str, path: str) -> float | None:
@@ -138,7 +215,7 @@ class _Reader:
             return None
         if isinstance(v, (int, float)) and not isinstance(v, bool):
             return float(v)
-        self.problems.append(Problem(self.no, f"{path} is {type_name(v)}, expected number", skipped=False))
+        self.note(path, f"{path} is {type_name(v)}, expected number")
         return None
 
     def amount(self, parent, key: str, path: str) -> tuple[float | None, str | None]:
@@ -150,8 +227,7 @@ class _Reader:
     def ident(self, element, path: str) -> str | None:
         if not isinstance(element, dict):
             if element is not None:
-                self.problems.append(Problem(self.no, f"{path} is {type_name(element)}, expected object",
-                                             skipped=False))
+                self.note(path, f"{path} is {type_name(element)}, expected object")
             return None
         return self.text(element, "id", f"{path}/id")
 
@@ -169,38 +245,144 @@ def _procedure(method: str | None, details: str | None) -> str | None:
     return _METHOD.get(method) if method else None
 
 
+def _str_id(value) -> str | None:
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, (int, float)):
+        return str(int(value)) if float(value).is_integer() else str(value)
+    if isinstance(value, str) and value.strip():
+        return value.strip()
+    return None
+
+
+def _identifier_key(org) -> tuple[str, str] | None:
+    """``(scheme, id)`` of an organisation's ``identifier``, or None."""
+    ident = org.get("identifier") if isinstance(org, dict) else None
+    if not isinstance(ident, dict):
+        return None
+    value = _str_id(ident.get("id"))
+    if not value:
+        return None
+    scheme = ident.get("scheme")
+    return (scheme.strip() if isinstance(scheme, str) else "", value)
+
+
+def _org_name(org: dict) -> str | None:
+    for v in (org.get("name"), (org.get("identifier") or {}).get("legalName")
+              if isinstance(org.get("identifier"), dict) else None):
+        if isinstance(v, str) and v.strip():
+            return v.strip()
+    for k, v in org.items():  # name_en, name_es...: a translated name is still the name
+        if k.startswith("name_") and isinstance(v, str) and v.strip():
+            return v.strip()
+    return None
+
+
+_MISSING = object()
+
+
 class _Builder:
-    def __init__(self) -> None:
+    def __init__(self, tz=None, file: str | None = None) -> None:
         self.rows: dict[str, list[dict]] = {name: [] for name in COLUMNS}
         self.companies: dict[str, dict] = {}
         self.seen: dict[str, int] = {}
+        self.lines: dict[str, int] = {}  # ocid -> line, for problems found after conversion
+        self.tz = tz if tz is not None else zone(DEFAULT_TIMEZONE)
+        self.file = file
+        self._dates: dict[str, str | None] = {}
+        self._stamps: dict[str, str | None] = {}
+        # organisation references of the release being read: by identifier (scheme, id) and by name
+        self.by_identifier: dict[tuple[str, str], str] = {}
+        self.by_name: dict[str, str] = {}
 
-    def company(self, org, rd: _Reader, path: str, role: str | None = None) -> str | None:
-        if not isinstance(org, dict):
+    def date(self, value) -> str | None:
+        if type(value) is not str:
+            return None
+        out = self._dates.get(value, _MISSING)
+        if out is _MISSING:  # the same dates recur: convert each once
+            out = self._dates[value] = local_date(value, self.tz)
+        return out
+
+    def timestamp(self, value, path: str, rd: _Reader) -> str | None:
+        if value is None:
+            return None
+        out = self._stamps.get(value, _MISSING) if type(value) is str else None
+        if out is _MISSING:
+            out = self._stamps[value] = local_timestamp(value, self.tz)
+        if out is None and isinstance(value, str) and value.strip():
+            rd.note(path, f"{path} {value!r} is not an ISO-8601 date-time: left empty", "cleared")
+        return out
+
+    def resolve(self, org: dict, rd: _Reader, path: str) -> str | None:
+        """The company id of an organisation (reference): its ``id``; else the party with the same
+        ``identifier`` (scheme + id), else ``{scheme}-{id}`` (the OCDS rule for party ids); else the
+        party with the same name, else the name. None when it has none of these."""
+        cid = _str_id(org.get("id"))
+        if cid:
+            return cid
+        key = _identifier_key(org)
+        if key:
+            return self.by_identifier.get(key) or "-".join(x for x in key if x)
+        name = _org_name(org)
+        if name:
+            return self.by_name.get(name) or name
+        return None
+
+    def company(self, org, rd: _Reader, path: str, role: str | None = None, party: bool = False) -> str | None:
+        if type(org) is not dict:
             if org is not None:
-                rd.problems.append(Problem(rd.no, f"{path} is {type_name(org)}, expected object", skipped=False))
+                rd.note(path, f"{path} is {type_name(org)}, expected object")
             return None
-        cid = rd.text(org, "id", f"{path}/id")
-        if not cid:
-            return None
+        oid = org.get("id")
+        if type(oid) is str and oid and oid == oid.strip():
+            cid = oid  # the common case, quickly
+        else:
+            if oid is not None and not isinstance(oid, (str, int)):
+                rd.note(f"{path}/id", f"{path}/id is {type_name(oid)}, expected string")
+            cid = self.resolve(org, rd, path)
+            if not cid:
+                return None
         row = self.companies.get(cid)
         if row is None:
             row = self.companies[cid] = {"company_id": cid, "roles": set()}
-        name = org.get("name")
-        if isinstance(name, str) and name and not row.get("name"):
-            row["name"] = name
+        if not row.get("name"):
+            name = _org_name(org)
+            if name:
+                row["name"] = name
         if role:
             row["roles"].add(role)
+        if party or "identifier" in org or "address" in org or "contactPoint" in org:
+            self.details(row, org, rd, path)  # a party, or an embedded organisation (OCDS 1.0 style)
         return cid
 
     def party(self, party: dict, rd: _Reader, path: str) -> None:
-        cid = self.company(party, rd, path)
+        cid = self.company(party, rd, path, party=True)
         if cid is None:
             return
         row = self.companies[cid]
         for role in rd.arr(party, "roles", f"{path}/roles"):
             if isinstance(role, str):
                 row["roles"].add(role)
+
+    def index_parties(self, parties: list, rd: _Reader) -> None:
+        """Index the release's parties by identifier and by name, for references without an ``id``."""
+        self.by_identifier = {}
+        self.by_name = {}
+        for party in parties:
+            if not isinstance(party, dict):
+                continue
+            cid = _str_id(party.get("id"))
+            key = _identifier_key(party)
+            cid = cid or ("-".join(x for x in key if x) if key else None) or _org_name(party)
+            if not cid:
+                continue
+            if key:
+                self.by_identifier.setdefault(key, cid)
+            name = _org_name(party)
+            if name:
+                self.by_name.setdefault(name, cid)
+
+    def details(self, row: dict, party: dict, rd: _Reader, path: str) -> None:
         identifiers = []
         ident = rd.obj(party, "identifier", f"{path}/identifier")
         if ident:
@@ -216,10 +398,10 @@ class _Builder:
             if value and not row.get("uscc") and (scheme in _USCC_SCHEMES or _USCC_RE.match(value)):
                 if uscc_valid(value.upper()):
                     row["uscc"] = value.upper()
-                elif scheme in _USCC_SCHEMES:
-                    rd.problems.append(Problem(rd.no, f"{path}: identifier {value!r} is not a valid "
-                                                      "统一社会信用代码 (check digit), uscc left empty",
-                                               skipped=False))
+                elif scheme in _USCC_SCHEMES and not row.get("_uscc_reported"):
+                    row["_uscc_reported"] = True
+                    rd.note(f"{path}/identifier", f"{path}: identifier {value!r} is not a valid "
+                                                  "统一社会信用代码 (check digit), uscc left empty", "cleared")
         address = rd.obj(party, "address", f"{path}/address")
         if address and not row.get("address"):
             parts = [address.get(k) for k in ("countryName", "region", "locality", "streetAddress",
@@ -239,19 +421,29 @@ class _Builder:
         ocid = r["ocid"]
         if ocid in self.seen:
             problems.append(Problem(no, f"ocid {ocid!r} already read on line {self.seen[ocid]}, "
-                                        "release skipped"))
+                                        "release skipped", ocid=ocid, action="skipped"))
             return
         self.seen[ocid] = no
-        rd = _Reader(no, problems)
-        for i, party in enumerate(rd.arr(r, "parties", "/parties")):
+        self.lines[ocid] = no
+        rd = _Reader(no, problems, ocid)
+        parties = rd.arr(r, "parties", "/parties")
+        self.index_parties(parties, rd)
+        for i, party in enumerate(parties):
             if isinstance(party, dict):
                 self.party(party, rd, f"/parties[{i}]")
             else:
-                problems.append(Problem(no, f"/parties[{i}] is {type_name(party)}, expected object",
-                                        skipped=False))
+                rd.note(f"/parties[{i}]", f"/parties[{i}] is {type_name(party)}, expected object")
         buyer_id = self.company(r.get("buyer"), rd, "/buyer", "buyer")
+        if buyer_id is None:
+            # No `buyer`, but one party has the role buyer: that is the buyer (OCDS 1.1 parties/roles).
+            buyers = {self.resolve(party, rd, "/parties") for party in parties if isinstance(party, dict)
+                      and isinstance(party.get("roles"), list) and "buyer" in party["roles"]} - {None}
+            if len(buyers) == 1:
+                buyer_id = buyers.pop()
+                rd.note("/buyer", f"/buyer missing: the one party with the role buyer ({buyer_id}) taken", "repaired")
         tender = rd.obj(r, "tender", "/tender") or {}
         pe_id = self.company(tender.get("procuringEntity"), rd, "/tender/procuringEntity", "procuringEntity")
+        buyer_id = buyer_id or None
         buyer_name = self.companies[buyer_id].get("name") if buyer_id else None
 
         method = rd.text(tender, "procurementMethod", "/tender/procurementMethod")
@@ -260,14 +452,20 @@ class _Builder:
         category = _CATEGORY.get(rd.text(tender, "mainProcurementCategory", "/tender/mainProcurementCategory"))
         title = rd.text(tender, "title", "/tender/title")
         t_amount, t_currency = rd.amount(tender, "value", "/tender/value")
+        t_path = "/tender/value/amount"
         period = rd.obj(tender, "tenderPeriod", "/tender/tenderPeriod") or {}
         start = rd.text(period, "startDate", "/tender/tenderPeriod/startDate")
         end = rd.text(period, "endDate", "/tender/tenderPeriod/endDate")
         planning = rd.obj(r, "planning", "/planning") or {}
-        project_name = title or (planning.get("project") if isinstance(planning.get("project"), str) else None)
+        budget = planning.get("budget") if isinstance(planning.get("budget"), dict) else {}
+        project_name = title or (budget.get("project") if isinstance(budget.get("project"), str) else None)
         if t_amount is None:
-            budget = planning.get("budget") if isinstance(planning.get("budget"), dict) else {}
             t_amount, t_currency = rd.amount(budget, "amount", "/planning/budget/amount")
+            t_path = "/planning/budget/amount/amount"
+        if t_amount is not None and t_amount < 0:
+            rd.note(t_path, f"negative estimate {t_amount:.2f} (OCDS: a payment from the supplier to the buyer) "
+                            "left empty: the contract takes no negative amount", "cleared")
+            t_amount = None
 
         self.rows["projects"].append({
             "project_id": ocid, "name": project_name or ocid, "owner_id": buyer_id, "owner_name": buyer_name,
@@ -285,8 +483,10 @@ class _Builder:
         def tender_ids(element, path: str) -> list[str]:
             if not lots:
                 return [ocid]
-            related = [str(x) for x in rd.arr(element, "relatedLots", f"{path}/relatedLots")
-                       if isinstance(x, (str, int)) and not isinstance(x, bool)]
+            related = rd.arr(element, "relatedLots", f"{path}/relatedLots")
+            if not related and isinstance(element, dict) and isinstance(element.get("relatedLot"), (str, int)):
+                related = [element["relatedLot"]]  # a bid or item of one lot (Armenia, older lots extension)
+            related = [str(x) for x in related if isinstance(x, (str, int)) and not isinstance(x, bool)]
             related = [x for x in related if x in lot_ids]
             return [f"{ocid}/{x}" for x in (related or lot_ids)]
 
@@ -296,15 +496,20 @@ class _Builder:
         base = {
             "project_id": ocid, "category": category, "procedure": procedure, "tenderer_id": buyer_id or pe_id,
             "agency": pe_id if pe_id and pe_id != buyer_id else None, "ceiling_price": None,
-            "announced_on": local_date(start), "bid_deadline": end, "ocid": ocid, "status": status,
+            "announced_on": self.date(start), "bid_deadline": self.timestamp(end, "/tender/tenderPeriod/endDate", rd),
+            "ocid": ocid, "status": status,
             "procurement_method": method, "procurement_method_details": details,
             "number_of_tenderers": n_tenderers if type(n_tenderers) is int else None,
             "tender_start": start, "awarded_on": None, "winner_id": None, "award_price": None,
-            "contract_signed_on": None, "winner_consortium_members": None,
+            "contract_signed_on": None, "winner_consortium_members": None, "bid_list": "none",
         }
         if lots:
             for lot_id, lot in lots:
                 amount, currency = rd.amount(lot, "value", f"/tender/lots[{lot_id}]/value")
+                if amount is not None and amount < 0:
+                    rd.note(f"/tender/lots[{lot_id}]/value/amount", f"negative lot estimate {amount:.2f} left empty: "
+                                                                     "the contract takes no negative amount", "cleared")
+                    amount = None
                 lot_title = lot.get("title") if isinstance(lot.get("title"), str) else None
                 tid = f"{ocid}/{lot_id}"
                 tender_rows[tid] = {**base, "tender_id": tid, "lot_id": lot_id,
@@ -318,12 +523,17 @@ class _Builder:
             self.item(item, tender_ids(item, f"/tender/items[{i}]") if lots else [ocid], ocid, "tender",
                       None, rd, f"/tender/items[{i}]")
 
-        # Bids.
+        # Bids. A tender's bid list is `all` when the release gives its bids and none was dropped; a
+        # dropped bid (no tenderer, no price) makes the list incomplete: `none`, so that the indicators that
+        # count or compare bidders do not judge it on the bids left.
         bids = rd.obj(r, "bids", "/bids") or {}
+        with_bids: set[str] = set()
+        incomplete: set[str] = set()
+        bid_keys: dict[str, tuple] = {}
         for i, bid in enumerate(rd.arr(bids, "details", "/bids/details")):
             path = f"/bids/details[{i}]"
             if not isinstance(bid, dict):
-                problems.append(Problem(no, f"{path} is {type_name(bid)}, expected object", skipped=False))
+                rd.note(path, f"{path} is {type_name(bid)}, expected object")
                 continue
             ocds_status = rd.text(bid, "status", f"{path}/status")
             members = [self.company(t, rd, f"{path}/tenderers[{k}]",
@@ -332,19 +542,39 @@ class _Builder:
             members = [m for m in members if m]
             if ocds_status == "invited":
                 continue  # invited, never submitted: a company, not a bid
+            tids = tender_ids(bid, path)
             if not members:
-                problems.append(Problem(no, f"{path} has no tenderer id, bid skipped", skipped=False))
+                rd.note(path, f"{path} names no tenderer (no id, identifier or name): bid dropped; the tender's "
+                              "bid list is incomplete (bid_list = none)", "dropped")
+                incomplete.update(tids)
                 continue
             amount, currency = rd.amount(bid, "value", f"{path}/value")
+            status_code = _BID_STATUS.get(ocds_status or "valid", "valid")
+            if (amount is None or amount < 0) and status_code != "withdrawn":
+                what = "no price" if amount is None else f"a negative price {amount:.2f}"
+                rd.note(f"{path}/value", f"{path} has {what}: bid dropped (the contract needs a price unless "
+                                         "withdrawn); the tender's bid list is incomplete (bid_list = none)",
+                        "dropped")
+                incomplete.update(tids)
+                continue
+            if amount is not None and amount < 0:
+                amount = None
             bid_key = rd.text(bid, "id", f"{path}/id") or str(i + 1)
-            for tid in tender_ids(bid, path):
+            bid_key = _unique_id(rd, bid_keys, bid_key, (tuple(members), amount, tuple(tids)), i, path, "bid",
+                                 "with the same tenderer and price")
+            if bid_key is None:
+                continue
+            for tid in tids:
+                with_bids.add(tid)
                 self.rows["bids"].append({
                     "bid_id": f"{tid}/{bid_key}", "tender_id": tid, "company_id": members[0], "price": amount,
-                    "submitted_at": rd.text(bid, "date", f"{path}/date"),
-                    "status": _BID_STATUS.get(ocds_status or "valid", "valid"),
+                    "submitted_at": self.timestamp(rd.text(bid, "date", f"{path}/date"), f"{path}/date", rd),
+                    "status": status_code,
                     "consortium_members": _join(members[1:]), "ocds_status": ocds_status, "currency": currency,
                     "ocid": ocid, "ocds_bid_id": bid_key,
                 })
+        for tid, row in tender_rows.items():
+            row["bid_list"] = "all" if tid in with_bids and tid not in incomplete else "none"
 
         # Awards.
         award_lots: dict[str, list[str]] = {}
@@ -352,13 +582,17 @@ class _Builder:
         for i, award in enumerate(rd.arr(r, "awards", "/awards")):
             path = f"/awards[{i}]"
             if not isinstance(award, dict):
-                problems.append(Problem(no, f"{path} is {type_name(award)}, expected object", skipped=False))
+                rd.note(path, f"{path} is {type_name(award)}, expected object")
                 continue
             award_id = rd.text(award, "id", f"{path}/id") or str(i + 1)
             suppliers = [self.company(s, rd, f"{path}/suppliers[{k}]", "supplier")
                          for k, s in enumerate(rd.arr(award, "suppliers", f"{path}/suppliers"))]
             suppliers = [s for s in suppliers if s]
             amount, currency = rd.amount(award, "value", f"{path}/value")
+            if amount is not None and amount < 0:
+                rd.note(f"{path}/value/amount", f"negative award value {amount:.2f} left empty: the contract takes "
+                                                "no negative amount", "cleared")
+                amount = None
             a_status = rd.text(award, "status", f"{path}/status")
             a_date = rd.text(award, "date", f"{path}/date")
             tids = tender_ids(award, path)
@@ -376,31 +610,45 @@ class _Builder:
                     row["winner_id"] = suppliers[0]
                     row["winner_consortium_members"] = _join(suppliers[1:])
                     row["award_price"] = amount
-                    row["awarded_on"] = local_date(a_date)
+                    row["awarded_on"] = self.date(a_date)
             for k, item in enumerate(rd.arr(award, "items", f"{path}/items")):
                 self.item(item, tids, ocid, "award", award_id, rd, f"{path}/items[{k}]")
 
-        # Contracts.
+        # Contracts. The contract table needs buyer, supplier, amount and signing date: a contract
+        # without one of them is dropped from it (listed), its signing date still dates the tender.
+        contract_seen: dict[str, dict] = {}
         for i, contract in enumerate(rd.arr(r, "contracts", "/contracts")):
             path = f"/contracts[{i}]"
             if not isinstance(contract, dict):
-                problems.append(Problem(no, f"{path} is {type_name(contract)}, expected object", skipped=False))
+                rd.note(path, f"{path} is {type_name(contract)}, expected object")
                 continue
             contract_id = rd.text(contract, "id", f"{path}/id") or str(i + 1)
-            award_id = contract.get("awardID")
-            award_id = str(award_id) if isinstance(award_id, (str, int)) and not isinstance(award_id, bool) else None
+            contract_id = _unique_id(rd, contract_seen, contract_id, contract, i, path, "contract", "identical")
+            if contract_id is None:
+                continue
+            award_id = _str_id(contract.get("awardID"))
             tids = award_lots.get(award_id) if award_id else None
             suppliers = award_suppliers.get(award_id, []) if award_id else []
+            if not suppliers and len(award_suppliers) == 1 and not award_id:
+                suppliers = next(iter(award_suppliers.values()))  # one award: the contract's, certainly
             amount, currency = rd.amount(contract, "value", f"{path}/value")
-            signed = local_date(rd.text(contract, "dateSigned", f"{path}/dateSigned"))
-            for tid in tids or [None]:
-                row = tender_rows.get(tid) if tid else None
+            signed = self.date(rd.text(contract, "dateSigned", f"{path}/dateSigned"))
+            for tid in tids or ([ocid] if not lots else []):
+                row = tender_rows.get(tid)
                 if row is not None and row["contract_signed_on"] is None:
                     row["contract_signed_on"] = signed
+            missing = [name for name, v in (("buyer", buyer_id), ("supplier", suppliers[0] if suppliers else None),
+                                            ("amount", amount), ("dateSigned", signed)) if v is None]
+            if amount is not None and amount < 0:
+                missing.append(f"a non-negative amount (it is {amount:.2f})")
+            if missing:
+                rd.note(path, f"{path} ({contract_id}) has no {', no '.join(missing)}: contract dropped from the "
+                              "contracts table (the contract needs them)", "dropped")
+                continue
             self.rows["contracts"].append({
                 "contract_id": f"{ocid}/{contract_id}", "project_id": ocid,
                 "tender_id": (tids[0] if tids else (ocid if not lots else None)), "buyer_id": buyer_id,
-                "supplier_id": suppliers[0] if suppliers else None, "category": category,
+                "supplier_id": suppliers[0], "category": category,
                 "procedure": procedure, "amount": amount, "signed_on": signed,
                 "subject": next((v for v in (contract.get("title"), contract.get("description"))
                                  if isinstance(v, str) and v), None),
@@ -419,8 +667,10 @@ class _Builder:
         try:
             self.release(no, release, problems)
         except Exception as e:  # noqa: BLE001 - one odd release must not stop the conversion
-            problems.append(Problem(no, f"release could not be converted ({type(e).__name__}: {e}), skipped"))
-            self.seen.pop(release.get("ocid"), None)
+            ocid = release.get("ocid")
+            problems.append(Problem(no, f"release could not be converted ({type(e).__name__}: {e}), skipped",
+                                    ocid=ocid, action="skipped"))
+            self.seen.pop(ocid, None)
             new = None
         else:
             new = self.rows
@@ -433,7 +683,7 @@ class _Builder:
     def item(self, item, tids: list[str], ocid: str, source: str, source_id, rd: _Reader, path: str) -> None:
         if not isinstance(item, dict):
             if item is not None:
-                rd.problems.append(Problem(rd.no, f"{path} is {type_name(item)}, expected object", skipped=False))
+                rd.note(path, f"{path} is {type_name(item)}, expected object")
             return
         classification = rd.obj(item, "classification", f"{path}/classification") or {}
         unit = item.get("unit") if isinstance(item.get("unit"), dict) else {}
@@ -453,7 +703,7 @@ class _Builder:
 
         companies = []
         for row in self.companies.values():
-            row = dict(row)
+            row = {k: v for k, v in row.items() if not k.startswith("_")}
             row["roles"] = _join(sorted(row["roles"]))
             row.setdefault("name", row["company_id"])
             if not row["name"]:
@@ -474,14 +724,23 @@ class _Builder:
         return tables
 
 
-def read_ocds_tables(path: str | Path) -> tuple[dict, list[Problem]]:
-    """Read an OCDS file (JSON lines of compiled releases / release packages / record packages, or
-    one package document) into the contract tables. Returns ``(tables, problems)``; every problem
-    has the line number (``problem.line``) and a message, and bad lines never stop the read."""
+def read_ocds_tables(path: str | Path, *, timezone: str | None = None, stats: ReadStats | None = None,
+                     lines: dict[str, int] | None = None) -> tuple[dict, list[Problem]]:
+    """Read an OCDS file (JSON lines of releases / release packages / record packages, or one
+    package document) into the contract tables. Returns ``(tables, problems)``; every problem
+    has the line number (``problem.line``), the ocid and JSON path where known, a message and what
+    was done (``problem.what``); bad lines never stop the read.
+
+    The releases of one ocid are compiled with ``ocdsmerge`` wherever they are in the file
+    (``reader.iter_compiled``); dates are judged in ``timezone`` (IANA name, default Asia/Shanghai,
+    see ``local_date``); ``stats`` (a ``ReadStats``) receives the counts of lines, releases, records;
+    ``lines`` receives the line of each ocid (for problems found later, by the contract's checks)."""
     problems: list[Problem] = []
-    builder = _Builder()
-    for no, release in iter_releases(path, problems):
+    builder = _Builder(zone(timezone), Path(str(path)).name)
+    for no, release in iter_compiled(path, problems, stats):
         builder.add(no, release, problems)
+    if lines is not None:
+        lines.update(builder.lines)
     return builder.frames(), problems
 
 
@@ -495,3 +754,21 @@ def write_tables(tables: dict, out_dir: str | Path) -> list[Path]:
         df.to_csv(path, index=False, encoding="utf-8")
         written.append(path)
     return written
+
+
+def _unique_id(rd: Any, seen: dict[str, Any], key: str, fingerprint: Any, i: int, path: str, kind: str,
+               same: str) -> str | None:
+    """The id under which the ``i``-th ``kind`` (bid, contract) of a release is kept: ``key`` the first time; a
+    repetition with the same ``fingerprint`` is dropped (``None``); other values under a used id are kept as
+    ``key#i`` (both listed among the release's notes)."""
+    if key in seen:
+        if seen[key] == fingerprint:
+            rd.note(f"{path}/id", f"{path}: {kind} {key!r} repeated in the release, {same}: the repetition dropped",
+                    "dropped")
+            return None
+        new = f"{key}#{i + 1}"
+        rd.note(f"{path}/id", f"{path}: {kind} id {key!r} repeated in the release with other values: kept as {new!r}",
+                "repaired")
+        key = new
+    seen[key] = fingerprint
+    return key

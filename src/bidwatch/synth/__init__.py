@@ -2,13 +2,24 @@
 
 >>> from bidwatch.synth import generate, write_synthetic
 >>> tables, labels = generate(300, seed=1, texts=False)       # doctest: +SKIP
+>>> clean, labels = generate(300, seed=1, background="none")  # doctest: +SKIP
 >>> write_synthetic("out/ds", 400, 7, texts=0.05, fmt="csv")  # doctest: +SKIP
 
 ``labels`` (labels.csv) has ``tender_id, scheme, company_ids, mechanism, project_id, detail``;
 ``tables.near_misses`` (near_misses.csv) lists deliberate look-alikes that are *not* labelled;
 ``tables.texts`` maps bid_id -> document text (texts/<bid_id>.txt, path in bid_files.text_path).
 
-What a scanner must know about the data:
+The default world (``background="real"``, ``bidwatch synth --background real``) also carries the
+lawful, unlabelled coincidences of real exports (``bidwatch.synth.background`` gives the rates and
+why): default document authors (``Windows 用户``, ``Administrator``, ``Lenovo-PC``, ... in generated
+spellings) and virtual-adapter MACs (VMware/VirtualBox/Hyper-V/QEMU/Parallels OUIs, locally
+administered) shared by many unrelated firms; one public IP for an industrial park's firms or a
+trading-centre hall; bids at the ceiling, at round discounts of it, rounded to 万元 or thousands;
+fixed-fee services tenders; county expert pools; ``tenders.bid_list`` = ``candidates`` (top 3 bids
+only) or ``none`` (no bids). ``background="none"`` is the clean world described below, where nothing
+coincides unless planted.
+
+What a scanner must know about the (clean) data:
 
 * Fingerprints belong to a firm: each firm has 1-3 computers (machine_code, MAC, disk_serial), one
   CA lock and one pricing-tool licence, reused over its bids. Only a value shared by *different*

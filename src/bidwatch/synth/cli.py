@@ -1,9 +1,12 @@
-"""``bidwatch synth OUT --tenders N --seed S [--format csv|parquet|xlsx] [--texts FRACTION]``."""
+"""``bidwatch synth OUT --tenders N --seed S [--format csv|parquet|xlsx] [--texts FRACTION]
+[--background real|none]``."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+
+from bidwatch.i18n import chinese_first as _
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -21,6 +24,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--texts", type=_fraction, default=None, metavar="FRACTION",
                    help="生成投标文件正文的标段比例 0..1 / share of tenders whose bids get document texts "
                         "(default: all up to 2,000 tenders, else 0.02; planted text cases always get texts)")
+    p.add_argument("--background", choices=["real", "none"], default="real",
+                   help="真实数据中的合法巧合 / the lawful coincidences of real exports (default real: default "
+                        "document authors, virtual adapters, shared network exits, bids at the ceiling and "
+                        "rounded, fixed fees, county expert pools, candidates-only and missing bid lists); "
+                        "none = the clean world where nothing coincides unless planted")
     p.set_defaults(func=run)
 
 
@@ -35,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
     from bidwatch.synth import write_synthetic
 
     if args.tenders < 100:
-        print("错误 / error: --tenders must be at least 100", file=sys.stderr)
+        print(_("error: --tenders must be at least 100"), file=sys.stderr)
         return 2
     texts: bool | float = args.texts if args.texts is not None else (True if args.tenders <= 2000 else 0.02)
     if texts == 1.0:
@@ -44,7 +52,8 @@ def run(args: argparse.Namespace) -> int:
     def say(msg: str) -> None:
         print(msg, flush=True)
 
-    counts = write_synthetic(args.out, args.tenders, args.seed, texts=texts, fmt=args.fmt, progress=say)
+    counts = write_synthetic(args.out, args.tenders, args.seed, texts=texts, fmt=args.fmt, progress=say,
+                             background=args.background)
     say(f"完成 / done: {args.out}")
     for key in ("companies", "people", "projects", "tenders", "bids", "bid_files", "bid_items", "bonds",
                 "evaluations", "experts", "contracts", "sanctions", "labels", "near_misses", "texts"):

@@ -2,7 +2,9 @@
 
 All arrays are indexed by a 0-based entity number; ids are derived when the tables are built
 (company i -> ``C%06d`` % (i+1)). Every contact detail, device and account is unique per company,
-and every person name is unique, so that ordinary data carries no accidental shared fingerprint.
+and every person name is unique, so that ordinary data carries no accidental shared fingerprint
+(``background`` then adds the lawful shared values of real exports: default authors, virtual adapters,
+shared network exits).
 """
 
 from __future__ import annotations

@@ -12,11 +12,26 @@ MAX_PER_TENDERER = 3  # ordinary data: an expert sits on at most 3 panels of one
 
 
 def panels(rng: np.random.Generator, co: Cols, pj: Cols, td: Cols, bd: Cols, ex: Cols,
-           fixed_slots: dict[tuple[int, int], int], planted_pairs: set[tuple[int, int]]) -> np.ndarray:
+           fixed_slots: dict[tuple[int, int], int], planted_pairs: set[tuple[int, int]],
+           pools: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None) -> np.ndarray:
     """Random panels without conflicts: no two seats for one expert, no expert whose employer bids,
-    no expert on more than MAX_PER_TENDERER panels of one tenderer (except planted pairs' seats)."""
+    no expert on more than MAX_PER_TENDERER panels of one tenderer (except planted pairs' seats).
+
+    ``pools`` (background.expert_pools): tenders of a county pool draw from its few experts, and the
+    cap does not apply to them — there repeats are what the pool size makes them."""
     n = td.n
     panel = rng.integers(0, ex.n, (n, PANEL))
+    county = np.zeros(n, dtype=bool)
+    if pools is not None:
+        pool_of, members, sizes = pools
+        county = pool_of >= 0
+
+        def from_pool(rows: np.ndarray) -> np.ndarray:
+            p = pool_of[rows]
+            return members[p, (rng.random(len(rows)) * sizes[p]).astype(np.int64)]
+
+        rows = np.repeat(np.flatnonzero(county), PANEL)
+        panel[county] = from_pool(rows).reshape(-1, PANEL)
     fixed = np.zeros((n, PANEL), dtype=bool)
     for (t, j), e in fixed_slots.items():
         panel[t, j] = e
@@ -42,6 +57,7 @@ def panels(rng: np.random.Generator, co: Cols, pj: Cols, td: Cols, bd: Cols, ex:
         rank = position_in_group(cnt)
         over = np.zeros(flat.size, dtype=bool)
         over[o] = rank >= MAX_PER_TENDERER
+        over &= ~np.repeat(county, PANEL)
         if len(planted):
             pi = np.searchsorted(planted, flat).clip(0, len(planted) - 1)
             over |= planted[pi] == flat
@@ -50,6 +66,9 @@ def panels(rng: np.random.Generator, co: Cols, pj: Cols, td: Cols, bd: Cols, ex:
         if not bad.any():
             return panel
         panel[bad] = rng.integers(0, ex.n, int(bad.sum()))
+        if county.any():
+            redo = bad & county[:, None]
+            panel[redo] = from_pool(np.nonzero(redo)[0])
     raise RuntimeError("could not draw conflict-free panels")
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from bidwatch.synth import background as BG
 from bidwatch.synth import bids as B
 from bidwatch.synth import entities as E
 from bidwatch.synth import evaluation as V
@@ -40,18 +41,25 @@ class SyntheticTables(dict):
     timings: dict[str, tuple[float, float]]
 
 
-def generate(n_tenders: int, seed: int, *, texts: bool | float = True
+def generate(n_tenders: int, seed: int, *, texts: bool | float = True, background: str = "real"
              ) -> tuple[SyntheticTables, pd.DataFrame]:
     """Synthetic dataset of ``n_tenders`` tenders with planted cases; returns (tables, labels).
 
     ``texts``: True = a document for every bid; a fraction f = documents for the bids of a random
     f of the tenders; False = none. Bids of planted similar_documents / mixed_packages tenders
-    always get documents.
+    always get documents. ``background``: ``real`` adds the lawful coincidences of real exports
+    (``bidwatch.synth.background``: default authors, virtual adapters, shared exits, ceiling and
+    rounded prices, fixed fees, county expert pools, candidates-only and missing bid lists);
+    ``none`` gives the clean world, where nothing coincides unless planted.
     """
     if n_tenders < 100:
         raise ValueError("n_tenders must be at least 100 (at least 200 to plant every mechanism 3 times)")
+    if background not in BG.BACKGROUNDS:
+        raise ValueError(f"background must be one of {BG.BACKGROUNDS}")
+    real = background == "real"
     clock = _Clock()
-    rngs = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(16)]
+    # the background draws from children 16-18 only, so the clean world is the same with or without it
+    rngs = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(19)]
     reg = E.regions()
     co = E.companies(rngs[0], reg, n_tenders)
     pe = E.people(rngs[1], co, n_extra_names=max(150, n_tenders // 40) + 200 + n_tenders // 50)
@@ -68,10 +76,13 @@ def generate(n_tenders: int, seed: int, *, texts: bool | float = True
     cb = PB.after_bidders(rngs[6], plan, co, pe, td, bd, ex)
     B.prices(rngs[7], td, bd)
     PB.apply_prices(rngs[7], plan, td, bd)
+    if real:
+        BG.prices(rngs[16], co, td, bd, plan.reserved)
     B.statuses(rngs[8], td, bd, plan.reserved)
     PB.apply_statuses(rngs[8], plan, td, bd)
     clock("bids")
-    panel = V.panels(rngs[9], co, pj, td, bd, ex, plan.fixed_slots, plan.planted_pairs)
+    pools = BG.expert_pools(rngs[17], plan, co, pj, td, ex) if real else None
+    panel = V.panels(rngs[9], co, pj, td, bd, ex, plan.fixed_slots, plan.planted_pairs, pools)
     ev = V.scores(rngs[9], td, bd, panel)
     PB.apply_scores(rngs[9], plan, td, bd, ev)
     B.rank_and_award(td, bd)
@@ -82,6 +93,8 @@ def generate(n_tenders: int, seed: int, *, texts: bool | float = True
     B.attributes(rngs[11], co, td, bd)
     bi = B.boq(rngs[11], td, bd)
     PB.apply_attributes(rngs[11], plan, pe, td, bd, bi)
+    if real:
+        BG.fingerprints(rngs[16], plan, reg, co, pj, td, bd)
     clock("fingerprints+boq")
     sc = R.sanctions(rngs[12], plan, reg, co, pe, td, bd, cb)
     ct, xp = R.contracts(rngs[13], plan, reg, co, pj, td)
@@ -90,9 +103,13 @@ def generate(n_tenders: int, seed: int, *, texts: bool | float = True
     docs = _documents(rngs[14], seed, texts, plan, reg, co, pe, pj, td, bd, ids)
     clock("texts")
     tables = SyntheticTables(T.build(rngs[15], reg, co, pe, ex, pj, xp, td, bd, bi, ev, ct, sc, plan, ids, docs))
-    tables.texts = docs
     tables.near_misses = plan.near_misses(ids)
     labels = plan.labels(ids)
+    # candidates-only and missing bid lists: ordinary tenders only (no label, not a near miss)
+    eligible = ~plan.reserved & ~np.isin(ids.tender, labels["tender_id"].to_numpy(dtype=object))
+    BG.apply_bid_lists(tables, docs, BG.bid_lists(rngs[18], td, eligible) if real
+                       else np.zeros(td.n, dtype=np.int64), bd, bi, ev)
+    tables.texts = docs
     clock("tables")
     tables.timings = clock.times
     return tables, labels
@@ -172,15 +189,15 @@ def _head(co, pe, td, bd, ids, b: int) -> dict:
 
 
 def write_synthetic(out_dir: str | Path, n_tenders: int, seed: int, *, texts: bool | float = True,
-                    fmt: str = "csv", progress=None) -> dict:
+                    fmt: str = "csv", progress=None, background: str = "real") -> dict:
     """Generate and write a dataset: tables (via ``bidwatch.contract.save_dataset``), ``labels.csv``,
     ``near_misses.csv`` and ``texts/<bid_id>.txt``. Returns row counts and timings."""
     say = progress or (lambda msg: None)
     if fmt == "xlsx" and n_tenders > 13_000:  # bid_items has ~75 rows per tender
         raise ValueError("an xlsx sheet holds at most 1,048,576 rows: use csv or parquet for this size")
     t0 = time.perf_counter()
-    say(f"生成中 / generating {n_tenders} tenders (seed {seed}) ...")
-    tables, labels = generate(n_tenders, seed, texts=texts)
+    say(f"生成中 / generating {n_tenders} tenders (seed {seed}, background {background}) ...")
+    tables, labels = generate(n_tenders, seed, texts=texts, background=background)
     t_gen = time.perf_counter() - t0
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)

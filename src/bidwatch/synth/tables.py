@@ -151,9 +151,16 @@ def _bid_files(rng, co, pe, bd, i: Ids, pers: pa.Array, docs: dict[str, str]) ->
 
     ip[mob] = random_ips(rng, len(mob))
     ip = ip[bd.ip_src]
+    override = getattr(bd, "ip_override", None)  # background: uploads from the trading centre's hall
+    if override is not None:
+        ip = np.where(pd.isna(override), ip, override)
     fh = pa.array(hex_strings(rng, bd.n, 32, upper=False).astype("S64"), type=pa.binary()).cast(pa.string())
     names = np.concatenate([pe.person_name, np.asarray(nm.GENERIC_AUTHORS, dtype=object)])
     aidx = np.where(bd.author >= 0, bd.author, pe.n_persons + bd.author_generic)
+    author = names[aidx]
+    default = getattr(bd, "author_text", None)  # background: a computer's default author
+    if default is not None:
+        author = np.where(pd.isna(default), author, default)
     macs = mac_notation(co.dev_mac[bd.dev_mac], bd.mac_style)
     has_text = np.zeros(bd.n, dtype=bool)
     if docs:
@@ -164,6 +171,6 @@ def _bid_files(rng, co, pe, bd, i: Ids, pers: pa.Array, docs: dict[str, str]) ->
     return frame({
         "bid_id": i.bid, "file_hash": fh, "ip": ip, "mac": macs,
         "machine_code": _pick(co.dev_machine, bd.dev_machine), "disk_serial": _pick(co.dev_disk, bd.dev_disk),
-        "ca_lock_id": _pick(co.ca_lock, bd.ca_company), "author": _pick(names, aidx),
+        "ca_lock_id": _pick(co.ca_lock, bd.ca_company), "author": author,
         "tool_serial": _pick(co.tool_serial, bd.tool_company), "created_at": _stamps(bd.created),
         "text_path": path})

@@ -10,7 +10,7 @@ import numpy as np
 
 from bidwatch.synth import names as nm
 from bidwatch.synth.entities import OWNER, Cols, zihao
-from bidwatch.synth.util import day_number, position_in_group
+from bidwatch.synth.util import day_number, position_in_group, roll_forward_days
 
 CATEGORIES = np.array(["works", "goods", "services"], dtype=object)
 WORKS_C, GOODS_C, SERVICES_C = 0, 1, 2
@@ -89,11 +89,21 @@ def projects_and_tenders(rng: np.random.Generator, co: Cols, n: int) -> tuple[Co
 
 def derive_dates(pj: Cols, td: Cols) -> None:
     """The statutory timeline from the (possibly planted) announcement, sale and bid periods."""
+    # a bid period of exactly 20 days (the lawful minimum, a near miss) must end on a working day to be lawful:
+    # such tenders are announced as many days later as the 20th day would have rolled forward
+    exact = td.period_days == 20
+    if exact.any():
+        td.announced = np.where(exact, td.announced + (roll_forward_days(td.announced + 20) - (td.announced + 20)),
+                                td.announced)
     td.docs_from = td.announced
-    td.docs_until = td.docs_from + td.sale_days
-    td.deadline_day = td.docs_from + td.period_days
+    # lawful periods end on a working day (民法典 第203条), as the scan counts them; planted short ones stay short
+    sale_end = td.docs_from + td.sale_days
+    td.docs_until = np.where(td.sale_days >= 5, np.maximum(sale_end, roll_forward_days(td.docs_from + 5)), sale_end)
+    deadline = td.docs_from + td.period_days
+    td.deadline_day = np.where(td.period_days >= 20, np.maximum(deadline, roll_forward_days(td.docs_from + 20)),
+                               deadline)
     td.cand = td.deadline_day + td.off_cand
-    td.publicity_until = td.cand + 3
+    td.publicity_until = roll_forward_days(td.cand + 3)
     award = td.publicity_until + td.off_award
     td.awarded = np.where(td.award_override >= 0, td.award_override, award)
     td.signed = np.where(td.sign_override >= 0, td.sign_override, td.awarded + td.off_sign)

@@ -132,3 +132,24 @@ def str_add(*parts: np.ndarray | str) -> np.ndarray:
     for p in parts[1:]:
         out = out + (np.asarray(p).astype(object) if not isinstance(p, str) else p)
     return np.asarray(out, dtype=object)
+
+
+def roll_forward_days(days: np.ndarray) -> np.ndarray:
+    """Day numbers moved to the first working day on or after each (民法典 第203条: a period whose last day is a
+    rest day ends on the next working day), by the State Council's schedule that the scan uses
+    (:func:`bidwatch.workdays.roll_forward_table`): lawful synthetic periods are lawful as the scan reads them."""
+    from datetime import date
+
+    from bidwatch.workdays import WorkCalendar, roll_forward_table
+
+    days = np.asarray(days, dtype=np.int64)
+    if days.size == 0:
+        return days
+    lo, hi = int(days.min()), int(days.max())
+    first = date.fromordinal(date(1970, 1, 1).toordinal() + lo)
+    last = date.fromordinal(date(1970, 1, 1).toordinal() + hi)
+    epoch = date(1970, 1, 1).toordinal()
+    due = np.array([d.toordinal() - epoch for _, d, _ in roll_forward_table(first, last, WorkCalendar())],
+                   dtype=np.int64)
+    return due[days - lo]
+

@@ -13,6 +13,8 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+from bidwatch.i18n import chinese_first as _
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     serve = subparsers.add_parser("serve", help="网页应用 / run the web application")
@@ -39,6 +41,29 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--addr", default="127.0.0.1:8000")
     p.add_argument("--no-serve", action="store_true", help="prepare the demo and exit")
     p.set_defaults(func=cmd_demo)
+    p = sub.add_parser("backup", help="back up the database (SQLite online backup / pg_dump) and the uploads")
+    p.add_argument("dir", help="an empty or new folder")
+    p.set_defaults(func=cmd_backup)
+    p = sub.add_parser("restore", help="restore a backup into the configured (empty) database and data dir")
+    p.add_argument("dir", help="a folder written by 'bidwatch web backup'")
+    p.add_argument("--force", action="store_true", help="replace a database that already holds tables")
+    p.set_defaults(func=cmd_restore)
+    p = sub.add_parser("unlock", help="end the login locks of a user (too many failed logins)")
+    p.add_argument("username")
+    p.set_defaults(func=cmd_unlock)
+    p = sub.add_parser("remind", help="daily: remind (催办) the supervision orders past their deadline unanswered")
+    p.set_defaults(func=cmd_remind)
+    p = sub.add_parser("audit", help="the audit log: verify its hash chain")
+    audit = p.add_subparsers(dest="audit_command", metavar="AUDIT_COMMAND")
+    v = audit.add_parser("verify", help="recompute every entry's hash and link; exit 1 if one was altered or deleted")
+    v.add_argument("--anchor", help="ID:HASH printed by an earlier verify and kept outside the database")
+    v.set_defaults(func=cmd_audit_verify)
+    p.set_defaults(func=lambda args: p.print_help() or 1)
+    p = sub.add_parser("rotate-reporter-key",
+                       help="re-encrypt reporters' identities with the first key of BIDWATCH_REPORTER_KEYS (docs/web.md)")
+    p.add_argument("--new-key", action="store_true",
+                   help="first add a fresh key to the key file (the default reporter.keys, not BIDWATCH_REPORTER_KEYS)")
+    p.set_defaults(func=cmd_rotate_reporter_key)
     p = sub.add_parser("manage", help="run a Django management command", add_help=False)
     p.add_argument("rest", nargs=argparse.REMAINDER)
     p.set_defaults(func=cmd_manage)
@@ -89,6 +114,111 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
     n = work(once=args.once)
     print(f"{n} task(s) run")
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    _setup()
+    from bidwatch.web.backup import BackupError, backup
+
+    try:
+        manifest = backup(args.dir)
+    except BackupError as exc:
+        print(_("backup failed") + f": {exc}", file=sys.stderr)
+        return 1
+    from bidwatch.web.audit.models import AuditEntry
+    from bidwatch.web.audit.services import record
+
+    record(None, AuditEntry.Action.EXPORT, object_type="backup", object_id=str(args.dir)[-100:],
+           tables=len(manifest["counts"]), uploads=manifest["uploads"], anchor=manifest["audit_anchor"] or None)
+    rows = sum(manifest["counts"].values())
+    print(f"备份完成 / backed up: {manifest['engine']}, {len(manifest['counts'])} tables, {rows} rows, "
+          f"{manifest['uploads']} upload files -> {args.dir}")
+    if manifest["audit_anchor"]:
+        print(f"audit anchor: {manifest['audit_anchor']}")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    _setup()
+    from bidwatch.web.backup import BackupError, restore
+
+    try:
+        manifest = restore(args.dir, force=args.force)
+    except (BackupError, OSError, ValueError) as exc:
+        print(_("restore failed") + f": {exc}", file=sys.stderr)
+        return 1
+    from bidwatch.web.audit.models import AuditEntry
+    from bidwatch.web.audit.services import record
+
+    record(None, AuditEntry.Action.CHANGE, object_type="backup", object_id=str(args.dir)[-100:], op="restore",
+           created_at=manifest["created_at"], anchor=manifest["audit_anchor"] or None)
+    print(f"恢复完成 / restored the backup of {manifest['created_at']}: every table's row count matches; "
+          f"check the audit log with: bidwatch web audit verify --anchor {manifest['audit_anchor'] or '-'}")
+    return 0
+
+
+def cmd_unlock(args: argparse.Namespace) -> int:
+    _setup()
+    from bidwatch.web.accounts.services import unlock
+    from bidwatch.web.audit.models import AuditEntry
+    from bidwatch.web.audit.services import record
+
+    n = unlock(args.username)
+    record(None, AuditEntry.Action.USER, object_type="accounts.user", object_id=args.username[:100],
+           op="unlock", locks=n)
+    print(f"{args.username}: {n} login lock(s) removed")
+    return 0
+
+
+def cmd_remind(args: argparse.Namespace) -> int:
+    _setup()
+    from bidwatch.web.supervision.services import escalate
+
+    for o in escalate():
+        print(f"{o.number}: 催办 {o.reminders}{' → 建议约谈 / talk proposed' if o.talk_proposed else ''}")
+    return 0
+
+
+def cmd_audit_verify(args: argparse.Namespace) -> int:
+    anchor = None
+    if args.anchor:
+        entry_id, _, digest = args.anchor.partition(":")
+        if not entry_id.isdigit() or len(digest) != 64:
+            print("--anchor: expected ID:HASH (64 hex digits)", file=sys.stderr)
+            return 2
+        anchor = (int(entry_id), digest.lower())
+    _setup()
+    from bidwatch.web.audit.chain import verify
+
+    result = verify(anchor=anchor)
+    for problem in result.problems:
+        print(f"审计日志被篡改 / tampered: {problem}")
+    if not result.ok:
+        return 1
+    print(f"审计日志完整 / audit log intact: {result.count} entries")
+    if result.last_id is not None:
+        print(f"anchor (keep outside the database): {result.last_id}:{result.last_hash}")
+    return 0
+
+
+def cmd_rotate_reporter_key(args: argparse.Namespace) -> int:
+    _setup()
+    from bidwatch.web.tipoffs import crypto, services
+
+    if args.new_key:
+        if os.environ.get(crypto.ENV_KEYS):
+            print(f"--new-key: the keys come from {crypto.ENV_KEYS}; put the new key first there", file=sys.stderr)
+            return 2
+        path = crypto.key_file()
+        old = path.read_text() if path.exists() else ""
+        from cryptography.fernet import Fernet
+
+        path.write_text(Fernet.generate_key().decode() + "\n" + old)
+        path.chmod(0o600)
+        print(f"new key added first in {path}")
+    n = services.rotate_keys()
+    print(f"举报人信息已用新密钥重新加密 / reporter identities re-encrypted: {n} report(s); the older keys may now be removed")
     return 0
 
 
@@ -190,6 +320,18 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     if seed_demo_problems(User.objects.get(username="office")):
         print("示例整改问题 / demo ledger problems: 5 (see 整改台账 / Rectification ledger)")
+    from bidwatch.web.supervision.demo import seed_demo_campaign
+
+    if seed_demo_campaign(User.objects.get(username="office")):
+        print("示例专项整治 / demo campaign: orders, a talk, documents, assessment, bulletins (see 督查督办 / Supervision)")
+    from bidwatch.web.tipoffs.demo import seed_demo_issue16
+
+    made = seed_demo_issue16()
+    if made:
+        print("示例举报 / demo reports: 2 — query codes (status page /tipoffs/status/): "
+              f"{made['named_code']} (named), {made['anonymous_code']} (anonymous)")
+        print(f"示例干预插手记录、涉黑涉恶线索、立案与处罚决定 {made['decision']}（已列入信用惩戒名录）/ "
+              "demo interference record, organised-crime clue, case and decision (in the registry; rescan to see it)")
     print_logins(logins)
     if args.no_serve:
         return 0

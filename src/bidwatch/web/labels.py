@@ -38,6 +38,8 @@ MEASURES = {
     "dishonest_debtor": _("Dishonest judgment debtor"),
     "bribery_record": _("Bribery record"),
     "penalty": _("Administrative penalty"),
+    "expert_suspended": _("Evaluation expert suspended from evaluating"),
+    "expert_removed": _("Removed from the evaluation-expert pool"),
     "other": _("Other"),
 }
 
@@ -64,6 +66,7 @@ def _catalogue_families() -> dict[str, Any]:
 
 #: The scan's evidence keys in Chinese (the alert page's evidence list); other languages show the key.
 EVIDENCE_ZH = {
+    "standalone_level": "单独预警水平", "corroborated_by": "佐证预警",
     "price": "报价（元）", "bids": "投标", "bid_id": "投标编号", "share": "比例", "identical_items": "相同清单项",
     "compared_items": "比对清单项", "account": "账户", "payer_names": "付款人", "present": "参与企业", "group": "企业组",
     "group_id": "企业组编号", "names": "企业名称", "group_tenders": "共同参与标段数", "group_won": "组内中标次数",
@@ -79,7 +82,7 @@ EVIDENCE_ZH = {
     "signed_on": "合同签订日期", "minimum": "法定最低要求", "publicity_until": "公示截止", "days_after_award": "中标后天数",
     "contract_ids": "合同", "contract_id": "合同编号", "buyer_id": "采购人", "buyer_name": "采购人", "subject": "采购内容",
     "person_id": "人员编号", "person_name": "人员", "days": "天数", "on_date": "投标日期", "won": "是否中标",
-    "withdrawn": "是否撤回", "sanctions": "处罚记录", "by": "归集方式", "n_contracts": "合同数", "total": "合计（元）",
+    "withdrawn": "是否撤回", "sanctions": "处罚记录", "evaluated_on": "评标日期（开标日）", "by": "归集方式", "n_contracts": "合同数", "total": "合计（元）",
     "first_signed": "首份合同日期", "last_signed": "末份合同日期", "suppliers": "供应商", "contracts": "合同",
     "works_started_on": "实际开工日期", "permit_on": "施工许可日期", "announced_on": "招标公告日期",
     "before_announcement": "早于招标公告", "days_before_award": "早于中标天数", "jaccard": "相似度（Jaccard）",

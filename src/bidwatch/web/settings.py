@@ -7,13 +7,19 @@ Variables (all optional):
 - ``DATABASE_URL``: ``postgres://user:pw@host:5432/name`` selects PostgreSQL; default SQLite in the data dir.
 - ``BIDWATCH_SECRET_KEY``: the Django secret; when absent one is generated on first run and kept in
   ``<data dir>/secret_key`` (mode 0600), so demo installs need no set-up and the repo holds no secret.
+  ``BIDWATCH_SECRET_KEY_FALLBACKS`` (comma list): previous keys, still accepted while rotating.
 - ``BIDWATCH_DEBUG`` (0/1), ``BIDWATCH_ALLOWED_HOSTS`` (comma list, default ``127.0.0.1,localhost``),
   ``BIDWATCH_CSRF_TRUSTED_ORIGINS``, ``BIDWATCH_SECURE_COOKIES`` (1 behind HTTPS),
+  ``BIDWATCH_HTTPS`` (1 behind TLS: https redirect, HSTS for ``BIDWATCH_HSTS_SECONDS``, secure cookies),
+  ``BIDWATCH_PROXY_SSL_HEADER`` (e.g. ``X-Forwarded-Proto`` from a TLS-terminating proxy),
   ``BIDWATCH_SESSION_IDLE_SECONDS`` (default 1800), ``BIDWATCH_NODE_MODULES`` (front-end libraries),
   ``BIDWATCH_TASKS_EAGER`` (1 runs background tasks inline: tests only),
-  ``BIDWATCH_LOGIN_MAX_FAILURES`` (default 5 per 15 minutes),
+  ``BIDWATCH_LOGIN_MAX_FAILURES`` (default 5 per user and address in 15 minutes),
+  ``BIDWATCH_CLIENT_IP_HEADER`` (e.g. ``X-Forwarded-For``) and ``BIDWATCH_TRUSTED_PROXIES`` (the proxies
+  whose header is believed; default 127.0.0.1 and ::1 when a header is set),
   ``BIDWATCH_SETTINGS`` (a TOML file over the packaged settings.toml; the web reads its ``[workdays]``
-  section: holidays of years the bundled calendar does not cover yet).
+  section: holidays of years the bundled calendar does not cover yet; and the bid-file comparison its
+  ``[documents]`` and ``[collusion]`` thresholds).
 """
 
 from __future__ import annotations
@@ -62,6 +68,9 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+# Key rotation: the new key in BIDWATCH_SECRET_KEY, the previous one(s) here until the sessions signed
+# with them have expired (SESSION_COOKIE_AGE), then removed.
+SECRET_KEY_FALLBACKS = _env_list("BIDWATCH_SECRET_KEY_FALLBACKS", "")
 DEBUG = _env_bool("BIDWATCH_DEBUG")
 ALLOWED_HOSTS = _env_list("BIDWATCH_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = _env_list("BIDWATCH_CSRF_TRUSTED_ORIGINS", "")
@@ -74,6 +83,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "bidwatch.web.core",
     "bidwatch.web.accounts",
     "bidwatch.web.audit",
     "bidwatch.web.tasks",
@@ -84,6 +94,12 @@ INSTALLED_APPS = [
     "bidwatch.web.reports",
     "bidwatch.web.credit",
     "bidwatch.web.campaign",
+    "bidwatch.web.bidcompare",
+    "bidwatch.web.supervision",
+    "bidwatch.web.tipoffs",
+    "bidwatch.web.attachments",
+    "bidwatch.web.interference",
+    "bidwatch.web.review",
 ]
 
 MIDDLEWARE = [
@@ -96,6 +112,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "bidwatch.web.audit.middleware.AuditMiddleware",
+    "bidwatch.web.middleware.NoStoreMiddleware",
+    "bidwatch.web.accounts.middleware.PasswordChangeRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -143,6 +162,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_MAX_FAILURES = int(os.environ.get("BIDWATCH_LOGIN_MAX_FAILURES", "5"))
 LOGIN_FAILURE_WINDOW_SECONDS = 15 * 60
+# The client's address behind a reverse proxy: the header is believed only from these proxies.
+CLIENT_IP_HEADER = os.environ.get("BIDWATCH_CLIENT_IP_HEADER", "").strip()
+TRUSTED_PROXIES = _env_list("BIDWATCH_TRUSTED_PROXIES", "127.0.0.1,::1" if CLIENT_IP_HEADER else "")
 
 # Sessions: idle expiry (sliding), gone when the browser closes.
 SESSION_COOKIE_AGE = int(os.environ.get("BIDWATCH_SESSION_IDLE_SECONDS", "1800"))
@@ -151,7 +173,19 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
-SECURE_COOKIES = _env_bool("BIDWATCH_SECURE_COOKIES")
+# Behind TLS (BIDWATCH_HTTPS=1): http redirected to https, HSTS, cookies sent over https only. Off by
+# default: the demo and a workstation serve http://127.0.0.1, where HSTS would lock the browser out.
+HTTPS = _env_bool("BIDWATCH_HTTPS")
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_HSTS_SECONDS = int(os.environ.get("BIDWATCH_HSTS_SECONDS", "31536000")) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS and _env_bool("BIDWATCH_HSTS_SUBDOMAINS", True)
+if os.environ.get("BIDWATCH_PROXY_SSL_HEADER"):
+    # the TLS-terminating proxy's header saying the client used https, e.g. X-Forwarded-Proto
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + os.environ["BIDWATCH_PROXY_SSL_HEADER"].upper().replace("-", "_"), "https")
+if HTTPS:
+    # HSTS preload is for public domains on the browsers' list; an intranet host name cannot be on it.
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
+SECURE_COOKIES = _env_bool("BIDWATCH_SECURE_COOKIES") or HTTPS
 SESSION_COOKIE_SECURE = SECURE_COOKIES
 CSRF_COOKIE_SECURE = SECURE_COOKIES
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -189,6 +223,14 @@ MEDIA_ROOT = DATA_DIR / "uploads"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 MAX_UPLOAD_BYTES = int(os.environ.get("BIDWATCH_MAX_UPLOAD_MB", "500")) * 1024 * 1024
+# Zip archives: checked before anything is unpacked (datasets/services.py).
+MAX_UNZIPPED_BYTES = int(os.environ.get("BIDWATCH_MAX_UNZIPPED_MB", "2048")) * 1024 * 1024
+ZIP_MAX_RATIO = int(os.environ.get("BIDWATCH_ZIP_MAX_RATIO", "100"))  # unpacked / packed, files over 1 MiB
+ZIP_MAX_ENTRIES = 10_000
+# The check and scan of an import run in a child process limited to this much address space
+# (RLIMIT_AS, datasets/isolated.py), so that a bad file cannot take the site's memory; 0: in the
+# worker's own process. The 1M-bid scan peaks at ~3.6 GiB resident (bench/README.md).
+IMPORT_MEMORY_LIMIT_MB = int(os.environ.get("BIDWATCH_IMPORT_MEMORY_MB", "8192"))
 
 TASKS_EAGER = _env_bool("BIDWATCH_TASKS_EAGER")
 

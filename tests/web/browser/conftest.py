@@ -48,7 +48,9 @@ def worker(settings: Any, transactional_db: Any) -> Iterator[None]:
     thread, stop = start_worker_thread(poll_seconds=0.2)
     yield
     stop.set()
-    thread.join(timeout=30)
+    thread.join(timeout=300)
+    # a worker left running would take the next tests' tasks (and their files) as its own
+    assert not thread.is_alive(), "the test's worker thread did not stop"
 
 
 @pytest.fixture

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.models import AbstractUser
-from django.db import models
+from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
 
@@ -66,25 +68,66 @@ class User(AbstractUser):
         Agency, verbose_name=_("agency"), null=True, blank=True, on_delete=models.PROTECT, related_name="users"
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.AUDITOR)
+    #: 专治办主任: a campaign office user who heads the office; grants ``roles.HEAD_CAPS`` (approving bulletins)
+    office_head = models.BooleanField(
+        _("office head (专治办主任)"), default=False,
+        help_text=_("Approves the campaign's bulletins (通报). Only for users of the campaign office role."),
+    )
+    must_change_password = models.BooleanField(
+        _("must set a new password"), default=False,
+        help_text=_("Set when someone else (an administrator) sets the password: the user chooses a new one "
+                    "at the next login."),
+    )
 
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+
+    def clean(self) -> None:
+        super().clean()
+        if self.office_head and self.role != Role.OFFICE:
+            from django.core.exceptions import ValidationError
+
+            raise ValidationError({"office_head": _("Only a user of the campaign office role can head the office.")})
 
     @property
     def sector(self) -> str:
         """The sector a department user is confined to ('' = none)."""
         return self.agency.sector if self.agency_id and self.agency else ""
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Every change to who a user is or may do is audited (``accounts/audit.py``); a password set
+        by someone else must be replaced by the user at the next login."""
+        from bidwatch.web.accounts import audit
 
-class LoginAttempt(models.Model):
-    """Failed and successful logins, for throttling and the audit of access."""
+        with transaction.atomic():
+            pending = audit.before_save(self, kwargs)
+            super().save(*args, **kwargs)
+            audit.after_save(self, pending)
 
-    username = models.CharField(max_length=150, db_index=True)
-    ip = models.GenericIPAddressField(null=True, blank=True, db_index=True)
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
-    success = models.BooleanField(default=False)
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        from bidwatch.web.accounts import audit
+
+        with transaction.atomic():
+            audit.deleted(self)
+            return super().delete(*args, **kwargs)
+
+
+class LoginThrottle(models.Model):
+    """Failed logins of one user name from one client address in the current window (login throttling).
+
+    The count is taken *before* the password is checked, in one locked update, so parallel guesses
+    cannot slip past the limit; a successful login removes the row, an administrator may too (unlock)."""
+
+    username = models.CharField(_("user name"), max_length=150)
+    ip = models.CharField(_("IP address"), max_length=45, blank=True)
+    failures = models.PositiveIntegerField(_("failed logins"), default=0)
+    window_start = models.DateTimeField(_("since"))
 
     class Meta:
-        verbose_name = _("login attempt")
-        verbose_name_plural = _("login attempts")
+        verbose_name = _("login lock")
+        verbose_name_plural = _("login locks")
+        constraints = [models.UniqueConstraint(fields=["username", "ip"], name="login_throttle_user_ip")]
+
+    def __str__(self) -> str:
+        return f"{self.username} @ {self.ip or '?'}: {self.failures}"

@@ -7,8 +7,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bidwatch.web.accounts.models import Agency, Sector
-from bidwatch.web.alerts.models import Alert, Clue, Severity, Transfer
+from bidwatch.web.alerts.models import Alert, CaseRecord, Clue, Decision, Disposition, Severity, Transfer
+from bidwatch.web.credit.models import RegistryEntry
 from bidwatch.web.widgets import DateInput
+from bidwatch.web.workflow.forms import StepForm
 
 
 class AlertFilterForm(forms.Form):
@@ -69,7 +71,8 @@ class TransferForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         unit, kind = data.get("to_unit"), data.get("kind")
-        expected = {Transfer.Kind.SUPERVISION: Agency.Kind.DISCIPLINE, Transfer.Kind.POLICE: Agency.Kind.POLICE}
+        expected = {Transfer.Kind.SUPERVISION: Agency.Kind.DISCIPLINE, Transfer.Kind.POLICE: Agency.Kind.POLICE,
+                    Transfer.Kind.ORGANISED_CRIME: Agency.Kind.POLICE}
         if unit is not None and kind in expected and unit.kind != expected[kind]:
             self.add_error("to_unit", _("This kind of transfer goes to a unit of kind “%(kind)s”.")
                            % {"kind": Agency.Kind(expected[kind]).label})
@@ -84,6 +87,18 @@ class TransferAnswerForm(forms.Form):
     on = forms.DateField(label=_("Date"), widget=DateInput())
     answer = forms.CharField(label=_("Answer or reason"), widget=forms.Textarea(attrs={"rows": 2}), required=False,
                              max_length=4000)
+    received_on = forms.DateField(label=_("Receipt date"), widget=DateInput(), required=False,
+                                  help_text=_("If not recorded yet. Required for a transfer to the police: its 3 days "
+                                              "run from receipt (第8条)."))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["on"].initial = timezone.localdate()
+
+
+class TransferReceiptForm(forms.Form):
+    on = forms.DateField(label=_("Receipt date"), widget=DateInput(),
+                         help_text=_("The day the receiving unit received the transfer (its receipt, 回执)."))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -103,3 +118,65 @@ class ConsultationForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["held_on"].initial = timezone.localdate()
+
+
+# --- case outcomes --------------------------------------------------------------------------------
+
+class DisposeForm(StepForm):
+    title = _("Dispose of the clue (了结、暂存、初核、立案)")
+    disposition = forms.ChoiceField(label=_("Disposition"), choices=Disposition.choices)
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    case_kind = forms.ChoiceField(label=_("Kind of case"), choices=[("", "—"), *CaseRecord.Kind.choices],
+                                  required=False)
+    case_number = forms.CharField(label=_("Case number"), max_length=100, required=False)
+    authority = forms.ModelChoiceField(label=_("Opened by"), queryset=Agency.objects.all(), required=False)
+    summary = forms.CharField(label=_("What the case is about"), required=False,
+                              widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("disposition") == Disposition.CASE:
+            for f in ("case_kind", "case_number", "authority"):
+                if not data.get(f):
+                    self.add_error(f, _("Required when a case is opened."))
+        return data
+
+
+class DecisionForm(StepForm):
+    title = _("Record a decision")
+    kind = forms.ChoiceField(label=_("Kind of decision"), choices=Decision.Kind.choices)
+    measure = forms.ChoiceField(label=_("Measure"), choices=Decision.Measure.choices)
+    number = forms.CharField(label=_("Decision document number"), max_length=100)
+    authority = forms.CharField(label=_("Deciding authority"), max_length=200)
+    subject_name = forms.CharField(label=_("Name of the company or person"), max_length=300)
+    company_id = forms.CharField(label=_("Company ID"), max_length=64, required=False)
+    uscc = forms.CharField(label=_("Unified social credit code"), max_length=18, required=False)
+    person_id = forms.CharField(label=_("Person ID"), max_length=64, required=False,
+                                help_text=_("Of a person sanctioned; for an evaluation expert, the expert's ID in "
+                                            "the datasets (experts.expert_id), which the scan matches."))
+    amount = forms.DecimalField(label=_("Amount (yuan)"), max_digits=14, decimal_places=2, required=False)
+    start_on = forms.DateField(label=_("Measure from"), required=False, widget=DateInput())
+    end_on = forms.DateField(label=_("Measure until"), required=False, widget=DateInput())
+    text = forms.CharField(label=_("Grounds and decision"), widget=forms.Textarea(attrs={"rows": 3}))
+    legal_basis = forms.CharField(label=_("Legal basis"), max_length=300, required=False)
+    propose = forms.BooleanField(label=_("Propose a joint-punishment entry in the sanctions registry"),
+                                 required=False)
+    registry_measure = forms.ChoiceField(label=_("Registry measure"), required=False,
+                                         choices=[("", _("from the decision's measure")),
+                                                  *RegistryEntry.Measure.choices])
+
+
+class TagForm(StepForm):
+    title = _("Organised crime (涉黑涉恶)")
+    organised_crime = forms.BooleanField(label=_("A clue of organised crime (涉黑涉恶)"), required=False)
+    note = forms.CharField(label=_("Note"), required=False)
+
+
+class ApproveProposalForm(StepForm):
+    title = _("Approve: enter it in the sanctions registry")
+    note = forms.CharField(label=_("Note"), required=False)
+
+
+class RejectProposalForm(StepForm):
+    title = _("Do not enter it in the registry")
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))

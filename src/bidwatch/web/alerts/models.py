@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from bidwatch.web.accounts.models import Agency, Sector
+from bidwatch.web.cases import Numbered
+from bidwatch.web.history import HistoryEvent
 from bidwatch.web.tenders.models import Company, Tender
 
 
@@ -17,6 +21,15 @@ class Severity(models.TextChoices):
 
 
 SEVERITY_ORDER = {Severity.HIGH: 0, Severity.MEDIUM: 1, Severity.LOW: 2}
+
+#: alert ids of the bid-file comparisons (:mod:`bidwatch.web.bidcompare`): found on uploaded documents, not
+#: by the dataset's scan, so a re-import of the dataset neither finds them again nor retires them
+DOCUMENT_ALERT_PREFIX = "doc:"
+
+
+def scan_alerts() -> models.QuerySet[Alert]:
+    """The alerts a dataset's scan owns: those a re-import may retire when it does not find them again."""
+    return Alert.objects.exclude(alert_id__startswith=DOCUMENT_ALERT_PREFIX)
 
 
 class Alert(models.Model):
@@ -63,14 +76,28 @@ class Alert(models.Model):
             models.Index(fields=["tender", "active"], name="alert_tender_idx"),
             models.Index(fields=["active", "-score"], name="alert_score_idx"),
             models.Index(fields=["sector", "active", "-score"], name="alert_sector_score_idx"),
+            # MAX(last_seen) in the cache key of the dashboard and the alert list (tenders.views.data_version)
+            models.Index(fields=["last_seen"], name="alert_last_seen_idx"),
         ]
 
     def __str__(self) -> str:
         return f"{self.name_zh} ({self.tender_id or self.project_id})"
 
 
-class Clue(models.Model):
+class Disposition(models.TextChoices):
+    """How a clue ends: 予以了结, 暂存待查 and 初步核实 are ways of disposing of a clue under 《中国共产党纪律检查机关
+    监督执纪工作规则》 (which also has 谈话函询); 立案 opens a case, with its record (:class:`CaseRecord`)."""
+
+    CLOSED = "closed", _("Closed off (了结)")
+    SHELVED = "shelved", _("Kept on file (暂存待查)")
+    PRELIMINARY = "preliminary", _("Preliminary verification (初步核实)")
+    CASE = "case", _("Case opened (立案)")
+
+
+class Clue(Numbered):
     """A problem clue: minimal here (source, unit, status, history); case handling comes later."""
+
+    NUMBERING = ("XS", "created_at")
 
     class Source(models.TextChoices):
         BIG_DATA = "big_data", _("Big-data analysis")
@@ -79,6 +106,7 @@ class Clue(models.Model):
         PETITION = "petition", _("Petition")
         AUDIT = "audit", _("Audit")
         INSPECTION = "inspection", _("Inspection tour")
+        INTERFERENCE = "interference", _("Interference record (干预插手记录)")
 
     class Status(models.TextChoices):
         REGISTERED = "registered", _("Registered")
@@ -95,8 +123,14 @@ class Clue(models.Model):
     )
     source = models.CharField(_("source"), max_length=20, choices=Source.choices, default=Source.BIG_DATA)
     summary = models.TextField(_("summary"))
+    campaign = models.ForeignKey("supervision.Campaign", verbose_name=_("campaign"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="clues")
     assigned_unit = models.ForeignKey(Agency, verbose_name=_("assigned unit"), on_delete=models.PROTECT, related_name="clues")
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.REGISTERED)
+    #: how the clue was disposed of (了结, 暂存, 初核, 立案); empty until then
+    disposition = models.CharField(_("disposition"), max_length=20, blank=True, choices=Disposition.choices)
+    #: 涉黑涉恶: a clue of organised crime (扫黑除恶), sent to the police's anti-organised-crime unit
+    organised_crime = models.BooleanField(_("organised crime (涉黑涉恶)"), default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("raised by"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -108,15 +142,8 @@ class Clue(models.Model):
         verbose_name_plural = _("problem clues")
         ordering = ["-id"]
 
-    def __str__(self) -> str:
-        return self.number
 
-    @property
-    def number(self) -> str:
-        return f"XS-{self.created_at:%Y}-{self.pk:05d}" if self.pk and self.created_at else "XS-new"
-
-
-class TriageAction(models.Model):
+class TriageAction(HistoryEvent):
     """Every decision on an alert, in order (the alert's own history; the audit log has them too)."""
 
     class Action(models.TextChoices):
@@ -125,49 +152,76 @@ class TriageAction(models.Model):
         CLUE = "clue", _("Raised a clue")
         REOPEN = "reopen", _("Reopened")
 
+    STEPS = dict(Action.choices)
+
     alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="actions")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
-    reason = models.TextField(_("reason"), blank=True)
     clue = models.ForeignKey(Clue, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    at = models.DateTimeField(_("time"), auto_now_add=True)
 
-    class Meta:
-        ordering = ["at", "id"]
+    # the names of the time before the shared history shape (step, note)
+    @property
+    def action(self) -> str:
+        return self.step
+
+    @property
+    def reason(self) -> str:
+        return self.note
+
+    def get_action_display(self) -> str:
+        return self.step_display
 
 
-class ClueEvent(models.Model):
+class ClueEvent(HistoryEvent):
+    """The clue's own history (the audit log has the same steps), with its status before and after."""
+
+    STEPS = {
+        "raise": _("Clue raised"), "status": _("Status changed"), "transfer": _("Transferred"),
+        "receive": _("Transfer received"), "answer": _("Transfer answered"), "consult": _("Consultation recorded"),
+        "dispose": _("Disposed of"), "decide": _("Decision recorded"), "tag": _("Organised-crime tag changed"),
+    }
+
     clue = models.ForeignKey(Clue, on_delete=models.CASCADE, related_name="events")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     from_status = models.CharField(max_length=20, blank=True)
     to_status = models.CharField(max_length=20, choices=Clue.Status.choices)
-    note = models.TextField(_("note"), blank=True)
-    at = models.DateTimeField(_("time"), auto_now_add=True)
 
-    class Meta:
-        ordering = ["at", "id"]
+    @property
+    def step_display(self) -> str:
+        """A change of status says the new status (as the page always did); other steps their name."""
+        if self.step in ("", "raise", "status"):
+            return str(self.get_to_status_display())
+        return super().step_display
 
 
 class Transfer(models.Model):
     """A clue sent to another unit (问题线索移送) and its answer.
 
-    Kinds and clocks: to the supervision commission (监察法 第37条: leads of corruption, bribery or
-    dereliction by public officials must be transferred); to the public security organ when a case
-    reaches the criminal standards (《行政执法机关移送涉嫌犯罪案件的规定》: the head decides within 3 days of
-    the report, the case is sent within 24 hours of approval, the police answer within 3 days, 第5、8条;
-    a fine may not replace the transfer, 第11条); to the competent department. The answer is due
-    3 days after sending (``reply_due``, calendar days rolled to the next working day).
+    Kinds, and the answer clock of each (``reply_due``; ``None`` where no rule sets one, and the pages say so):
+
+    * to the public security organ when a case reaches the criminal standards — 《行政执法机关移送涉嫌犯罪案件的
+      规定》(国务院令第310号, 2020年修订): the head decides within 3 days of the report and the case is sent within
+      24 hours of approval (第5条); the police review it *within 3 days of receiving it* (第8条: 自接受涉嫌犯罪案件之日起
+      3日内) and tell the sender in writing whether they open a case. The clock runs from ``received_on`` (calendar
+      days, the last one rolled to the next working day, 民法典 第203条), so it starts when the receipt is recorded;
+      a fine may not replace the transfer (第11条).
+    * to the supervision commission — leads of corruption, bribery or dereliction by public officials must be
+      transferred (监察法 第34条 of the 2018 text; 第37条 since the 2024 amendment came into force on 2025-06-01:
+      :meth:`supervision_article` cites the one in force on ``sent_on``). No rule gives the commission a period to
+      answer the sender: no clock.
+    * to the competent department — no statutory answer period either: no clock.
     """
 
     class Kind(models.TextChoices):
-        SUPERVISION = "supervision", _("To the supervision commission (监察法 第37条)")
+        SUPERVISION = "supervision", _("To the supervision commission")
         POLICE = "police", _("To the public security organ (suspected crime)")
+        ORGANISED_CRIME = "organised_crime", _("To the police's anti-organised-crime unit (涉黑涉恶线索)")
         DEPARTMENT = "department", _("To the competent department")
 
     class Status(models.TextChoices):
         SENT = "sent", _("Sent, awaiting answer")
         ACCEPTED = "accepted", _("Taken over by the receiving unit")
         RETURNED = "returned", _("Returned")
+
+    #: the 2024 amendment of 监察法 (2024-12-25) in force from this day: the transfer article became 第37条
+    SUPERVISION_LAW_2024 = dt.date(2025, 6, 1)
 
     MATERIALS = (
         ("letter", _("Transfer letter")), ("report", _("Investigation report")),
@@ -184,7 +238,9 @@ class Transfer(models.Model):
     materials = models.JSONField(_("materials sent"), default=list, blank=True)
     approved_on = models.DateField(_("approved by the head on"), null=True, blank=True)
     sent_on = models.DateField(_("sent on"))
-    reply_due = models.DateField(_("answer due"))
+    received_on = models.DateField(_("received by the receiving unit on"), null=True, blank=True)
+    # None: no statutory answer period for this kind, or (police) the receipt is not recorded yet
+    reply_due = models.DateField(_("answer due"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.SENT)
     answered_on = models.DateField(_("answered on"), null=True, blank=True)
     answer = models.TextField(_("answer"), blank=True)
@@ -200,6 +256,31 @@ class Transfer(models.Model):
     def material_labels(self) -> list[str]:
         names = dict(self.MATERIALS)
         return [str(names.get(m, m)) for m in self.materials]
+
+    @property
+    def has_clock(self) -> bool:
+        """Whether a statutory answer period applies to this kind of transfer (only to the police, 第8条)."""
+        return self.kind == self.Kind.POLICE
+
+    @property
+    def has_feedback_due(self) -> bool:
+        """An organised-crime clue's feedback deadline, set when it is sent (not a statutory period)."""
+        return self.kind == self.Kind.ORGANISED_CRIME
+
+    def supervision_article(self) -> str:
+        """The article of 监察法 that obliges the transfer, in the version in force on ``sent_on``."""
+        if self.sent_on and self.sent_on >= self.SUPERVISION_LAW_2024:
+            return "监察法（2024年修正）第37条"
+        return "监察法（2018年）第34条"
+
+    def legal_basis(self) -> str:
+        if self.kind == self.Kind.SUPERVISION:
+            return self.supervision_article()
+        if self.kind == self.Kind.POLICE:
+            return "《行政执法机关移送涉嫌犯罪案件的规定》第3条、第8条"
+        if self.kind == self.Kind.ORGANISED_CRIME:
+            return "扫黑除恶 线索双向移送、反馈机制"
+        return ""
 
 
 class Consultation(models.Model):
@@ -219,3 +300,96 @@ class Consultation(models.Model):
         verbose_name = _("consultation")
         verbose_name_plural = _("consultations")
         ordering = ["held_on", "id"]
+
+
+# --- case outcomes (线索处置结果, 立案, 处理处分决定) ------------------------------------------------------
+
+class CaseRecord(models.Model):
+    """The case opened on a clue (立案)."""
+
+    class Kind(models.TextChoices):
+        DISCIPLINE = "discipline", _("Discipline / supervision case (纪律审查、监察调查)")
+        ADMINISTRATIVE = "administrative", _("Administrative case (行政处罚立案)")
+
+    clue = models.OneToOneField(Clue, on_delete=models.CASCADE, related_name="case")
+    kind = models.CharField(_("kind of case"), max_length=20, choices=Kind.choices)
+    number = models.CharField(_("case number"), max_length=100)
+    opened_on = models.DateField(_("opened on"))
+    authority = models.ForeignKey(Agency, verbose_name=_("opened by"), on_delete=models.PROTECT, related_name="+")
+    summary = models.TextField(_("what the case is about"), blank=True)
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+
+
+class Decision(models.Model):
+    """A decision taken on a clue's case: an administrative penalty (e.g. a fine, the suspension of bidding
+    eligibility for a period), a party-discipline or government sanction on a person, or a measure on an
+    evaluation expert. It may propose a joint-punishment entry (联合惩戒), which enters the sanctions registry once
+    the office or the discipline commission approves it — and from there every scan."""
+
+    class Kind(models.TextChoices):
+        PENALTY = "penalty", _("Administrative penalty (行政处罚)")
+        DISCIPLINE = "discipline", _("Party discipline (党纪处分)")
+        GOVERNMENT = "government", _("Government sanction (政务处分)")
+        EXPERT = "expert", _("Measure on an evaluation expert (评标专家处理)")
+
+    class Measure(models.TextChoices):
+        FINE = "fine", _("Fine (罚款)")
+        CONFISCATION = "confiscation", _("Confiscation of illegal gains (没收违法所得)")
+        SUSPENSION = "suspension", _("Bidding eligibility suspended for a period (取消/暂停投标资格)")
+        LICENCE = "licence", _("Licence suspended or revoked (暂扣、吊销执照)")
+        WARNING = "warning", _("Warning (警告)")
+        DEMERIT = "demerit", _("Demerit (记过、记大过)")
+        DEMOTION = "demotion", _("Demotion or removal (降级、撤职)")
+        EXPULSION = "expulsion", _("Expulsion or dismissal (开除)")
+        EXPERT_SUSPENDED = "expert_suspended", _("Expert suspended from evaluations (暂停评标资格)")
+        EXPERT_REMOVED = "expert_removed", _("Expert removed from the pool (取消评标专家资格)")
+        OTHER = "other", _("Other")
+
+    class Proposal(models.TextChoices):
+        NONE = "none", _("No registry entry proposed")
+        PROPOSED = "proposed", _("Registry entry proposed, awaiting approval")
+        APPROVED = "approved", _("Entered in the sanctions registry")
+        REJECTED = "rejected", _("Registry entry not approved")
+
+    clue = models.ForeignKey(Clue, on_delete=models.CASCADE, related_name="decisions")
+    kind = models.CharField(_("kind of decision"), max_length=20, choices=Kind.choices)
+    measure = models.CharField(_("measure"), max_length=30, choices=Measure.choices)
+    number = models.CharField(_("decision document number"), max_length=100)
+    decided_on = models.DateField(_("decided on"))
+    authority = models.CharField(_("deciding authority"), max_length=200)
+    # who: a company (ID / credit code) or a person (a company's person, an official, an expert)
+    company_id = models.CharField(_("company ID"), max_length=64, blank=True)
+    uscc = models.CharField(_("unified social credit code"), max_length=18, blank=True)
+    person_id = models.CharField(_("person ID"), max_length=64, blank=True)
+    subject_name = models.CharField(_("name of the company or person"), max_length=300)
+    amount = models.DecimalField(_("amount (yuan)"), max_digits=14, decimal_places=2, null=True, blank=True)
+    start_on = models.DateField(_("measure from"), null=True, blank=True)
+    end_on = models.DateField(_("measure until"), null=True, blank=True)
+    text = models.TextField(_("grounds and decision"))
+    legal_basis = models.CharField(_("legal basis"), max_length=300, blank=True)
+    # the joint-punishment proposal
+    proposal = models.CharField(_("registry proposal"), max_length=20, choices=Proposal.choices,
+                                default=Proposal.NONE)
+    registry_measure = models.CharField(_("registry measure proposed"), max_length=30, blank=True)
+    registry_entry = models.ForeignKey("credit.RegistryEntry", verbose_name=_("registry entry"), null=True,
+                                       blank=True, on_delete=models.SET_NULL, related_name="decisions")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+        ordering = ["-decided_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.subject_name}"
+
+
+class DecisionEvent(HistoryEvent):
+    STEPS = {"record": _("Decision recorded"), "approve": _("Registry entry approved"),
+             "reject": _("Registry entry not approved")}
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="events")

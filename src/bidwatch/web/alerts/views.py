@@ -1,41 +1,63 @@
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bidwatch.web.accounts.decorators import requires
 from bidwatch.web.accounts.models import Agency
-from bidwatch.web.accounts.roles import Cap, can
+from bidwatch.web.accounts.roles import Cap
 from bidwatch.web import deadlines
 from bidwatch.web.alerts import services
-from bidwatch.web.alerts.forms import (AlertFilterForm, ClueForm, ClueStatusForm, ConfirmForm, ConsultationForm,
-                                      DismissForm, TransferAnswerForm, TransferForm)
-from bidwatch.web.alerts.models import Alert, Clue, Transfer
+from bidwatch.web.alerts.forms import AlertFilterForm, ClueForm, ConfirmForm, DismissForm
+from bidwatch.web.alerts.models import Alert, Clue, Decision, Transfer
+from bidwatch.web.alerts.workflow import DECISION_WORKFLOW, TRANSFER_CLOCK, WORKFLOW, pending
 from bidwatch.web.audit.models import AuditEntry
 from bidwatch.web.audit.services import record
 from bidwatch.web.labels import family_label
 from bidwatch.web.scoping import check_sector, scope_by_sector
+from bidwatch.web.tenders.views import data_version
+from bidwatch.web.workflow import views as workflow_views
 
 
-def _families() -> list[tuple[str, str]]:
-    from django.core.cache import cache
-
-    from bidwatch.web.tenders.views import data_version
-
-    key = f"bw:families:{data_version()}"
+def _families(version: str) -> list[tuple[str, str]]:
+    key = f"bw:families:{version}"
     codes = cache.get(key)
     if codes is None:
         codes = sorted(set(Alert.objects.order_by().values_list("family", flat=True).distinct()))
         cache.set(key, codes, 600)
     return sorted(((c, family_label(c)) for c in codes if c), key=lambda x: x[1])
+
+
+class CountedPaginator(Paginator):
+    """A paginator told its count (from the cache) instead of counting the rows itself."""
+
+    def __init__(self, object_list: Any, per_page: int, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self.__dict__["count"] = count  # Paginator.count is a cached_property
+
+
+def _count(qs: QuerySet[Alert], version: str) -> int:
+    """The number of alerts ``qs`` selects, cached per query (filters and the user's scope are in its SQL)
+    and data version: counting 50k active alerts is a scan of the table, on every page of the list."""
+    try:
+        sql, params = qs.order_by().query.get_compiler(using=qs.db).as_sql()
+    except EmptyResultSet:  # a department user without a sector sees nothing
+        return 0
+    digest = hashlib.sha256(repr((sql, params)).encode()).hexdigest()[:32]
+    return cache.get_or_set(f"bw:alert-count:{digest}:{version}", qs.count, 600)
 
 
 def filtered_alerts(request: HttpRequest, form: AlertFilterForm) -> QuerySet[Alert]:
@@ -65,15 +87,36 @@ def filtered_alerts(request: HttpRequest, form: AlertFilterForm) -> QuerySet[Ale
 
 @requires(Cap.VIEW)
 def alert_list(request: HttpRequest) -> HttpResponse:
-    form = AlertFilterForm(request.GET or None, families=_families())
-    qs = filtered_alerts(request, form).select_related("tender", "department").order_by("-score", "alert_id")
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    version = data_version()
+    form = AlertFilterForm(request.GET or None, families=_families(version))
+    qs = filtered_alerts(request, form)
+    count = _count(qs, version)
+    qs = qs.select_related("tender", "department").order_by("-score", "alert_id")
+    page = CountedPaginator(qs, 50, count).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    ctx = {"form": form, "page": page, "query": query.urlencode()}
+    results = _results(request, {"page": page, "query": query.urlencode()}, version)
     if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "alert-results":
-        return render(request, "alerts/_results.html", ctx)
+        return HttpResponse(results)
+    coverage = latest_coverage(version)
+    ctx = {"form": form, "results": results,
+           "partial": sorted((code, c) for code, c in coverage.items() if c.get("checked", 0) < c.get("in_scope", 0))}
     return render(request, "alerts/list.html", ctx)
+
+
+def _results(request: HttpRequest, ctx: dict[str, Any], version: str) -> str:
+    """The rendered table of one page of the list (``_results.html``), cached per query of its rows (filters,
+    scope, page), query string, language and data version: rendering 50 rows is most of the page's CPU."""
+    page = ctx["page"]
+    try:
+        sql, params = page.object_list.query.get_compiler(using=page.object_list.db).as_sql()
+    except EmptyResultSet:
+        sql, params = "", ()
+    parts = (sql, params, page.number, ctx["query"], get_language())
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+    html = cache.get_or_set(f"bw:alert-results:{digest}:{version}",
+                            lambda: render_to_string("alerts/_results.html", ctx, request=request), 600)
+    return mark_safe(html)  # noqa: S308 - the template's own escaped output
 
 
 def _get_alert(request: HttpRequest, alert_id: str) -> Alert:
@@ -82,10 +125,28 @@ def _get_alert(request: HttpRequest, alert_id: str) -> Alert:
     return alert
 
 
+def latest_coverage(version: str | None = None) -> dict[str, dict[str, Any]]:
+    """Per indicator, what the latest finished scan could check (summary.json's ``coverage``): a reader of an
+    alert must know how much of the data the indicator examined and how much it could not. Cached per data
+    version when one is given (a finished scan changes it)."""
+    from bidwatch.web.datasets.models import ScanRun
+
+    key = f"bw:coverage:{version}"
+    coverage = cache.get(key) if version else None
+    if coverage is None:
+        scan = ScanRun.objects.filter(status=ScanRun.Status.DONE).order_by("-id").only("summary").first()
+        coverage = (scan.summary or {}).get("coverage") if scan is not None else None
+        coverage = coverage if isinstance(coverage, dict) else {}
+        if version:
+            cache.set(key, coverage, 600)
+    return coverage
+
+
 def _triage_context(request: HttpRequest, alert: Alert, **forms: Any) -> dict[str, Any]:
     user = request.user
     return {
         "alert": alert,
+        "coverage": latest_coverage().get(alert.indicator),
         "can_triage": services.can_triage(user, alert),
         "can_raise_clue": services.can_raise_clue(user, alert),
         "confirm_form": forms.get("confirm_form") or ConfirmForm(),
@@ -113,18 +174,12 @@ def triage(request: HttpRequest, alert_id: str) -> HttpResponse:
     alert = _get_alert(request, alert_id)
     action = request.POST.get("action", "")
     forms: dict[str, Any] = {}
-    if action == "confirm":
-        form = ConfirmForm(request.POST)
+    if action in ("confirm", "dismiss"):  # the same form shape (a reason), service and message by action
+        form = (ConfirmForm if action == "confirm" else DismissForm)(request.POST)
         if form.is_valid():
-            services.confirm(alert, request.user, form.cleaned_data["reason"], request=request)
-            messages.success(request, _("Alert confirmed."))
-        forms["confirm_form"] = form
-    elif action == "dismiss":
-        form = DismissForm(request.POST)
-        if form.is_valid():
-            services.dismiss(alert, request.user, form.cleaned_data["reason"], request=request)
-            messages.success(request, _("Alert dismissed."))
-        forms["dismiss_form"] = form
+            getattr(services, action)(alert, request.user, form.cleaned_data["reason"], request=request)
+            messages.success(request, _("Alert confirmed.") if action == "confirm" else _("Alert dismissed."))
+        forms[f"{action}_form"] = form
     elif action == "clue":
         form = ClueForm(request.POST)
         if form.is_valid():
@@ -164,76 +219,38 @@ def transfer_list(request: HttpRequest) -> HttpResponse:
     if state == "waiting":
         qs = qs.filter(status=Transfer.Status.SENT)
     elif state == "overdue":
-        qs = qs.filter(status=Transfer.Status.SENT, reply_due__lt=today)
+        qs = TRANSFER_CLOCK.overdue(qs, today)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(request, "alerts/transfer_list.html", {"page": page, "state": state, "today": today})
 
 
-STEP_FORMS = {"status": ClueStatusForm, "transfer": TransferForm, "answer": TransferAnswerForm,
-              "consult": ConsultationForm}
+#: the clue page's names for the forms of its steps
+FORM_NAMES = {"status": "form", "transfer": "transfer_form", "answer": "answer_form", "receive": "receipt_form",
+              "consult": "consult_form"}
 
 
-@requires(Cap.VIEW_CLUES)
-def clue_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    clue = get_object_or_404(Clue.objects.select_related("assigned_unit", "created_by", "alert", "tender"), pk=pk)
-    if not services.can_view_clue(request.user, clue):
-        raise PermissionDenied("clue")
-    pending = clue.transfers.filter(status=Transfer.Status.SENT).select_related("to_unit").first()
-    can_handle = services.can_handle_clue(request.user, clue)
-    can_answer = pending is not None and services.can_answer_transfer(request.user, pending)
-    can_consult = can(request.user, Cap.HANDLE_CLUE) and (  # type: ignore[arg-type]
-        can_handle or request.user.agency_id in services.units_involved(clue))  # type: ignore[union-attr]
-    bound: dict[str, Any] = {}
-    if request.method == "POST":
-        step = request.POST.get("step", "status")
-        allowed = {"status": can_handle, "transfer": can_handle and pending is None, "answer": can_answer,
-                   "consult": can_consult}
-        if step not in allowed:
-            return HttpResponse(status=400)
-        if not allowed[step]:
-            raise PermissionDenied(step)
-        form = (TransferForm(request.POST, prefix=step, clue=clue) if step == "transfer"
-                else STEP_FORMS[step](request.POST, prefix=None if step == "status" else step))
-        if form.is_valid():
-            try:
-                _clue_step(request, clue, step, form.cleaned_data, pending)
-            except ValueError as exc:
-                form.add_error(None, str(exc))
-            else:
-                messages.success(request, _("Clue updated."))
-                return redirect("alerts:clue", pk=clue.pk)
-        bound[step] = form
-    forms = {
-        "form": bound.get("status") or ClueStatusForm(initial={"status": clue.status}),
-        "transfer_form": bound.get("transfer") or TransferForm(prefix="transfer", clue=clue),
-        "answer_form": bound.get("answer") or TransferAnswerForm(prefix="answer"),
-        "consult_form": bound.get("consult") or ConsultationForm(prefix="consult", initial={
-            "convened_by": request.user.agency_id}),  # type: ignore[union-attr]
-    }
-    return render(
-        request, "alerts/clue_detail.html",
-        {"clue": clue, "events": clue.events.select_related("actor"), **forms, "can_handle": can_handle,
-         "pending": pending, "can_transfer": can_handle and pending is None, "can_answer": can_answer,
-         "can_consult": can_consult, "today": deadlines.today(),
-         "transfers": clue.transfers.select_related("from_unit", "to_unit").order_by("sent_on", "id"),
-         "consultations": clue.consultations.select_related("convened_by").prefetch_related("units")},
-        status=400 if bound else 200,
-    )
-
-
-def _clue_step(request: HttpRequest, clue: Clue, step: str, d: dict[str, Any], pending: Transfer | None) -> None:
+def _clue_context(request: HttpRequest, clue: Clue) -> dict[str, Any]:
     user = request.user
-    if step == "status":
-        services.update_clue(clue, user, d["status"], d["note"], request=request)
-    elif step == "transfer":
-        services.transfer_clue(clue, user, kind=d["kind"], to_unit=d["to_unit"], reason=d["reason"],
-                               sent_on=d["sent_on"], materials=d["materials"], approved_on=d["approved_on"],
-                               request=request)
-    elif step == "answer":
-        assert pending is not None
-        services.answer_transfer(pending, user, accept=d["decision"] == "accept", on=d["on"], answer=d["answer"],
-                                 request=request)
-    elif step == "consult":
-        services.record_consultation(clue, user, held_on=d["held_on"], convened_by=d["convened_by"],
-                                     units=list(d["units"]), topic=d["topic"], conclusion=d["conclusion"],
-                                     follow_up=d["follow_up"], request=request)
+    return {
+        "clue": clue, "pending": pending(clue),
+        "can_handle": WORKFLOW.may(user, clue, "status"), "can_transfer": WORKFLOW.may(user, clue, "transfer"),
+        "can_answer": WORKFLOW.may(user, clue, "answer"), "can_receive": WORKFLOW.may(user, clue, "receive"),
+        "can_consult": WORKFLOW.may(user, clue, "consult"), "today": deadlines.today(),
+        "transfers": clue.transfers.select_related("from_unit", "to_unit").order_by("sent_on", "id"),
+        "consultations": clue.consultations.select_related("convened_by").prefetch_related("units"),
+        "case": getattr(clue, "case", None), "decisions": clue.decisions.all(), "named_steps": list(FORM_NAMES),
+    }
+
+
+clue_detail = workflow_views.detail_view(
+    WORKFLOW, "alerts/clue_detail.html", view_cap=Cap.VIEW_CLUES, context=_clue_context,
+    queryset=lambda: Clue.objects.select_related("assigned_unit", "created_by", "alert", "tender"),
+    form_names=FORM_NAMES,
+)
+
+
+# --- decisions on a clue's case and their registry proposals ----------------------------------------
+
+decision_detail = workflow_views.detail_view(
+    DECISION_WORKFLOW, "alerts/decision_detail.html", view_cap=Cap.VIEW_CLUES, context=lambda request, d: {"d": d},
+    queryset=lambda: Decision.objects.select_related("clue", "registry_entry", "recorded_by"))

@@ -27,17 +27,21 @@ class AuditedAdminMixin:
         super().delete_queryset(request, queryset)  # type: ignore[misc]
 
 
-@admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
-    list_display = ("at", "username", "action", "object_type", "object_id", "ip")
-    list_filter = ("action",)
-    search_fields = ("username", "object_id")
+class ViewOnlyAdminMixin:
+    """Rows the admin shows but neither adds nor edits (the application writes them)."""
 
     def has_add_permission(self, request: Any) -> bool:
         return False
 
     def has_change_permission(self, request: Any, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("at", "username", "action", "object_type", "object_id", "ip")
+    list_filter = ("action",)
+    search_fields = ("username", "object_id")
 
     def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
         return False

@@ -6,6 +6,7 @@ from django.shortcuts import render
 
 from bidwatch.web.accounts.decorators import requires
 from bidwatch.web.accounts.roles import Cap
+from bidwatch.web.audit import actions
 from bidwatch.web.audit.models import AuditEntry
 
 
@@ -20,5 +21,5 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         entries = entries.filter(username__icontains=user)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     return render(
-        request, "audit/log.html", {"page": page, "actions": AuditEntry.Action.choices, "action": action, "user_q": user}
+        request, "audit/log.html", {"page": page, "actions": actions.choices(), "action": action, "user_q": user}
     )

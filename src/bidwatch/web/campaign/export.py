@@ -9,6 +9,7 @@ from typing import Any
 
 from django.utils import translation
 
+from bidwatch.exports import neutralise_row
 from bidwatch.web.campaign.models import Problem
 
 #: (header, width, value of a problem on a day)
@@ -69,7 +70,7 @@ def ledger_xlsx(problems: Iterable[Problem], on: dt.date) -> bytes:
         cell.alignment = Alignment(wrap_text=True, vertical="center")
     with translation.override("zh-hans"):  # the workbook is Chinese whatever the page's language
         for p in problems:
-            sheet.append([value(p, on) for _, _, value in COLUMNS])
+            sheet.append(neutralise_row(value(p, on) for _, _, value in COLUMNS))
     for i, (header, width, _) in enumerate(COLUMNS, 1):
         letter = sheet.cell(row=1, column=i).column_letter
         sheet.column_dimensions[letter].width = width

@@ -12,6 +12,7 @@ from bidwatch.web.accounts.roles import sector_allowed
 from bidwatch.web.campaign import services
 from bidwatch.web.campaign.models import Problem
 from bidwatch.web.widgets import DateInput
+from bidwatch.web.workflow import forms as workflow_forms
 
 MAX_WORKDAYS = 250
 
@@ -81,19 +82,10 @@ class ProblemForm(DeadlineMixin, forms.ModelForm):
         return data
 
 
-class StepForm(forms.Form):
-    title: Any = ""
-    on = forms.DateField(label=_("Date"), widget=DateInput())
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["on"].initial = services.today()
-
-    def clean_on(self) -> dt.date:
-        on = self.cleaned_data["on"]
-        if on > services.today():
-            raise forms.ValidationError(_("This date is in the future."))
-        return on
+class StepForm(workflow_forms.StepForm):
+    @staticmethod
+    def today() -> dt.date:
+        return services.today()
 
 
 class StartForm(StepForm):
@@ -140,22 +132,6 @@ class ExtendForm(DeadlineMixin, forms.Form):
         if data.get("deadline") and data["deadline"] < services.today() and "deadline" not in self.errors:
             self.add_error("deadline", _("The new deadline has already passed."))
         return data
-
-
-STEP_FORMS: dict[str, type[forms.Form]] = {
-    "start": StartForm, "report": ReportForm, "close": CloseForm, "return": ReturnForm, "extend": ExtendForm,
-}
-
-
-def step_form(step: str, problem: Problem, data: Any = None) -> forms.Form:
-    """The step's form, prefilled with what the problem already says."""
-    initial: dict[str, Any] = {}
-    if step == "start":
-        initial = {"measures": problem.measures}
-    elif step == "report":
-        initial = {f: getattr(problem, f) for f in ("result", "recovered_amount", "people_accountable",
-                                                    "rules_count", "rules_text")}
-    return STEP_FORMS[step](data, prefix=step, initial=initial)
 
 
 class FilterForm(forms.Form):

@@ -23,13 +23,16 @@ from django.utils.translation import gettext_lazy as _
 from bidwatch.web.accounts.models import Agency, Sector
 from bidwatch.web.alerts.models import Alert, Clue
 from bidwatch.web.complaints.models import Complaint
+from bidwatch.web.cases import Numbered
 from bidwatch.web.history import HistoryEvent
 from bidwatch.web.tenders.models import Tender
 
 NUMBER_RE = re.compile(r"WT-(\d{4})-(\d+)", re.IGNORECASE)
 
 
-class Problem(models.Model):
+class Problem(Numbered):
+    NUMBERING = ("WT", "listed_on")
+
     class Source(models.TextChoices):
         BIG_DATA = "big_data", _("Big-data analysis")
         CLUE = "clue", _("Problem clue")
@@ -71,6 +74,8 @@ class Problem(models.Model):
         related_name="problems", db_constraint=False,
     )
     project_name = models.CharField(_("project"), max_length=300, blank=True)
+    campaign = models.ForeignKey("supervision.Campaign", verbose_name=_("campaign"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="problems")
     # what and who
     unit = models.ForeignKey(Agency, verbose_name=_("responsible unit"), on_delete=models.PROTECT,
                              related_name="problems")
@@ -111,13 +116,6 @@ class Problem(models.Model):
         indexes = [models.Index(fields=["status", "deadline"], name="problem_due_idx"),
                    models.Index(fields=["unit", "status"], name="problem_unit_idx")]
 
-    def __str__(self) -> str:
-        return self.number
-
-    @property
-    def number(self) -> str:
-        return f"WT-{self.listed_on:%Y}-{self.pk:05d}" if self.pk and self.listed_on else "WT-new"
-
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN
@@ -143,6 +141,3 @@ class ProblemEvent(HistoryEvent):
     problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="events")
     old_deadline = models.DateField(_("previous deadline"), null=True, blank=True)
     new_deadline = models.DateField(_("new deadline"), null=True, blank=True)
-
-    class Meta(HistoryEvent.Meta):
-        pass

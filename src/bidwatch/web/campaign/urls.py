@@ -1,11 +1,11 @@
 from django.urls import path
 
 from bidwatch.web.campaign import views
+from bidwatch.web.campaign.workflow import WORKFLOW
+from bidwatch.web.workflow import views as workflow_views
 
 app_name = "campaign"
-urlpatterns = [
-    path("", views.problem_list, name="list"),
-    path("new/", views.problem_create, name="create"),
+urlpatterns = workflow_views.app_urls(
+    WORKFLOW, views.problem_list, views.problem_create, views.problem_detail,
     path("export/", views.problem_export, name="export"),
-    path("<int:pk>/", views.problem_detail, name="detail"),
-]
+)

@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from bidwatch.web.accounts.decorators import requires
@@ -21,9 +21,11 @@ from bidwatch.web.audit.models import AuditEntry
 from bidwatch.web.audit.services import record
 from bidwatch.web.campaign import services
 from bidwatch.web.campaign.export import ledger_xlsx
-from bidwatch.web.campaign.forms import FilterForm, ProblemForm, step_form
+from bidwatch.web.campaign.forms import FilterForm, ProblemForm
 from bidwatch.web.campaign.models import NUMBER_RE, Problem
 from bidwatch.web.campaign.prefill import origin
+from bidwatch.web.campaign.workflow import CLOCK, WORKFLOW
+from bidwatch.web.workflow import views as workflow_views
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -47,13 +49,7 @@ def filtered(request: HttpRequest, form: FilterForm) -> QuerySet[Problem]:
     for key in ("status", "category", "unit"):
         if d[key]:
             qs = qs.filter(**{key: d[key]})
-    if d["state"] == "open":
-        qs = qs.filter(status__in=Problem.OPEN)
-    elif d["state"] == "overdue":
-        qs = qs.filter(services.overdue_q(today))
-    elif d["state"] == "soon":
-        qs = qs.filter(services.due_soon_q(today))
-    return qs
+    return CLOCK.filter(qs, d["state"], today)
 
 
 @requires(Cap.VIEW_LEDGER)
@@ -66,7 +62,7 @@ def problem_list(request: HttpRequest) -> HttpResponse:
     query.pop("page", None)
     counts = services.counts(request.user, today)
     return render(request, "campaign/list.html", {
-        "form": form, "page": page, "rows": [(p, services.deadline_state(p, today)) for p in page],
+        "form": form, "page": page, "rows": [(p, CLOCK.state(p, today)) for p in page],
         "counts": counts, "status_counts": [(code, label, counts[code]) for code, label in Problem.Status.choices],
         "totals": services.totals(qs), "query": query.urlencode(),
         "can_list": can(request.user, Cap.MANAGE_LEDGER),  # type: ignore[arg-type]
@@ -103,56 +99,19 @@ def problem_create(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Problem %(number)s listed; rectification due %(due)s.")
                              % {"number": p.number, "due": p.deadline})
             if form.estimated:
-                messages.warning(request, _("The deadline runs into a year without a holiday schedule: weekends "
-                                            "only were skipped (estimated)."))
+                messages.warning(request, _("The deadline runs into a year without a holiday schedule: weekends and the "
+                                            "fixed-date holidays were skipped (estimated)."))
             return redirect("campaign:detail", pk=p.pk)
     return render(request, "campaign/form.html", {"form": form, "origin": source},
                   status=400 if form.errors else 200)
 
 
-@requires(Cap.VIEW_LEDGER)
-def problem_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    p = get_object_or_404(Problem.objects.select_related("unit", "created_by", "closed_by", "alert", "clue",
-                                                         "complaint", "tender"), pk=pk)
-    if not services.can_view(request.user, p):
-        raise PermissionDenied("view_ledger")
-    bound: dict[str, Any] = {}
-    status = 200
-    if request.method == "POST":
-        step = request.POST.get("step", "")
-        if step in services.STEP_ACTOR and not services.can_act(request.user, p, step):
-            raise PermissionDenied(f"ledger:{step}")
-        if step not in services.STEPS_BY_STATUS.get(p.status, ()):
-            return HttpResponse(status=400)
-        form = step_form(step, p, request.POST)
-        if form.is_valid():
-            try:
-                _run_step(request, p, step, form.cleaned_data)
-            except ValueError as exc:
-                form.add_error(None, str(exc))
-            else:
-                messages.success(request, _("Saved."))
-                return redirect("campaign:detail", pk=p.pk)
-        bound[step] = form
-        status = 400
-    step_forms = [(s, bound.get(s) or step_form(s, p)) for s in services.steps_for(request.user, p)]
-    return render(request, "campaign/detail.html", {
-        "p": p, "deadline": services.deadline_state(p), "events": p.events.select_related("actor"),
-        "step_forms": step_forms,
-    }, status=status)
+def _detail_context(request: HttpRequest, p: Problem) -> dict[str, Any]:
+    return {"p": p, "deadline": CLOCK.state(p, services.today())}
 
 
-def _run_step(request: HttpRequest, p: Problem, step: str, d: dict[str, Any]) -> None:
-    user = request.user
-    if step == "start":
-        services.start(p, user, d["on"], d["measures"], d["note"], request=request)
-    elif step == "report":
-        services.report(p, user, d["on"], d["result"], recovered_amount=d["recovered_amount"],
-                        people_accountable=d["people_accountable"], rules_count=d["rules_count"],
-                        rules_text=d["rules_text"], request=request)
-    elif step == "close":
-        services.close(p, user, d["on"], d["verification"], request=request)
-    elif step == "return":
-        services.return_request(p, user, d["on"], d["reason"], request=request)
-    elif step == "extend":
-        services.extend(p, user, d["deadline"], d["reason"], request=request)
+problem_detail = workflow_views.detail_view(
+    WORKFLOW, "campaign/detail.html", view_cap=Cap.VIEW_LEDGER, context=_detail_context,
+    queryset=lambda: Problem.objects.select_related("unit", "created_by", "closed_by", "alert", "clue", "complaint",
+                                                    "tender"),
+)

@@ -9,7 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 from bidwatch.web.accounts.models import Agency, Role
 from bidwatch.web.complaints.models import Complaint, Pause
+from bidwatch.web.scoping import scope_by_sector
 from bidwatch.web.widgets import DateInput
+from bidwatch.web.workflow import forms as workflow_forms
 
 
 def _today() -> dt.date:
@@ -37,6 +39,9 @@ class ComplaintForm(forms.ModelForm):
         self.fields["handling_unit"].queryset = units
         self.fields["tender"].required = False
         self.fields["tender"].help_text = _("Tender ID, if known.")
+        if user is not None:  # only tenders the user may see, one answer for unknown and other sectors' ids
+            self.fields["tender"].queryset = scope_by_sector(self.fields["tender"].queryset, user)
+            self.fields["tender"].error_messages["invalid_choice"] = _("No tender with this ID in your sector.")
         self.fields["received_on"].initial = _today()
 
     def clean(self) -> dict[str, Any]:
@@ -47,27 +52,19 @@ class ComplaintForm(forms.ModelForm):
         if received and received > _today():
             self.add_error("received_on", _("This date is in the future."))
         obj_on, answered = data.get("objection_on"), data.get("objection_answered_on")
-        if data.get("objection_required") and not obj_on:
-            self.add_error("objection_on", _("This matter needs an objection to the tenderer first "
-                                             "(条例 第60条 第2款): give the date it was raised."))
+        # A matter that needed an objection first and had none is still registered: the department then does not
+        # accept it on 办法 第12条第(六)项 (the detail page proposes that step). It is not refused at the door.
         if obj_on and answered and answered < obj_on:
             self.add_error("objection_answered_on", _("The answer cannot come before the objection."))
         return data
 
 
-class StepForm(forms.Form):
-    on = forms.DateField(label=_("Date"), widget=DateInput())
+class StepForm(workflow_forms.StepForm):
+    @staticmethod
+    def today() -> dt.date:
+        return _today()
+
     note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=4000)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["on"].initial = _today()
-
-    def clean_on(self) -> dt.date:
-        on = self.cleaned_data["on"]
-        if on > _today():
-            raise forms.ValidationError(_("This date is in the future."))
-        return on
 
 
 class AcceptForm(StepForm):
@@ -75,9 +72,15 @@ class AcceptForm(StepForm):
 
 
 class RefuseForm(StepForm):
-    title = _("Do not accept")
+    title = _("Do not accept (办法 第12条)")
     reason = forms.ChoiceField(label=_("Reason not accepted"), choices=Complaint.Refusal.choices)
     field_order = ["on", "reason", "note"]
+
+
+class ReferForm(StepForm):
+    title = _("Refer to the competent department (办法 第11条)")
+    to = forms.CharField(label=_("Department the complainant is referred to"), max_length=200)
+    field_order = ["on", "to", "note"]
 
 
 class PauseForm(StepForm):
@@ -101,18 +104,6 @@ class DecideForm(StepForm):
 class WithdrawForm(StepForm):
     title = _("Withdrawn by the complainant")
     note = forms.CharField(label=_("Reason for withdrawal"), widget=forms.Textarea(attrs={"rows": 2}), max_length=4000)
-
-
-STEP_FORMS: dict[str, type[StepForm]] = {
-    "accept": AcceptForm, "refuse": RefuseForm, "pause": PauseForm, "resume": ResumeForm,
-    "decide": DecideForm, "withdraw": WithdrawForm,
-}
-
-#: The steps open in each status.
-STEPS_BY_STATUS: dict[str, tuple[str, ...]] = {
-    Complaint.Status.RECEIVED: ("accept", "refuse", "withdraw"),
-    Complaint.Status.ACCEPTED: ("pause", "resume", "decide", "withdraw"),
-}
 
 
 class FilterForm(forms.Form):

@@ -1,7 +1,11 @@
-"""Complaints (投诉) under 招标投标法实施条例 第60–62条 and 《工程建设项目招标投标活动投诉处理办法》.
+"""Complaints (投诉) under 招标投标法实施条例 第60–62条 and 《工程建设项目招标投标活动投诉处理办法》
+(七部委令第11号, 2004; as amended by 九部委令第23号, 2013).
 
-A complaint moves received → accepted → decided, or received → not accepted; it may be withdrawn
-while open. Each stage has a statutory deadline counted in working days (3 to accept, 30 to
+A complaint moves received → accepted → decided, or received → not accepted (办法 第12条, its six grounds),
+or received → referred: a complaint that belongs to another supervisory department is not refused but the
+complainant is told in writing where to complain (办法 第11条第(二)项). It may be withdrawn while open.
+A complaint that needed an objection to the tenderer first (条例 第60条第2款) and had none is registered like
+any other and then not accepted on 第12条第(六)项; it is not turned away at registration. Each stage has a statutory deadline counted in working days (3 to accept, 30 to
 decide, with testing/inspection/appraisal/expert-review time not counted), computed by
 :mod:`bidwatch.workdays` and stored on the row (``acceptance_due``, ``decision_due``) so that lists can filter by them;
 :mod:`bidwatch.web.complaints.services` recomputes it at every step.
@@ -16,17 +20,21 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from bidwatch.web.accounts.models import Agency, Sector
+from bidwatch.web.cases import Numbered
 from bidwatch.web.history import HistoryEvent
 from bidwatch.web.tenders.models import Tender
 
 
-class Complaint(models.Model):
+class Complaint(Numbered):
+    NUMBERING = ("TS", "received_on")
+
     class Status(models.TextChoices):
         RECEIVED = "received", _("Received, awaiting acceptance")
         NOT_ACCEPTED = "not_accepted", _("Not accepted")
         ACCEPTED = "accepted", _("Accepted, being handled")
         DECIDED = "decided", _("Decided")
         WITHDRAWN = "withdrawn", _("Withdrawn")
+        REFERRED = "referred", _("Referred to another department")
 
     class Channel(models.TextChoices):
         ONLINE = "online", _("Online")
@@ -39,15 +47,16 @@ class Complaint(models.Model):
         INTERESTED = "interested", _("Other interested party")
 
     class Refusal(models.TextChoices):
-        # 投诉处理办法 第12条 (1)–(7)
-        NO_INTEREST = "no_interest", _("Complainant took no part and has no interest")
-        NO_LEADS = "no_leads", _("Matter not specific, no effective leads")
-        NO_NAME = "no_name", _("No real name, signature or valid contact")
-        NOT_SEALED = "not_sealed", _("Legal person's complaint not signed and sealed")
-        LATE = "late", _("Filed after the time limit")
-        ALREADY_DECIDED = "already_decided", _("Already decided, no new evidence")
-        IN_LITIGATION = "in_litigation", _("In administrative reconsideration or litigation")
-        OTHER_DEPARTMENT = "other_department", _("Belongs to another department")
+        # 投诉处理办法 第12条 (2013年修订), its six grounds; (三) and (六) each hold two cases. Referral to another
+        # department is 第11条第(二)项, not a ground of refusal: see Status.REFERRED.
+        NO_INTEREST = "no_interest", _("(1) Complainant took no part and has no interest")
+        NO_LEADS = "no_leads", _("(2) Matter not specific, no effective leads")
+        NO_NAME = "no_name", _("(3) No real name, signature or valid contact")
+        NOT_SEALED = "not_sealed", _("(3) Legal person's complaint not signed and sealed")
+        LATE = "late", _("(4) Filed after the time limit")
+        ALREADY_DECIDED = "already_decided", _("(5) Already decided, no new evidence")
+        NO_OBJECTION = "no_objection", _("(6) An objection to the tenderer was required first and none was raised")
+        IN_LITIGATION = "in_litigation", _("(6) In administrative reconsideration or litigation")
 
     class Outcome(models.TextChoices):
         FOUNDED = "founded", _("Founded")
@@ -61,6 +70,8 @@ class Complaint(models.Model):
         related_name="complaints", db_constraint=False,
     )
     project_name = models.CharField(_("project"), max_length=300)
+    campaign = models.ForeignKey("supervision.Campaign", verbose_name=_("campaign"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="complaints")
     sector = models.CharField(_("sector"), max_length=20, choices=Sector.choices, default=Sector.OTHER)
     handling_unit = models.ForeignKey(
         Agency, verbose_name=_("handling department"), on_delete=models.PROTECT, related_name="complaints"
@@ -88,12 +99,13 @@ class Complaint(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.RECEIVED)
     accepted_on = models.DateField(_("accepted on"), null=True, blank=True)
     refusal = models.CharField(_("reason not accepted"), max_length=30, choices=Refusal.choices, blank=True)
+    referred_to = models.CharField(_("department the complainant was referred to"), max_length=200, blank=True)
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
     decision_number = models.CharField(_("decision document number"), max_length=100, blank=True)
     decision = models.TextField(_("decision"), blank=True)
     # statutory deadlines (recomputed at every step), and whether the holiday schedule of every
-    # year they span was known (False: Monday–Friday only, an estimate)
+    # year they span was known (False: Monday–Friday less the fixed-date holidays, an estimate)
     acceptance_due = models.DateField(_("acceptance due"), null=True, blank=True)
     decision_due = models.DateField(_("decision due"), null=True, blank=True)
     due_exact = models.BooleanField(_("deadline exact"), default=True)
@@ -118,12 +130,10 @@ class Complaint(models.Model):
             models.Index(fields=["status", "decision_due"], name="complaint_decide_due_idx"),
         ]
 
-    def __str__(self) -> str:
-        return self.number
-
     @property
-    def number(self) -> str:
-        return f"TS-{self.received_on:%Y}-{self.pk:05d}" if self.pk and self.received_on else "TS-new"
+    def lacks_objection(self) -> bool:
+        """The matter needed an objection first (条例 第60条第2款) and none is recorded: 办法 第12条第(六)项."""
+        return self.objection_required and self.objection_on is None
 
     @property
     def is_open(self) -> bool:
@@ -165,10 +175,7 @@ class Event(HistoryEvent):
     STEPS = {
         "register": _("Registered"), "accept": _("Accepted for handling"), "refuse": _("Not accepted"),
         "pause": _("Clock stopped"), "resume": _("Clock restarted"), "decide": _("Decided"),
-        "withdraw": _("Withdrawn"),
+        "withdraw": _("Withdrawn"), "refer": _("Referred to another department"),
     }
 
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="events")
-
-    class Meta(HistoryEvent.Meta):
-        pass

@@ -1,10 +1,6 @@
-from django.urls import path
-
 from bidwatch.web.complaints import views
+from bidwatch.web.complaints.workflow import WORKFLOW
+from bidwatch.web.workflow import views as workflow_views
 
 app_name = "complaints"
-urlpatterns = [
-    path("", views.complaint_list, name="list"),
-    path("new/", views.complaint_create, name="create"),
-    path("<int:pk>/", views.complaint_detail, name="detail"),
-]
+urlpatterns = workflow_views.app_urls(WORKFLOW, views.complaint_list, views.complaint_create, views.complaint_detail)

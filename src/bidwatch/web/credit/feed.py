@@ -26,18 +26,23 @@ def feed_rows() -> list[dict[str, Any]]:
             "person_id": e.person_id or None, "measure": e.measure,
             # the contract has no column for the document number: the evidence shows it with the authority
             "authority": " ".join(p for p in (e.authority, e.document_number) if p) or None,
-            "reason": e.reason or None, "start_on": e.start_on, "end_on": e.end_on,
+            "reason": e.reason or None, "start_on": e.start_on,
+            # an early removal after credit repair ends the measure the day before
+            "end_on": e.effective_end,
         })
     return rows
 
 
-def add_registry(ds: Any) -> list[str]:
+def add_registry(ds: Any, rows: list[dict[str, Any]] | None = None) -> list[str]:
     """Add the registry's rows to the loaded dataset; return their sanction_ids.
+
+    ``rows``: the rows of :func:`feed_rows`, read beforehand (the import's child process has no
+    database, ``datasets/isolated.py``).
 
     A refusal (a dataset that already uses one of the ids, or a row the contract rejects) is raised
     as the engine's ``DatasetInvalid``, each problem restated as the registry's, with the entry's id.
     """
-    rows = feed_rows()
+    rows = feed_rows() if rows is None else rows
     if not rows:
         return []
     invalid = engine.dataset_invalid_error()

@@ -15,16 +15,17 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from bidwatch.web.accounts.roles import Cap, can
-from bidwatch.web.audit.models import AuditEntry
-from bidwatch.web.audit.services import record
-from bidwatch.web.credit.models import RegistryEntry, RegistryEvent
+from bidwatch.web.credit.models import RegistryEntry
+from bidwatch.web.credit.workflow import WORKFLOW
 from bidwatch.web.tenders.models import Company
+from bidwatch.web.workflow.checks import required
 
 #: The fields a user enters.
-ENTRY_FIELDS = ("company_id", "uscc", "person_id", "company_name", "measure", "authority", "document_number",
-                "reason", "legal_basis", "start_on", "end_on")
+ENTRY_FIELDS = ("company_id", "uscc", "person_id", "person_name", "company_name", "measure", "authority",
+                "document_number", "reason", "legal_basis", "start_on", "end_on", "publish_until")
 
 
 def today() -> dt.date:
@@ -35,19 +36,22 @@ def today() -> dt.date:
 
 def state_q(state: str, on: dt.date) -> Q:
     ended = Q(end_on__isnull=False, end_on__lt=on)
+    removed = Q(removed_on__isnull=False, removed_on__lte=on)
     if state == RegistryEntry.State.REVOKED:
         return Q(revoked_on__isnull=False)
+    if state == RegistryEntry.State.REMOVED:
+        return Q(revoked_on__isnull=True) & removed
     if state == RegistryEntry.State.EXPIRED:
-        return Q(revoked_on__isnull=True) & ended
+        return Q(revoked_on__isnull=True) & ~removed & ended
     if state == RegistryEntry.State.ACTIVE:
-        return Q(revoked_on__isnull=True) & ~ended
+        return Q(revoked_on__isnull=True) & ~removed & ~ended
     return Q()
 
 
 def search_q(text: str) -> Q:
     text = text.strip()
     return (Q(company_name__icontains=text) | Q(company_id__iexact=text) | Q(uscc__iexact=text)
-            | Q(person_id__iexact=text) | Q(document_number__icontains=text))
+            | Q(person_id__iexact=text) | Q(person_name__icontains=text) | Q(document_number__icontains=text))
 
 
 def for_company(company: Company) -> QuerySet[RegistryEntry]:
@@ -59,12 +63,6 @@ def for_company(company: Company) -> QuerySet[RegistryEntry]:
 
 
 # --- workflow steps ----------------------------------------------------------------------------
-
-def _log(entry: RegistryEntry, user: Any, step: str, note: str, request: Any, **detail: Any) -> None:
-    RegistryEvent.objects.create(entry=entry, actor=user, step=step, note=note)
-    record(user, AuditEntry.Action.REGISTRY, entry, request=request, step=step, sanction_id=entry.public_id,
-           **detail)
-
 
 def _require_manager(user: Any) -> None:
     if not can(user, Cap.MANAGE_REGISTRY):
@@ -90,7 +88,7 @@ def record_entry(user: Any, *, request: Any = None, **fields: Any) -> RegistryEn
     if not entry.company_name:
         entry.company_name = _company_name(entry)
     entry.save()
-    _log(entry, user, "record", entry.reason[:200], request, measure=entry.measure,
+    WORKFLOW.log(entry, user, "record", entry.reason[:200], request, measure=entry.measure,
          company_id=entry.company_id, uscc=entry.uscc, person_id=entry.person_id,
          start_on=str(entry.start_on), end_on=str(entry.end_on) if entry.end_on else None,
          document_number=entry.document_number)
@@ -101,15 +99,61 @@ def record_entry(user: Any, *, request: Any = None, **fields: Any) -> RegistryEn
 def revoke(entry: RegistryEntry, user: Any, on: dt.date, reason: str, *,
            request: Any = None) -> RegistryEntry:
     """Revoke (撤销) an entry: kept with its history, never fed to a scan again."""
-    _require_manager(user)
-    entry = RegistryEntry.objects.select_for_update().get(pk=entry.pk)
-    if entry.revoked_on is not None:
-        raise ValueError(f"{entry.public_id} was revoked on {entry.revoked_on} / 该记录已撤销")
-    if not reason.strip():
-        raise ValueError("say why / 请填写撤销理由")
+    WORKFLOW.begin(entry, user, "revoke")
+    reason = required(reason, _("say why it is revoked"))
     if on > today():
-        raise ValueError("the revocation date is in the future / 撤销日期晚于今天")
-    entry.revoked_on, entry.revoke_reason, entry.revoked_by = on, reason.strip(), user
-    entry.save(update_fields=["revoked_on", "revoke_reason", "revoked_by"])
-    _log(entry, user, "revoke", entry.revoke_reason, request, revoked_on=str(on))
-    return entry
+        raise ValueError(_("the revocation date is in the future"))
+    entry.revoked_on, entry.revoke_reason, entry.revoked_by = on, reason, user
+    return WORKFLOW.finish(entry, user, "revoke", reason, request,
+                           fields=["revoked_on", "revoke_reason", "revoked_by"], revoked_on=str(on))
+
+
+# --- credit repair (信用修复) ------------------------------------------------------------------------
+
+@transaction.atomic
+def apply_repair(entry: RegistryEntry, user: Any, on: dt.date, applicant: str, grounds: str, *,
+                 request: Any = None) -> Any:
+    from bidwatch.web.credit.models import CreditRepair
+
+    WORKFLOW.begin(entry, user, "apply_repair")
+    if entry.pending_repair() is not None:
+        raise ValueError(_("an application is under review"))
+    if not (applicant.strip() and grounds.strip()):
+        raise ValueError(_("name the applicant and the grounds"))
+    if on < entry.start_on:
+        raise ValueError(_("applied before the entry started"))
+    repair = CreditRepair.objects.create(entry=entry, applied_on=on, applicant=applicant.strip(), grounds=grounds.strip())
+    WORKFLOW.log(entry, user, "apply_repair", grounds.strip()[:200], request, applicant=applicant.strip(),
+                 applied_on=str(on))
+    return repair
+
+
+def _review(entry: RegistryEntry, user: Any, step: str, on: dt.date, note: str, request: Any) -> Any:
+    WORKFLOW.begin(entry, user, step)
+    repair = entry.pending_repair()
+    if repair is None:
+        raise ValueError(_("no application awaits review"))
+    if not note.strip():
+        raise ValueError(_("record the review"))
+    if on < repair.applied_on:
+        raise ValueError(_("decided before the application"))
+    repair.status = repair.Status.APPROVED if step == "approve_repair" else repair.Status.REFUSED
+    repair.decided_on, repair.decision_note = on, note.strip()
+    repair.save()
+    if step == "approve_repair":
+        entry.removed_on = on
+        entry.save(update_fields=["removed_on"])
+    WORKFLOW.log(entry, user, step, note.strip()[:200], request, decided_on=str(on),
+                 removed_on=str(entry.removed_on) if entry.removed_on else None)
+    return repair
+
+
+@transaction.atomic
+def approve_repair(entry: RegistryEntry, user: Any, on: dt.date, note: str, *, request: Any = None) -> Any:
+    """Early removal: the entry applies until the day before ``on`` (scans from the next import or rescan)."""
+    return _review(entry, user, "approve_repair", on, note, request)
+
+
+@transaction.atomic
+def refuse_repair(entry: RegistryEntry, user: Any, on: dt.date, note: str, *, request: Any = None) -> Any:
+    return _review(entry, user, "refuse_repair", on, note, request)

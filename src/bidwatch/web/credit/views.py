@@ -3,19 +3,23 @@ with its history and the revocation."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from bidwatch.web.accounts.decorators import requires
 from bidwatch.web.accounts.roles import Cap, can
 from bidwatch.web.credit import services
-from bidwatch.web.credit.forms import EntryForm, FilterForm, RevokeForm
+from bidwatch.web.credit.forms import EntryForm, FilterForm
 from bidwatch.web.credit.models import RegistryEntry
+from bidwatch.web.credit.workflow import WORKFLOW
 from bidwatch.web.tenders.models import Company
+from bidwatch.web.workflow import views as workflow_views
 
 
 @requires(Cap.VIEW_REGISTRY)
@@ -54,31 +58,38 @@ def entry_create(request: HttpRequest) -> HttpResponse:
     return render(request, "credit/form.html", {"form": form}, status=400 if form.errors else 200)
 
 
-@requires(Cap.VIEW_REGISTRY)
-def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    entry = get_object_or_404(RegistryEntry.objects.select_related("recorded_by", "revoked_by"), pk=pk)
-    can_manage = can(request.user, Cap.MANAGE_REGISTRY)  # type: ignore[arg-type]
-    form = None
-    status = 200
-    if request.method == "POST":
-        if not can_manage:
-            raise PermissionDenied("manage_registry")
-        form = RevokeForm(request.POST, prefix="revoke")
-        if form.is_valid():
-            try:
-                services.revoke(entry, request.user, form.cleaned_data["on"], form.cleaned_data["reason"],
-                                request=request)
-            except ValueError as exc:
-                form.add_error(None, str(exc))
-            else:
-                messages.success(request,
-                                 _("Revoked. Scans from the next import or rescan no longer see it."))
-                return redirect("credit:detail", pk=entry.pk)
-        status = 400
-    elif can_manage and entry.revoked_on is None:
-        form = RevokeForm(prefix="revoke")
-    return render(request, "credit/detail.html", {
-        "e": entry, "state": entry.state(services.today()), "events": entry.events.select_related("actor"),
-        "revoke_form": form, "can_manage": can_manage,
+def _detail_context(request: HttpRequest, entry: RegistryEntry) -> dict[str, Any]:
+    return {
+        "e": entry, "state": entry.state(services.today()),
+        "can_manage": can(request.user, Cap.MANAGE_REGISTRY),  # type: ignore[arg-type]
         "company_known": bool(entry.company_id) and Company.objects.filter(pk=entry.company_id).exists(),
-    }, status=status)
+    }
+
+
+entry_detail = workflow_views.detail_view(
+    WORKFLOW, "credit/detail.html", view_cap=Cap.VIEW_REGISTRY, context=_detail_context,
+    queryset=lambda: RegistryEntry.objects.select_related("recorded_by", "revoked_by"),
+)
+
+
+@requires(Cap.MANAGE_REGISTRY)
+def entry_import(request: HttpRequest) -> HttpResponse:
+    """An external list of dishonest entities (CSV/XLSX), entered whole or not at all."""
+    from bidwatch.web.credit import imports
+    from bidwatch.web.credit.forms import ImportForm
+
+    form = ImportForm(request.POST or None, request.FILES or None)
+    problems: list[Any] = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > 20 * 1024 * 1024:
+            form.add_error("file", _("At most 20 MB."))
+        else:
+            n, problems = imports.import_list(request.user, upload.name, upload.read(),
+                                              form.cleaned_data["authority"], request=request)
+            if not problems:
+                messages.success(request, _("%(n)s entries imported. They take effect in scans from the next import "
+                                            "or rescan.") % {"n": n})
+                return redirect("credit:list")
+    return render(request, "credit/import.html", {"form": form, "problems": problems},
+                  status=400 if (form.errors or problems) else 200)

@@ -1,7 +1,10 @@
-"""The seam between the web application and the analytics (``bidwatch.contract`` and ``bidwatch.scan``).
+"""The seam between the web application and the analytics (``bidwatch.contract``, ``bidwatch.scan`` and
+``bidwatch.engine``).
 
 ``settings.BIDWATCH_ENGINE`` may name another module with the same four names (tests use a small
-fake while developing against the real interfaces); by default the real ones are used.
+fake while developing against the real interfaces); by default the real ones are used. The web reads a
+loaded dataset only through :func:`dataset_engine` (``bidwatch.engine``), never by SQL on the
+dataset's own connection: the web does not know which backend holds the data.
 """
 
 from __future__ import annotations
@@ -53,3 +56,14 @@ def add_sanctions(ds: Any, rows: list[dict[str, Any]]) -> int:
     from bidwatch.contract import add_sanctions as real
 
     return real(ds, rows)
+
+
+def dataset_engine(ds: Any) -> Any:
+    """The analytics engine over a loaded dataset (``bidwatch.engine.connect``), for
+    :mod:`bidwatch.engine.reads`. A ``BIDWATCH_ENGINE`` module may provide its own ``connect``."""
+    mod = _module()
+    if mod is not None and hasattr(mod, "connect"):
+        return mod.connect(ds)
+    from bidwatch.engine import connect
+
+    return connect(ds)

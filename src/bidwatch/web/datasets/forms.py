@@ -10,3 +10,10 @@ class UploadForm(forms.Form):
         help_text=_("A .zip of contract files (CSV or Parquet, one per table) or one .xlsx workbook."),
         widget=forms.ClearableFileInput(attrs={"accept": ".zip,.xlsx"}),
     )
+    source_system = forms.CharField(
+        label=_("Source system"), max_length=64, required=False,
+        help_text=_("The system the data was exported from (its ids are that system's), e.g. the provincial "
+                    "trading platform. Left empty: the file's name. A re-export of the same system updates "
+                    "its records after you confirm the changes; ids used by another system are refused."),
+        widget=forms.TextInput(attrs={"list": "known-sources", "autocomplete": "off"}),
+    )

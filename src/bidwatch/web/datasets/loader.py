@@ -1,6 +1,7 @@
 """Write a loaded dataset and its scan result into the web database, in one transaction.
 
-Entity rows are upserted by their dataset keys; alerts by a key made of what the alert is about
+Entity rows are upserted by their dataset keys, with their provenance (source system and import;
+``datasets/diff.py`` has checked before that the keys are not another source's); alerts by a key made of what the alert is about
 (:func:`alert_key`), so that triage status and history survive a re-import; alerts of the dataset's
 tenders that the new scan no longer finds are marked inactive rather than deleted (their triage
 history stays readable).
@@ -22,9 +23,10 @@ from django.db import transaction
 from django.db.models import Model
 
 from bidwatch.web.accounts.models import Agency, Sector
-from bidwatch.web.alerts.models import Alert
-from bidwatch.web.datasets import duck
-from bidwatch.web.datasets.links import bidder_links_sql, mask
+from bidwatch.web.alerts.models import Alert, scan_alerts
+from bidwatch.engine import Engine, reads
+from bidwatch.web.datasets import engine
+from bidwatch.web.datasets.links import mask
 from bidwatch.web.tenders.models import Bid, BidderLink, Company, Project, Sanction, Tender
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -170,69 +172,149 @@ def _frame_records(frame: Any) -> list[dict[str, Any]]:
 
 
 
+# ---------------------------------------------------------------- the dataset's rows, as stored
+# Each iterator yields (key, values): the values a record gets from the dataset, by attribute name.
+# The writer adds the scan's figures; the import's diff (``datasets/diff.py``) compares these values
+# with the stored ones, so that what the page announces is what the writer does.
+COMPANY_FIELDS = ["name", "uscc", "legal_rep", "phone", "address", "region_code", "founded_on", "registered_capital"]
+PROJECT_FIELDS = ["name", "owner_name", "sector", "estimated_amount", "state_funded", "approved_on", "permit_on",
+                  "works_started_on", "region_code"]
+TENDER_FIELDS = ["project_id", "title", "category", "procedure", "tenderer_id", "agency", "ceiling_price", "estimate",
+                 "announced_on", "bid_deadline", "award_method", "candidates_published_on", "awarded_on", "winner_id",
+                 "award_price", "contract_signed_on", "sector", "region_code"]
+BID_FIELDS = ["tender_id", "company_id", "price", "submitted_at", "status", "disqualify_reason", "rank", "score",
+              "project_manager_id", "agent_id"]
+SANCTION_FIELDS = ["company_key", "uscc", "person_id", "measure", "authority", "reason", "start_on", "end_on"]
+
+Rows = Iterator[tuple[str, dict[str, Any]]]
+
+
+def company_rows(eng: Engine) -> Rows:
+    wanted = ["company_id", *COMPANY_FIELDS]
+    for r in reads.iter_table(eng, "companies", wanted):
+        cid = _s(r["company_id"], 64)
+        yield cid, {
+            "name": _s(r["name"], 300) or cid, "uscc": _s(r["uscc"], 18), "legal_rep": _s(r["legal_rep"], 100),
+            "phone": _s(r["phone"], 50), "address": _s(r["address"], 300), "region_code": _s(r["region_code"], 12),
+            "founded_on": _date(r["founded_on"]), "registered_capital": _money(r["registered_capital"]),
+        }
+
+
+def project_rows(eng: Engine) -> Rows:
+    wanted = ["project_id", *PROJECT_FIELDS]
+    for r in reads.iter_table(eng, "projects", wanted):
+        pid = _s(r["project_id"], 64)
+        yield pid, {
+            "name": _s(r["name"], 300) or pid, "owner_name": _s(r["owner_name"], 300),
+            "sector": _s(r["sector"]) if _s(r["sector"]) in SECTORS else Sector.OTHER,
+            "estimated_amount": _money(r["estimated_amount"]), "state_funded": _bool(r["state_funded"]),
+            "approved_on": _date(r["approved_on"]), "permit_on": _date(r["permit_on"]),
+            "works_started_on": _date(r["works_started_on"]), "region_code": _s(r["region_code"], 12),
+        }
+
+
+def project_meta(eng: Engine) -> dict[str, tuple[str, str]]:
+    """Each project's sector and district (its tenders and alerts get them)."""
+    return {pid: (v["sector"], v["region_code"]) for pid, v in project_rows(eng)}
+
+
+def tender_rows(eng: Engine, projects: dict[str, tuple[str, str]]) -> Rows:
+    wanted = ["tender_id", "project_id", "title", "category", "procedure", "tenderer_id", "agency", "ceiling_price",
+              "estimate", "announced_on", "bid_deadline", "award_method", "candidates_published_on", "awarded_on",
+              "winner_id", "award_price", "contract_signed_on"]
+    for r in reads.iter_table(eng, "tenders", wanted):
+        tid = _s(r["tender_id"], 64)
+        pid = _s(r["project_id"], 64)
+        sector, region = projects.get(pid, (Sector.OTHER, ""))
+        yield tid, {
+            "project_id": pid if pid in projects else None, "title": _s(r["title"], 300),
+            "category": _s(r["category"], 20), "procedure": _s(r["procedure"], 20),
+            "tenderer_id": _s(r["tenderer_id"], 64) or None, "agency": _s(r["agency"], 300),
+            "ceiling_price": _money(r["ceiling_price"]), "estimate": _money(r["estimate"]),
+            "announced_on": _date(r["announced_on"]), "bid_deadline": _ts(r["bid_deadline"]),
+            "award_method": _s(r["award_method"], 20), "candidates_published_on": _date(r["candidates_published_on"]),
+            "awarded_on": _date(r["awarded_on"]), "winner_id": _s(r["winner_id"], 64) or None,
+            "award_price": _money(r["award_price"]), "contract_signed_on": _date(r["contract_signed_on"]),
+            "sector": sector, "region_code": region,
+        }
+
+
+def bid_rows(eng: Engine) -> Rows:
+    wanted = ["bid_id", *BID_FIELDS]
+    statuses = {s.value for s in Bid.Status}
+    for r in reads.iter_table(eng, "bids", wanted):
+        status = _s(r["status"]) or Bid.Status.VALID
+        yield _s(r["bid_id"], 64), {
+            "tender_id": _s(r["tender_id"], 64), "company_id": _s(r["company_id"], 64), "price": _money(r["price"]),
+            "submitted_at": _ts(r["submitted_at"]), "status": status if status in statuses else Bid.Status.VALID,
+            "disqualify_reason": _s(r["disqualify_reason"], 500), "rank": _int(r["rank"]), "score": _float(r["score"]),
+            "project_manager_id": _s(r["project_manager_id"], 64), "agent_id": _s(r["agent_id"], 64),
+        }
+
+
+def sanction_rows(eng: Engine, skip: Collection[str] = ()) -> Rows:
+    wanted = ["sanction_id", "company_id", "uscc", "person_id", "measure", "authority", "reason", "start_on", "end_on"]
+    for r in reads.iter_table(eng, "sanctions", wanted):
+        if _s(r["sanction_id"]) in skip:
+            continue
+        yield _s(r["sanction_id"], 64), {
+            "company_key": _s(r["company_id"], 64), "uscc": _s(r["uscc"], 18), "person_id": _s(r["person_id"], 64),
+            "measure": _s(r["measure"], 30), "authority": _s(r["authority"], 200), "reason": _s(r["reason"]),
+            "start_on": _date(r["start_on"]), "end_on": _date(r["end_on"]),
+        }
+
+
 # ---------------------------------------------------------------- the writer
 Progress = Callable[[str, float], None]
+PROVENANCE = ["source", "dataset_import"]
 
 
 def write_dataset(ds: Any, result: Any, progress: Progress | None = None, *,
-                  skip_sanctions: Collection[str] = ()) -> dict[str, int]:
+                  skip_sanctions: Collection[str] = (), source: str = "", dataset_import: Any = None,
+                  keep_companies: Collection[str] = ()) -> dict[str, int]:
     """Upsert the dataset's rows and the scan's results; return row counts per table.
 
     ``skip_sanctions``: sanction_ids that were added to the dataset for the scan only (the sanctions
-    registry's ``REG-`` entries, which the registry itself keeps) and are not written as sanctions."""
-    con = ds.con
+    registry's ``REG-`` entries, which the registry itself keeps) and are not written as sanctions.
+    ``source``/``dataset_import``: the provenance every written row gets. ``keep_companies``: companies
+    another source already holds with the same particulars (found by the diff): left as they are."""
+    eng = engine.dataset_engine(ds)  # the dataset is read through the engine, whatever holds it
     report = progress or (lambda stage, f: None)
+    prov = {"source": source[:64], "dataset_import": dataset_import}
     counts: dict[str, int] = {}
     with transaction.atomic():
         report("companies", 0.0)
-        counts["companies"] = _write_companies(con, result)
+        counts["companies"] = _write_companies(eng, result, prov, set(keep_companies))
         report("projects", 0.1)
-        projects = _write_projects(con)
+        projects = _write_projects(eng, prov)
         counts["projects"] = len(projects)
         report("tenders", 0.2)
-        tender_ids, tender_meta = _write_tenders(con, result, projects)
+        tender_ids, tender_meta = _write_tenders(eng, result, projects, prov)
         counts["tenders"] = len(tender_ids)
         report("bids", 0.35)
-        counts["bids"] = _write_bids(con, tender_ids)
+        counts["bids"], counts["bids_retired"] = _write_bids(eng, tender_ids, prov)
         report("sanctions", 0.7)
-        counts["sanctions"] = _write_sanctions(con, set(skip_sanctions))
+        counts["sanctions"] = _write_sanctions(eng, set(skip_sanctions), prov)
         report("links", 0.75)
-        counts["links"] = _write_links(con, tender_ids)
+        counts["links"] = _write_links(eng, tender_ids)
         report("alerts", 0.85)
-        counts["alerts"] = _write_alerts(result, tender_ids, tender_meta, projects)
+        counts["alerts"], counts["alerts_retired"] = _write_alerts(result, tender_ids, tender_meta, projects)
         report("done", 1.0)
     return counts
 
 
-def _company_stats(con: Any) -> dict[str, tuple[int, int]]:
-    stats: dict[str, tuple[int, int]] = {}
-    if "company_id" not in duck.columns(con, "bids"):
-        return stats
-    tcols = duck.columns(con, "tenders")
-    if "winner_id" in tcols:
-        sql = (
-            "select b.company_id, count(*), count(*) filter (where t.winner_id = b.company_id) "
-            "from bids b left join tenders t using (tender_id) group by 1"
-        )
-    else:
-        sql = "select company_id, count(*), 0 from bids group by 1"
-    for cid, n_bids, n_wins in con.execute(sql).fetchall():
-        stats[str(cid)] = (int(n_bids), int(n_wins))
-    return stats
-
-
-def _write_companies(con: Any, result: Any) -> int:
-    stats = _company_stats(con)
+def _write_companies(eng: Engine, result: Any, prov: dict[str, Any], keep: set[str]) -> int:
+    stats = reads.company_bid_stats(eng)
     risk = {str(r.get("company_id")): r for r in _frame_records(getattr(result, "companies", None))}
     alerts_per_company: dict[str, int] = defaultdict(int)
     for a in _frame_records(getattr(result, "alerts", None)):
         for cid in _company_list(a.get("company_ids")):
             alerts_per_company[cid] += 1
-    wanted = ["company_id", "name", "uscc", "legal_rep", "phone", "address", "region_code", "founded_on", "registered_capital"]
 
     def objs() -> Iterator[Company]:
-        for r in duck.iter_rows(con, "companies", wanted):
-            cid = _s(r["company_id"], 64)
+        for cid, values in company_rows(eng):
+            if cid in keep:
+                continue
             rr = risk.get(cid, {})
             n_bids, n_wins = stats.get(cid, (0, 0))
             detail = {
@@ -241,137 +323,78 @@ def _write_companies(con: Any, result: Any) -> int:
                 if k not in {"company_id", "name", "risk_score"} and isinstance(v, (str, int, float, bool, type(None)))
             }
             yield Company(
-                company_id=cid, name=_s(r["name"], 300) or cid, uscc=_s(r["uscc"], 18), legal_rep=_s(r["legal_rep"], 100),
-                phone=_s(r["phone"], 50), address=_s(r["address"], 300), region_code=_s(r["region_code"], 12),
-                founded_on=_date(r["founded_on"]), registered_capital=_money(r["registered_capital"]),
-                risk_score=_float(rr.get("risk_score")), n_bids=n_bids, n_wins=n_wins,
-                n_alerts=alerts_per_company.get(cid, 0), risk_detail=detail,
+                company_id=cid, **values, risk_score=_float(rr.get("risk_score")), n_bids=n_bids, n_wins=n_wins,
+                n_alerts=alerts_per_company.get(cid, 0), risk_detail=detail, **prov,
             )
 
-    fields = [f for f in wanted[1:]] + ["risk_score", "n_bids", "n_wins", "n_alerts", "risk_detail"]
+    fields = [*COMPANY_FIELDS, "risk_score", "n_bids", "n_wins", "n_alerts", "risk_detail", *PROVENANCE]
     return _upsert(Company, objs(), "company_id", fields)
 
 
-def _write_projects(con: Any) -> dict[str, tuple[str, str]]:
-    wanted = ["project_id", "name", "owner_name", "sector", "estimated_amount", "state_funded", "approved_on",
-              "permit_on", "works_started_on", "region_code"]
+def _write_projects(eng: Engine, prov: dict[str, Any]) -> dict[str, tuple[str, str]]:
     meta: dict[str, tuple[str, str]] = {}
     objs = []
-    for r in duck.iter_rows(con, "projects", wanted):
-        pid = _s(r["project_id"], 64)
-        sector = _s(r["sector"]) if _s(r["sector"]) in SECTORS else Sector.OTHER
-        meta[pid] = (sector, _s(r["region_code"], 12))
-        objs.append(Project(
-            project_id=pid, name=_s(r["name"], 300) or pid, owner_name=_s(r["owner_name"], 300), sector=sector,
-            estimated_amount=_money(r["estimated_amount"]), state_funded=_bool(r["state_funded"]),
-            approved_on=_date(r["approved_on"]), permit_on=_date(r["permit_on"]),
-            works_started_on=_date(r["works_started_on"]), region_code=_s(r["region_code"], 12),
-        ))
-    _upsert(Project, objs, "project_id", wanted[1:])
+    for pid, values in project_rows(eng):
+        meta[pid] = (values["sector"], values["region_code"])
+        objs.append(Project(project_id=pid, **values, **prov))
+    _upsert(Project, objs, "project_id", [*PROJECT_FIELDS, *PROVENANCE])
     return meta
 
 
 def _write_tenders(
-    con: Any, result: Any, projects: dict[str, tuple[str, str]]
+    eng: Engine, result: Any, projects: dict[str, tuple[str, str]], prov: dict[str, Any]
 ) -> tuple[set[str], dict[str, tuple[str, str, dt.date | None]]]:
-    wanted = ["tender_id", "project_id", "title", "category", "procedure", "tenderer_id", "agency", "ceiling_price",
-              "estimate", "announced_on", "bid_deadline", "award_method", "candidates_published_on", "awarded_on",
-              "winner_id", "award_price", "contract_signed_on"]
     risk = {str(r.get("tender_id")): r for r in _frame_records(getattr(result, "tenders", None))}
-    n_bids: dict[str, int] = {}
-    if "tender_id" in duck.columns(con, "bids"):
-        n_bids = {str(t): int(n) for t, n in con.execute("select tender_id, count(*) from bids group by 1").fetchall()}
+    n_bids = reads.bids_per_tender(eng)
     ids: set[str] = set()
     meta: dict[str, tuple[str, str, dt.date | None]] = {}
 
     def objs() -> Iterator[Tender]:
-        for r in duck.iter_rows(con, "tenders", wanted):
-            tid = _s(r["tender_id"], 64)
-            pid = _s(r["project_id"], 64)
-            sector, region = projects.get(pid, (Sector.OTHER, ""))
+        for tid, values in tender_rows(eng, projects):
             rr = risk.get(tid, {})
             top = rr.get("top_indicators")
             if isinstance(top, (list, tuple)):
                 top = ";".join(map(str, top))
-            announced = _date(r["announced_on"])
-            deadline = _ts(r["bid_deadline"])
-            when = announced or (deadline.date() if deadline else None) or _date(r["awarded_on"])
+            deadline = values["bid_deadline"]
+            when = values["announced_on"] or (deadline.date() if deadline else None) or values["awarded_on"]
             ids.add(tid)
-            meta[tid] = (sector, region, when)
+            meta[tid] = (values["sector"], values["region_code"], when)
             yield Tender(
-                tender_id=tid, project_id=pid if pid in projects else None, title=_s(r["title"], 300),
-                category=_s(r["category"], 20), procedure=_s(r["procedure"], 20),
-                tenderer_id=_s(r["tenderer_id"], 64) or None, agency=_s(r["agency"], 300),
-                ceiling_price=_money(r["ceiling_price"]), estimate=_money(r["estimate"]), announced_on=announced,
-                bid_deadline=deadline, award_method=_s(r["award_method"], 20),
-                candidates_published_on=_date(r["candidates_published_on"]), awarded_on=_date(r["awarded_on"]),
-                winner_id=_s(r["winner_id"], 64) or None, award_price=_money(r["award_price"]),
-                contract_signed_on=_date(r["contract_signed_on"]), sector=sector, region_code=region,
-                n_bids=n_bids.get(tid, 0), risk_score=_float(rr.get("risk_score")),
+                tender_id=tid, **values, n_bids=n_bids.get(tid, 0), risk_score=_float(rr.get("risk_score")),
                 risk_level=_s(rr.get("risk_level"), 20), n_alerts=_int(rr.get("n_alerts")) or 0,
                 n_high=_int(rr.get("n_high")) or 0, top_indicators=_s(top, 500), explanation=_s(rr.get("explanation")),
+                **prov,
             )
 
-    fields = ["project", "title", "category", "procedure", "tenderer", "agency", "ceiling_price", "estimate",
-              "announced_on", "bid_deadline", "award_method", "candidates_published_on", "awarded_on", "winner",
-              "award_price", "contract_signed_on", "sector", "region_code", "n_bids", "risk_score", "risk_level",
-              "n_alerts", "n_high", "top_indicators", "explanation"]
+    fields = [f.removesuffix("_id") if f in {"project_id", "tenderer_id", "winner_id"} else f for f in TENDER_FIELDS]
+    fields += ["n_bids", "risk_score", "risk_level", "n_alerts", "n_high", "top_indicators", "explanation", *PROVENANCE]
     _upsert(Tender, objs(), "tender_id", fields)
     return ids, meta
 
 
-def _write_bids(con: Any, tender_ids: set[str]) -> int:
-    # The dataset's bids replace those of its tenders (bids withdrawn from a corrected extract go away).
+def _write_bids(eng: Engine, tender_ids: set[str], prov: dict[str, Any]) -> tuple[int, int]:
+    """The dataset's bids replace those of its tenders (bids withdrawn from a corrected extract go
+    away). Returns (bids written, bids of these tenders removed)."""
+    keys = {_s(r["bid_id"], 64) for r in reads.iter_table(eng, "bids", ["bid_id"])}
+    retired = 0
     for chunk in _batched(sorted(tender_ids), 900):
+        gone = [b for b in Bid.objects.filter(tender_id__in=chunk).values_list("bid_id", flat=True) if b not in keys]
+        retired += len(gone)
         Bid.objects.filter(tender_id__in=chunk).delete()
-    wanted = ["bid_id", "tender_id", "company_id", "price", "submitted_at", "status", "disqualify_reason", "rank",
-              "score", "project_manager_id", "agent_id"]
-    statuses = {s.value for s in Bid.Status}
-
-    def objs() -> Iterator[Bid]:
-        for r in duck.iter_rows(con, "bids", wanted):
-            status = _s(r["status"]) or Bid.Status.VALID
-            yield Bid(
-                bid_id=_s(r["bid_id"], 64), tender_id=_s(r["tender_id"], 64), company_id=_s(r["company_id"], 64),
-                price=_money(r["price"]), submitted_at=_ts(r["submitted_at"]),
-                status=status if status in statuses else Bid.Status.VALID,
-                disqualify_reason=_s(r["disqualify_reason"], 500), rank=_int(r["rank"]), score=_float(r["score"]),
-                project_manager_id=_s(r["project_manager_id"], 64), agent_id=_s(r["agent_id"], 64),
-            )
-
-    fields = wanted[1:]
-    fields[fields.index("tender_id")] = "tender"
-    fields[fields.index("company_id")] = "company"
-    return _upsert(Bid, objs(), "bid_id", fields)
+    fields = [f.removesuffix("_id") if f in {"tender_id", "company_id"} else f for f in BID_FIELDS] + PROVENANCE
+    return _upsert(Bid, (Bid(bid_id=bid, **values, **prov) for bid, values in bid_rows(eng)), "bid_id", fields), retired
 
 
-def _write_sanctions(con: Any, skip: set[str]) -> int:
-    wanted = ["sanction_id", "company_id", "uscc", "person_id", "measure", "authority", "reason", "start_on", "end_on"]
-    objs = (
-        Sanction(
-            sanction_id=_s(r["sanction_id"], 64), company_key=_s(r["company_id"], 64), uscc=_s(r["uscc"], 18),
-            person_id=_s(r["person_id"], 64), measure=_s(r["measure"], 30), authority=_s(r["authority"], 200),
-            reason=_s(r["reason"]), start_on=_date(r["start_on"]), end_on=_date(r["end_on"]),
-        )
-        for r in duck.iter_rows(con, "sanctions", wanted) if _s(r["sanction_id"]) not in skip
-    )
-    fields = ["company_key", "uscc", "person_id", "measure", "authority", "reason", "start_on", "end_on"]
-    return _upsert(Sanction, objs, "sanction_id", fields)
+def _write_sanctions(eng: Engine, skip: set[str], prov: dict[str, Any]) -> int:
+    objs = (Sanction(sanction_id=sid, **values, **prov) for sid, values in sanction_rows(eng, skip))
+    return _upsert(Sanction, objs, "sanction_id", [*SANCTION_FIELDS, *PROVENANCE])
 
 
-def _write_links(con: Any, tender_ids: set[str]) -> int:
+def _write_links(eng: Engine, tender_ids: set[str]) -> int:
     for chunk in _batched(sorted(tender_ids), 900):
         BidderLink.objects.filter(tender_id__in=chunk).delete()
-    sql = bidder_links_sql(con)
-    if sql is None:
-        return 0
-    cur = con.cursor() if hasattr(con, "cursor") else con
-    cur.execute(sql)
     n = 0
-    while True:
-        rows = cur.fetchmany(BATCH)
-        if not rows:
-            break
+    for rows in _batched(reads.bidder_links(eng, BATCH)):
         BidderLink.objects.bulk_create(
             [
                 BidderLink(tender_id=str(t), company_a_id=str(a), company_b_id=str(b), kind=k, attribute=attr,
@@ -446,7 +469,9 @@ def _keyed_alerts(records: list[dict[str, Any]]) -> list[tuple[str, dict[str, An
 def _write_alerts(
     result: Any, tender_ids: set[str], tender_meta: dict[str, tuple[str, str, dt.date | None]],
     projects: dict[str, tuple[str, str]],
-) -> int:
+) -> tuple[int, int]:
+    """Upsert the scan's alerts; return (alerts written, active alerts of these tenders and projects
+    that the scan did not find again and that turned inactive)."""
     records = _frame_records(getattr(result, "alerts", None))
     departments = {
         a.sector: a for a in Agency.objects.filter(kind=Agency.Kind.DEPARTMENT).exclude(sector="").order_by("-id")
@@ -482,11 +507,17 @@ def _write_alerts(
               "legal_basis", "evidence", "message", "sector", "region_code", "detected_on", "department", "active",
               "last_seen"]
     # Alerts of these tenders that this scan does not find again are kept, but inactive: deactivate
-    # them all first, the upsert below switches the found ones back on (same transaction).
+    # them all first, the upsert below switches the found ones back on (same transaction). Alerts found on
+    # uploaded bid files are not the scan's to retire.
+    was_active: set[str] = set()
     for chunk in _batched(sorted(tender_ids), 900):
-        Alert.objects.filter(tender_id__in=chunk, active=True).update(active=False)
+        found = scan_alerts().filter(tender_id__in=chunk, active=True)
+        was_active.update(found.values_list("alert_id", flat=True))
+        found.update(active=False)
     for chunk in _batched(sorted(projects), 900):  # the projects' own alerts (no tender)
-        Alert.objects.filter(tender=None, project_id__in=chunk, active=True).update(active=False)
+        found = scan_alerts().filter(tender=None, project_id__in=chunk, active=True)
+        was_active.update(found.values_list("alert_id", flat=True))
+        found.update(active=False)
     _upsert(Alert, objs, "alert_id", fields)
     through = Alert.companies.through
     ids = sorted(seen)
@@ -494,4 +525,4 @@ def _write_alerts(
         through.objects.filter(alert_id__in=chunk).delete()
     for chunk in _batched(links):
         through.objects.bulk_create([through(alert_id=a, company_id=c) for a, c in chunk], ignore_conflicts=True)
-    return len(objs)
+    return len(objs), len(was_active - seen)

@@ -15,6 +15,7 @@ class DatasetImport(models.Model):
         CHECKING = "checking", _("Checking")
         REJECTED = "rejected", _("Rejected: problems found")
         ACCEPTED = "accepted", _("Accepted")
+        REVIEW = "review", _("Waiting for confirmation")
         IMPORTED = "imported", _("Imported")
         FAILED = "failed", _("Failed")
 
@@ -29,6 +30,16 @@ class DatasetImport(models.Model):
     problems = models.JSONField(_("problems"), default=list, blank=True)
     n_problems = models.IntegerField(_("problems"), default=0)
     counts = models.JSONField(_("rows"), default=dict, blank=True)
+    #: the system the data comes from (its ids are that system's): declared at upload, by default the
+    #: file's name; records keep it (``tenders.models.Provenance``)
+    source_system = models.CharField(_("source system"), max_length=64, blank=True, db_index=True)
+    #: what the import adds, changes and retires (``datasets/diff.py``), computed before it is applied
+    diff = models.JSONField(_("changes"), default=dict, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("confirmed by"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("dataset import")
@@ -44,6 +55,7 @@ class ScanRun(models.Model):
         QUEUED = "queued", _("Queued")
         RUNNING = "running", _("Running")
         REJECTED = "rejected", _("Dataset rejected")
+        HELD = "held", _("Waiting for confirmation")
         DONE = "done", _("Finished")
         FAILED = "failed", _("Failed")
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import secrets
 import shutil
-import tempfile
 import zipfile
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -16,15 +18,15 @@ from django.utils.translation import gettext as _
 
 from bidwatch.web.audit.models import AuditEntry
 from bidwatch.web.audit.services import record
-from bidwatch.web.credit.feed import add_registry
-from bidwatch.web.datasets import engine
+from bidwatch.web.credit.feed import add_registry, feed_rows
+from bidwatch.web.datasets import diff, engine, isolated
 from bidwatch.web.datasets.loader import write_dataset
 from bidwatch.web.datasets.models import DatasetImport, ScanRun
 from bidwatch.web.tasks.models import Task
-from bidwatch.web.tasks.queue import Report, enqueue, task
+from bidwatch.web.tasks import queue
+from bidwatch.web.tasks.queue import Report, enqueue, on_lost, task
 
 MAX_STORED_PROBLEMS = 2000
-MAX_UNZIPPED_BYTES = 4 * 1024**3
 ACCEPTED_SUFFIXES = {".zip", ".xlsx"}
 
 
@@ -32,8 +34,27 @@ class UploadRefused(ValueError):
     pass
 
 
-def store_upload(upload: UploadedFile, user: Any, *, request: Any = None) -> ScanRun:
-    """Keep the uploaded file under MEDIA_ROOT and queue its check, scan and import."""
+class ImportOutOfMemory(RuntimeError):
+    """The check or scan went over ``IMPORT_MEMORY_LIMIT_MB`` in its child process."""
+
+    def __init__(self, limit_mb: int) -> None:
+        super().__init__(limit_mb)
+        self.user_message = _(
+            "The dataset needed more memory than an import may use (%(mb)s MB) and was stopped; nothing was "
+            "imported and the site was not affected. Check the file (a table or cell far larger than expected?) "
+            "or ask the administrator to raise BIDWATCH_IMPORT_MEMORY_MB."
+        ) % {"mb": limit_mb}
+
+
+def default_source(file_name: str) -> str:
+    """The source system an upload is taken from when none is declared: its file's name."""
+    return (Path(file_name).stem.strip() or "dataset")[:64]
+
+
+def store_upload(upload: UploadedFile, user: Any, *, source: str = "", request: Any = None) -> ScanRun:
+    """Keep the uploaded file under MEDIA_ROOT and queue its check, scan and import.
+
+    ``source``: the system the data comes from (its ids are that system's); by default the file's name."""
     name = Path(upload.name or "dataset").name
     suffix = Path(name).suffix.lower()
     if suffix not in ACCEPTED_SUFFIXES:
@@ -41,44 +62,123 @@ def store_upload(upload: UploadedFile, user: Any, *, request: Any = None) -> Sca
     if upload.size and upload.size > settings.MAX_UPLOAD_BYTES:
         raise UploadRefused(_("The file is larger than the allowed size."))
     with transaction.atomic():
-        imp = DatasetImport.objects.create(original_name=name[:255], uploaded_by=user, size=upload.size or 0)
-        folder = Path(settings.MEDIA_ROOT) / "imports" / str(imp.pk)
-        folder.mkdir(parents=True, exist_ok=True)
+        imp = DatasetImport.objects.create(original_name=name[:255], uploaded_by=user, size=upload.size or 0,
+                                           source_system=(source.strip() or default_source(name))[:64])
+        # A folder of its own even where the id is not: SQLite numbers again from the last committed row, so
+        # an upload whose transaction rolled back left a file that the next import of that id would overwrite
+        # or pick up.
+        folder = Path(settings.MEDIA_ROOT) / "imports" / f"{imp.pk}-{secrets.token_hex(4)}"
+        folder.mkdir(parents=True)
         target = folder / f"upload{suffix}"
         with target.open("wb") as fh:
             for chunk in upload.chunks():
                 fh.write(chunk)
         imp.stored_path = str(target)
         imp.save(update_fields=["stored_path"])
-        record(user, AuditEntry.Action.UPLOAD, imp, request=request, file=name, size=imp.size)
+        record(user, AuditEntry.Action.UPLOAD, imp, request=request, file=name, size=imp.size,
+               source=imp.source_system)
         return start_scan(imp, user, request=request)
 
 
-def start_scan(imp: DatasetImport, user: Any, *, request: Any = None) -> ScanRun:
+def start_scan(imp: DatasetImport, user: Any, *, confirm: str = "", request: Any = None) -> ScanRun:
+    """Queue the check, scan and import of ``imp``. ``confirm``: the digest of the change summary a
+    person confirmed (``diff.compute``); without it an import that changes or retires records stops
+    at the summary."""
     with transaction.atomic():
         scan = ScanRun.objects.create(dataset=imp, started_by=user)
-        t = enqueue("import_scan", user=user, scan_id=scan.pk)
+        t = enqueue("import_scan", user=user, scan_id=scan.pk, confirm=confirm)
         scan.task = t
         scan.save(update_fields=["task"])
-        record(user, AuditEntry.Action.SCAN, scan, request=request, dataset=imp.pk)
+        record(user, AuditEntry.Action.SCAN, scan, request=request, dataset=imp.pk,
+               **({"confirmed": confirm} if confirm else {}))
     return scan
 
 
-def _safe_extract(archive: Path, into: Path) -> None:
-    """Unzip refusing absolute paths, '..' and zip bombs."""
+class NotPending(ValueError):
+    pass
+
+
+def confirm_import(imp: DatasetImport, user: Any, digest: str, *, request: Any = None) -> ScanRun:
+    """Apply an import whose change summary a person has read: only the summary shown (by digest)."""
+    with transaction.atomic():
+        locked = DatasetImport.objects.select_for_update().get(pk=imp.pk)
+        if locked.status != DatasetImport.Status.REVIEW or not digest or locked.diff.get("digest") != digest:
+            raise NotPending(_("This summary is no longer current: read the one shown now."))
+        DatasetImport.objects.filter(pk=imp.pk).update(
+            status=DatasetImport.Status.PENDING, confirmed_by=user, confirmed_at=timezone.now()
+        )
+        return start_scan(locked, user, confirm=digest, request=request)
+
+
+def _ignored(parts: tuple[str, ...]) -> bool:
+    """Files in an archive that are not part of a dataset (macOS resource forks)."""
+    return "__MACOSX" in parts or (bool(parts) and parts[-1].startswith("._"))
+
+
+def _check_archive(zf: zipfile.ZipFile, archive_size: int) -> list[tuple[zipfile.ZipInfo, str]]:
+    """Refuse, before anything is written, what the archive's directory already shows: unsafe or
+    over-long names, duplicate entries, too many entries, a bomb (by compression ratio or total size),
+    two datasets in one archive. Returns the entries to extract with their normalised names."""
+    max_total = settings.MAX_UNZIPPED_BYTES
+    max_ratio = settings.ZIP_MAX_RATIO
+    infos = zf.infolist()
+    if len(infos) > settings.ZIP_MAX_ENTRIES:
+        raise UploadRefused(_("The archive holds more than %(n)s files.") % {"n": settings.ZIP_MAX_ENTRIES})
+    entries: list[tuple[zipfile.ZipInfo, str]] = []
+    seen: dict[str, str] = {}
     total = 0
+    for info in infos:
+        name = info.filename.replace("\\", "/")
+        shown = name if len(name) <= 80 else name[:80] + "…"
+        parts = PurePosixPath(name).parts
+        if name.startswith("/") or ".." in parts or (parts and ":" in parts[0]):
+            raise UploadRefused(_("The archive contains an unsafe path: %(name)s") % {"name": shown})
+        if len(name.encode("utf-8")) > 1024 or any(len(p.encode("utf-8")) > 255 for p in parts):
+            raise UploadRefused(_("The archive contains a file name that is too long: %(name)s") % {"name": shown})
+        if info.is_dir() or not parts or _ignored(parts):
+            continue
+        key = "/".join(p for p in parts if p != ".").lower()
+        if key in seen:
+            raise UploadRefused(_("The archive contains the file %(name)s twice.") % {"name": shown})
+        seen[key] = name
+        if info.file_size > 1024**2 and info.file_size > max_ratio * max(info.compress_size, 1):
+            raise UploadRefused(
+                _("The archive looks like a zip bomb: %(name)s would unpack %(ratio)s times its packed size.")
+                % {"name": shown, "ratio": info.file_size // max(info.compress_size, 1)}
+            )
+        total += info.file_size
+        entries.append((info, name))
+    if total > max_total or (total > 1024**2 and total > max_ratio * max(archive_size, 1)):
+        raise UploadRefused(_("The archive unpacks to more than the allowed size."))
+    datasets = sorted({str(PurePosixPath(n).parent) for _i, n in entries
+                       if PurePosixPath(n).name.lower() in {"tenders.csv", "tenders.parquet"}})
+    workbooks = [n for _i, n in entries if n.lower().endswith(".xlsx")]
+    if len(datasets) > 1 or (datasets and workbooks) or (not datasets and len(workbooks) > 1):
+        found = [f"{d}/" if d != "." else "./" for d in datasets] + workbooks
+        raise UploadRefused(
+            _("The archive holds more than one dataset (%(found)s): upload one dataset per file.")
+            % {"found": "、".join(found[:5])}
+        )
+    return entries
+
+
+def _safe_extract(archive: Path, into: Path) -> None:
+    """Unzip after :func:`_check_archive`, counting the bytes actually written (a lying size field
+    does not get past the limits)."""
+    limit = settings.MAX_UNZIPPED_BYTES
+    written = 0
     with zipfile.ZipFile(archive) as zf:
-        for info in zf.infolist():
-            name = info.filename.replace("\\", "/")
-            parts = PurePosixPath(name).parts
-            if name.startswith("/") or ".." in parts or (parts and ":" in parts[0]):
-                raise UploadRefused(_("The archive contains an unsafe path: %(name)s") % {"name": name})
-            if "__MACOSX" in parts or PurePosixPath(name).name.startswith("._"):
-                continue
-            total += info.file_size
-            if total > MAX_UNZIPPED_BYTES:
-                raise UploadRefused(_("The archive unpacks to more than the allowed size."))
-            zf.extract(info, into)
+        for info, name in _check_archive(zf, archive.stat().st_size):
+            target = into.joinpath(*PurePosixPath(name).parts)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            own = 0
+            with zf.open(info) as src, target.open("wb") as dst:
+                while chunk := src.read(1024**2):
+                    own += len(chunk)
+                    written += len(chunk)
+                    if own > info.file_size or written > limit:
+                        raise UploadRefused(_("The archive unpacks to more than the allowed size."))
+                    dst.write(chunk)
 
 
 def dataset_path(stored: Path, workdir: Path) -> Path:
@@ -103,20 +203,68 @@ def problem_dicts(problems: Any) -> list[dict[str, Any]]:
     return out
 
 
+#: PostgreSQL advisory lock held by an import from its comparison to its write (any number)
+IMPORT_LOCK_KEY = 18_0001
+
+
+@contextmanager
+def import_lock() -> Iterator[None]:
+    """One import at a time from its comparison with the stored records to its write: two imports of
+    different sources with the same ids must not both pass the comparison and both write. PostgreSQL:
+    a session advisory lock (released if the worker dies with its connection); otherwise a file lock
+    in the data dir (workers of one host, as SQLite deployments are)."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute("SELECT pg_advisory_lock(%s)", [IMPORT_LOCK_KEY])
+        try:
+            yield
+        finally:
+            with connection.cursor() as cur:
+                cur.execute("SELECT pg_advisory_unlock(%s)", [IMPORT_LOCK_KEY])
+        return
+    import fcntl
+
+    path = Path(settings.DATA_DIR) / "import.lock"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
 @task("import_scan")
 def import_scan(t: Task, report: Report) -> None:
     scan = ScanRun.objects.select_related("dataset", "started_by").get(pk=t.args["scan_id"])
     imp = scan.dataset
     ScanRun.objects.filter(pk=scan.pk).update(status=ScanRun.Status.RUNNING)
     DatasetImport.objects.filter(pk=imp.pk).update(status=DatasetImport.Status.CHECKING)
-    workdir = Path(tempfile.mkdtemp(prefix=f"bidwatch-import-{imp.pk}-"))
+    workdir = queue.workdir(t)  # removed at the end, or by the sweep if the worker dies
+    shutil.rmtree(workdir, ignore_errors=True)
+    workdir.mkdir(parents=True)
+    held = ExitStack()  # the import lock, from the comparison to the write
     try:
         report(_("Checking the dataset"), 0.02)
+
+        def scan_progress(stage: str, fraction: float) -> None:
+            report(_("Scanning: %(stage)s") % {"stage": stage}, 0.05 + 0.75 * float(fraction))
+
+        limit_mb = int(getattr(settings, "IMPORT_MEMORY_LIMIT_MB", 0) or 0)
+        result = None
         try:
             path = dataset_path(Path(imp.stored_path), workdir)
-            ds = engine.load_dataset(str(path))
-            # the sanctions registry (信用惩戒名录) joins the dataset's sanctions before the scan
-            registry_ids = add_registry(ds)
+            if limit_mb:
+                # check and scan in a child process with a memory limit (datasets/isolated.py)
+                ds, result, registry_ids = isolated.load_and_scan(path, feed_rows(), workdir, limit_mb, scan_progress)
+            else:
+                ds = engine.load_dataset(str(path))
+                # the sanctions registry (信用惩戒名录) joins the dataset's sanctions before the scan
+                registry_ids = add_registry(ds)
+        except isolated.OutOfMemory as exc:
+            raise ImportOutOfMemory(limit_mb) from exc
         except (engine.dataset_invalid_error(), UploadRefused, zipfile.BadZipFile) as exc:
             problems = problem_dicts(getattr(exc, "problems", None)) or [
                 {"table": "", "row": "", "column": "", "value": imp.original_name, "expected": str(exc)[:300]}
@@ -127,16 +275,32 @@ def import_scan(t: Task, report: Report) -> None:
             ScanRun.objects.filter(pk=scan.pk).update(status=ScanRun.Status.REJECTED, finished_at=timezone.now())
             report(_("Rejected: problems found"), 1.0)
             return
-        DatasetImport.objects.filter(pk=imp.pk).update(status=DatasetImport.Status.ACCEPTED)
-
-        def scan_progress(stage: str, fraction: float) -> None:
-            report(_("Scanning: %(stage)s") % {"stage": stage}, 0.05 + 0.75 * float(fraction))
-
-        result = engine.run_scan(ds, scan_progress)
+        # What the import would add, change and retire; ids of another source refuse it. From here to
+        # the write, no other import compares or writes.
+        held.enter_context(import_lock())
+        report(_("Comparing with the stored records"), 0.04 if result is None else 0.8)
+        summary_diff = diff.compute(ds, imp.source_system, skip_sanctions=set(registry_ids))
+        clashes = diff.clash_problems(summary_diff)
+        if clashes:
+            DatasetImport.objects.filter(pk=imp.pk).update(
+                status=DatasetImport.Status.REJECTED, problems=clashes, n_problems=len(clashes), diff=summary_diff
+            )
+            ScanRun.objects.filter(pk=scan.pk).update(status=ScanRun.Status.REJECTED, finished_at=timezone.now())
+            report(_("Rejected: problems found"), 1.0)
+            return
+        if summary_diff["needs_confirmation"] and t.args.get("confirm") != summary_diff["digest"]:
+            DatasetImport.objects.filter(pk=imp.pk).update(status=DatasetImport.Status.REVIEW, diff=summary_diff)
+            ScanRun.objects.filter(pk=scan.pk).update(status=ScanRun.Status.HELD, finished_at=timezone.now())
+            report(_("Waiting for confirmation"), 1.0)
+            return
+        DatasetImport.objects.filter(pk=imp.pk).update(status=DatasetImport.Status.ACCEPTED, diff=summary_diff)
+        if result is None:
+            result = engine.run_scan(ds, scan_progress)
         report(_("Importing into the database"), 0.82)
         counts = write_dataset(
             ds, result, lambda stage, f: report(_("Importing: %(stage)s") % {"stage": stage}, 0.82 + 0.17 * f),
             skip_sanctions=set(registry_ids),  # the registry keeps its own entries
+            source=imp.source_system, dataset_import=imp, keep_companies=summary_diff["companies_kept"],
         )
         counts["registry"] = len(registry_ids)
         summary = _jsonable(getattr(result, "summary", {}) or {})
@@ -146,7 +310,9 @@ def import_scan(t: Task, report: Report) -> None:
                 status=ScanRun.Status.DONE, finished_at=timezone.now(), n_alerts=counts.get("alerts", 0),
                 n_tenders=counts.get("tenders", 0), summary=summary,
             )
-            record(scan.started_by, AuditEntry.Action.IMPORT, imp, **{k: int(v) for k, v in counts.items()})
+            record(scan.started_by, AuditEntry.Action.IMPORT, imp, source=imp.source_system,
+                   **{k: int(v) for k, v in counts.items()},
+                   **({"confirmed": t.args["confirm"]} if t.args.get("confirm") else {}))
         report(_("Finished"), 1.0)
     except Exception:
         DatasetImport.objects.filter(pk=imp.pk).exclude(status=DatasetImport.Status.IMPORTED).update(
@@ -155,10 +321,24 @@ def import_scan(t: Task, report: Report) -> None:
         ScanRun.objects.filter(pk=scan.pk).update(status=ScanRun.Status.FAILED, finished_at=timezone.now())
         raise
     finally:
+        held.close()
         close = getattr(locals().get("ds"), "close", None)
         if callable(close):
             close()
-        shutil.rmtree(workdir, ignore_errors=True)
+        queue.remove_workdir(t)
+
+
+@on_lost("import_scan")
+def import_scan_lost(t: Task, reason: str) -> None:
+    """The worker died during the check, scan or import: nothing was committed (the import is one
+    transaction), so the import and its scan are failed and may be started again."""
+    scan = ScanRun.objects.filter(pk=t.args.get("scan_id")).first()
+    if scan is None:
+        return
+    ScanRun.objects.filter(pk=scan.pk).update(status=ScanRun.Status.FAILED, finished_at=timezone.now())
+    DatasetImport.objects.filter(pk=scan.dataset_id).exclude(status=DatasetImport.Status.IMPORTED).update(
+        status=DatasetImport.Status.FAILED
+    )
 
 
 def _jsonable(value: Any) -> Any:

@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.import_list, name="list"),
     path("<int:pk>/", views.import_detail, name="detail"),
     path("<int:pk>/rescan/", views.rescan, name="rescan"),
+    path("<int:pk>/apply/", views.apply, name="apply"),
 ]

@@ -12,6 +12,8 @@ from bidwatch.web.accounts.roles import Cap, can
 from bidwatch.web.datasets import services
 from bidwatch.web.datasets.forms import UploadForm
 from bidwatch.web.datasets.models import DatasetImport, ScanRun
+from bidwatch.web.tasks import queue
+from bidwatch.web.tasks.models import Task
 
 
 @requires(Cap.VIEW_IMPORTS)
@@ -23,7 +25,8 @@ def import_list(request: HttpRequest) -> HttpResponse:
         form = UploadForm(request.POST, request.FILES)
         if form.is_valid():
             try:
-                scan = services.store_upload(form.cleaned_data["file"], request.user, request=request)
+                scan = services.store_upload(form.cleaned_data["file"], request.user,
+                                             source=form.cleaned_data.get("source_system") or "", request=request)
             except services.UploadRefused as exc:
                 form.add_error("file", str(exc))
             else:
@@ -31,13 +34,18 @@ def import_list(request: HttpRequest) -> HttpResponse:
     imports = DatasetImport.objects.select_related("uploaded_by")
     scans = ScanRun.objects.select_related("dataset", "started_by", "task")[:50]
     page = Paginator(imports, 25).get_page(request.GET.get("page"))
-    return render(request, "datasets/list.html", {"form": form, "page": page, "scans": scans})
+    sources = (DatasetImport.objects.exclude(source_system="").order_by("source_system")
+               .values_list("source_system", flat=True).distinct())
+    return render(request, "datasets/list.html", {"form": form, "page": page, "scans": scans, "sources": sources})
 
 
 @requires(Cap.VIEW_IMPORTS)
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     imp = get_object_or_404(DatasetImport.objects.select_related("uploaded_by"), pk=pk)
     scans = imp.scans.select_related("task", "started_by")
+    latest = scans.first()
+    if latest and latest.task and latest.task.status == Task.Status.RUNNING and queue.sweep_dead():
+        imp.refresh_from_db()  # its worker had died: the task, the scan and the import are failed now
     ctx = {"imp": imp, "scans": scans, "latest": scans.first()}
     if request.headers.get("HX-Request"):
         return render(request, "datasets/_status.html", ctx)
@@ -50,4 +58,16 @@ def rescan(request: HttpRequest, pk: int) -> HttpResponse:
     imp = get_object_or_404(DatasetImport, pk=pk)
     services.start_scan(imp, request.user, request=request)
     messages.success(request, "OK")
+    return redirect("datasets:detail", pk=imp.pk)
+
+
+@require_POST
+@requires(Cap.IMPORT)
+def apply(request: HttpRequest, pk: int) -> HttpResponse:
+    """Apply an import waiting at its change summary: the summary confirmed is named by its digest."""
+    imp = get_object_or_404(DatasetImport, pk=pk)
+    try:
+        services.confirm_import(imp, request.user, request.POST.get("digest", ""), request=request)
+    except services.NotPending as exc:
+        messages.error(request, str(exc))
     return redirect("datasets:detail", pk=imp.pk)

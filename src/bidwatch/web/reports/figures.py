@@ -22,6 +22,7 @@ from bidwatch.web.alerts.models import Alert, Clue, Consultation, Transfer, Tria
 from bidwatch.web.alerts.services import visible_clues
 from bidwatch.web.complaints import services as complaint_services
 from bidwatch.web.complaints.models import Complaint
+from bidwatch.web.complaints.workflow import CLOCK as COMPLAINT_CLOCK
 from bidwatch.web.credit.models import RegistryEntry
 from bidwatch.web.deadlines import calendar
 from bidwatch.web.labels import family_label
@@ -60,7 +61,7 @@ def big_data(user: Any, start: dt.date, end: dt.date) -> Section:
     alerts = scope_by_sector(Alert.objects.filter(detected_on__range=(start, end)), user)
     found = list(alerts.values_list("family", "severity", "status"))
     actions = TriageAction.objects.filter(alert__in=alerts, at__date__range=(start, end))
-    acts = Counter(actions.values_list("action", flat=True))
+    acts = Counter(actions.values_list("step", flat=True))
     s = Section("big_data", _("Big-data analysis"))
     s.counts = [
         (_("Alerts dated in the period"), len(found)),
@@ -85,7 +86,9 @@ def clues(user: Any, start: dt.date, end: dt.date) -> Section:
     visible = visible_clues(user)
     transfers = Transfer.objects.filter(clue__in=visible, sent_on__range=(start, end)).select_related(
         "from_unit", "to_unit", "clue")
-    waiting = Transfer.objects.filter(clue__in=visible, status=Transfer.Status.SENT, reply_due__lt=end)
+    # overdue as of the period's end, not as of today: sent by then, due before it, not answered by it
+    waiting = Transfer.objects.filter(clue__in=visible, sent_on__lte=end, reply_due__lt=end).filter(
+        Q(answered_on__isnull=True) | Q(answered_on__gt=end))
     consultations = Consultation.objects.filter(clue__in=visible, held_on__range=(start, end))
     raised_list = list(raised)
     t_list = list(transfers)
@@ -96,6 +99,10 @@ def clues(user: Any, start: dt.date, end: dt.date) -> Section:
         (_("Transfers sent"), len(t_list)),
         (_("to the supervision commission"), sum(1 for t in t_list if t.kind == Transfer.Kind.SUPERVISION)),
         (_("to the police"), sum(1 for t in t_list if t.kind == Transfer.Kind.POLICE)),
+        (_("Organised-crime clues (涉黑涉恶) raised"), sum(1 for c in raised_list if c.organised_crime)),
+        (_("sent to the anti-organised-crime unit"), sum(1 for t in t_list if t.kind == Transfer.Kind.ORGANISED_CRIME)),
+        (_("with the police's feedback"), sum(1 for t in t_list if t.kind == Transfer.Kind.ORGANISED_CRIME
+                                              and t.status != Transfer.Status.SENT)),
         (_("Answers overdue at the end of the period"), waiting.count()),
         (_("Consultations held"), consultations.count()),
     ]
@@ -126,11 +133,13 @@ def complaints(user: Any, start: dt.date, end: dt.date) -> Section:
         (_("Decided after the statutory deadline"), late),
         (_("Working days from acceptance to decision (mean)"),
          f"{sum(spent) / len(spent):.1f}" if spent else "—"),
-        (_("Open and overdue at the end of the period"), qs.filter(complaint_services.overdue_q(end)).distinct().count()),
+        (_("Open and overdue at the end of the period"), COMPLAINT_CLOCK.overdue(qs, end).count()),
     ]
     s.breakdowns = [(_("Decisions by outcome"), _count_by([c.outcome for c in decided], dict(Complaint.Outcome.choices)))]
-    s.columns = [_("Number"), _("Received on"), _("Project"), _("Complainant"), _("Handling department"), _("Status")]
-    s.rows = [[c.number, c.received_on, c.project_name, c.complainant, c.handling_unit.name, c.get_status_display()]
+    # The complainant's identity stays out of every report and export (the page, the PDF, the
+    # workbook): a report travels further than the case file (issue 18 item 11).
+    s.columns = [_("Number"), _("Received on"), _("Project"), _("Handling department"), _("Status")]
+    s.rows = [[c.number, c.received_on, c.project_name, c.handling_unit.name, c.get_status_display()]
               for c in received]
     return s
 
@@ -150,12 +159,72 @@ def joint_punishment(user: Any, start: dt.date, end: dt.date) -> Section:
     return s
 
 
+def tipoffs(user: Any, start: dt.date, end: dt.date) -> Section:
+    """Reports from the public (举报) and interference records: counts and the reports' rows — never the
+    reporter (only the encrypted columns hold it, and they are not read here)."""
+    from bidwatch.web.interference.models import Interference
+    from bidwatch.web.interference.workflow import visible as visible_interference
+    from bidwatch.web.tipoffs.models import Tipoff
+    from bidwatch.web.tipoffs.workflow import CLOCK as TIPOFF_CLOCK
+    from bidwatch.web.tipoffs.workflow import visible as visible_tipoffs
+
+    qs = visible_tipoffs(user)
+    from bidwatch.web.supervision.models import Campaign
+
+    received = list(qs.filter(received_on__range=(start, end)).only(
+        "id", "received_on", "channel", "anonymous", "subject", "status", "accept_due", "answer_due", "campaign"))
+    interventions = visible_interference(user).filter(occurred_on__range=(start, end))
+    campaigns = dict(Campaign.objects.values_list("pk", "name"))
+    s = Section("tipoffs", _("Reports from the public and interference records"))
+    s.counts = [
+        (_("Reports received"), len(received)),
+        (_("anonymous"), sum(1 for t in received if t.anonymous)),
+        (_("Made problem clues"), sum(1 for t in received if t.status == Tipoff.Status.CLUE)),
+        (_("Handled as complaints"), sum(1 for t in received if t.status == Tipoff.Status.COMPLAINT)),
+        (_("Past their deadline at the end of the period"), TIPOFF_CLOCK.overdue(qs, end).count()),
+        (_("Interventions recorded (干预插手)"), interventions.count()),
+        (_("made problem clues"), interventions.filter(status=Interference.Status.CLUE).count()),
+    ]
+    s.breakdowns = [(_("Reports by channel"), _count_by([t.channel for t in received],
+                                                        dict(Tipoff._meta.get_field("channel").choices))),
+                    (_("Reports by status"), _count_by([t.status for t in received], dict(Tipoff.Status.choices))),
+                    # each report belongs to a campaign (issue 15 item 1): a period across two campaigns counts each
+                    (_("Reports by campaign"), _count_by([campaigns.get(t.campaign_id, "") for t in received], {}))]
+    s.columns = [_("Received on"), _("Report"), _("Channel"), _("Person or unit reported"), _("Status")]
+    s.rows = [[t.received_on, t.number, t.get_channel_display(), t.subject, t.get_status_display()] for t in received]
+    return s
+
+
+def pre_tender_review(user: Any, start: dt.date, end: dt.date) -> Section:
+    """Pre-tender review (标前审查): the reviews filed (备案) in the period, their findings by category and how many
+    the revised versions resolved (``review.services.review_totals``)."""
+    from bidwatch.web.review.models import Review
+    from bidwatch.web.review.services import review_totals
+    from bidwatch.web.review.workflow import visible as visible_reviews
+
+    totals = review_totals((start, end), user)
+    s = Section("review", _("Pre-tender review"))
+    share = totals["resolved_share"]
+    s.counts = [(_("Reviews filed"), totals["filed"]), (_("passed"), totals["passed"]),
+                (_("not passed"), totals["rejected"]), (_("after a revision"), totals["revised"]),
+                (_("Findings"), totals["findings"]), (_("resolved by a revision"), totals["resolved"]),
+                (_("Share resolved"), "—" if share is None else f"{share:.0%}")]
+    s.breakdowns = [(_("Findings by category"), [(c["name"], c["count"]) for c in totals["by_category"].values()])]
+    filed = visible_reviews(user).filter(status=Review.Status.FILED, filed_on__range=(start, end)).select_related(
+        "unit").order_by("filed_on", "pk")
+    s.columns = [_("Filed on"), _("Tender"), _("Title"), _("Department"), _("Overall opinion")]
+    s.rows = [[r.filed_on, r.tender_id, r.title, r.unit.name, r.get_outcome_display()] for r in filed]
+    return s
+
+
 #: The sections in report order; another front adds its function here.
-SECTIONS = [big_data, clues, complaints, joint_punishment]
+SECTIONS = [big_data, clues, complaints, tipoffs, pre_tender_review, joint_punishment]
 
 
 def build_report(user: Any, start: dt.date, end: dt.date) -> Report:
     if end < start:
-        raise ValueError("the period ends before it starts / 截止日期早于起始日期")
+        raise ValueError(_("the period ends before it starts"))
+    from bidwatch.web.supervision.report import SECTIONS as CAMPAIGN_FRONT  # the accountability front (issue 15)
+
     scope = user.agency.name if user.role == Role.DEPARTMENT and user.agency else _("All units")
-    return Report(start, end, str(scope), [f(user, start, end) for f in SECTIONS])
+    return Report(start, end, str(scope), [f(user, start, end) for f in [*SECTIONS, *CAMPAIGN_FRONT]])

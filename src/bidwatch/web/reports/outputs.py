@@ -14,6 +14,7 @@ from urllib.parse import urlparse
 
 from django.contrib.staticfiles import finders
 
+from bidwatch.exports import neutralise, neutralise_row
 from bidwatch.web.reports.figures import Report
 
 
@@ -45,23 +46,24 @@ def report_xlsx(report: Report) -> bytes:
     wb = Workbook()
     summary = wb.active
     summary.title = "汇总"
-    summary.append(["专项整治工作情况", f"{report.start:%Y-%m-%d} 至 {report.end:%Y-%m-%d}", report.scope])
+    period = f"{report.start:%Y-%m-%d} 至 {report.end:%Y-%m-%d}"
+    summary.append(neutralise_row(["专项整治工作情况", period, report.scope]))
     summary["A1"].font = Font(bold=True)
     for section in report.sections:
         summary.append([])
         summary.append([section.title])
         summary.cell(row=summary.max_row, column=1).font = Font(bold=True)
         for label, value in section.counts:
-            summary.append([label, value])
+            summary.append(neutralise_row([label, value]))
         for title, items in section.breakdowns:
             for label, n in items:
-                summary.append([f"{title}：{label}", n])
+                summary.append(neutralise_row([f"{title}：{label}", n]))
         sheet = wb.create_sheet(section.title[:31])
-        sheet.append(section.columns)
+        sheet.append(neutralise_row(section.columns))
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for row in section.rows:
-            sheet.append([v if isinstance(v, (int, float, dt.date)) or v is None else str(v) for v in row])
+            sheet.append([v if isinstance(v, (int, float, dt.date)) or v is None else neutralise(str(v)) for v in row])
         sheet.freeze_panes = "A2"
         for i, _ in enumerate(section.columns, 1):
             sheet.column_dimensions[sheet.cell(row=1, column=i).column_letter].width = 18

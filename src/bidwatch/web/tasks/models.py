@@ -45,3 +45,20 @@ class Task(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in {self.Status.DONE, self.Status.FAILED}
+
+
+class WorkerHeartbeat(models.Model):
+    """A worker's sign of life, beaten every few seconds by a thread of its own — on a row no task's
+    transaction touches, so a long import does not hold it up (``queue.sweep_dead``)."""
+
+    name = models.CharField(_("worker"), max_length=100, primary_key=True)
+    host = models.CharField(_("host"), max_length=100)
+    pid = models.IntegerField(_("process"))
+    beat_at = models.DateTimeField(_("last heartbeat"))
+
+    class Meta:
+        verbose_name = _("worker heartbeat")
+        verbose_name_plural = _("worker heartbeats")
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.beat_at:%H:%M:%S}"

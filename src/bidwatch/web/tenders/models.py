@@ -14,7 +14,22 @@ from bidwatch.web.accounts.models import Sector
 MONEY = {"max_digits": 18, "decimal_places": 2, "null": True, "blank": True}
 
 
-class Company(models.Model):
+class Provenance(models.Model):
+    """Where a row came from: the source system declared at import (``DatasetImport.source_system``)
+    and the import that last wrote it. Ids are the source system's own: a row belongs to one source,
+    and an import from another source that reuses its id is refused (``datasets/diff.py``)."""
+
+    source = models.CharField(_("source system"), max_length=64, blank=True, db_index=True)
+    dataset_import = models.ForeignKey(
+        "datasets.DatasetImport", verbose_name=_("import"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", db_constraint=False,
+    )
+
+    class Meta:
+        abstract = True
+
+
+class Company(Provenance):
     company_id = models.CharField(_("company ID"), max_length=64, primary_key=True)
     name = models.CharField(_("name"), max_length=300)
     uscc = models.CharField(_("unified social credit code"), max_length=18, blank=True)
@@ -42,7 +57,7 @@ class Company(models.Model):
         return self.n_wins / self.n_bids if self.n_bids else None
 
 
-class Project(models.Model):
+class Project(Provenance):
     project_id = models.CharField(_("project ID"), max_length=64, primary_key=True)
     name = models.CharField(_("name"), max_length=300)
     owner_name = models.CharField(_("owner"), max_length=300, blank=True)
@@ -62,7 +77,7 @@ class Project(models.Model):
         return self.name
 
 
-class Tender(models.Model):
+class Tender(Provenance):
     tender_id = models.CharField(_("tender ID"), max_length=64, primary_key=True)
     project = models.ForeignKey(
         Project, verbose_name=_("project"), null=True, blank=True, on_delete=models.SET_NULL, related_name="tenders"
@@ -111,7 +126,7 @@ class Tender(models.Model):
         return self.title or self.tender_id
 
 
-class Bid(models.Model):
+class Bid(Provenance):
     class Status(models.TextChoices):
         VALID = "valid", _("Valid")
         DISQUALIFIED = "disqualified", _("Disqualified")
@@ -137,7 +152,7 @@ class Bid(models.Model):
         indexes = [models.Index(fields=["company", "tender"], name="bid_company_idx")]
 
 
-class Sanction(models.Model):
+class Sanction(Provenance):
     sanction_id = models.CharField(_("record ID"), max_length=64, primary_key=True)
     company_key = models.CharField(_("company ID"), max_length=64, blank=True, db_index=True)
     uscc = models.CharField(_("unified social credit code"), max_length=18, blank=True)

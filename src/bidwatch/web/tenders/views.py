@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Max, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.db.models.functions import TruncMonth
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -19,8 +19,6 @@ from bidwatch.web.accounts.roles import Cap, can, is_sector_scoped
 from bidwatch.web.alerts.models import SEVERITY_ORDER, Alert, Clue, Severity
 from bidwatch.web.audit.models import AuditEntry
 from bidwatch.web.audit.services import record
-from bidwatch.web.campaign import services as ledger_services
-from bidwatch.web.complaints import services as complaint_services
 from bidwatch.web.credit.services import for_company as registry_for_company
 from bidwatch.web.labels import family_label
 from bidwatch.web.scoping import check_sector, scope_by_sector
@@ -31,15 +29,23 @@ SECTOR_LABELS = dict(Sector.choices)
 
 
 def data_version() -> str:
-    """Changes whenever a scan finishes or anyone triages: the key of the cached dashboard figures."""
+    """Changes whenever a scan finishes, anyone triages, a clue changes or an alert is written outside a scan
+    (a bid-file comparison's): the key of the cached dashboard card and alert list. One query."""
+    from django.db import connection
+
     from bidwatch.web.alerts.models import TriageAction
     from bidwatch.web.datasets.models import ScanRun
 
-    scan = ScanRun.objects.filter(status=ScanRun.Status.DONE).aggregate(m=Max("id"))["m"]
-    action = TriageAction.objects.aggregate(m=Max("id"))["m"]
-    clue = Clue.objects.aggregate(m=Max("id"), u=Max("updated_at"))
-    stamp = clue["u"].timestamp() if clue["u"] else 0
-    return f"{scan}-{action}-{clue['m']}-{stamp:.6f}"
+    scan, action, clue, alert = (m._meta.db_table for m in (ScanRun, TriageAction, Clue, Alert))
+    with connection.cursor() as cur:
+        cur.execute(
+            f"SELECT (SELECT MAX(id) FROM {scan} WHERE status = %s), (SELECT MAX(id) FROM {action}), "
+            f"(SELECT MAX(id) FROM {clue}), (SELECT MAX(updated_at) FROM {clue}), "
+            f"(SELECT MAX(last_seen) FROM {alert})",
+            [ScanRun.Status.DONE],
+        )
+        row = cur.fetchone()
+    return "-".join(str(v) for v in row).replace(" ", "T")  # no spaces in a cache key
 
 
 def dashboard_figures(user: Any) -> dict[str, Any]:
@@ -100,28 +106,30 @@ def dashboard_figures(user: Any) -> dict[str, Any]:
     }
 
 
-@requires(Cap.VIEW)
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard_card(request: HttpRequest) -> dict[str, Any]:
+    """The alerts card of the dashboard (registered in ``apps.py``): figures, riskiest tenders and companies,
+    computed once per scope and data version (:func:`data_version`) and cached."""
     user = request.user
-    scope = user.sector if is_sector_scoped(user) else "*"
-    key = f"bw:dashboard:{get_language()}:{scope}:{user.agency_id}:{data_version()}"
-    figures = cache.get(key)
-    if figures is None:
-        figures = dashboard_figures(user)
-        cache.set(key, figures, 600)
-    tenders = scope_by_sector(Tender.objects.all(), user)
-    top_tenders = tenders.exclude(risk_score=None).order_by("-risk_score", "tender_id").select_related("winner")[:10]
+    scope = user.sector if is_sector_scoped(user) else "*"  # type: ignore[union-attr]
+    key = f"bw:dashboard:{get_language()}:{scope}:{user.agency_id}:{data_version()}"  # type: ignore[union-attr]
+    return cache.get_or_set(key, lambda: {**dashboard_figures(user), "top_tenders": list(top_tenders(user)),
+                                          "top_companies": list(top_companies(user))}, 600)
+
+
+def top_tenders(user: Any) -> Any:
+    tenders = scope_by_sector(Tender.objects.all(), user).exclude(risk_score=None)
+    return tenders.order_by("-risk_score", "tender_id")[:10]
+
+
+def top_companies(user: Any) -> Any:
     companies = Company.objects.exclude(risk_score=None)
     if is_sector_scoped(user):
-        # Companies named in this sector's alerts (the bids table is far larger than the alerts).
-        companies = companies.filter(alerts__sector=user.sector, alerts__active=True).distinct() if user.sector else companies.none()
-    top_companies = companies.order_by("-risk_score", "company_id")[:10]
-    # Not cached: a deadline passes at midnight, not when the data changes.
-    complaint_reminders = complaint_services.reminders(user) if can(user, Cap.VIEW_COMPLAINTS) else None
-    ledger_reminders = ledger_services.reminders(user) if can(user, Cap.VIEW_LEDGER) else None
-    return render(request, "tenders/dashboard.html", {**figures, "top_tenders": top_tenders, "top_companies": top_companies,
-                                                      "complaint_reminders": complaint_reminders,
-                                                      "ledger_reminders": ledger_reminders})
+        # Companies named in this sector's active alerts: a semi-join walked down the risk index stops at the
+        # tenth match (a DISTINCT over the alert join read every alert of the sector: 160 ms at 1M bids).
+        named = Alert.companies.through.objects.filter(
+            company_id=OuterRef("pk"), alert__sector=user.sector, alert__active=True)
+        companies = companies.filter(Exists(named)) if user.sector else companies.none()
+    return companies.order_by("-risk_score", "company_id")[:10]
 
 
 @requires(Cap.VIEW)

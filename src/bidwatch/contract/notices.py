@@ -1,0 +1,509 @@
+"""Platform notices → contract tables: 中标候选人公示 and 中标结果公告 (``bidwatch notices``).
+
+Public resource trading platforms (公共资源交易平台) publish, for each tender, the candidates
+notice (中标候选人公示, 招标投标法实施条例 第54条: the first three candidates, at least 3 days) and
+the result notice (中标结果公告).  Scraped or exported, they arrive as a flat table: one row per
+candidate, with the project, the section, the tenderer, the agency, the rank, a price or a 下浮率,
+and dates (or one row per notice with the candidates side by side: 第一中标候选人, 第一中标候选人
+报价, …, read as one row per candidate).  That is not the contract's shape and it is not the whole
+bid list, so this module:
+
+* groups the rows into tenders: the 标段编号 when given, else a stable id from the project and
+  section names, else from the notice title with the notice-type words removed
+  (``XX工程一标段中标候选人公示`` and ``XX工程一标段中标结果公告`` are the same tender), so both
+  notices of a tender meet and a re-import gives the same ids;
+* sets ``tenders.bid_list``: ``candidates`` when a candidates notice lists bidders (counting and
+  comparing indicators must not judge a tender by its top three), ``none`` when only a result
+  notice names the winner (no bids are made up for it);
+* makes companies of candidates, winners and tenderers (id: the 统一社会信用代码 when given,
+  else a stable id from the name);
+* keeps cells as written (dates, 万元, Chinese words are parsed by the contract loader, with its
+  messages); a price given only as a rate (下浮率 5%) is not an amount: the candidate is listed in
+  ``import_log.csv`` and left out of ``bids`` unless ``price_from_rate`` asks to compute
+  最高投标限价 × (1 − 下浮率), which is then said on each such bid (column ``价格来源``);
+* writes every row it could not use, and every choice it made, to ``import_log.csv``
+  (``file,row,what``) — nothing is dropped silently.
+
+The output folder is an ordinary dataset: ``bidwatch scan OUT`` reads it.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from bidwatch.i18n import chinese_first as _
+
+from .sources import HEADER_SEARCH_ROWS
+from .values import WHITESPACE
+
+#: Input columns of a notices export -> accepted headers (matching ignores spaces and brackets).
+NOTICE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "notice_no": ("公告编号", "公示编号", "公告号", "notice_no"),
+    "notice_title": ("公告标题", "公示标题", "公告名称", "标题", "notice_title"),
+    "notice_type": ("公告类型", "公示类型", "信息类型", "类型", "notice_type"),
+    "project_id": ("项目编号", "招标项目编号", "project_id"),
+    "project_name": ("项目名称", "招标项目名称", "工程名称", "project_name"),
+    "tender_id": ("标段编号", "标段(包)编号", "标段号", "tender_id"),
+    "section": ("标段名称", "标段(包)名称", "标段", "标段(包)", "section"),
+    "tenderer": ("招标人", "招标单位", "建设单位", "tenderer"),
+    "agency": ("招标代理机构", "招标代理", "代理机构", "agency"),
+    "ceiling_price": ("最高投标限价", "招标控制价", "控制价", "最高限价", "ceiling_price"),
+    "company": ("中标候选人", "候选人", "候选人名称", "中标候选人名称", "投标人", "投标人名称", "中标人",
+                "中标单位", "中标人名称", "company"),
+    "uscc": ("统一社会信用代码", "信用代码", "uscc"),
+    "rank": ("排名", "名次", "排序", "候选人排名", "中标候选人排名", "候选人顺序", "rank"),
+    "price": ("投标报价", "报价", "投标价", "投标价格", "中标价", "中标金额", "中标价格", "price"),
+    "rate": ("下浮率", "投标下浮率", "费率", "优惠率", "折扣率", "rate"),
+    "score": ("综合得分", "得分", "评标得分", "评审得分", "score"),
+    "project_manager": ("项目经理", "项目负责人", "总监理工程师", "project_manager"),
+    "published_on": ("公示开始日期", "公示开始时间", "发布日期", "发布时间", "公告日期", "公告发布日期",
+                     "published_on"),
+    "publicity_until": ("公示截止日期", "公示截止时间", "公示结束日期", "公示结束时间", "publicity_until"),
+    "bid_deadline": ("开标时间", "开标日期", "投标截止时间", "bid_deadline"),
+    "awarded_on": ("中标通知书日期", "中标通知书发出日期", "awarded_on"),
+}
+
+CANDIDATES = "candidates"
+RESULT = "result"
+_TYPE_WORDS = re.compile(r"(中标候选人公示|中标候选人公告|评标结果公示|候选人公示|中标结果公告|中标结果公示|中标公告|"
+                         r"成交结果公告|成交公告|结果公告|中标结果|公示|公告)$")
+_UNIT = re.compile(r"[（(]\s*(万元|万|元|%|％)\s*[）)]$")
+_RANKS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+_RATE = re.compile(r"([0-9]+(?:\.[0-9]+)?)\s*[%％]")
+_NUMBER = re.compile(r"^[0-9]+(?:\.[0-9]+)?$")
+_MONEY = re.compile(r"^(?:人民币|¥|￥)?\s*([0-9][0-9,，]*(?:\.[0-9]+)?)\s*(万元|万|元)?$")
+
+LOG_FILE = "import_log.csv"
+
+
+class NoticesUnreadable(Exception):
+    """The export cannot be mapped at all (no header naming a company, unreadable file)."""
+
+
+@dataclass
+class NoticeImport:
+    """The contract tables made from a notices export, and the log of what was done."""
+
+    tables: dict[str, list[dict[str, str | None]]]
+    log: list[tuple[str, int | None, str]] = field(default_factory=list)
+    wan_price: bool = False  # the price header said 万元
+
+    def counts(self) -> dict[str, int]:
+        return {name: len(rows) for name, rows in self.tables.items()}
+
+
+def _key(h: str) -> str:
+    return re.sub(r"[\s\u3000（）()]", "", h.strip(WHITESPACE)).lower()
+
+
+_LOOKUP = {_key(a): name for name, aliases in NOTICE_COLUMNS.items() for a in aliases}
+
+
+def _match(header: str) -> str | None:
+    h = _UNIT.sub("", header.strip(WHITESPACE))
+    return _LOOKUP.get(_key(h))
+
+
+def stable_id(prefix: str, *parts: str) -> str:
+    """An id from text that stays the same on every import: ``prefix`` + 12 hex digits of SHA-1."""
+    text = "\x1f".join(re.sub(r"[\s\u3000]+", "", p) for p in parts)
+    return prefix + hashlib.sha1(text.encode("utf-8")).hexdigest()[:12].upper()
+
+
+def _rows(path: Path) -> tuple[list[str], list[tuple[int, list[str | None]]]]:
+    """Header and (row number, cells) of a CSV (UTF-8 or GB18030) or of the first sheet of an .xlsx;
+    the header is the row among the first ones naming the most notice columns (title rows above)."""
+    raw: list[tuple[int, list[str | None]]] = []
+    if path.suffix.lower() == ".xlsx":
+        from openpyxl import load_workbook
+
+        from .xlsx import _cell_text
+
+        wb = load_workbook(path, read_only=True, data_only=True)
+        try:
+            ws = wb.worksheets[0]
+            for r, values in enumerate(ws.iter_rows(values_only=True, max_col=64), start=1):
+                raw.append((r, [_cell_text(v) for v in values]))
+        finally:
+            wb.close()
+    else:
+        data = path.read_bytes()
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = data.decode("gb18030")
+        first = text.split("\n", 1)[0]
+        delim = "\t" if "\t" in first and "," not in first else ","
+        raw = [(r, list(cells)) for r, cells in enumerate(csv.reader(text.splitlines(), delimiter=delim), start=1)]
+    raw = [(r, cells) for r, cells in raw if any(c and c.strip(WHITESPACE) for c in cells)]
+    if not raw:
+        raise NoticesUnreadable(f"{path.name}: 文件为空 / empty file")
+    scores = [len({_match(c) for c in cells if c} - {None}) for _, cells in raw[:HEADER_SEARCH_ROWS]]
+    h = max(range(len(scores)), key=lambda i: (scores[i], -i))
+    header = [c or "" for c in raw[h][1]]
+    return header, raw[h + 1:]
+
+
+# A wide export: one row per notice, candidates side by side (第一中标候选人, 第一中标候选人报价, …).
+_WIDE = re.compile(r"^第\s*([一二三四五六七八九十]|[0-9]+)\s*(?:名)?\s*(?:中标|成交)?候选人\s*(.*)$")
+_WIDE_FIELDS = (("uscc", ("统一社会信用代码", "信用代码")), ("rate", ("下浮率", "费率", "优惠率")),
+                ("price", ("投标报价", "报价", "投标价", "价格", "金额")), ("score", ("综合得分", "得分")),
+                ("project_manager", ("项目经理", "项目负责人")), ("company", ("", "名称", "单位名称", "单位")))
+
+
+def _expand_wide(header: list[str], rows: list[tuple[int, list[str | None]]]
+                 ) -> tuple[list[str], list[tuple[int, list[str | None]]]]:
+    """A wide export as the long one: each notice row becomes one row per named candidate, with
+    its rank (the row number stays the notice's)."""
+    per_rank: dict[int, dict[str, int]] = {}
+    units: dict[str, str] = {}
+    shared: list[int] = []
+    for i, h in enumerate(header):
+        m = _WIDE.match(_UNIT.sub("", h.strip(WHITESPACE)))
+        if not m:
+            shared.append(i)
+            continue
+        rank = int(m.group(1)) if m.group(1).isdigit() else _RANKS[m.group(1)]
+        rest = _key(m.group(2))
+        for name, words in _WIDE_FIELDS:
+            if rest in {_key(w) for w in words}:
+                per_rank.setdefault(rank, {}).setdefault(name, i)
+                unit = _UNIT.search(h.strip(WHITESPACE))
+                if unit:
+                    units[name] = unit.group(1)
+                break
+        else:
+            shared.append(i)
+    if not any("company" in f for f in per_rank.values()):
+        return header, rows
+    fields = [name for name, _ in _WIDE_FIELDS]
+    # a notice-level column for a candidate field (中标人, 报价 beside 第一中标候选人…) would shadow it
+    shared = [i for i in shared if _match(header[i]) not in (*fields, "rank")]
+    new_header = [header[i] for i in shared] + ["rank"] + [
+        f"{name}（{units[name]}）" if name in units else name for name in fields]
+    out: list[tuple[int, list[str | None]]] = []
+    for r, cells in rows:
+        base = [cells[i] if i < len(cells) else None for i in shared]
+        for rank in sorted(per_rank):
+            cols = per_rank[rank]
+            name_at = cols.get("company")
+            if name_at is None or name_at >= len(cells) or not _clean(cells[name_at]):
+                continue
+            out.append((r, base + [str(rank)] + [
+                cells[cols[f]] if f in cols and cols[f] < len(cells) else None for f in fields]))
+    return new_header, out
+
+
+def _clean(v: str | None) -> str | None:
+    if v is None:
+        return None
+    v = v.strip(WHITESPACE)
+    return v or None
+
+
+def _rank(v: str | None) -> str | None:
+    """``1``, ``第一``, ``第一名``, ``第一中标候选人`` -> ``1``; anything else as written."""
+    if v is None:
+        return None
+    m = re.search(r"([0-9]+)|第?([一二三四五六七八九十])", v)
+    if m and m.group(1):
+        return m.group(1)
+    if m and m.group(2):
+        return str(_RANKS[m.group(2)])
+    return v
+
+
+def _notice_type(row: dict[str, str | None]) -> str | None:
+    text = " ".join(x for x in (row.get("notice_type"), row.get("notice_title")) if x)
+    if "候选人" in text or "评标结果" in text:
+        return CANDIDATES
+    if "结果" in text or "中标公告" in text or "成交" in text:
+        return RESULT
+    return None
+
+
+def _tender_key(row: dict[str, str | None]) -> tuple[str, str] | None:
+    """(tender id, title) of a notice row, or None when nothing names the tender."""
+    section = row.get("section")
+    if row.get("tender_id"):
+        return row["tender_id"], section or row.get("project_name") or row["tender_id"]  # type: ignore[return-value]
+    if row.get("project_name") or row.get("project_id"):
+        project = row.get("project_id") or row.get("project_name") or ""
+        title = " ".join(x for x in (row.get("project_name"), section) if x) or project
+        return stable_id("NT", project, section or ""), title
+    if row.get("notice_title"):
+        title = _TYPE_WORDS.sub("", re.sub(r"[\s\u3000]+", "", row["notice_title"]))  # type: ignore[arg-type]
+        title = _TYPE_WORDS.sub("", title)  # 中标候选人公示公告
+        return stable_id("NT", title, ""), title
+    return None
+
+
+def _rate(v: str | None) -> Decimal | None:
+    """A discount rate as a fraction: ``5%``, ``下浮率 5%``, ``5`` (a bare number above 1 in a
+    下浮率 column is percent); None for a fee rate (费率) or a bare number up to 1 (0.05: a fraction
+    or 0.05 %? not guessed)."""
+    if v is None or "费率" in v:
+        return None
+    m = _RATE.search(v)
+    if m:
+        return Decimal(m.group(1)) / 100
+    if _NUMBER.match(v) and Decimal(v) > 1:
+        return Decimal(v) / 100
+    return None
+
+
+def _money(v: str | None, wan: bool) -> Decimal | None:
+    """An amount in yuan from ``1,234.5``, ``123.45万元``; None when it is not an amount."""
+    if v is None:
+        return None
+    m = _MONEY.match(v.replace(" ", ""))
+    if not m:
+        return None
+    try:
+        amount = Decimal(m.group(1).replace(",", "").replace("，", ""))
+    except InvalidOperation:
+        return None
+    unit = m.group(2)
+    return amount * 10_000 if (unit and unit.startswith("万")) or (unit is None and wan) else amount
+
+
+def map_notices(path: str | Path, *, price_from_rate: bool = False) -> NoticeImport:
+    """Read a notices export and build the contract tables (see the module docstring)."""
+    path = Path(path)
+    header, rows = _rows(path)
+    header, rows = _expand_wide(header, rows)
+    columns: dict[str, int] = {}
+    units: dict[str, str] = {}
+    for i, h in enumerate(header):
+        name = _match(h)
+        if name and name not in columns:
+            columns[name] = i
+            unit = _UNIT.search(h.strip(WHITESPACE))
+            if unit:
+                units[name] = unit.group(1)
+    if "company" not in columns:
+        accepted = "、".join(NOTICE_COLUMNS["company"])
+        raise NoticesUnreadable(f"{path.name}: 找不到中标候选人/中标人列（可用列名：{accepted}） / no column naming "
+                                f"the candidate or winner")
+    # a 费率 column holds fee rates, not discounts: never turned into a price
+    fee_rates = "rate" in columns and "费率" in header[columns["rate"]]
+    wan_price = units.get("price", "").startswith("万")
+    wan_ceiling = units.get("ceiling_price", "").startswith("万")
+    out = NoticeImport(tables={"companies": [], "projects": [], "tenders": [], "bids": []}, wan_price=wan_price)
+    log = out.log
+    companies: dict[str, dict[str, str | None]] = {}
+    projects: dict[str, dict[str, str | None]] = {}
+    tenders: dict[str, dict[str, str | None]] = {}
+    bids: dict[str, dict[str, str | None]] = {}
+    kinds: dict[str, set[str]] = {}
+
+    def company(name: str, uscc: str | None) -> str:
+        key = uscc.upper() if uscc else None
+        cid = key or stable_id("NC", name)
+        known = companies.get(cid)
+        if known is None:
+            companies[cid] = {"company_id": cid, "name": name, "uscc": key}
+        return cid
+
+    def fill(target: dict[str, str | None], col: str, value: str | None, r: int) -> None:
+        """Set a tender field; a second notice giving another value is logged, the first kept."""
+        if value is None:
+            return
+        if target.get(col) is None:
+            target[col] = value
+        elif target[col] != value:
+            log.append((path.name, r, f"{target['tender_id']} {col}: 两份公告不一致，保留“{target[col]}”，"
+                                      f"忽略“{value}” / notices disagree, first value kept"))
+
+    for r, cells in rows:
+        row = {name: _clean(cells[i]) if i < len(cells) else None for name, i in columns.items()}
+        kind = _notice_type(row)
+        if kind is None:
+            log.append((path.name, r, "无法判断公告类型（中标候选人公示或中标结果公告），整行未导入 / notice type "
+                                      "unknown (candidates or result): row not imported"))
+            continue
+        key = _tender_key(row)
+        if key is None:
+            log.append((path.name, r, "没有标段编号、项目名称或公告标题，无法确定标段，整行未导入 / no tender id, "
+                                      "project name or notice title: row not imported"))
+            continue
+        tender_id, title = key
+        t = tenders.setdefault(tender_id, {"tender_id": tender_id, "title": title})
+        kinds.setdefault(tender_id, set()).add(kind)
+        if row.get("project_name") or row.get("project_id"):
+            pid = row.get("project_id") or stable_id("NP", row["project_name"] or "")
+            projects.setdefault(pid, {"project_id": pid, "name": row.get("project_name") or pid,
+                                      "owner_name": row.get("tenderer")})
+            fill(t, "project_id", pid, r)
+        if row.get("tenderer"):
+            fill(t, "tenderer_id", company(row["tenderer"], None), r)  # type: ignore[arg-type]
+        fill(t, "agency", row.get("agency"), r)
+        fill(t, "ceiling_price", _with_unit(row.get("ceiling_price"), wan_ceiling), r)
+        fill(t, "bid_deadline", row.get("bid_deadline"), r)
+        fill(t, "publicity_until", row.get("publicity_until") if kind == CANDIDATES else None, r)
+        fill(t, "awarded_on", row.get("awarded_on"), r)
+        notice = row.get("notice_no") or row.get("notice_title")
+        if kind == CANDIDATES:
+            fill(t, "candidates_published_on", row.get("published_on"), r)
+            fill(t, "candidates_notice", notice, r)
+        else:
+            fill(t, "result_published_on", row.get("published_on"), r)
+            fill(t, "result_notice", notice, r)
+        name = row.get("company")
+        if name is None:
+            log.append((path.name, r, "没有候选人/中标人名称，仅导入标段信息 / no candidate or winner named: only the "
+                                      "tender's fields imported"))
+            continue
+        cid = company(name, row.get("uscc"))
+        rank = _rank(row.get("rank"))
+        if kind == RESULT:
+            if rank not in (None, "1"):
+                log.append((path.name, r, f"结果公告中排名 {rank} 的单位不是中标人，未导入 / a company ranked {rank} "
+                                          f"in a result notice is not the winner: not imported"))
+                continue
+            fill(t, "winner_id", cid, r)
+            fill(t, "award_price", _with_unit(row.get("price"), wan_price), r)
+            continue
+        price = _with_unit(row.get("price"), wan_price)
+        rate_text = row.get("rate") or (row.get("price") if row.get("price") and _RATE.search(row["price"] or "") else None)
+        source = None
+        if price is not None and _RATE.search(price):
+            price = None  # 下浮率 5% written in the price column
+        if price is None:
+            rate = None if fee_rates else _rate(rate_text)
+            ceiling = _money(row.get("ceiling_price"), wan_ceiling)
+            if price_from_rate and rate is not None and ceiling is not None:
+                price = str((ceiling * (1 - rate)).quantize(Decimal("0.01")))
+                source = f"最高投标限价×(1−下浮率 {rate_text}) / ceiling × (1 − rate)"
+            else:
+                why = ("只有费率/下浮率，不是金额" if rate_text else "没有报价")
+                need = ("（可用 --price-from-rate 按最高投标限价×(1−下浮率)计算）"
+                        if rate is not None and ceiling is not None and not price_from_rate else "")
+                log.append((path.name, r, f"{tender_id} 候选人“{name}”{why}{need}，未作为投标导入 / candidate "
+                                          f"not imported as a bid: {'a rate is not an amount' if rate_text else 'no price'}"))
+                continue
+        bid_id = f"{tender_id}-{rank}" if rank and rank.isdigit() else stable_id("NB", tender_id, cid)
+        if bid_id in bids:
+            log.append((path.name, r, f"{bid_id} 重复的候选人行，保留第一行 / repeated candidate row, first kept"))
+            continue
+        score = row.get("score")
+        if score is not None and score.endswith("分"):
+            score = score[:-1].strip(WHITESPACE)  # 95.5分
+        bids[bid_id] = {"bid_id": bid_id, "tender_id": tender_id, "company_id": cid, "price": price,
+                        "rank": rank, "score": score, "status": "valid",
+                        "下浮率": rate_text, "项目经理": row.get("project_manager"), "价格来源": source}
+    for tender_id, t in tenders.items():
+        t["bid_list"] = "candidates" if CANDIDATES in kinds[tender_id] else "none"
+    out.tables = {"companies": list(companies.values()), "projects": list(projects.values()),
+                  "tenders": list(tenders.values()), "bids": list(bids.values())}
+    return out
+
+
+def _with_unit(v: str | None, wan: bool) -> str | None:
+    """A bare number under a (万元) header written with its unit, so the loader reads 万元."""
+    if v is None or not wan or not _NUMBER.match(v.replace(",", "")):
+        return v
+    return f"{v}万元"
+
+
+def write_import(result: NoticeImport, out_dir: str | Path) -> Path:
+    """Write the tables as ``<table>.csv`` (UTF-8) and ``import_log.csv`` into ``out_dir``."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "problems.csv").unlink(missing_ok=True)  # of an earlier import into the same folder
+    for name, rows in result.tables.items():
+        _write_csv(out / f"{name}.csv", rows)
+    with (out / LOG_FILE).open("w", encoding="utf-8-sig", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["file", "row", "what"])
+        w.writerows([f, "" if r is None else r, what] for f, r, what in result.log)
+    return out
+
+
+def _write_csv(path: Path, rows: Iterable[dict[str, str | None]]) -> None:
+    rows = list(rows)
+    columns: list[str] = []
+    for row in rows:
+        columns.extend(k for k in row if k not in columns)
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(columns)
+        w.writerows([("" if row.get(c) is None else row[c]) for c in columns] for row in rows)
+
+
+# --------------------------------------------------------------------------- command line
+
+
+def register(subparsers: object) -> None:
+    p = subparsers.add_parser(  # type: ignore[attr-defined]
+        "notices", help="导入平台公告（中标候选人公示/中标结果公告）为数据集 / import platform notices as a dataset",
+        description="把中标候选人公示、中标结果公告的导出表（CSV 或 .xlsx，每个候选人一行）转换为数据集文件夹，"
+                    "并按数据接口规范校验。/ Convert an export of candidates and result notices (one row per "
+                    "candidate) into a dataset folder and validate it. See docs/data-contract.md.")
+    p.add_argument("file", help="公告导出文件 / notices export (.csv or .xlsx)")
+    p.add_argument("--out", required=True, help="数据集输出文件夹 / dataset folder to write")
+    p.add_argument("--price-from-rate", action="store_true",
+                   help="只有下浮率时按 最高投标限价×(1−下浮率) 计算报价 / compute a price given only as a discount "
+                        "rate as ceiling × (1 − rate)")
+    p.set_defaults(func=cmd_notices)
+
+
+def cmd_notices(args: object) -> int:
+    import sys
+
+    from .dataset import load_dataset
+    from .problems import DatasetInvalid, write_problems_csv
+
+    source, out = Path(args.file), Path(args.out)  # type: ignore[attr-defined]
+    if not source.is_file():
+        print(_("file not found: %(path)s", path=source), file=sys.stderr)
+        return 2
+    try:
+        result = map_notices(source, price_from_rate=args.price_from_rate)  # type: ignore[attr-defined]
+    except NoticesUnreadable as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    write_import(result, out)
+    counts = result.counts()
+    lists: dict[str, int] = {}
+    for t in result.tables["tenders"]:
+        lists[str(t["bid_list"])] = lists.get(str(t["bid_list"]), 0) + 1
+    print(f"已导入 / imported: {counts['tenders']} 个标段（仅候选人 {lists.get('candidates', 0)}，无投标数据 "
+          f"{lists.get('none', 0)}），{counts['bids']} 个候选人投标，{counts['companies']} 家单位 → {out}")
+    if result.log:
+        print(f"导入说明 {len(result.log)} 条 / {len(result.log)} import note(s): {out / LOG_FILE}", file=sys.stderr)
+    try:
+        load_dataset(out)
+    except DatasetInvalid as exc:
+        write_problems_csv(exc.problems, out / "problems.csv")
+        print(f"数据集未通过校验，共 {len(exc.problems)} 个问题 / dataset rejected: {out / 'problems.csv'}",
+              file=sys.stderr)
+        for p in exc.problems[:20]:
+            print(f"  {p}", file=sys.stderr)
+        return 2
+    print(f"数据集有效，可扫描 / dataset valid: bidwatch scan {out} --out …")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m bidwatch.contract.notices FILE --out DATASET``."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="bidwatch")
+    register(parser.add_subparsers(dest="command"))
+    args = parser.parse_args(["notices", *(argv if argv is not None else __import__("sys").argv[1:])])
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
+
+
+__all__ = ["map_notices", "write_import", "NoticeImport", "NoticesUnreadable", "stable_id", "NOTICE_COLUMNS",
+           "LOG_FILE"]

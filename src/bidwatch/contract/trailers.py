@@ -1,0 +1,154 @@
+"""Totals rows and signature or note rows in a clerk's table: recognised, removed, noticed.
+
+A sheet kept by hand ends with a totals row (合计/小计/总计, the amounts summed) and a signature
+block (填表人：…　审核人：…　填报日期：…, 备注：…).  Loaded as records they would become a tender
+named 合计 whose summed amounts then raise alerts (issue 12), or a row of empty keys.  They are
+recognised by two facts together:
+
+* a cell holds only the marker (``合计``, ``合 计``, ``本页小计``, ``总计（元）``) or starts with a
+  signature or note label (``填表人``, ``审核人：张三``, ``填报日期：2025年6月1日``, ``备注：…``);
+* every required key of the table (the required ``id`` columns: ``tender_id``, ``bid_id``…) is
+  empty or is that marker cell — a record always carries its key, so a tender whose title is
+  "合计" stays a record.
+
+Totals rows are removed wherever they are (subtotals per group sit between records); signature
+and note rows only after the last record.  A signature or note row between records is a problem
+(the clerk should move it below the table): removing it silently could hide a record typed
+wrongly, keeping it would make a record of it.  Each removed row is a notice naming table (sheet)
+and row.  Blank rows never reach here: the readers skip them.
+
+A signature line in a CSV usually has fewer fields than the header and is a broken record to
+DuckDB; :func:`trailing_reject_notices` turns such rejects after the last record into notices too.
+"""
+
+from __future__ import annotations
+
+import re
+
+import duckdb
+
+from bidwatch.i18n import chinese_first as _
+
+from .problems import Problem
+from .sources import Source
+from .sqltext import ident, lit
+from .stage import keeps_raw, raw_name
+from .values import WHITESPACE
+
+# 合计, 合 计, 本页小计, 合计（元）, 合计：1,234,567元
+TOTALS_RE = r"(?s)(?:本页|本表|全部)?[合小总]\s*计\s*(?:[:：（(].*)?"
+_LABELS = ("填表人|填报人|制表人|审核人|复核人|审批人|负责人|单位负责人|经办人|填表日期|填报日期|制表日期|"
+           "填报单位|制表单位|填表单位|备注")
+# 填表人：张三, 填表人 张三, 审核人, 备注：…; 注/说明 only with a colon (注册…, 说明书 are words)
+SIGNATURE_RE = rf"(?s)(?:(?:{_LABELS}).*|(?:注|说明)\s*[:：].*)"
+
+TOTALS_SKIPPED = _("totals row skipped, not a record")
+SIGNATURE_SKIPPED = _("signature or note row skipped, not a record")
+SIGNATURE_INSIDE = _("a signature or note row between records: "
+                     "move it below the table or delete it")
+
+_TOTALS_PY = re.compile(TOTALS_RE)
+_SIGNATURE_PY = re.compile(SIGNATURE_RE)
+
+
+def _cells(src: Source) -> list[str]:
+    """SQL text of every cell of the staged table (contract columns as written, and extras), in
+    the order of the file's columns."""
+    out: list[tuple[int, str]] = []
+    for column in src.table.columns:
+        pos = src.positions.get(column.name)
+        if pos is None:
+            continue
+        if column.name == "status" and src.table.name == "bids":
+            continue  # a blank status is staged as 'valid'
+        x = ident(column.name)
+        if keeps_raw(column):
+            out.append((pos, f"coalesce({ident(raw_name(column.name))}, CAST({x} AS VARCHAR))"))
+        else:
+            out.append((pos, f"CAST({x} AS VARCHAR)"))
+    out.extend((pos, f"CAST({ident(name)} AS VARCHAR)") for pos, name in src.extras)
+    return [sql for _, sql in sorted(out)]
+
+
+def drop_trailer_rows(con: duckdb.DuckDBPyConnection, src: Source) -> tuple[list[Problem], list[Problem]]:
+    """Remove totals rows and trailing signature/note rows from the staged table.
+
+    Returns (notices of the rows removed, problems for signature/note rows between records)."""
+    keys = [c for c in src.table.columns if c.required and c.kind == "id" and c.name in src.positions]
+    cells = _cells(src)
+    if not keys or not cells:
+        return [], []
+    table = ident(src.table.name)
+
+    def marker(cell: str, pattern: str) -> str:
+        # Ids are mostly ASCII: the regex only runs on cells that start with a non-ASCII character.
+        t = f"trim({cell}, {lit(WHITESPACE)})"
+        return f"(ascii({t}) > 127 AND regexp_full_match({t}, {lit(pattern)}))"
+
+    def key_marker(x: str) -> str:
+        # keys are staged trimmed: no trim needed, and most rows stop at the ascii() test
+        return (f"(ascii({x}) > 127 AND (regexp_full_match({x}, {lit(TOTALS_RE)}) "
+                f"OR regexp_full_match({x}, {lit(SIGNATURE_RE)})))")
+
+    keys_empty = " AND ".join(f"({ident(k.name)} IS NULL OR {key_marker(ident(k.name))})" for k in keys)
+    is_totals = " OR ".join(marker(c, TOTALS_RE) for c in cells)
+    is_sign = " OR ".join(marker(c, SIGNATURE_RE) for c in cells)
+    # the notice shows the row's filled cells as the user sees them, left to right
+    shown = "concat_ws('  ', " + ", ".join(f"nullif(trim({c}, {lit(WHITESPACE)}), '')" for c in cells) + ")"
+    candidates = (f"SELECT __row, CASE WHEN {is_totals} THEN {shown} END AS __tot, "
+                  f"CASE WHEN {is_sign} THEN {shown} END AS __sig FROM {table} WHERE {keys_empty}")
+    rows = con.execute(
+        f"WITH c AS ({candidates}), m AS (SELECT __row FROM c WHERE __tot IS NOT NULL OR __sig IS NOT NULL) "
+        f"SELECT c.__row, c.__tot, c.__sig, (SELECT max(__row) FROM {table} "
+        f"WHERE __row NOT IN (SELECT __row FROM m)) AS __last FROM c "
+        f"WHERE c.__tot IS NOT NULL OR c.__sig IS NOT NULL ORDER BY c.__row"
+    ).fetchall()
+    notices: list[Problem] = []
+    problems: list[Problem] = []
+    drop: list[int] = []
+    for row, tot, sig, last in rows:
+        if tot is not None:
+            notices.append(Problem(src.table.name, int(row), None, tot, TOTALS_SKIPPED))
+        elif last is None or row > last:
+            notices.append(Problem(src.table.name, int(row), None, sig, SIGNATURE_SKIPPED))
+        else:
+            problems.append(Problem(src.table.name, int(row), None, sig, SIGNATURE_INSIDE))
+        drop.append(int(row))  # never a record: the other checks must not report it again
+    if drop:
+        con.execute(f"DELETE FROM {table} WHERE __row IN ({', '.join(map(str, drop))})")
+    return notices, problems
+
+
+def line_is_trailer(text: str) -> str | None:
+    """The notice for a raw CSV line that is a totals or signature line, else None."""
+    fields = [f.strip(WHITESPACE + '"') for f in text.split(",")]
+    filled = [f for f in fields if f]
+    if not filled:
+        return None
+    if any(_TOTALS_PY.fullmatch(f) for f in filled) and not _SIGNATURE_PY.fullmatch(filled[0]):
+        return TOTALS_SKIPPED
+    if _SIGNATURE_PY.fullmatch(filled[0]):
+        return SIGNATURE_SKIPPED
+    return None
+
+
+def trailing_reject_notices(table: str, rejects: list[Problem], last_row: int | None) -> tuple[list[Problem], list[Problem]]:
+    """Split broken CSV records into (notices for trailing totals/signature lines, real problems).
+
+    Only lines after the last record, each a totals or signature line, become notices."""
+    notices: list[Problem] = []
+    remaining = list(rejects)
+    # walk back from the end: a trailer block ends the file
+    while remaining:
+        p = remaining[-1]
+        why = line_is_trailer(p.value or "")
+        if why is None or p.row is None or (last_row is not None and p.row <= last_row):
+            break
+        if not notices or notices[0].row != p.row:  # DuckDB may list a line once per error
+            notices.insert(0, Problem(table, p.row, None, p.value, why))
+        remaining.pop()
+    return notices, remaining
+
+
+__all__ = ["drop_trailer_rows", "trailing_reject_notices", "TOTALS_SKIPPED", "SIGNATURE_SKIPPED",
+           "SIGNATURE_INSIDE"]

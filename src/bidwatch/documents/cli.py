@@ -1,0 +1,54 @@
+"""``bidwatch docs``: the bid-file comparison of one tender from the command line (issue 17).
+
+``bidwatch docs compare BIDS.zip [--tender 招标文件.docx] --out DIR`` reads every bid file of the zip
+(one folder or file per bidder) in worker processes, compares each pair of bidders and writes
+findings.csv, findings.json, files.csv and summary.txt (Chinese). Exit 0 when it ran (findings or not),
+2 when the archive is refused whole (unsafe path, zip bomb, too large).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from bidwatch.i18n import chinese_first as _
+
+HELP = "投标文件比对（同一编辑来源、相同错误、图片、正文、表格）/ compare the bid files of one tender"
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    docs = subparsers.add_parser("docs", help=HELP, description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = docs.add_subparsers(dest="docs_command", metavar="SUBCOMMAND")
+    p = sub.add_parser("compare", help="比对一个标段的投标文件 / compare one tender's bid files (zip)")
+    p.add_argument("archive", metavar="BIDS.zip", help="每家投标人一个文件夹（或一个文件）的zip / one folder or file per bidder")
+    p.add_argument("--tender", action="append", default=[], metavar="TENDER",
+                   help="招标文件（DOCX/PDF，可重复），其内容不计为雷同 / the tender's own document(s), subtracted")
+    p.add_argument("--out", required=True, metavar="DIR", help="输出目录 / output folder")
+    p.add_argument("--settings", metavar="FILE.toml", help="部署参数 / settings overriding the defaults")
+    p.add_argument("--timeout", type=float, default=None, metavar="S", help="每个文件的解析时限（秒）/ per-file time limit")
+    p.add_argument("--workers", type=int, default=None, help="解析进程数 / parser processes (default: up to 2)")
+    p.set_defaults(func=_compare)
+    docs.set_defaults(func=lambda args: (docs.print_help(), 1)[1])
+
+
+def _compare(args: argparse.Namespace) -> int:
+    import dataclasses
+
+    from bidwatch.config import load_settings
+    from bidwatch.documents.batch import compare_archive, summary_zh, write_outputs
+    from bidwatch.documents.safety import DEFAULT_LIMITS, UnsafeFile
+
+    limits = DEFAULT_LIMITS if args.timeout is None else dataclasses.replace(DEFAULT_LIMITS, timeout_s=args.timeout)
+    settings = load_settings(args.settings)
+    try:
+        result = compare_archive(Path(args.archive), [Path(t) for t in args.tender], settings, limits,
+                                 workers=args.workers)
+    except (UnsafeFile, OSError) as exc:
+        print(_("archive refused") + f": {exc}", file=sys.stderr)
+        return 2
+    write_outputs(result, Path(args.out))
+    print(summary_zh(result), end="")
+    print(f"结果 / written: {Path(args.out) / 'findings.csv'}")
+    return 0

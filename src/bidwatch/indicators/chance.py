@@ -1,0 +1,105 @@
+"""How probable a price coincidence is under independent bidding: SQL fragments shared by the price indicators.
+
+实施条例 第40条(四) deems collusion where bid documents are *abnormally* alike (异常一致) or prices differ
+*regularly* (规律性差异). "Abnormal" is a statement about chance: two firms that price independently still tie
+when both bid the published ceiling price, a round discount of it, or a round 万元 on a coarse grid, and
+among 14 prices some three are nearly evenly spaced. An alert must say how improbable the coincidence is for
+*that* tender, from the tender's own prices:
+
+* **Resolution.** Each price's resolution is the largest power of ten that divides it (1,045,000.00 → 1,000 元;
+  1,045,123.45 → 0.01 元). Bidders heap on round values; two bids can only tie on a value at the coarser of their
+  two resolutions, so the chance that bids *i* and *j* tie is about ``min(res_i, res_j) · ∫f²``, where ``f`` is the
+  density of the tender's prices. With ``f`` normal with the tender's standard deviation ``s``,
+  ``∫f² = 1 / (2 s √π)`` (a flatter density gives a smaller value, a more peaked one a larger: the tender's own
+  sd is floored at ``collusion.chance_min_spread`` of the mean, so two identical bids, whose sd is 0, are still
+  judged). The expected number of tied pairs is ``λ = ∫f² · Σ_{i<j} min(res_i, res_j)``; the probability of at
+  least the observed number ``k`` of tied pairs is bounded by ``min(1 − e^{−λ}, (λe/k)^k / √(2πk))`` (a Poisson
+  tail with Stirling's bound on ``k!``: an upper bound, so the test errs towards no alert). Two equal prices
+  have the same resolution, so each resolution ``r`` at which a tender has a tie is tested on its own: the tied
+  pairs at values of resolution ≤ ``r`` against the pairs whose finer bid has resolution ≤ ``r`` (a tie to the fen
+  is not excused by the tender's round prices); the tender's probability is the smallest, times the number of
+  resolutions tested. On the labelled Japanese market (../shared/datasets/cartels) the sum of ``λ`` over the
+  clean tenders (3,708) exceeds their observed tied pairs (3,139): the model does not understate chance.
+* **Discount grids.** Where the tender publishes a figure ``F`` (ceiling price or estimate), bidders also heap on
+  round *discounts* of it: in an average-bid auction a bid is ``F · (1 − d)`` with ``d`` in hundredths of a per
+  cent, a price whose decimal resolution is the fen but which can only fall on a grid of step ``F · 10⁻⁴``. A price
+  within a fen of ``F · (1 − k·s)`` for a step ``s`` of ``collusion.discount_grid_steps`` has the resolution
+  ``F · s`` (the coarsest that fits; a price of fen resolution lands there by chance with probability about
+  ``0.02 / (F · s)``), and the chance of its ties is judged on that grid like any other. On the labelled Italian
+  market (Turin road works, 60–70 bids a tender, bids stated as discounts with up to five decimals on 100 × the
+  PTE) the ties are all on discounts of two decimals of a per cent.
+* **Published figures.** A tie on the ceiling price or the estimate, or on a round discount of either (whole
+  per cents from ``collusion.published_discount_min`` to 100 %, of the figure with or without one of the VAT /
+  consumption-tax rates in ``collusion.published_tax_rates``) is explained by the figure, whatever its chance.
+* **Regular differences.** For three prices ``a < b < c`` on a grid ``G`` (the tender's resolution), the chance
+  that independent prices put ``b`` within ``d = |(b − a) − (c − b)|`` of the midpoint is about
+  ``(d + G) / (c − a)`` (given ``a`` and ``c``, ``b`` is roughly uniform between them); the tender-level
+  probability multiplies this by the number of triples examined (a union bound).
+
+All fragments are plain SQL that runs on DuckDB and transpiles to Spark (no lgamma, no quantiles); the
+evidence rounds probabilities to three significant digits so that both engines write the same text.
+"""
+
+from __future__ import annotations
+
+from bidwatch.indicators.base import ScanContext
+
+
+def resolution_sql(cents: str) -> str:
+    """SQL: the largest power of ten (in yuan, 0.01 to 10⁹) dividing a price given in integer fen ``cents``."""
+    parts = [f"WHEN {cents} % {10 ** (j + 2)} = 0 THEN 1e{j}" for j in range(9, -1, -1)]
+    return f"(CASE WHEN {cents} = 0 THEN 1e-2 {' '.join(parts)} WHEN {cents} % 10 = 0 THEN 1e-1 ELSE 1e-2 END)"
+
+
+def grid_resolution_sql(ctx: ScanContext, cents: str, tender: str = "t") -> str:
+    """SQL: a price's resolution (yuan), given in integer fen ``cents`` of a bid of tender ``tender``: the decimal
+    resolution of :func:`resolution_sql`, or the step ``F · s`` of the coarsest discount grid of a published figure
+    ``F`` (ceiling price, estimate) on which it lies within a fen, whichever is coarser (the module's doc)."""
+    decimal = resolution_sql(cents)
+    figures = [f for f in ("ceiling_price", "estimate") if ctx.has("tenders", f)]
+    steps = sorted((float(x) for x in ctx.p("collusion.discount_grid_steps")), reverse=True)
+    if not figures or not steps:
+        return decimal
+    price = f"({cents} / 100.0)"
+    grids = []
+    for fig in figures:
+        f = f"{tender}.{fig}"
+        whens = " ".join(f"WHEN abs({price} - {f} * round({price} / {f} / {s!r}) * {s!r}) <= 0.011 THEN {f} * {s!r}"
+                         for s in steps)
+        grids.append(f"(CASE WHEN {f} > 0 THEN (CASE {whens} ELSE 0.0 END) ELSE 0.0 END)")
+    return f"greatest({decimal}, {', '.join(grids)})"
+
+
+def density_sql(ctx: ScanContext, sd: str, mean: str) -> str:
+    """SQL: ∫f² of a normal density with the tender's sd (floored at ``chance_min_spread`` × mean)."""
+    floor = float(ctx.p("collusion.chance_min_spread"))
+    return f"(1.0 / (2.0 * sqrt(pi()) * greatest(coalesce({sd}, 0.0), {floor} * {mean})))"
+
+
+def poisson_at_least_sql(lam: str, k: str) -> str:
+    """SQL: an upper bound of P(X ≥ k) for X ~ Poisson(λ), k ≥ 1 (see the module docstring)."""
+    return (f"least(1.0 - exp(-({lam})), CASE WHEN ({lam}) <= 0 THEN 0.0 "
+            f"ELSE power(({lam}) * exp(1.0) / CAST({k} AS DOUBLE), CAST({k} AS DOUBLE)) "
+            f"/ sqrt(2.0 * pi() * CAST({k} AS DOUBLE)) END)")
+
+
+def significant_sql(x: str, digits: int = 3) -> str:
+    """SQL: ``x`` rounded to ``digits`` significant digits (0 stays 0), for evidence both engines write alike."""
+    scale = f"power(10.0, floor(log10({x})))"
+    return f"(CASE WHEN ({x}) <= 0 THEN 0.0 ELSE round(({x}) / {scale}, {digits - 1}) * {scale} END)"
+
+
+def published_figure_sql(ctx: ScanContext, price: str, tender: str = "t") -> str:
+    """SQL condition: ``price`` equals a published figure of tender ``tender`` or a round discount of it."""
+    figures = [f for f in ("ceiling_price", "estimate") if ctx.has("tenders", f)]
+    step = float(ctx.p("collusion.published_discount_step"))
+    low = float(ctx.p("collusion.published_discount_min"))
+    taxes = [float(x) for x in ctx.p("collusion.published_tax_rates")]
+    conds = []
+    for fig in figures:
+        for tax in taxes:
+            base = f"({tender}.{fig} / {1.0 + tax!r})"
+            k = f"round({price} / {base} / {step!r})"
+            conds.append(f"({tender}.{fig} > 0 AND {k} * {step!r} BETWEEN {low!r} AND 1.000001 "
+                         f"AND abs({price} - {base} * {k} * {step!r}) <= 0.011)")
+    return "(" + " OR ".join(conds) + ")" if conds else "false"

@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from bidwatch.web.accounts.models import Agency
+from bidwatch.web.interference.models import Interference
+from bidwatch.web.periods import OptionalPeriodForm
+from bidwatch.web.widgets import DateInput
+from bidwatch.web.workflow.forms import StepForm
+
+
+class RecordForm(forms.ModelForm):
+    class Meta:
+        model = Interference
+        fields = ["intervener_name", "intervener_position", "intervener_unit", "project_name", "tender_id", "manner",
+                  "occurred_on", "description"]
+        widgets = {"occurred_on": DateInput(), "description": forms.Textarea(attrs={"rows": 4})}
+
+
+class ToClueForm(StepForm):
+    title = _("Make a problem clue")
+    unit = forms.ModelChoiceField(label=_("Assigned unit"), queryset=Agency.objects.all())
+    summary = forms.CharField(label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                              help_text=_("Empty: who intervened, where, how and what."))
+
+
+class FileForm(StepForm):
+    title = _("File (no further action)")
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class PeriodForm(OptionalPeriodForm):
+    start = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    end = forms.DateField(label=_("To"), required=False, widget=DateInput())

@@ -1,0 +1,243 @@
+"""Supervision orders and talks: issuing, the steps (each writes the row, its history and the audit entry in one
+transaction through the workflow core), the dashboard reminders."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from bidwatch.web.accounts.models import Agency
+from bidwatch.web.accounts.roles import Cap, can
+from bidwatch.web.deadlines import calendar, today
+from bidwatch.web.supervision.models import Bulletin, Campaign, SupervisionOrder, Talk
+from bidwatch.web.supervision.workflow import (BULLETINS, MISSES_FOR_TALK, ORDER_CLOCK, ORDERS, TALK_CLOCK, TALKS,
+                                               visible_orders, visible_talks)
+from bidwatch.web.workflow.checks import not_before as _not_before
+from bidwatch.web.workflow.checks import required as _text
+
+S = SupervisionOrder.Status
+
+
+def next_seq(year: int) -> int:
+    """The next number of the year (locked: two orders issued at once do not share one)."""
+    # the year's last order, locked (FOR UPDATE takes no aggregate on PostgreSQL); the first of a year has no row
+    # to lock: the unique (year, seq) constraint refuses a second one
+    last = (SupervisionOrder.objects.select_for_update().filter(year=year).order_by("-seq")
+            .values_list("seq", flat=True).first())
+    return (last or 0) + 1
+
+
+@transaction.atomic
+def issue(user: Any, *, campaign: Campaign, unit: Agency, matter_kind: str, matter_ref: str, matter: str, demand: str,
+          issued_on: dt.date, workdays: int, request: Any = None) -> SupervisionOrder:
+    """The office or the discipline commission issues an order; the deadline is ``workdays`` working days on."""
+    if not can(user, Cap.SUPERVISE) or user.agency_id is None:
+        raise PermissionDenied("supervise")
+    if workdays < 1:
+        raise ValueError(_("at least one working day"))
+    o = SupervisionOrder(
+        campaign=campaign, year=issued_on.year, seq=next_seq(issued_on.year), issuer_id=user.agency_id, unit=unit,
+        matter_kind=matter_kind, matter_ref=matter_ref.strip(), matter=_text(matter, _("say what the matter is")),
+        demand=_text(demand, _("say what is demanded")), issued_on=issued_on, workdays=workdays,
+        deadline=calendar().add_workdays(issued_on, workdays), issued_by=user)
+    return ORDERS.finish(o, user, "issue", o.matter[:200], request, unit=unit.code, deadline=str(o.deadline),
+                         matter_kind=matter_kind, matter_ref=o.matter_ref)
+
+
+@transaction.atomic
+def answer(o: SupervisionOrder, user: Any, on: dt.date, answer: str, *, request: Any = None) -> SupervisionOrder:
+    """The unit reports how it handled the matter (办理情况反馈): 已下发 → 已反馈."""
+    ORDERS.begin(o, user, "answer")
+    text = _text(answer, _("say how the matter was handled"))
+    _not_before(on, o.issued_on, _("answered before the order was issued"))
+    o.first_answered_on = o.first_answered_on or on
+    o.status, o.answered_on, o.answer = S.ANSWERED, on, text
+    return ORDERS.finish(o, user, "answer", text[:200], request, on=str(on), late=on > o.deadline)
+
+
+@transaction.atomic
+def accept(o: SupervisionOrder, user: Any, on: dt.date, review: str = "", *, request: Any = None) -> SupervisionOrder:
+    """The issuer accepts the answer: 已反馈 → 已认可."""
+    ORDERS.begin(o, user, "accept")
+    _not_before(on, o.answered_on, _("accepted before it was answered"))
+    o.status, o.accepted_on, o.review = S.ACCEPTED, on, review.strip()
+    return ORDERS.finish(o, user, "accept", o.review[:200], request, on=str(on))
+
+
+@transaction.atomic
+def return_answer(o: SupervisionOrder, user: Any, on: dt.date, reason: str, workdays: int, *,
+                  request: Any = None) -> SupervisionOrder:
+    """The issuer returns an unsatisfactory answer: back to 已下发 with a new deadline."""
+    ORDERS.begin(o, user, "return")
+    text = _text(reason, _("say why the answer is returned"))
+    _not_before(on, o.answered_on, _("returned before it was answered"))
+    old = o.deadline
+    o.status, o.review, o.returns = S.ISSUED, text, o.returns + 1
+    o.deadline = calendar().add_workdays(on, workdays)
+    return ORDERS.finish(o, user, "return", text, request, on=str(on), old_deadline=str(old),
+                         new_deadline=str(o.deadline))
+
+
+@transaction.atomic
+def remind(o: SupervisionOrder, user: Any, on: dt.date, note: str = "", *, request: Any = None) -> SupervisionOrder:
+    """催办: the deadline passed without an answer. After ``MISSES_FOR_TALK`` reminders a talk is proposed."""
+    ORDERS.begin(o, user, "remind")
+    if o.deadline >= on:
+        raise ValueError(_("the answer is not yet due (%(deadline)s)") % {"deadline": o.deadline})
+    _count_reminder(o, user, on, note, request)
+    return o
+
+
+def _count_reminder(o: SupervisionOrder, user: Any, on: dt.date, note: str, request: Any = None) -> None:
+    o.reminders += 1
+    o.last_reminded_on = on
+    proposed = o.reminders >= MISSES_FOR_TALK and not o.talk_proposed
+    o.talk_proposed = o.talk_proposed or proposed
+    o.save()
+    ORDERS.log(o, user, "remind", note.strip(), request, on=str(on), reminders=o.reminders, talk_proposed=proposed,
+               automatic=user is None)
+
+
+#: An unanswered order is reminded again after this many working days without an answer.
+REMIND_EVERY_WORKDAYS = 3
+
+
+def escalate(on: dt.date | None = None) -> list[SupervisionOrder]:
+    """The daily escalation (``bidwatch web remind``, from cron): each order past its deadline without an answer
+    gets a reminder (催办) by the system the first working day after the deadline and every
+    ``REMIND_EVERY_WORKDAYS`` working days after the last reminder; the ``MISSES_FOR_TALK``-th proposes a talk.
+    Each one is a history and an audit entry with no actor."""
+    on = on or today()
+    cal = calendar()
+    done = []
+    for pk in ORDER_CLOCK.overdue(SupervisionOrder.objects.all(), on).values_list("pk", flat=True):
+        with transaction.atomic():
+            o = SupervisionOrder.objects.select_for_update().get(pk=pk)
+            if o.status != S.ISSUED or o.deadline >= on:
+                continue
+            if o.last_reminded_on is not None and cal.workdays_between(o.last_reminded_on, on) < REMIND_EVERY_WORKDAYS:
+                continue
+            _count_reminder(o, None, on, f"逾期未反馈，系统自动催办（办理时限 {o.deadline}）")
+            done.append(o)
+    return done
+
+
+@transaction.atomic
+def record_talk(user: Any, *, campaign: Campaign, unit: Agency, person: str, position: str, talkers: str,
+                reason: str, held_on: dt.date, commitments: str, follow_up_due: dt.date,
+                orders: list[SupervisionOrder] | None = None, request: Any = None) -> Talk:
+    if not can(user, Cap.SUPERVISE) or user.agency_id is None:
+        raise PermissionDenied("supervise")
+    if follow_up_due < held_on:
+        raise ValueError(_("the follow-up cannot be due before the talk"))
+    t = Talk.objects.create(
+        campaign=campaign, unit=unit, person=_text(person, _("who was talked to")), position=position.strip(),
+        held_by_id=user.agency_id, talkers=_text(talkers, _("who held the talk")),
+        reason=_text(reason, _("why")), held_on=held_on,
+        commitments=_text(commitments, _("the commitments made")), follow_up_due=follow_up_due,
+        recorded_by=user)
+    if orders:
+        t.orders.set(orders)
+        SupervisionOrder.objects.filter(pk__in=[o.pk for o in orders]).update(talk_proposed=False)
+    TALKS.log(t, user, "record", t.reason[:200], request, unit=unit.code, held_on=str(held_on),
+              follow_up_due=str(follow_up_due), orders=[o.number for o in orders or []])
+    return t
+
+
+@transaction.atomic
+def follow_up(t: Talk, user: Any, on: dt.date, follow_up: str, *, request: Any = None) -> Talk:
+    """The commitments checked: 已约谈 → 已跟踪落实."""
+    TALKS.begin(t, user, "follow_up")
+    text = _text(follow_up, _("what the follow-up found"))
+    _not_before(on, t.held_on, _("followed up before the talk"))
+    t.status, t.followed_up_on, t.follow_up = Talk.Status.FOLLOWED_UP, on, text
+    return TALKS.finish(t, user, "follow_up", text[:200], request, on=str(on), late=on > t.follow_up_due)
+
+
+def adopt_orphans(campaign: Campaign) -> int:
+    """Give ``campaign`` the ledger problems, clues, complaints, reports (举报) and reporting channels that belong to
+    none (made before any campaign)."""
+    from bidwatch.web.alerts.models import Clue
+    from bidwatch.web.campaign.models import Problem
+    from bidwatch.web.complaints.models import Complaint
+    from bidwatch.web.tipoffs.models import Channel, Tipoff
+
+    return sum(m.objects.filter(campaign__isnull=True).update(campaign=campaign)
+               for m in (Problem, Complaint, Clue, Tipoff, Channel))
+
+
+def default_campaign(sender: Any, instance: Any, **kwargs: Any) -> None:
+    """A ledger problem, clue, complaint, report or reporting channel made without a campaign belongs to the
+    current one."""
+    if instance.campaign_id is None and not kwargs.get("raw"):
+        current = Campaign.get_current()
+        instance.campaign_id = current.pk if current else None
+
+
+def reminders(user: Any, on: dt.date | None = None) -> dict[str, int]:
+    """Orders past their deadline without an answer, orders awaiting review, talks whose follow-up is overdue, and
+    for the office head the bulletins awaiting approval."""
+    on = on or today()
+    orders = visible_orders(user)
+    r = ORDER_CLOCK.reminders(orders, on)
+    r["to_review"] = orders.filter(status=S.ANSWERED).count() if can(user, Cap.SUPERVISE) else 0
+    r["talks_overdue"] = TALK_CLOCK.overdue(visible_talks(user), on).count()
+    r["talk_proposed"] = orders.filter(talk_proposed=True).count() if can(user, Cap.SUPERVISE) else 0
+    # the office head: bulletins submitted for approval
+    r["to_approve"] = (Bulletin.objects.filter(status=Bulletin.Status.SUBMITTED).count()
+                       if can(user, Cap.APPROVE_BULLETIN) else 0)
+    return r
+
+
+# --- bulletins (通报) ----------------------------------------------------------------------------
+
+@transaction.atomic
+def draft_bulletin(user: Any, *, campaign: Campaign, title: str, body: str, problem: Any = None, clue: Any = None,
+                   complaint: Any = None, request: Any = None) -> Bulletin:
+    if not can(user, Cap.RUN_CAMPAIGN):
+        raise PermissionDenied("run_campaign")
+    b = Bulletin.objects.create(campaign=campaign, title=_text(title, _("a title")),
+                                body=_text(body, _("the text")), problem=problem, clue=clue,
+                                complaint=complaint, drafted_by=user)
+    BULLETINS.log(b, user, "draft", b.title, request, problem=getattr(problem, "number", None),
+                  clue=getattr(clue, "number", None), complaint=getattr(complaint, "number", None))
+    return b
+
+
+@transaction.atomic
+def submit_bulletin(b: Bulletin, user: Any, on: dt.date, note: str = "", *, request: Any = None) -> Bulletin:
+    """The office submits a draft to its head (专治办主任) for approval: 草稿 → 待主任审批."""
+    BULLETINS.begin(b, user, "submit")
+    b.status = Bulletin.Status.SUBMITTED
+    return BULLETINS.finish(b, user, "submit", note.strip(), request, on=str(on))
+
+
+@transaction.atomic
+def approve_bulletin(b: Bulletin, user: Any, on: dt.date, note: str = "", *, request: Any = None) -> Bulletin:
+    """The office head (``Cap.APPROVE_BULLETIN``) approves a submitted bulletin; the approver is recorded."""
+    BULLETINS.begin(b, user, "approve")
+    b.status, b.approved_on, b.approved_by = Bulletin.Status.APPROVED, on, user
+    return BULLETINS.finish(b, user, "approve", note.strip(), request, on=str(on))
+
+
+@transaction.atomic
+def return_bulletin(b: Bulletin, user: Any, on: dt.date, reason: str, *, request: Any = None) -> Bulletin:
+    BULLETINS.begin(b, user, "return")
+    text = _text(reason, _("say what to revise"))
+    b.status, b.approved_on, b.approved_by = Bulletin.Status.DRAFT, None, None
+    return BULLETINS.finish(b, user, "return", text, request, on=str(on))
+
+
+@transaction.atomic
+def publish_bulletin(b: Bulletin, user: Any, on: dt.date, *, request: Any = None) -> Bulletin:
+    """Published with the next number of the year."""
+    BULLETINS.begin(b, user, "publish")
+    _not_before(on, b.approved_on, _("published before it was approved"))
+    last = (Bulletin.objects.select_for_update().filter(year=on.year, seq__isnull=False).order_by("-seq")
+            .values_list("seq", flat=True).first())
+    b.status, b.published_on, b.year, b.seq = Bulletin.Status.PUBLISHED, on, on.year, (last or 0) + 1
+    return BULLETINS.finish(b, user, "publish", b.number, request, on=str(on), number=b.number)

@@ -1,0 +1,458 @@
+"""A clerk's workbook and CSV (issue 12): title rows, 万元, Chinese dates and words, totals and
+signature rows, sheets named in Chinese — read as the plain table would be, each habit noticed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import resource
+import time
+from decimal import Decimal
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from bidwatch.contract import TABLES, DatasetInvalid, load_dataset
+from bidwatch.contract.schema import BID_STATUS, CATEGORY, PROCEDURE, AWARD_METHOD, ROLE, SECTOR, MEASURE
+from bidwatch.contract.trailers import SIGNATURE_INSIDE, SIGNATURE_SKIPPED, TOTALS_SKIPPED
+from bidwatch.contract.validate import RATE_NOT_AMOUNT
+
+from .conftest import BASE_CSV, problems_of, write_dataset
+
+
+def _workbook(sheets: dict[str, list[list[object]]], path: Path, merge_first: set[str] = frozenset()) -> Path:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    for title, rows in sheets.items():
+        ws = wb.create_sheet(title)
+        for row in rows:
+            ws.append(row)
+        if title in merge_first:
+            ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=max(len(r) for r in rows))
+    wb.save(path)
+    return path
+
+
+def _notes(notices, expected: str) -> list[tuple[str, int | None]]:
+    return [(n.table, n.row) for n in notices if n.expected == expected]
+
+
+# --------------------------------------------------------------------------- header below titles
+
+
+def test_header_below_merged_title_rows_is_found_and_noticed(tmp_path: Path):
+    path = _workbook({
+        "企业": [["2025年度某区投标企业汇总表"], [None], ["序号", "企业编号", "企业名称"], [1, "C1", "甲"], [2, "C2", "乙"]],
+        "标段": [["某区标段"], ["标段编号", "标段名称"], ["T1", "一标段"]],
+        "投标": [["投标编号", "标段编号", "企业编号", "投标报价"], ["B1", "T1", "C1", 100]],
+    }, tmp_path / "d.xlsx", merge_first={"企业", "标段"})
+    ds = load_dataset(path)
+    assert ds.con.execute("SELECT company_id, name FROM companies ORDER BY 1").fetchall() == [("C1", "甲"), ("C2", "乙")]
+    titles = [(n.table, n.row, n.value) for n in ds.notices if "title row" in n.expected]
+    assert titles == [("企业", 1, "2025年度某区投标企业汇总表"), ("标段", 1, "某区标段")]
+    assert "第 3 行" in ds.notices[0].expected  # the header's row, blank row 2 counted
+
+
+def test_header_problem_rows_are_the_header_row(tmp_path: Path):
+    path = _workbook({
+        "companies": [["汇总表"], ["company_id", "name", "企业编号"], ["C1", "甲", "C1"]],
+        "tenders": [["tender_id"], ["T1"]],
+        "bids": [["bid_id", "tender_id", "company_id", "price"], ["B1", "T1", "C1", 1]],
+    }, tmp_path / "d.xlsx")
+    p = problems_of(path)
+    assert [(x.table, x.row, x.column) for x in p] == [("companies", 2, "company_id")]
+
+
+def test_csv_title_rows_and_unit_line(tmp_path: Path):
+    tenders = ("某区招标项目汇总表,,,\n"
+               "单位：万元,,,\n"
+               "标段编号,标段名称,最高投标限价,投标保证金（元）\n"
+               "T1,一标段,100.5,20000\n")
+    ds = load_dataset(write_dataset(tmp_path, {"tenders": tenders}))
+    assert ds.con.execute("SELECT ceiling_price, bid_bond FROM tenders").fetchall() == [(1005000.0, 20000.0)]
+    assert [(n.table, n.row) for n in ds.notices] == [("tenders", 1), ("tenders", 2)]
+    assert "万元" in ds.notices[1].expected
+
+
+def test_csv_rows_after_titles_keep_file_line_numbers(tmp_path: Path):
+    bids = ("投标情况一览表\n\nbid_id,tender_id,company_id,price\nB1,T1,C1,1\nB2,T1,C2,abc\n")
+    p = problems_of(write_dataset(tmp_path, {"bids": bids}))
+    assert [(x.table, x.row, x.column, x.value) for x in p] == [("bids", 5, "price", "abc")]
+
+
+# --------------------------------------------------------------------------- totals and signatures
+
+
+def test_totals_and_signature_rows_never_become_records(tmp_path: Path):
+    path = _workbook({
+        "companies": [["company_id", "name"], ["C1", "甲"], ["C2", "乙"]],
+        "招标项目": [
+            ["序号", "标段编号", "标段名称", "投标保证金"],
+            [1, "T1", "合计", 100],          # a tender titled 合计 keeps its key: a record
+            [2, "T2", "二标段", 200],
+            ["小计", None, None, 300],        # a subtotal between records
+            [3, "T3", "三标段", 50],
+            ["合  计：350元", None, None, 350],
+            ["填表人：张三", None, "审核人：李四", None],
+            ["填报日期 2025年6月1日"],
+            ["备注：保证金单位为元"],
+        ],
+        "bids": [["bid_id", "tender_id", "company_id", "price"], ["B1", "T1", "C1", 1], ["总计", None, None, 1]],
+    }, tmp_path / "d.xlsx")
+    ds = load_dataset(path)
+    assert ds.con.execute("SELECT tender_id, title, bid_bond FROM tenders ORDER BY 1").fetchall() == [
+        ("T1", "合计", 100.0), ("T2", "二标段", 200.0), ("T3", "三标段", 50.0)]
+    assert ds.row_counts["bids"] == 1
+    assert _notes(ds.notices, TOTALS_SKIPPED) == [("招标项目", 4), ("招标项目", 6), ("bids", 3)]
+    assert _notes(ds.notices, SIGNATURE_SKIPPED) == [("招标项目", 7), ("招标项目", 8), ("招标项目", 9)]
+    signed = [n for n in ds.notices if n.row == 7][0]
+    assert signed.value == "填表人：张三  审核人：李四"
+
+
+def test_note_row_between_records_is_an_error_not_skipped(tmp_path: Path):
+    path = _workbook({
+        "companies": [["company_id", "name"], ["C1", "甲"]],
+        "tenders": [["tender_id", "title"], ["T1", "一"], ["备注：以下为补录", None], ["T2", "二"]],
+        "bids": [["bid_id", "tender_id", "company_id", "price"], ["B1", "T1", "C1", 1]],
+    }, tmp_path / "d.xlsx")
+    p = problems_of(path)
+    assert [(x.table, x.row, x.value, x.expected) for x in p] == [("tenders", 3, "备注：以下为补录", SIGNATURE_INSIDE)]
+
+
+def test_csv_totals_and_short_signature_lines_are_skipped(tmp_path: Path):
+    bids = ("bid_id,tender_id,company_id,price\n"
+            "B1,T1,C1,100\n"
+            ",,,\n"                        # Excel's blank row
+            "B2,T1,C2,200\n"
+            "合计,,,300\n"
+            "填表人：张三  审核人：李四\n")  # one field: a broken record to DuckDB
+    ds = load_dataset(write_dataset(tmp_path, {"bids": bids}))
+    assert ds.con.execute("SELECT bid_id, price FROM bids ORDER BY 1").fetchall() == [("B1", 100.0), ("B2", 200.0)]
+    assert _notes(ds.notices, TOTALS_SKIPPED) == [("bids", 5)]
+    assert _notes(ds.notices, SIGNATURE_SKIPPED) == [("bids", 6)]
+
+
+def test_broken_csv_record_before_the_end_is_still_a_problem(tmp_path: Path):
+    bids = "bid_id,tender_id,company_id,price\n填表人：张三\nB1,T1,C1,100\n"
+    p = problems_of(write_dataset(tmp_path, {"bids": bids}))
+    assert {(x.table, x.row) for x in p} == {("bids", 2)} and "broken CSV record" in p[0].expected
+
+
+# --------------------------------------------------------------------------- sheet names
+
+
+@pytest.mark.parametrize("names", [
+    ("企业", "招标项目", "投标"),
+    ("市场主体", "标段", "投标记录"),
+    ("1.企业信息表", "表2 标段信息", "附表3、投标明细"),
+    ("Companies", "TENDERS", "Bids"),
+])
+def test_sheets_named_in_chinese_and_variants(tmp_path: Path, names: tuple[str, str, str]):
+    path = _workbook({
+        names[0]: [["企业编号", "企业名称"], ["C1", "甲"]],
+        names[1]: [["标段编号"], ["T1"]],
+        names[2]: [["投标编号", "标段编号", "企业编号", "投标报价"], ["B1", "T1", "C1", 1]],
+        "说明": [["这张工作表不是数据"]],
+    }, tmp_path / "d.xlsx")
+    assert load_dataset(path).tables == {"companies", "tenders", "bids"}
+
+
+def test_csv_files_named_in_chinese(tmp_path: Path):
+    folder = tmp_path / "ds"
+    folder.mkdir()
+    for name, stem in (("companies", "企业"), ("tenders", "标段"), ("bids", "投标")):
+        (folder / f"{stem}.csv").write_text(BASE_CSV[name], encoding="utf-8")
+    assert load_dataset(folder).tables == {"companies", "tenders", "bids"}
+
+
+def test_missing_sheet_names_the_accepted_sheet_names_and_the_unrecognised(tmp_path: Path):
+    path = _workbook({
+        "企业": [["企业编号", "企业名称"], ["C1", "甲"]],
+        "标段": [["标段编号"], ["T1"]],
+        "开标情况": [["投标编号", "标段编号", "企业编号", "投标报价"], ["B1", "T1", "C1", 1]],
+    }, tmp_path / "d.xlsx")
+    p = problems_of(path)
+    assert [(x.table, x.row) for x in p] == [("bids", None)]
+    assert "工作表名可为" in p[0].expected and "投标" in p[0].expected and "bids" in p[0].expected
+    assert "开标情况" in p[0].expected and ".csv" not in p[0].expected
+
+
+def test_missing_file_names_the_accepted_file_names(tmp_path: Path):
+    p = problems_of(write_dataset(tmp_path, {"bids": None}))
+    assert [(x.table, x.row) for x in p] == [("bids", None)]
+    assert ".csv" in p[0].expected and "投标" in p[0].expected
+
+
+def test_problems_name_the_sheet(tmp_path: Path):
+    path = _workbook({
+        "企业": [["企业编号", "企业名称"], ["C1", "甲"]],
+        "标段": [["标段编号"], ["T1"]],
+        "投标": [["投标编号", "标段编号", "企业编号", "投标报价"], ["B1", "T1", "C9", "abc"]],
+    }, tmp_path / "d.xlsx")
+    p = problems_of(path)
+    assert sorted((x.table, x.row, x.column) for x in p) == [("投标", 2, "company_id"), ("投标", 2, "price")]
+
+
+# --------------------------------------------------------------------------- values
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("2025年06月13日 18时00分", dt.datetime(2025, 6, 13, 18, 0)),
+    ("2025年6月13日 18时0分", dt.datetime(2025, 6, 13, 18, 0)),
+    ("2025年6月3日18时05分30秒", dt.datetime(2025, 6, 3, 18, 5, 30)),
+    ("2025年06月13日 09时30分整", dt.datetime(2025, 6, 13, 9, 30)),
+    ("2025年6月13日 9点", dt.datetime(2025, 6, 13, 9, 0)),
+    ("2025-06-13 18时00分", dt.datetime(2025, 6, 13, 18, 0)),
+    ("2025年6月13日 18:00", dt.datetime(2025, 6, 13, 18, 0)),
+])
+def test_chinese_date_times(tmp_path: Path, text: str, expected: dt.datetime):
+    tenders = f"tender_id,bid_deadline,candidates_published_on\nT1,{text},{text}\n"
+    ds = load_dataset(write_dataset(tmp_path, {"tenders": tenders}))
+    assert ds.con.execute("SELECT bid_deadline, candidates_published_on FROM tenders").fetchone() == (
+        expected, expected.date())
+
+
+@pytest.mark.parametrize("text", ["2025年6月13日 18:", "2025-06-1318:00", "2025年6月13日 25时"])
+def test_malformed_date_times_are_refused(tmp_path: Path, text: str):
+    tenders = f"tender_id,bid_deadline\nT1,{text}\n"
+    p = problems_of(write_dataset(tmp_path, {"tenders": tenders}))
+    assert [(x.table, x.row, x.column, x.value) for x in p] == [("tenders", 2, "bid_deadline", text)]
+
+
+@pytest.mark.parametrize("header", ["投标报价（万元）", "投标报价(万元)", "price (万元)", "投标报价（万）"])
+def test_wan_in_the_header(tmp_path: Path, header: str):
+    bids = f"投标编号,标段编号,企业编号,{header}\nB1,T1,C1,90.5\nB2,T1,C2,1000元\n"
+    ds = load_dataset(write_dataset(tmp_path, {"bids": bids}))
+    assert ds.con.execute("SELECT price FROM bids ORDER BY bid_id").fetchnumpy()["price"].tolist() == [905000.0, 1000.0]
+
+
+@pytest.mark.parametrize("value", ["下浮率 5%", "5%", "费率3.5%", "下浮5％", "3‰"])
+def test_a_rate_in_a_money_column_is_named_as_such(tmp_path: Path, value: str):
+    bids = f"bid_id,tender_id,company_id,price\nB1,T1,C1,100\nB2,T1,C2,{value}\nB3,T1,C3,abc\n"
+    p = problems_of(write_dataset(tmp_path, {"bids": bids}))
+    assert [(x.table, x.row, x.column, x.value) for x in p] == [
+        ("bids", 3, "price", value), ("bids", 4, "price", "abc")]
+    assert p[0].expected == RATE_NOT_AMOUNT and "这是费率/下浮率，不是金额" in p[0].expected
+    assert p[1].expected != RATE_NOT_AMOUNT
+
+
+def test_invalid_workbook_lists_every_problem_and_loads_nothing(tmp_path: Path):
+    import duckdb
+
+    path = _workbook({
+        "企业": [["某区企业表"], ["企业编号", "企业名称"], ["C1", "甲"], ["C1", "乙"]],
+        "标段": [["标段编号", "投标截止时间"], ["T1", "2025年13月1日 9时"]],
+        "投标": [["投标编号", "标段编号", "企业编号", "投标报价"], ["B1", "T1", "C1", "下浮率 5%"], ["合计", None, None, 5]],
+    }, tmp_path / "d.xlsx")
+    con = duckdb.connect()
+    with pytest.raises(DatasetInvalid) as info:
+        load_dataset(path, con)
+    got = [(x.table, x.row, x.column) for x in info.value.problems]
+    assert got == [("企业", 4, "company_id"), ("标段", 2, "bid_deadline"), ("投标", 2, "price")]
+    assert [(n.table, n.row) for n in info.value.notices] == [("企业", 1), ("投标", 3)]
+    assert con.execute("SELECT count(*) FROM information_schema.tables").fetchone()[0] == 0
+
+
+# --------------------------------------------------------------------------- the done criterion
+
+
+def _cell(v: object) -> object:
+    if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA or v is pd.NaT:
+        return None
+    if isinstance(v, pd.Timestamp):
+        return v.to_pydatetime()
+    if hasattr(v, "item"):  # numpy scalars
+        return v.item()
+    return v
+
+
+def _wan(x: float) -> float:
+    """The amount in 万元 as a clerk types it: the same digits, the point moved four places."""
+    return float(Decimal(repr(x)).scaleb(-4))
+
+
+def _chinese_time(v: dt.datetime, padded: bool) -> str:
+    if padded:
+        return f"{v.year}年{v.month:02d}月{v.day:02d}日 {v.hour:02d}时{v.minute:02d}分" + (
+            f"{v.second:02d}秒" if v.second else "")
+    return f"{v.year}年{v.month}月{v.day}日{v.hour}时{v.minute}分" + (f"{v.second}秒" if v.second else "")
+
+
+_ENUMS = {"category": CATEGORY, "procedure": PROCEDURE, "award_method": AWARD_METHOD, "status": BID_STATUS,
+          "role": ROLE, "sector": SECTOR, "measure": MEASURE}
+_CLERK_SHEETS = {"companies": "企业信息表", "tenders": "标段", "bids": "投标记录", "contracts": "合同台账",
+                 "bonds": "保证金", "projects": "项目"}
+
+
+def _plain_rows(name: str, df: pd.DataFrame) -> list[list[object]]:
+    return [list(df.columns)] + [[_cell(v) for v in row] for row in df.itertuples(index=False)]
+
+
+def _clerk_rows(name: str, df: pd.DataFrame) -> list[list[object]]:
+    table = TABLES[name]
+    cols = [table.column(c) for c in df.columns]
+    header = ["序号"] + [c.zh + ("（万元）" if c.kind == "money" else "") for c in cols]
+    rows: list[list[object]] = [[f"2025年度某区{table.zh}汇总表"], ["填报单位：某区住房和城乡建设局"], header]
+    for i, record in enumerate(df.itertuples(index=False), start=1):
+        out: list[object] = [i]
+        for c, v in zip(cols, record):
+            v = _cell(v)
+            if v is None:
+                out.append(None)
+            elif c.kind == "money":
+                out.append(_wan(v))
+            elif c.kind in ("date", "timestamp"):
+                out.append(_chinese_time(v, i % 2 == 0) if c.kind == "timestamp"
+                           else f"{v.year}年{v.month}月{v.day}日")
+            elif c.kind == "enum" and c.name in _ENUMS:
+                out.append(_ENUMS[c.name][v].split("/")[0])
+            elif c.kind == "bool":
+                out.append("是" if v else "否")
+            else:
+                out.append(v)
+        rows.append(out)
+        if i == 3:
+            rows.append([None] * len(header))  # a blank row between records
+    totals = ["合计"] + [round(sum(_wan(x) for x in df[c.name].dropna()), 6) if c.kind == "money" else None
+                         for c in cols]
+    rows += [totals, ["填表人：王五", None, "审核人：赵六", None, "填报日期：2025年6月30日"], ["备注：金额单位为万元"]]
+    return rows
+
+
+def test_clerks_workbook_gives_the_alerts_of_the_plain_workbook(tmp_path: Path):
+    from bidwatch.scan import run_scan
+    from bidwatch.synth import generate
+
+    tables, _ = generate(100, 7, texts=False)
+    tables["bid_files"]["text_path"] = None  # planted document cases refer to texts not written here
+    plain = _workbook({name: _plain_rows(name, df) for name, df in tables.items()}, tmp_path / "plain.xlsx")
+    clerk_sheets = {(_CLERK_SHEETS.get(name, TABLES[name].zh)): (
+        _clerk_rows(name, df) if name in _CLERK_SHEETS else _plain_rows(name, df)) for name, df in tables.items()}
+    clerk = _workbook(clerk_sheets, tmp_path / "clerk.xlsx", merge_first=set(_CLERK_SHEETS.values()))
+
+    a, b = load_dataset(plain), load_dataset(clerk)
+    assert a.row_counts == b.row_counts == {name: len(df) for name, df in tables.items()}
+    assert not a.notices
+    # every habit is noticed, per clerk sheet: two title rows, totals, three signature/note rows
+    for sheet in _CLERK_SHEETS.values():
+        mine = [n for n in b.notices if n.table == sheet]
+        assert sum("title row" in n.expected for n in mine) == 2, sheet
+        assert sum(n.expected == TOTALS_SKIPPED for n in mine) == 1, sheet
+        assert sum(n.expected == SIGNATURE_SKIPPED for n in mine) == 2, sheet
+    for name in ("tenders", "bids", "contracts"):
+        pd.testing.assert_frame_equal(a.con.table(name).df(), b.con.table(name).df().drop(columns="序号"),
+                                      check_exact=True, obj=name)
+    # One thread: cobidding_group's avg(dominance) is summed in a thread-dependent order and its
+    # 3-decimal rounding then differs between two scans of the *same* dataset (network.py).
+    for ds in (a, b):
+        ds.con.execute("SET threads = 1")
+    ra, rb = run_scan(a), run_scan(b)
+    assert len(ra.alerts) > 0
+    cols = ["indicator", "severity", "tender_id", "company_ids", "score", "evidence", "message"]
+    pd.testing.assert_frame_equal(ra.alerts[cols], rb.alerts[cols])
+
+
+# --------------------------------------------------------------------------- bounds (issue 18)
+
+
+def test_a_stray_cell_in_column_xfd_costs_neither_time_nor_memory(tmp_path: Path):
+    """20,000 rows with one cell in column XFD: openpyxl would pad each to 16,384 cells (GBs)."""
+    import zipfile
+
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    wb.create_sheet("companies").append(["company_id", "name"])
+    wb.worksheets[0].append(["C1", "甲"])
+    wb.create_sheet("tenders").append(["tender_id"])
+    wb.worksheets[1].append(["T1"])
+    bids = wb.create_sheet("bids")
+    bids.append(["bid_id", "tender_id", "company_id", "price"])
+    for i in range(20_000):
+        bids.append([f"B{i}", "T1", "C1", i])
+    plain, stray = tmp_path / "plain.xlsx", tmp_path / "xfd.xlsx"
+    wb.save(plain)
+    with zipfile.ZipFile(plain) as zin, zipfile.ZipFile(stray, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "xl/worksheets/sheet3.xml":
+                text = re.sub(r'(<row r="(\d+)"[^>]*>.*?)</row>',
+                              lambda m: m.group(1) + (f'<c r="XFD{m.group(2)}" t="n"><v>1</v></c>'
+                                                      if m.group(2) != "1" else "") + "</row>", data.decode())
+                assert text.count("XFD") == 20_000
+                data = text.encode()
+            zout.writestr(item, data)
+    started = time.perf_counter()
+    assert load_dataset(plain).row_counts["bids"] == 20_000
+    plain_seconds = time.perf_counter() - started
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+    started = time.perf_counter()
+    ds = load_dataset(stray)
+    seconds = time.perf_counter() - started
+    grown = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before
+    assert ds.row_counts == {"companies": 1, "tenders": 1, "bids": 20_000}
+    assert ds.con.execute("SELECT max(price) FROM bids").fetchone() == (19_999.0,)
+    # the peak of the process did not grow by more than 300 MiB (padded rows would take ~2.6 GB)
+    assert grown < 300 * 1024, f"max RSS grew by {grown / 1024:.0f} MiB"
+    # and the stray cells cost no time: padding every row to XFD took minutes
+    assert seconds < 2 * plain_seconds + 5, (seconds, plain_seconds)
+
+
+def test_a_sheet_beyond_the_bounds_is_refused_with_its_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    from bidwatch.contract import xlsx
+
+    monkeypatch.setattr(xlsx, "MAX_CELLS", 40)
+    rows = [["bid_id", "tender_id", "company_id", "price"]] + [[f"B{i}", "T1", "C1", i] for i in range(20)]
+    path = _workbook({"companies": [["company_id", "name"], ["C1", "甲"]], "tenders": [["tender_id"], ["T1"]],
+                      "投标": rows}, tmp_path / "d.xlsx")
+    p = problems_of(path)
+    assert [(x.table, x.row) for x in p] == [("投标", None)]
+    assert "投标" in p[0].expected and "第 12 行" in p[0].expected and "CSV" in p[0].expected
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_rows_below_empty_csv_lines_keep_their_line_numbers(tmp_path: Path, newline: str):
+    lines = ["标题", "", "bid_id,tender_id,company_id,price", "B1,T1,C1,1", "", "", "B2,T1,C2,abc", "",
+             "B3,T1,C3,x", "B4,T1,C1,2", ""]
+    folder = write_dataset(tmp_path, {})
+    (folder / "bids.csv").write_bytes(newline.join(lines).encode())
+    p = problems_of(folder)
+    assert [(x.table, x.row, x.value) for x in p] == [("bids", 7, "abc"), ("bids", 9, "x")]
+
+
+def test_two_row_header_with_cells_merged_down(tmp_path: Path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "投标"
+    ws.append(["投标情况表"])
+    ws.append(["投标编号", "标段编号", "投标人", None, "投标报价（万元）"])
+    ws.append([None, None, "企业编号", "企业名称", None])
+    ws.append(["B1", "T1", "C1", "甲", 95])
+    for col in ("A", "B", "E"):
+        ws.merge_cells(f"{col}2:{col}3")
+    ws.merge_cells("C2:D2")
+    wb.create_sheet("企业").append(["企业编号", "企业名称"])
+    wb["企业"].append(["C1", "甲"])
+    wb.create_sheet("标段").append(["标段编号"])
+    wb["标段"].append(["T1"])
+    wb.save(tmp_path / "d.xlsx")
+    ds = load_dataset(tmp_path / "d.xlsx")
+    assert ds.con.execute("SELECT bid_id, tender_id, company_id, price FROM bids").fetchall() == [("B1", "T1", "C1", 950000.0)]
+    assert [(n.table, n.row) for n in ds.notices] == [("投标", 1), ("投标", 2)]
+    assert "two rows" in ds.notices[1].expected
+
+
+def test_csv_export_of_a_two_row_header(tmp_path: Path):
+    bids = ("投标情况表,,,,\n"
+            "投标编号,标段编号,投标人,,投标报价（万元）\n"
+            ",,企业编号,企业名称,\n"
+            "B1,T1,C1,甲,95\n"
+            "B2,T1,C2,乙,x\n")
+    p = problems_of(write_dataset(tmp_path, {"bids": bids}))
+    assert [(x.table, x.row, x.column, x.value) for x in p] == [("bids", 5, "price", "x")]

@@ -1,0 +1,140 @@
+"""Platform notices (中标候选人公示 / 中标结果公告) mapped to the contract tables (issue 12 item 3)."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from bidwatch.contract import load_dataset
+from bidwatch.contract.notices import (LOG_FILE, NoticesUnreadable, map_notices, stable_id, write_import)
+
+HEADER = ["公告标题", "公告类型", "项目名称", "标段名称", "招标人", "招标代理机构", "最高投标限价（万元）",
+          "中标候选人", "统一社会信用代码", "排名", "投标报价（万元）", "下浮率", "公示开始时间", "公示截止时间"]
+ROAD = ["某路改造工程施工一标段中标候选人公示", "中标候选人公示", "某路改造工程", "施工一标段", "某区住建局",
+        "甲招标代理有限公司", "1000"]
+ROAD_RESULT = ["某路改造工程施工一标段中标结果公告", "中标结果公告", "某路改造工程", "施工一标段", "某区住建局",
+               "甲招标代理有限公司", "1000"]
+ROWS = [
+    ["某市公共资源交易中心 公告导出"],  # a title row above the header
+    HEADER,
+    ROAD + ["甲建设有限公司", "91350100M000100Y43", "第一中标候选人", "950.5", "", "2025年06月13日 18时00分", "2025年6月16日"],
+    ROAD + ["乙建设有限公司", "", "第二中标候选人", "960", "", "2025年06月13日 18时00分", "2025年6月16日"],
+    ROAD + ["丙建设有限公司", "", "第三中标候选人", "", "下浮率 3%", "2025年06月13日 18时00分", "2025年6月16日"],
+    ROAD_RESULT + ["甲建设有限公司", "91350100M000100Y43", "1", "950.5", "", "2025年6月20日", ""],
+    # a result notice alone: it names only the winner
+    ["某学校食堂改造中标结果公告", "中标结果公告", "某学校食堂改造", "", "某学校", "", "", "丁工程有限公司", "", "",
+     "120", "", "2025-06-01", ""],
+    # a row whose notice type cannot be told
+    ["某某项目", "", "某某项目", "", "", "", "", "戊公司", "", "", "1", "", "", ""],
+]
+
+
+def _csv(path: Path, rows: list[list[str]]) -> Path:
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+    return path
+
+
+def _by(rows: list[dict], key: str) -> dict:
+    return {r[key]: r for r in rows}
+
+
+def test_candidates_and_results_become_tenders_with_their_bid_list(tmp_path: Path):
+    result = map_notices(_csv(tmp_path / "notices.csv", ROWS))
+    tenders = result.tables["tenders"]
+    assert len(tenders) == 2
+    road, school = tenders
+    # both notices of the road tender meet in one tender, with a stable id
+    assert road["tender_id"] == stable_id("NT", "某路改造工程", "施工一标段")
+    assert road["bid_list"] == "candidates" and school["bid_list"] == "none"
+    companies = _by(result.tables["companies"], "name")
+    assert road["winner_id"] == "91350100M000100Y43" == companies["甲建设有限公司"]["company_id"]
+    assert road["tenderer_id"] == companies["某区住建局"]["company_id"]
+    assert road["candidates_published_on"] == "2025年06月13日 18时00分" and road["result_published_on"] == "2025年6月20日"
+    assert school["winner_id"] == companies["丁工程有限公司"]["company_id"] and school["award_price"] == "120万元"
+    bids = result.tables["bids"]
+    assert [(b["bid_id"], b["rank"], b["price"]) for b in bids] == [
+        (f"{road['tender_id']}-1", "1", "950.5万元"), (f"{road['tender_id']}-2", "2", "960万元")]
+    assert not [b for b in bids if b["tender_id"] == school["tender_id"]]  # no bid is made up
+    # what was not imported is said, with its row
+    assert [(r, "下浮率" in what or "费率" in what) for _, r, what in result.log] == [(5, True), (8, False)]
+    assert "公告类型" in result.log[1][2]
+
+
+def test_the_import_loads_with_typed_values(tmp_path: Path):
+    out = write_import(map_notices(_csv(tmp_path / "notices.csv", ROWS)), tmp_path / "ds")
+    ds = load_dataset(out)
+    assert ds.row_counts == {"companies": 6, "projects": 2, "tenders": 2, "bids": 2}
+    rows = ds.con.execute("SELECT bid_list, ceiling_price, award_price, candidates_published_on, publicity_until "
+                          "FROM tenders ORDER BY bid_list").fetchall()
+    assert rows == [("candidates", 10_000_000.0, 9_505_000.0, dt.date(2025, 6, 13), dt.date(2025, 6, 16)),
+                    ("none", None, 1_200_000.0, None, None)]
+    assert ds.con.execute("SELECT price FROM bids ORDER BY rank").fetchall() == [(9_505_000.0,), (9_600_000.0,)]
+    with (out / LOG_FILE).open(encoding="utf-8-sig") as fh:
+        assert [r["row"] for r in csv.DictReader(fh)] == ["5", "8"]
+
+
+def test_price_from_rate_is_computed_only_when_asked_and_says_so(tmp_path: Path):
+    result = map_notices(_csv(tmp_path / "notices.csv", ROWS), price_from_rate=True)
+    third = [b for b in result.tables["bids"] if b["rank"] == "3"]
+    assert len(third) == 1
+    assert third[0]["price"] == "9700000.00"  # 1000万元 × (1 − 3%)
+    assert "下浮率" in third[0]["价格来源"] and third[0]["下浮率"] == "下浮率 3%"
+    assert [r for _, r, _ in result.log] == [8]
+
+
+def test_ids_are_stable_across_imports_and_notice_titles_alone_suffice(tmp_path: Path):
+    rows = [["公告标题", "中标候选人", "排名", "投标报价"],
+            ["某桥梁工程中标候选人公示", "甲公司", "1", "100"],
+            ["某桥梁工程中标结果公告", "甲公司", "1", "100"]]
+    a = map_notices(_csv(tmp_path / "a.csv", rows))
+    b = map_notices(_csv(tmp_path / "b.csv", [rows[0], rows[2], rows[1]]))  # the other order
+    assert [t["tender_id"] for t in a.tables["tenders"]] == [t["tender_id"] for t in b.tables["tenders"]] == [
+        stable_id("NT", "某桥梁工程", "")]
+    assert a.tables["tenders"][0]["bid_list"] == "candidates" and a.tables["tenders"][0]["winner_id"]
+
+
+def test_xlsx_export_is_read_too(tmp_path: Path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    for row in ROWS:
+        wb.active.append(row)
+    wb.save(tmp_path / "notices.xlsx")
+    result = map_notices(tmp_path / "notices.xlsx")
+    assert [t["bid_list"] for t in result.tables["tenders"]] == ["candidates", "none"]
+    assert len(result.tables["bids"]) == 2
+
+
+def test_an_export_without_a_company_column_is_refused_by_name(tmp_path: Path):
+    with pytest.raises(NoticesUnreadable) as info:
+        map_notices(_csv(tmp_path / "x.csv", [["公告标题", "项目名称"], ["某公告", "某项目"]]))
+    assert "x.csv" in str(info.value) and "中标候选人" in str(info.value)
+
+
+def test_a_wide_export_with_candidates_side_by_side(tmp_path: Path):
+    rows = [["公告标题", "项目名称", "标段名称", "最高投标限价（万元）", "第一中标候选人", "第一中标候选人报价（万元）",
+             "第二中标候选人", "第二中标候选人报价（万元）", "第三中标候选人", "第三中标候选人下浮率", "公示开始时间"],
+            ["某桥梁工程一标段中标候选人公示", "某桥梁工程", "一标段", "500", "甲公司", "480", "乙公司", "485", "丙公司",
+             "2%", "2025年6月1日"],
+            ["某桥梁工程二标段中标候选人公示", "某桥梁工程", "二标段", "300", "乙公司", "290", "", "", "", "", "2025年6月2日"]]
+    result = map_notices(_csv(tmp_path / "wide.csv", rows), price_from_rate=True)
+    assert [t["bid_list"] for t in result.tables["tenders"]] == ["candidates", "candidates"]
+    one, two = (t["tender_id"] for t in result.tables["tenders"])
+    got = [(b["tender_id"], b["rank"], b["price"]) for b in result.tables["bids"]]
+    assert got == [(one, "1", "480万元"), (one, "2", "485万元"), (one, "3", "4900000.00"), (two, "1", "290万元")]
+    assert len({b["company_id"] for b in result.tables["bids"]}) == 3  # 乙公司 is one company in both
+    ds = load_dataset(write_import(result, tmp_path / "ds"))
+    assert ds.con.execute("SELECT sum(price) FROM bids").fetchone() == (4_800_000 + 4_850_000 + 4_900_000 + 2_900_000.0,)
+
+
+@pytest.mark.parametrize("header, value", [("费率", "3.5%"), ("下浮率", "0.05"), ("下浮率", "费率3%")])
+def test_fee_rates_and_ambiguous_rates_never_become_prices(tmp_path: Path, header: str, value: str):
+    rows = [["公告标题", "最高投标限价", "中标候选人", "排名", header],
+            ["某监理服务中标候选人公示", "1000000", "甲公司", "1", value]]
+    result = map_notices(_csv(tmp_path / "n.csv", rows), price_from_rate=True)
+    assert result.tables["bids"] == [] and result.tables["tenders"][0]["bid_list"] == "candidates"
+    assert [r for _, r, _ in result.log] == [2]

@@ -1,0 +1,156 @@
+"""The office head (专治办主任, issue 15 item 6): an office user with ``User.office_head`` holds the office's
+capabilities and approves bulletins (``Cap.APPROVE_BULLETIN``); a plain office user drafts and submits but is
+refused the approval — through the page (403, nothing written) and the service. The flag is audited like a role
+change, refused on another role, seeded in the demo."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from bidwatch.web.accounts.models import Role, User
+from bidwatch.web.accounts.roles import HEAD_CAPS, ROLE_CAPS, Cap, can, caps
+from bidwatch.web.audit.models import AuditEntry
+from bidwatch.web.supervision import services
+from bidwatch.web.supervision.models import Bulletin, Campaign
+
+D = dt.date.fromisoformat
+
+
+def _campaign() -> Campaign:
+    return Campaign.objects.create(name="2024年专项整治", starts_on=D("2024-01-01"), ends_on=D("2024-12-31"),
+                                   current=True)
+
+
+@pytest.mark.django_db
+def test_the_head_holds_the_offices_capabilities_and_the_approval(users: Any) -> None:
+    assert caps(users["head"]) == ROLE_CAPS[Role.OFFICE] | {Cap.APPROVE_BULLETIN}
+    assert Cap.APPROVE_BULLETIN in HEAD_CAPS
+    for name in ("office", "discipline", "housing", "auditor", "admin"):
+        assert not can(users[name], Cap.APPROVE_BULLETIN), name
+    # the flag on another role grants nothing, and the model refuses it
+    auditor = users["auditor"]
+    auditor.office_head = True
+    assert not can(auditor, Cap.APPROVE_BULLETIN)
+    with pytest.raises(ValidationError) as err:
+        auditor.full_clean()
+    assert "office_head" in err.value.message_dict
+    head = users["head"]
+    head.is_active = False
+    assert not can(head, Cap.APPROVE_BULLETIN)
+
+
+@pytest.mark.django_db
+def test_a_plain_office_user_drafts_and_submits_the_head_approves(users: Any, client_for: Any) -> None:
+    c = _campaign()
+    office, head = client_for("office"), client_for("head")
+    assert office.post(reverse("supervision:bulletin_draft"), {
+        "campaign": c.pk, "title": "关于某项目先建设后招标的通报", "body": "已责令整改并追责"}).status_code == 302
+    b = Bulletin.objects.get()
+    url = lambda step: reverse("supervision:bulletin_step", args=[b.pk, step])  # noqa: E731
+    # a draft: the office may not approve it even before submitting (the head's step, and not open yet)
+    assert office.post(url("approve"), {"approve-on": "2024-10-09"}).status_code == 403
+    assert office.post(url("submit"), {"submit-on": "2024-10-09", "submit-note": "报请审批"}).status_code == 302
+    b.refresh_from_db()
+    assert b.status == Bulletin.Status.SUBMITTED
+    page = office.get(reverse("supervision:bulletin", args=[b.pk])).content.decode()
+    assert 'data-testid="step-approve"' not in page and 'data-testid="awaits-head"' in page
+
+    before = (b.events.count(), AuditEntry.objects.filter(action="bulletin", object_id=str(b.pk)).count())
+    assert office.post(url("approve"), {"approve-on": "2024-10-10", "approve-note": "同意"}).status_code == 403
+    assert office.post(url("return"), {"return-on": "2024-10-10", "return-reason": "x"}).status_code == 403
+    with pytest.raises(PermissionDenied):
+        services.approve_bulletin(b, users["office"], D("2024-10-10"))
+    b.refresh_from_db()
+    assert b.status == Bulletin.Status.SUBMITTED and b.approved_by is None
+    assert (b.events.count(), AuditEntry.objects.filter(action="bulletin", object_id=str(b.pk)).count()) == before
+
+    # the head is reminded on the dashboard, and approves
+    assert 'data-testid="bulletin-approval-reminder"' in head.get(reverse("tenders:dashboard")).content.decode()
+    dashboard = office.get(reverse("tenders:dashboard")).content.decode()
+    assert 'data-testid="bulletin-approval-reminder"' not in dashboard
+    assert head.post(url("approve"), {"approve-on": "2024-10-10", "approve-note": "同意"}).status_code == 302
+    b.refresh_from_db()
+    assert b.status == Bulletin.Status.APPROVED
+    assert b.approved_by == users["head"] and b.approved_on == D("2024-10-10")
+    entry = AuditEntry.objects.filter(action="bulletin", object_id=str(b.pk)).order_by("id").last()
+    assert entry.user == users["head"] and entry.detail["step"] == "approve"
+    assert office.post(url("publish"), {"publish-on": "2024-10-11"}).status_code == 302
+    b.refresh_from_db()
+    assert b.number == "〔2024〕通报第1号"
+    assert [e.step for e in b.events.all()] == ["draft", "submit", "approve", "publish"]
+    assert [e.actor.username for e in b.events.all()] == ["office", "office", "head", "office"]
+
+
+@pytest.mark.django_db
+def test_the_head_returns_an_approved_bulletin_and_it_needs_approval_again(users: Any) -> None:
+    b = services.draft_bulletin(users["office"], campaign=_campaign(), title="典型案例", body="正文")
+    services.submit_bulletin(b, users["office"], D("2024-10-09"))
+    services.approve_bulletin(b, users["head"], D("2024-10-10"))
+    with pytest.raises(PermissionDenied):
+        services.return_bulletin(b, users["office"], D("2024-10-10"), "需要脱敏")
+    services.return_bulletin(b, users["head"], D("2024-10-11"), "需要脱敏")
+    b.refresh_from_db()
+    assert b.status == Bulletin.Status.DRAFT and b.approved_by is None and b.approved_on is None
+    with pytest.raises(ValueError):  # a draft is submitted again before the head can approve it
+        services.approve_bulletin(b, users["head"], D("2024-10-12"))
+
+
+@pytest.mark.django_db
+def test_making_a_user_the_head_is_audited(users: Any) -> None:
+    office = users["office"]
+    office.office_head = True
+    office.save()
+    entry = AuditEntry.objects.filter(action=AuditEntry.Action.USER, object_id=str(office.pk)).order_by("id").last()
+    assert entry.detail["changes"] == {"office_head": [False, True]}
+    assert can(User.objects.get(pk=office.pk), Cap.APPROVE_BULLETIN)
+
+
+@pytest.mark.django_db
+def test_the_demo_seeds_a_head_who_approved_the_published_bulletin(users: Any, settings: Any, tmp_path: Any) -> None:
+    from bidwatch.web.accounts.services import DEMO_OFFICE_HEADS, seed_demo_users
+    from bidwatch.web.supervision.demo import seed_demo_campaign
+
+    settings.MEDIA_ROOT = tmp_path
+    User.objects.filter(username="head").delete()  # the demo's own head, not the tests'
+    seed_demo_users()
+    head = User.objects.get(username="head")
+    assert DEMO_OFFICE_HEADS == {"head"} and head.office_head and head.role == Role.OFFICE
+    assert not User.objects.get(username="office").office_head
+    seed_demo_campaign(User.objects.get(username="office"))
+    published = Bulletin.objects.get(status=Bulletin.Status.PUBLISHED)
+    assert published.approved_by == head
+    assert Bulletin.objects.filter(status=Bulletin.Status.DRAFT).count() == 1
+
+
+@pytest.mark.django_db
+def test_the_profile_says_who_heads_the_office(client_for: Any) -> None:
+    assert 'data-testid="office-head"' in client_for("head").get(reverse("accounts:profile")).content.decode()
+    assert 'data-testid="office-head"' not in client_for("office").get(reverse("accounts:profile")).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_draft_page_starts_from_a_clue_and_keeps_the_link(users: Any, client_for: Any) -> None:
+    from bidwatch.web.alerts import services as clues
+
+    c = _campaign()
+    clue = clues.raise_clue(None, users["office"], users["housing"].agency, "某标段围标串标线索")
+    office = client_for("office")
+    page = office.get(reverse("supervision:bulletin_draft"), {"clue": clue.pk})
+    assert page.status_code == 200 and page.context["links"] == {"clue": clue}
+    assert page.context["form"].initial["body"] == "某标段围标串标线索"
+    # a form with errors comes back with them (400), nothing drafted
+    missing = office.post(reverse("supervision:bulletin_draft"), {"clue": clue.pk, "campaign": c.pk, "title": "t"})
+    assert missing.status_code == 400 and "body" in missing.context["form"].errors
+    assert not Bulletin.objects.exists()
+    done = office.post(reverse("supervision:bulletin_draft"), {"clue": clue.pk, "campaign": c.pk,
+                                                               "title": "典型案例", "body": "已移送"}, follow=True)
+    b = Bulletin.objects.get()
+    assert done.redirect_chain[-1][0] == reverse("supervision:bulletin", args=[b.pk])
+    assert b.clue == clue and b.drafted_by == users["office"] and [e.step for e in b.events.all()] == ["draft"]
+    assert [str(m) for m in done.context["messages"]] == [str(_("Saved."))]
