@@ -142,7 +142,8 @@ def screens_of_sorted(prices: np.ndarray) -> np.ndarray:
     mean = b1 + x_mean
     d = x - x_mean[:, None]
     d[spread == 0] = 0.0  # all bids equal: no rounding noise in the moments
-    m2 = _row_sum(d * d) / n
+    d2 = d * d
+    m2 = _row_sum(d2) / n
     sd = np.sqrt(m2 * n / (n - 1))
     pos_b1 = np.where(b1 > 0, b1, 0.0)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -159,11 +160,12 @@ def screens_of_sorted(prices: np.ndarray) -> np.ndarray:
             sd_l[losing[:, -1] == losing[:, 0]] = 0.0
             out[:, 3] = _divide(gap, sd_l)
             out[:, 5] = _divide((n - 2) * gap, bn - b2)
-            m3 = _row_sum(d**3) / n
+            # products, not ``d**3``: libm's pow was half of this function's time at 1M bids
+            m3 = _row_sum(d2 * d) / n
             g1 = _divide(m3, m2**1.5)
             out[:, 7] = g1 * np.sqrt(n * (n - 1.0)) / (n - 2.0)
         if n >= 4:
-            m4 = _row_sum(d**4) / n
+            m4 = _row_sum(d2 * d2) / n
             g2 = _divide(m4, m2**2) - 3.0
             out[:, 6] = ((n + 1.0) * g2 + 6.0) * (n - 1.0) / ((n - 2.0) * (n - 3.0))
     return out
