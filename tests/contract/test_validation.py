@@ -392,6 +392,32 @@ def test_gb18030_bytes_after_the_sniffed_start_are_retried(tmp_path: Path):
     assert ds.con.execute("SELECT bid_id FROM bids WHERE price = 1 AND bid_id LIKE 'B-%'").fetchone() == ("B-中文",)
 
 
+def test_rows_of_a_large_file_read_in_parallel_keep_their_line_numbers(tmp_path: Path):
+    """The CSV is read, typed and trimmed on every thread and numbered afterwards from the file
+    order: problems deep in a large file (several of DuckDB's parallel chunks), below a blank row
+    and an empty line, name their own lines, and the blank row is dropped."""
+    import duckdb
+
+    rows = [f"B{i},T1,C1,{i + 1}" for i in range(400_000)]
+    rows[1000] = ",,,"                 # line 1002: a blank row (Excel's ",,,"), dropped
+    rows[250_000] = "B250000,T1,C1,abc"  # line 250,003 (an empty line above it)
+    rows[399_998] = "B399998,T1,C1,x"  # line 400,001 (the last but one)
+    text = "bid_id,tender_id,company_id,price\n" + "\n".join(rows[:5000]) + "\n\n" + "\n".join(rows[5000:]) + "\n"
+    con = duckdb.connect()
+    con.execute("SET threads = 4")
+    with pytest.raises(DatasetInvalid) as info:
+        load_dataset(write_dataset(tmp_path / "bad", {"bids": text}), con=con)
+    prices = [(p.row, p.value) for p in info.value.problems if p.table == "bids" and p.column == "price"]
+    # one empty line after record 5000 (line 5002) moves every later record one line down
+    assert prices == [(250_003, "abc"), (400_001, "x")]
+    good = text.replace("B250000,T1,C1,abc", "B250000,T1,C1,7").replace("B399998,T1,C1,x", "B399998,T1,C1,8")
+    con = duckdb.connect()
+    con.execute("SET threads = 4")
+    ds = load_dataset(write_dataset(tmp_path / "good", {"bids": good}), con=con)
+    assert ds.row_counts["bids"] == 399_999
+    assert ds.con.execute("SELECT count(*) FROM bids WHERE bid_id IS NULL").fetchone() == (0,)
+
+
 def test_undecodable_bytes_after_the_sniffed_start(tmp_path: Path):
     filler = "".join(f"B{i},T1,C1,{i + 1}\n" for i in range(300_000))
     data = ("bid_id,tender_id,company_id,price\n" + filler).encode() + b"B\xff,T1,C1,1\n"

@@ -23,7 +23,7 @@ from .reader import (Scratch, Source, discover, drop_rejects, has_encoding_rejec
 from .schema import REQUIRED_TABLES, TABLES
 from .sources import first_line, missing_table_problem
 from .sqltext import ident, lit, private_connection
-from .stage import finalize, slow_pass, stage_sql
+from .stage import finalize, slow_pass, stage
 from .textfiles import check_text_paths, decode_text, inline_requirements, resolve_inside
 from .trailers import drop_trailer_rows, trailing_reject_notices
 from .validate import key_checks, row_checks, run_checks, sort_problems, table_problems
@@ -149,7 +149,7 @@ def _stage_and_check(scratch: Scratch, sources: dict[str, Source], base_dir: Pat
         if not src.from_sql:
             continue
         try:
-            con.execute(stage_sql(src))
+            stage(con, src)
             if has_encoding_rejects(src, con):
                 drop_rejects(src, con)
                 retried = retry_as_gb18030(src, scratch)
@@ -157,7 +157,7 @@ def _stage_and_check(scratch: Scratch, sources: dict[str, Source], base_dir: Pat
                 problems.extend(p for p in src.problems if p not in problems)
                 if not retried:
                     continue
-                con.execute(stage_sql(src))
+                stage(con, src)
             slow_pass(con, src)
             trailer_notices, trailer_problems = drop_trailer_rows(con, src)
             src.notices.extend(trailer_notices)

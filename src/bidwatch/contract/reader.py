@@ -146,27 +146,15 @@ def _empty_lines(path: Path, after: int) -> list[int]:
     return found
 
 
-def _row_numbers(src: Source, scratch: Scratch, scan: str, line: int, readable: Path) -> str:
-    """``SELECT __row, c0, …`` over ``scan``: the file's line of each record (header = ``line``).
-
-    Without empty lines a record's line is its ordinal + ``line``; each empty line above it adds
-    one (found by :func:`_empty_lines` for files up to 256 MB; machine exports beyond that size
-    have none)."""
-    numbered = f"SELECT row_number() OVER () AS __rn, * FROM {scan}"
+def _empty_line_shifts(readable: Path, line: int) -> list[tuple[int, int]]:
+    """``(k, shift)``: records after the ``k``-th (1-based ordinal) sit ``shift`` lines lower, one per
+    empty line above them (found by :func:`_empty_lines` for files up to 256 MB; machine exports
+    beyond that size have none)."""
     empties = _empty_lines(readable, line) if readable.stat().st_size <= _EMPTY_SCAN_LIMIT else []
-    if not empties:
-        return f"SELECT __rn + {line} AS __row, * EXCLUDE (__rn) FROM ({numbered})"
-    import pyarrow as pa
-
-    # the j-th empty line (0-based) follows the first (e_j - line - 1 - j) records
-    shift_after: dict[int, int] = {}
-    for j, e in enumerate(empties):
-        shift_after[e - line - 1 - j] = j + 1
-    view = f"__bidwatch_empty_lines_{src.table.name}"
-    scratch.con.register(view, pa.table({"k": list(shift_after), "shift": list(shift_after.values())}))
-    scratch.on_close(lambda: scratch.con.unregister(view))
-    return (f"SELECT s.__rn + {line} + coalesce(b.shift, 0) AS __row, s.* EXCLUDE (__rn) FROM ({numbered}) s "
-            f"ASOF LEFT JOIN {ident(view)} b ON s.__rn > b.k")
+    # the j-th empty line (0-based) follows the first (e_j - line - 1 - j) records; of several empty
+    # lines after the same record the last counts them all
+    shift_after = {e - line - 1 - j: j + 1 for j, e in enumerate(empties)}
+    return list(shift_after.items())
 
 
 def _csv_scan(src: Source, readable: Path, scratch: Scratch) -> None:
@@ -204,10 +192,13 @@ def _csv_scan(src: Source, readable: Path, scratch: Scratch) -> None:
         f"rejects_table={lit(src.rejects_table)}, rejects_scan={lit(src.rejects_table + '_scan')}, "
         f"max_line_size=16777216)"
     )
-    # Streaming row_number() keeps the file order: verified on multi-threaded scans of 2M rows.
-    # A row of empty fields (Excel saves a blank row as ",,,,") is skipped; the numbering keeps it.
+    # The file is read, typed and trimmed in parallel and numbered afterwards (stage.number_rows), so
+    # a row of empty fields (Excel saves a blank row as ",,,,") is only marked here: it keeps its number
+    # and is dropped then. A row number over the scan itself would run the whole staging on one thread.
     blank = " AND ".join(f"c{i} IS NULL" for i in range(len(headers)))
-    src.from_sql = f"SELECT * FROM ({_row_numbers(src, scratch, scan, line, readable)}) WHERE NOT ({blank})"
+    src.from_sql = f"SELECT ({blank}) AS __blank, * FROM {scan}"
+    src.numbered_after = line
+    src.empty_line_shifts = _empty_line_shifts(readable, line)
 
 
 def _utf8_or_transcoded(src: Source, scratch: Scratch, sniff_only: bool) -> Path | None:

@@ -82,6 +82,11 @@ class Source:
     sheet: str | None = None
     #: 单位：万元 in a title row: bare numbers of every money column are 万元
     title_wan: bool = False
+    #: a CSV read in parallel: ``from_sql`` yields ``__blank`` instead of ``__row`` and the staged
+    #: table is numbered afterwards from the file order (:func:`bidwatch.contract.stage.number_rows`);
+    #: the header's line, and per record ordinal the empty lines above it (``(k, shift)`` pairs)
+    numbered_after: int | None = None
+    empty_line_shifts: list[tuple[int, int]] = field(default_factory=list)
 
 
 @dataclass

@@ -85,7 +85,8 @@ def stage_sql(src: Source) -> str:
     parse (:func:`slow_pass` handles the rest afterwards), 3. the raw text, kept only where
     validation may have to show it.
     """
-    layer1, layer2, layer3, raws = ["__row"], ["__row"], ["__row"], []
+    row = "__blank" if src.numbered_after is not None else "__row"
+    layer1, layer2, layer3, raws = [row], [row], [row], []
     for column in src.table.columns:
         x = ident(column.name)
         layer3.append(x)
@@ -124,6 +125,48 @@ def stage_sql(src: Source) -> str:
         f"SELECT {', '.join(layer2)} FROM (SELECT {', '.join(layer1)} FROM ({src.from_sql}) AS src) AS l1"
         f") AS l2"
     )
+
+
+def stage(con: duckdb.DuckDBPyConnection, src: Source) -> None:
+    """Create the staged table of ``src`` (:func:`stage_sql`), numbered (:func:`number_rows`)."""
+    con.execute(stage_sql(src))
+    if src.numbered_after is not None:
+        number_rows(con, src)
+
+
+def number_rows(con: duckdb.DuckDBPyConnection, src: Source) -> None:
+    """Give a CSV's staged table ``__row``, the file line of each record, and drop its blank rows.
+
+    The table was created from the parallel CSV scan in file order (DuckDB keeps insertion order,
+    ``preserve_insertion_order``), so a record's ordinal is its ``rowid`` less the first one; the
+    copy that adds the number scans in parallel too. Should the row ids not be one dense run, the
+    ordinal comes from ``row_number()`` over the table instead (same order, one thread).
+    """
+    table, line = ident(src.table.name), src.numbered_after
+    first, last, n = con.execute(f"SELECT min(rowid), max(rowid), count(*) FROM {table}").fetchall()[0]
+    if n and last - first + 1 == n:
+        numbered = f"SELECT rowid - {int(first)} + 1 AS __rn, * FROM {table}"
+    else:
+        numbered = f"SELECT row_number() OVER () AS __rn, * FROM {table}"
+    shift = "0"
+    joined = f"({numbered}) s"
+    if src.empty_line_shifts:
+        import pyarrow as pa
+
+        view = f"__bidwatch_empty_lines_{src.table.name}"
+        ks, shifts = zip(*src.empty_line_shifts, strict=True)
+        con.register(view, pa.table({"k": list(ks), "shift": list(shifts)}))
+        joined += f" ASOF LEFT JOIN {ident(view)} b ON s.__rn > b.k"
+        shift = "coalesce(b.shift, 0)"
+    staged = ident(f"__bidwatch_numbered_{src.table.name}")
+    try:
+        con.execute(f"CREATE OR REPLACE TABLE {staged} AS SELECT s.__rn + {int(line)} + {shift} AS __row, "
+                    f"s.* EXCLUDE (__rn, __blank) FROM {joined} WHERE NOT s.__blank")
+    finally:
+        if src.empty_line_shifts:
+            con.unregister(view)
+    con.execute(f"DROP TABLE {table}")
+    con.execute(f"ALTER TABLE {staged} RENAME TO {table}")
 
 
 def slow_pass(con: duckdb.DuckDBPyConnection, src: Source) -> None:
