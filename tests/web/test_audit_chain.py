@@ -65,6 +65,12 @@ def test_entries_are_chained_and_verified(users: Any, capsys: Any) -> None:
     assert _cli_verify("--anchor", f"{second.pk}:{second.hash}") == 0
 
 
+def test_a_malformed_anchor_is_refused_in_both_languages(capsys: Any) -> None:
+    assert _cli_verify("--anchor", "12:abc") == 2
+    assert capsys.readouterr().err == ("--anchor：应为 ID:HASH（64 位十六进制） / "
+                                       "--anchor: expected ID:HASH (64 hex digits)\n")
+
+
 @pytest.mark.django_db
 def test_an_altered_entry_is_found(users: Any, capsys: Any) -> None:
     first, second, third = _entries(3)

@@ -93,6 +93,26 @@ def test_an_xlsx_and_a_missing_column(users: Any) -> None:
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(("language", "shown", "not_shown"), [
+    ("zh-hans", ["缺少列 惩戒措施", "与第2行重复"], ["a column", "not the same as row"]),
+    ("en", ["a column 惩戒措施", "not the same as row 2"], ["缺少列", "重复"]),
+])
+def test_the_problems_speak_the_language_of_the_page(users: Any, client_for: Any, language: str,
+                                                     shown: list[str], not_shown: list[str]) -> None:
+    client = client_for("office")
+    client.post(reverse("set_language"), {"language": language})
+    pages = []
+    for data in ("企业名称,统一社会信用代码,列入日期\n某公司,x,2024-01-01\n".encode(),
+                 _csv(*[f"{VALID_USCC},甲,严重失信主体名单,2024-03-01,,机关,,原因"] * 2)):
+        response = client.post(reverse("credit:import"), {"file": SimpleUploadedFile("list.csv", data),
+                                                          "authority": "信用中国"})
+        assert response.status_code == 400
+        pages.append(response.content.decode())
+    page = "".join(pages)
+    assert all(s in page for s in shown) and not any(s in page for s in not_shown)
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("role", ROLES)
 def test_who_may_import(users: Any, client_for: Any, role: str) -> None:
     response = client_for(role).get(reverse("credit:import"))

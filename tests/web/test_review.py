@@ -207,6 +207,20 @@ def test_unsafe_file_refused(users: Any, client_for: Any, in_process: None, name
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(("language", "shown", "not_shown"), [
+    ("zh-hans", "只接受DOCX或PDF文件：.exe", "only DOCX or PDF files are accepted"),
+    ("en", "only DOCX or PDF files are accepted: .exe", "只接受DOCX或PDF文件"),
+])
+def test_a_refused_upload_speaks_the_language_of_the_page(users: Any, client_for: Any, in_process: None,
+                                                          language: str, shown: str, not_shown: str) -> None:
+    housing = client_for("housing")
+    housing.post(reverse("set_language"), {"language": language})
+    response = _submit(housing, file=SimpleUploadedFile("招标文件.exe", b"MZ"))
+    page = response.content.decode()
+    assert response.status_code == 400 and shown in page and not_shown not in page
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("role, status", [("housing", 200), ("office", 200), ("auditor", 200), ("transport", 403),
                                           ("police", 403), ("discipline", 403), ("admin", 403)])
 def test_who_sees_a_review(users: Any, client_for: Any, in_process: None, role: str, status: int) -> None:
@@ -242,7 +256,12 @@ def test_steps_keep_their_dates_in_order_and_the_revision_needs_a_file(users: An
     response = housing.post(url, {"revise-on": "2025-02-24"})
     assert response.status_code == 400 and "revise-file" in response.content.decode()
     response = housing.post(url, {"revise-on": "2025-02-21", "revise-file": review_docs.upload(review_docs.revised())})
-    assert response.status_code == 400 and "the revision cannot precede the opinion" in response.content.decode()
+    assert response.status_code == 400 and "修改稿不能早于审查意见" in response.content.decode()
+    housing.post(reverse("set_language"), {"language": "en"})  # the English page gives the English
+    response = housing.post(url, {"revise-on": "2025-02-21", "revise-file": review_docs.upload(review_docs.revised())})
+    page = response.content.decode()
+    assert response.status_code == 400 and "the revision cannot precede the opinion" in page
+    assert "修改稿不能早于审查意见" not in page
     assert Review.objects.get().status == "returned" and review.versions.count() == 1
     # another department's staff may not revise it; the office neither
     assert client_for("transport").post(url, {"revise-on": "2025-02-24"}).status_code == 403

@@ -101,6 +101,23 @@ def test_key_rotation_reencrypts_with_the_new_key(users: Any, monkeypatch: Any) 
 
 
 @pytest.mark.django_db
+def test_a_key_problem_reads_in_both_languages_for_the_operator(users: Any, monkeypatch: Any, tmp_path: Any) -> None:
+    from bidwatch.web.tipoffs import crypto
+
+    t, _ = _register(users)
+    monkeypatch.setenv("BIDWATCH_REPORTER_KEYS", Fernet.generate_key().decode())  # not the key it was stored with
+    with pytest.raises(RuntimeError) as err:
+        services.reveal_reporter(t, users["discipline"])
+    assert str(err.value) == "reporter data cannot be decrypted with the configured keys / 无法用现有密钥解密"
+    monkeypatch.delenv("BIDWATCH_REPORTER_KEYS")
+    monkeypatch.setenv("BIDWATCH_REPORTER_KEY_FILE", str(tmp_path / "missing.keys"))
+    with pytest.raises(RuntimeError) as err:
+        crypto.keys()
+    assert str(err.value) == (f"BIDWATCH_REPORTER_KEY_FILE={tmp_path / 'missing.keys'}: no such file / "
+                              f"BIDWATCH_REPORTER_KEY_FILE={tmp_path / 'missing.keys'}：文件不存在")
+
+
+@pytest.mark.django_db
 def test_an_anonymous_report_online_and_its_status_page_shows_the_stage_only(users: Any) -> None:
     public = Client()
     assert public.get(reverse("tipoffs:intake")).status_code == 200

@@ -99,6 +99,16 @@ class ScanContext:
     def has(self, table: str, *columns: str) -> bool:
         return bool(self.dataset.has(table, *columns))
 
+    def or_null(self, expr: str, table: str, *columns: str, sql_type: str = "VARCHAR") -> str:
+        """``expr`` when the dataset has ``table`` (and its ``columns``), else a typed NULL in its place
+        (``CAST(NULL AS sql_type)``): absent data reads as unknown, never as a value."""
+        return expr if self.has(table, *columns) else f"CAST(NULL AS {sql_type})"
+
+    def column_or_null(self, alias: str, table: str, column: str, sql_type: str = "VARCHAR") -> str:
+        """``alias.column`` when ``table`` has ``column``, else ``CAST(NULL AS sql_type)``:
+        ``ctx.column_or_null("t", "tenders", "winner_id")``."""
+        return self.or_null(f"{alias}.{column}", table, column, sql_type=sql_type)
+
 
 Builder = Callable[[ScanContext], "str | pd.DataFrame"]
 Message = Callable[[Mapping[str, Any]], str]
@@ -241,7 +251,7 @@ def complete_bid_lists(ctx: ScanContext) -> str:
     tender has bids, ``none`` where it has none. Pairwise hard evidence (the same device, account or
     person in two bids) holds on whatever bids are present and does not use this.
     """
-    given = "t.bid_list" if ctx.has("tenders", "bid_list") else "CAST(NULL AS VARCHAR)"
+    given = ctx.column_or_null("t", "tenders", "bid_list")
     return f"""SELECT t.tender_id FROM tenders t
 LEFT JOIN (SELECT DISTINCT tender_id FROM bids) hb ON hb.tender_id = t.tender_id
 WHERE coalesce({given}, CASE WHEN hb.tender_id IS NOT NULL THEN 'all' ELSE 'none' END) = 'all'"""

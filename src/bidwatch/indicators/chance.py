@@ -51,12 +51,21 @@ def resolution_sql(cents: str) -> str:
     return f"(CASE WHEN {cents} = 0 THEN 1e-2 {' '.join(parts)} WHEN {cents} % 10 = 0 THEN 1e-1 ELSE 1e-2 END)"
 
 
+#: the figures a tender may publish; bidders heap their prices on them and on round discounts of them
+PUBLISHED_FIGURES = ("ceiling_price", "estimate")
+
+
+def published_figures(ctx: ScanContext) -> list[str]:
+    """The columns of :data:`PUBLISHED_FIGURES` the dataset's tenders have, in that order."""
+    return [f for f in PUBLISHED_FIGURES if ctx.has("tenders", f)]
+
+
 def grid_resolution_sql(ctx: ScanContext, cents: str, tender: str = "t") -> str:
     """SQL: a price's resolution (yuan), given in integer fen ``cents`` of a bid of tender ``tender``: the decimal
     resolution of :func:`resolution_sql`, or the step ``F · s`` of the coarsest discount grid of a published figure
     ``F`` (ceiling price, estimate) on which it lies within a fen, whichever is coarser (the module's doc)."""
     decimal = resolution_sql(cents)
-    figures = [f for f in ("ceiling_price", "estimate") if ctx.has("tenders", f)]
+    figures = published_figures(ctx)
     steps = sorted((float(x) for x in ctx.p("collusion.discount_grid_steps")), reverse=True)
     if not figures or not steps:
         return decimal
@@ -91,7 +100,7 @@ def significant_sql(x: str, digits: int = 3) -> str:
 
 def published_figure_sql(ctx: ScanContext, price: str, tender: str = "t") -> str:
     """SQL condition: ``price`` equals a published figure of tender ``tender`` or a round discount of it."""
-    figures = [f for f in ("ceiling_price", "estimate") if ctx.has("tenders", f)]
+    figures = published_figures(ctx)
     step = float(ctx.p("collusion.published_discount_step"))
     low = float(ctx.p("collusion.published_discount_min"))
     taxes = [float(x) for x in ctx.p("collusion.published_tax_rates")]

@@ -30,6 +30,7 @@ from bidwatch.indicators.chance import (
     poisson_at_least_sql,
     published_figure_sql,
     grid_resolution_sql,
+    published_figures,
     significant_sql,
 )
 from bidwatch.indicators.spread import bidders_coverage, spread_cte, spread_zh, weak_ip_sql, weak_mac_sql
@@ -185,11 +186,8 @@ def shared_ip(ctx: ScanContext) -> str:
 
 
 def _same_person_sql(ctx: ScanContext, column: str) -> str:
-    person_name = (
-        f"(SELECT any_value(p.name) FROM people p WHERE p.person_id = b.{column})"
-        if ctx.has("people", "name")
-        else "CAST(NULL AS VARCHAR)"
-    )
+    person_name = ctx.or_null(f"(SELECT any_value(p.name) FROM people p WHERE p.person_id = b.{column})",
+                              "people", "name")
     # a person id used by many unrelated companies (a placeholder, an agency's front desk) identifies nobody
     return f"""
 WITH b AS (SELECT tender_id, bid_id, company_id, {column}, {column} AS value FROM bids
@@ -450,7 +448,7 @@ def regular_price_pattern(ctx: ScanContext) -> str:
     ratio_tol = float(ctx.p("collusion.fixed_ratio_tolerance"))
     level = float(ctx.p("collusion.pattern_max_probability"))
     round_step = float(ctx.p("collusion.published_discount_step"))
-    published = [f"CASE WHEN t.{f} > 0 THEN t.{f} END" for f in ("ceiling_price", "estimate") if ctx.has("tenders", f)]
+    published = [f"CASE WHEN t.{f} > 0 THEN t.{f} END" for f in published_figures(ctx)]
     figure = f"coalesce({', '.join(published)})" if published else "CAST(NULL AS DOUBLE)"
     discount = ""
     if ctx.has("tenders", "ceiling_price"):
@@ -600,7 +598,7 @@ GROUP BY tender_id
 def same_bond_account(ctx: ScanContext) -> str:
     """同一标段中不同投标人的投标保证金付款账号相同（去除空格和连字符后比较）。被本数据集中6家以上无关联企业使用的账号
     （如担保公司、代理机构的账户）视为通用值不计，4–5家时为中风险。"""
-    payer = "bo.payer_name" if ctx.has("bonds", "payer_name") else "CAST(NULL AS VARCHAR)"
+    payer = ctx.column_or_null("bo", "bonds", "payer_name")
     return f"""
 WITH bo AS (
     SELECT b.tender_id, b.company_id, b.bid_id, regexp_replace(bo.payer_account, '[\\s-]', '', 'g') AS account,
@@ -707,12 +705,9 @@ def related_bidders(ctx: ScanContext) -> str:
                      UNION SELECT company_id, uscc FROM companies WHERE uscc IS NOT NULL) c ON p.person_id = c.key
                WHERE p.role = 'shareholder' AND p.company_id <> c.company_id"""
         )
-    person_name = (
-        "(SELECT any_value(pp.name) FROM people pp WHERE pp.person_id = h.person_id)"
-        if ctx.has("people", "name")
-        else "CAST(NULL AS VARCHAR)"
-    )
-    deadline = "t.bid_deadline" if ctx.has("tenders", "bid_deadline") else "CAST(NULL AS TIMESTAMP)"
+    person_name = ctx.or_null("(SELECT any_value(pp.name) FROM people pp WHERE pp.person_id = h.person_id)",
+                              "people", "name")
+    deadline = ctx.column_or_null("t", "tenders", "bid_deadline", "TIMESTAMP")
     high = sql_list(list(HIGH_LINKS))
     return f"""
 WITH links AS ({" UNION ALL ".join(parts)}),

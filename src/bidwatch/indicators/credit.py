@@ -24,8 +24,7 @@ MEASURE_ZH = {
 
 def sanction_details(ctx: ScanContext) -> str:
     """``authority`` and ``reason`` of the sanctions row aliased ``s`` (NULL where the dataset has no such column)."""
-    return ", ".join(f"s.{c} AS {c}" if ctx.has("sanctions", c) else f"CAST(NULL AS VARCHAR) AS {c}"
-                     for c in ("authority", "reason"))
+    return ", ".join(f"{ctx.column_or_null('s', 'sanctions', c)} AS {c}" for c in ("authority", "reason"))
 
 
 def in_force(on: str) -> str:
@@ -66,7 +65,7 @@ def sanctioned_bidder(ctx: ScanContext) -> str:
     on_parts = [e for c, e in (("bid_deadline", "CAST(t.bid_deadline AS DATE)"), ("awarded_on", "t.awarded_on"),
                                ("announced_on", "t.announced_on")) if ctx.has("tenders", c)]
     on_date = f"coalesce({', '.join(on_parts)})" if on_parts else "CAST(NULL AS DATE)"
-    winner = "t.winner_id" if ctx.has("tenders", "winner_id") else "CAST(NULL AS VARCHAR)"
+    winner = ctx.column_or_null("t", "tenders", "winner_id")
     hits = []
     if ctx.has("sanctions", "company_id"):
         hits.append("SELECT bd.tender_id, bd.company_id, s.sanction_id, 'company' AS via, "

@@ -72,7 +72,7 @@ def _project_cols(ctx: ScanContext) -> tuple[str, str, str, str]:
         return "", "CAST(NULL AS BOOLEAN)", "CAST(NULL AS VARCHAR)", none
 
     def col(name: str, sql_type: str) -> str:
-        return f"p.{name}" if ctx.has("projects", name) else f"CAST(NULL AS {sql_type})"
+        return ctx.column_or_null("p", "projects", name, sql_type)
 
     funded = col("state_funded", "BOOLEAN")
     budget = col("budget_funds", "DOUBLE")
@@ -98,9 +98,9 @@ def _untendered_sql(ctx: ScanContext) -> str:
     join, funded, basis, scope_cols = _project_cols(ctx)
     tendered = sql_list(list(ctx.p("evasion.tender_procedures")))
     tol = float(ctx.p("evasion.linked_award_tolerance"))
-    category = "c.category" if ctx.has("contracts", "category") else "CAST(NULL AS VARCHAR)"
-    procedure = "c.procedure" if ctx.has("contracts", "procedure") else "CAST(NULL AS VARCHAR)"
-    subject = "c.subject" if ctx.has("contracts", "subject") else "CAST(NULL AS VARCHAR)"
+    category = ctx.column_or_null("c", "contracts", "category")
+    procedure = ctx.column_or_null("c", "contracts", "procedure")
+    subject = ctx.column_or_null("c", "contracts", "subject")
     linked_join, linked_where = "", ""
     if ctx.has("tenders", "winner_id"):
         # the award amount of a tender: its award price, else the winner's bid
@@ -305,8 +305,8 @@ def non_open_without_basis(ctx: ScanContext) -> str:
     只作为核查审批文件的线索（低风险）。"""
     amount_parts = [c for c in ("estimate", "ceiling_price", "award_price") if ctx.has("tenders", c)]
     amount = f"coalesce({', '.join('t.' + c for c in amount_parts)})" if amount_parts else "CAST(NULL AS DOUBLE)"
-    category = "t.category" if ctx.has("tenders", "category") else "CAST(NULL AS VARCHAR)"
-    winner = "t.winner_id" if ctx.has("tenders", "winner_id") else "CAST(NULL AS VARCHAR)"
+    category = ctx.column_or_null("t", "tenders", "category")
+    winner = ctx.column_or_null("t", "tenders", "winner_id")
     non_open = sql_list(list(ctx.p("evasion.non_open_procedures")))
     return f"""
 WITH t AS (

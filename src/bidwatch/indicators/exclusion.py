@@ -55,8 +55,8 @@ def short_bid_period(ctx: ScanContext) -> str:
     """投标截止日期早于自招标文件开始发出之日（无发售日期时用公告发布日期）次日起算第20日（届满日为法定休假日的
     顺延至其后第一个工作日，民法典第201条、第203条；恰好届满当日截止合法）。"""
     min_days = int(ctx.p("exclusion.min_bid_period_days"))
-    docs = "t.docs_from" if ctx.has("tenders", "docs_from") else "CAST(NULL AS DATE)"
-    ann = "t.announced_on" if ctx.has("tenders", "announced_on") else "CAST(NULL AS DATE)"
+    docs = ctx.column_or_null("t", "tenders", "docs_from", "DATE")
+    ann = ctx.column_or_null("t", "tenders", "announced_on", "DATE")
     return f"""
 WITH x AS (
     SELECT t.tender_id, t.project_id, {_winner(ctx)} AS company_ids, coalesce({docs}, {ann}) AS issued_on,
@@ -182,10 +182,10 @@ def excessive_bid_bond(ctx: ScanContext) -> str:
     share = float(ctx.p("exclusion.max_bid_bond_share"))
     cap = float(ctx.p("exclusion.max_bid_bond_amount"))
     cap_sd = float(ctx.p("exclusion.max_bid_bond_survey_design"))
-    est = "t.estimate" if ctx.has("tenders", "estimate") else "CAST(NULL AS DOUBLE)"
-    ceil = "t.ceiling_price" if ctx.has("tenders", "ceiling_price") else "CAST(NULL AS DOUBLE)"
-    category = "t.category" if ctx.has("tenders", "category") else "CAST(NULL AS VARCHAR)"
-    kind = "t.service_kind" if ctx.has("tenders", "service_kind") else "CAST(NULL AS VARCHAR)"
+    est = ctx.column_or_null("t", "tenders", "estimate", "DOUBLE")
+    ceil = ctx.column_or_null("t", "tenders", "ceiling_price", "DOUBLE")
+    category = ctx.column_or_null("t", "tenders", "category")
+    kind = ctx.column_or_null("t", "tenders", "service_kind")
     return f"""
 WITH x AS (
     SELECT t.tender_id, t.project_id, {_winner(ctx)} AS company_ids, t.bid_bond, coalesce({est}, {ceil}) AS base,
@@ -226,7 +226,7 @@ WHERE coalesce(bid_bond > cap, false) OR (base > 0 AND bid_bond > round({share} 
 def all_but_winner_disqualified(ctx: ScanContext) -> str:
     """至少3份有效递交的投标中，除中标人外的投标全部被否决（OCP R035）。只判断投标人名单完整的标段。"""
     min_n = int(ctx.p("exclusion.all_disqualified_min_bids"))
-    reason = "b.disqualify_reason" if ctx.has("bids", "disqualify_reason") else "CAST(NULL AS VARCHAR)"
+    reason = ctx.column_or_null("b", "bids", "disqualify_reason")
     return f"""
 WITH b AS (
     SELECT b.tender_id, b.bid_id, b.company_id, b.status, {reason} AS reason, t.winner_id, wc.name AS winner_name
@@ -270,7 +270,7 @@ HAVING count(*) >= {min_n}
 def lowest_bid_disqualified(ctx: ScanContext) -> str:
     """评标办法为经评审的最低投标价法，报价最低的投标被否决而由报价更高者中标（OCP R036）。
     只判断投标人名单完整的标段：只有中标候选人的名单不知道最低报价是谁。"""
-    reason = "b.disqualify_reason" if ctx.has("bids", "disqualify_reason") else "CAST(NULL AS VARCHAR)"
+    reason = ctx.column_or_null("b", "bids", "disqualify_reason")
     return f"""
 WITH b AS (
     SELECT b.tender_id, b.bid_id, b.company_id, b.status, b.price, {reason} AS reason,
@@ -422,7 +422,7 @@ def restrictive_clause(ctx: ScanContext) -> pd.DataFrame:
     限定注册地、要求设立本地分支机构或在本地缴纳税收社保、特定地区或行业业绩奖项、指定品牌专利供应商、
     限定所有制形式、注册资本规模门槛、非强制认证、成立年限。资质等级、安全生产许可证、注册建造师等法定条件不计。"""
     rules = load_clause_rules(str(ctx.p("exclusion.restrictive_clause_rules") or ""))
-    winner = "winner_id" if ctx.has("tenders", "winner_id") else "CAST(NULL AS VARCHAR) AS winner_id"
+    winner = f"{ctx.or_null('winner_id', 'tenders', 'winner_id')} AS winner_id"
     texts = ctx.engine.query(
         f"SELECT tender_id, project_id, {winner}, requirements_text FROM tenders "
         "WHERE requirements_text IS NOT NULL AND length(requirements_text) > 0 ORDER BY tender_id")

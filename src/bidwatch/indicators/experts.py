@@ -57,8 +57,8 @@ def expert_related_to_bidder(ctx: ScanContext) -> str:
     专家工作单位与投标人存在同一法定代表人或持股关系（中风险）。任职起止日期与投标截止日期比对；
     与未投标企业的关系不计。"""
     roles = sql_list(list(ctx.p("experts.related_roles")))
-    deadline = "CAST(t.bid_deadline AS DATE)" if ctx.has("tenders", "bid_deadline") else "CAST(NULL AS DATE)"
-    name = "x.name" if ctx.has("experts", "name") else "CAST(NULL AS VARCHAR)"
+    deadline = ctx.or_null("CAST(t.bid_deadline AS DATE)", "tenders", "bid_deadline", sql_type="DATE")
+    name = ctx.column_or_null("x", "experts", "name")
     parts = []
 
     def only_experts(col: str) -> str:
@@ -85,7 +85,7 @@ def expert_related_to_bidder(ctx: ScanContext) -> str:
     if not parts:
         return "SELECT * FROM (SELECT NULL AS tender_id) WHERE false"
     experts_join = "LEFT JOIN experts x ON x.expert_id = h.expert_id" if ctx.has("experts") else ""
-    name_expr = name if ctx.has("experts") else "CAST(NULL AS VARCHAR)"
+    name_expr = ctx.or_null(name, "experts")
     return f"""
 WITH rel AS ({" UNION ALL ".join(parts)}),
 panel AS (
@@ -138,8 +138,8 @@ def expert_favouritism(ctx: ScanContext) -> str:
     min_bias = float(ctx.p("experts.favouritism_min_bias"))
     min_share = float(ctx.p("experts.favouritism_min_share"))
     min_panel = int(ctx.p("experts.favouritism_min_panel"))
-    name = ("(SELECT any_value(x.name) FROM experts x WHERE x.expert_id = b.expert_id)"
-            if ctx.has("experts", "name") else "CAST(NULL AS VARCHAR)")
+    name = ctx.or_null("(SELECT any_value(x.name) FROM experts x WHERE x.expert_id = b.expert_id)",
+                       "experts", "name")
     # window sums instead of join-backs: the evaluations table is the largest one (≈ 5 rows per bid)
     return f"""
 WITH r AS (
@@ -342,8 +342,8 @@ def sanctioned_expert(ctx: ScanContext) -> str:
     失信被执行人为中风险。无评分表、无开标日期或惩戒记录中没有人员记录的标段为未检查。"""
     measures = _barred_measures(ctx)
     expert_measures = sql_list(list(EXPERT_MEASURES))
-    winner = "t.winner_id" if ctx.has("tenders", "winner_id") else "CAST(NULL AS VARCHAR)"
-    name = "x.name" if ctx.has("experts", "name") else "CAST(NULL AS VARCHAR)"
+    winner = ctx.column_or_null("t", "tenders", "winner_id")
+    name = ctx.column_or_null("x", "experts", "name")
     experts_join = "LEFT JOIN experts x ON x.expert_id = h.expert_id" if ctx.has("experts") else ""
     return f"""
 WITH s AS (

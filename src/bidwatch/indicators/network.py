@@ -188,7 +188,7 @@ def cobidding_groups(ctx: ScanContext) -> list[dict[str, Any]]:
             [(g["group_id"], t) for g in groups for t in g["tenders"]], columns=["group_id", "tender_id"]))
         ctx.engine.register("_bw_group_members", pd.DataFrame(
             [(g["group_id"], c) for g in groups for c in g["members"]], columns=["group_id", "company_id"]))
-        winner = "t.winner_id" if ctx.has("tenders", "winner_id") else "CAST(NULL AS VARCHAR)"
+        winner = ctx.column_or_null("t", "tenders", "winner_id")
         present = ctx.engine.query(f"""
         WITH k AS (
             SELECT b.tender_id, count(DISTINCT b.company_id) AS k FROM bids b

@@ -107,10 +107,6 @@ def is_tender_sql(ctx: ScanContext) -> str:
     return f"coalesce(t.procedure, 'open') IN {sql_list(list(ctx.p('exclusion.tender_procedures')))}"
 
 
-def _col(ctx: ScanContext, table: str, column: str, alias: str, sql_type: str) -> str:
-    return f"{alias}.{column}" if ctx.has(table, column) else f"CAST(NULL AS {sql_type})"
-
-
 def tender_cov(**need: tuple[str, ...]) -> CoverageBuilder:
     """Coverage over tenders run as tenders: checked where every column of ``need`` (table → columns of ``t``)
     is present in the dataset and filled on the tender."""
@@ -229,7 +225,7 @@ def _performance_bond_cov(ctx: ScanContext) -> Coverage:
 def excessive_performance_bond(ctx: ScanContext) -> str:
     """中标合同的履约保证金（contracts.performance_bond）超过合同金额的10%（第58条：不得超过中标合同金额的10%）。"""
     share = float(ctx.p("exclusion.max_performance_bond_share"))
-    tender = _col(ctx, "contracts", "tender_id", "c", "VARCHAR")
+    tender = ctx.column_or_null("c", "contracts", "tender_id")
     return f"""
 SELECT {tender} AS tender_id, c.project_id, [c.supplier_id] AS company_ids,
        least(0.9, 0.6 + (c.performance_bond / c.amount - {share})) AS score, NULL AS severity,
@@ -335,8 +331,8 @@ def contract_departs_from_award(ctx: ScanContext) -> str:
     容差（settings.toml [timing] contract_price_tolerance，默认1%，容许计价取整与分期合同的尾差）。
     合同价款是法第46条、条例第57条所称主要条款；变更应有设计变更、签证等依据，须核实。"""
     tol = float(ctx.p("timing.contract_price_tolerance"))
-    award = "t.award_price" if ctx.has("tenders", "award_price") else "CAST(NULL AS DOUBLE)"
-    win = "w.price" if ctx.has("bids", "price") else "CAST(NULL AS DOUBLE)"
+    award = ctx.column_or_null("t", "tenders", "award_price", "DOUBLE")
+    win = ctx.column_or_null("w", "bids", "price", "DOUBLE")
     win_join = ("LEFT JOIN (SELECT b.tender_id, b.company_id, min(b.price) AS price FROM bids b "
                 "WHERE coalesce(b.status, 'valid') <> 'withdrawn' GROUP BY b.tender_id, b.company_id) w "
                 "ON w.tender_id = t.tender_id AND w.company_id = t.winner_id") if ctx.has("bids", "price") else ""

@@ -46,7 +46,7 @@ def _winner(ctx: ScanContext) -> str:
 def _contract_clock_sql(ctx: ScanContext, condition: str, score: str, deadline_days: int | None = None) -> str:
     """The tenders with a contract date where ``condition`` holds; with ``deadline_days`` also the statutory
     deadline (``deadline``, ``deadline_exact``, ``days_late``) of that many calendar days after the award."""
-    publicity = "t.publicity_until" if ctx.has("tenders", "publicity_until") else "CAST(NULL AS DATE)"
+    publicity = ctx.column_or_null("t", "tenders", "publicity_until", "DATE")
     if deadline_days is None:
         join, cols, extra = "", "", ""
     else:
@@ -173,11 +173,11 @@ def works_before_award(ctx: ScanContext) -> str:
     即开工时没有任何依法确定的施工单位。最早定标的施工标段为高风险，其后定标的施工标段为中风险；
     数据中没有施工标段的项目依次与其服务标段（勘察设计监理）、货物标段比较，为中风险
     （已开工却查不到施工招标本身就是需要核实的线索）。"""
-    started = "p.works_started_on" if ctx.has("projects", "works_started_on") else "CAST(NULL AS DATE)"
-    permit = "p.permit_on" if ctx.has("projects", "permit_on") else "CAST(NULL AS DATE)"
-    announced = "t.announced_on" if ctx.has("tenders", "announced_on") else "CAST(NULL AS DATE)"
+    started = ctx.column_or_null("p", "projects", "works_started_on", "DATE")
+    permit = ctx.column_or_null("p", "projects", "permit_on", "DATE")
+    announced = ctx.column_or_null("t", "tenders", "announced_on", "DATE")
     works = sql_list(list(ctx.p("timing.works_categories")))
-    category = "t.category" if ctx.has("tenders", "category") else "CAST(NULL AS VARCHAR)"
+    category = ctx.column_or_null("t", "tenders", "category")
     if ctx.has("tenders", "category"):
         order = list(ctx.p("timing.fallback_categories"))
         tier = (f"CASE WHEN coalesce(t.category, 'works') IN {works} THEN 1 "

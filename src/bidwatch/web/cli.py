@@ -183,9 +183,9 @@ def cmd_remind(args: argparse.Namespace) -> int:
 def cmd_audit_verify(args: argparse.Namespace) -> int:
     anchor = None
     if args.anchor:
-        entry_id, _, digest = args.anchor.partition(":")
+        entry_id, _sep, digest = args.anchor.partition(":")
         if not entry_id.isdigit() or len(digest) != 64:
-            print("--anchor: expected ID:HASH (64 hex digits)", file=sys.stderr)
+            print(_("--anchor: expected ID:HASH (64 hex digits)"), file=sys.stderr)
             return 2
         anchor = (int(entry_id), digest.lower())
     _setup()
@@ -208,7 +208,8 @@ def cmd_rotate_reporter_key(args: argparse.Namespace) -> int:
 
     if args.new_key:
         if os.environ.get(crypto.ENV_KEYS):
-            print(f"--new-key: the keys come from {crypto.ENV_KEYS}; put the new key first there", file=sys.stderr)
+            print(_("--new-key: the keys come from %(variable)s; put the new key first there", variable=crypto.ENV_KEYS),
+                  file=sys.stderr)
             return 2
         path = crypto.key_file()
         old = path.read_text() if path.exists() else ""

@@ -10,11 +10,13 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+from bidwatch.i18n import chinese_first as _
 from bidwatch.web.credit.models import RegistryEntry
 from bidwatch.web.datasets import engine
 
-#: How a problem found in the registry's rows is labelled on the import page.
-REGISTRY_TABLE = "信用惩戒名录 / sanctions registry"
+#: How a problem found in the registry's rows is labelled on the import page: "中文 / english", as the data
+#: contract's problems beside it (they are stored with the import and written to problems.csv).
+REGISTRY_TABLE = _("sanctions registry")
 
 
 def feed_rows() -> list[dict[str, Any]]:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from bidwatch.contract.schema import TABLES
 from bidwatch.contract.values import _DATE8_RE, _DATE_RE, enum_key, enum_lookup, uscc_valid
@@ -38,6 +39,8 @@ _MEASURES = enum_lookup(TABLES["sanctions"].column("measure"))
 _MEASURES.update({enum_key(k): v for k, v in {
     "严重失信主体名单": "blacklist", "严重违法失信名单": "blacklist", "黑名单": "blacklist",
     "失信联合惩戒对象": "blacklist", "限制投标": "debarment", "取消投标资格": "debarment"}.items()})
+#: the contract's spellings of the measures, named when a row's measure is not one of them
+_MEASURE_NAMES = "、".join(TABLES["sanctions"].column("measure").enum.values())
 MAX_ROWS = 20000
 
 
@@ -88,7 +91,7 @@ def read_rows(name: str, data: bytes) -> list[dict[str, str]]:
         except UnicodeDecodeError:
             continue
     else:
-        raise ValueError("not UTF-8 or GB18030 text / 文件编码无法识别")
+        raise ValueError(_("not UTF-8 or GB18030 text"))
     return [{(k or "").strip(): (v or "").strip() for k, v in r.items()} for r in csv.DictReader(io.StringIO(text))
             if any((v or "").strip() for v in r.values())]
 
@@ -97,16 +100,16 @@ def check(rows: list[dict[str, str]], authority: str) -> tuple[list[dict[str, An
     """The registry's fields of each row, and every problem found."""
     problems: list[Problem] = []
     if not rows:
-        return [], [Problem(None, "", "", "at least one row / 至少一行")]
+        return [], [Problem(None, "", "", _("at least one row"))]
     if len(rows) > MAX_ROWS:
-        return [], [Problem(None, "", str(len(rows)), f"at most {MAX_ROWS} rows / 行数过多")]
+        return [], [Problem(None, "", str(len(rows)), _("at most %(n)s rows") % {"n": MAX_ROWS})]
     columns = {h: _BY_HEADER.get(enum_key(h)) for h in rows[0]}
     found = set(columns.values())
     for needed in ("measure", "start_on"):
         if needed not in found:
-            problems.append(Problem(None, needed, "", f"a column {HEADERS[needed][0]} / 缺少列"))
+            problems.append(Problem(None, needed, "", _("a column %(column)s") % {"column": HEADERS[needed][0]}))
     if not found & {"uscc", "person_id"}:
-        problems.append(Problem(None, "uscc", "", "a column 统一社会信用代码 / 缺少列"))
+        problems.append(Problem(None, "uscc", "", _("a column %(column)s") % {"column": HEADERS["uscc"][0]}))
     if problems:
         return [], problems
     out: list[dict[str, Any]] = []
@@ -116,35 +119,34 @@ def check(rows: list[dict[str, str]], authority: str) -> tuple[list[dict[str, An
         uscc = r.get("uscc", "").strip().upper()
         person = r.get("person_id", "").strip()
         if not uscc and not person:
-            problems.append(Problem(n, "uscc", "", "a unified social credit code / 缺少统一社会信用代码"))
+            problems.append(Problem(n, "uscc", "", _("a unified social credit code")))
         elif uscc and not uscc_valid(uscc):
-            problems.append(Problem(n, "uscc", uscc, "18 characters with a correct check character (GB 32100-2015)"))
+            problems.append(Problem(n, "uscc", uscc, _(
+                "an 18-character unified social credit code with a valid check character (GB 32100-2015)")))
         measure = _MEASURES.get(enum_key(r.get("measure", "")))
         if measure is None:
             problems.append(Problem(n, "measure", r.get("measure", ""),
-                                    "one of " + "、".join(TABLES["sanctions"].column("measure").enum.values())))
+                                    _("one of %(values)s") % {"values": _MEASURE_NAMES}))
         start = _date(r.get("start_on", ""))
         if start is None:
-            problems.append(Problem(n, "start_on", r.get("start_on", ""), "a date (YYYY-MM-DD) / 日期"))
+            problems.append(Problem(n, "start_on", r.get("start_on", ""), _("a date YYYY-MM-DD")))
         end = None
         if r.get("end_on", "").strip():
             end = _date(r["end_on"])
             if end is None:
-                problems.append(Problem(n, "end_on", r["end_on"], "a date (YYYY-MM-DD) / 日期"))
+                problems.append(Problem(n, "end_on", r["end_on"], _("a date YYYY-MM-DD")))
             elif start and end < start:
-                problems.append(Problem(n, "end_on", r["end_on"], "not before the start / 不早于起始日期"))
+                problems.append(Problem(n, "end_on", r["end_on"], _("not before the start")))
         expert = measure in RegistryEntry.EXPERT_MEASURES
         if expert and (uscc or not person):
             # the subject of a measure on an evaluation expert is the expert (the scan matches experts.expert_id)
             problems.append(Problem(n, "person_id", uscc or person,
-                                    "the expert's person ID, without a credit code / 评标专家处理须填写人员编号（专家编号），"
-                                    "不填统一社会信用代码"))
+                                    _("the expert's person ID, without a credit code")))
         if measure == RegistryEntry.Measure.EXPERT_REMOVED and end is not None:
-            problems.append(Problem(n, "end_on", r["end_on"], "no end date for a removal from the expert pool / "
-                                                              "取消评标专家资格不设截止日期"))
+            problems.append(Problem(n, "end_on", r["end_on"], _("no end date for a removal from the expert pool")))
         key = (uscc, person, measure or "", start)
         if key in seen:
-            problems.append(Problem(n, "uscc", uscc or person, f"not the same as row {seen[key]} / 与第{seen[key]}行重复"))
+            problems.append(Problem(n, "uscc", uscc or person, _("not the same as row %(row)s") % {"row": seen[key]}))
         seen[key] = n
         name = r.get("company_name", "")[:300]
         out.append({"uscc": uscc, "person_id": person, "company_id": "", "company_name": "" if expert else name,
@@ -161,11 +163,11 @@ def import_list(user: Any, name: str, data: bytes, authority: str, *, request: A
     """Enter every row, or none (returns the problems). Each entry gets its history and audit entry."""
     services._require_manager(user)
     if not authority.strip():
-        return 0, [Problem(None, "authority", "", "who published the list / 请填写发布机关")]
+        return 0, [Problem(None, "authority", "", _("who published the list"))]
     try:
         rows = read_rows(name, data)
     except Exception as exc:  # an unreadable file is a problem to show, not a crash
-        return 0, [Problem(None, "", name, f"a readable CSV or XLSX file: {exc}")]
+        return 0, [Problem(None, "", name, _("a readable CSV or XLSX file") + f": {exc}")]
     fields, problems = check(rows, authority)
     if problems:
         return 0, problems

@@ -22,6 +22,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from bidwatch.documents.safety import DEFAULT_LIMITS
 from bidwatch.web.accounts.models import Role
@@ -39,7 +40,7 @@ SUFFIXES = {".docx", ".pdf"}
 
 
 class UnsafeUpload(ValueError):
-    """The upload is refused; the message is for the user (Chinese / English)."""
+    """The upload is refused; the message is for the user (in the language of the request)."""
 
 
 def files_dir() -> Path:
@@ -56,7 +57,8 @@ def store(upload: Any) -> dict[str, Any]:
     name = os.path.basename(str(getattr(upload, "name", "") or "upload"))[:255]
     suffix = Path(name).suffix.lower()
     if suffix not in SUFFIXES:
-        raise UnsafeUpload(f"只接受DOCX或PDF文件 / only DOCX or PDF files are accepted: {suffix or '(none)'}")
+        raise UnsafeUpload(_("only DOCX or PDF files are accepted: %(suffix)s")
+                           % {"suffix": suffix or _("(none)")})
     root = files_dir()
     (root / "tmp").mkdir(parents=True, exist_ok=True)
     digest, size = hashlib.sha256(), 0
@@ -66,7 +68,7 @@ def store(upload: Any) -> dict[str, Any]:
             for chunk in upload.chunks():
                 size += len(chunk)
                 if size > MAX_BYTES:
-                    raise UnsafeUpload(f"文件过大 / file too large (> {MAX_BYTES // (1024 * 1024)} MB)")
+                    raise UnsafeUpload(_("file too large (> %(mb)s MB)") % {"mb": MAX_BYTES // (1024 * 1024)})
                 digest.update(chunk)
                 out.write(chunk)
         sha = digest.hexdigest()
@@ -95,7 +97,7 @@ def read_paragraphs(path: Path) -> tuple[list[str], list[str]]:
     for table in rec.tables:
         paragraphs += [" | ".join(c.strip() for c in row) for row in table.rows]
     if not paragraphs:
-        raise UnsafeUpload("文件中没有文字（扫描件？）/ no text in the file (a scan?)")
+        raise UnsafeUpload(_("no text in the file (a scan?)"))
     return paragraphs, list(rec.notes)
 
 
@@ -173,7 +175,7 @@ def submit(user: Any, upload: Any, *, title: str, kind: str, on: dt.date, tender
 def start(review: Review, user: Any, on: dt.date, request: Any = None) -> Review:
     WORKFLOW.begin(review, user, "start")
     not_before(on, review.current.submitted_on if review.current else None,
-                "审查不能早于提交 / the review cannot start before the documents were submitted")
+                _("the review cannot start before the documents were submitted"))
     review.status = S.UNDER_REVIEW
     return WORKFLOW.finish(review, user, "start", "", request, fields=["status"],
                            version=review.current.number if review.current else None)
@@ -184,8 +186,8 @@ def opinion(review: Review, user: Any, on: dt.date, finding: Finding, opinion: s
     WORKFLOW.begin(review, user, "opinion")
     current = review.current
     if current is None or finding.version_id != current.pk:
-        raise ValueError("该问题不属于当前版本 / the finding is not in the current version")
-    not_before(on, current.submitted_on, "意见不能早于提交 / an opinion cannot precede the submission")
+        raise ValueError(_("the finding is not in the current version"))
+    not_before(on, current.submitted_on, _("an opinion cannot precede the submission"))
     finding.opinion, finding.opinion_note = opinion, note
     finding.save(update_fields=["opinion", "opinion_note"])
     label = Finding.Opinion(opinion).label
@@ -204,12 +206,11 @@ def decide(review: Review, user: Any, on: dt.date, outcome: str, note: str = "",
     WORKFLOW.begin(review, user, "decide")
     findings = list(review.current.findings.all()) if review.current else []
     not_before(on, review.current.submitted_on if review.current else None,
-                "结论不能早于提交 / the decision cannot precede the submission")
+                _("the decision cannot precede the submission"))
     if any(not f.opinion for f in findings):
-        raise ValueError("尚有问题未提出意见 / some findings have no opinion yet")
+        raise ValueError(_("some findings have no opinion yet"))
     if outcome == Review.Outcome.PASS and any(f.opinion != Finding.Opinion.PASS for f in findings):
-        raise ValueError("有问题须修改或不予通过，不能整体通过 / a finding needs changes or is refused: the documents "
-                         "cannot pass as they are")
+        raise ValueError(_("a finding needs changes or is refused: the documents cannot pass as they are"))
     review.outcome, review.outcome_note, review.decided_on = outcome, note, on
     review.status = OUTCOME_STATE[Review.Outcome(outcome)]
     return WORKFLOW.finish(review, user, "decide", f"{Review.Outcome(outcome).label} {note}".strip(), request,
@@ -219,7 +220,7 @@ def decide(review: Review, user: Any, on: dt.date, outcome: str, note: str = "",
 def revise(review: Review, user: Any, on: dt.date, file: Any, note: str = "", request: Any = None) -> Review:
     """The department's revised version: read and matched with the previous one, back to the office."""
     WORKFLOW.begin(review, user, "revise")
-    not_before(on, review.decided_on, "修改稿不能早于审查意见 / the revision cannot precede the opinion")
+    not_before(on, review.decided_on, _("the revision cannot precede the opinion"))
     version = _add_version(review, user, file, {}, on)
     resolved = version.review.versions.get(number=version.number - 1).findings.filter(next__isnull=True).count()
     review.status, review.outcome = S.SUBMITTED, ""
@@ -232,7 +233,7 @@ def file_review(review: Review, user: Any, on: dt.date, tender_id: str = "", not
                 request: Any = None) -> Review:
     """备案: the decided review is filed with its tender (the tender id may be given now)."""
     WORKFLOW.begin(review, user, "file")
-    not_before(on, review.decided_on, "备案不能早于审查结论 / filing cannot precede the decision")
+    not_before(on, review.decided_on, _("filing cannot precede the decision"))
     review.status, review.filed_on = S.FILED, on
     if tender_id:
         review.tender_id = tender_id

@@ -13,6 +13,10 @@ Where the keys come from, first match wins:
 Every key is tried for decryption (:class:`~cryptography.fernet.MultiFernet`); the first encrypts. Rotation
 (``bidwatch web rotate-reporter-key``): put a new key first, keep the old ones, run the command — it re-encrypts
 every stored token with the new key — then drop the old keys. A database dump without the keys reveals nothing.
+
+A missing or wrong key is an operator's problem, read in the log or on the terminal (``rotate-reporter-key``),
+not on a page (the request fails): its errors are "english / 中文" (``bidwatch.i18n.bilingual``), not in the
+request's language.
 """
 
 from __future__ import annotations
@@ -22,6 +26,8 @@ from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
+
+from bidwatch.i18n import bilingual as _
 
 ENV_KEYS = "BIDWATCH_REPORTER_KEYS"
 ENV_FILE = "BIDWATCH_REPORTER_KEY_FILE"
@@ -39,7 +45,7 @@ def _read_keys() -> list[str]:
     path = key_file()
     if not path.exists():
         if os.environ.get(ENV_FILE):
-            raise RuntimeError(f"{ENV_FILE}={path}: no such file")
+            raise RuntimeError(_("%(variable)s=%(path)s: no such file", variable=ENV_FILE, path=path))
         path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as fh:
@@ -50,7 +56,7 @@ def _read_keys() -> list[str]:
 def keys() -> MultiFernet:
     found = _read_keys()
     if not found:
-        raise RuntimeError("no reporter key configured / 未配置举报人信息密钥")
+        raise RuntimeError(_("no reporter key configured"))
     return MultiFernet([Fernet(k.encode()) for k in found])
 
 
@@ -66,7 +72,7 @@ def decrypt(token: str) -> str:
     try:
         return keys().decrypt(token.encode()).decode()
     except InvalidToken as exc:  # a key was dropped before rotation finished
-        raise RuntimeError("reporter data cannot be decrypted with the configured keys / 无法用现有密钥解密") from exc
+        raise RuntimeError(_("reporter data cannot be decrypted with the configured keys")) from exc
 
 
 def rotate(token: str) -> str:
