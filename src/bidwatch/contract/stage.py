@@ -138,35 +138,39 @@ def number_rows(con: duckdb.DuckDBPyConnection, src: Source) -> None:
     """Give a CSV's staged table ``__row``, the file line of each record, and drop its blank rows.
 
     The table was created from the parallel CSV scan in file order (DuckDB keeps insertion order,
-    ``preserve_insertion_order``), so a record's ordinal is its ``rowid`` less the first one; the
-    copy that adds the number scans in parallel too. Should the row ids not be one dense run, the
-    ordinal comes from ``row_number()`` over the table instead (same order, one thread).
+    ``preserve_insertion_order``), so a record's ordinal is its ``rowid`` less the first one. The
+    number is written in place (an added column, one parallel UPDATE: less memory than a copy). Should
+    the row ids not be one dense run, the ordinal comes from ``row_number()`` over the table instead
+    (same order, one thread).
     """
-    table, line = ident(src.table.name), src.numbered_after
-    first, last, n = con.execute(f"SELECT min(rowid), max(rowid), count(*) FROM {table}").fetchall()[0]
-    if n and last - first + 1 == n:
-        numbered = f"SELECT rowid - {int(first)} + 1 AS __rn, * FROM {table}"
-    else:
-        numbered = f"SELECT row_number() OVER () AS __rn, * FROM {table}"
-    shift = "0"
-    joined = f"({numbered}) s"
-    if src.empty_line_shifts:
-        import pyarrow as pa
-
-        view = f"__bidwatch_empty_lines_{src.table.name}"
-        ks, shifts = zip(*src.empty_line_shifts, strict=True)
-        con.register(view, pa.table({"k": list(ks), "shift": list(shifts)}))
-        joined += f" ASOF LEFT JOIN {ident(view)} b ON s.__rn > b.k"
-        shift = "coalesce(b.shift, 0)"
-    staged = ident(f"__bidwatch_numbered_{src.table.name}")
-    try:
-        con.execute(f"CREATE OR REPLACE TABLE {staged} AS SELECT s.__rn + {int(line)} + {shift} AS __row, "
-                    f"s.* EXCLUDE (__rn, __blank) FROM {joined} WHERE NOT s.__blank")
-    finally:
+    table, line = ident(src.table.name), int(src.numbered_after or 0)
+    first, last, n, blanks = con.execute(
+        f"SELECT min(rowid), max(rowid), count(*), count(*) FILTER (WHERE __blank) FROM {table}").fetchall()[0]
+    con.execute(f"ALTER TABLE {table} ADD COLUMN __row BIGINT")
+    if n and last - first + 1 == n and not src.empty_line_shifts:
+        con.execute(f"UPDATE {table} SET __row = rowid - {int(first)} + {line + 1}")
+    elif n:
+        ordinal = (f"rowid - {int(first)} + 1" if last - first + 1 == n
+                   else "row_number() OVER (ORDER BY rowid)")
+        numbered = f"SELECT rowid AS __rid, {ordinal} AS __rn FROM {table}"
+        shift, joined, view = "0", f"({numbered}) s", None
         if src.empty_line_shifts:
-            con.unregister(view)
-    con.execute(f"DROP TABLE {table}")
-    con.execute(f"ALTER TABLE {staged} RENAME TO {table}")
+            import pyarrow as pa
+
+            view = f"__bidwatch_empty_lines_{src.table.name}"
+            ks, shifts = zip(*src.empty_line_shifts, strict=True)
+            con.register(view, pa.table({"k": list(ks), "shift": list(shifts)}))
+            joined += f" ASOF LEFT JOIN {ident(view)} b ON s.__rn > b.k"
+            shift = "coalesce(b.shift, 0)"
+        try:
+            con.execute(f"UPDATE {table} SET __row = n.__line FROM (SELECT s.__rid, s.__rn + {line} + {shift} "
+                        f"AS __line FROM {joined}) n WHERE {table}.rowid = n.__rid")
+        finally:
+            if view is not None:
+                con.unregister(view)
+    if blanks:
+        con.execute(f"DELETE FROM {table} WHERE __blank")
+    con.execute(f"ALTER TABLE {table} DROP COLUMN __blank")
 
 
 def slow_pass(con: duckdb.DuckDBPyConnection, src: Source) -> None:
