@@ -1,6 +1,6 @@
-"""What models share without sharing a table: the register number (``TS-2024-00012``) that names a case on its
-page, in lists, exports and the audit log, and is also how the case prints; the campaign field of the records of a campaign;
-and, for the many models that print as their name, that ``__str__``."""
+"""What models share without sharing a table: the register number (``TS-2024-00012``) that names a case on
+its page, in lists, exports and the audit log, and is also how the case prints; the campaign field of the
+records of a campaign; and, for the many models that print as their name, that ``__str__``."""
 
 from __future__ import annotations
 

@@ -22,7 +22,8 @@ def in_period(qs: QuerySet[Any], field: str, start: dt.date | None, end: dt.date
 
 
 def check_period(form: forms.BaseForm, data: dict[str, Any], start: str = "start", end: str = "end") -> None:
-    """A form's ``clean``: the error on ``end`` when both ends are given and the period ends before it starts."""
+    """For a form's ``clean``: the error on ``end`` when both ends are given and the period ends before it
+    starts."""
     if data.get(start) and data.get(end) and data[end] < data[start]:
         form.add_error(end, _("The period ends before it starts."))
 

@@ -70,10 +70,13 @@ def unit_only(unit_field: str) -> Scope:
     return scope
 
 
+Narrowing = Callable[[Any, QuerySet[Any]], QuerySet[Any]]
+
+
 def visible_to(model: type[models.Model], cap: Cap, unit_field: str | None = None, *,
-               department: Callable[[Any, QuerySet[Any]], QuerySet[Any]] | None = None) -> Callable[..., QuerySet[Any]]:
-    """The usual visible queryset: holders of ``cap`` see every case, except department staff, who see those of
-    their own unit (``unit_field``) or those ``department(user, qs)`` leaves them; anyone else none."""
+               department: Narrowing | None = None) -> Callable[..., QuerySet[Any]]:
+    """The usual visible queryset: holders of ``cap`` see every case, except department staff, who see those
+    of their own unit (``unit_field``) or those ``department(user, qs)`` leaves them; anyone else none."""
 
     def visible(user: Any, qs: QuerySet[Any] | None = None) -> QuerySet[Any]:
         qs = model._default_manager.all() if qs is None else qs
