@@ -53,7 +53,7 @@ def entry_create(request: HttpRequest) -> HttpResponse:
 
 def _detail_context(request: HttpRequest, entry: RegistryEntry) -> dict[str, Any]:
     return {
-        "e": entry, "state": entry.state(services.today()),
+        "e": entry, "state": entry.state(services.today()), "named_steps": ["revoke"],  # placed by the template
         "can_manage": can(request.user, Cap.MANAGE_REGISTRY),  # type: ignore[arg-type]
         "company_known": bool(entry.company_id) and Company.objects.filter(pk=entry.company_id).exists(),
     }
