@@ -21,7 +21,7 @@ visible = visible_to(Tipoff, Cap.VIEW_TIPOFFS)
 
 
 H = Cap.HANDLE_TIPOFF
-OPEN = (S.RECEIVED, S.ACCEPTED)
+OPEN = Tipoff.OPEN
 
 WORKFLOW = Workflow(
     key="tipoff", model=Tipoff, visible=visible, history=TipoffEvent, history_fk="tipoff",
