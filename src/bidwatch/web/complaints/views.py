@@ -48,8 +48,8 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
 
 @requires(Cap.HANDLE_COMPLAINT)
 def complaint_create(request: HttpRequest) -> HttpResponse:
-    def register(data: dict[str, Any]) -> Complaint:
-        data = {f: data[f] for f in ComplaintForm.Meta.fields}
+    def register(cleaned: dict[str, Any]) -> Complaint:
+        data = {f: cleaned[f] for f in ComplaintForm.Meta.fields}
         if not services.can_handle(request.user, unit_id=data["handling_unit"].pk):
             raise PermissionDenied("handle_complaint")
         return services.register(request.user, request=request, **data)
