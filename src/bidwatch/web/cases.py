@@ -1,11 +1,33 @@
-"""What the case models of the workflows share: the register number (``TS-2024-00012``) that names a case on its
-page, in lists, exports and the audit log, and is also how the case prints."""
+"""What models share without sharing a table: the register number (``TS-2024-00012``) that names a case on
+its page, in lists, exports and the audit log, and is also how the case prints; the campaign field of the
+records of a campaign; and, for the many models that print as their name, that ``__str__``."""
 
 from __future__ import annotations
 
 from typing import ClassVar
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Named(models.Model):
+    """A model that prints as its ``name`` field (declared by the model itself). No fields."""
+
+    name: str
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def campaign_field(related_name: str) -> models.ForeignKey:  # type: ignore[type-arg]
+    """The campaign (专项整治) a record belongs to: ledger problems, clues, complaints, reports and reporting
+    channels. Nullable: a record made without one is given the current campaign on ``pre_save``
+    (``supervision.services.default_campaign``); a campaign with records cannot be deleted."""
+    return models.ForeignKey("supervision.Campaign", verbose_name=_("campaign"), null=True, blank=True,
+                             on_delete=models.PROTECT, related_name=related_name)
 
 
 class Numbered(models.Model):

@@ -76,6 +76,14 @@ def _setup() -> None:
     setup()
 
 
+def _audit(action: str, **detail: Any) -> None:
+    """The audit entry of a command: no user, ``AuditEntry.Action[action]``."""
+    from bidwatch.web.audit.models import AuditEntry
+    from bidwatch.web.audit.services import record
+
+    record(None, AuditEntry.Action[action], **detail)
+
+
 def _migrate(verbosity: int = 0) -> None:
     from django.core.management import call_command
 
@@ -126,10 +134,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
     except BackupError as exc:
         print(_("backup failed") + f": {exc}", file=sys.stderr)
         return 1
-    from bidwatch.web.audit.models import AuditEntry
-    from bidwatch.web.audit.services import record
-
-    record(None, AuditEntry.Action.EXPORT, object_type="backup", object_id=str(args.dir)[-100:],
+    _audit("EXPORT", object_type="backup", object_id=str(args.dir)[-100:],
            tables=len(manifest["counts"]), uploads=manifest["uploads"], anchor=manifest["audit_anchor"] or None)
     rows = sum(manifest["counts"].values())
     print(f"备份完成 / backed up: {manifest['engine']}, {len(manifest['counts'])} tables, {rows} rows, "
@@ -148,10 +153,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
     except (BackupError, OSError, ValueError) as exc:
         print(_("restore failed") + f": {exc}", file=sys.stderr)
         return 1
-    from bidwatch.web.audit.models import AuditEntry
-    from bidwatch.web.audit.services import record
-
-    record(None, AuditEntry.Action.CHANGE, object_type="backup", object_id=str(args.dir)[-100:], op="restore",
+    _audit("CHANGE", object_type="backup", object_id=str(args.dir)[-100:], op="restore",
            created_at=manifest["created_at"], anchor=manifest["audit_anchor"] or None)
     print(f"恢复完成 / restored the backup of {manifest['created_at']}: every table's row count matches; "
           f"check the audit log with: bidwatch web audit verify --anchor {manifest['audit_anchor'] or '-'}")
@@ -161,12 +163,9 @@ def cmd_restore(args: argparse.Namespace) -> int:
 def cmd_unlock(args: argparse.Namespace) -> int:
     _setup()
     from bidwatch.web.accounts.services import unlock
-    from bidwatch.web.audit.models import AuditEntry
-    from bidwatch.web.audit.services import record
 
     n = unlock(args.username)
-    record(None, AuditEntry.Action.USER, object_type="accounts.user", object_id=args.username[:100],
-           op="unlock", locks=n)
+    _audit("USER", object_type="accounts.user", object_id=args.username[:100], op="unlock", locks=n)
     print(f"{args.username}: {n} login lock(s) removed")
     return 0
 

@@ -1,5 +1,6 @@
 """A list's optional period: a form with its two ends, either of which may be left open, and the filter it
-makes over one date field (the interference register, the talks, the assessment)."""
+makes over one date field (the interference register, the talks, the assessment); the check that a period
+does not end before it starts (a campaign, a report)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 
 def in_period(qs: QuerySet[Any], field: str, start: dt.date | None, end: dt.date | None) -> QuerySet[Any]:
@@ -17,6 +19,13 @@ def in_period(qs: QuerySet[Any], field: str, start: dt.date | None, end: dt.date
     if end:
         qs = qs.filter(**{f"{field}__lte": end})
     return qs
+
+
+def check_period(form: forms.BaseForm, data: dict[str, Any], start: str = "start", end: str = "end") -> None:
+    """For a form's ``clean``: the error on ``end`` when both ends are given and the period ends before it
+    starts."""
+    if data.get(start) and data.get(end) and data[end] < data[start]:
+        form.add_error(end, _("The period ends before it starts."))
 
 
 class OptionalPeriodForm(forms.Form):

@@ -8,6 +8,8 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
+from bidwatch.web.cases import Named
+
 
 class Sector(models.TextChoices):
     """Sectors of the data contract (projects.sector); a department acts on its own."""
@@ -19,7 +21,7 @@ class Sector(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class Agency(models.Model):
+class Agency(Named):
     """A unit taking part in the campaign (专项整治办公室, 纪工委/监工委, 住建, ...)."""
 
     class Kind(models.TextChoices):
@@ -42,9 +44,6 @@ class Agency(models.Model):
         verbose_name = _("agency")
         verbose_name_plural = _("agencies")
         ordering = ["id"]
-
-    def __str__(self) -> str:
-        return self.name
 
     @property
     def display_name(self) -> str:

@@ -60,13 +60,12 @@ class TransferForm(forms.Form):
     approved_on = forms.DateField(label=_("Approved by the head on"), required=False,
                                   widget=DateInput(),
                                   help_text=_("Required for a transfer to the police (第5条: decided within 3 days, sent within 24 hours)."))
-    sent_on = forms.DateField(label=_("Sent on"), widget=DateInput())
+    sent_on = forms.DateField(label=_("Sent on"), widget=DateInput(), initial=timezone.localdate)
 
     def __init__(self, *args: Any, clue: Clue | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if clue is not None:
             self.fields["to_unit"].queryset = Agency.objects.exclude(pk=clue.assigned_unit_id)
-        self.fields["sent_on"].initial = timezone.localdate()
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -84,29 +83,21 @@ class TransferForm(forms.Form):
 class TransferAnswerForm(forms.Form):
     decision = forms.ChoiceField(label=_("Answer"), choices=[("accept", _("Take the clue over")),
                                                              ("return", _("Return it"))])
-    on = forms.DateField(label=_("Date"), widget=DateInput())
+    on = forms.DateField(label=_("Date"), widget=DateInput(), initial=timezone.localdate)
     answer = forms.CharField(label=_("Answer or reason"), widget=forms.Textarea(attrs={"rows": 2}), required=False,
                              max_length=4000)
     received_on = forms.DateField(label=_("Receipt date"), widget=DateInput(), required=False,
                                   help_text=_("If not recorded yet. Required for a transfer to the police: its 3 days "
                                               "run from receipt (第8条)."))
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["on"].initial = timezone.localdate()
-
 
 class TransferReceiptForm(forms.Form):
-    on = forms.DateField(label=_("Receipt date"), widget=DateInput(),
+    on = forms.DateField(label=_("Receipt date"), widget=DateInput(), initial=timezone.localdate,
                          help_text=_("The day the receiving unit received the transfer (its receipt, 回执)."))
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["on"].initial = timezone.localdate()
 
 
 class ConsultationForm(forms.Form):
-    held_on = forms.DateField(label=_("Held on"), widget=DateInput())
+    held_on = forms.DateField(label=_("Held on"), widget=DateInput(), initial=timezone.localdate)
     convened_by = forms.ModelChoiceField(label=_("Convened by"), queryset=Agency.objects.all())
     units = forms.ModelMultipleChoiceField(label=_("Participating units"), queryset=Agency.objects.all(),
                                            widget=forms.CheckboxSelectMultiple)
@@ -114,10 +105,6 @@ class ConsultationForm(forms.Form):
     conclusion = forms.CharField(label=_("Conclusions (会商意见)"), widget=forms.Textarea(attrs={"rows": 3}), max_length=8000)
     follow_up = forms.CharField(label=_("Follow-up and who does it"), widget=forms.Textarea(attrs={"rows": 2}),
                                 required=False, max_length=4000)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["held_on"].initial = timezone.localdate()
 
 
 # --- case outcomes --------------------------------------------------------------------------------

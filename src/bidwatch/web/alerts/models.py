@@ -9,7 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from bidwatch.web.accounts.models import Agency, Sector
-from bidwatch.web.cases import Numbered
+from bidwatch.web.cases import Numbered, campaign_field
 from bidwatch.web.history import HistoryEvent
 from bidwatch.web.tenders.models import Company, Tender
 
@@ -123,8 +123,7 @@ class Clue(Numbered):
     )
     source = models.CharField(_("source"), max_length=20, choices=Source.choices, default=Source.BIG_DATA)
     summary = models.TextField(_("summary"))
-    campaign = models.ForeignKey("supervision.Campaign", verbose_name=_("campaign"), null=True, blank=True,
-                                 on_delete=models.PROTECT, related_name="clues")
+    campaign = campaign_field("clues")
     assigned_unit = models.ForeignKey(Agency, verbose_name=_("assigned unit"), on_delete=models.PROTECT, related_name="clues")
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.REGISTERED)
     #: how the clue was disposed of (了结, 暂存, 初核, 立案); empty until then

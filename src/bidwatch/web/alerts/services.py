@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -182,13 +183,18 @@ def _set_receipt(transfer: Transfer, on: dt.date) -> None:
     transfer.reply_due = reply_due(transfer)
 
 
-@transaction.atomic
-def receive_transfer(transfer: Transfer, user: Any, *, on: dt.date, request: Any = None) -> Transfer:
-    """Record the day the receiving unit received the transfer: the police's 3 days run from it (第8条)."""
-    if not can_record_receipt(user, transfer):
+def _awaiting_answer(transfer: Transfer, user: Any, may: Callable[[Any, Transfer], bool]) -> None:
+    """The gate of the receiving unit's steps: ``may`` lets the user take it, and the transfer is not answered."""
+    if not may(user, transfer):
         raise PermissionDenied("answer_transfer")
     if transfer.status != Transfer.Status.SENT:
         raise ValueError(_("this transfer was answered already"))
+
+
+@transaction.atomic
+def receive_transfer(transfer: Transfer, user: Any, *, on: dt.date, request: Any = None) -> Transfer:
+    """Record the day the receiving unit received the transfer: the police's 3 days run from it (第8条)."""
+    _awaiting_answer(transfer, user, can_record_receipt)
     if transfer.received_on is not None:
         raise ValueError(_("the receipt is recorded already"))
     WORKFLOW.begin(transfer.clue, user, "receive")
@@ -207,10 +213,7 @@ def answer_transfer(transfer: Transfer, user: Any, *, accept: bool, on: dt.date,
 
     The receipt date is recorded with the answer if it was not before; a transfer to the police needs it, since its
     answer period runs from receipt (第8条)."""
-    if not can_answer_transfer(user, transfer):
-        raise PermissionDenied("answer_transfer")
-    if transfer.status != Transfer.Status.SENT:
-        raise ValueError(_("this transfer was answered already"))
+    _awaiting_answer(transfer, user, can_answer_transfer)
     WORKFLOW.begin(transfer.clue, user, "answer")
     if on < transfer.sent_on:
         raise ValueError(_("answered before it was sent"))

@@ -17,22 +17,20 @@ from bidwatch.web.accounts.models import Role
 from bidwatch.web.accounts.roles import Cap, can
 from bidwatch.web.alerts.models import Clue, ClueEvent, Decision, DecisionEvent, Disposition, Transfer
 from bidwatch.web.audit.models import AuditEntry
-from bidwatch.web.workflow import Clock, Step, Workflow, by_number, own_unit
+from bidwatch.web.workflow import Clock, Step, Workflow, by_number, own_unit, visible_to
 
 ALL = tuple(Clue.Status.values)
 
 
-def visible(user: Any, qs: QuerySet[Clue] | None = None) -> QuerySet[Clue]:
+def department_clues(user: Any, qs: QuerySet[Clue]) -> QuerySet[Clue]:
     """Department staff see the clues of their unit, those they raised, and those their unit sent or was sent
     (a transfer leaves both ends with the file)."""
-    qs = Clue.objects.all() if qs is None else qs
-    if not can(user, Cap.VIEW_CLUES):
-        return qs.none()
-    if user.role == Role.DEPARTMENT:
-        unit = user.agency_id
-        return qs.filter(Q(assigned_unit=unit) | Q(created_by=user) | Q(transfers__from_unit=unit)
-                         | Q(transfers__to_unit=unit)).distinct()
-    return qs
+    unit = user.agency_id
+    return qs.filter(Q(assigned_unit=unit) | Q(created_by=user) | Q(transfers__from_unit=unit)
+                     | Q(transfers__to_unit=unit)).distinct()
+
+
+visible = visible_to(Clue, Cap.VIEW_CLUES, department=department_clues)
 
 
 def pending(clue: Clue) -> Transfer | None:

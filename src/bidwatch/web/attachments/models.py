@@ -8,8 +8,10 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from bidwatch.web.cases import Named
 
-class Attachment(models.Model):
+
+class Attachment(Named):
     #: the object: ``<app_label>.<model>`` (a key of :data:`bidwatch.web.attachments.kinds.KINDS`) and its pk
     object_type = models.CharField(_("object type"), max_length=40)
     object_id = models.CharField(_("object"), max_length=64)
@@ -28,6 +30,3 @@ class Attachment(models.Model):
         verbose_name_plural = _("attachments")
         ordering = ["uploaded_at", "id"]
         indexes = [models.Index(fields=["object_type", "object_id"], name="attachment_object_idx")]
-
-    def __str__(self) -> str:
-        return self.name

@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from bidwatch.web.accounts.models import Agency, Sector
 from bidwatch.web.alerts.models import Alert, Clue
 from bidwatch.web.complaints.models import Complaint
-from bidwatch.web.cases import Numbered
+from bidwatch.web.cases import Numbered, campaign_field
 from bidwatch.web.history import HistoryEvent
 from bidwatch.web.tenders.models import Tender
 
@@ -74,8 +74,7 @@ class Problem(Numbered):
         related_name="problems", db_constraint=False,
     )
     project_name = models.CharField(_("project"), max_length=300, blank=True)
-    campaign = models.ForeignKey("supervision.Campaign", verbose_name=_("campaign"), null=True, blank=True,
-                                 on_delete=models.PROTECT, related_name="problems")
+    campaign = campaign_field("problems")
     # what and who
     unit = models.ForeignKey(Agency, verbose_name=_("responsible unit"), on_delete=models.PROTECT,
                              related_name="problems")

@@ -20,7 +20,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from bidwatch.web.accounts.models import Agency, Sector
-from bidwatch.web.cases import Numbered
+from bidwatch.web.cases import Numbered, campaign_field
 from bidwatch.web.history import HistoryEvent
 from bidwatch.web.tenders.models import Tender
 
@@ -70,8 +70,7 @@ class Complaint(Numbered):
         related_name="complaints", db_constraint=False,
     )
     project_name = models.CharField(_("project"), max_length=300)
-    campaign = models.ForeignKey("supervision.Campaign", verbose_name=_("campaign"), null=True, blank=True,
-                                 on_delete=models.PROTECT, related_name="complaints")
+    campaign = campaign_field("complaints")
     sector = models.CharField(_("sector"), max_length=20, choices=Sector.choices, default=Sector.OTHER)
     handling_unit = models.ForeignKey(
         Agency, verbose_name=_("handling department"), on_delete=models.PROTECT, related_name="complaints"

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from bidwatch.web.accounts.decorators import requires
@@ -49,16 +48,16 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
 
 @requires(Cap.HANDLE_COMPLAINT)
 def complaint_create(request: HttpRequest) -> HttpResponse:
-    form = ComplaintForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        data = {f: form.cleaned_data[f] for f in form.Meta.fields}
+    def register(cleaned: dict[str, Any]) -> Complaint:
+        data = {f: cleaned[f] for f in ComplaintForm.Meta.fields}
         if not services.can_handle(request.user, unit_id=data["handling_unit"].pk):
             raise PermissionDenied("handle_complaint")
-        c = services.register(request.user, request=request, **data)
-        messages.success(request, _("Complaint %(number)s registered; acceptance due %(due)s.")
-                         % {"number": c.number, "due": c.acceptance_due})
-        return redirect("complaints:detail", pk=c.pk)
-    return render(request, "complaints/form.html", {"form": form}, status=400 if form.errors else 200)
+        return services.register(request.user, request=request, **data)
+
+    return workflow_views.create_page(
+        request, ComplaintForm(request.POST or None, user=request.user), "complaints/form.html", register,
+        message=lambda c: _("Complaint %(number)s registered; acceptance due %(due)s.")
+        % {"number": c.number, "due": c.acceptance_due}, detail="complaints:detail")
 
 
 def _detail_context(request: HttpRequest, c: Complaint) -> dict[str, Any]:

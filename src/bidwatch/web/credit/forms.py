@@ -1,10 +1,6 @@
 from __future__ import annotations
 
-import datetime as dt
-from typing import Any
-
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bidwatch.web.credit.models import RegistryEntry
@@ -28,20 +24,10 @@ class EntryForm(forms.ModelForm):
         return str(self.cleaned_data.get("uscc") or "").strip().upper()
 
 
-class RevokeForm(forms.Form):
+class RevokeForm(StepForm):
     on = forms.DateField(label=_("Revoked on"), widget=DateInput())
     reason = forms.CharField(label=_("Reason for revocation"), widget=forms.Textarea(attrs={"rows": 2}),
                              max_length=4000)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["on"].initial = timezone.localdate()
-
-    def clean_on(self) -> dt.date:
-        on = self.cleaned_data["on"]
-        if on > timezone.localdate():
-            raise forms.ValidationError(_("This date is in the future."))
-        return on
 
 
 class RepairApplicationForm(StepForm):

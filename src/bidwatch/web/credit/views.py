@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -44,23 +43,17 @@ def entry_list(request: HttpRequest) -> HttpResponse:
 
 @requires(Cap.MANAGE_REGISTRY)
 def entry_create(request: HttpRequest) -> HttpResponse:
-    form = EntryForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            entry = services.record_entry(request.user, request=request,
-                                          **{f: form.cleaned_data[f] for f in form.Meta.fields})
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("Entered as %(id)s. It takes effect in scans from the next import or "
-                                        "rescan.") % {"id": entry.public_id})
-            return redirect("credit:detail", pk=entry.pk)
-    return render(request, "credit/form.html", {"form": form}, status=400 if form.errors else 200)
+    return workflow_views.create_page(
+        request, EntryForm(request.POST or None), "credit/form.html",
+        lambda data: services.record_entry(request.user, request=request,
+                                           **{f: data[f] for f in EntryForm.Meta.fields}),
+        message=lambda entry: _("Entered as %(id)s. It takes effect in scans from the next import or rescan.")
+        % {"id": entry.public_id}, detail="credit:detail")
 
 
 def _detail_context(request: HttpRequest, entry: RegistryEntry) -> dict[str, Any]:
     return {
-        "e": entry, "state": entry.state(services.today()),
+        "e": entry, "state": entry.state(services.today()), "named_steps": ["revoke"],  # placed by the template
         "can_manage": can(request.user, Cap.MANAGE_REGISTRY),  # type: ignore[arg-type]
         "company_known": bool(entry.company_id) and Company.objects.filter(pk=entry.company_id).exists(),
     }

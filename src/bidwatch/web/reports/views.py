@@ -15,6 +15,7 @@ from bidwatch.web.accounts.roles import Cap
 from bidwatch.web.audit.models import AuditEntry
 from bidwatch.web.audit.services import record
 from bidwatch.web.deadlines import today
+from bidwatch.web.periods import check_period
 from bidwatch.web.reports.figures import build_report
 from bidwatch.web.reports.outputs import report_pdf, report_xlsx
 from bidwatch.web.widgets import DateInput
@@ -26,8 +27,7 @@ class PeriodForm(forms.Form):
 
     def clean(self) -> dict[str, object]:
         data = super().clean()
-        if data.get("start") and data.get("end") and data["end"] < data["start"]:
-            self.add_error("end", _("The period ends before it starts."))
+        check_period(self, data)
         return data
 
 

@@ -16,11 +16,11 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from bidwatch.web.accounts.models import Agency
-from bidwatch.web.cases import Numbered
+from bidwatch.web.cases import Named, Numbered
 from bidwatch.web.history import HistoryEvent
 
 
-class Campaign(models.Model):
+class Campaign(Named):
     name = models.CharField(_("name"), max_length=200)
     starts_on = models.DateField(_("period from"))
     ends_on = models.DateField(_("period until"))
@@ -34,9 +34,6 @@ class Campaign(models.Model):
         verbose_name_plural = _("campaigns")
         ordering = ["-starts_on", "-id"]
 
-    def __str__(self) -> str:
-        return self.name
-
     @classmethod
     def get_current(cls) -> Campaign | None:
         return cls.objects.filter(current=True).first() or cls.objects.first()
@@ -45,7 +42,7 @@ class Campaign(models.Model):
         return self.stages.filter(starts_on__lte=on, ends_on__gte=on).first()
 
 
-class Stage(models.Model):
+class Stage(Named):
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="stages")
     name = models.CharField(_("stage"), max_length=100)
     starts_on = models.DateField(_("from"))
@@ -55,9 +52,6 @@ class Stage(models.Model):
         verbose_name = _("stage")
         verbose_name_plural = _("stages")
         ordering = ["starts_on", "id"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class SupervisionOrder(Numbered):
@@ -168,7 +162,7 @@ class TalkEvent(HistoryEvent):
     talk = models.ForeignKey(Talk, on_delete=models.CASCADE, related_name="events")
 
 
-class AssessmentItem(models.Model):
+class AssessmentItem(Named):
     """One item of a campaign's assessment scheme: its weight and the platform records it is computed from."""
 
     class Metric(models.TextChoices):
@@ -189,9 +183,6 @@ class AssessmentItem(models.Model):
         verbose_name = _("assessment item")
         verbose_name_plural = _("assessment items")
         ordering = ["id"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Adjustment(models.Model):
@@ -214,7 +205,7 @@ class Adjustment(models.Model):
         return self.points
 
 
-class DocumentRequirement(models.Model):
+class DocumentRequirement(Named):
     """A document every unit of the campaign owes by a date (工作方案, 专班名单, a stage report, 总结报告)."""
 
     class Kind(models.TextChoices):
@@ -233,9 +224,6 @@ class DocumentRequirement(models.Model):
         verbose_name = _("required document")
         verbose_name_plural = _("required documents")
         ordering = ["due_on", "id"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class DocumentSubmission(models.Model):

@@ -20,6 +20,7 @@ from bidwatch.web.accounts.models import Agency, Role
 from bidwatch.web.accounts.roles import Cap, can
 from bidwatch.web.audit.services import record
 from bidwatch.web.deadlines import today
+from bidwatch.web.periods import check_period
 from bidwatch.web.supervision import assessment, services
 from bidwatch.web.supervision.forms import AdjustmentForm, BulletinForm, ItemForm, OrderForm, PeriodForm, TalkForm
 from bidwatch.web.supervision.models import Bulletin, Campaign, DocumentRequirement, DocumentSubmission, Stage, SupervisionOrder, Talk
@@ -68,8 +69,7 @@ class CampaignForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
-            self.add_error("ends_on", _("The period ends before it starts."))
+        check_period(self, data, "starts_on", "ends_on")
         return data
 
 

@@ -15,7 +15,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from bidwatch.web.accounts.models import Role
-from bidwatch.web.accounts.roles import Cap, can
+from bidwatch.web.accounts.roles import Cap
 from bidwatch.web.deadlines import today
 from bidwatch.web.supervision.models import Bulletin, BulletinEvent, OrderEvent, SupervisionOrder, Talk, TalkEvent
 from bidwatch.web.workflow import Clock, Step, Workflow, by_number, office, unit_only, visible_to
@@ -73,14 +73,12 @@ def overdue_orders_q(on: Any) -> Q:
     return ORDER_CLOCK.overdue_q(on)
 
 
-def visible_bulletins(user: Any, qs: QuerySet[Bulletin] | None = None) -> QuerySet[Bulletin]:
+def published(user: Any, qs: QuerySet[Bulletin]) -> QuerySet[Bulletin]:
     """The office, the commission and the auditors read drafts too; the units read what is published."""
-    qs = Bulletin.objects.all() if qs is None else qs
-    if not can(user, Cap.VIEW_SUPERVISION):
-        return qs.none()
-    if user.role == Role.DEPARTMENT:
-        return qs.filter(status=Bulletin.Status.PUBLISHED)
-    return qs
+    return qs.filter(status=Bulletin.Status.PUBLISHED)
+
+
+visible_bulletins = visible_to(Bulletin, Cap.VIEW_SUPERVISION, department=published)
 
 
 B = Bulletin.Status

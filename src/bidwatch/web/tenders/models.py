@@ -9,6 +9,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from bidwatch.web.cases import Named
+
 from bidwatch.web.accounts.models import Sector
 
 MONEY = {"max_digits": 18, "decimal_places": 2, "null": True, "blank": True}
@@ -29,7 +31,7 @@ class Provenance(models.Model):
         abstract = True
 
 
-class Company(Provenance):
+class Company(Provenance, Named):
     company_id = models.CharField(_("company ID"), max_length=64, primary_key=True)
     name = models.CharField(_("name"), max_length=300)
     uscc = models.CharField(_("unified social credit code"), max_length=18, blank=True)
@@ -49,15 +51,12 @@ class Company(Provenance):
         verbose_name = _("company")
         verbose_name_plural = _("companies")
 
-    def __str__(self) -> str:
-        return self.name
-
     @property
     def win_rate(self) -> float | None:
         return self.n_wins / self.n_bids if self.n_bids else None
 
 
-class Project(Provenance):
+class Project(Provenance, Named):
     project_id = models.CharField(_("project ID"), max_length=64, primary_key=True)
     name = models.CharField(_("name"), max_length=300)
     owner_name = models.CharField(_("owner"), max_length=300, blank=True)
@@ -72,9 +71,6 @@ class Project(Provenance):
     class Meta:
         verbose_name = _("project")
         verbose_name_plural = _("projects")
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Tender(Provenance):

@@ -22,7 +22,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from bidwatch.web.accounts.models import Agency, Sector
-from bidwatch.web.cases import Numbered
+from bidwatch.web.cases import Numbered, campaign_field
 from bidwatch.web.history import HistoryEvent
 
 ACCEPT_DAYS = 15  #: 信访工作条例: tell the reporter within 15 days whether the matter is accepted
@@ -46,9 +46,7 @@ class Channel(models.Model):
     name = models.CharField(_("name"), max_length=200)
     address = models.CharField(_("number or address"), max_length=300)
     active = models.BooleanField(_("published"), default=True)
-    #: nullable like the other records' campaign: one made without it gets the current campaign (``pre_save``)
-    campaign = models.ForeignKey("supervision.Campaign", verbose_name=_("campaign"), null=True, blank=True,
-                                 on_delete=models.PROTECT, related_name="channels")
+    campaign = campaign_field("channels")
 
     class Meta:
         verbose_name = _("reporting channel")
@@ -84,8 +82,7 @@ class Tipoff(Numbered):
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.Kind.choices)
     channel_ref = models.ForeignKey(Channel, verbose_name=_("published channel"), null=True, blank=True,
                                     on_delete=models.SET_NULL, related_name="tipoffs")
-    campaign = models.ForeignKey("supervision.Campaign", verbose_name=_("campaign"), null=True, blank=True,
-                                 on_delete=models.PROTECT, related_name="tipoffs")
+    campaign = campaign_field("tipoffs")
     anonymous = models.BooleanField(_("anonymous"), default=False)
     # Fernet tokens (crypto.py); never shown as such
     reporter_name_enc = models.TextField(blank=True, editable=False)

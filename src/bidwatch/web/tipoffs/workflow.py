@@ -7,13 +7,9 @@ office may do (the commission handles no complaints).
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.db.models import QuerySet
-
-from bidwatch.web.accounts.roles import Cap, can
+from bidwatch.web.accounts.roles import Cap
 from bidwatch.web.tipoffs.models import Tipoff, TipoffEvent
-from bidwatch.web.workflow import Clock, Step, Workflow, by_number, office
+from bidwatch.web.workflow import Clock, Step, Workflow, by_number, office, visible_to
 
 S = Tipoff.Status
 AUDIT_ACTION = "tipoff"
@@ -21,13 +17,11 @@ REPORTER_VIEW_ACTION = "reporter_view"
 DUE_SOON_WORKDAYS = 3
 
 
-def visible(user: Any, qs: QuerySet[Tipoff] | None = None) -> QuerySet[Tipoff]:
-    qs = Tipoff.objects.all() if qs is None else qs
-    return qs if can(user, Cap.VIEW_TIPOFFS) else qs.none()
+visible = visible_to(Tipoff, Cap.VIEW_TIPOFFS)
 
 
 H = Cap.HANDLE_TIPOFF
-OPEN = (S.RECEIVED, S.ACCEPTED)
+OPEN = Tipoff.OPEN
 
 WORKFLOW = Workflow(
     key="tipoff", model=Tipoff, visible=visible, history=TipoffEvent, history_fk="tipoff",

@@ -70,14 +70,20 @@ def unit_only(unit_field: str) -> Scope:
     return scope
 
 
-def visible_to(model: type[models.Model], cap: Cap, unit_field: str | None = None) -> Callable[..., QuerySet[Any]]:
-    """The usual visible queryset: holders of ``cap`` see every case, department staff (when ``unit_field`` is
-    given) only those of their own unit, anyone else none."""
+Narrowing = Callable[[Any, QuerySet[Any]], QuerySet[Any]]
+
+
+def visible_to(model: type[models.Model], cap: Cap, unit_field: str | None = None, *,
+               department: Narrowing | None = None) -> Callable[..., QuerySet[Any]]:
+    """The usual visible queryset: holders of ``cap`` see every case, except department staff, who see those
+    of their own unit (``unit_field``) or those ``department(user, qs)`` leaves them; anyone else none."""
 
     def visible(user: Any, qs: QuerySet[Any] | None = None) -> QuerySet[Any]:
         qs = model._default_manager.all() if qs is None else qs
         if not can(user, cap):
             return qs.none()
+        if user.role == Role.DEPARTMENT and department is not None:
+            return department(user, qs)
         if unit_field and user.role == Role.DEPARTMENT:
             return qs.filter(**{unit_field: user.agency_id})
         return qs

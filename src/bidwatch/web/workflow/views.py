@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -86,12 +86,15 @@ def detail_view(wf: Workflow, template: str, *, view_cap: Cap, context: Context 
 
 def create_page(request: HttpRequest, form: Any, template: str, create: Callable[[dict[str, Any]], Any], *,
                 message: Callable[[Any], str], detail: str, context: dict[str, Any] | None = None) -> HttpResponse:
-    """The page that opens a case from ``form``. A valid POST calls ``create(cleaned_data)`` (the service): the
-    ``ValueError`` it raises goes on the form; done, the page says ``message(case)`` and goes to the case page
-    (``detail``, a URL name taking the pk). A form with errors comes back with status 400."""
+    """The page that opens a case from ``form``. A valid POST calls ``create(cleaned_data)`` (the service):
+    the ``ValueError`` it raises goes on the form, a ``ValidationError`` (a model's ``full_clean``) on the
+    fields it names; done, the page says ``message(case)`` and goes to the case page (``detail``, a URL name
+    taking the pk). A form with errors comes back with status 400."""
     if request.method == "POST" and form.is_valid():
         try:
             case = create(form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
         except ValueError as exc:
             form.add_error(None, str(exc))
         else:
