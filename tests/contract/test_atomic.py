@@ -79,7 +79,7 @@ def test_loader_connection_has_a_bounded_memory_budget(monkeypatch: pytest.Monke
         return private_connection().execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
 
     monkeypatch.delenv("BIDWATCH_MEMORY_LIMIT", raising=False)
-    assert DEFAULT_MEMORY_LIMIT == "3GB" and limit() in ("2.7 GiB", "2.8 GiB")  # 3 GB, not 80 % of the RAM
+    assert DEFAULT_MEMORY_LIMIT == "2.5GB" and limit() in ("2.3 GiB", "2.4 GiB")  # 2.5 GB, not 80 % of the RAM
     monkeypatch.setenv("BIDWATCH_MEMORY_LIMIT", "500MB")
     assert limit() in ("476.8 MiB", "476.9 MiB")
     monkeypatch.setenv("BIDWATCH_MEMORY_LIMIT", "lots")
