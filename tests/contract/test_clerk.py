@@ -456,3 +456,23 @@ def test_csv_export_of_a_two_row_header(tmp_path: Path):
             "B2,T1,C2,乙,x\n")
     p = problems_of(write_dataset(tmp_path, {"bids": bids}))
     assert [(x.table, x.row, x.column, x.value) for x in p] == [("bids", 5, "price", "x")]
+
+
+@pytest.mark.parametrize("text, expected", [
+    (b"a,b\n1,2\n3,4\n", False),
+    (b"a,b\n1,2\n\n3,4\n", True),
+    (b"a,b\r\n1,2\r\n\r\n3,4\r\n", True),
+    (b"a,b\r\n1,2\r\n3,4\r\n", False),
+    (b"a,b\n1,\r2\n", False),          # a carriage return inside a line is not an empty line
+    (b"\n", False),
+    (b"", False),
+])
+@pytest.mark.parametrize("chunk", [2, 3, 5, 1 << 20])  # the pattern falls across the chunk boundaries too
+def test_the_empty_line_search_finds_lf_and_crlf_empty_lines_across_chunks(tmp_path: Path, monkeypatch, text, expected,
+                                                                            chunk):
+    from bidwatch.contract import reader
+
+    monkeypatch.setattr(reader, "_CHUNK", chunk)
+    path = tmp_path / "x.csv"
+    path.write_bytes(text)
+    assert reader._has_empty_line(path) is expected
