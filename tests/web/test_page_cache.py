@@ -138,3 +138,46 @@ def test_alert_list_rows_are_cached_per_language(client_for: Any, imported: Any)
     assert "共 2 条预警" in zh and 'class="status st-new">New<' not in zh
     assert "2 alerts" in en and 'class="status st-new">New<' in en and "共 2 条预警" not in en
     assert "2 alerts" not in office.get(reverse("alerts:list")).content.decode()
+
+
+def test_requests_that_miss_together_compute_a_part_once() -> None:
+    """After a triage the first dashboards of a scope arrive together: one request computes the figures, the
+    others wait for its result instead of each computing them again (``cache.get_or_set`` let all compute)."""
+    import threading
+    import time
+
+    from bidwatch.web.core.cache import get_or_compute
+
+    calls: list[str] = []
+    start = threading.Barrier(6)
+    results: list[Any] = []
+
+    def compute(key: str) -> Any:
+        calls.append(key)
+        time.sleep(0.3)  # long enough that the other five threads ask while it runs
+        return {"figures": key}
+
+    def request(key: str) -> None:
+        start.wait()
+        results.append(get_or_compute(key, lambda: compute(key), 60))
+
+    threads = [threading.Thread(target=request, args=("bw:test:a",)) for _ in range(5)]
+    threads.append(threading.Thread(target=request, args=("bw:test:b",)))
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(calls) == ["bw:test:a", "bw:test:b"]
+    assert sorted(r["figures"] for r in results) == ["bw:test:a"] * 5 + ["bw:test:b"]
+    assert cache.get("bw:test:a") == {"figures": "bw:test:a"}
+
+
+def test_a_failed_computation_is_not_cached_and_the_next_request_computes_again() -> None:
+    from bidwatch.web.core.cache import get_or_compute
+
+    def broken() -> Any:
+        raise RuntimeError("database went away")
+
+    with pytest.raises(RuntimeError):
+        get_or_compute("bw:test:c", broken, 60)
+    assert get_or_compute("bw:test:c", lambda: 7, 60) == 7

@@ -26,6 +26,7 @@ from bidwatch.web.alerts.models import Alert, Clue, Decision, Transfer
 from bidwatch.web.alerts.workflow import DECISION_WORKFLOW, TRANSFER_CLOCK, WORKFLOW, pending
 from bidwatch.web.audit.models import AuditEntry
 from bidwatch.web.audit.services import record
+from bidwatch.web.core.cache import get_or_compute
 from bidwatch.web.labels import family_label
 from bidwatch.web.scoping import check_sector, scope_by_sector
 from bidwatch.web.tenders.views import data_version
@@ -57,7 +58,7 @@ def _count(qs: QuerySet[Alert], version: str) -> int:
     except EmptyResultSet:  # a department user without a sector sees nothing
         return 0
     digest = hashlib.sha256(repr((sql, params)).encode()).hexdigest()[:32]
-    return cache.get_or_set(f"bw:alert-count:{digest}:{version}", qs.count, 600)
+    return get_or_compute(f"bw:alert-count:{digest}:{version}", qs.count, 600)
 
 
 def filtered_alerts(request: HttpRequest, form: AlertFilterForm) -> QuerySet[Alert]:
@@ -114,8 +115,8 @@ def _results(request: HttpRequest, ctx: dict[str, Any], version: str) -> str:
         sql, params = "", ()
     parts = (sql, params, page.number, ctx["query"], get_language())
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
-    html = cache.get_or_set(f"bw:alert-results:{digest}:{version}",
-                            lambda: render_to_string("alerts/_results.html", ctx, request=request), 600)
+    html = get_or_compute(f"bw:alert-results:{digest}:{version}",
+                          lambda: render_to_string("alerts/_results.html", ctx, request=request), 600)
     return mark_safe(html)  # noqa: S308 - the template's own escaped output
 
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.db.models.functions import TruncMonth
@@ -19,6 +18,7 @@ from bidwatch.web.accounts.roles import Cap, can, is_sector_scoped
 from bidwatch.web.alerts.models import SEVERITY_ORDER, Alert, Clue, Severity
 from bidwatch.web.audit.models import AuditEntry
 from bidwatch.web.audit.services import record
+from bidwatch.web.core.cache import get_or_compute
 from bidwatch.web.credit.services import for_company as registry_for_company
 from bidwatch.web.labels import family_label
 from bidwatch.web.scoping import check_sector, scope_by_sector
@@ -112,8 +112,8 @@ def dashboard_card(request: HttpRequest) -> dict[str, Any]:
     user = request.user
     scope = user.sector if is_sector_scoped(user) else "*"  # type: ignore[union-attr]
     key = f"bw:dashboard:{get_language()}:{scope}:{user.agency_id}:{data_version()}"  # type: ignore[union-attr]
-    return cache.get_or_set(key, lambda: {**dashboard_figures(user), "top_tenders": list(top_tenders(user)),
-                                          "top_companies": list(top_companies(user))}, 600)
+    return get_or_compute(key, lambda: {**dashboard_figures(user), "top_tenders": list(top_tenders(user)),
+                                        "top_companies": list(top_companies(user))}, 600)
 
 
 def top_tenders(user: Any) -> Any:
