@@ -76,6 +76,20 @@ def test_a_csv_dataset_loads_as_the_local_loader_loads_it(spark, synthetic: Path
     assert not ds.has("tenders", "no_such_column")
 
 
+def test_the_contract_views_do_not_carry_the_reading_plan(spark, synthetic: Path) -> None:  # noqa: ANN001
+    # A view over the cached staging carried its whole plan (row numbering, the typed-cell CASEs, the __raw__
+    # columns) into every query, once per scan of the table: identical_bid_prices, which scans bids and
+    # tenders 186 times, ran out of a 4 GB driver heap re-planning it. The views are checkpointed instead.
+    ds = load_on_spark(spark, _url(synthetic))
+    for table in sorted(ds.tables):
+        plan = spark.table(table)._jdf.queryExecution().optimizedPlan()  # noqa: SLF001
+        text = plan.toString()
+        assert "InMemoryRelation" not in text and "__raw__" not in text and "__row" not in text, table
+        assert plan.collectLeaves().size() == 1 and plan.collectLeaves().apply(0).nodeName() == "LogicalRDD", table
+    # the staging is gone: its views and its cache
+    assert not any(t.name.startswith("__bw_") for t in spark.catalog.listTables())
+
+
 def test_a_scan_on_the_spark_loaded_dataset_gives_the_duckdb_alerts(spark, synthetic: Path) -> None:  # noqa: ANN001
     only = ["identical_bid_prices", "similar_documents", "few_bidders", "expert_favouritism", "sanctioned_bidder"]
     ours = run_scan(load_dataset(synthetic), only=only).alerts

@@ -295,7 +295,7 @@ def _check_text_paths(spark: Any, root: str, cap: int | None) -> list[Problem]:
     return _path_problems(spark, "bid_files", "text_path", bad, cap) if bad else []
 
 
-def _inline_requirements(spark: Any, root: str, cap: int | None) -> list[Problem]:
+def _inline_requirements(spark: Any, root: str, cap: int | None, cached: list[Any]) -> list[Problem]:
     """A ``tenders.requirements_text`` that is a relative ``.txt`` path becomes the file's text."""
     values = [r[0] for r in spark.sql(
         "SELECT DISTINCT requirements_text FROM __bw_staged_tenders "
@@ -319,7 +319,8 @@ def _inline_requirements(spark: Any, root: str, cap: int | None) -> list[Problem
     joined = (staged.join(F.broadcast(texts), staged["requirements_text"] == texts["path"], "left")
               .select(*[staged[c] for c in cols],
                       F.coalesce(texts["content"], staged["requirements_text"]).alias("requirements_text")))
-    joined.cache().createOrReplaceTempView("__bw_staged_tenders")
+    cached.append(joined.cache())
+    joined.createOrReplaceTempView("__bw_staged_tenders")
     return []
 
 
@@ -338,6 +339,7 @@ def load_on_spark(spark: Any, root: str, *, max_problems_per_check: int | None =
                                     f"缺少必需的表 {name}（{TABLES[name].zh}）：{root}/{name}.csv 或 {name}.parquet / "
                                     f"required table missing"))
     usable: set[str] = set()
+    cached: list[Any] = []  # the staged DataFrames, unpersisted once the contract views are checkpointed
     for name, src in sources.items():
         try:
             raw = _read(spark, src)
@@ -348,7 +350,9 @@ def load_on_spark(spark: Any, root: str, *, max_problems_per_check: int | None =
         _map_headers(src, [c for c in raw.columns if c != "__row"])
         problems.extend(src.problems)
         raw.createOrReplaceTempView(f"__bw_raw_{name}")
-        spark.sql(_staged_sql(src, f"__bw_raw_{name}")).cache().createOrReplaceTempView(f"__bw_staged_{name}")
+        staged = spark.sql(_staged_sql(src, f"__bw_raw_{name}")).cache()
+        cached.append(staged)
+        staged.createOrReplaceTempView(f"__bw_staged_{name}")
         for check in _checks(src):
             problems.extend(_collect(spark, name, check.column, check.expected, check.sql, max_problems_per_check))
         usable.add(name)
@@ -357,7 +361,7 @@ def load_on_spark(spark: Any, root: str, *, max_problems_per_check: int | None =
     if "bid_files" in usable and "text_path" in sources["bid_files"].positions:
         problems.extend(_check_text_paths(spark, root, max_problems_per_check))
     if "tenders" in usable and "requirements_text" in sources["tenders"].positions:
-        problems.extend(_inline_requirements(spark, root, max_problems_per_check))
+        problems.extend(_inline_requirements(spark, root, max_problems_per_check, cached))
     try:
         if problems:
             raise DatasetInvalid(sort_problems(problems))
@@ -365,7 +369,12 @@ def load_on_spark(spark: Any, root: str, *, max_problems_per_check: int | None =
         filled: dict[str, set[str]] = {}
         for name, src in sources.items():
             cols = [c.name for c in src.table.columns]
-            view = spark.sql(f"SELECT {', '.join(_q(c) for c in cols)} FROM __bw_staged_{name}")
+            # Materialised without its lineage (eager local checkpoint): a view over the staged cache would
+            # carry the whole reading plan (row numbering, the typed-cell CASEs, __raw__ columns) into every
+            # query, once per scan of the table. identical_bid_prices scans bids and tenders 186 times; its
+            # plan was 10x the DuckDB-staged one (4.4 MB of plan text against 0.45 MB) and AQE's re-planning
+            # of it took 78 s and most of a 2-4 GB driver heap, against 12 s (docs/spark.md).
+            view = spark.sql(f"SELECT {', '.join(_q(c) for c in cols)} FROM __bw_staged_{name}").localCheckpoint()
             view.createOrReplaceTempView(name)
             agg = spark.sql(f"SELECT count(*) AS __n, " + ", ".join(f"count({_q(c)}) AS {_q(c)}" for c in cols)
                             + f" FROM {name}").collect()[0]
@@ -376,9 +385,9 @@ def load_on_spark(spark: Any, root: str, *, max_problems_per_check: int | None =
     finally:
         for name in sources:
             spark.catalog.dropTempView(f"__bw_raw_{name}")
-        if problems:
-            for name in sources:
-                spark.catalog.dropTempView(f"__bw_staged_{name}")
+            spark.catalog.dropTempView(f"__bw_staged_{name}")
+        for frame in cached:  # the contract views no longer read them (checkpointed), or there are none
+            frame.unpersist()
 
 
 __all__ = ["SparkDataset", "is_remote", "load_on_spark", "typed_sql"]
