@@ -216,7 +216,7 @@ def _company_table(alerts: pd.DataFrame, ctx: ScanContext, settings: Mapping[str
 
 
 def _tender_table(alerts: pd.DataFrame, ctx: ScanContext, settings: Mapping[str, Any]) -> pd.DataFrame:
-    title = "t.title" if ctx.has("tenders", "title") else "CAST(NULL AS VARCHAR)"
+    title = ctx.column_or_null("t", "tenders", "title")
     base = ctx.engine.query(
         f"""
         SELECT t.tender_id, t.project_id, {title} AS title, count(b.bid_id) AS n_bids, t.winner_id

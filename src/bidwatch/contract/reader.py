@@ -84,7 +84,7 @@ def _discover_folder(folder: Path, scratch: Scratch) -> tuple[list[Source], list
 def _prepare_csv(src: Source, scratch: Scratch) -> None:
     readable = _utf8_or_transcoded(src, scratch, sniff_only=True)
     if readable is not None:
-        _csv_scan(src, readable, scratch)
+        _csv_scan(src, readable)
 
 
 def retry_as_gb18030(src: Source, scratch: Scratch) -> bool:
@@ -98,7 +98,7 @@ def retry_as_gb18030(src: Source, scratch: Scratch) -> bool:
         return False
     src.positions, src.extras, src.wan_columns = {}, [], set()
     src.notices, src.header_row, src.title_wan = [], 1, False
-    _csv_scan(src, readable, scratch)
+    _csv_scan(src, readable)
     return True
 
 
@@ -166,7 +166,7 @@ def _empty_line_shifts(readable: Path, line: int) -> list[tuple[int, int]]:
     return list(shift_after.items())
 
 
-def _csv_scan(src: Source, readable: Path, scratch: Scratch) -> None:
+def _csv_scan(src: Source, readable: Path) -> None:
     name = src.table.name
     head = _head_lines(readable)
     if not head:

@@ -147,11 +147,11 @@ def number_rows(con: duckdb.DuckDBPyConnection, src: Source) -> None:
     first, last, n, blanks = con.execute(
         f"SELECT min(rowid), max(rowid), count(*), count(*) FILTER (WHERE __blank) FROM {table}").fetchall()[0]
     con.execute(f"ALTER TABLE {table} ADD COLUMN __row BIGINT")
-    if n and last - first + 1 == n and not src.empty_line_shifts:
+    dense = bool(n) and last - first + 1 == n
+    if dense and not src.empty_line_shifts:
         con.execute(f"UPDATE {table} SET __row = rowid - {int(first)} + {line + 1}")
     elif n:
-        ordinal = (f"rowid - {int(first)} + 1" if last - first + 1 == n
-                   else "row_number() OVER (ORDER BY rowid)")
+        ordinal = f"rowid - {int(first)} + 1" if dense else "row_number() OVER (ORDER BY rowid)"
         numbered = f"SELECT rowid AS __rid, {ordinal} AS __rn FROM {table}"
         shift, joined, view = "0", f"({numbered}) s", None
         if src.empty_line_shifts:
