@@ -128,6 +128,8 @@ TEMPLATES = [
         "DIRS": [WEB_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
+            # every template translates: {% translate %} and {% blocktranslate %} need no {% load i18n %}
+            "builtins": ["django.templatetags.i18n"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.i18n",
