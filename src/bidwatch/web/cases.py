@@ -1,11 +1,13 @@
 """What models share without sharing a table: the register number (``TS-2024-00012``) that names a case on
 its page, in lists, exports and the audit log, and is also how the case prints; the campaign field of the
-records of a campaign; and, for the many models that print as their name, that ``__str__``."""
+records of a campaign; who did something to a record; and, for the many models that print as their name, that
+``__str__``."""
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -28,6 +30,13 @@ def campaign_field(related_name: str) -> models.ForeignKey:  # type: ignore[type
     (``supervision.services.default_campaign``); a campaign with records cannot be deleted."""
     return models.ForeignKey("supervision.Campaign", verbose_name=_("campaign"), null=True, blank=True,
                              on_delete=models.PROTECT, related_name=related_name)
+
+
+def actor_field(verbose_name: Any = None, *, blank: bool = False) -> models.ForeignKey:  # type: ignore[type-arg]
+    """The user who did something to a record (created, uploaded, issued, approved it): kept, as empty, when the
+    account is deleted, and no reverse accessor on the user (``related_name="+"``)."""
+    return models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=verbose_name, null=True, blank=blank,
+                             on_delete=models.SET_NULL, related_name="+")
 
 
 class Numbered(models.Model):

@@ -5,17 +5,18 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from django.conf import settings
 from django.db import models
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+from bidwatch.web.cases import actor_field
 
 
 class HistoryEvent(models.Model):
     #: step code -> label; each subclass lists its workflow's steps
     STEPS: ClassVar[dict[str, Promise | str]] = {}
 
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    actor = actor_field()
     step = models.CharField(_("step"), max_length=40)
     note = models.TextField(_("note"), blank=True)
     at = models.DateTimeField(_("time"), auto_now_add=True)

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from bidwatch.web.accounts.models import Agency, Sector
-from bidwatch.web.cases import Numbered, campaign_field
+from bidwatch.web.cases import Numbered, actor_field, campaign_field
 from bidwatch.web.history import HistoryEvent
 from bidwatch.web.tenders.models import Company, Tender
 
@@ -130,9 +129,7 @@ class Clue(Numbered):
     disposition = models.CharField(_("disposition"), max_length=20, blank=True, choices=Disposition.choices)
     #: 涉黑涉恶: a clue of organised crime (扫黑除恶), sent to the police's anti-organised-crime unit
     organised_crime = models.BooleanField(_("organised crime (涉黑涉恶)"), default=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("raised by"), null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = actor_field(_("raised by"))
     created_at = models.DateTimeField(_("raised"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -243,8 +240,8 @@ class Transfer(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.SENT)
     answered_on = models.DateField(_("answered on"), null=True, blank=True)
     answer = models.TextField(_("answer"), blank=True)
-    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    sent_by = actor_field()
+    answered_by = actor_field()
 
     class Meta:
         verbose_name = _("clue transfer")
@@ -292,7 +289,7 @@ class Consultation(models.Model):
     topic = models.CharField(_("topic"), max_length=300)
     conclusion = models.TextField(_("conclusions (会商意见)"))
     follow_up = models.TextField(_("follow-up and who does it"), blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_by = actor_field()
     recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
 
     class Meta:
@@ -375,7 +372,7 @@ class Decision(models.Model):
     registry_measure = models.CharField(_("registry measure proposed"), max_length=30, blank=True)
     registry_entry = models.ForeignKey("credit.RegistryEntry", verbose_name=_("registry entry"), null=True,
                                        blank=True, on_delete=models.SET_NULL, related_name="decisions")
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_by = actor_field()
     recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
 
     class Meta:

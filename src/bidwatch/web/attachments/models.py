@@ -4,11 +4,10 @@ may see the object they belong to (:mod:`.kinds`), each download an audit entry.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from bidwatch.web.cases import Named
+from bidwatch.web.cases import Named, actor_field
 
 
 class Attachment(Named):
@@ -22,7 +21,7 @@ class Attachment(Named):
     #: the stored file's name under ``<data dir>/attachments/`` (random, never the uploaded name)
     stored_as = models.CharField(max_length=80, unique=True, editable=False)
     description = models.CharField(_("description"), max_length=300, blank=True)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_by = actor_field()
     uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
 
     class Meta:

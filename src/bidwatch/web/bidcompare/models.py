@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from bidwatch.web.accounts.models import Sector
+from bidwatch.web.cases import actor_field
 from bidwatch.web.tasks.models import Task
 from bidwatch.web.tenders.models import Tender
 
@@ -34,9 +35,7 @@ class Comparison(models.Model):
     size = models.BigIntegerField(_("size"), default=0)
     #: relative to MEDIA_ROOT, so that a backup restored into another data dir finds its files
     stored_dir = models.CharField(max_length=500, blank=True)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    uploaded_by = actor_field(_("uploaded by"))
     created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     task = models.OneToOneField(Task, null=True, blank=True, on_delete=models.SET_NULL, related_name="bid_comparison")

@@ -15,7 +15,6 @@ import datetime as dt
 import re
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -23,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from bidwatch.web.accounts.models import Agency, Sector
 from bidwatch.web.alerts.models import Alert, Clue
 from bidwatch.web.complaints.models import Complaint
-from bidwatch.web.cases import Numbered, campaign_field
+from bidwatch.web.cases import Numbered, actor_field, campaign_field
 from bidwatch.web.history import HistoryEvent
 from bidwatch.web.tenders.models import Tender
 
@@ -98,10 +97,8 @@ class Problem(Numbered):
     rules_count = models.PositiveIntegerField(_("rules and systems made"), default=0)
     rules_text = models.TextField(_("names of the rules and systems"), blank=True)
     verification = models.TextField(_("verification note"), blank=True)
-    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("closed off by"), null=True, blank=True,
-                                  on_delete=models.SET_NULL, related_name="+")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("listed by"), null=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    closed_by = actor_field(_("closed off by"), blank=True)
+    created_by = actor_field(_("listed by"))
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

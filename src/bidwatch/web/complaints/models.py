@@ -15,12 +15,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from bidwatch.web.accounts.models import Agency, Sector
-from bidwatch.web.cases import Numbered, campaign_field
+from bidwatch.web.cases import Numbered, actor_field, campaign_field
 from bidwatch.web.history import HistoryEvent
 from bidwatch.web.tenders.models import Tender
 
@@ -111,10 +110,7 @@ class Complaint(Numbered):
     filing_limit = models.DateField(_("last day to file"), null=True, blank=True)
     filing_limit_exact = models.BooleanField(_("time limit exact"), default=True)
     filed_late = models.BooleanField(_("filed after the time limit"), default=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("registered by"), null=True, on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = actor_field(_("registered by"))
     created_at = models.DateTimeField(_("registered"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from bidwatch.web.cases import actor_field
 from bidwatch.web.history import HistoryEvent
 from bidwatch.web.labels import MEASURES
 
@@ -72,14 +72,12 @@ class RegistryEntry(models.Model):
     legal_basis = models.TextField(_("legal basis"), blank=True)
     start_on = models.DateField(_("from"))
     end_on = models.DateField(_("until"), null=True, blank=True, help_text=_("Empty: no end date."))
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("entered by"), null=True,
-                                    on_delete=models.SET_NULL, related_name="+")
+    recorded_by = actor_field(_("entered by"))
     recorded_at = models.DateTimeField(_("entered"), auto_now_add=True)
     # revocation (撤销): kept, never fed to scans again
     revoked_on = models.DateField(_("revoked on"), null=True, blank=True)
     revoke_reason = models.TextField(_("reason for revocation"), blank=True)
-    revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("revoked by"), null=True,
-                                   blank=True, on_delete=models.SET_NULL, related_name="+")
+    revoked_by = actor_field(_("revoked by"), blank=True)
     #: the publication period (公示期): shown as published until this day (empty: until the measure ends)
     publish_until = models.DateField(_("published until"), null=True, blank=True,
                                      help_text=_("Empty: the end of the measure, or 3 years from its start."))

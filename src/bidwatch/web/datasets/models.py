@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from bidwatch.web.cases import actor_field
 from bidwatch.web.tasks.models import Task
 
 
@@ -22,9 +22,7 @@ class DatasetImport(models.Model):
     original_name = models.CharField(_("file"), max_length=255)
     stored_path = models.CharField(max_length=500)
     size = models.BigIntegerField(_("size"), default=0)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    uploaded_by = actor_field(_("uploaded by"))
     uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
     problems = models.JSONField(_("problems"), default=list, blank=True)
@@ -35,10 +33,7 @@ class DatasetImport(models.Model):
     source_system = models.CharField(_("source system"), max_length=64, blank=True, db_index=True)
     #: what the import adds, changes and retires (``datasets/diff.py``), computed before it is applied
     diff = models.JSONField(_("changes"), default=dict, blank=True)
-    confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("confirmed by"), null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    confirmed_by = actor_field(_("confirmed by"), blank=True)
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
 
     class Meta:
@@ -61,9 +56,7 @@ class ScanRun(models.Model):
 
     dataset = models.ForeignKey(DatasetImport, verbose_name=_("dataset"), on_delete=models.CASCADE, related_name="scans")
     task = models.OneToOneField(Task, null=True, blank=True, on_delete=models.SET_NULL, related_name="scan")
-    started_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("run by"), null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    started_by = actor_field(_("run by"))
     created_at = models.DateTimeField(_("started"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.QUEUED)

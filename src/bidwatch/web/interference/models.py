@@ -6,12 +6,11 @@ commission makes it a problem clue or files it. Seen by the office, the commissi
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from bidwatch.web.accounts.models import Agency
-from bidwatch.web.cases import Numbered
+from bidwatch.web.cases import Numbered, actor_field
 from bidwatch.web.history import HistoryEvent
 
 
@@ -41,8 +40,7 @@ class Interference(Numbered):
     description = models.TextField(_("what was said or asked"))
     recorder_unit = models.ForeignKey(Agency, verbose_name=_("recorded by unit"), on_delete=models.PROTECT,
                                       related_name="+")
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True,
-                                    on_delete=models.SET_NULL, related_name="+")
+    recorded_by = actor_field(_("recorded by"))
     recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
     #: the report to the discipline commission: made when the record is saved
     reported_at = models.DateTimeField(_("reported to the discipline commission"), null=True, blank=True)

@@ -9,12 +9,11 @@ against the previous one (findings still present, resolved, new; the paragraphs 
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from bidwatch.web.accounts.models import Agency, Sector
-from bidwatch.web.cases import Numbered
+from bidwatch.web.cases import Numbered, actor_field
 from bidwatch.web.history import HistoryEvent
 
 
@@ -50,7 +49,7 @@ class Review(Numbered):
     submitted_on = models.DateField(_("submitted on"))
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
     filed_on = models.DateField(_("filed on"), null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = actor_field()
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -75,7 +74,7 @@ class ReviewVersion(models.Model):
     facts = models.JSONField(default=dict)  #: field -> {value, paragraph, text, source: text | form}
     notes = models.JSONField(default=list)  #: what the reader reported (macros not run, scanned pages ...)
     changes = models.JSONField(default=list)  #: the paragraphs changed since the previous version
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_by = actor_field()
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -11,12 +11,11 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from bidwatch.web.accounts.models import Agency
-from bidwatch.web.cases import Named, Numbered
+from bidwatch.web.cases import Named, Numbered, actor_field
 from bidwatch.web.history import HistoryEvent
 
 
@@ -94,7 +93,7 @@ class SupervisionOrder(Numbered):
     talk_proposed = models.BooleanField(_("talk proposed"), default=False)
     #: the first answer's date (an answer returned and given again keeps it): the assessment's "on time"
     first_answered_on = models.DateField(_("first answered on"), null=True, blank=True)
-    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    issued_by = actor_field()
 
     class Meta:
         verbose_name = _("supervision order")
@@ -120,7 +119,7 @@ class OrderFile(models.Model):
     file = models.FileField(upload_to="supervision/%Y/")
     name = models.CharField(_("file name"), max_length=200)
     size = models.PositiveIntegerField(_("size"))
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_by = actor_field()
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
 
@@ -146,7 +145,7 @@ class Talk(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.RECORDED)
     followed_up_on = models.DateField(_("followed up on"), null=True, blank=True)
     follow_up = models.TextField(_("follow-up findings"), blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_by = actor_field()
 
     class Meta:
         verbose_name = _("talk")
@@ -193,7 +192,7 @@ class Adjustment(models.Model):
     points = models.DecimalField(_("points (+/-)"), max_digits=6, decimal_places=2)
     reason = models.TextField(_("reason"))
     on = models.DateField(_("date"))
-    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    entered_by = actor_field()
 
     class Meta:
         verbose_name = _("assessment adjustment")
@@ -236,7 +235,7 @@ class DocumentSubmission(models.Model):
     name = models.CharField(_("file name"), max_length=200)
     size = models.PositiveIntegerField(_("size"))
     submitted_on = models.DateField(_("submitted on"))
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    submitted_by = actor_field()
     submitted_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -273,10 +272,9 @@ class Bulletin(models.Model):
     year = models.PositiveIntegerField(_("year"), null=True, blank=True)
     seq = models.PositiveIntegerField(_("sequence number"), null=True, blank=True)
     approved_on = models.DateField(_("approved on"), null=True, blank=True)
-    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+")
+    approved_by = actor_field(blank=True)
     published_on = models.DateField(_("published on"), null=True, blank=True)
-    drafted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    drafted_by = actor_field()
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -17,12 +17,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from bidwatch.web.accounts.models import Agency, Sector
-from bidwatch.web.cases import Numbered, campaign_field
+from bidwatch.web.cases import Numbered, actor_field, campaign_field
 from bidwatch.web.history import HistoryEvent
 
 ACCEPT_DAYS = 15  #: 信访工作条例: tell the reporter within 15 days whether the matter is accepted
@@ -112,8 +111,7 @@ class Tipoff(Numbered):
                                   on_delete=models.SET_NULL, related_name="tipoffs")
     #: SHA-256 of the query code; the code itself is shown once and not kept
     query_hash = models.CharField(max_length=64, unique=True, editable=False)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("registered by"), null=True,
-                                   blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = actor_field(_("registered by"), blank=True)
     created_at = models.DateTimeField(_("registered"), auto_now_add=True)
 
     OPEN = (Status.RECEIVED, Status.ACCEPTED)
