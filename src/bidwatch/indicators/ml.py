@@ -247,15 +247,24 @@ def corroborate(alerts: pd.DataFrame, settings: Mapping[str, Any]) -> pd.DataFra
         entry = {"indicator": str(code), "name_zh": str(name), "severity": str(sev)}
         if entry not in by_tender.setdefault(t, []):
             by_tender[t].append(entry)
-    out = alerts.reset_index(drop=True)  # positions = labels below (a new frame: the caller's is untouched)
-    out = out.copy()
+    out = alerts.reset_index(drop=True).copy()  # a new frame: the caller's is untouched
+    # whole columns as lists, changed, then set back: a cell at a time (``.at``) on pyarrow-backed columns
+    # took a second on the 1M-bid scan's 12k model alerts
+    tender_ids = out["tender_id"].tolist()
+    evidence = out["evidence"].tolist()
+    severity = out["severity"].tolist()
+    changed = False
     for i in np.flatnonzero(low_ml):
-        found = by_tender.get(out.at[i, "tender_id"])
+        found = by_tender.get(tender_ids[i])
         if not found:
             continue
-        ev = out.at[i, "evidence"]
+        ev = evidence[i]
         ev = orjson.loads(ev) if isinstance(ev, str | bytes) else dict(ev or {})
         ev["corroborated_by"] = found
-        out.at[i, "evidence"] = orjson.dumps(ev).decode()
-        out.at[i, "severity"] = "medium"
+        evidence[i] = orjson.dumps(ev).decode()
+        severity[i] = "medium"
+        changed = True
+    if changed:
+        out["evidence"] = pd.Series(evidence, index=out.index, dtype=out["evidence"].dtype)
+        out["severity"] = pd.Series(severity, index=out.index, dtype=out["severity"].dtype)
     return out
