@@ -175,7 +175,8 @@ def _finish_alerts(alerts: pd.DataFrame, ctx: ScanContext) -> pd.DataFrame:
     tenders = ctx.engine.query("SELECT tender_id, project_id FROM tenders").set_index("tender_id")["project_id"]
     alerts["project_id"] = alerts["project_id"].where(alerts["project_id"].notna(), alerts["tender_id"].map(tenders))
     names = ctx.engine.query("SELECT company_id, name FROM companies").set_index("company_id")["name"].to_dict()
-    alerts["evidence_obj"] = [orjson.loads(e) if isinstance(e, str) else (e or {}) for e in alerts["evidence"].tolist()]
+    alerts["evidence_obj"] = [orjson.loads(e) if isinstance(e, str) else (e or {})
+                              for e in alerts["evidence"].tolist()]
     alerts["company_names"] = [[names.get(c) or c for c in ids] for ids in alerts["company_ids"].tolist()]
     messages = []
     for row in _records(alerts):
@@ -312,12 +313,10 @@ def _csv(frame: pd.DataFrame, path: Path) -> None:
 
     frame = neutralise_frame(frame)
     # pandas writes an empty string as an empty field, DuckDB as "" (to tell it from NULL): make them NULL
-    texts = [c for c in frame.columns if pd.api.types.is_string_dtype(frame[c].dtype)]
-    if texts:
-        frame = frame.copy(deep=False)
-        for c in texts:
-            if (frame[c] == "").any():
-                frame[c] = frame[c].mask(frame[c] == "")
+    for c in [c for c in frame.columns if pd.api.types.is_string_dtype(frame[c].dtype)]:
+        empty = frame[c] == ""
+        if empty.any():
+            frame = frame.assign(**{c: frame[c].mask(empty)})
     body = path.with_name(path.name + ".body")
     con = duckdb.connect()  # a writer of its own: it needs nothing of the dataset
     try:

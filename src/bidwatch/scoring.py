@@ -33,20 +33,16 @@ def _contributions(alerts: pd.DataFrame, key: str, settings: Mapping[str, Any]) 
 def _join_by(keys: pd.Series, values: pd.Series | list[str], sep: str) -> pd.Series:
     """``sep``-joined values per key, in the given row order, keys in order of first appearance.
 
-    Pure Python (pandas' string agg is slow); every caller passes rows sorted by key, so the values are joined a
-    run of equal keys at a time (one slice per key, not one append per row: 0.6 s less on the 1M-bid scan).
+    Pure Python (pandas' string agg is slow), a run of equal keys at a time: the callers pass rows sorted by
+    key, so that is one slice per key, not one append per row (0.6 s less on the 1M-bid scan).
     """
     ks = keys.tolist()
     vs = values.tolist() if isinstance(values, pd.Series) else list(values)
     if len(ks) != len(vs):
         raise ValueError(f"_join_by: {len(ks)} keys, {len(vs)} values")
-    starts = [0, *(i for i in range(1, len(ks)) if ks[i] != ks[i - 1]), len(ks)]
-    runs = {ks[a]: sep.join(vs[a:b]) for a, b in zip(starts, starts[1:])} if ks else {}
-    if len(runs) == len(starts) - 1 or not ks:
-        return pd.Series(runs, dtype=object)
-    # a key in more than one run (rows not sorted by key): gather each key's runs in order
+    starts = [i for i in range(len(ks)) if i == 0 or ks[i] != ks[i - 1]]
     out: dict[Any, list[str]] = {}
-    for a, b in zip(starts, starts[1:]):
+    for a, b in zip(starts, [*starts[1:], len(ks)]):
         out.setdefault(ks[a], []).extend(vs[a:b])
     return pd.Series({k: sep.join(v) for k, v in out.items()}, dtype=object)
 

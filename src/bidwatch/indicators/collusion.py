@@ -72,18 +72,17 @@ def _shared_fingerprints_sql(ctx: ScanContext, fields: tuple[str, ...], ip: bool
     generic = sql_list([str(v).upper() for v in ctx.p("collusion.generic_fingerprints")])
     ip_tenders = int(ctx.p("collusion.ip_medium_min_tenders"))
     ctes, shared_rows = [], []
+    norms = {col: _NORMALISE.get(col, _DEFAULT_NORMALISE.format(col=col)) for col in present}
     duck = ctx.engine.kind == "duckdb"
     if duck and present:
         # DuckDB pushes a filter into the scan and evaluates the normalisation once per condition (four times
         # for a MAC's regex, plus the projection): normalising once in a materialised CTE is ~4x cheaper. One
-        # CTE for every field joins the bids once and holds the bid's ids once, not once per field. Spark's SQL
-        # has no MATERIALIZED; it gets the plain form per field, which means the same.
-        columns = ", ".join(f"{_NORMALISE.get(col, _DEFAULT_NORMALISE.format(col=col))} AS v_{col}, bf.{col} AS r_{col}"
-                            for col in present)
+        # CTE for every field joins the bids once and holds the bid's ids once, not once per field. Spark's
+        # SQL has no MATERIALIZED; it gets the plain form per field, which means the same.
+        columns = ", ".join(f"{norm} AS v_{col}, bf.{col} AS r_{col}" for col, norm in norms.items())
         ctes.append(f"""n AS MATERIALIZED (SELECT b.tender_id, b.company_id, b.bid_id, {columns}
                        FROM bid_files bf JOIN bids b ON b.bid_id = bf.bid_id)""")
-    for col in present:
-        norm = _NORMALISE.get(col, _DEFAULT_NORMALISE.format(col=col))
+    for col, norm in norms.items():
         valid = f"value IS NOT NULL AND value <> '' AND value NOT IN {generic}"
         if col == "mac":
             valid += " AND length(value) = 12"
@@ -94,12 +93,11 @@ def _shared_fingerprints_sql(ctx: ScanContext, fields: tuple[str, ...], ip: bool
         else:
             level = f"CASE WHEN {weak} THEN 2 WHEN s.strength = 'reduced' THEN 1 ELSE 0 END"
         if duck:
-            ctes.append(f"""v_{col} AS (SELECT * FROM (SELECT tender_id, company_id, bid_id, v_{col} AS value,
-                                                r_{col} AS raw FROM n) x WHERE {valid}),""")
+            rows = f"SELECT tender_id, company_id, bid_id, v_{col} AS value, r_{col} AS raw FROM n"
         else:
-            ctes.append(f"""v_{col} AS (SELECT * FROM (SELECT b.tender_id, b.company_id, b.bid_id, {norm} AS value,
-                                                bf.{col} AS raw FROM bid_files bf JOIN bids b ON b.bid_id = bf.bid_id) x
-                                  WHERE {valid}),""")
+            rows = (f"SELECT b.tender_id, b.company_id, b.bid_id, {norm} AS value, bf.{col} AS raw "
+                    f"FROM bid_files bf JOIN bids b ON b.bid_id = bf.bid_id")
+        ctes.append(f"""v_{col} AS (SELECT * FROM ({rows}) x WHERE {valid}),""")
         # only values that two companies use somewhere can link bidders: most fingerprints belong to one
         # company (its machine, its lock) and drop out in a grouping by value alone, whose few groups are
         # much cheaper than the (tender, value) grouping below over every row (issue 11's 1M-bid scan)
@@ -280,7 +278,8 @@ def same_project_manager(ctx: ScanContext) -> str:
         f"综合单价完全相同（{r['evidence']['share']:.0%}），投标文件异常一致"
     ),
     # the bids that have priced items: a semi-join (a join repeated each bid per BoQ line, 9M rows at 1M bids)
-    coverage=bidders_coverage("SELECT b.tender_id, b.company_id FROM bids b WHERE b.bid_id IN (SELECT bid_id FROM bid_items)"),
+    coverage=bidders_coverage(
+        "SELECT b.tender_id, b.company_id FROM bids b WHERE b.bid_id IN (SELECT bid_id FROM bid_items)"),
 )
 def identical_unit_prices(ctx: ScanContext) -> str:
     """同一标段两份投标的清单综合单价在可比清单项中相同的比例达到阈值（默认80%，至少5项）。
