@@ -207,8 +207,9 @@ def test_bids_at_the_ceiling_or_a_round_discount_of_it_do_not_fire(make_dataset,
 
 
 def coarse_tender(prices: list[float]) -> dict:
-    """T1 with eight bids at ``prices`` (C1..C8)."""
-    t = world(companies=world()["companies"] + [{"company_id": "C7", "name": "C7公司"}, {"company_id": "C8", "name": "C8公司"}])
+    """T1 with one bid at each of ``prices`` (C1, C2, ...)."""
+    extra = [{"company_id": f"C{i}", "name": f"C{i}公司"} for i in range(7, len(prices) + 1)]
+    t = world(companies=world()["companies"] + extra)
     t["bids"] = [b for b in t["bids"] if b["tender_id"] != "T1"]
     t["bids"] += [{"bid_id": f"B1{i}", "tender_id": "T1", "company_id": f"C{i}", "price": p}
                   for i, p in enumerate(prices, start=1)]
@@ -241,6 +242,25 @@ def test_a_tie_on_a_round_discount_of_the_published_figure_is_judged_on_that_gri
     t["tenders"][0]["ceiling_price"] = 120_000_000.0
     alerts = scan(make_dataset(t), "identical_bid_prices", backend)
     assert companies_of(alerts) == [["C5", "C6"]] and json.loads(alerts.iloc[0]["evidence"])["resolution"] == 0.01
+
+
+def heaped_tender(tie: float) -> dict:
+    """A tender whose bids heap at a computable floor price (as Japan's 最低制限価格 makes them): twelve of fourteen
+    bids within 0.2 % of 8,090,000, two far off; three of the heap bid ``8,091,000 + tie`` and two 8,095,000."""
+    heap = [8_086_000.0, 8_087_000.0, 8_088_000.0, 8_089_000.0, 8_090_000.0, 8_093_000.0, 8_097_000.0]
+    tied = [8_091_000.0 + tie] * 3 + [8_095_000.0] * 2
+    t = coarse_tender([7_200_000.0] + heap + tied + [9_300_000.0])
+    t["tenders"][0]["ceiling_price"] = t["tenders"][0]["estimate"] = 9_500_000.0
+    return t
+
+
+def test_ties_inside_a_heap_of_close_bids_are_chance_and_ties_to_the_fen_are_not(make_dataset, backend):
+    # the two outliers inflate the sd to ≈ 420,000: a normal density makes four tied pairs on a 1,000-yuan grid
+    # improbable (p ≈ 1e-7); the tender's own heap makes them expected (kernel density, indicators/chance.py)
+    assert scan(make_dataset(heaped_tender(0.0)), "identical_bid_prices", backend).empty
+    alerts = scan(make_dataset(heaped_tender(123.45)), "identical_bid_prices", backend)
+    assert companies_of(alerts) == [["C10", "C11", "C9"]]
+    assert json.loads(alerts.iloc[0]["evidence"])["resolution"] == 0.01
 
 
 def test_identical_prices_in_a_tender_with_only_the_candidates_are_not_judged(make_dataset):

@@ -27,6 +27,7 @@ from bidwatch.indicators.base import (
 )
 from bidwatch.indicators.chance import (
     density_sql,
+    kernel_density_ctes,
     poisson_at_least_sql,
     published_figure_sql,
     grid_resolution_sql,
@@ -372,7 +373,7 @@ o AS (SELECT tender_id, price, res,
              count(*) OVER (PARTITION BY tender_id) - row_number() OVER (PARTITION BY tender_id ORDER BY res, bid_id)
              AS later
       FROM r),
-ts AS (SELECT tender_id, count(*) AS n, stddev_samp(price) AS sd, avg(price) AS mean FROM o GROUP BY tender_id),
+{kernel_density_ctes(ctx, "r", "ts")},
 tied AS (
     SELECT tender_id, cents, any_value(res) AS res, count(DISTINCT company_id) AS m,
            list_sort(list(DISTINCT company_id)) AS companies, list_sort(list(bid_id)) AS bids
@@ -390,17 +391,17 @@ kl AS (SELECT tl.tender_id, tl.lv, sum(g.m * (g.m - 1) / 2) AS pairs
        FROM tl JOIN tf g ON g.tender_id = tl.tender_id AND NOT g.focal AND g.res <= tl.lv
        GROUP BY tl.tender_id, tl.lv),
 pl AS (
-    SELECT lam.tender_id, lam.lv, kl.pairs, lam.sum_min * {density_sql(ctx, "ts.sd", "ts.mean")} AS lam,
+    SELECT lam.tender_id, lam.lv, kl.pairs, lam.sum_min * ts.dens AS lam,
            count(*) OVER (PARTITION BY lam.tender_id) AS n_levels
     FROM lam JOIN kl ON kl.tender_id = lam.tender_id AND kl.lv = lam.lv JOIN ts ON ts.tender_id = lam.tender_id
 ),
--- the tender's probability: the smallest over the resolutions tested, times their number (Bonferroni)
-pt AS (SELECT tender_id, least(1.0, min({poisson_at_least_sql("lam", "pairs")}) * any_value(n_levels)) AS p
-       FROM pl GROUP BY tender_id),
+-- each tie is judged at its own resolution, times the number of resolutions tested (Bonferroni): a round tie beside
+-- an improbable tie to the fen is not alerted for the fen tie's sake
 y AS (
-    SELECT tf.*, ts.n, pl.lam, pl.pairs, pt.p
+    SELECT tf.*, ts.n, pl.lam, pl.pairs,
+           least(1.0, {poisson_at_least_sql("pl.lam", "pl.pairs")} * pl.n_levels) AS p
     FROM tf JOIN ts ON ts.tender_id = tf.tender_id
-    JOIN pl ON pl.tender_id = tf.tender_id AND pl.lv = tf.res JOIN pt ON pt.tender_id = tf.tender_id
+    JOIN pl ON pl.tender_id = tf.tender_id AND pl.lv = tf.res
     WHERE NOT tf.focal
 )
 SELECT tender_id, NULL AS project_id, companies AS company_ids, 1.0 AS score, NULL AS severity,
