@@ -462,6 +462,7 @@ def regular_price_pattern(ctx: ScanContext) -> str:
     ratio_n = int(ctx.p("collusion.fixed_ratio_min_tenders"))
     ratio_tol = float(ctx.p("collusion.fixed_ratio_tolerance"))
     level = float(ctx.p("collusion.pattern_max_probability"))
+    tol_max = max(tol_adj, tol_any)
     round_step = float(ctx.p("collusion.published_discount_step"))
     published = [f"CASE WHEN t.{f} > 0 THEN t.{f} END" for f in published_figures(ctx)]
     figure = f"coalesce({', '.join(published)})" if published else "CAST(NULL AS DOUBLE)"
@@ -479,6 +480,11 @@ FROM (
            round(1 - any_value(v.price) / any_value(t.ceiling_price), {decimals}) AS step,
            max(v.price) - min(v.price) AS d, any_value(v.g) AS g, any_value(v.n) AS n, any_value(v.dens) AS dens
     FROM v JOIN tenders t ON t.tender_id = v.tender_id
+    -- the rates shared by two bids of a tender first (a count per rate), then the lists for those few only
+    JOIN (SELECT v.tender_id, round(1 - v.price / t.ceiling_price, {decimals}) AS rate
+          FROM v JOIN tenders t ON t.tender_id = v.tender_id WHERE t.ceiling_price > 0
+          GROUP BY v.tender_id, round(1 - v.price / t.ceiling_price, {decimals}) HAVING count(*) >= 2) sr
+      ON sr.tender_id = v.tender_id AND sr.rate = round(1 - v.price / t.ceiling_price, {decimals})
     WHERE t.ceiling_price > 0
     GROUP BY v.tender_id, round(1 - v.price / t.ceiling_price, {decimals})
     HAVING count(DISTINCT v.company_id) >= 2 AND count(DISTINCT round(v.price, 2)) >= 2
@@ -514,6 +520,9 @@ tri AS (
     FROM v a
     JOIN v b ON b.tender_id = a.tender_id AND b.k > a.k AND (a.n <= {max_bids} OR b.k = a.k + 1)
     JOIN v c ON c.tender_id = a.tender_id AND c.k > b.k AND (a.n <= {max_bids} OR c.k = b.k + 1)
+            -- a bound both kinds of pattern need (c − b within tol of b − a, or c / b of b / a): fewer rows to test
+            AND c.price >= b.price + (b.price - a.price) * {1.0 - tol_max!r} - 0.01
+            AND c.price <= b.price * exp(ln(b.price / a.price) / {1.0 - tol_max!r}) + 0.01
     WHERE a.company_id <> b.company_id AND b.company_id <> c.company_id AND a.company_id <> c.company_id
       AND b.price - a.price >= {min_step} * a.price AND c.price - b.price >= {min_step} * b.price
 ),
