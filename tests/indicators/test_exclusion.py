@@ -193,3 +193,26 @@ def test_works_bid_bond_cap_is_still_800000(make_dataset):
     alerts = scan(make_dataset(t), "excessive_bid_bond")
     assert list(alerts["tender_id"]) == ["T2"]
     assert "施工、货物招标80万元" in alerts.iloc[0]["message"]
+
+
+# ---- dates in the wrong order are a data error, not evidence ------------------------------------------------------------
+
+def test_a_deadline_before_the_issue_is_not_judged(make_dataset, backend):
+    from bidwatch.scan import run_scan
+
+    # T1: the deadline (2024-05-20) 46 days *before* the announcement: no bid could be made, the dates are wrong;
+    # T2: a real 9-day period (announced 2024-06-11, deadline 2024-06-20) stays an alert
+    ds = make_dataset(dated({"announced_on": "2024-07-05"}, {"announced_on": "2024-06-11"}))
+    assert list(scan(ds, "short_bid_period", backend)["tender_id"]) == ["T2"]
+    cov = run_scan(ds, only=["short_bid_period"], engine=backend).summary["coverage"]["short_bid_period"]
+    assert cov["checked"] == 1 and cov["in_scope"] == 2
+
+
+def test_a_document_sale_ending_before_it_starts_is_not_judged(make_dataset, backend):
+    from bidwatch.scan import run_scan
+
+    ds = make_dataset(dated({"docs_from": "2024-04-10", "docs_until": "2024-04-02"},     # ends before it starts
+                            {"docs_from": "2024-05-01", "docs_until": "2024-05-03"}))    # 2 days: an alert
+    assert list(scan(ds, "short_document_sale", backend)["tender_id"]) == ["T2"]
+    cov = run_scan(ds, only=["short_document_sale"], engine=backend).summary["coverage"]["short_document_sale"]
+    assert cov["checked"] == 1 and cov["in_scope"] == 2

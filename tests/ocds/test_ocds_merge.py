@@ -288,6 +288,32 @@ def test_negative_estimate_cleared_zero_kept(tmp_path):
     assert [(p.ocid, p.path, p.what) for p in problems] == [("neg", "/tender/value/amount", "cleared")]
 
 
+def test_an_award_or_signing_dated_after_its_release_is_cleared_and_listed(tmp_path):
+    # the real case (Grupo Aeroportuario): an award of 2105-10-09 in a release of 2017-02-08, whose contract of
+    # 2015-10-23 would read as signed 32,858 days before the award. A date a day later than the release (a
+    # date-only value its zone moved) is kept.
+    def release(ocid: str, released: str, awarded: str, signed: str) -> dict:
+        supplier = {"id": "S1", "name": "供应商一"}
+        return {"ocid": ocid, "date": released, "buyer": {"id": "B1", "name": "采购人"}, "tender": {"id": "t"},
+                "awards": [{"id": "a", "status": "active", "date": awarded, "suppliers": [supplier],
+                            "value": {"amount": 100, "currency": "CNY"}}],
+                "contracts": [{"id": "c", "awardID": "a", "dateSigned": signed,
+                               "value": {"amount": 100, "currency": "CNY"}}]}
+
+    rows = [release("typo", "2017-02-08T10:00:00Z", "2105-10-09T00:00:00Z", "2015-10-23"),
+            release("late", "2017-02-08T10:00:00Z", "2017-01-05", "2017-03-01"),
+            release("zone", "2017-02-08T10:00:00Z", "2017-02-09", "2017-02-09")]
+    tables, problems = read_ocds_tables(write_lines(tmp_path / "r.jsonl", rows))
+    t = tables["tenders"].set_index("tender_id")
+    assert t.isna().loc["typo", "awarded_on"] and t.loc["typo", "contract_signed_on"] == "2015-10-23"
+    assert t.loc["late", "awarded_on"] == "2017-01-05" and t.isna().loc["late", "contract_signed_on"]
+    assert t.loc["zone", "awarded_on"] == "2017-02-09" and t.loc["zone", "contract_signed_on"] == "2017-02-09"
+    listed = sorted((p.ocid, p.path, p.what) for p in problems if "later than the release" in p.message)
+    assert listed == [("late", "/contracts[0]/dateSigned", "cleared"), ("typo", "/awards[0]/date", "cleared")]
+    # the contract without its signing date leaves the contracts table, listed as such
+    assert sorted(tables["contracts"]["contract_id"]) == ["typo/c", "zone/c"]
+
+
 def test_ocds_indicators_says_what_it_read(tmp_path, capsys):
     src = _spread(tmp_path / "r.jsonl")
     with open(src, "ab") as f:

@@ -33,7 +33,7 @@ NOT_WITHDRAWN = "coalesce(b.status, 'valid') <> 'withdrawn'"
 
 def _bid_period_cov(ctx: ScanContext) -> Any:
     start = "docs_from" if ctx.has("tenders", "docs_from") else "announced_on"
-    return tender_cov(tenders=(start, "bid_deadline"))(ctx)
+    return tender_cov(tenders=(start, "bid_deadline"), ordered=(start, "bid_deadline"))(ctx)
 
 
 @indicator(
@@ -68,7 +68,8 @@ WITH x AS (
 y AS (
     SELECT x.*, {deadline_sql('d', 'x.issued_on', min_days)} AS earliest_lawful, {exact_sql('d')} AS deadline_exact
     FROM x {deadline_join(ctx, 'd', 'x.issued_on', min_days)}
-    WHERE x.issued_on IS NOT NULL
+    -- a deadline before the documents were issued is a data error (no bid can be made), not a short period
+    WHERE x.issued_on IS NOT NULL AND x.deadline >= x.issued_on
 )
 SELECT tender_id, project_id, company_ids,
        least(0.9, 0.5 + 0.02 * date_diff('day', deadline, earliest_lawful)) AS score, NULL AS severity,
@@ -89,7 +90,7 @@ WHERE deadline < earliest_lawful
     legal_basis="实施条例（2019年修订）第16条、第64条；民法典 第201条、第203条",
     severity="medium",
     requires={"tenders": ("docs_from", "docs_until")},
-    coverage=tender_cov(tenders=("docs_from", "docs_until")),
+    coverage=tender_cov(tenders=("docs_from", "docs_until"), ordered=("docs_from", "docs_until")),
     message=lambda r: (f"招标文件发售期{r['evidence']['docs_from']}至{r['evidence']['docs_until']}，"
                        f"早于5日发售期届满日{r['evidence']['earliest_lawful']}"
                        f"{'' if r['evidence']['deadline_exact'] else '（节假日安排未知，按估算）'}，"
@@ -109,7 +110,8 @@ SELECT t.tender_id, t.project_id, {_winner(ctx)} AS company_ids,
             AS VARCHAR) AS evidence
 FROM tenders t {deadline_join(ctx, 'd', 't.docs_from', min_days)}
 WHERE {_is_tender(ctx)} AND t.docs_from IS NOT NULL AND t.docs_until IS NOT NULL
-  AND t.docs_until < {due}
+  -- a sale that ends before it starts is a data error, not a short sale
+  AND t.docs_until >= t.docs_from AND t.docs_until < {due}
 """
 
 

@@ -30,8 +30,8 @@ release gives its bids and none was dropped, ``none`` otherwise (``numberOfTende
 
 Problems carry the line number, the ocid and the JSON path; a release that cannot be read is skipped,
 a field of the wrong type is ignored, a row the contract would refuse (a bid without tenderer or
-price, a contract without buyer, supplier, amount or signing date) is dropped, a negative estimate is
-cleared, an object where the standard has an array is repaired — each reported.
+price, a contract without buyer, supplier, amount or signing date) is dropped, a negative estimate and an award
+or signing date later than the release that reports it are cleared, an object where the standard has an array is repaired — each reported.
 """
 
 from __future__ import annotations
@@ -232,6 +232,13 @@ class _Reader:
         return self.text(element, "id", f"{path}/id")
 
 
+def _next_day(day: str) -> str:
+    """The ISO date after ``day`` (an ISO date)."""
+    import datetime as dt
+
+    return (dt.date.fromisoformat(day) + dt.timedelta(days=1)).isoformat()
+
+
 def _join(values) -> str | None:
     values = [v for v in values if v]
     return ";".join(values) if values else None
@@ -302,6 +309,18 @@ class _Builder:
         if out is _MISSING:  # the same dates recur: convert each once
             out = self._dates[value] = local_date(value, self.tz)
         return out
+
+    def happened(self, day: str | None, released: str | None, rd: _Reader, path: str, what: str) -> str | None:
+        """``day`` (a local date) of an event the release reports as done (an award decided, a contract signed), or
+        None where it lies more than a day after the release's own date: a release cannot report what has not
+        happened yet (e.g. an award dated 2105 in a release of 2017), so the date is a typing error. It is cleared
+        and listed rather than read as "the contract was signed 32,858 days before the award". A day of slack keeps
+        a date-only value that the publisher's zone moves across midnight."""
+        if day is None or released is None or day <= _next_day(released):
+            return day
+        rd.note(path, f"{what} {day} is later than the release that reports it ({released}): "
+                      "not a date that had happened, left empty", "cleared")
+        return None
 
     def timestamp(self, value, path: str, rd: _Reader) -> str | None:
         if value is None:
@@ -441,6 +460,7 @@ class _Builder:
             if len(buyers) == 1:
                 buyer_id = buyers.pop()
                 rd.note("/buyer", f"/buyer missing: the one party with the role buyer ({buyer_id}) taken", "repaired")
+        released = self.date(rd.text(r, "date", "/date"))
         tender = rd.obj(r, "tender", "/tender") or {}
         pe_id = self.company(tender.get("procuringEntity"), rd, "/tender/procuringEntity", "procuringEntity")
         buyer_id = buyer_id or None
@@ -595,6 +615,9 @@ class _Builder:
                 amount = None
             a_status = rd.text(award, "status", f"{path}/status")
             a_date = rd.text(award, "date", f"{path}/date")
+            a_day = self.happened(self.date(a_date), released, rd, f"{path}/date", "award date")
+            if a_day is None:
+                a_date = None
             tids = tender_ids(award, path)
             award_lots[award_id] = tids
             award_suppliers[award_id] = suppliers
@@ -610,7 +633,7 @@ class _Builder:
                     row["winner_id"] = suppliers[0]
                     row["winner_consortium_members"] = _join(suppliers[1:])
                     row["award_price"] = amount
-                    row["awarded_on"] = self.date(a_date)
+                    row["awarded_on"] = a_day
             for k, item in enumerate(rd.arr(award, "items", f"{path}/items")):
                 self.item(item, tids, ocid, "award", award_id, rd, f"{path}/items[{k}]")
 
@@ -632,7 +655,8 @@ class _Builder:
             if not suppliers and len(award_suppliers) == 1 and not award_id:
                 suppliers = next(iter(award_suppliers.values()))  # one award: the contract's, certainly
             amount, currency = rd.amount(contract, "value", f"{path}/value")
-            signed = self.date(rd.text(contract, "dateSigned", f"{path}/dateSigned"))
+            signed = self.happened(self.date(rd.text(contract, "dateSigned", f"{path}/dateSigned")), released, rd,
+                                   f"{path}/dateSigned", "contract signing date")
             for tid in tids or ([ocid] if not lots else []):
                 row = tender_rows.get(tid)
                 if row is not None and row["contract_signed_on"] is None:
