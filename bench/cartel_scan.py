@@ -3,7 +3,8 @@
     PYTHONPATH=src python bench/cartel_scan.py [--markets Japan,Ticino] [--json out.json] [--keep DIR]
                                                [--held-out-models DIR]
 
-Each file of ``../shared/datasets/cartels/`` (García Rodríguez et al. 2022; columns in
+Each file of ``../shared/datasets/cartels/`` (every ``*.csv`` there: a market this script was not written for,
+in the same columns, is converted by the same rules, its estimate's unit and its dates inferred as below) (García Rodríguez et al. 2022; columns in
 ``../shared/datasets/README.md``) is converted into a contract dataset by :func:`convert` — one tender per
 ``Tender``, one bid per row with its price as given (local currency read as yuan), the firm where the
 file names it — and scanned with the real :func:`bidwatch.scan.run_scan` (the whole catalogue, default
@@ -67,13 +68,62 @@ MARKETS: dict[str, str] = {
 EPOCH_DATES = {"Japan", "Ticino"}
 #: markets with a PTE, and the factor that puts it in the bids' unit (Italy's is recorded in hundreds: see above)
 ESTIMATE = {"Japan": 1.0, "Italy": 100.0}
+#: the markets the shipped model was trained on (src/bidwatch/model/MODEL_CARD.md): any other is held out already
+SHIPPED_TRAINING = {"Japan", "GR/See-Gaster", "Ticino"}
 
 
 def market_name(path: Path) -> str:
+    """The market's name: the known four by file, any other file by its stem (``DB_Collusion_Brazil_processed``
+    → ``Brazil``), so a market this script was not written for is scanned the same way."""
     for name, file in MARKETS.items():
         if path.name == file:
             return name
-    return path.stem
+    stem = path.stem.removeprefix("DB_Collusion_").removesuffix("_processed")
+    return stem.replace("_", " ") or path.stem
+
+
+def market_files(folder: Path) -> dict[str, Path]:
+    """Every cartel file of ``folder``: the known markets first (in :data:`MARKETS`' order), then the others."""
+    files = sorted(folder.glob("*.csv"))
+    known = {MARKETS[m]: m for m in MARKETS}
+    ordered = sorted(files, key=lambda p: (list(MARKETS).index(known[p.name]) if p.name in known else len(MARKETS),
+                                           p.name))
+    return {market_name(p): p for p in ordered}
+
+
+def _ids(values: pd.Series) -> pd.Series:
+    """Identifiers as text: whole numbers without a decimal point (1305.0 → "1305"), anything else as written."""
+    num = pd.to_numeric(values, errors="coerce")
+    if num.notna().all() and (num == num.round()).all():
+        return num.astype("int64").astype(str)
+    return values.astype(str).str.strip()
+
+
+def _estimate_scale(name: str, raw: pd.DataFrame) -> float | None:
+    """The factor that puts the file's PTE in its bids' unit, or None when the PTE is not used. The known markets
+    as measured (module docstring); another market's where its bids sit at 50–120 % of 1, 10, 100 or 1,000 × its
+    PTE (median over the bids), else the PTE is left out and said so."""
+    if "Pre-Tender Estimate (PTE)" not in raw.columns:
+        return None
+    if name in MARKETS:
+        return ESTIMATE.get(name)
+    ratio = (raw["Bid_value"].astype(float) / raw["Pre-Tender Estimate (PTE)"].astype(float)).replace(
+        [np.inf, -np.inf], np.nan).median()
+    for scale in (1.0, 10.0, 100.0, 1000.0):
+        if 0.5 <= ratio / scale <= 1.2:
+            return scale
+    print(f"{name}: the bids sit at {ratio:.3g} × the PTE, in no unit this script knows: estimate left out",
+          file=sys.stderr)
+    return None
+
+
+def _epoch_dates(name: str, dates: pd.Series) -> bool:
+    """Whether ``Date`` is seconds since 1970: as measured for the known markets; for another, when every value
+    lies between 1973 and 2100 read that way (a day count or a year does not)."""
+    if name in MARKETS:
+        return name in EPOCH_DATES
+    d = pd.to_numeric(dates, errors="coerce")
+    return bool(d.notna().all() and d.between(1e8, 4.1e9).all())
 
 
 def convert(csv_path: str | Path, out_dir: str | Path) -> tuple[Path, pd.Series]:
@@ -88,6 +138,10 @@ def convert(csv_path: str | Path, out_dir: str | Path) -> tuple[Path, pd.Series]
     csv_path = Path(csv_path)
     name = market_name(csv_path)
     raw = pd.read_csv(csv_path)
+    missing = [c for c in ("Tender", "Bid_value", "Collusive_competitor") if c not in raw.columns]
+    if missing:
+        raise ValueError(f"{csv_path.name}: no column {', '.join(missing)} (the cartel files' columns: "
+                         "../shared/datasets/README.md)")
     raw = raw[raw["Bid_value"].notna()].reset_index(drop=True)
     if "Consortium" in raw.columns:
         # a consortium's members are listed once each with the consortium's one price (Ticino): one bid, not
@@ -95,13 +149,13 @@ def convert(csv_path: str | Path, out_dir: str | Path) -> tuple[Path, pd.Series]
         member = raw["Consortium"].fillna(0).astype(float) > 0
         dup = member & raw.duplicated(["Tender", "Bid_value", "Consortium"], keep="first")
         raw = raw[~dup].reset_index(drop=True)
-    tender = raw["Tender"].astype("int64").astype(str).radd("T")
+    tender = _ids(raw["Tender"]).radd("T")
     # order within a tender: lowest bid first, then the file's row order (stable)
     order = raw.assign(_t=tender).sort_values(["_t", "Bid_value"], kind="stable")
     raw, tender = order.drop(columns="_t").reset_index(drop=True), order["_t"].reset_index(drop=True)
     k = tender.groupby(tender).cumcount() + 1
     if "Competitors" in raw.columns:
-        company = raw["Competitors"].astype("int64").astype(str).radd("F")
+        company = _ids(raw["Competitors"]).radd("F")
         names = (raw["Name competitors"].astype(str) if "Name competitors" in raw.columns
                  else company.radd("企业"))
     else:
@@ -115,7 +169,8 @@ def convert(csv_path: str | Path, out_dir: str | Path) -> tuple[Path, pd.Series]
     })
     companies = (pd.DataFrame({"company_id": company, "name": names})
                  .drop_duplicates("company_id").reset_index(drop=True))
-    won = raw["Winner"].fillna(0).astype(float) == 1
+    won = (raw["Winner"].fillna(0).astype(float) == 1 if "Winner" in raw.columns
+           else pd.Series(False, index=raw.index))
     winners = company[won].groupby(tender[won]).agg(lambda s: s.iloc[0] if len(s) == 1 else None)
     first = raw.groupby(tender, sort=True).first()
     tenders = pd.DataFrame({"tender_id": first.index.to_numpy()})
@@ -125,15 +180,16 @@ def convert(csv_path: str | Path, out_dir: str | Path) -> tuple[Path, pd.Series]
     tenders["bid_list"] = "all"
     tenders["winner_id"] = tenders["tender_id"].map(winners).astype(object)
     tenders["winner_id"] = tenders["winner_id"].where(tenders["winner_id"].notna(), None)
-    if name in ESTIMATE and "Pre-Tender Estimate (PTE)" in first.columns:
-        scale = ESTIMATE[name]
-        if scale != 1.0:  # the factor must be the file's own statement, on every row, or the PTE stays out
+    scale = _estimate_scale(name, raw)
+    if scale is not None:
+        # a known factor must be the file's own statement, on every row, or the conversion stops
+        if name in MARKETS and scale != 1.0:
             stated = (scale * raw["Pre-Tender Estimate (PTE)"].astype(float)
                       * (1 - raw["Difference Bid/PTE"].astype(float) / 100))
             if not np.allclose(stated, raw["Bid_value"].astype(float), rtol=1e-6, atol=0.0):
                 raise ValueError(f"{csv_path.name}: the bids are not 100 × PTE less the stated discount")
         tenders["estimate"] = (first["Pre-Tender Estimate (PTE)"].to_numpy(dtype=float) * scale).round(2)
-    if name in EPOCH_DATES and "Date" in first.columns:
+    if "Date" in first.columns and _epoch_dates(name, first["Date"]):
         tenders["bid_deadline"] = [
             dt.datetime.fromtimestamp(int(s), dt.UTC).strftime("%Y-%m-%d 09:30:00") for s in first["Date"]]
     labels = (raw["Collusive_competitor"].fillna(0).astype(float) > 0).groupby(tender).max().astype(int)
@@ -191,7 +247,9 @@ def scan_market(csv_path: Path, work: Path, engine: str = "duckdb",
     result = run_scan(ds, engine=engine, settings=settings)
     ml_cov = result.summary.get("coverage", {}).get("ml_collusion", {})
     return {
-        "market": name, "file": csv_path.name, "ml_model": model.name if model else "shipped",
+        "market": name, "file": csv_path.name,
+        "ml_model": model.name if model else ("shipped" if name in SHIPPED_TRAINING
+                                              else "shipped (not trained on this market)"),
         "tenders": int(len(labels)), "bids": int(ds.row_counts.get("bids", 0)),
         "collusive": int(labels.sum()), "base_rate": round(float(labels.mean()), 4),
         "alerts": int(len(result.alerts)), "collusion": collusion_table(result.alerts, labels),
@@ -246,7 +304,8 @@ def _commit() -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--cartels", type=Path, default=CARTELS, help="folder of the cartel CSV files")
-    parser.add_argument("--markets", default=",".join(MARKETS), help="comma-separated: " + ", ".join(MARKETS))
+    parser.add_argument("--markets", help="comma-separated market names (default: every CSV file of --cartels; "
+                                          "the known ones are " + ", ".join(MARKETS) + ")")
     parser.add_argument("--engine", default="duckdb", choices=("duckdb", "spark"))
     parser.add_argument("--json", type=Path, help="write the results as JSON here")
     parser.add_argument("--keep", type=Path, help="keep the converted datasets in this folder")
@@ -254,15 +313,18 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="scan each market with DIR/without-<file>.joblib "
                              "(bidwatch model level --save-models)")
     args = parser.parse_args(argv)
-    wanted = [m.strip() for m in args.markets.split(",") if m.strip()]
-    unknown = [m for m in wanted if m not in MARKETS]
+    found = market_files(args.cartels) if args.cartels.is_dir() else {}
+    wanted = [m.strip() for m in args.markets.split(",") if m.strip()] if args.markets else list(found)
+    unknown = [m for m in wanted if m not in found and m not in MARKETS]
     if unknown:
-        parser.error(f"unknown market(s) {unknown}; choose from {list(MARKETS)}")
+        parser.error(f"unknown market(s) {unknown}; {args.cartels} holds {list(found)}")
+    if not wanted:
+        parser.error(f"no cartel file (*.csv) in {args.cartels}")
     results = []
     with tempfile.TemporaryDirectory(prefix="bw-cartels-") as tmp:
         work = args.keep or Path(tmp)
         for m in wanted:
-            path = args.cartels / MARKETS[m]
+            path = found.get(m, args.cartels / MARKETS.get(m, m))
             if not path.exists():
                 print(f"skipped {m}: {path} absent", file=sys.stderr)
                 continue
@@ -270,8 +332,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             if args.held_out_models:
                 model = args.held_out_models / f"without-{path.stem}.joblib"
                 if not model.exists():
-                    parser.error(f"{model} absent: run "
-                                 f"`bidwatch model level ... --save-models {args.held_out_models}`")
+                    if m in SHIPPED_TRAINING:
+                        parser.error(f"{model} absent: run "
+                                     f"`bidwatch model level ... --save-models {args.held_out_models}`")
+                    model = None  # the shipped model never saw this market: it is held out already
             results.append(scan_market(path, work, args.engine, model))
             print(f"scanned {m} in {results[-1]['seconds']} s", file=sys.stderr)
     stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
