@@ -294,9 +294,10 @@ WITH it AS (
     WHERE coalesce(b.status, 'valid') <> 'withdrawn' AND i.unit_price IS NOT NULL
 ),
 -- one row per (tender, item, price): the 9.6M lines of a 1M-bid dataset shrink to the few prices
--- that two companies share, before any pair is formed
+-- that two companies share, before any pair is formed (two companies: their ids' hashes differ; min/max of
+-- a number cost less than of text over 9M groups)
 g AS (
-    SELECT tender_id, item_code, unit_price, count(*) AS c, min(company_id) < max(company_id) AS shared
+    SELECT tender_id, item_code, unit_price, count(*) AS c, min(hash(company_id)) <> max(hash(company_id)) AS shared
     FROM it GROUP BY tender_id, item_code, unit_price
 ),
 -- items every bidder prices alike (provisional sums set by the tenderer) do not count: one price among
