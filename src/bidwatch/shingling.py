@@ -12,7 +12,6 @@ import re
 from typing import Any
 
 import numpy as np
-from datasketch import MinHash
 
 MINHASH_SEED = 20240501
 _NOT_TEXT = re.compile(r"[\W_]+", re.UNICODE)
@@ -44,7 +43,10 @@ def _mix32(values: np.ndarray) -> np.ndarray:
 
 @functools.cache
 def _permutations(num_perm: int) -> tuple[Any, str]:
-    # drawing the permutations costs more than hashing a document: draw them once per size
+    # drawing the permutations costs more than hashing a document: draw them once per size. datasketch is imported
+    # here, on first use: its package imports scipy.integrate (0.5 s), which a scan without documents never needs
+    from datasketch import MinHash
+
     template = MinHash(num_perm=num_perm, seed=MINHASH_SEED)
     return template.permutations, template.scheme
 
@@ -75,6 +77,8 @@ def minhash_signature(shingle_set: np.ndarray, num_perm: int) -> np.ndarray:
         hv = _fmix32(_mix32(shingle_set).astype(np.uint32))
         with np.errstate(over="ignore"):
             return (hv[:, None] * a + b).min(axis=0).astype(np.uint64)
+    from datasketch import MinHash
+
     m = MinHash(num_perm=num_perm, seed=MINHASH_SEED, hashfunc=int, permutations=permutations, scheme=scheme)
     if len(shingle_set):
         m.update_batch(_mix32(shingle_set).tolist())

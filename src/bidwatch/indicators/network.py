@@ -22,7 +22,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-import networkx as nx
 import numpy as np
 import orjson
 import pandas as pd
@@ -466,6 +465,8 @@ _DEVICE_KINDS = frozenset({"machine_code", "mac", "disk_serial", "ca_lock_id"})
 def _communities(edges: pd.DataFrame, a: str, b: str, min_size: int, max_size: int,
                  weight: str | None = None) -> dict[str, int]:
     """company → group number: connected components, large ones split by Louvain (fixed seed)."""
+    import networkx as nx  # on first use: a scan with no links to group does not pay for its import
+
     g = nx.Graph()
     for row in edges.itertuples(index=False):
         g.add_edge(getattr(row, a), getattr(row, b), weight=float(getattr(row, weight)) if weight else 1.0)
