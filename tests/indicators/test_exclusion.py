@@ -216,3 +216,13 @@ def test_a_document_sale_ending_before_it_starts_is_not_judged(make_dataset, bac
     assert list(scan(ds, "short_document_sale", backend)["tender_id"]) == ["T2"]
     cov = run_scan(ds, only=["short_document_sale"], engine=backend).summary["coverage"]["short_document_sale"]
     assert cov["checked"] == 1 and cov["in_scope"] == 2
+
+
+def test_a_bid_period_from_the_announcement_counts_as_checked_where_the_dataset_has_docs_from(make_dataset, backend):
+    from bidwatch.scan import run_scan
+
+    # the dataset has docs_from (T2), T1 only its announcement: both periods are judged, so both are checked
+    ds = make_dataset(dated({"announced_on": "2024-05-10"}, {"docs_from": "2024-05-31"}))
+    assert list(scan(ds, "short_bid_period", backend)["tender_id"]) == ["T1"]
+    cov = run_scan(ds, only=["short_bid_period"], engine=backend).summary["coverage"]["short_bid_period"]
+    assert cov["checked"] == 2

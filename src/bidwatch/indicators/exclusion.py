@@ -31,9 +31,18 @@ from bidwatch.indicators.periods import winner_sql as _winner
 NOT_WITHDRAWN = "coalesce(b.status, 'valid') <> 'withdrawn'"
 
 
-def _bid_period_cov(ctx: ScanContext) -> Any:
-    start = "docs_from" if ctx.has("tenders", "docs_from") else "announced_on"
-    return tender_cov(tenders=(start, "bid_deadline"), ordered=(start, "bid_deadline"))(ctx)
+def _bid_period_checked(ctx: ScanContext) -> str:
+    """Checked as judged: a start (the documents' first day of issue, else the announcement) and a deadline not
+    before it (a deadline before the issue is a data error)."""
+    if not ctx.has("tenders", "bid_deadline"):
+        return "false"
+    docs = ctx.column_or_null("t", "tenders", "docs_from", "DATE")
+    ann = ctx.column_or_null("t", "tenders", "announced_on", "DATE")
+    return (f"coalesce({docs}, {ann}) IS NOT NULL AND t.bid_deadline IS NOT NULL "
+            f"AND CAST(t.bid_deadline AS DATE) >= coalesce({docs}, {ann})")
+
+
+_bid_period_cov = tender_coverage(_bid_period_checked, _is_tender)
 
 
 @indicator(
