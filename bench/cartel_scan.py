@@ -3,9 +3,9 @@
     PYTHONPATH=src python bench/cartel_scan.py [--markets Japan,Ticino] [--json out.json] [--keep DIR]
                                                [--held-out-models DIR]
 
-Each file of ``../shared/datasets/cartels/`` (every ``*.csv`` there: a market this script was not written for,
-in the same columns, is converted by the same rules, its estimate's unit and its dates inferred as below) (García Rodríguez et al. 2022; columns in
-``../shared/datasets/README.md``) is converted into a contract dataset by :func:`convert` — one tender per
+Each file of ``../shared/datasets/cartels/`` (García Rodríguez et al. 2022; columns in
+``../shared/datasets/README.md``; every ``*.csv`` there: a market this script was not written for, in the same
+columns, is converted by the same rules, its estimate's unit and its dates inferred as below) is converted into a contract dataset by :func:`convert` — one tender per
 ``Tender``, one bid per row with its price as given (local currency read as yuan), the firm where the
 file names it — and scanned with the real :func:`bidwatch.scan.run_scan` (the whole catalogue, default
 settings). The files' labels never enter the dataset: they are only used here, afterwards, to score the

@@ -195,7 +195,7 @@ def test_works_bid_bond_cap_is_still_800000(make_dataset):
     assert "施工、货物招标80万元" in alerts.iloc[0]["message"]
 
 
-# ---- dates in the wrong order are a data error, not evidence ------------------------------------------------------------
+# ---- dates in the wrong order are a data error, not evidence ------------------------------------------------
 
 def test_a_deadline_before_the_issue_is_not_judged(make_dataset, backend):
     from bidwatch.scan import run_scan

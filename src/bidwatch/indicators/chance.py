@@ -14,9 +14,9 @@ among 14 prices some three are nearly evenly spaced. An alert must say how impro
   sd is floored at ``collusion.chance_min_spread`` of the mean, so two identical bids, whose sd is 0, are still
   judged). Bids that heap near a computable figure (most of them within a few per mille, a few far off) are no
   normal cloud: the identical-price test takes the larger of that value and a kernel estimate from the tender's own
-  different prices (:func:`kernel_density_ctes`). The expected number of tied pairs is ``λ = ∫f² · Σ_{i<j} min(res_i, res_j)``; the probability of at
-  least the observed number ``k`` of tied pairs is bounded by ``min(1 − e^{−λ}, (λe/k)^k / √(2πk))`` (a Poisson
-  tail with Stirling's bound on ``k!``: an upper bound, so the test errs towards no alert). Two equal prices
+  different prices (:func:`kernel_density_ctes`). The expected number of tied pairs is
+  ``λ = ∫f² · Σ_{i<j} min(res_i, res_j)``; the probability of at least the observed number ``k`` of tied pairs is
+  bounded by ``min(1 − e^{−λ}, (λe/k)^k / √(2πk))`` (a Poisson tail with Stirling's bound on ``k!``: an upper bound, so the test errs towards no alert). Two equal prices
   have the same resolution, so each resolution ``r`` at which a tender has a tie is tested on its own: the tied
   pairs at values of resolution ≤ ``r`` against the pairs whose finer bid has resolution ≤ ``r`` (a tie to the fen
   is not excused by the tender's round prices); a tie's probability is that of its resolution, times the number

@@ -31,7 +31,8 @@ release gives its bids and none was dropped, ``none`` otherwise (``numberOfTende
 Problems carry the line number, the ocid and the JSON path; a release that cannot be read is skipped,
 a field of the wrong type is ignored, a row the contract would refuse (a bid without tenderer or
 price, a contract without buyer, supplier, amount or signing date) is dropped, a negative estimate and an award
-or signing date later than the release that reports it are cleared, an object where the standard has an array is repaired — each reported.
+or signing date later than the release that reports it are cleared, an object where the standard has an array
+is repaired — each reported.
 """
 
 from __future__ import annotations
