@@ -138,3 +138,23 @@ def test_fee_rates_and_ambiguous_rates_never_become_prices(tmp_path: Path, heade
     result = map_notices(_csv(tmp_path / "n.csv", rows), price_from_rate=True)
     assert result.tables["bids"] == [] and result.tables["tenders"][0]["bid_list"] == "candidates"
     assert [r for _, r, _ in result.log] == [2]
+
+
+def test_dates_in_an_order_that_cannot_be_are_noticed_with_their_row_and_the_tender_still_loads(tmp_path: Path):
+    from bidwatch.contract import load_dataset
+    from bidwatch.contract.validate import DATE_ORDER
+
+    from .conftest import write_dataset
+
+    tenders = ("tender_id,title,announced_on,docs_from,docs_until,bid_deadline,candidates_published_on,publicity_until\n"
+               "T1,一,2024-07-05,,,2024-05-20 09:30,,\n"                       # deadline 46 days before the notice
+               "T2,二,2024-05-01,2024-05-03,2024-05-01,2024-05-30 09:30,,\n"    # sale ends before it starts
+               "T3,三,2024-05-01,,,2024-05-30 09:30,2024-06-10,2024-06-08\n"    # publicity ends before it starts
+               "T4,四,2024-05-01,2024-05-06,2024-05-11,2024-05-30 09:30,2024-06-10,2024-06-13\n")  # in order
+    bids = "bid_id,tender_id,company_id,price\nB1,T1,C1,100\n"
+    ds = load_dataset(write_dataset(tmp_path / "d", {"tenders": tenders, "bids": bids}))
+    assert ds.row_counts["tenders"] == 4
+    notes = [(n.row, n.column, n.value, n.expected) for n in ds.notices if n.table == "tenders"]
+    assert notes == [(2, "bid_deadline", "2024-05-20 < 2024-07-05", DATE_ORDER[0][2]),
+                     (3, "docs_until", "2024-05-01 < 2024-05-03", DATE_ORDER[1][2]),
+                     (4, "publicity_until", "2024-06-08 < 2024-06-10", DATE_ORDER[2][2])]

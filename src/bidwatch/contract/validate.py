@@ -133,6 +133,40 @@ def row_checks(src: Source | Any, relation: Callable[[str], str] = ident) -> lis
     return checks
 
 
+#: dates of one tender that cannot come in this order: (first, then, notice). Not an error — the tender loads and
+#: the other indicators judge it — but the period indicators do not judge it (an end before its start is no short
+#: period), and the reader is told where.
+DATE_ORDER = (
+    (("docs_from", "announced_on"), "bid_deadline",
+     "投标截止时间早于招标文件发出（或公告发布）日期：日期有误，投标期限类指标不判断此标段 / the bid deadline is before the "
+     "documents were issued (or the notice published): the dates are wrong, the bid-period indicator does not judge "
+     "this tender"),
+    (("docs_from",), "docs_until",
+     "招标文件发售截止日期早于发售起始日期：日期有误，发售期指标不判断此标段 / the document sale ends before it starts: "
+     "the dates are wrong, the document-sale indicator does not judge this tender"),
+    (("candidates_published_on",), "publicity_until",
+     "公示截止日期早于中标候选人公示日期：日期有误，公示期指标不判断此标段 / the publicity ends before the candidates were "
+     "published: the dates are wrong, the publicity indicator does not judge this tender"),
+)
+
+
+def order_notices(src: Source | Any, relation: Callable[[str], str] = ident) -> list[Check]:
+    """Rules whose rows are notices, not problems: dates of a tender in an order that cannot be (:data:`DATE_ORDER`).
+    The value shown is ``then < first`` as read."""
+    if src.table.name != "tenders":
+        return []
+    checks: list[Check] = []
+    for firsts, then, notice in DATE_ORDER:
+        present = [f for f in firsts if f in src.positions]
+        if then not in src.positions or not present:
+            continue
+        first = f"coalesce({', '.join(f'CAST({ident(f)} AS DATE)' for f in present)})"
+        later = f"CAST({ident(then)} AS DATE)"
+        shown = f"CAST({later} AS VARCHAR) || ' < ' || CAST({first} AS VARCHAR)"
+        checks.append(Check("tenders", then, notice, _select(relation("tenders"), shown, f"{later} < {first}")))
+    return checks
+
+
 def table_problems(src: Source) -> list[Problem]:
     """Rules about the table's shape rather than its cells."""
     if src.table.name == "bids" and src.from_sql and "price" not in src.positions:
