@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -104,6 +106,16 @@ TABLES: dict[str, list[dict[str, Any]]] = {
          "start_on": "2023-01-01", "end_on": "2025-12-31"},
     ],
 }
+
+
+@contextlib.contextmanager
+def announced_after_deadline() -> Iterator[None]:
+    """T1 announced on 2024-03-01, after its bid deadline of 2024-02-25: a date-order notice on loading."""
+    TABLES["tenders"][0]["announced_on"] = "2024-03-01"
+    try:
+        yield
+    finally:
+        TABLES["tenders"][0]["announced_on"] = "2024-02-01"
 
 
 def write_dataset(folder: Path, *, fault: bool = False) -> Path:

@@ -65,3 +65,13 @@ def test_over_the_memory_limit_the_import_fails_with_a_clear_message(
     settings.IMPORT_MEMORY_LIMIT_MB = 0
     again = factories.import_dataset(factories.write_dataset(tmp_path / "ds2"), users["office"])
     assert again.dataset.status == DatasetImport.Status.IMPORTED
+
+
+@pytest.mark.django_db
+def test_the_loaders_notices_come_back_from_the_child(users: Any, tmp_path: Path, settings: Any) -> None:
+    settings.IMPORT_MEMORY_LIMIT_MB = 4096
+    with factories.announced_after_deadline():
+        scan = factories.import_dataset(factories.write_dataset(tmp_path / "late"), users["office"])
+    imp = scan.dataset
+    assert imp.status == DatasetImport.Status.IMPORTED, scan.task.error
+    assert [(n["row"], n["column"]) for n in imp.notices] == [("2", "bid_deadline")]

@@ -170,3 +170,24 @@ def test_an_upload_rolled_back_keeps_its_file_apart_from_the_next_of_that_id(use
     second = Path(store_upload(SimpleUploadedFile("b.zip", b"second"), users["office"]).dataset.stored_path)
     assert second != left[0] and second.parent != left[0].parent
     assert left[0].read_bytes() == b"first" and second.read_bytes() == b"second"
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("real_engine")
+def test_the_loaders_notices_are_kept_and_shown_with_their_place(client_for: Any, users: Any, tmp_path: Path) -> None:
+    """A tender whose bid deadline (2024-02-25) is before its announcement loads (the real loader), and the
+    import's page lists the notice with the row, the column and both dates; a clean dataset shows none."""
+    with factories.announced_after_deadline():
+        scan = factories.import_dataset(factories.write_dataset(tmp_path / "late"), users["office"])
+    imp = scan.dataset
+    assert imp.status == DatasetImport.Status.IMPORTED, scan.task.error
+    assert imp.n_notices == 1
+    assert [(n["table"], n["row"], n["column"], n["value"]) for n in imp.notices] == [
+        ("tenders", "2", "bid_deadline", "2024-02-25 < 2024-03-01")]
+    page = client_for("office").get(reverse("datasets:detail", args=[imp.pk])).content.decode()
+    assert 'data-testid="notice-table"' in page and "2024-02-25 &lt; 2024-03-01" in page
+    assert "投标截止时间早于招标文件发出" in page
+    clean = factories.import_dataset(factories.write_dataset(tmp_path / "clean"), users["office"]).dataset
+    assert clean.n_notices == 0
+    assert 'data-testid="notice-table"' not in client_for("office").get(
+        reverse("datasets:detail", args=[clean.pk])).content.decode()

@@ -20,6 +20,8 @@ class ExportedDataset:
     con: Any
     tables: set[str]
     row_counts: dict[str, int] = field(default_factory=dict)
+    #: the loader's notices (``Dataset.notices``), handed back with the tables
+    notices: list[Any] = field(default_factory=list)
 
     def close(self) -> None:
         self.con.close()
@@ -43,8 +45,10 @@ def export_tables(dataset: Any, path: str | Path) -> list[str]:
     return tables
 
 
-def open_exported(path: str | Path, tables: set[str], row_counts: dict[str, int] | None = None) -> ExportedDataset:
+def open_exported(path: str | Path, tables: set[str], row_counts: dict[str, int] | None = None,
+                  notices: list[Any] | None = None) -> ExportedDataset:
     """Open :func:`export_tables`' file read-only as a dataset."""
     import duckdb
 
-    return ExportedDataset(duckdb.connect(str(path), read_only=True), set(tables), dict(row_counts or {}))
+    return ExportedDataset(duckdb.connect(str(path), read_only=True), set(tables), dict(row_counts or {}),
+                           list(notices or []))

@@ -84,7 +84,7 @@ def load_and_scan(path: Path, registry_rows: list[dict[str, Any]], workdir: Path
     code = child.wait()
     if code == OK:
         out = pickle.loads((job / "out.pickle").read_bytes())  # noqa: S301 - written by our child
-        loaded = open_exported(job / "tables.duckdb", set(out["tables"]), out["row_counts"])
+        loaded = open_exported(job / "tables.duckdb", set(out["tables"]), out["row_counts"], out.get("notices"))
         return loaded, out["result"], out["registry_ids"]
     if code == REFUSED:
         problems = pickle.loads((job / "out.pickle").read_bytes())  # noqa: S301 - written by our child
@@ -121,7 +121,7 @@ def _child(job: Path) -> int:
         tables = export_tables(ds, job / "tables.duckdb")
         (job / "out.pickle").write_bytes(pickle.dumps({
             "tables": tables, "row_counts": dict(getattr(ds, "row_counts", {}) or {}), "result": result,
-            "registry_ids": registry_ids,
+            "registry_ids": registry_ids, "notices": list(getattr(ds, "notices", None) or []),
         }))
         return OK
     except MemoryError:

@@ -27,6 +27,10 @@ class DatasetImport(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
     problems = models.JSONField(_("problems"), default=list, blank=True)
     n_problems = models.IntegerField(_("problems"), default=0)
+    #: the loader's notices (read differently from a plain table, or dates that cannot be in that order): not
+    #: errors, the dataset loads; shown with their place so that the file can be corrected
+    notices = models.JSONField(_("notices"), default=list, blank=True)
+    n_notices = models.IntegerField(_("notices"), default=0)
     counts = models.JSONField(_("rows"), default=dict, blank=True)
     #: the system the data comes from (its ids are that system's): declared at upload, by default the
     #: file's name; records keep it (``tenders.models.Provenance``)

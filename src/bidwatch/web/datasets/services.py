@@ -275,6 +275,8 @@ def import_scan(t: Task, report: Report) -> None:
             ScanRun.objects.filter(pk=scan.pk).update(status=ScanRun.Status.REJECTED, finished_at=timezone.now())
             report(_("Rejected: problems found"), 1.0)
             return
+        notes = problem_dicts(getattr(ds, "notices", None))
+        DatasetImport.objects.filter(pk=imp.pk).update(notices=notes[:MAX_STORED_PROBLEMS], n_notices=len(notes))
         # What the import would add, change and retire; ids of another source refuse it. From here to
         # the write, no other import compares or writes.
         held.enter_context(import_lock())
