@@ -312,6 +312,11 @@ def test_an_award_or_signing_dated_after_its_release_is_cleared_and_listed(tmp_p
     assert listed == [("late", "/contracts[0]/dateSigned", "cleared"), ("typo", "/awards[0]/date", "cleared")]
     # the contract without its signing date leaves the contracts table, listed as such
     assert sorted(tables["contracts"]["contract_id"]) == ["typo/c", "zone/c"]
+    # an award date that is no date at all is not judged here: the awards table keeps it as written
+    odd = release("odd", "2017-02-08T10:00:00Z", "sometime", "2017-01-05")
+    tables, problems = read_ocds_tables(write_lines(tmp_path / "odd.jsonl", [odd]))
+    assert tables["awards"]["date"].tolist() == ["sometime"]
+    assert not [p for p in problems if "later than the release" in p.message]
 
 
 def test_ocds_indicators_says_what_it_read(tmp_path, capsys):

@@ -616,8 +616,9 @@ class _Builder:
                 amount = None
             a_status = rd.text(award, "status", f"{path}/status")
             a_date = rd.text(award, "date", f"{path}/date")
-            a_day = self.happened(self.date(a_date), released, rd, f"{path}/date", "award date")
-            if a_day is None:
+            parsed = self.date(a_date)
+            a_day = self.happened(parsed, released, rd, f"{path}/date", "award date")
+            if a_day is None and parsed is not None:  # cleared as a date that had not happened (kept if unparsed)
                 a_date = None
             tids = tender_ids(award, path)
             award_lots[award_id] = tids
