@@ -16,8 +16,8 @@ among 14 prices some three are nearly evenly spaced. An alert must say how impro
   normal cloud: the identical-price test takes the larger of that value and a kernel estimate from the tender's own
   different prices (:func:`kernel_density_ctes`). The expected number of tied pairs is
   ``λ = ∫f² · Σ_{i<j} min(res_i, res_j)``; the probability of at least the observed number ``k`` of tied pairs is
-  bounded by ``min(1 − e^{−λ}, (λe/k)^k / √(2πk))`` (a Poisson tail with Stirling's bound on ``k!``: an upper bound, so the test errs towards no alert). Two equal prices
-  have the same resolution, so each resolution ``r`` at which a tender has a tie is tested on its own: the tied
+  bounded by ``min(1 − e^{−λ}, (λe/k)^k / √(2πk))`` (a Poisson tail with Stirling's bound on ``k!``: an upper
+  bound, so the test errs towards no alert). Two equal prices have the same resolution, so each resolution ``r`` at which a tender has a tie is tested on its own: the tied
   pairs at values of resolution ≤ ``r`` against the pairs whose finer bid has resolution ≤ ``r`` (a tie to the fen
   is not excused by the tender's round prices); a tie's probability is that of its resolution, times the number
   of resolutions tested (so a round tie beside an improbable tie to the fen is not alerted with it). On the

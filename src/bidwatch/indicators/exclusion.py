@@ -31,15 +31,19 @@ from bidwatch.indicators.periods import winner_sql as _winner
 NOT_WITHDRAWN = "coalesce(b.status, 'valid') <> 'withdrawn'"
 
 
-def _bid_period_checked(ctx: ScanContext) -> str:
-    """Checked as judged: a start (the documents' first day of issue, else the announcement) and a deadline not
-    before it (a deadline before the issue is a data error)."""
-    if not ctx.has("tenders", "bid_deadline"):
-        return "false"
+def _issued_on_sql(ctx: ScanContext) -> str:
+    """SQL on ``t``: the day the tender documents were first issued, else the announcement's."""
     docs = ctx.column_or_null("t", "tenders", "docs_from", "DATE")
     ann = ctx.column_or_null("t", "tenders", "announced_on", "DATE")
-    return (f"coalesce({docs}, {ann}) IS NOT NULL AND t.bid_deadline IS NOT NULL "
-            f"AND CAST(t.bid_deadline AS DATE) >= coalesce({docs}, {ann})")
+    return f"coalesce({docs}, {ann})"
+
+
+def _bid_period_checked(ctx: ScanContext) -> str:
+    """Checked as judged: a start (:func:`_issued_on_sql`) and a deadline not before it (a data error)."""
+    if not ctx.has("tenders", "bid_deadline"):
+        return "false"
+    issued = _issued_on_sql(ctx)
+    return f"{issued} IS NOT NULL AND t.bid_deadline IS NOT NULL AND CAST(t.bid_deadline AS DATE) >= {issued}"
 
 
 _bid_period_cov = tender_coverage(_bid_period_checked, _is_tender)
@@ -65,10 +69,9 @@ def short_bid_period(ctx: ScanContext) -> str:
     顺延至其后第一个工作日，民法典第201条、第203条；恰好届满当日截止合法）。"""
     min_days = int(ctx.p("exclusion.min_bid_period_days"))
     docs = ctx.column_or_null("t", "tenders", "docs_from", "DATE")
-    ann = ctx.column_or_null("t", "tenders", "announced_on", "DATE")
     return f"""
 WITH x AS (
-    SELECT t.tender_id, t.project_id, {_winner(ctx)} AS company_ids, coalesce({docs}, {ann}) AS issued_on,
+    SELECT t.tender_id, t.project_id, {_winner(ctx)} AS company_ids, {_issued_on_sql(ctx)} AS issued_on,
            CASE WHEN {docs} IS NOT NULL THEN '招标文件发售起始日期' ELSE '公告发布日期' END AS from_field_zh,
            CAST(t.bid_deadline AS DATE) AS deadline
     FROM tenders t
@@ -99,7 +102,7 @@ WHERE deadline < earliest_lawful
     legal_basis="实施条例（2019年修订）第16条、第64条；民法典 第201条、第203条",
     severity="medium",
     requires={"tenders": ("docs_from", "docs_until")},
-    coverage=tender_cov(tenders=("docs_from", "docs_until"), ordered=("docs_from", "docs_until")),
+    coverage=tender_cov(tenders=("docs_from", "docs_until"), ordered=True),
     message=lambda r: (f"招标文件发售期{r['evidence']['docs_from']}至{r['evidence']['docs_until']}，"
                        f"早于5日发售期届满日{r['evidence']['earliest_lawful']}"
                        f"{'' if r['evidence']['deadline_exact'] else '（节假日安排未知，按估算）'}，"

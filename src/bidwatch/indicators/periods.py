@@ -107,10 +107,10 @@ def is_tender_sql(ctx: ScanContext) -> str:
     return f"coalesce(t.procedure, 'open') IN {sql_list(list(ctx.p('exclusion.tender_procedures')))}"
 
 
-def tender_cov(*, ordered: tuple[str, str] | None = None, **need: tuple[str, ...]) -> CoverageBuilder:
+def tender_cov(*, ordered: bool = False, **need: tuple[str, ...]) -> CoverageBuilder:
     """Coverage over tenders run as tenders: checked where every column of ``need`` (table → columns of ``t``)
-    is present in the dataset and filled on the tender, and, with ``ordered=(start, end)``, where the end is not
-    before the start (an end before its start is a data error: the period is not judged, so not checked)."""
+    is present in the dataset and filled on the tender, and, with ``ordered``, where the period's end (the second
+    tenders column) is not before its start (the first): an end before its start is a data error, not judged."""
 
     def checked(ctx: ScanContext) -> str:
         cols = need.get("tenders", ())
@@ -118,7 +118,7 @@ def tender_cov(*, ordered: tuple[str, str] | None = None, **need: tuple[str, ...
             return "false"
         conds = [f"t.{c} IS NOT NULL" for c in cols]
         if ordered:
-            conds.append(f"CAST(t.{ordered[1]} AS DATE) >= CAST(t.{ordered[0]} AS DATE)")
+            conds.append(f"CAST(t.{cols[1]} AS DATE) >= CAST(t.{cols[0]} AS DATE)")
         return " AND ".join(conds) or "true"
 
     return tender_coverage(checked, is_tender_sql)
@@ -134,8 +134,7 @@ def tender_cov(*, ordered: tuple[str, str] | None = None, **need: tuple[str, ...
     legal_basis="招标投标法实施条例（2019年修订）第54条第1款；民法典 第201条、第203条",
     severity="medium",
     requires={"tenders": ("candidates_published_on", "publicity_until")},
-    coverage=tender_cov(tenders=("candidates_published_on", "publicity_until"),
-                        ordered=("candidates_published_on", "publicity_until")),
+    coverage=tender_cov(tenders=("candidates_published_on", "publicity_until"), ordered=True),
     message=lambda r: (f"中标候选人{r['evidence']['published_on']}公示，公示截止{r['evidence']['publicity_until']}，"
                        f"早于3日公示期届满日{r['evidence']['deadline']}"
                        f"{'' if r['evidence']['deadline_exact'] else '（节假日安排未知，按估算）'}，"
