@@ -257,7 +257,8 @@ def enum_sql(t: str, column: Column) -> str:
 def mac_sql(t: str) -> str:
     """A MAC in any common notation -> ``AA:BB:CC:DD:EE:FF``; anything else kept as written."""
     hexes = f"upper(translate({t}, '-:. ', ''))"
-    pretty = f"array_to_string([substr({hexes}, i, 2) for i in range(1, 13, 2)], ':')"
+    # six substrings joined: a list comprehension here cost 5 s of the 1M-bid load (a lambda per cell)
+    pretty = "concat_ws(':', " + ", ".join(f"substr({hexes}, {i}, 2)" for i in range(1, 13, 2)) + ")"
     return f"CASE WHEN regexp_full_match({hexes}, '[0-9A-F]{{12}}') THEN {pretty} ELSE {t} END"
 
 
