@@ -155,6 +155,20 @@ def test_ocds_command_does_not_import_pandas_or_sklearn(tmp_path: Path) -> None:
     assert "[R003]" in (tmp_path / "settings.ini").read_text()
 
 
+def test_a_missing_dataset_is_said_at_once_without_loading_the_classifier(tmp_path: Path) -> None:
+    """A mistyped path is refused before the imports and the classifier's pre-warm (which the exit waited for)."""
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom bidwatch.cli import main\nrc = main(['scan', sys.argv[1], '--out', sys.argv[2]])\n"
+            "print(rc, sorted(m for m in ('pandas', 'sklearn', 'duckdb') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code, str(tmp_path / "no-such-folder"), str(tmp_path / "out")],
+                          capture_output=True, text=True, check=True)
+    assert done.stdout.split("\n")[-2] == "2 []"
+    assert "找不到数据集" in done.stderr and "no-such-folder" in done.stderr
+    assert not (tmp_path / "out").exists()
+
+
 def test_background_indicators_give_the_sequential_result(synthetic: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """ml_collusion runs on a second thread beside the SQL indicators; the alerts must not change."""
     from bidwatch.indicators import CATALOGUE

@@ -256,6 +256,10 @@ def _write_ocds_problems(problems: list[Any], path: Path, file: str) -> None:
 
 
 def cmd_scan(args: argparse.Namespace) -> int:
+    if not is_remote(args.dataset) and not Path(args.dataset).exists():
+        # said before the imports and the classifier's pre-warm, which the exit would otherwise wait for (≈ 3 s)
+        print(_("dataset not found: %(path)s", path=args.dataset), file=sys.stderr)
+        return 2
     from bidwatch.config import load_settings
     from bidwatch.scan import run_scan, write_outputs
 
