@@ -7,10 +7,10 @@ on demand with :func:`decode_text`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import codecs
 import os
+from collections.abc import Callable
+from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
 import pyarrow as pa
@@ -48,11 +48,17 @@ def safe_relative(relpath: str) -> str | None:
     return p
 
 
+@lru_cache(maxsize=64)
+def _resolved(base_dir: Path) -> Path:
+    """The dataset folder resolved once (a scan reads thousands of its files: one realpath each, not two)."""
+    return base_dir.resolve()
+
+
 def resolve_inside(base_dir: Path, relpath: str) -> Path | None:
     rel = safe_relative(relpath)
     if rel is None:
         return None
-    base = base_dir.resolve()
+    base = _resolved(base_dir)
     target = (base / rel).resolve()
     return target if target == base or base in target.parents else None
 
