@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from tests.indicators.helpers import companies_of, scan, world
+from tests.indicators.helpers import companies_of, market, scan, world
 
 
 def dated(t1: dict, t2: dict, **extra: list[dict]) -> dict:
@@ -83,6 +83,42 @@ def test_contract_before_award_from_the_contracts_table(make_dataset):
     alerts = scan(make_dataset(t), "contract_before_award")
     assert list(alerts["tender_id"]) == ["T2"]
     assert json.loads(alerts.iloc[0]["evidence"])["contract_ids"] == ["HT1"]
+
+
+def _contract_market(n: int, before: int) -> dict:
+    """``n`` awarded tenders with a contract; the first ``before`` of them signed 9 days before the award."""
+    t = market([(f"T{i:02d}", "C1", ["C1", "C2", "C3"]) for i in range(n)])
+    for i, row in enumerate(t["tenders"]):
+        row.update(awarded_on="2024-05-28", contract_signed_on="2024-05-19" if i < before else "2024-06-10")
+    return t
+
+
+def test_contract_before_award_as_the_rule_of_the_dataset_is_a_low_data_check(make_dataset, backend):
+    # 11 of 12 tenders signed before the award (as in Paraguay's OCDS, 25 of 26): the award dates are not the notices'
+    alerts = scan(make_dataset(_contract_market(12, 11)), "contract_before_award", backend)
+    assert len(alerts) == 11 and set(alerts["severity"]) == {"low"}
+    ev = json.loads(alerts.iloc[0]["evidence"])
+    assert ev["systemic"] is True and (ev["dataset_hits"], ev["dataset_checked"]) == (11, 12)
+    assert "12个标段中有11个" in alerts.iloc[0]["message"] and "先定后招" not in alerts.iloc[0]["message"]
+
+
+def test_contract_before_award_as_the_exception_stays_high(make_dataset, backend):
+    # near misses of the rule: 1 of 12 (the exception), and 6 of 6 (every one, but too few tenders to speak for the data)
+    alerts = scan(make_dataset(_contract_market(12, 1)), "contract_before_award", backend)
+    assert list(alerts["severity"]) == ["high"] and json.loads(alerts.iloc[0]["evidence"])["systemic"] is False
+    alerts = scan(make_dataset(_contract_market(6, 6)), "contract_before_award", backend)
+    assert len(alerts) == 6 and set(alerts["severity"]) == {"high"} and "先定后招" in alerts.iloc[0]["message"]
+
+
+def test_contract_clocks_count_as_checked_only_tenders_with_a_contract_date(make_dataset):
+    from bidwatch.scan import run_scan
+
+    t = dated({"awarded_on": "2024-05-28", "contract_signed_on": "2024-05-20", "publicity_until": "2024-05-25"},
+              {"awarded_on": "2024-06-28", "publicity_until": "2024-06-25"})  # T2: no contract on record
+    coverage = run_scan(make_dataset(t), only=["contract_before_award", "contract_before_publicity_end"]
+                        ).summary["coverage"]
+    assert coverage["contract_before_award"] == {"unit": "tenders", "in_scope": 2, "checked": 1, "share": 0.5}
+    assert coverage["contract_before_publicity_end"]["checked"] == 1
 
 
 def test_late_contract_31_days_fires_30_does_not(make_dataset, backend):

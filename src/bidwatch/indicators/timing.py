@@ -43,9 +43,15 @@ def _winner(ctx: ScanContext) -> str:
             if ctx.has("tenders", "winner_id") else "CAST([] AS VARCHAR[])")
 
 
-def _contract_clock_sql(ctx: ScanContext, condition: str, score: str, deadline_days: int | None = None) -> str:
+def _contract_clock_sql(ctx: ScanContext, condition: str, score: str, deadline_days: int | None = None,
+                        systemic: tuple[float, int] | None = None) -> str:
     """The tenders with a contract date where ``condition`` holds; with ``deadline_days`` also the statutory
-    deadline (``deadline``, ``deadline_exact``, ``days_late``) of that many calendar days after the award."""
+    deadline (``deadline``, ``deadline_exact``, ``days_late``) of that many calendar days after the award.
+
+    With ``systemic = (share, least)`` the condition is also counted over the dataset (tenders with both dates):
+    where it holds for at least ``share`` of them and at least ``least`` tenders, it describes the dataset's
+    dates rather than the tenders, and the rows are low with score 0.3 (``dataset_hits`` / ``dataset_checked``
+    in the evidence)."""
     publicity = ctx.column_or_null("t", "tenders", "publicity_until", "DATE")
     if deadline_days is None:
         join, cols, extra = "", "", ""
@@ -55,20 +61,38 @@ def _contract_clock_sql(ctx: ScanContext, condition: str, score: str, deadline_d
         cols = f", {due} AS deadline, {exact_sql('dl')} AS deadline_exact"
         extra = (", deadline := deadline, deadline_exact := deadline_exact, "
                  "days_late := date_diff('day', deadline, signed_on)")
+    severity, with_sys, from_sys = "NULL", "", ""
+    if systemic is not None:
+        share, least = systemic
+        with_sys = (f", s AS (SELECT count(*) FILTER (WHERE {condition}) AS hits, count(*) AS n FROM x "
+                    "WHERE awarded_on IS NOT NULL AND signed_on IS NOT NULL), "
+                    f"k AS (SELECT hits, n, hits >= {int(least)} AND hits >= {float(share)} * n AS systemic FROM s)")
+        from_sys = " CROSS JOIN k"
+        severity = "CASE WHEN k.systemic THEN 'low' END"
+        score = f"CASE WHEN k.systemic THEN 0.3 ELSE {score} END"
+        extra += ", systemic := k.systemic, dataset_hits := k.hits, dataset_checked := k.n"
     return f"""
 WITH c AS ({_contract_dates_sql(ctx)}),
 x AS (
     SELECT t.tender_id, t.project_id, {_winner(ctx)} AS company_ids, t.awarded_on, {publicity} AS publicity_until,
            c.signed_on, c.contract_ids, date_diff('day', t.awarded_on, c.signed_on) AS days_after_award{cols}
     FROM tenders t JOIN c ON c.tender_id = t.tender_id {join}
-)
-SELECT tender_id, project_id, company_ids, {score} AS score, NULL AS severity,
+){with_sys}
+SELECT tender_id, project_id, company_ids, {score} AS score, {severity} AS severity,
        CAST(to_json(struct_pack(awarded_on := awarded_on, signed_on := signed_on, publicity_until := publicity_until,
                                 days_after_award := days_after_award, contract_ids := contract_ids{extra}))
             AS VARCHAR) AS evidence
-FROM x
+FROM x{from_sys}
 WHERE {condition}
 """
+
+
+def _publicity_clock_cov(ctx: ScanContext) -> Coverage:
+    """Tenders with a publicity end; checked where a contract date is known."""
+    scope = ("SELECT t.tender_id AS id FROM tenders t WHERE t.publicity_until IS NOT NULL"
+             if ctx.has("tenders", "publicity_until") else "SELECT t.tender_id AS id FROM tenders t WHERE false")
+    return Coverage("tenders", scope, f"SELECT tender_id AS id FROM ({contract_dates_sql(ctx)}) k "
+                                      f"WHERE tender_id IN ({scope})")
 
 
 def _contract_clock_cov(ctx: ScanContext) -> Coverage:
@@ -88,12 +112,26 @@ def _contract_clock_cov(ctx: ScanContext) -> Coverage:
     severity="high",
     requires={"tenders": ("awarded_on", "contract_signed_on")},
     requires_any=_CONTRACT_REQUIRES_ANY,
-    message=lambda r: (f"中标人{names(r)}的合同签订日期{r['evidence']['signed_on']}早于中标通知书日期"
-                       f"{r['evidence']['awarded_on']}（提前{-r['evidence']['days_after_award']}天），属先定后招"),
+    coverage=_contract_clock_cov,
+    message=lambda r: _before_award_text(r),
 )
 def contract_before_award(ctx: ScanContext) -> str:
-    """合同签订日期（标段记录或关联合同中最早者）早于中标通知书日期：招标结果在招标完成前已确定。"""
-    return _contract_clock_sql(ctx, "signed_on < awarded_on", "0.95")
+    """合同签订日期（标段记录或关联合同中最早者）早于中标通知书日期：招标结果在招标完成前已确定。
+    若本数据集中此情形是常态（有两个日期的标段中至少半数、且不少于10个），说明数据中的“中标日期”并非中标通知书
+    发出日期（如公告或登记日期），仅作低风险数据核对提示，不作先定后招的指控。"""
+    systemic = (float(ctx.p("timing.systemic_share")), int(ctx.p("timing.systemic_min")))
+    return _contract_clock_sql(ctx, "signed_on < awarded_on", "0.95", systemic=systemic)
+
+
+def _before_award_text(r: Mapping[str, Any]) -> str:
+    ev = r["evidence"]
+    dates = (f"中标人{names(r)}的合同签订日期{ev['signed_on']}早于中标通知书日期{ev['awarded_on']}"
+             f"（提前{-ev['days_after_award']}天）")
+    if not ev.get("systemic"):
+        return f"{dates}，属先定后招"
+    return (f"{dates}。但本数据集有合同与中标两个日期的{ev['dataset_checked']}个标段中有{ev['dataset_hits']}个如此，"
+            "数据中的“中标日期”很可能不是中标通知书发出日期（如为公告或登记日期），此处仅作数据核对提示，"
+            "请向数据提供方核实日期含义")
 
 
 @indicator(
@@ -128,6 +166,7 @@ def late_contract(ctx: ScanContext) -> str:
     severity="medium",
     requires={"tenders": ("publicity_until", "contract_signed_on")},
     requires_any=({"tenders": ("publicity_until",), "contracts": ("tender_id", "signed_on")},),
+    coverage=_publicity_clock_cov,
     message=lambda r: (f"中标候选人公示截止日期为{r['evidence']['publicity_until']}，合同却在"
                        f"{r['evidence']['signed_on']}与{names(r)}签订，公示期内异议权未得到保障"),
 )
