@@ -140,6 +140,9 @@ def _load_ocds(path: str, out_dir: Path | None, timezone: str | None = None) -> 
         print(f"{e}", file=sys.stderr)
         return None
     print(stats.text(), file=sys.stderr)
+    basis = stats.timezone_basis
+    zh = "指定" if basis == "given" else "按文件中的币种推断" if basis.startswith("inferred") else "默认，文件中无法推断"
+    print(f"日期按时区 {stats.timezone} 判断（{zh}）/ dates judged in {stats.timezone} ({basis})", file=sys.stderr)
     if not len(tables.get("tenders", ())):
         message = ("OCDS 文件为空 / the OCDS file is empty" if not stats.lines else
                    "OCDS 文件中没有可读的发布 / no readable OCDS release in the file")
@@ -295,7 +298,8 @@ def cmd_scan(args: argparse.Namespace) -> int:
         result.summary["ocds_problems"] = len(ocds_problems)
         result.summary["ocds_problems_by_action"] = dict(Counter(p.what for p in ocds_problems))
         result.summary["ocds_read"] = ds.ocds_stats.as_dict()
-        result.summary["ocds_timezone"] = _ocds_timezone(args, settings) or "Asia/Shanghai"
+        result.summary["ocds_timezone"] = ds.ocds_stats.timezone
+        result.summary["ocds_timezone_basis"] = ds.ocds_stats.timezone_basis
     write_outputs(result, out)
     if ocds_problems is not None:
         _write_ocds_problems(ocds_problems, out / "ocds_problems.csv", Path(args.dataset).name)
@@ -334,12 +338,16 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
+_TIMEZONE_HELP = ("OCDS 发布方所在时区（IANA 名称；默认 auto：按文件中的币种推断，推断不出时为 Asia/Shanghai；或设置 "
+                  "[ocds] timezone）/ the OCDS publisher's time zone for dates, e.g. America/Mexico_City (default auto: "
+                  "inferred from the file's currency, else Asia/Shanghai)")
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:  # noqa: SLF001
     p = subparsers.add_parser("check", help="校验数据集 / validate a dataset against the data contract")
     p.add_argument("dataset", help="数据集文件夹、.xlsx 工作簿或 OCDS 文件 / dataset folder, .xlsx workbook "
                                    "or OCDS file (.jsonl/.json, .gz)")
-    p.add_argument("--timezone", help="OCDS 发布方所在时区（IANA 名称，默认 Asia/Shanghai，或设置 [ocds] timezone）"
-                                      "/ the OCDS publisher's time zone for dates, e.g. America/Mexico_City")
+    p.add_argument("--timezone", help=_TIMEZONE_HELP)
     p.set_defaults(func=cmd_check)
 
     p = subparsers.add_parser("scan", help="扫描数据集 / scan a dataset and write the report")
@@ -353,8 +361,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # noqa: SLF001
     p.add_argument("--spark-dir", help="Spark 读取的 Parquet 中转目录：各节点同一路径的共享目录，或 hdfs:// / s3a:// URL "
                                        "（集群必需，见 docs/spark.md）/ where the contract tables are staged as Parquet "
                                        "for Spark: a folder shared by every node, or an hdfs:// or s3a:// URL")
-    p.add_argument("--timezone", help="OCDS 发布方所在时区（IANA 名称，默认 Asia/Shanghai，或设置 [ocds] timezone）"
-                                      "/ the OCDS publisher's time zone for dates, e.g. America/Mexico_City")
+    p.add_argument("--timezone", help=_TIMEZONE_HELP)
     p.add_argument("--only", help="只运行这些指标（逗号分隔）/ only these indicator codes")
     p.add_argument("--quiet", action="store_true", help="不显示进度 / no progress")
     p.set_defaults(func=cmd_scan)

@@ -218,22 +218,46 @@ def test_unknown_time_zone_is_a_clear_error(tmp_path, capsys):
     assert "unknown time zone 'Mars/Olympus'" in capsys.readouterr().err
 
 
-def test_timezone_from_the_settings_file(tmp_path):
-    src = write_lines(tmp_path / "r.jsonl", [{
+def _mexican_award(path, currency="MXN"):
+    """An award at 22:31 on 16 May in Mexico City (03:31Z on the 17th) and a contract dated 16 May (date-only)."""
+    return write_lines(path, [{
         "ocid": "mx-1", "buyer": {"id": "B", "name": "B"}, "tender": {"id": "t"},
         "awards": [{"id": "a", "status": "active", "date": "2017-05-17T03:31:32Z", "suppliers": [{"id": "S"}],
-                    "value": {"amount": 10, "currency": "MXN"}}],
+                    "value": {"amount": 10, "currency": currency}}],
         "contracts": [{"id": "c", "awardID": "a", "dateSigned": "2017-05-16T12:00:00Z",
-                       "value": {"amount": 10, "currency": "MXN"}}]}])
+                       "value": {"amount": 10, "currency": currency}}]}])
+
+
+def _contract_before_award(tmp_path, src, *extra):
+    out = tmp_path / f"out-{src.stem}-{len(extra)}"
+    assert main(["scan", str(src), "--out", str(out), "--quiet", "--only", "contract_before_award", *extra]) == 0
+    summary = json.loads((out / "summary.json").read_text())
+    return "contract_before_award" in (out / "alerts.csv").read_text(encoding="utf-8-sig"), summary
+
+
+def test_timezone_from_the_settings_file(tmp_path):
+    src = _mexican_award(tmp_path / "r.jsonl")
     settings = tmp_path / "settings.toml"
-    settings.write_text('[ocds]\ntimezone = "America/Mexico_City"\n', encoding="utf-8")
-    for extra, flagged in (([], True), (["--settings", str(settings)], False)):
-        out = tmp_path / f"out{len(extra)}"
-        assert main(["scan", str(src), "--out", str(out), "--quiet", "--only", "contract_before_award", *extra]) == 0
-        alerts = (out / "alerts.csv").read_text(encoding="utf-8-sig")
-        assert ("contract_before_award" in alerts) is flagged
-        assert json.loads((out / "summary.json").read_text())["ocds_timezone"] == (
-            "America/Mexico_City" if extra else "Asia/Shanghai")
+    for zone_name, flagged in (("Asia/Shanghai", True), ("America/Mexico_City", False)):
+        settings.write_text(f'[ocds]\ntimezone = "{zone_name}"\n', encoding="utf-8")
+        got, summary = _contract_before_award(tmp_path, src, "--settings", str(settings))
+        assert got is flagged
+        assert (summary["ocds_timezone"], summary["ocds_timezone_basis"]) == (zone_name, "given")
+
+
+def test_timezone_inferred_from_the_currency(tmp_path):
+    # the default (auto): MXN is Mexico's money, so the award was made on 16 May, the day the contract was signed
+    got, summary = _contract_before_award(tmp_path, _mexican_award(tmp_path / "mxn.jsonl"))
+    assert got is False and summary["ocds_timezone"] == "America/Mexico_City"
+    assert summary["ocds_timezone_basis"] == "inferred from the currency MXN (2 of 2 amounts)"
+    # near miss: US dollars are the money of several zones and countries: not guessed, the default zone is said
+    got, summary = _contract_before_award(tmp_path, _mexican_award(tmp_path / "usd.jsonl", "USD"))
+    assert got is True and summary["ocds_timezone"] == "Asia/Shanghai"
+    assert summary["ocds_timezone_basis"].startswith("default")
+    # an explicit zone wins over the currency
+    got, summary = _contract_before_award(tmp_path, _mexican_award(tmp_path / "mxn2.jsonl"), "--timezone",
+                                          "Asia/Shanghai")
+    assert got is True and summary["ocds_timezone_basis"] == "given"
 
 
 def test_what_the_contract_still_refuses_is_dropped_row_by_row(tmp_path):

@@ -147,7 +147,9 @@ def test_grupo_aeroportuario_buyer_and_supplier_referenced_by_identifier(scan, n
         # three award dates years after the release that reports them (2021, 2029, 2105 in releases of 2017) are
         # typing errors: cleared and listed, not read as contracts signed up to 32,858 days before their award
         later = sorted(p["message"][:21] for p in s.problems if "later than the release" in p["message"])
-        assert later == ["award date 2021-10-21", "award date 2029-08-21", "award date 2105-10-09",
+        # (judged in Mexico City, the zone of the file's MXN: 2021-10-20T21:00:00.000Z is the 20th there, and
+        # 2105-10-09T05:00:00.000Z the 8th at UTC-6)
+        assert later == ["award date 2021-10-20", "award date 2029-08-20", "award date 2105-10-08",
                          "contract signing date"]
         assert "contract_before_award" not in set(s.alerts()["indicator"])
 
@@ -175,16 +177,20 @@ def test_jalisco_dates_in_the_publishers_zone(scan):
     date-only contract of 16 May (2017-05-16T12:00:00Z): not a contract before its award in the
     publisher's zone; it is one when everything is read in Asia/Shanghai."""
     tender = "ocds-xs1qbl-SFIN-03-0013-00-2017"
-    shanghai = scan("mexico-jalisco__records.jsonl")
+    shanghai = scan("mexico-jalisco__records.jsonl", "Asia/Shanghai")
     mexico = scan("mexico-jalisco__records.jsonl", "America/Mexico_City")
     assert mexico.code == 0 and mexico.summary["ocds_timezone"] == "America/Mexico_City"
+    # by default the zone is that of the file's currency (MXN): the same as naming it
+    inferred = scan("mexico-jalisco__records.jsonl")
+    assert (inferred.summary["ocds_timezone"], inferred.summary["ocds_timezone_basis"]) == (
+        "America/Mexico_City", "inferred from the currency MXN (1189 of 1189 amounts)")
 
     def flagged(s: Scan) -> set[str]:
         a = s.alerts()
         return set(a.loc[a["indicator"] == "contract_before_award", "tender_id"])
 
     assert tender in flagged(shanghai)
-    assert tender not in flagged(mexico)
+    assert tender not in flagged(mexico) and flagged(inferred) == flagged(mexico)
     # a real order of a week stays flagged in either zone (contract 16 Aug, award 22/23 Aug)
     assert "ocds-xs1qbl-SSEG-16-0253-00-2017" in flagged(mexico) & flagged(shanghai)
 

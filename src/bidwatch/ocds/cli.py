@@ -55,7 +55,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("file", metavar="FILE")
     p.add_argument("out_dir", metavar="OUT_DIR")
     p.add_argument("--timezone", help="the publisher's time zone (IANA name) in which dates are judged "
-                                      "(default Asia/Shanghai)")
+                                      "(default auto: the zone of the file's currency, else Asia/Shanghai)")
     p.set_defaults(func=_convert)
 
     p = sub.add_parser("init", help="write a default settings file (as `ocdscardinal init`)")
@@ -136,6 +136,7 @@ def _convert(args: argparse.Namespace) -> int:
         return 2
     _report(problems)
     print(stats.text(), file=sys.stderr)
+    print(f"dates judged in {stats.timezone} ({stats.timezone_basis})", file=sys.stderr)
     for path in write_tables(tables, args.out_dir):
         print(f"{path} ({len(tables[path.stem])} rows)")
     return 0

@@ -361,6 +361,9 @@ class ReadStats:
     skipped: int = 0
     processes: int = 0
     merged: int = 0
+    #: the zone the dates were judged in, and why (given, inferred from the file, or the default)
+    timezone: str = ""
+    timezone_basis: str = ""
 
     def as_dict(self) -> dict[str, int]:
         return {k: getattr(self, k) for k in ("lines", "packages", "releases", "records", "skipped",

@@ -101,6 +101,71 @@ def zone(name: str | None):
                          "Asia/Shanghai or America/Mexico_City") from e
 
 
+#: Name of the time-zone setting that asks for the publisher's zone to be inferred from the file (the default).
+AUTO_TIMEZONE = "auto"
+#: Where a currency is the money of one country that keeps (nearly) one civil time, that time: the publishers of
+#: ../shared/real-ocds write their amounts in it. Currencies of several zones or countries (USD, EUR, CAD, AUD, BRL,
+#: RUB, IDR...) are not here: a guess among their zones could move a date by a day, so they keep the default.
+CURRENCY_ZONES = {
+    "CNY": "Asia/Shanghai", "HKD": "Asia/Hong_Kong", "MOP": "Asia/Macau", "TWD": "Asia/Taipei",
+    "JPY": "Asia/Tokyo", "KRW": "Asia/Seoul", "PHP": "Asia/Manila", "THB": "Asia/Bangkok", "VND": "Asia/Ho_Chi_Minh",
+    "INR": "Asia/Kolkata", "NPR": "Asia/Kathmandu", "BDT": "Asia/Dhaka", "AFN": "Asia/Kabul", "AMD": "Asia/Yerevan",
+    "GEL": "Asia/Tbilisi", "KGS": "Asia/Bishkek", "MDL": "Europe/Chisinau", "UAH": "Europe/Kyiv",
+    "GBP": "Europe/London", "NGN": "Africa/Lagos", "KES": "Africa/Nairobi", "UGX": "Africa/Kampala",
+    "TZS": "Africa/Dar_es_Salaam", "ZMW": "Africa/Lusaka", "MWK": "Africa/Blantyre",
+    "MXN": "America/Mexico_City", "GTQ": "America/Guatemala", "HNL": "America/Tegucigalpa",
+    "CRC": "America/Costa_Rica", "PAB": "America/Panama", "DOP": "America/Santo_Domingo",
+    "COP": "America/Bogota", "PEN": "America/Lima", "PYG": "America/Asuncion", "UYU": "America/Montevideo",
+    "CLP": "America/Santiago", "ARS": "America/Argentina/Buenos_Aires",
+}
+_SNIFF_BYTES = 4 << 20
+_CURRENCY = re.compile(rb'"currency"\s*:\s*"([A-Za-z]{3})"')
+_OFFSET = re.compile(rb'"\d{4}-\d\d-\d\d[Tt ]\d\d:\d\d(?::\d\d(?:\.\d+)?)?([Zz]|[+-]\d\d:?\d\d)"')
+
+
+def infer_timezone(path: str | Path) -> tuple[str, str] | None:
+    """The publisher's zone read from the file's first 4 MB: ``(IANA name, why)``, or None (keep the default).
+
+    The zone matters only for UTC (``Z``) timestamps: a date written with its own offset is taken as written. So it
+    is inferred from the money: the currency of at least 90 % of the amounts, when it is one of
+    :data:`CURRENCY_ZONES` (Jalisco's MXN: America/Mexico_City, where an award at ``2017-05-17T03:31:32Z`` was made on
+    16 May, the day its contract was signed). Standard input cannot be read twice: never inferred."""
+    from collections import Counter
+
+    if str(path) == "-":
+        return None
+    try:
+        if str(path).endswith(".gz"):
+            import gzip
+
+            with gzip.open(path, "rb") as f:
+                head = f.read(_SNIFF_BYTES)
+        else:
+            with open(path, "rb") as f:
+                head = f.read(_SNIFF_BYTES)
+    except (OSError, EOFError):
+        return None
+    currencies = Counter(m.upper() for m in _CURRENCY.findall(head))
+    if not currencies:
+        return None
+    (code, n), total = currencies.most_common(1)[0], sum(currencies.values())
+    name = CURRENCY_ZONES.get(code.decode("ascii"))
+    if name is None or n < 0.9 * total:
+        return None
+    return name, f"currency {code.decode('ascii')} ({n} of {total} amounts)"
+
+
+def resolve_timezone(path: str | Path, timezone: str | None) -> tuple[str, str]:
+    """The zone the dates of ``path`` are judged in and why: a named zone as given; ``auto`` or nothing inferred by
+    :func:`infer_timezone`, else the default (Asia/Shanghai)."""
+    if timezone and timezone.strip().lower() != AUTO_TIMEZONE:
+        return timezone, "given"
+    inferred = infer_timezone(path)
+    if inferred is not None:
+        return inferred[0], f"inferred from the {inferred[1]}"
+    return DEFAULT_TIMEZONE, "default: not inferable from the file"
+
+
 def local_date(value, tz=None) -> str | None:
     """The date, in the publisher's time zone ``tz`` (default Asia/Shanghai), of an OCDS date-time.
 
@@ -758,11 +823,14 @@ def read_ocds_tables(path: str | Path, *, timezone: str | None = None, stats: Re
     was done (``problem.what``); bad lines never stop the read.
 
     The releases of one ocid are compiled with ``ocdsmerge`` wherever they are in the file
-    (``reader.iter_compiled``); dates are judged in ``timezone`` (IANA name, default Asia/Shanghai,
-    see ``local_date``); ``stats`` (a ``ReadStats``) receives the counts of lines, releases, records;
+    (``reader.iter_compiled``); dates are judged in ``timezone`` (IANA name; ``auto`` or None: inferred from the
+    file's currency, :func:`resolve_timezone`, else Asia/Shanghai; see ``local_date``); ``stats`` (a ``ReadStats``) receives the counts of lines, releases, records;
     ``lines`` receives the line of each ocid (for problems found later, by the contract's checks)."""
     problems: list[Problem] = []
-    builder = _Builder(zone(timezone), Path(str(path)).name)
+    name, basis = resolve_timezone(path, timezone)
+    builder = _Builder(zone(name), Path(str(path)).name)
+    if stats is not None:
+        stats.timezone, stats.timezone_basis = name, basis
     for no, release in iter_compiled(path, problems, stats):
         builder.add(no, release, problems)
     if lines is not None:
