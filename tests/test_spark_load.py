@@ -122,6 +122,24 @@ def test_parquet_and_a_wan_yuan_header(spark, tmp_path: Path) -> None:  # noqa: 
                                             .loc[tenders.loc[row, "tender_id"], "estimate"]), abs=0.01)
 
 
+def test_platform_headers_are_read_as_the_local_loader_reads_them(spark, tmp_path: Path) -> None:  # noqa: ANN001
+    tables, _ = generate(100, 5, texts=False)
+    tables["bid_files"]["text_path"] = None
+    folder = save_dataset(tables, tmp_path / "ggzy")
+    # the bids under a platform's headers, the tenders with an opening time beside their deadline (kept as extra)
+    bids = pd.read_csv(folder / "bids.csv", dtype=str, keep_default_na=False)
+    bids.rename(columns={"tender_id": "BID_SECTION_CODE", "company_id": "投标人编号", "price": "BID_PRICE"}
+                ).to_csv(folder / "bids.csv", index=False)
+    tenders = pd.read_csv(folder / "tenders.csv", dtype=str, keep_default_na=False)
+    tenders["开标时间"] = "2020-01-01 09:00"
+    tenders.to_csv(folder / "tenders.csv", index=False)
+    local = load_dataset(folder)
+    load_on_spark(spark, _url(folder))
+    for table, cols in (("bids", "bid_id, tender_id, company_id, price"), ("tenders", "tender_id, bid_deadline")):
+        got = sorted(tuple(r) for r in spark.sql(f"SELECT {cols} FROM {table}").collect())
+        assert got == sorted(local.con.execute(f"SELECT {cols} FROM {table}").fetchall()), table
+
+
 def test_bad_cells_are_reported_like_the_local_loader_and_nothing_is_registered(spark, tmp_path: Path
                                                                                 ) -> None:  # noqa: ANN001
     tables, _ = generate(100, 5, texts=False)

@@ -23,9 +23,17 @@ def test_primary_keys():
 
 
 def test_headers_are_unambiguous_within_each_table():
+    from bidwatch.contract.schema import PLATFORM_ALIASES
+    from bidwatch.contract.sources import header_key
+
     for t in TABLES.values():
         headers = [h for c in t.columns for h in (c.name, c.zh, *c.aliases)]
         assert len(headers) == len(set(headers)), t.name
+        # the platforms' headers name one column each and none is a contract header of another column
+        platform = {header_key(h): col for col, hs in PLATFORM_ALIASES.get(t.name, {}).items() for h in hs}
+        assert len(platform) == sum(len(hs) for hs in PLATFORM_ALIASES.get(t.name, {}).values()), t.name
+        own = {header_key(h): c.name for c in t.columns for h in (c.name, c.zh, *c.aliases)}
+        assert all(own.get(k, col) == col for k, col in platform.items()), t.name
 
 
 def test_kinds_and_enums():

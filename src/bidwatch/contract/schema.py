@@ -370,8 +370,74 @@ _TABLES: tuple[Table, ...] = (
     ),
 )
 
+#: Further headers of the same columns in what clerks and platforms export: the field names of the national
+#: 公共资源交易平台数据规范 (GGZY codes such as BID_SECTION_CODE, BIDDER_ORG_CODE, WIN_NOTICE_SEND_TIME: provincial
+#: supervision platforms export under them, ../shared/domain-cn.md §5.2) and the usual Chinese variants of the
+#: contract's own headers. Only unambiguous ones: a header that could mean two columns of the table (报价 for a price
+#: or a rate, 发布日期 of which notice) is left out, so the file says which it is. They give way to the contract's
+#: headers (sources.map_headers): a file with both 投标截止时间 and 开标时间 reads the first, keeps the second as an
+#: extra column and says so; a file that loaded before these aliases loads the same.
+PLATFORM_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
+    "companies": {
+        "company_id": ("企业代码", "单位编号", "单位代码"),
+        "name": ("单位名称", "公司名称"),
+        "uscc": ("社会信用代码", "统一社会信用代码证号"),
+        "legal_rep": ("法人代表", "法定代表人姓名"),
+        "phone": ("联系方式",),
+        "address": ("企业地址", "注册地"),
+        "founded_on": ("成立时间",),
+        "registered_capital": ("注册资金",),
+    },
+    "projects": {
+        "project_id": ("PROJECT_CODE", "工程项目编号"),
+        "name": ("PROJECT_NAME", "工程名称", "工程项目名称"),
+        "owner_name": ("项目业主", "项目法人", "OWNER_NAME"),
+    },
+    "tenders": {
+        "tender_id": ("标段(包)编号", "标段（包）编号", "标段号", "标段代码", "BID_SECTION_CODE"),
+        "title": ("标段(包)名称", "标段（包）名称", "BID_SECTION_NAME"),
+        "procedure": ("TENDER_MODE",),
+        "tenderer_id": ("招标人代码", "招标人统一社会信用代码", "TENDERER_CODE"),
+        "agency": ("代理机构", "招标代理", "TENDER_AGENCY_NAME"),
+        "ceiling_price": ("控制价", "最高限价", "拦标价"),
+        "estimate": ("合同估算价", "标段合同估算价", "CONTRACT_RECKON_PRICE"),
+        "announced_on": ("招标公告发布日期", "招标公告发布时间", "公告发布时间"),
+        # 法 第34条: the bids are opened at the bid deadline, so the opening time is that deadline
+        "bid_deadline": ("开标时间", "投标截止日期", "提交投标文件截止时间"),
+        "award_method": ("评标方法",),
+        "candidates_published_on": ("公示开始日期", "公示开始时间", "PUBLICITY_START_TIME"),
+        "publicity_until": ("公示结束日期", "公示结束时间", "公示截止时间", "PUBLICITY_END_TIME"),
+        "awarded_on": ("中标通知书发出日期", "中标通知书发出时间", "WIN_NOTICE_SEND_TIME"),
+        "winner_id": ("中标人代码", "中标单位编号", "中标人统一社会信用代码", "WIN_BIDDER_CODE"),
+        "award_price": ("中标金额", "中标价格", "BID_AMOUNT"),
+        "contract_signed_on": ("合同签订时间", "CONTRACT_SIGN_TIME"),
+        "requirements_text": ("投标人资格条件", "资格要求", "BID_QUALIFICATION"),
+    },
+    "bids": {
+        "tender_id": ("标段(包)编号", "标段（包）编号", "标段号", "标段代码", "BID_SECTION_CODE"),
+        "company_id": ("投标人编号", "投标单位编号", "投标人代码", "投标人统一社会信用代码", "BIDDER_ORG_CODE"),
+        "price": ("投标价", "投标价格", "投标总价", "投标总报价", "BID_PRICE"),
+        "submitted_at": ("投标文件递交时间", "CHECKIN_TIME"),
+        "status": ("投标状态",),
+        "disqualify_reason": ("否决理由", "废标原因", "VETO_REASON_DETAIL"),
+        "rank": ("名次",),
+        "score": ("总得分", "评标得分"),
+        "project_manager_id": ("项目负责人", "BID_MANAGER"),
+    },
+    "contracts": {
+        "tender_id": ("标段(包)编号", "标段（包）编号", "BID_SECTION_CODE"),
+        "amount": ("合同价款", "合同价", "CONTRACT_PRICE"),
+        "signed_on": ("合同签订日期", "合同签订时间", "CONTRACT_SIGN_TIME"),
+    },
+}
+
+
 #: Every contract table by English name, in dependency-friendly order.
 TABLES: dict[str, Table] = {t.name: t for t in _TABLES}
+
+for _table, _extra in PLATFORM_ALIASES.items():
+    if not set(_extra) <= set(TABLES[_table].column_names):
+        raise ValueError(f"PLATFORM_ALIASES names no column of {_table}: {sorted(set(_extra) - set(TABLES[_table].column_names))}")
 
 #: Tables a dataset must contain.
 REQUIRED_TABLES: tuple[str, ...] = tuple(t.name for t in _TABLES if t.required)

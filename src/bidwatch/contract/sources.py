@@ -25,7 +25,7 @@ from pathlib import Path
 import duckdb
 
 from .problems import Problem
-from .schema import TABLES, Column, Table
+from .schema import PLATFORM_ALIASES, TABLES, Column, Table
 from .values import WHITESPACE
 
 # A header may carry the unit: 投标报价(万元), 投标报价（元）.
@@ -176,11 +176,24 @@ def first_line(exc: BaseException) -> str:
 
 
 def header_lookup(table: Table) -> dict[str, Column]:
+    """The contract's own headers (name, Chinese header, aliases) of ``table``'s columns, by header key."""
     out: dict[str, Column] = {}
     for c in table.columns:
         for h in (c.name, c.zh, *c.aliases):
             out[_header_key(h)] = c
     return out
+
+
+def platform_lookup(table: Table) -> dict[str, Column]:
+    """The platforms' further headers (:data:`PLATFORM_ALIASES`) that are not already contract headers."""
+    own = header_lookup(table)
+    return {k: table.column(col) for col, headers in PLATFORM_ALIASES.get(table.name, {}).items()
+            for k in map(_header_key, headers) if k not in own}
+
+
+def any_lookup(table: Table) -> dict[str, Column]:
+    """Every header that names a column of ``table``: the contract's and the platforms'."""
+    return {**platform_lookup(table), **header_lookup(table)}
 
 
 def header_key(h: str) -> str:
@@ -198,7 +211,7 @@ def _header_key(h: str) -> str:
 
 def header_score(table: Table, cells: list[str | None]) -> int:
     """How many distinct contract columns of ``table`` the cells name (as headers)."""
-    lookup = header_lookup(table)
+    lookup = any_lookup(table)
     named = set()
     for c in cells:
         if c is None:
@@ -234,7 +247,7 @@ def two_row_header(table: Table, upper: list[str | None], lower: list[str | None
     """A header in two rows (投标人 over 企业编号 | 企业名称, while 投标编号 is merged down over both):
     per column the cell that names a contract column, the lower one first, else the lower cell
     when it has text, else the upper one."""
-    lookup = header_lookup(table)
+    lookup = any_lookup(table)
 
     def names(c: str | None) -> bool:
         return bool(c) and lookup.get(_header_key(UNIT_RE.sub("", c.strip(WHITESPACE)))) is not None  # type: ignore[union-attr]
@@ -269,24 +282,75 @@ def note_title_rows(src: Source, titles: list[tuple[int, list[str | None]]]) -> 
         src.notices.append(Problem(src.table.name, row, None, text, skipped))
 
 
+@dataclass(frozen=True)
+class HeaderRead:
+    """How one header of a file is read: the column it names (None: an extra column) and how."""
+
+    column: Column | None
+    #: "own" (a contract header), "platform" (a platform's header), "duplicate" (a second contract header of the
+    #: column: a problem), "shadowed" (a platform's header of the column, which another header gives: the file's
+    #: column is kept as an extra one), "extra" (names no column)
+    how: str
+    #: for "duplicate" and "shadowed": the header that gives the column
+    other: str | None = None
+
+
+def read_headers(table: Table, headers: list[str]) -> list[HeaderRead]:
+    """The reading of each header (stripped) of ``table``'s file, shared by the DuckDB and the Spark loaders.
+
+    A contract header names its column (a second one of the same column is a duplicate); a platform's header
+    (:data:`PLATFORM_ALIASES`) names it only when no other header of the file does."""
+    lookup, platform = header_lookup(table), platform_lookup(table)
+    keys = [_header_key(UNIT_RE.sub("", h)) for h in headers]
+    own: dict[str, str] = {}  # column -> the first of the file's headers that is a contract header of it
+    for k, h in zip(keys, headers, strict=True):
+        if k in lookup:
+            own.setdefault(lookup[k].name, h)
+    given: dict[str, str] = {}
+    out: list[HeaderRead] = []
+    for key, h in zip(keys, headers, strict=True):
+        col, how = lookup.get(key), "own"
+        if col is None and key in platform:
+            col, how = platform[key], "platform"
+            if col.name in own or col.name in given:
+                out.append(HeaderRead(col, "shadowed", own.get(col.name) or given[col.name]))
+                continue
+        if col is None:
+            out.append(HeaderRead(None, "extra"))
+        elif col.name in given:
+            out.append(HeaderRead(col, "duplicate", given[col.name]))
+        else:
+            given[col.name] = h
+            out.append(HeaderRead(col, how))
+    return out
+
+
+def shadowed_notice(table: str, row: int | None, column: str, header: str, other: str) -> Problem:
+    return Problem(table, row, column, header,
+                   f"“{header}”亦可读作 {column}，但已由“{other}”列提供，本列作为附加列原样保留 / "
+                   f"“{header}” could be {column}, which “{other}” gives: kept as an extra column")
+
+
+def duplicate_problem(table: str, row: int | None, column: str, header: str, other: str) -> Problem:
+    return Problem(table, row, column, header,
+                   f"列重复：“{other}”与“{header}”都对应 {column} / duplicate column: both headers map to {column}")
+
+
 def map_headers(src: Source, headers: list[str]) -> None:
     """Fill ``positions``/``extras``/``wan_columns``; duplicate columns become problems."""
-    lookup = header_lookup(src.table)
-    seen: dict[str, str] = {}
     used_names = {"__row", *src.table.column_names, *("__raw__" + c for c in src.table.column_names)}
     src.headers = [h.strip(WHITESPACE) for h in headers]
-    for i, h in enumerate(src.headers):
-        unit = UNIT_RE.search(h)
-        key = _header_key(UNIT_RE.sub("", h) if unit else h)
-        col = lookup.get(key)
-        if col is not None and col.name in src.positions:
-            src.problems.append(Problem(src.table.name, src.header_row, col.name, h,
-                                        f"列重复：“{seen[col.name]}”与“{h}”都对应 {col.name} / "
-                                        f"duplicate column: both headers map to {col.name}"))
+    for i, (h, read) in enumerate(zip(src.headers, read_headers(src.table, src.headers), strict=True)):
+        col = read.column
+        if read.how == "duplicate":
+            src.problems.append(duplicate_problem(src.table.name, src.header_row, col.name, h, read.other))
             continue
+        if read.how == "shadowed":
+            src.notices.append(shadowed_notice(src.table.name, src.header_row, col.name, h, read.other))
+            col = None
         if col is not None:
+            unit = UNIT_RE.search(h)
             src.positions[col.name] = i
-            seen[col.name] = h
             if col.kind == "money" and (unit.group(1).startswith("万") if unit else src.title_wan):
                 src.wan_columns.add(col.name)
             continue

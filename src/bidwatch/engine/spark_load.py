@@ -28,7 +28,7 @@ from typing import Any
 
 from bidwatch.contract.problems import DatasetInvalid, Problem
 from bidwatch.contract.schema import REQUIRED_TABLES, TABLES, Column, Table
-from bidwatch.contract.sources import UNIT_RE, header_key, header_lookup
+from bidwatch.contract.sources import UNIT_RE, duplicate_problem, read_headers
 from bidwatch.contract.textfiles import (MISSING, OUTSIDE, decode_text, existing_files, read_text_files,
                                          safe_relative)
 from bidwatch.contract.validate import Check, key_checks, row_checks, sort_problems
@@ -172,18 +172,16 @@ def _read(spark: Any, src: _Source) -> Any:
 
 
 def _map_headers(src: _Source, headers: Iterable[str]) -> None:
-    lookup = header_lookup(src.table)
-    for h in headers:
-        unit = UNIT_RE.search(h)
-        col = lookup.get(header_key(UNIT_RE.sub("", h) if unit else h))
-        if col is None:
+    headers = list(headers)
+    for h, read in zip(headers, read_headers(src.table, headers), strict=True):
+        col = read.column
+        if read.how in ("extra", "shadowed"):
             continue  # extra columns are kept out of the contract views and never an error
-        if col.name in src.positions:
-            src.problems.append(Problem(src.table.name, 1, col.name, h,
-                                        f"列重复：“{src.positions[col.name]}”与“{h}”都对应 {col.name} / "
-                                        f"duplicate column: both headers map to {col.name}"))
+        if read.how == "duplicate":
+            src.problems.append(duplicate_problem(src.table.name, 1, col.name, h, read.other))
             continue
         src.positions[col.name] = h
+        unit = UNIT_RE.search(h)
         if unit and col.kind == "money" and unit.group(1).startswith("万"):
             src.wan.add(col.name)
     for col in src.table.columns:
