@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 
 from bidwatch.contract import DatasetInvalid, load_dataset, save_dataset
-from bidwatch.contract.validate import (NEGATIVE, PRICE_REQUIRED, RATE_NOT_AMOUNT, REGION_CODE, REQUIRED,
+from bidwatch.contract.validate import (EXCEL_SERIAL, NEGATIVE, PRICE_REQUIRED, RATE_NOT_AMOUNT, REGION_CODE, REQUIRED,
                                         SANCTION_EXPERT, SANCTION_SUBJECT, SHARE_PCT, USCC)
 from bidwatch.engine import connect, reads
 from bidwatch.engine.spark_load import load_on_spark
@@ -66,7 +66,8 @@ def faulty(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, set[tuple]]:
     companies = pd.read_csv(folder / "companies.csv", dtype=str, keep_default_na=False)
     uscc = companies.loc[0, "uscc"]
     bad_uscc = uscc[:17] + ("1" if uscc[17] != "1" else "2")
-    _edit(folder, "companies", {(0, "uscc"): bad_uscc, (1, "region_code"): "12345", (2, "founded_on"): "2024-02-30"})
+    _edit(folder, "companies", {(0, "uscc"): bad_uscc, (1, "region_code"): "12345", (2, "founded_on"): "2024-02-30",
+                                (3, "founded_on"): "45418"})
     _edit(folder, "people", {(0, "share_pct"): "150", (1, "share_pct"): "many"})
     _edit(folder, "projects", {(0, "state_funded"): "maybe"})
     _edit(folder, "sanctions", {(0, "company_id"): "", (0, "uscc"): "", (0, "person_id"): "",
@@ -79,6 +80,7 @@ def faulty(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, set[tuple]]:
         ("bids", 12, "bid_id", bids.loc[10, "bid_id"]),  # the later of the two rows is the duplicate
         ("companies", 2, "uscc", bad_uscc, USCC), ("companies", 3, "region_code", "12345", REGION_CODE),
         ("companies", 4, "founded_on", "2024-02-30"),
+        ("companies", 5, "founded_on", "45418", EXCEL_SERIAL.replace("{info}", "2024-05-06")),
         ("people", 2, "share_pct", "150", SHARE_PCT), ("people", 3, "share_pct", "many"),
         ("projects", 2, "state_funded", "maybe"),
         ("sanctions", 2, "company_id/uscc/person_id", "", SANCTION_SUBJECT),

@@ -110,6 +110,18 @@ def test_unparseable_cell(tmp_path: Path, table, text, column, value, needle):
     assert " / " in p.expected  # Chinese / English
 
 
+def test_an_excel_date_serial_is_told_with_its_date(tmp_path: Path):
+    # a date column exported unformatted from Excel: 45418 is 2024-05-06; 12345 (1933) is no plausible serial
+    tenders = ("tender_id,announced_on,bid_deadline,awarded_on\n"
+               "T1,45418,45439.375,12345\n")
+    problems = problems_of(write_dataset(tmp_path, {"tenders": tenders}))
+    announced, deadline, awarded = (only(problems, "tenders", c) for c in ("announced_on", "bid_deadline", "awarded_on"))
+    assert (announced.row, announced.value) == (2, "45418")
+    assert "Excel" in announced.expected and "2024-05-06" in announced.expected
+    assert "Excel" in deadline.expected and "2024-05-27" in deadline.expected
+    assert "Excel" not in awarded.expected and "YYYY-MM-DD" in awarded.expected
+
+
 def test_unparseable_bool(tmp_path: Path):
     projects = "project_id,name,state_funded\nPR1,某项目,是\nPR2,某项目,也许\n"
     p = only(problems_of(write_dataset(tmp_path, {"projects": projects})), "projects", "state_funded")

@@ -43,6 +43,12 @@ EXPECTED_BY_KIND = {
 RATE_NOT_AMOUNT = _("this is a rate (fee or discount rate), "
                     "not an amount: give the amount in yuan")
 RATE_PATTERN = "[%％‰]|下浮|费率|折扣|优惠率|让利"
+#: A date cell that Excel wrote as its serial number (days since 1899-12-30: 45418 is 2024-05-06), as happens when a
+#: clerk copies or exports a column not formatted as dates. Not read as that date (a 5-digit number could be anything
+#: else), but told as what it most likely is, with the date it would be (20000–99999: 1954-10-03 .. 2173-10-13).
+EXCEL_SERIAL = _("looks like an Excel date serial number (= {info}): format the column as dates in Excel and "
+                 "export again")
+EXCEL_SERIAL_PATTERN = "^[2-9][0-9]{4}([.][0-9]+)?$"
 REQUIRED = _("required, must not be empty")
 PRICE_REQUIRED = _("required unless status is withdrawn")
 NEGATIVE = _("must not be negative")
@@ -108,6 +114,11 @@ def row_checks(src: Source | Any, relation: Callable[[str], str] = ident) -> lis
                 rate = f"regexp_matches({raw}, {lit(RATE_PATTERN)})"
                 checks.append(Check(name, col.name, RATE_NOT_AMOUNT, _select(staged, raw, f"{where} AND {rate}")))
                 where += f" AND NOT {rate}"
+            if col.kind in ("date", "timestamp"):
+                serial = f"regexp_matches({raw}, {lit(EXCEL_SERIAL_PATTERN)})"
+                day = (f"CAST(date_add(DATE '1899-12-30', CAST(floor(CAST({raw} AS DOUBLE)) AS INTEGER)) AS VARCHAR)")
+                checks.append(Check(name, col.name, EXCEL_SERIAL, _select(staged, raw, f"{where} AND {serial}", day)))
+                where += f" AND NOT {serial}"
             checks.append(Check(name, col.name, expected, _select(staged, raw, where)))
         if col.kind == "money":
             checks.append(Check(name, col.name, NEGATIVE, _select(staged, raw, f"{x} < 0")))
