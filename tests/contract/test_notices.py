@@ -158,3 +158,26 @@ def test_dates_in_an_order_that_cannot_be_are_noticed_with_their_row_and_the_ten
     assert notes == [(2, "bid_deadline", "2024-05-20 < 2024-07-05", DATE_ORDER[0][2]),
                      (3, "docs_until", "2024-05-01 < 2024-05-03", DATE_ORDER[1][2]),
                      (4, "publicity_until", "2024-06-08 < 2024-06-10", DATE_ORDER[2][2])]
+
+
+def test_a_supervision_platforms_candidate_and_result_tables(tmp_path: Path):
+    """GGZY's GY_TENDER_CANDIDATE and GY_WIN_RESULT_ANNO under their field codes: no type or title column, the
+    company column's header says which notice the rows are (near miss: 投标人 says neither, the rows are refused)."""
+    candidates = _csv(tmp_path / "candidates.csv", [
+        ["BID_SECTION_CODE", "BID_SECTION_NAME", "WIN_CANDIDATE_NAME", "WIN_CANDIDATE_CODE", "WIN_CANDIDATE_ORDER",
+         "BID_PRICE", "PUBLICITY_START_TIME", "PUBLICITY_END_TIME"],
+        ["S1", "施工一标段", "甲建设有限公司", "91350100M000100Y43", "1", "9505000", "2025-06-13", "2025-06-16"],
+        ["S1", "施工一标段", "乙建设有限公司", "", "2", "9600000", "2025-06-13", "2025-06-16"],
+    ])
+    got = map_notices(candidates)
+    (tender,) = got.tables["tenders"]
+    assert tender["tender_id"] == "S1" and tender["bid_list"] == "candidates"
+    assert tender["publicity_until"] == "2025-06-16" and not got.log
+    assert [(b["rank"], b["price"]) for b in got.tables["bids"]] == [("1", "9505000"), ("2", "9600000")]
+    result = _csv(tmp_path / "result.csv", [["BID_SECTION_CODE", "WIN_BIDDER_NAME", "BID_AMOUNT", "WIN_NOTICE_SEND_TIME"],
+                                            ["S2", "丙工程有限公司", "1200000", "2025-07-01"]])
+    (tender,) = map_notices(result).tables["tenders"]
+    assert tender["bid_list"] == "none" and tender["awarded_on"] == "2025-07-01" and tender["award_price"] == "1200000"
+    bidders = _csv(tmp_path / "bidders.csv", [["BID_SECTION_CODE", "投标人", "BID_PRICE"], ["S3", "丁公司", "1"]])
+    refused = map_notices(bidders)
+    assert not refused.tables["tenders"] and "公告类型" in refused.log[0][2]

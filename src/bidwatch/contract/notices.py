@@ -47,30 +47,39 @@ NOTICE_COLUMNS: dict[str, tuple[str, ...]] = {
     "notice_no": ("公告编号", "公示编号", "公告号", "notice_no"),
     "notice_title": ("公告标题", "公示标题", "公告名称", "标题", "notice_title"),
     "notice_type": ("公告类型", "公示类型", "信息类型", "类型", "notice_type"),
-    "project_id": ("项目编号", "招标项目编号", "project_id"),
-    "project_name": ("项目名称", "招标项目名称", "工程名称", "project_name"),
-    "tender_id": ("标段编号", "标段(包)编号", "标段号", "tender_id"),
-    "section": ("标段名称", "标段(包)名称", "标段", "标段(包)", "section"),
-    "tenderer": ("招标人", "招标单位", "建设单位", "tenderer"),
-    "agency": ("招标代理机构", "招标代理", "代理机构", "agency"),
+    "project_id": ("项目编号", "招标项目编号", "TENDER_PROJECT_CODE", "project_id"),
+    "project_name": ("项目名称", "招标项目名称", "工程名称", "TENDER_PROJECT_NAME", "project_name"),
+    "tender_id": ("标段编号", "标段(包)编号", "标段号", "BID_SECTION_CODE", "tender_id"),
+    "section": ("标段名称", "标段(包)名称", "标段", "标段(包)", "BID_SECTION_NAME", "section"),
+    "tenderer": ("招标人", "招标单位", "建设单位", "TENDERER_NAME", "tenderer"),
+    "agency": ("招标代理机构", "招标代理", "代理机构", "TENDER_AGENCY_NAME", "agency"),
     "ceiling_price": ("最高投标限价", "招标控制价", "控制价", "最高限价", "ceiling_price"),
     "company": ("中标候选人", "候选人", "候选人名称", "中标候选人名称", "投标人", "投标人名称", "中标人",
-                "中标单位", "中标人名称", "company"),
-    "uscc": ("统一社会信用代码", "信用代码", "uscc"),
-    "rank": ("排名", "名次", "排序", "候选人排名", "中标候选人排名", "候选人顺序", "rank"),
-    "price": ("投标报价", "报价", "投标价", "投标价格", "中标价", "中标金额", "中标价格", "price"),
+                "中标单位", "中标人名称", "WIN_CANDIDATE_NAME", "WIN_BIDDER_NAME", "company"),
+    "uscc": ("统一社会信用代码", "信用代码", "WIN_CANDIDATE_CODE", "WIN_BIDDER_CODE", "uscc"),
+    "rank": ("排名", "名次", "排序", "候选人排名", "中标候选人排名", "候选人顺序", "WIN_CANDIDATE_ORDER", "rank"),
+    "price": ("投标报价", "报价", "投标价", "投标价格", "中标价", "中标金额", "中标价格", "BID_PRICE", "BID_AMOUNT",
+              "price"),
     "rate": ("下浮率", "投标下浮率", "费率", "优惠率", "折扣率", "rate"),
     "score": ("综合得分", "得分", "评标得分", "评审得分", "score"),
-    "project_manager": ("项目经理", "项目负责人", "总监理工程师", "project_manager"),
+    "project_manager": ("项目经理", "项目负责人", "总监理工程师", "PROJECT_LEAD", "BID_MANAGER", "project_manager"),
     "published_on": ("公示开始日期", "公示开始时间", "发布日期", "发布时间", "公告日期", "公告发布日期",
-                     "published_on"),
-    "publicity_until": ("公示截止日期", "公示截止时间", "公示结束日期", "公示结束时间", "publicity_until"),
+                     "PUBLICITY_START_TIME", "published_on"),
+    "publicity_until": ("公示截止日期", "公示截止时间", "公示结束日期", "公示结束时间", "PUBLICITY_END_TIME",
+                        "publicity_until"),
     "bid_deadline": ("开标时间", "开标日期", "投标截止时间", "bid_deadline"),
-    "awarded_on": ("中标通知书日期", "中标通知书发出日期", "awarded_on"),
+    "awarded_on": ("中标通知书日期", "中标通知书发出日期", "WIN_NOTICE_SEND_TIME", "awarded_on"),
 }
 
 CANDIDATES = "candidates"
 RESULT = "result"
+#: An export with neither a notice type nor a title column holds one kind of notice, which its company column's
+#: header may name: the candidates of 中标候选人公示 (GGZY's GY_TENDER_CANDIDATE: WIN_CANDIDATE_NAME) or the winner of
+#: 中标结果公告 (GY_WIN_RESULT_ANNO: WIN_BIDDER_NAME). 投标人 says neither. (Where the export mixes both notices, the
+#: header is only a name for the column and the rows still need their type or title.)
+_COMPANY_HEADER_KIND = {**{h: CANDIDATES for h in ("中标候选人", "候选人", "候选人名称", "中标候选人名称",
+                                                   "WIN_CANDIDATE_NAME")},
+                        **{h: RESULT for h in ("中标人", "中标单位", "中标人名称", "WIN_BIDDER_NAME")}}
 _TYPE_WORDS = re.compile(r"(中标候选人公示|中标候选人公告|评标结果公示|候选人公示|中标结果公告|中标结果公示|中标公告|"
                          r"成交结果公告|成交公告|结果公告|中标结果|公示|公告)$")
 _UNIT = re.compile(r"[（(]\s*(万元|万|元|%|％)\s*[）)]$")
@@ -219,13 +228,15 @@ def _rank(v: str | None) -> str | None:
     return v
 
 
-def _notice_type(row: dict[str, str | None]) -> str | None:
+def _notice_type(row: dict[str, str | None], by_header: str | None = None) -> str | None:
+    """The notice a row comes from: by its type or title, else ``by_header`` (what the company column's header
+    says, :data:`_COMPANY_HEADER_KIND`), else None."""
     text = " ".join(x for x in (row.get("notice_type"), row.get("notice_title")) if x)
     if "候选人" in text or "评标结果" in text:
         return CANDIDATES
     if "结果" in text or "中标公告" in text or "成交" in text:
         return RESULT
-    return None
+    return by_header
 
 
 def _tender_key(row: dict[str, str | None]) -> tuple[str, str] | None:
@@ -291,6 +302,11 @@ def map_notices(path: str | Path, *, price_from_rate: bool = False) -> NoticeImp
         accepted = "、".join(NOTICE_COLUMNS["company"])
         raise NoticesUnreadable(f"{path.name}: 找不到中标候选人/中标人列（可用列名：{accepted}） / no column naming "
                                 f"the candidate or winner")
+    # an export without type or title columns holds one kind of notice: its company header may say which
+    by_header = None
+    if "notice_type" not in columns and "notice_title" not in columns:
+        company_header = _UNIT.sub("", header[columns["company"]].strip(WHITESPACE))
+        by_header = next((kind for h, kind in _COMPANY_HEADER_KIND.items() if _key(h) == _key(company_header)), None)
     # a 费率 column holds fee rates, not discounts: never turned into a price
     fee_rates = "rate" in columns and "费率" in header[columns["rate"]]
     wan_price = units.get("price", "").startswith("万")
@@ -323,7 +339,7 @@ def map_notices(path: str | Path, *, price_from_rate: bool = False) -> NoticeImp
 
     for r, cells in rows:
         row = {name: _clean(cells[i]) if i < len(cells) else None for name, i in columns.items()}
-        kind = _notice_type(row)
+        kind = _notice_type(row, by_header)
         if kind is None:
             log.append((path.name, r, "无法判断公告类型（中标候选人公示或中标结果公告），整行未导入 / notice type "
                                       "unknown (candidates or result): row not imported"))
