@@ -177,23 +177,36 @@ def first_line(exc: BaseException) -> str:
 
 def header_lookup(table: Table) -> dict[str, Column]:
     """The contract's own headers (name, Chinese header, aliases) of ``table``'s columns, by header key."""
-    out: dict[str, Column] = {}
-    for c in table.columns:
-        for h in (c.name, c.zh, *c.aliases):
-            out[_header_key(h)] = c
-    return out
+    return _lookups(table)[0]
 
 
 def platform_lookup(table: Table) -> dict[str, Column]:
     """The platforms' further headers (:data:`PLATFORM_ALIASES`) that are not already contract headers."""
-    own = header_lookup(table)
-    return {k: table.column(col) for col, headers in PLATFORM_ALIASES.get(table.name, {}).items()
-            for k in map(_header_key, headers) if k not in own}
+    return _lookups(table)[1]
 
 
 def any_lookup(table: Table) -> dict[str, Column]:
     """Every header that names a column of ``table``: the contract's and the platforms'."""
-    return {**platform_lookup(table), **header_lookup(table)}
+    return _lookups(table)[2]
+
+
+_LOOKUPS: dict[int, tuple[Table, tuple[dict[str, Column], dict[str, Column], dict[str, Column]]]] = {}
+
+
+def _lookups(table: Table) -> tuple[dict[str, Column], dict[str, Column], dict[str, Column]]:
+    """The three lookups of ``table``, built once (header detection asks for them on every candidate row)."""
+    cached = _LOOKUPS.get(id(table))
+    if cached is not None and cached[0] is table:
+        return cached[1]
+    own: dict[str, Column] = {}
+    for c in table.columns:
+        for h in (c.name, c.zh, *c.aliases):
+            own[_header_key(h)] = c
+    platform = {k: table.column(col) for col, headers in PLATFORM_ALIASES.get(table.name, {}).items()
+                for k in map(_header_key, headers) if k not in own}
+    out = (own, platform, {**platform, **own})
+    _LOOKUPS[id(table)] = (table, out)
+    return out
 
 
 def header_key(h: str) -> str:
