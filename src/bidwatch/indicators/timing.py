@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from bidwatch.indicators.base import Coverage, ScanContext, indicator, names, sql_list
+from bidwatch.indicators.base import Coverage, CoverageBuilder, ScanContext, indicator, names, sql_list
 from bidwatch.indicators.periods import contract_dates_sql, deadline_join, deadline_sql, exact_sql
 
 
@@ -87,20 +87,19 @@ WHERE {condition}
 """
 
 
-def _publicity_clock_cov(ctx: ScanContext) -> Coverage:
-    """Tenders with a publicity end; checked where a contract date is known."""
-    scope = ("SELECT t.tender_id AS id FROM tenders t WHERE t.publicity_until IS NOT NULL"
-             if ctx.has("tenders", "publicity_until") else "SELECT t.tender_id AS id FROM tenders t WHERE false")
-    return Coverage("tenders", scope, f"SELECT tender_id AS id FROM ({contract_dates_sql(ctx)}) k "
-                                      f"WHERE tender_id IN ({scope})")
+def _contract_date_cov(column: str) -> CoverageBuilder:
+    """Tenders with ``tenders.<column>``; checked where a contract date is known (tender record or linked contract)."""
+
+    def build(ctx: ScanContext) -> Coverage:
+        scope = (f"SELECT t.tender_id AS id FROM tenders t WHERE t.{column} IS NOT NULL" if ctx.has("tenders", column)
+                 else "SELECT t.tender_id AS id FROM tenders t WHERE false")
+        return Coverage("tenders", scope, f"SELECT tender_id AS id FROM ({contract_dates_sql(ctx)}) k "
+                                          f"WHERE tender_id IN ({scope})")
+
+    return build
 
 
-def _contract_clock_cov(ctx: ScanContext) -> Coverage:
-    """Awarded tenders; checked where a contract date is known (tender record or linked contract)."""
-    scope = "SELECT t.tender_id AS id FROM tenders t WHERE t.awarded_on IS NOT NULL" if ctx.has(
-        "tenders", "awarded_on") else "SELECT t.tender_id AS id FROM tenders t WHERE false"
-    return Coverage("tenders", scope, f"SELECT tender_id AS id FROM ({contract_dates_sql(ctx)}) k "
-                                      f"WHERE tender_id IN ({scope})")
+_contract_clock_cov = _contract_date_cov("awarded_on")
 
 
 @indicator(
@@ -166,7 +165,7 @@ def late_contract(ctx: ScanContext) -> str:
     severity="medium",
     requires={"tenders": ("publicity_until", "contract_signed_on")},
     requires_any=({"tenders": ("publicity_until",), "contracts": ("tender_id", "signed_on")},),
-    coverage=_publicity_clock_cov,
+    coverage=_contract_date_cov("publicity_until"),
     message=lambda r: (f"中标候选人公示截止日期为{r['evidence']['publicity_until']}，合同却在"
                        f"{r['evidence']['signed_on']}与{names(r)}签订，公示期内异议权未得到保障"),
 )
