@@ -263,6 +263,34 @@ def test_ties_inside_a_heap_of_close_bids_are_chance_and_ties_to_the_fen_are_not
     assert json.loads(alerts.iloc[0]["evidence"])["resolution"] == 0.01
 
 
+def floor_market(n_tenders: int, tie_ratio: float) -> dict:
+    """``n_tenders`` tenders, each with an estimate of its own; in each, one bidder bids 80.93 % of the estimate plus
+    3.17 yuan (a floor price the bidders compute from it, off every round discount grid) and five spread at
+    83–94 %. In T1 two bidders (C1, C2) bid ``tie_ratio`` × the estimate plus 3.17, to the fen."""
+    companies = [{"company_id": f"C{i}", "name": f"C{i}公司"} for i in range(1, 8)]
+    tenders, bids = [], []
+    for k in range(1, n_tenders + 1):
+        est = 10_000_000.0 + 137_000.0 * k
+        tenders.append({"tender_id": f"T{k}", "title": f"{k}号标段", "category": "works", "procedure": "open",
+                        "estimate": est, "bid_deadline": "2024-05-20 09:30:00", "winner_id": "C1"})
+        ratios = [tie_ratio, tie_ratio] if k == 1 else [0.8093]
+        ratios += [0.83 + 0.0007 * k, 0.86 + 0.0011 * k, 0.88 + 0.0003 * k, 0.91 + 0.0009 * k, 0.94 - 0.0004 * k]
+        bids += [{"bid_id": f"B{k}-{i}", "tender_id": f"T{k}", "company_id": f"C{i}", "price": round(est * r + 3.17, 2)}
+                 for i, r in enumerate(ratios, start=1)]
+    return {"companies": companies, "tenders": tenders, "bids": bids}
+
+
+def test_a_tie_at_a_ratio_where_the_datasets_bids_heap_is_explained_and_elsewhere_is_not(make_dataset, backend):
+    # twelve tenders' floor bids heap at 80.93 % of their estimates: the ratio is a computed figure (a floor price),
+    # and two bidders who both computed it tie to the fen (indicators/chance.py, "Figures computed from a published one")
+    assert scan(make_dataset(floor_market(12, 0.8093)), "identical_bid_prices", backend).empty
+    # near misses: with nine tenders the heap is below focal_ratio_min_tenders; a tie at 81.93 % sits ten bins away
+    for n, ratio in ((9, 0.8093), (12, 0.8193)):
+        alerts = scan(make_dataset(floor_market(n, ratio)), "identical_bid_prices", backend)
+        assert companies_of(alerts) == [["C1", "C2"]], (n, ratio)
+        assert json.loads(alerts.iloc[0]["evidence"])["resolution"] == 0.01
+
+
 def test_identical_prices_in_a_tender_with_only_the_candidates_are_not_judged(make_dataset):
     t = world()
     bid_row(t, "B25")["price"] = bid_row(t, "B26")["price"] = 1_985_123.45

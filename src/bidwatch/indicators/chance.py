@@ -34,6 +34,18 @@ among 14 prices some three are nearly evenly spaced. An alert must say how impro
 * **Published figures.** A tie on the ceiling price or the estimate, or on a round discount of either (whole
   per cents from ``collusion.published_discount_min`` to 100 %, of the figure with or without one of the VAT /
   consumption-tax rates in ``collusion.published_tax_rates``) is explained by the figure, whatever its chance.
+* **Figures computed from a published one.** Where the bids of many tenders of the dataset heap at one ratio to
+  their published figure, the bidders compute a price from it by a rule: a floor price (Japan's 最低制限価格,
+  below which a bid is void, so bidders who compute it exactly tie on it and the award goes by lot) or a
+  评标基准价 formula. Such a ratio is found in the data (:func:`focal_ratio_ctes`): a bin of width
+  ``collusion.focal_ratio_width`` of price / figure holding bids of at least ``collusion.focal_ratio_min_tenders``
+  tenders and ``collusion.focal_ratio_min_share`` of the tenders with that figure, and at least
+  ``collusion.focal_ratio_factor`` times as many as the bins around it (3–10 bins away on either side, the mean).
+  A tie within one bin of such a ratio is explained like a tie on the published figure: on the labelled Japanese
+  market 28 of the 43 high alerts were ties at 0.761, 0.790 and 0.808–0.810 of the estimate, where 50–124
+  tenders' bids heap; 29 of the 30 tenders alerted were clean. A cartel that ties at one ratio in many tenders is
+  not found by this indicator (the network and screen indicators still see it); the evidence of the other ties
+  is unchanged.
 * **Regular differences.** For three prices ``a < b < c`` on a grid ``G`` (the tender's resolution), the chance
   that independent prices put ``b`` within ``d = |(b − a) − (c − b)|`` of the midpoint is about
   ``(d + G) / (c − a)`` (given ``a`` and ``c``, ``b`` is roughly uniform between them); the tender-level
@@ -122,6 +134,47 @@ def kernel_density_ctes(ctx: ScanContext, source: str, name: str) -> str:
         JOIN {name}_h h ON h.tender_id = a.tender_id
         GROUP BY a.tender_id) k ON k.tender_id = s.tender_id
 )"""
+
+
+def focal_ratio_ctes(ctx: ScanContext, name: str) -> str:
+    """SQL: CTE definitions for a WITH clause ending in ``name`` (columns ``fig``, ``bin``): the ratios of price to
+    published figure at which the dataset's bids heap (module doc, "Figures computed from a published one"); ``bin``
+    is ``floor(price / figure / collusion.focal_ratio_width)``. Empty when the tenders publish no figure."""
+    figures = published_figures(ctx)
+    if not figures:
+        return f"{name} AS (SELECT CAST(NULL AS VARCHAR) AS fig, CAST(NULL AS BIGINT) AS bin WHERE false)"
+    width = float(ctx.p("collusion.focal_ratio_width"))
+    min_tenders = int(ctx.p("collusion.focal_ratio_min_tenders"))
+    share = float(ctx.p("collusion.focal_ratio_min_share"))
+    factor = float(ctx.p("collusion.focal_ratio_factor"))
+    rows = " UNION ALL ".join(
+        f"SELECT DISTINCT '{f}' AS fig, CAST(floor(b.price / t.{f} / {width!r}) AS BIGINT) AS bin, b.tender_id "
+        f"FROM bids b JOIN tenders t ON t.tender_id = b.tender_id "
+        f"WHERE t.{f} > 0 AND b.price > 0 AND coalesce(b.status, 'valid') <> 'withdrawn'" for f in figures)
+    return f"""{name}_b AS ({rows}),
+{name}_c AS (SELECT fig, bin, count(*) AS n FROM {name}_b GROUP BY fig, bin),
+{name}_t AS (SELECT fig, count(DISTINCT tender_id) AS n FROM {name}_b GROUP BY fig),
+{name} AS (
+    SELECT c.fig, c.bin FROM {name}_c c JOIN {name}_t nt ON nt.fig = c.fig
+    LEFT JOIN {name}_c o ON o.fig = c.fig AND abs(o.bin - c.bin) BETWEEN 3 AND 10
+    WHERE c.n >= {min_tenders} AND c.n >= {share!r} * nt.n
+    GROUP BY c.fig, c.bin, c.n
+    HAVING c.n >= {factor!r} * greatest(coalesce(sum(o.n), 0) / 16.0, 1.0)
+)"""
+
+
+def focal_ties_sql(ctx: ScanContext, source: str, ratios: str) -> str:
+    """SQL query: the distinct (tender_id, cents) of ``source`` (a CTE with those columns, cents = price in integer
+    fen) whose price lies within one bin of a ratio of CTE ``ratios`` (:func:`focal_ratio_ctes`) to one of its
+    tender's published figures. A join, not a correlated subquery, so that Spark runs it too."""
+    width = float(ctx.p("collusion.focal_ratio_width"))
+    parts = [f"SELECT s.tender_id, s.cents FROM {source} s JOIN tenders t ON t.tender_id = s.tender_id "
+             f"JOIN {ratios} q ON q.fig = '{f}' WHERE t.{f} > 0 "
+             f"AND q.bin - CAST(floor(s.cents / 100.0 / t.{f} / {width!r}) AS BIGINT) BETWEEN -1 AND 1"
+             for f in published_figures(ctx)]
+    if not parts:
+        return f"SELECT tender_id, cents FROM {source} WHERE false"
+    return "SELECT DISTINCT tender_id, cents FROM (" + " UNION ALL ".join(parts) + ") x"
 
 
 def poisson_at_least_sql(lam: str, k: str) -> str:

@@ -27,6 +27,8 @@ from bidwatch.indicators.base import (
 )
 from bidwatch.indicators.chance import (
     density_sql,
+    focal_ratio_ctes,
+    focal_ties_sql,
     kernel_density_ctes,
     poisson_at_least_sql,
     published_figure_sql,
@@ -355,7 +357,8 @@ def _chance_zh(ev: Mapping[str, Any]) -> str:
 def identical_bid_prices(ctx: ScanContext) -> str:
     """同一标段（投标人名单完整）中不同投标人的投标报价相同，且在各自独立报价的情况下出现这种一致的概率不超过
     预警水平（默认万分之一；按报价精度与本标段报价离散程度计算，见 indicators/chance.py）。报价等于最高投标限价、
-    招标估算价或其整百分比下浮（含、不含税）的不计：这些是公开的数字。"""
+    招标估算价或其整百分比下浮（含、不含税）的不计：这些是公开的数字；本数据集中许多标段的报价集中于估算价（或限价）的
+    同一比例（如按公式计算的最低限价、评标基准价）时，在该比例上的相同报价也不计。"""
     level = float(ctx.p("collusion.identical_price_max_probability"))
     return f"""
 WITH v AS (
@@ -380,8 +383,11 @@ tied AS (
            list_sort(list(DISTINCT company_id)) AS companies, list_sort(list(bid_id)) AS bids
     FROM r GROUP BY tender_id, cents HAVING count(DISTINCT company_id) >= 2
 ),
-tf AS (SELECT tied.*, {published_figure_sql(ctx, "(tied.cents / 100.0)")} AS focal
-       FROM tied JOIN tenders t ON t.tender_id = tied.tender_id),
+{focal_ratio_ctes(ctx, "fr")},
+fh AS ({focal_ties_sql(ctx, "tied", "fr")}),
+tf AS (SELECT tied.*, ({published_figure_sql(ctx, "(tied.cents / 100.0)")} OR fh.tender_id IS NOT NULL) AS focal
+       FROM tied JOIN tenders t ON t.tender_id = tied.tender_id
+       LEFT JOIN fh ON fh.tender_id = tied.tender_id AND fh.cents = tied.cents),
 -- each resolution at which the tender has an unexplained tie is tested: the tied pairs at values at most that
 -- round (k) against λ = ∫f² · Σ min(res_i, res_j) over the pairs whose finer bid has a resolution at most that
 -- (two equal prices have the same resolution: a tie to the fen among round prices is not excused by the round ones)
