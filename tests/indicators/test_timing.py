@@ -121,6 +121,23 @@ def test_contract_clocks_count_as_checked_only_tenders_with_a_contract_date(make
     assert coverage["contract_before_publicity_end"]["checked"] == 1
 
 
+def test_contract_clocks_judge_only_tendered_procedures(make_dataset, backend):
+    # the same dates on a direct award and a negotiation: no 中标通知书, no candidate publicity, not judged and not
+    # counted as checked; an invited tender is judged like an open one
+    from bidwatch.scan import run_scan
+
+    codes = ["contract_before_award", "late_contract", "contract_before_publicity_end"]
+    for procedure, fires in (("direct", False), ("negotiated", False), ("invited", True)):
+        t = dated({"awarded_on": "2024-05-28", "contract_signed_on": "2024-05-20", "publicity_until": "2024-05-25"},
+                  {"awarded_on": "2024-05-28", "contract_signed_on": "2024-07-20"})
+        for row in t["tenders"]:
+            row["procedure"] = procedure
+        result = run_scan(make_dataset(t), only=codes, engine=backend)
+        assert sorted(result.alerts["indicator"]) == (
+            ["contract_before_award", "contract_before_publicity_end", "late_contract"] if fires else []), procedure
+        assert result.summary["coverage"]["contract_before_award"]["in_scope"] == (2 if fires else 0), procedure
+
+
 def test_late_contract_31_days_fires_30_does_not(make_dataset, backend):
     t = dated({"awarded_on": "2024-05-28", "contract_signed_on": "2024-06-28"},   # 31 days
               {"awarded_on": "2024-06-28", "contract_signed_on": "2024-07-28"})   # 30 days

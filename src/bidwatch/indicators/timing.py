@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from bidwatch.indicators.base import Coverage, CoverageBuilder, ScanContext, indicator, names, sql_list
-from bidwatch.indicators.periods import contract_dates_sql, deadline_join, deadline_sql, exact_sql
+from bidwatch.indicators.periods import contract_dates_sql, deadline_join, deadline_sql, exact_sql, is_tender_sql
 
 
 def _contract_dates_sql(ctx: ScanContext) -> str:
@@ -77,6 +77,7 @@ x AS (
     SELECT t.tender_id, t.project_id, {_winner(ctx)} AS company_ids, t.awarded_on, {publicity} AS publicity_until,
            c.signed_on, c.contract_ids, date_diff('day', t.awarded_on, c.signed_on) AS days_after_award{cols}
     FROM tenders t JOIN c ON c.tender_id = t.tender_id {join}
+    WHERE {is_tender_sql(ctx)}
 ){with_sys}
 SELECT tender_id, project_id, company_ids, {score} AS score, {severity} AS severity,
        CAST(to_json(struct_pack(awarded_on := awarded_on, signed_on := signed_on, publicity_until := publicity_until,
@@ -88,11 +89,12 @@ WHERE {condition}
 
 
 def _contract_date_cov(column: str) -> CoverageBuilder:
-    """Tenders with ``tenders.<column>``; checked where a contract date is known (tender record or linked contract)."""
+    """Tenders run as tenders (open / invited: a direct award or a negotiation has no 中标通知书 and no candidate
+    publicity) with ``tenders.<column>``; checked where a contract date is known (tender record or linked contract)."""
 
     def build(ctx: ScanContext) -> Coverage:
-        scope = (f"SELECT t.tender_id AS id FROM tenders t WHERE t.{column} IS NOT NULL" if ctx.has("tenders", column)
-                 else "SELECT t.tender_id AS id FROM tenders t WHERE false")
+        scope = (f"SELECT t.tender_id AS id FROM tenders t WHERE t.{column} IS NOT NULL AND {is_tender_sql(ctx)}"
+                 if ctx.has("tenders", column) else "SELECT t.tender_id AS id FROM tenders t WHERE false")
         return Coverage("tenders", scope, f"SELECT tender_id AS id FROM ({contract_dates_sql(ctx)}) k "
                                           f"WHERE tender_id IN ({scope})")
 
@@ -116,6 +118,7 @@ _contract_clock_cov = _contract_date_cov("awarded_on")
 )
 def contract_before_award(ctx: ScanContext) -> str:
     """合同签订日期（标段记录或关联合同中最早者）早于中标通知书日期：招标结果在招标完成前已确定。
+    只判断以招标方式（公开、邀请招标）采购的标段：直接发包、谈判等方式没有中标通知书。
     若本数据集中此情形是常态（有两个日期的标段中至少半数、且不少于10个），说明数据中的“中标日期”并非中标通知书
     发出日期（如公告或登记日期），仅作低风险数据核对提示，不作先定后招的指控。"""
     systemic = (float(ctx.p("timing.systemic_share")), int(ctx.p("timing.systemic_min")))
@@ -150,7 +153,7 @@ def _before_award_text(r: Mapping[str, Any]) -> str:
 )
 def late_contract(ctx: ScanContext) -> str:
     """合同签订日期晚于中标通知书发出后30日的届满日（第46条：自中标通知书发出之日起三十日内订立书面合同；
-    次日起算，届满日为法定休假日的顺延至其后第一个工作日，民法典第201条、第203条）。"""
+    次日起算，届满日为法定休假日的顺延至其后第一个工作日，民法典第201条、第203条）。只判断公开、邀请招标的标段。"""
     days = int(ctx.p("timing.contract_deadline_days"))
     return _contract_clock_sql(ctx, "signed_on > deadline",
                                "least(0.9, 0.5 + 0.1 * date_diff('day', deadline, signed_on) / 30.0)", days)
@@ -170,7 +173,7 @@ def late_contract(ctx: ScanContext) -> str:
                        f"{r['evidence']['signed_on']}与{names(r)}签订，公示期内异议权未得到保障"),
 )
 def contract_before_publicity_end(ctx: ScanContext) -> str:
-    """合同签订日期不晚于公示截止日期（公示截止当日仍在公示期内，异议应暂停招标投标活动）。"""
+    """合同签订日期不晚于公示截止日期（公示截止当日仍在公示期内，异议应暂停招标投标活动）。只判断公开、邀请招标的标段。"""
     return _contract_clock_sql(ctx, "signed_on <= publicity_until", "0.7")
 
 
