@@ -120,6 +120,46 @@ def test_releases_of_one_ocid_without_dates_are_merged_in_file_order(tmp_path):
     assert problems[0].line == 1 and "2 release(s) without a date" in problems[0].message
 
 
+def _dated_tender(**tender) -> dict:
+    base = {"procurementMethod": "open", "value": {"amount": 1_000_000, "currency": "CNY"},
+            "tenderPeriod": {"startDate": "2024-02-28T09:00:00+08:00", "endDate": "2024-03-04T09:30:00+08:00"}}
+    return {"ocid": "ocds-d", "date": "2024-03-04T10:00:00+08:00", "tender": {**base, **tender}}
+
+
+def test_the_notice_day_is_the_earliest_publication_of_the_tender(tmp_path):
+    # Prozorro: documents and enquiries from 02-25, submissions only from 02-28; a later amended document does not move
+    # the first issue, and a contract notice or a clarification is no notice of the tender
+    release = _dated_tender(
+        enquiryPeriod={"startDate": "2024-02-26T10:00:00+08:00"},
+        documents=[{"id": "d1", "documentType": "biddingDocuments", "datePublished": "2024-02-25T14:30:00+08:00"},
+                   {"id": "d2", "documentType": "biddingDocuments", "datePublished": "2024-02-29T08:00:00+08:00"},
+                   {"id": "d3", "documentType": "clarifications", "datePublished": "2024-02-20T08:00:00+08:00"}])
+    tables, _ = read_ocds_tables(write_lines(tmp_path / "a.jsonl", [release]))
+    row = tables["tenders"].iloc[0]
+    assert row["announced_on"] == "2024-02-25" and "docs_from" not in tables["tenders"].columns
+    # near misses: no documents, no enquiries: the submission period's start is the notice's day, as before; without
+    # that start (or tender.datePublished) an enquiry meeting or a document's upload date makes no notice day
+    tables, _ = read_ocds_tables(write_lines(tmp_path / "b.jsonl", [_dated_tender(datePublished=None)]))
+    assert tables["tenders"].iloc[0]["announced_on"] == "2024-02-28"
+    no_start = {**release, "tender": {**release["tender"], "tenderPeriod": {"endDate": "2024-03-04T09:30:00+08:00"}}}
+    tables, _ = read_ocds_tables(write_lines(tmp_path / "c.jsonl", [no_start]))
+    assert tables["tenders"].iloc[0]["announced_on"] is None
+
+
+def test_a_tender_period_that_is_one_date_gives_no_notice_day(tmp_path):
+    release = _dated_tender(tenderPeriod={"startDate": "2015-12-22T00:00:00-06:00",
+                                          "endDate": "2015-12-22T00:00:00-06:00"})
+    tables, problems = read_ocds_tables(write_lines(tmp_path / "a.jsonl", [release]), timezone="America/Mexico_City")
+    assert tables["tenders"].iloc[0]["announced_on"] is None
+    assert any("equals its endDate" in p.message and p.action == "ignored" for p in problems)
+    # a period that ends before it starts (GACM: 07-16 to 05-31) stays the data error it is: an enquiry meeting does
+    # not make it a 7-day period
+    release = _dated_tender(tenderPeriod={"startDate": "2016-07-16T05:00:00Z", "endDate": "2016-05-31T05:00:00Z"},
+                            enquiryPeriod={"startDate": "2016-05-24T05:00:00Z"})
+    tables, _ = read_ocds_tables(write_lines(tmp_path / "b.jsonl", [release]), timezone="America/Mexico_City")
+    assert tables["tenders"].iloc[0]["announced_on"] == "2016-07-16"
+
+
 def test_helpers():
     assert uscc_valid(USCC) and not uscc_valid("91350100M000100Y44") and not uscc_valid("123")
     assert local_date("2024-01-01T16:00:00Z") == "2024-01-02"

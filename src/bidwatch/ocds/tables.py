@@ -376,6 +376,36 @@ class _Builder:
             out = self._dates[value] = local_date(value, self.tz)
         return out
 
+    def notice_day(self, tender: dict, start: str | None, end: str | None, rd: _Reader) -> str | None:
+        """The day the tender was first made public (``announced_on``): the earliest of ``tender.datePublished``,
+        ``enquiryPeriod.startDate``, the ``datePublished`` of a ``tenderNotice`` or ``biddingDocuments`` document and
+        ``tenderPeriod.startDate``. 招标投标法 第24条 counts the bid period from the documents' first issue;
+        ``tenderPeriod.startDate`` is when bids may be submitted, often days later (Prozorro: documents and enquiries
+        from 02-25, submissions from 02-28). Each of these dates is at or after the documents' first issue (a document's
+        ``datePublished`` may be its latest version's, a clarification meeting follows the documents), so the earliest
+        is the closest, and a period measured from it is never shorter than from ``tenderPeriod.startDate`` alone.
+        Where neither ``tenderPeriod.startDate`` nor ``tender.datePublished`` is given, the other dates do not make a
+        notice day of their own (Mexico's GACM: a clarification meeting two days before the deadline, documents
+        "published" after it): the period is not checked, as before. A ``tenderPeriod`` whose start equals its end
+        is a single date, not a period: its start is not taken (listed); one that ends before it starts is a data
+        error, kept as it is so that it is reported and not judged."""
+        if start is not None and start == end:
+            rd.note("/tender/tenderPeriod/startDate", f"/tender/tenderPeriod/startDate equals its endDate ({start}): "
+                                                      "a single date, not taken as the notice's day", "ignored")
+            start = None
+        published = rd.text(tender, "datePublished", "/tender/datePublished")
+        if not self.date(start) and not self.date(published):
+            return None
+        if self.date(start) and self.date(end) and self.date(start) > self.date(end):
+            return self.date(start)  # a period in an impossible order is a data error, reported and not judged as such
+        enquiry = rd.obj(tender, "enquiryPeriod", "/tender/enquiryPeriod") or {}
+        notice = [start, published, rd.text(enquiry, "startDate", "/tender/enquiryPeriod/startDate")]
+        for i, doc in enumerate(rd.arr(tender, "documents", "/tender/documents")):
+            if isinstance(doc, dict) and doc.get("documentType") in ("tenderNotice", "biddingDocuments"):
+                notice.append(rd.text(doc, "datePublished", f"/tender/documents[{i}]/datePublished"))
+        days = [d for d in map(self.date, notice) if d]
+        return min(days) if days else None
+
     def happened(self, day: str | None, released: str | None, rd: _Reader, path: str, what: str) -> str | None:
         """``day`` (a local date) of an event the release reports as done (an award decided, a contract signed), or
         None where it lies more than a day after the release's own date: a release cannot report what has not
@@ -576,13 +606,15 @@ class _Builder:
             related = [x for x in related if x in lot_ids]
             return [f"{ocid}/{x}" for x in (related or lot_ids)]
 
+        announced_on = self.notice_day(tender, start, end, rd)
         tender_rows: dict[str, dict] = {}
         status = rd.text(tender, "status", "/tender/status")
         n_tenderers = tender.get("numberOfTenderers")
         base = {
             "project_id": ocid, "category": category, "procedure": procedure, "tenderer_id": buyer_id or pe_id,
             "agency": pe_id if pe_id and pe_id != buyer_id else None, "ceiling_price": None,
-            "announced_on": self.date(start), "bid_deadline": self.timestamp(end, "/tender/tenderPeriod/endDate", rd),
+            "announced_on": announced_on,
+            "bid_deadline": self.timestamp(end, "/tender/tenderPeriod/endDate", rd),
             "ocid": ocid, "status": status,
             "procurement_method": method, "procurement_method_details": details,
             "number_of_tenderers": n_tenderers if type(n_tenderers) is int else None,
