@@ -6,7 +6,7 @@ import math
 
 from ocds_helpers import write_lines
 
-from bidwatch.ocds.tables import local_date, read_ocds_tables, uscc_valid, write_tables
+from bidwatch.ocds.tables import local_date, local_timestamp, read_ocds_tables, uscc_valid, write_tables
 
 USCC = "91350100M000100Y43"  # a valid check digit
 
@@ -158,6 +158,41 @@ def test_a_tender_period_that_is_one_date_gives_no_notice_day(tmp_path):
                             enquiryPeriod={"startDate": "2016-05-24T05:00:00Z"})
     tables, _ = read_ocds_tables(write_lines(tmp_path / "b.jsonl", [release]), timezone="America/Mexico_City")
     assert tables["tenders"].iloc[0]["announced_on"] == "2016-07-16"
+
+
+def test_the_end_of_day_marker_keeps_its_day_and_a_late_instant_moves():
+    from bidwatch.ocds.tables import zone
+
+    oslo = zone("Europe/Oslo")
+    # TED/eForms write a date as its last second in UTC: the 26th, not 01:59 on the 27th in Oslo
+    assert local_date("2023-09-26T23:59:59Z", oslo) == "2023-09-26"
+    assert local_date("2023-09-26T23:59:59.999Z", oslo) == "2023-09-26"
+    assert local_timestamp("2023-09-26T23:59:59Z", oslo) == "2023-09-26T23:59:59"
+    # near miss: a real instant a second earlier is converted like any other
+    assert local_date("2023-09-26T23:59:58Z", oslo) == "2023-09-27"
+
+
+def test_a_contract_naming_its_own_suppliers_is_kept(tmp_path):
+    # the Contract Suppliers extension (Paraguay's DNCP): no award in the release, the contract names the supplier
+    release = {"ocid": "ocds-c", "date": "2018-12-18T13:20:42Z", "buyer": {"id": "B", "name": "Buyer"},
+               "contracts": [{"id": "c1", "awardID": "a-elsewhere", "value": {"amount": 17875000, "currency": "PYG"},
+                              "dateSigned": "2013-04-05T12:00:00Z",
+                              "suppliers": [{"id": "S", "name": "11 DE SETIEMBRE SRL"}]}]}
+    tables, problems = read_ocds_tables(write_lines(tmp_path / "a.jsonl", [release]))
+    assert tables["contracts"]["supplier_id"].tolist() == ["S"] and not [p for p in problems if p.action == "dropped"]
+    # near miss: without suppliers on the contract or an award, it is dropped and listed, as before
+    del release["contracts"][0]["suppliers"]
+    tables, problems = read_ocds_tables(write_lines(tmp_path / "b.jsonl", [release]))
+    assert tables["contracts"].empty and any("has no supplier" in p.message for p in problems)
+
+
+def test_a_versioned_release_is_skipped_with_a_reason(tmp_path):
+    history = [{"releaseID": "01", "releaseDate": "2015-12-22T00:00:00-06:00", "releaseTag": ["tender"], "value": "T"}]
+    versioned = {"ocid": "ocds-v", "tender": {"id": "t", "title": history}}
+    plain = {"ocid": "ocds-p", "date": "2015-12-22T00:00:00-06:00", "tender": {"id": "t", "title": "T"}}
+    tables, problems = read_ocds_tables(write_lines(tmp_path / "a.jsonl", [versioned, plain]))
+    assert tables["tenders"]["tender_id"].tolist() == ["ocds-p"]
+    assert [(p.ocid, p.action) for p in problems if "versioned release" in p.message] == [("ocds-v", "skipped")]
 
 
 def test_helpers():

@@ -177,7 +177,9 @@ def local_date(value, tz=None) -> str | None:
       except exactly midnight or noon (``T00:00:00Z``, ``T12:00:00Z``, any fraction of zeros): what
       publishers write for a date-only value, so the date as written. Converting them would move
       every date-only value of a zone west of UTC to the day before (or, for noon, east of UTC+12 to
-      the day after), and put a date-only contract *before* an award made the same day.
+      the day after), and put a date-only contract *before* an award made the same day. Likewise
+      ``T23:59:59Z`` (any fraction: ``.999Z``), the end-of-day marker of TED/eForms and others: the day as
+      written, not the next morning in Europe.
 
     Two events of the same day therefore get the same date and are never ordered by the time part:
     the indicators compare dates with ``<``.
@@ -196,7 +198,7 @@ def local_date(value, tz=None) -> str | None:
         if m.group(4) is None or not utc:
             return day.isoformat()
         hh, mm, ss = int(m.group(4)), int(m.group(5)), int(m.group(6) or 0)
-        if (hh, mm, ss) in ((0, 0, 0), (12, 0, 0)) and not _has_fraction(value):
+        if _day_marker(hh, mm, ss, value):
             return day.isoformat()
         dt = datetime(y, mo, d, hh, mm, min(ss, 59), tzinfo=timezone(timedelta(0)))
     except ValueError:
@@ -226,10 +228,16 @@ def local_timestamp(value, tz=None) -> str | None:
     except ValueError:
         return None
     utc = m.group(7) is not None or (m.group(8) is not None and m.group(9) == "00" and m.group(10) == "00")
-    if utc and not ((hh, mm, ss) in ((0, 0, 0), (12, 0, 0)) and not _has_fraction(text)):
+    if utc and not _day_marker(hh, mm, ss, text):
         local = local.replace(tzinfo=timezone(timedelta(0))).astimezone(
             tz if tz is not None else zone(DEFAULT_TIMEZONE)).replace(tzinfo=None)
     return local.isoformat(timespec="seconds")
+
+
+def _day_marker(hh: int, mm: int, ss: int, value: str) -> bool:
+    """Whether a UTC time of day marks a whole day rather than an instant: midnight or noon exactly (a date-only
+    value), or 23:59:59 with any fraction (the end of the day written)."""
+    return ((hh, mm, ss) in ((0, 0, 0), (12, 0, 0)) and not _has_fraction(value)) or (hh, mm, ss) == (23, 59, 59)
 
 
 def _has_fraction(value: str) -> bool:
@@ -538,6 +546,11 @@ class _Builder:
             problems.append(Problem(no, f"ocid {ocid!r} already read on line {self.seen[ocid]}, "
                                         "release skipped", ocid=ocid, action="skipped"))
             return
+        if _versioned(r):
+            problems.append(Problem(no, "a versioned release (each field a list of its values over time, with "
+                                        "releaseID/releaseDate): not read; give the releases or the compiled release "
+                                        "(e.g. `ocdskit compile`), release skipped", ocid=ocid, action="skipped"))
+            return
         self.seen[ocid] = no
         self.lines[ocid] = no
         rd = _Reader(no, problems, ocid)
@@ -753,6 +766,10 @@ class _Builder:
             suppliers = award_suppliers.get(award_id, []) if award_id else []
             if not suppliers and len(award_suppliers) == 1 and not award_id:
                 suppliers = next(iter(award_suppliers.values()))  # one award: the contract's, certainly
+            # the Contract Suppliers extension (Paraguay's DNCP): the contract names its own suppliers
+            own = [self.company(s, rd, f"{path}/suppliers[{k}]", "supplier")
+                   for k, s in enumerate(rd.arr(contract, "suppliers", f"{path}/suppliers"))]
+            suppliers = [s for s in own if s] or suppliers
             amount, currency = rd.amount(contract, "value", f"{path}/value")
             signed = self.happened(self.date(rd.text(contract, "dateSigned", f"{path}/dateSigned")), released, rd,
                                    f"{path}/dateSigned", "contract signing date")
@@ -845,6 +862,22 @@ class _Builder:
                 else:
                     tables[name][col] = df[col].astype("object")
         return tables
+
+
+def _is_version_history(value: Any) -> bool:
+    """A versioned release's field: a list of {releaseID, releaseDate, releaseTag, value} objects."""
+    return (isinstance(value, list) and bool(value) and isinstance(value[0], dict)
+            and "releaseDate" in value[0] and "value" in value[0])
+
+
+def _versioned(release: dict) -> bool:
+    """Whether ``release`` is a versioned release (OCDS merging): its ``date``, ``tag`` or ``initiationType``, or a
+    field of its ``tender``, or of its first award or contract, is a version history (:func:`_is_version_history`)."""
+    objects = [release, release.get("tender")]
+    for key in ("awards", "contracts"):
+        if isinstance(release.get(key), list) and release[key]:
+            objects.append(release[key][0])
+    return any(_is_version_history(v) for o in objects if isinstance(o, dict) for v in o.values())
 
 
 def read_ocds_tables(path: str | Path, *, timezone: str | None = None, stats: ReadStats | None = None,
