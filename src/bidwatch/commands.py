@@ -309,8 +309,12 @@ def cmd_scan(args: argparse.Namespace) -> int:
     print(f"扫描完成 / scan done: {s['alerts']} 条预警（高 {s['by_severity'].get('high', 0)}，"
           f"中 {s['by_severity'].get('medium', 0)}，低 {s['by_severity'].get('low', 0)}），"
           f"{s['tenders_flagged']} 个标段；用时 {time.perf_counter() - started:.1f} 秒")
-    if s["skipped"]:
-        print("未运行（缺少数据）/ skipped: " + "，".join(f"{x['indicator']}" for x in s["skipped"]))
+    lacking = [x["indicator"] for x in s["skipped"] if not x.get("not_applicable")]
+    if lacking:
+        print("未运行（缺少数据）/ skipped: " + "，".join(lacking))
+    foreign = [x for x in s["skipped"] if x.get("not_applicable")]
+    if foreign:
+        print(f"未运行（{foreign[0]['not_applicable']}）: " + "，".join(x["indicator"] for x in foreign))
     print(f"结果 / output: {out}/report.html")
     return 0
 

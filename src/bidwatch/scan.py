@@ -64,6 +64,35 @@ def _build(ctx: ScanContext, ind: Indicator) -> tuple[pd.DataFrame, float]:
     return frame, round(time.perf_counter() - started, 3)
 
 
+#: currency values that say the money is China's (a contract dataset's currency column may say it in words)
+CN_CURRENCIES = frozenset({"CNY", "RMB", "人民币", "元"})
+
+
+def jurisdiction(ctx: ScanContext) -> tuple[bool, str]:
+    """Whether PRC law's standards (the ``statutory`` indicators) apply to the dataset, and why not.
+
+    ``[law] jurisdiction``: "CN" (always), "other" (never), "auto" (the default): they apply unless the tenders
+    carry a currency (OCDS input does; a contract dataset rarely) and more than half of those with one name a currency
+    other than the yuan — a Mexican or Ukrainian publisher's tenders are not judged by 招标投标法's 20 days."""
+    setting = str(ctx.settings.get("law", {}).get("jurisdiction", "auto")).strip()
+    if setting.upper() == "CN":
+        return True, ""
+    if setting.lower() == "other":
+        return False, "设置 [law] jurisdiction = \"other\" / settings say the data is not of the PRC"
+    if not ctx.has("tenders", "currency"):
+        return True, ""
+    counts = ctx.engine.query("SELECT upper(trim(currency)) AS c, count(*) AS n FROM tenders "
+                              "WHERE currency IS NOT NULL AND trim(currency) <> '' GROUP BY upper(trim(currency))")
+    total = int(counts["n"].sum()) if len(counts) else 0
+    cn = int(counts.loc[counts["c"].isin(CN_CURRENCIES), "n"].sum()) if total else 0
+    if total == 0 or cn * 2 >= total:
+        return True, ""
+    top = counts.sort_values(["n", "c"], ascending=[False, True]).iloc[0]
+    return False, (f"数据币种为{top['c']}（{int(top['n'])}/{total}个标段），非中国境内项目，中国法律的法定期限、金额和"
+                   f"家数标准不适用 / the data's currency is {top['c']} ({int(top['n'])} of {total} tenders): "
+                   "PRC statutory periods, thresholds and counts do not apply")
+
+
 def run_indicators(
     ctx: ScanContext, indicators: Iterable[Indicator], progress: Progress | None = None,
     meanwhile: Callable[[list[Indicator], list[dict[str, Any]]], None] | None = None,
@@ -78,11 +107,15 @@ def run_indicators(
     chosen = list(indicators)
     frames, skipped, timings = [], [], {}
     runnable = []
+    applies, why_not = jurisdiction(ctx) if any(ind.statutory for ind in chosen) else (True, "")
     for ind in chosen:
         lacking = ind.missing(ctx.dataset)
         if lacking:
             skipped.append({"indicator": ind.code, "name_zh": ind.name_zh, "family": ind.family,
                             "missing": lacking})
+        elif ind.statutory and not applies:
+            skipped.append({"indicator": ind.code, "name_zh": ind.name_zh, "family": ind.family,
+                            "missing": [], "not_applicable": why_not})
         else:
             runnable.append(ind)
     concurrent = ctx.engine.kind == "duckdb" and os.environ.get("BIDWATCH_SEQUENTIAL", "") != "1"

@@ -174,6 +174,9 @@ class Indicator:
     background: bool = False
     #: what the indicator could judge in a dataset (``None``: every tender of the dataset)
     coverage: CoverageBuilder | None = None
+    #: it judges against a standard of PRC law (a statutory period, a money threshold, a number of bidders): it does
+    #: not apply to a dataset of another jurisdiction (``[scan] jurisdiction``, :func:`bidwatch.scan.jurisdiction`)
+    statutory: bool = False
 
     def missing(self, dataset: Any) -> list[str]:
         """The tables/columns this indicator lacks in ``dataset`` (empty = it can run)."""
@@ -210,6 +213,7 @@ def indicator(
     requires_any: tuple[Mapping[str, tuple[str, ...]], ...] = (),
     background: bool = False,
     coverage: CoverageBuilder | None = None,
+    statutory: bool = False,
 ) -> Callable[[Builder], Builder]:
     """Declare an indicator; the decorated function is its builder."""
     if family not in FAMILIES:
@@ -235,6 +239,7 @@ def indicator(
             requires_any=tuple(tuple(r.items()) for r in requires_any),
             background=background,
             coverage=coverage,
+            statutory=statutory,
         )
         return build
 

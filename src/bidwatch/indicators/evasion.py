@@ -149,6 +149,7 @@ def _untendered_text(row: Mapping[str, Any]) -> str:
 
 @indicator(
     code="untendered_contract",
+    statutory=True,
     name_zh="依法必须招标的合同未招标",
     name_en="Contract at or above the mandatory-tender threshold awarded without a tender",
     family="evasion",
@@ -195,6 +196,7 @@ def _split_text(row: Mapping[str, Any]) -> str:
 
 @indicator(
     code="contract_splitting",
+    statutory=True,
     name_zh="化整为零规避招标",
     name_en="Splitting a procurement below the tender thresholds",
     family="evasion",
@@ -291,6 +293,7 @@ def _non_open_text(row: Mapping[str, Any]) -> str:
 
 @indicator(
     code="non_open_without_basis",
+    statutory=True,
     name_zh="国有资金依法必须招标项目未公开招标",
     name_en="State-funded mandatory tender not run as an open tender",
     family="evasion",

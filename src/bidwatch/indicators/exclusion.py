@@ -51,6 +51,7 @@ _bid_period_cov = tender_coverage(_bid_period_checked, _is_tender)
 
 @indicator(
     code="short_bid_period",
+    statutory=True,
     name_zh="招标文件发出至投标截止不足20日",
     name_en="Fewer than 20 days from tender documents to the bid deadline",
     family="exclusion",
@@ -96,6 +97,7 @@ WHERE deadline < earliest_lawful
 
 @indicator(
     code="short_document_sale",
+    statutory=True,
     name_zh="招标文件发售期不足5日",
     name_en="Tender documents on sale for fewer than 5 days",
     family="exclusion",
@@ -129,6 +131,7 @@ WHERE {_is_tender(ctx)} AND t.docs_from IS NOT NULL AND t.docs_until IS NOT NULL
 
 @indicator(
     code="few_bidders",
+    statutory=True,
     name_zh="投标人少于3个仍确定中标人",
     name_en="Award with fewer than three bidders",
     family="exclusion",
@@ -179,6 +182,7 @@ def _bond_cov(ctx: ScanContext) -> Any:
 
 @indicator(
     code="excessive_bid_bond",
+    statutory=True,
     name_zh="投标保证金超过估算价2%或类别上限",
     name_en="Bid bond above 2% of the estimate or the category's cap",
     family="exclusion",

@@ -128,6 +128,7 @@ def tender_cov(*, ordered: bool = False, **need: tuple[str, ...]) -> CoverageBui
 
 @indicator(
     code="short_publicity",
+    statutory=True,
     name_zh="中标候选人公示期不足3日",
     name_en="Candidate publicity shorter than 3 days",
     family="exclusion",
@@ -165,6 +166,7 @@ WHERE {is_tender_sql(ctx)} AND t.candidates_published_on IS NOT NULL
 
 @indicator(
     code="late_amendment",
+    statutory=True,
     name_zh="投标截止前不足15日澄清修改招标文件未顺延",
     name_en="Tender documents amended less than 15 days before the bid deadline",
     family="exclusion",
@@ -215,6 +217,7 @@ def _performance_bond_cov(ctx: ScanContext) -> Coverage:
 
 @indicator(
     code="excessive_performance_bond",
+    statutory=True,
     name_zh="履约保证金超过中标合同金额10%",
     name_en="Performance bond above 10% of the contract price",
     family="exclusion",
@@ -265,6 +268,7 @@ def _refund_cov(ctx: ScanContext) -> Coverage:
 
 @indicator(
     code="late_bond_refund",
+    statutory=True,
     name_zh="合同签订后5日内未退还投标保证金",
     name_en="Bid bonds not refunded within 5 days of the contract",
     family="exclusion",

@@ -138,6 +138,7 @@ def _before_award_text(r: Mapping[str, Any]) -> str:
 
 @indicator(
     code="late_contract",
+    statutory=True,
     name_zh="中标后超过30日签订合同",
     name_en="Contract signed more than 30 days after the award",
     family="works_before_award",
@@ -161,6 +162,7 @@ def late_contract(ctx: ScanContext) -> str:
 
 @indicator(
     code="contract_before_publicity_end",
+    statutory=True,
     name_zh="中标候选人公示期未满即签订合同",
     name_en="Contract signed before the candidate publicity ended",
     family="works_before_award",
@@ -194,6 +196,7 @@ def _works_text(row: Mapping[str, Any]) -> str:
 
 @indicator(
     code="works_before_award",
+    statutory=True,
     name_zh="先建设后招标",
     name_en="Works started or permitted before the award",
     family="works_before_award",
