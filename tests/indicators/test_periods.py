@@ -136,6 +136,17 @@ def test_contract_compared_with_the_winning_bid_when_no_award_price(make_dataset
     assert "低于中标价" in alerts.iloc[0]["message"]
 
 
+def test_a_contract_in_another_money_than_the_tender_is_not_compared(make_dataset, backend):
+    # amounts are not converted: a USD contract against a MXN tender's winning bid says nothing of a departure
+    t = world(contracts=contracts({"contract_id": "K1", "tender_id": "T1", "amount": 850_000.0}))
+    for row in t["tenders"]:
+        row["currency"] = "MXN"
+    t["contracts"][0]["currency"] = "USD"
+    assert scan(make_dataset(t), "contract_departs_from_award", backend).empty
+    t["contracts"][0]["currency"] = "MXN"  # near miss: the same money, the −5.6 % departure is found
+    assert list(scan(make_dataset(t), "contract_departs_from_award", backend)["tender_id"]) == ["T1"]
+
+
 def test_every_new_rule_cites_its_article_and_declares_coverage():
     expected = {"short_publicity": "第54条", "late_amendment": "第21条", "excessive_performance_bond": "第58条",
                 "late_bond_refund": "第57条", "contract_departs_from_award": "第46条"}

@@ -186,6 +186,19 @@ def test_a_contract_naming_its_own_suppliers_is_kept(tmp_path):
     assert tables["contracts"].empty and any("has no supplier" in p.message for p in problems)
 
 
+def test_an_award_in_another_currency_than_the_tender_is_no_award_price(tmp_path):
+    release = _dated_tender(value={"amount": 1_471_566.72, "currency": "MXN"})
+    release["awards"] = [{"id": "1", "status": "active", "suppliers": [{"id": "S", "name": "S"}],
+                          "value": {"amount": 75_464.96, "currency": "USD"}}]
+    tables, problems = read_ocds_tables(write_lines(tmp_path / "a.jsonl", [release]), timezone="America/Mexico_City")
+    row = tables["tenders"].iloc[0]
+    assert row["winner_id"] == "S" and math.isnan(row["award_price"])
+    assert any("award value in USD" in p.message and p.action == "cleared" for p in problems)
+    release["awards"][0]["value"]["currency"] = "MXN"  # near miss: the same money is the award price
+    tables, _ = read_ocds_tables(write_lines(tmp_path / "b.jsonl", [release]), timezone="America/Mexico_City")
+    assert tables["tenders"].iloc[0]["award_price"] == 75_464.96
+
+
 def test_a_versioned_release_is_skipped_with_a_reason(tmp_path):
     history = [{"releaseID": "01", "releaseDate": "2015-12-22T00:00:00-06:00", "releaseTag": ["tender"], "value": "T"}]
     versioned = {"ocid": "ocds-v", "tender": {"id": "t", "title": history}}

@@ -344,9 +344,16 @@ def contract_departs_from_award(ctx: ScanContext) -> str:
     win_join = ("LEFT JOIN (SELECT b.tender_id, b.company_id, min(b.price) AS price FROM bids b "
                 "WHERE coalesce(b.status, 'valid') <> 'withdrawn' GROUP BY b.tender_id, b.company_id) w "
                 "ON w.tender_id = t.tender_id AND w.company_id = t.winner_id") if ctx.has("bids", "price") else ""
+    # amounts are not converted between currencies (OCDS input carries them): contracts in another money than the
+    # tender's are not compared, and a tender whose contracts mix monies is not judged
+    money = ctx.has("tenders", "currency") and ctx.has("contracts", "currency")
+    currency = ("CASE WHEN count(DISTINCT c.currency) <= 1 THEN max(c.currency) ELSE '*mixed*' END"
+                if money else "CAST(NULL AS VARCHAR)")
+    same_money = (" AND (c.currency IS NULL OR t.currency IS NULL OR c.currency = t.currency)" if money else "")
     return f"""
 WITH c AS (
-    SELECT c.tender_id, c.supplier_id, round(sum(c.amount), 2) AS amount, list_sort(list(c.contract_id)) AS contract_ids
+    SELECT c.tender_id, c.supplier_id, round(sum(c.amount), 2) AS amount, list_sort(list(c.contract_id)) AS contract_ids,
+           {currency} AS currency
     FROM contracts c WHERE c.tender_id IS NOT NULL AND c.amount IS NOT NULL
     GROUP BY c.tender_id, c.supplier_id
 ),
@@ -355,7 +362,7 @@ x AS (
            CASE WHEN {award} IS NOT NULL THEN 'award_price' ELSE 'winner_bid' END AS award_from,
            c.amount, c.contract_ids
     FROM tenders t JOIN c ON c.tender_id = t.tender_id AND c.supplier_id = t.winner_id {win_join}
-    WHERE t.winner_id IS NOT NULL
+    WHERE t.winner_id IS NOT NULL{same_money}
 )
 SELECT tender_id, project_id, [winner_id] AS company_ids,
        least(0.9, 0.5 + abs(amount / award_price - 1)) AS score, NULL AS severity,

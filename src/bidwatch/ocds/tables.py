@@ -745,6 +745,13 @@ class _Builder:
                     row["winner_id"] = suppliers[0]
                     row["winner_consortium_members"] = _join(suppliers[1:])
                     row["award_price"] = amount
+                    if amount is not None and currency and row.get("currency") and currency != row["currency"]:
+                        # amounts are not converted: an award in another money than the tender's estimate is no
+                        # award price to compare with the estimate or the contract (CDMX: MXN tender, USD award)
+                        row["award_price"] = None
+                        rd.note(f"{path}/value/currency", f"award value in {currency}, the tender's in "
+                                                          f"{row['currency']}: not taken as the award price "
+                                                          "(amounts are not converted)", "cleared")
                     row["awarded_on"] = a_day
             for k, item in enumerate(rd.arr(award, "items", f"{path}/items")):
                 self.item(item, tids, ocid, "award", award_id, rd, f"{path}/items[{k}]")
