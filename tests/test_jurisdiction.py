@@ -30,7 +30,7 @@ def test_statutory_indicators_do_not_judge_a_foreign_dataset_and_say_why(make_da
     assert set(result.alerts["indicator"]) == {"identical_bid_prices"}
     (skip,) = result.skipped
     assert skip["indicator"] == "short_bid_period" and skip["missing"] == []
-    assert "MXN" in skip["not_applicable"] and "2/2" in skip["not_applicable"]
+    assert "MXN" in skip["not_applicable"] and "2/2个金额" in skip["not_applicable"]
     assert result.summary["coverage"]["short_bid_period"]["checked"] == 0
 
 
@@ -45,6 +45,16 @@ def test_yuan_no_currency_or_the_setting_keep_prc_law(make_dataset):
     result = run_scan(make_dataset(_world("CNY")), only=CODES,
                       settings=load_settings(overrides={"law": {"jurisdiction": "other"}}))
     assert [s["indicator"] for s in result.skipped] == ["short_bid_period"]
+
+
+def test_the_bids_money_counts_where_the_tenders_give_none(make_dataset):
+    # eForms: the lot has no value, its bid and award are in NOK
+    t = _world(None)
+    for row in t["bids"]:
+        row["currency"] = "NOK"
+    result = run_scan(make_dataset(t), only=CODES)
+    assert [s["indicator"] for s in result.skipped] == ["short_bid_period"]
+    assert "NOK（6/6个金额）" in result.skipped[0]["not_applicable"]
 
 
 def test_the_statutory_mark_covers_the_periods_thresholds_and_counts():

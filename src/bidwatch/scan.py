@@ -71,25 +71,28 @@ CN_CURRENCIES = frozenset({"CNY", "RMB", "人民币", "元"})
 def jurisdiction(ctx: ScanContext) -> tuple[bool, str]:
     """Whether PRC law's standards (the ``statutory`` indicators) apply to the dataset, and why not.
 
-    ``[law] jurisdiction``: "CN" (always), "other" (never), "auto" (the default): they apply unless the tenders
-    carry a currency (OCDS input does; a contract dataset rarely) and more than half of those with one name a currency
-    other than the yuan — a Mexican or Ukrainian publisher's tenders are not judged by 招标投标法's 20 days."""
+    ``[law] jurisdiction``: "CN" (always), "other" (never), "auto" (the default): they apply unless the amounts
+    carry a currency (``currency`` of tenders, bids and contracts: OCDS input does, a contract dataset rarely) and
+    more than half of those with one name a currency other than the yuan — a Mexican or Ukrainian publisher's
+    tenders are not judged by 招标投标法's 20 days."""
     setting = str(ctx.settings.get("law", {}).get("jurisdiction", "auto")).strip()
     if setting.upper() == "CN":
         return True, ""
     if setting.lower() == "other":
         return False, "设置 [law] jurisdiction = \"other\" / settings say the data is not of the PRC"
-    if not ctx.has("tenders", "currency"):
+    tables = [t for t in ("tenders", "bids", "contracts") if ctx.has(t, "currency")]
+    if not tables:
         return True, ""
-    counts = ctx.engine.query("SELECT upper(trim(currency)) AS c, count(*) AS n FROM tenders "
-                              "WHERE currency IS NOT NULL AND trim(currency) <> '' GROUP BY upper(trim(currency))")
+    union = " UNION ALL ".join(f"SELECT upper(trim(currency)) AS c FROM {t} WHERE currency IS NOT NULL "
+                               "AND trim(currency) <> ''" for t in tables)
+    counts = ctx.engine.query(f"SELECT c, count(*) AS n FROM ({union}) x GROUP BY c")
     total = int(counts["n"].sum()) if len(counts) else 0
     cn = int(counts.loc[counts["c"].isin(CN_CURRENCIES), "n"].sum()) if total else 0
     if total == 0 or cn * 2 >= total:
         return True, ""
     top = counts.sort_values(["n", "c"], ascending=[False, True]).iloc[0]
-    return False, (f"数据币种为{top['c']}（{int(top['n'])}/{total}个标段），非中国境内项目，中国法律的法定期限、金额和"
-                   f"家数标准不适用 / the data's currency is {top['c']} ({int(top['n'])} of {total} tenders): "
+    return False, (f"数据币种为{top['c']}（{int(top['n'])}/{total}个金额），非中国境内项目，中国法律的法定期限、金额和"
+                   f"家数标准不适用 / the data's currency is {top['c']} ({int(top['n'])} of {total} amounts): "
                    "PRC statutory periods, thresholds and counts do not apply")
 
 

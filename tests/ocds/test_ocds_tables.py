@@ -199,6 +199,23 @@ def test_an_award_in_another_currency_than_the_tender_is_no_award_price(tmp_path
     assert tables["tenders"].iloc[0]["award_price"] == 75_464.96
 
 
+def test_an_eforms_award_names_its_winner_through_the_winning_bid(tmp_path):
+    release = {"ocid": "ocds-e", "date": "2023-09-28T12:00:00+02:00",
+               "parties": [{"id": "ORG-1", "name": "KS", "roles": ["buyer"]},
+                           {"id": "ORG-2", "name": "Kons AS", "roles": ["tenderer"]}],
+               "buyer": {"id": "ORG-1"}, "tender": {"id": "t", "procurementMethod": "open"},
+               "bids": {"details": [{"id": "TEN-1", "value": {"amount": 2_700_000.0, "currency": "NOK"},
+                                     "tenderers": [{"id": "ORG-2"}]}]},
+               "awards": [{"id": "RES-1", "status": "active", "date": "2023-09-20T00:00:00+02:00",
+                           "value": {"amount": 2_700_000.0, "currency": "NOK"}, "relatedBids": ["TEN-1"]}]}
+    tables, _ = read_ocds_tables(write_lines(tmp_path / "a.jsonl", [release]), timezone="Europe/Oslo")
+    row = tables["tenders"].iloc[0]
+    assert (row["winner_id"], row["award_price"], row["awarded_on"]) == ("ORG-2", 2_700_000.0, "2023-09-20")
+    release["awards"][0]["relatedBids"] = ["TEN-9"]  # near miss: a bid the release does not hold names nobody
+    tables, _ = read_ocds_tables(write_lines(tmp_path / "b.jsonl", [release]), timezone="Europe/Oslo")
+    assert tables["tenders"].iloc[0]["winner_id"] is None
+
+
 def test_a_versioned_release_is_skipped_with_a_reason(tmp_path):
     history = [{"releaseID": "01", "releaseDate": "2015-12-22T00:00:00-06:00", "releaseTag": ["tender"], "value": "T"}]
     versioned = {"ocid": "ocds-v", "tender": {"id": "t", "title": history}}

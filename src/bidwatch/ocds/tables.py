@@ -661,6 +661,7 @@ class _Builder:
         with_bids: set[str] = set()
         incomplete: set[str] = set()
         bid_keys: dict[str, tuple] = {}
+        bid_tenderers: dict[str, list[str]] = {}  # bid id -> its tenderers, for an award that names only its bid
         for i, bid in enumerate(rd.arr(bids, "details", "/bids/details")):
             path = f"/bids/details[{i}]"
             if not isinstance(bid, dict):
@@ -671,6 +672,8 @@ class _Builder:
                                     "invited" if ocds_status == "invited" else "tenderer")
                        for k, t in enumerate(rd.arr(bid, "tenderers", f"{path}/tenderers"))]
             members = [m for m in members if m]
+            if _str_id(bid.get("id")) and members:
+                bid_tenderers.setdefault(_str_id(bid.get("id")), members)
             if ocds_status == "invited":
                 continue  # invited, never submitted: a company, not a bid
             tids = tender_ids(bid, path)
@@ -719,6 +722,10 @@ class _Builder:
             suppliers = [self.company(s, rd, f"{path}/suppliers[{k}]", "supplier")
                          for k, s in enumerate(rd.arr(award, "suppliers", f"{path}/suppliers"))]
             suppliers = [s for s in suppliers if s]
+            if not suppliers:
+                # eForms / TED: an award names the winning bid (relatedBids), whose tenderers are the suppliers
+                for bid_id in rd.arr(award, "relatedBids", f"{path}/relatedBids"):
+                    suppliers += [m for m in bid_tenderers.get(_str_id(bid_id) or "", []) if m not in suppliers]
             amount, currency = rd.amount(award, "value", f"{path}/value")
             if amount is not None and amount < 0:
                 rd.note(f"{path}/value/amount", f"negative award value {amount:.2f} left empty: the contract takes "
