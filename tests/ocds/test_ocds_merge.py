@@ -345,6 +345,32 @@ def test_an_award_or_signing_dated_after_its_release_is_cleared_and_listed(tmp_p
     assert not [p for p in problems if "later than the release" in p.message]
 
 
+def test_a_release_reports_as_far_as_its_payments_not_only_its_own_date(tmp_path):
+    # Portland: the compiled release keeps the process's first date, and reports the award, the contract and the
+    # payments of the next two years: the award and the signing are no typing errors
+    def release(payment: str) -> dict:
+        return {"ocid": "p", "date": "2015-04-29T00:00:00-07:00", "buyer": {"id": "B", "name": "Buyer"},
+                "tender": {"id": "t"},
+                "awards": [{"id": "a", "status": "active", "date": "2015-11-06T00:00:00-08:00",
+                            "suppliers": [{"id": "S", "name": "S"}], "value": {"amount": 391600.0, "currency": "USD"}}],
+                "contracts": [{"id": "c", "awardID": "a", "dateSigned": "2015-11-20T00:00:00-08:00",
+                               "value": {"amount": 391600.0, "currency": "USD"},
+                               "implementation": {"transactions": [{"id": "x", "date": payment}]}}]}
+
+    tables, problems = read_ocds_tables(write_lines(tmp_path / "a.jsonl", [release("2017-06-30T00:00:00-07:00")]),
+                                        timezone="America/Los_Angeles")
+    row = tables["tenders"].iloc[0]
+    assert (row["awarded_on"], row["contract_signed_on"]) == ("2015-11-06", "2015-11-20")
+    assert not [p for p in problems if "later than the release" in p.message]
+    # near misses: a payment dated in the future (a typing error too) proves nothing; without it the award and
+    # the signing are later than what the release shows, and are cleared as before
+    for payment in ("2999-06-30T00:00:00-07:00", None):
+        tables, problems = read_ocds_tables(write_lines(tmp_path / "b.jsonl", [release(payment)]),
+                                            timezone="America/Los_Angeles")
+        assert tables["tenders"].isna().iloc[0]["awarded_on"], payment
+        assert len([p for p in problems if "later than the release" in p.message]) == 2
+
+
 def test_ocds_indicators_says_what_it_read(tmp_path, capsys):
     src = _spread(tmp_path / "r.jsonl")
     with open(src, "ab") as f:

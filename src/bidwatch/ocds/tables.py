@@ -414,6 +414,28 @@ class _Builder:
         days = [d for d in map(self.date, notice) if d]
         return min(days) if days else None
 
+    def reported_until(self, r: dict, released: str | None) -> str | None:
+        """The latest day a release shows to have passed: its ``date``, or a later day on which its contracts'
+        implementation reports a payment (``transactions[].date``) or a milestone met (``dateMet``), up to today.
+        Portland's compiled release keeps the process's first date (2015-04-29) while reporting the award of
+        2015-11-06, the contract of 11-20 and payments of 2017: its own date is not how far it reports."""
+        if released is None:
+            return None
+        import datetime as dt
+
+        today = dt.date.today().isoformat()
+        days = [released]
+        for contract in r.get("contracts") or []:
+            impl = contract.get("implementation") if isinstance(contract, dict) else None
+            if not isinstance(impl, dict):
+                continue
+            for key, field in (("transactions", "date"), ("milestones", "dateMet")):
+                for event in impl.get(key) or []:
+                    day = self.date(event.get(field)) if isinstance(event, dict) else None
+                    if day and day <= today:
+                        days.append(day)
+        return max(days)
+
     def happened(self, day: str | None, released: str | None, rd: _Reader, path: str, what: str) -> str | None:
         """``day`` (a local date) of an event the release reports as done (an award decided, a contract signed), or
         None where it lies more than a day after the release's own date: a release cannot report what has not
@@ -569,7 +591,7 @@ class _Builder:
             if len(buyers) == 1:
                 buyer_id = buyers.pop()
                 rd.note("/buyer", f"/buyer missing: the one party with the role buyer ({buyer_id}) taken", "repaired")
-        released = self.date(rd.text(r, "date", "/date"))
+        released = self.reported_until(r, self.date(rd.text(r, "date", "/date")))
         tender = rd.obj(r, "tender", "/tender") or {}
         pe_id = self.company(tender.get("procuringEntity"), rd, "/tender/procuringEntity", "procuringEntity")
         buyer_id = buyer_id or None
