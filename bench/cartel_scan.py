@@ -34,6 +34,12 @@ What each file gives the dataset, and why:
   with it is in-sample and flatters it. ``--held-out-models DIR`` (written by ``bidwatch model level ...
   --save-models DIR``) scans each market with the model trained without it (``DIR/without-<file>.joblib``,
   ``[ml] model``): the honest figure for a market the model has not seen.
+- A bid is ``Bid_value``, or ``Bid_value_without_inflation`` where the file has both (the USA file's
+  ``Bid_value`` is deflated by a price index: the bid as submitted is the one whose ties and grid mean something;
+  within a tender both share one date, so the screens are the same). Prices that need more than the fen's two
+  decimals (school-milk bids of 0.1325 dollars a carton) are scaled by a power of ten so that they do
+  (:func:`price_scale`; the estimate with them): the contract and the chance rules count in fen, and rounding
+  0.1325 and 0.1349 to 0.13 would make ties that nobody bid.
 - Every tender's bid list is the whole list (``bid_list = all``): the files hold every bid submitted.
 - ``Date`` (seconds since 1970 in Japan and Ticino) becomes ``bid_deadline``; GR/See-Gaster's ``Date`` is a
   day count of unknown origin and is left out. Site, capital and the screens stored in the files are not
@@ -117,6 +123,31 @@ def _estimate_scale(name: str, raw: pd.DataFrame) -> float | None:
     return None
 
 
+def bid_values(raw: pd.DataFrame) -> pd.Series:
+    """The bids as submitted: ``Bid_value_without_inflation`` where the file has it (the module docstring), else
+    ``Bid_value``."""
+    column = "Bid_value_without_inflation" if "Bid_value_without_inflation" in raw.columns else "Bid_value"
+    return pd.to_numeric(raw[column], errors="coerce")
+
+
+def price_scale(values: pd.Series, max_decimals: int = 6) -> float:
+    """The power of ten (1, 10, …, 10⁴) that brings every bid to at most two decimals (the fen). A value's decimals
+    are counted to a millionth of its size and at most ``max_decimals`` (float noise, and the endless decimals of
+    a deflated price, are not resolution)."""
+    v = values.dropna().abs().to_numpy(dtype=float)
+    if not len(v):
+        return 1.0
+    decimals = 0
+    for d in range(max_decimals + 1):
+        scaled = v * 10.0 ** d
+        if np.all(np.abs(scaled - np.round(scaled)) <= 1e-6 * np.maximum(1.0, scaled)):
+            decimals = d
+            break
+    else:
+        decimals = max_decimals
+    return 10.0 ** max(0, decimals - 2)
+
+
 def _epoch_dates(name: str, dates: pd.Series) -> bool:
     """Whether ``Date`` is seconds since 1970: as measured for the known markets; for another, when every value
     lies between 1973 and 2100 read that way (a day count or a year does not)."""
@@ -142,7 +173,12 @@ def convert(csv_path: str | Path, out_dir: str | Path) -> tuple[Path, pd.Series]
     if missing:
         raise ValueError(f"{csv_path.name}: no column {', '.join(missing)} (the cartel files' columns: "
                          "../shared/datasets/README.md)")
+    raw = raw.assign(Bid_value=bid_values(raw))
     raw = raw[raw["Bid_value"].notna()].reset_index(drop=True)
+    unit = price_scale(raw["Bid_value"])
+    if unit != 1.0:
+        print(f"{name}: bids carry up to {int(np.log10(unit)) + 2} decimals (median {raw['Bid_value'].median():.4g}): "
+              f"prices × {unit:g} (the contract counts in fen)", file=sys.stderr)
     if "Consortium" in raw.columns:
         # a consortium's members are listed once each with the consortium's one price (Ticino): one bid, not
         # several identical ones (which identical_bid_prices would rightly read as 异常一致)
@@ -165,7 +201,7 @@ def convert(csv_path: str | Path, out_dir: str | Path) -> tuple[Path, pd.Series]
         "bid_id": tender + "-B" + k.astype(str).str.zfill(3),
         "tender_id": tender,
         "company_id": company,
-        "price": raw["Bid_value"].astype(float).round(2),
+        "price": (raw["Bid_value"].astype(float) * unit).round(2),
     })
     companies = (pd.DataFrame({"company_id": company, "name": names})
                  .drop_duplicates("company_id").reset_index(drop=True))
@@ -188,7 +224,7 @@ def convert(csv_path: str | Path, out_dir: str | Path) -> tuple[Path, pd.Series]
                       * (1 - raw["Difference Bid/PTE"].astype(float) / 100))
             if not np.allclose(stated, raw["Bid_value"].astype(float), rtol=1e-6, atol=0.0):
                 raise ValueError(f"{csv_path.name}: the bids are not 100 × PTE less the stated discount")
-        tenders["estimate"] = (first["Pre-Tender Estimate (PTE)"].to_numpy(dtype=float) * scale).round(2)
+        tenders["estimate"] = (first["Pre-Tender Estimate (PTE)"].to_numpy(dtype=float) * scale * unit).round(2)
     if "Date" in first.columns and _epoch_dates(name, first["Date"]):
         tenders["bid_deadline"] = [
             dt.datetime.fromtimestamp(int(s), dt.UTC).strftime("%Y-%m-%d 09:30:00") for s in first["Date"]]

@@ -66,3 +66,33 @@ def test_the_scan_takes_every_csv_of_the_folder_by_default(tmp_path, capsys):
     assert [(r["market"], r["ml_model"]) for r in results] == [
         ("Brazil", "shipped (not trained on this market)"), ("Other market", "shipped (not trained on this market)")]
     assert "**Brazil**: 6 tenders, 24 bids, 2 collusive" in capsys.readouterr().out
+
+
+def test_school_milk_bids_keep_their_decimals_and_the_nominal_bid_is_used(tmp_path):
+    # the USA file: bids per carton in dollars with four decimals, and a deflated Bid_value beside the nominal one
+    from bidwatch.contract import load_dataset
+    from bidwatch.scan import run_scan
+
+    rows = []
+    for t in range(8):
+        for k, nominal in enumerate((0.1325, 0.1349, 0.1351, 0.1402)):
+            rows.append({"Tender": t, "Competitors": k + 1, "Winner": int(k == 0), "Collusive_competitor": int(t < 2),
+                         "Bid_value_without_inflation": nominal, "Bid_value": nominal / 1.0371 ** t,
+                         "Date": 600_000_000 + 86_400 * t})
+    path = tmp_path / "DB_Collusion_America_processed.csv"
+    pd.DataFrame(rows).to_csv(path, index=False)
+    folder, _ = _bench().convert(path, tmp_path / "america")
+    bids = pd.read_csv(folder / "bids.csv")
+    assert sorted(bids.loc[bids["tender_id"] == "T3", "price"]) == [13.25, 13.49, 13.51, 14.02]  # × 100, nominal
+    # no two bids of a tender tie once their decimals are kept (rounded to the fen, 0.1349 and 0.1351 would)
+    result = run_scan(load_dataset(folder), only=["identical_bid_prices"])
+    assert result.alerts.empty
+
+
+def test_the_price_scale_counts_decimals_beyond_the_fen_only():
+    bench = _bench()
+    assert bench.price_scale(pd.Series([235254.7, 210899.15])) == 1.0       # Swiss francs to the rappen
+    assert bench.price_scale(pd.Series([11169000.0, 11427370.0])) == 1.0    # yen
+    assert bench.price_scale(pd.Series([0.1325, 0.1349])) == 100.0          # dollars a carton
+    # deflated prices have no last decimal: kept to a millionth of their value (0.13254987623 → 132.55)
+    assert bench.price_scale(pd.Series([0.13254987623])) == 1000.0
