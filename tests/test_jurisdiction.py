@@ -32,6 +32,7 @@ def test_statutory_indicators_do_not_judge_a_foreign_dataset_and_say_why(make_da
     assert skip["indicator"] == "short_bid_period" and skip["missing"] == []
     assert "MXN" in skip["not_applicable"] and "2/2个金额" in skip["not_applicable"]
     assert result.summary["coverage"]["short_bid_period"]["checked"] == 0
+    assert result.summary["coverage"]["short_bid_period"]["not_applicable"] == skip["not_applicable"]
 
 
 def test_yuan_no_currency_or_the_setting_keep_prc_law(make_dataset):

@@ -163,7 +163,8 @@ def indicator_coverage(ctx: ScanContext, ran: Iterable[Indicator], skipped: Iter
                        ) -> dict[str, dict[str, Any]]:
     """Per indicator: the unit, how many are in its scope and how many it could check (one engine query).
 
-    A skipped indicator checked nothing: its scope is reported as the dataset's tenders."""
+    A skipped indicator checked nothing: its scope is reported as the dataset's tenders (with ``not_applicable``,
+    the reason, where PRC law's standard does not apply to the data: :func:`jurisdiction`)."""
     ran = list(ran)
     declared: list[tuple[str, Coverage]] = [(ind.code, (ind.coverage or _ALL_TENDERS)(ctx)) for ind in ran]
     # indicators that declare the same scope and checked set (8 of 39 on a full dataset) are counted once
@@ -187,6 +188,8 @@ def indicator_coverage(ctx: ScanContext, ran: Iterable[Indicator], skipped: Iter
     for s in skipped:
         out[s["indicator"]] = {"unit": "tenders", "in_scope": n_tenders, "checked": 0,
                                "share": 0.0 if n_tenders else None}
+        if s.get("not_applicable"):
+            out[s["indicator"]]["not_applicable"] = s["not_applicable"]
     return {code: out[code] for code in CATALOGUE if code in out}
 
 

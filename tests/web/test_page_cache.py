@@ -129,6 +129,17 @@ def test_alert_list_coverage_follows_the_latest_scan(client_for: Any, imported: 
                            summary={"coverage": {"planted_indicator": {"checked": 1, "in_scope": 3}}})
     html = office.get(reverse("alerts:list")).content.decode()
     assert 'data-testid="coverage-table"' in html and "planted_indicator" in html
+    assert 'data-testid="not-applicable"' not in html
+
+
+def test_alert_list_says_why_a_law_did_not_apply(client_for: Any, imported: Any) -> None:
+    from bidwatch.web.datasets.models import ScanRun
+
+    why = "数据币种为MXN（3/3个金额），非中国境内项目"
+    ScanRun.objects.create(dataset=imported.dataset, status=ScanRun.Status.DONE, summary={"coverage": {
+        "short_bid_period": {"checked": 0, "in_scope": 3, "not_applicable": why}}})
+    html = client_for("office").get(reverse("alerts:list")).content.decode()
+    assert 'data-testid="not-applicable"' in html and why in html
 
 
 def test_alert_list_rows_are_cached_per_language(client_for: Any, imported: Any) -> None:
