@@ -181,3 +181,90 @@ def test_a_supervision_platforms_candidate_and_result_tables(tmp_path: Path):
     bidders = _csv(tmp_path / "bidders.csv", [["BID_SECTION_CODE", "投标人", "BID_PRICE"], ["S3", "丁公司", "1"]])
     refused = map_notices(bidders)
     assert not refused.tables["tenders"] and "公告类型" in refused.log[0][2]
+
+
+# --- real exports tried (宜昌 ggzy, 全国公共资源交易平台): session 11 ---------------------------------------------
+
+
+def test_an_export_of_result_notices_only_loads_with_empty_bids(tmp_path: Path):
+    rows = [["公告标题", "标段(包)编号", "标段(包)名称", "招标人", "中标人", "中标价(元)", "公告发布日期"],
+            ["某县柑橘灌区工程中标结果公告", "XSA070002-202402-01(2)", "某县柑橘灌区工程", "某县水务有限公司",
+             "湖北某某建设工程有限公司", "20797381.58", "2025-03-24"]]
+    out = write_import(map_notices(_csv(tmp_path / "r.csv", rows)), tmp_path / "ds")
+    ds = load_dataset(out)  # an empty bids table is a header, not a missing one
+    assert ds.row_counts["bids"] == 0 and ds.row_counts["tenders"] == 1
+    assert ds.con.execute("SELECT bid_list, award_price FROM tenders").fetchall() == [("none", 20797381.58)]
+
+
+def test_the_winner_and_award_price_columns_beside_the_candidates_ones(tmp_path: Path):
+    rows = [["公告标题", "项目名称", "排名", "中标候选人", "投标报价", "中标人", "中标价", "发布日期"],
+            ["某道路工程施工中标候选人公示", "某道路工程施工", "1", "甲建设有限公司", "8558961.56", "", "", "2025-06-17"],
+            ["某道路工程施工中标候选人公示", "某道路工程施工", "2", "乙路桥有限公司", "8602878.51", "", "", "2025-06-17"],
+            ["某道路工程施工中标结果公告", "某道路工程施工", "", "", "", "甲建设有限公司", "8558000.00", "2025-06-24"]]
+    result = map_notices(_csv(tmp_path / "r.csv", rows))
+    (tender,) = result.tables["tenders"]
+    companies = _by(result.tables["companies"], "name")
+    assert tender["winner_id"] == companies["甲建设有限公司"]["company_id"] and tender["award_price"] == "8558000.00"
+    assert [b["price"] for b in result.tables["bids"]] == ["8558961.56", "8602878.51"]
+    assert not result.log
+
+
+@pytest.mark.parametrize("placeholder", ["未提供", "/", "详见附件", "—"])
+def test_a_placeholder_price_is_no_price_and_the_rest_imports(tmp_path: Path, placeholder: str):
+    rows = [["公告标题", "中标候选人", "排名", "投标报价"],
+            ["某桥梁工程中标候选人公示", "甲公司", "1", "1,000,000.00"],
+            ["某桥梁工程中标候选人公示", "乙公司", "2", placeholder]]
+    result = map_notices(_csv(tmp_path / "r.csv", rows))
+    assert [b["price"] for b in result.tables["bids"]] == ["1,000,000.00"]
+    assert [(r, "不是金额" in what) for _, r, what in result.log] == [(3, True)]
+    load_dataset(write_import(result, tmp_path / "ds"))  # the dataset is valid
+
+
+def test_a_discount_rate_is_the_share_paid_and_a_fee_sentence_is_no_rate(tmp_path: Path):
+    rows = [["公告标题", "中标候选人", "排名", "最高投标限价", "折扣率"],
+            ["某设计项目中标候选人公示", "甲设计院", "1", "1000000", "76%"]]
+    result = map_notices(_csv(tmp_path / "r.csv", rows), price_from_rate=True)
+    assert [b["price"] for b in result.tables["bids"]] == ["760000.00"]  # 76 % of the ceiling, not 24 %
+    assert "折扣率" in result.tables["bids"][0]["价格来源"]
+    # a 下浮率 of the same figure is the share taken off (near miss of the rule)
+    rows[0][4] = "下浮率"
+    assert [b["price"] for b in map_notices(_csv(tmp_path / "d.csv", rows), price_from_rate=True
+                                            ).tables["bids"]] == ["240000.00"]
+    fee = [["公告标题", "中标候选人", "排名", "最高投标限价", "投标报价"],
+           ["某设计项目中标候选人公示", "甲设计院", "1", "1000000",
+            "按《工程勘察设计收费管理规定》（计价格[2002]10号）收费标准的50%计取"]]
+    result = map_notices(_csv(tmp_path / "f.csv", fee), price_from_rate=True)
+    assert not result.tables["bids"] and "报价为文字" in result.log[0][2]
+
+
+def test_a_title_row_giving_the_unit_makes_bare_amounts_wan(tmp_path: Path):
+    rows = [["宜昌市公共资源交易中心 中标候选人公示汇总表"], ["金额单位：万元"],
+            ["公告标题", "中标候选人", "排名", "投标报价"],
+            ["某给水管网工程设计项目中标候选人公示", "甲国际工程有限公司", "1", "58.90"],
+            ["某给水管网工程设计项目中标候选人公示", "乙设计研究有限责任公司", "2", "590000元"]]
+    out = write_import(map_notices(_csv(tmp_path / "r.csv", rows)), tmp_path / "ds")
+    assert load_dataset(out).con.execute("SELECT price FROM bids ORDER BY rank").fetchall() == [(589000.0,),
+                                                                                                (590000.0,)]
+    with (out / LOG_FILE).open(encoding="utf-8-sig") as fh:
+        assert [(r["row"], "万元" in r["what"]) for r in csv.DictReader(fh)] == [("2", True)]
+    # near miss: without the title row the same 58.90 is yuan
+    plain = map_notices(_csv(tmp_path / "p.csv", rows[2:]))
+    assert plain.tables["bids"][0]["price"] == "58.90"
+
+
+def test_rows_are_numbered_by_their_first_line_after_a_cell_with_line_breaks(tmp_path: Path):
+    rows = [["公告标题", "中标候选人", "排名", "投标报价", "中标范围"],
+            ["某工程中标候选人公示", "甲公司", "1", "下浮率 3%", "土建\n安装\n市政"],
+            ["某工程中标候选人公示", "乙公司", "2", "下浮率 4%", ""]]
+    result = map_notices(_csv(tmp_path / "r.csv", rows))
+    assert [r for _, r, _ in result.log] == [2, 5]  # the second record starts on line 5 of the file
+
+
+def test_bracket_variants_are_one_company_and_a_paragraph_is_no_name(tmp_path: Path):
+    rows = [["公告标题", "中标候选人", "排名", "投标报价"],
+            ["甲工程中标候选人公示", "某某（中国）建设有限公司", "1", "100"],
+            ["乙工程中标候选人公示", "某某(中国)建设有限公司", "1", "200"],
+            ["丙工程中标候选人公示", "评标委员会按照招标文件规定的评标办法" * 6, "1", "300"]]
+    result = map_notices(_csv(tmp_path / "r.csv", rows))
+    assert len(result.tables["companies"]) == 1 and len(result.tables["bids"]) == 2
+    assert [(r, "说明文字" in what) for _, r, what in result.log] == [(4, True)]

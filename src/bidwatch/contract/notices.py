@@ -39,7 +39,7 @@ from pathlib import Path
 
 from bidwatch.i18n import chinese_first as _
 
-from .sources import HEADER_SEARCH_ROWS
+from .sources import _TITLE_UNIT_RE, HEADER_SEARCH_ROWS
 from .values import WHITESPACE
 
 #: Input columns of a notices export -> accepted headers (matching ignores spaces and brackets).
@@ -85,6 +85,18 @@ _TYPE_WORDS = re.compile(r"(中标候选人公示|中标候选人公告|评标�
 _UNIT = re.compile(r"[（(]\s*(万元|万|元|%|％)\s*[）)]$")
 _RANKS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 _RATE = re.compile(r"([0-9]+(?:\.[0-9]+)?)\s*[%％]")
+#: a cell that is a rate and nothing else: ``5%``, ``下浮率：5%``, ``折扣率为 95%`` (not ``按…收费标准的50%计取``)
+_RATE_CELL = re.compile(r"^(?:投标)?(?:下浮率?|让利率?|优惠率?|折扣率?|费率)?\s*[:：为]?\s*([0-9]+(?:\.[0-9]+)?)\s*[%％]$")
+#: an amount as the loader reads one (the check before a cell is written as a price: ``未提供``, ``/``, ``详见附件``
+#: are no price)
+_AMOUNT = re.compile(r"^(?:人民币|RMB|¥|￥)?[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?(?:万元|万|元)?"
+                     r"(?:人民币|RMB)?$")
+_FULL_DIGITS = str.maketrans("０１２３４５６７８９．，", "0123456789.,")
+#: names of the winner's and the award price's own columns, where an export also has candidates' ones
+_WINNER_HEADERS = ("中标人", "中标单位", "中标人名称", "WIN_BIDDER_NAME")
+_AWARD_PRICE_HEADERS = ("中标价", "中标金额", "中标价格")
+#: a company name longer than this is a paragraph scraped into the column (评标情况…), not a name
+MAX_NAME_CHARS = 80
 _NUMBER = re.compile(r"^[0-9]+(?:\.[0-9]+)?$")
 _MONEY = re.compile(r"^(?:人民币|¥|￥)?\s*([0-9][0-9,，]*(?:\.[0-9]+)?)\s*(万元|万|元)?$")
 
@@ -125,9 +137,23 @@ def stable_id(prefix: str, *parts: str) -> str:
     return prefix + hashlib.sha1(text.encode("utf-8")).hexdigest()[:12].upper()
 
 
-def _rows(path: Path) -> tuple[list[str], list[tuple[int, list[str | None]]]]:
-    """Header and (row number, cells) of a CSV (UTF-8 or GB18030) or of the first sheet of an .xlsx;
-    the header is the row among the first ones naming the most notice columns (title rows above)."""
+def _name_key(name: str) -> str:
+    """A company name as its id is made from: full- and half-width brackets alike (``某某（中国）有限公司`` and
+    ``某某(中国)有限公司`` are one company)."""
+    return name.replace("（", "(").replace("）", ")")
+
+
+def _amount_like(v: str) -> bool:
+    """Whether a price cell reads as an amount (the loader parses it; anything else is no price)."""
+    text = re.sub(r"[\s\u3000,，]", "", v.translate(_FULL_DIGITS))
+    return bool(_AMOUNT.match(text))
+
+
+def _rows(path: Path) -> tuple[list[str], list[tuple[int, list[str | None]]], list[tuple[int, list[str | None]]]]:
+    """Header, (row number, cells) of the records below it, and the rows above it, of a CSV (UTF-8 or GB18030)
+    or of the first sheet of an .xlsx; the header is the row among the first ones naming the most notice
+    columns (title rows above). A CSV record's number is its first line in the file (a quoted cell may hold
+    line breaks)."""
     raw: list[tuple[int, list[str | None]]] = []
     if path.suffix.lower() == ".xlsx":
         from openpyxl import load_workbook
@@ -149,14 +175,18 @@ def _rows(path: Path) -> tuple[list[str], list[tuple[int, list[str | None]]]]:
             text = data.decode("gb18030")
         first = text.split("\n", 1)[0]
         delim = "\t" if "\t" in first and "," not in first else ","
-        raw = [(r, list(cells)) for r, cells in enumerate(csv.reader(text.splitlines(), delimiter=delim), start=1)]
+        reader = csv.reader(text.splitlines(), delimiter=delim)
+        line = 0
+        for cells in reader:
+            raw.append((line + 1, list(cells)))
+            line = reader.line_num
     raw = [(r, cells) for r, cells in raw if any(c and c.strip(WHITESPACE) for c in cells)]
     if not raw:
         raise NoticesUnreadable(f"{path.name}: 文件为空 / empty file")
     scores = [len({_match(c) for c in cells if c} - {None}) for _, cells in raw[:HEADER_SEARCH_ROWS]]
     h = max(range(len(scores)), key=lambda i: (scores[i], -i))
     header = [c or "" for c in raw[h][1]]
-    return header, raw[h + 1:]
+    return header, raw[h + 1:], raw[:h]
 
 
 # A wide export: one row per notice, candidates side by side (第一中标候选人, 第一中标候选人报价, …).
@@ -257,11 +287,12 @@ def _tender_key(row: dict[str, str | None]) -> tuple[str, str] | None:
 
 def _rate(v: str | None) -> Decimal | None:
     """A discount rate as a fraction: ``5%``, ``下浮率 5%``, ``5`` (a bare number above 1 in a
-    下浮率 column is percent); None for a fee rate (费率) or a bare number up to 1 (0.05: a fraction
-    or 0.05 %? not guessed)."""
+    下浮率 column is percent); None for a fee rate (费率), a bare number up to 1 (0.05: a fraction
+    or 0.05 %? not guessed) or a sentence holding a per cent (``按《…收费管理规定》…收费标准的50%计取``:
+    a fee standard, not a discount)."""
     if v is None or "费率" in v:
         return None
-    m = _RATE.search(v)
+    m = _RATE_CELL.match(re.sub(r"[\s\u3000]+", "", v))
     if m:
         return Decimal(m.group(1)) / 100
     if _NUMBER.match(v) and Decimal(v) > 1:
@@ -287,17 +318,33 @@ def _money(v: str | None, wan: bool) -> Decimal | None:
 def map_notices(path: str | Path, *, price_from_rate: bool = False) -> NoticeImport:
     """Read a notices export and build the contract tables (see the module docstring)."""
     path = Path(path)
-    header, rows = _rows(path)
+    header, rows, above = _rows(path)
     header, rows = _expand_wide(header, rows)
     columns: dict[str, int] = {}
     units: dict[str, str] = {}
+    # the winner's and the award price's own columns beside the candidates' (中标候选人 … 中标人, 投标报价 … 中标价)
+    winner_at: int | None = None
+    award_at: int | None = None
     for i, h in enumerate(header):
         name = _match(h)
+        bare = _key(_UNIT.sub("", h.strip(WHITESPACE)))
+        if name == "company" and winner_at is None and bare in {_key(x) for x in _WINNER_HEADERS}:
+            winner_at = i
+        if name == "price" and award_at is None and bare in {_key(x) for x in _AWARD_PRICE_HEADERS}:
+            award_at = i
+            unit = _UNIT.search(h.strip(WHITESPACE))
+            if unit:
+                units["award_price"] = unit.group(1)
         if name and name not in columns:
             columns[name] = i
             unit = _UNIT.search(h.strip(WHITESPACE))
             if unit:
                 units[name] = unit.group(1)
+    # the candidates' columns: the first company / price column that is not the winner's / award's, if any
+    candidate_at = next((i for i, h in enumerate(header) if _match(h) == "company" and i != winner_at),
+                        columns.get("company"))
+    bid_price_at = next((i for i, h in enumerate(header) if _match(h) == "price" and i != award_at),
+                        columns.get("price"))
     if "company" not in columns:
         accepted = "、".join(NOTICE_COLUMNS["company"])
         raise NoticesUnreadable(f"{path.name}: 找不到中标候选人/中标人列（可用列名：{accepted}） / no column naming "
@@ -309,10 +356,29 @@ def map_notices(path: str | Path, *, price_from_rate: bool = False) -> NoticeImp
         by_header = next((kind for h, kind in _COMPANY_HEADER_KIND.items() if _key(h) == _key(company_header)), None)
     # a 费率 column holds fee rates, not discounts: never turned into a price
     fee_rates = "rate" in columns and "费率" in header[columns["rate"]]
-    wan_price = units.get("price", "").startswith("万")
-    wan_ceiling = units.get("ceiling_price", "").startswith("万")
+    # a title row above the header may give the unit of every amount (金额单位：万元), as in the dataset loader
+    title_wan = None
+    for r, cells in above:
+        text = " ".join(c for c in cells if c)
+        unit = _TITLE_UNIT_RE.search(text)
+        if unit and title_wan is None:
+            title_wan = (r, unit.group(1) == "万元")
+    bid_unit = next((units[n] for n in ("price",) if n in units), "") if bid_price_at == columns.get("price") else ""
+    if bid_price_at is not None and bid_price_at != columns.get("price"):
+        found = _UNIT.search(header[bid_price_at].strip(WHITESPACE))
+        bid_unit = found.group(1) if found else ""
+    award_unit = units.get("award_price", bid_unit if award_at is None else "")
+
+    def wan(unit: str) -> bool:
+        return unit.startswith("万") or (not unit and title_wan is not None and title_wan[1])
+
+    wan_price, wan_award, wan_ceiling = wan(bid_unit), wan(award_unit), wan(units.get("ceiling_price", ""))
     out = NoticeImport(tables={"companies": [], "projects": [], "tenders": [], "bids": []}, wan_price=wan_price)
     log = out.log
+    if title_wan is not None and title_wan[1]:
+        log.append((path.name, title_wan[0], "标题行写明“单位：万元”：表头未注明单位的金额按万元读取 / the title row gives "
+                                             "the unit 万元: amounts whose header names no unit are read in 万元"))
+    discount_paid = "rate" in columns and "折扣" in header[columns["rate"]]
     companies: dict[str, dict[str, str | None]] = {}
     projects: dict[str, dict[str, str | None]] = {}
     tenders: dict[str, dict[str, str | None]] = {}
@@ -321,7 +387,7 @@ def map_notices(path: str | Path, *, price_from_rate: bool = False) -> NoticeImp
 
     def company(name: str, uscc: str | None) -> str:
         key = uscc.upper() if uscc else None
-        cid = key or stable_id("NC", name)
+        cid = key or stable_id("NC", _name_key(name))
         known = companies.get(cid)
         if known is None:
             companies[cid] = {"company_id": cid, "name": name, "uscc": key}
@@ -337,9 +403,18 @@ def map_notices(path: str | Path, *, price_from_rate: bool = False) -> NoticeImp
             log.append((path.name, r, f"{target['tender_id']} {col}: 两份公告不一致，保留“{target[col]}”，"
                                       f"忽略“{value}” / notices disagree, first value kept"))
 
+    def cell(cells: list[str | None], i: int | None) -> str | None:
+        return _clean(cells[i]) if i is not None and i < len(cells) else None
+
     for r, cells in rows:
         row = {name: _clean(cells[i]) if i < len(cells) else None for name, i in columns.items()}
         kind = _notice_type(row, by_header)
+        if kind == RESULT:
+            row["company"] = cell(cells, winner_at) or cell(cells, candidate_at)
+            row["price"] = cell(cells, award_at) or cell(cells, bid_price_at)
+        elif kind == CANDIDATES:
+            row["company"] = cell(cells, candidate_at) or cell(cells, winner_at)
+            row["price"] = cell(cells, bid_price_at) or cell(cells, award_at)
         if kind is None:
             log.append((path.name, r, "无法判断公告类型（中标候选人公示或中标结果公告），整行未导入 / notice type "
                                       "unknown (candidates or result): row not imported"))
@@ -376,6 +451,11 @@ def map_notices(path: str | Path, *, price_from_rate: bool = False) -> NoticeImp
             log.append((path.name, r, "没有候选人/中标人名称，仅导入标段信息 / no candidate or winner named: only the "
                                       "tender's fields imported"))
             continue
+        if len(name) > MAX_NAME_CHARS:
+            log.append((path.name, r, f"{tender_id} 单位名称长 {len(name)} 字（“{name[:20]}…”），是一段说明文字而不是单位"
+                                      f"名称，未导入 / a {len(name)}-character company name is a paragraph, not a "
+                                      "name: not imported"))
+            continue
         cid = company(name, row.get("uscc"))
         rank = _rank(row.get("rank"))
         if kind == RESULT:
@@ -384,25 +464,41 @@ def map_notices(path: str | Path, *, price_from_rate: bool = False) -> NoticeImp
                                           f"in a result notice is not the winner: not imported"))
                 continue
             fill(t, "winner_id", cid, r)
-            fill(t, "award_price", _with_unit(row.get("price"), wan_price), r)
+            award = row.get("price")
+            if award is not None and not _amount_like(award):
+                log.append((path.name, r, f"{tender_id} 中标价“{award[:30]}”不是金额，未导入 / the award price is no "
+                                          "amount: left empty"))
+                award = None
+            fill(t, "award_price", _with_unit(award, wan_award), r)
             continue
         price = _with_unit(row.get("price"), wan_price)
         rate_text = row.get("rate") or (row.get("price") if row.get("price") and _RATE.search(row["price"] or "") else None)
         source = None
+        text_price = None
         if price is not None and _RATE.search(price):
             price = None  # 下浮率 5% written in the price column
+        elif price is not None and not _amount_like(price):
+            text_price, price = price, None  # 未提供, /, 详见附件: no amount
         if price is None:
             rate = None if fee_rates else _rate(rate_text)
             ceiling = _money(row.get("ceiling_price"), wan_ceiling)
-            if price_from_rate and rate is not None and ceiling is not None:
-                price = str((ceiling * (1 - rate)).quantize(Decimal("0.01")))
-                source = f"最高投标限价×(1−下浮率 {rate_text}) / ceiling × (1 − rate)"
+            if price_from_rate and rate is not None and ceiling is not None and not (discount_paid and rate > 1):
+                paid = rate if discount_paid else 1 - rate
+                price = str((ceiling * paid).quantize(Decimal("0.01")))
+                source = (f"最高投标限价×折扣率 {rate_text} / ceiling × discount rate" if discount_paid
+                          else f"最高投标限价×(1−下浮率 {rate_text}) / ceiling × (1 − rate)")
             else:
-                why = ("只有费率/下浮率，不是金额" if rate_text else "没有报价")
+                if rate is not None:
+                    why, why_en = "只有费率/下浮率，不是金额", "a rate is not an amount"
+                elif text_price or rate_text:
+                    why = f"报价为文字“{(text_price or rate_text or '')[:30]}”，不是金额"
+                    why_en = "the price is a text, not an amount"
+                else:
+                    why, why_en = "没有报价", "no price"
                 need = ("（可用 --price-from-rate 按最高投标限价×(1−下浮率)计算）"
                         if rate is not None and ceiling is not None and not price_from_rate else "")
                 log.append((path.name, r, f"{tender_id} 候选人“{name}”{why}{need}，未作为投标导入 / candidate "
-                                          f"not imported as a bid: {'a rate is not an amount' if rate_text else 'no price'}"))
+                                          f"not imported as a bid: {why_en}"))
                 continue
         bid_id = f"{tender_id}-{rank}" if rank and rank.isdigit() else stable_id("NB", tender_id, cid)
         if bid_id in bids:
@@ -428,13 +524,23 @@ def _with_unit(v: str | None, wan: bool) -> str | None:
     return f"{v}万元"
 
 
+#: the columns a table is written with when no row gives them (an export of result notices only has no bids):
+#: an empty table is a header, which the loader reads as zero rows
+EMPTY_COLUMNS: dict[str, tuple[str, ...]] = {
+    "companies": ("company_id", "name", "uscc"),
+    "projects": ("project_id", "name", "owner_name"),
+    "tenders": ("tender_id", "title", "bid_list"),
+    "bids": ("bid_id", "tender_id", "company_id", "price", "rank", "score", "status"),
+}
+
+
 def write_import(result: NoticeImport, out_dir: str | Path) -> Path:
     """Write the tables as ``<table>.csv`` (UTF-8) and ``import_log.csv`` into ``out_dir``."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     (out / "problems.csv").unlink(missing_ok=True)  # of an earlier import into the same folder
     for name, rows in result.tables.items():
-        _write_csv(out / f"{name}.csv", rows)
+        _write_csv(out / f"{name}.csv", rows, EMPTY_COLUMNS.get(name, ()))
     with (out / LOG_FILE).open("w", encoding="utf-8-sig", newline="") as fh:
         w = csv.writer(fh)
         w.writerow(["file", "row", "what"])
@@ -442,9 +548,9 @@ def write_import(result: NoticeImport, out_dir: str | Path) -> Path:
     return out
 
 
-def _write_csv(path: Path, rows: Iterable[dict[str, str | None]]) -> None:
+def _write_csv(path: Path, rows: Iterable[dict[str, str | None]], empty: tuple[str, ...] = ()) -> None:
     rows = list(rows)
-    columns: list[str] = []
+    columns: list[str] = [] if rows else list(empty)
     for row in rows:
         columns.extend(k for k in row if k not in columns)
     with path.open("w", encoding="utf-8", newline="") as fh:

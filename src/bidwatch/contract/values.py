@@ -34,7 +34,8 @@ BOOL_TRUE = ("true", "1", "是", "y", "yes", "t")
 BOOL_FALSE = ("false", "0", "否", "n", "no", "f")
 
 _NUM = r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
-_MONEY_RE = r"^(?:人民币|RMB|rmb)?([+-]?)([0-9]*)(?:\.([0-9]*))?(?:[eE]([+-]?[0-9]+))?(万元|万|元)?$"
+# 人民币 may also follow the amount (全国公共资源交易平台's 采购合同: ``28.38万元 人民币``)
+_MONEY_RE = r"^(?:人民币|RMB|rmb)?([+-]?)([0-9]*)(?:\.([0-9]*))?(?:[eE]([+-]?[0-9]+))?(万元|万|元)?(?:人民币|RMB)?$"
 _NUMBER_RE = rf"^({_NUM})%?$"
 _DATE_RE = r"^([0-9]{4})\s*[-/.年]\s*([0-9]{1,2})\s*[-/.月]\s*([0-9]{1,2})\s*日?$"
 _DATE8_RE = r"^([0-9]{4})([0-9]{2})([0-9]{2})$"
@@ -76,8 +77,9 @@ def _half_width(t: str) -> str:
 
 
 def _compact(t: str) -> str:
-    """Full-width digits to ASCII; thousands separators, spaces and currency signs removed."""
-    return f"translate({_half_width(t)}, {lit(',，  ¥￥' + chr(0x3000))}, '')"
+    """Full-width digits to ASCII; thousands separators, spaces, line breaks (a scraped cell: ``60\\n万元``) and
+    currency signs removed."""
+    return f"translate({_half_width(t)}, {lit(',，  ¥￥' + chr(0x3000) + chr(10) + chr(13) + chr(9))}, '')"
 
 
 def _finite(x: str) -> str:
