@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from pathlib import Path
 
 # One data dir per process. The xdist controller loads this file too and its environment is inherited by the
 # workers: a shared dir would let two workers, whose databases both number their tasks from 1, share
@@ -34,8 +35,19 @@ import django
 
 django.setup()
 
+# pytest-django sets Django up in each xdist worker before this file runs, with the environment the controller
+# handed down: the settings then hold the controller's data dir, and the two workers shared uploads, task folders
+# and the import lock (a test's upload folder swept by the other's: FileExistsError on bidcompare/1). Point the
+# settings derived from the data dir at this process's own.
+from django.conf import settings as _settings  # noqa: E402
+
+_own = Path(os.environ["BIDWATCH_DATA_DIR"]).resolve() if "BIDWATCH_DATA_DIR" in os.environ else None
+if _own is not None and Path(_settings.DATA_DIR).resolve() != _own:
+    _settings.DATA_DIR = _own
+    _settings.MEDIA_ROOT = _own / "uploads"
+    _settings.STATIC_ROOT = _own / "static"
+
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
