@@ -268,3 +268,14 @@ def test_bracket_variants_are_one_company_and_a_paragraph_is_no_name(tmp_path: P
     result = map_notices(_csv(tmp_path / "r.csv", rows))
     assert len(result.tables["companies"]) == 1 and len(result.tables["bids"]) == 2
     assert [(r, "说明文字" in what) for _, r, what in result.log] == [(4, True)]
+
+
+def test_a_publicity_period_in_one_cell_gives_its_start_and_end(tmp_path: Path):
+    rows = [["公告标题", "中标候选人", "排名", "投标报价", "公示期"],
+            ["某工程中标候选人公示", "甲公司", "1", "100", "2025年6月13日至2025年6月16日"],
+            ["乙工程中标候选人公示", "乙公司", "1", "100", "2025-06-13 ~ 2025-06-16"],
+            ["丙工程中标候选人公示", "丙公司", "1", "100", "三个工作日"]]
+    result = map_notices(_csv(tmp_path / "r.csv", rows))
+    got = [(t.get("candidates_published_on"), t.get("publicity_until")) for t in result.tables["tenders"]]
+    assert got == [("2025年6月13日", "2025年6月16日"), ("2025-06-13", "2025-06-16"), (None, None)]
+    assert [(r, "公示期" in what) for _, r, what in result.log] == [(4, True)]  # a period that is no two dates

@@ -67,6 +67,8 @@ NOTICE_COLUMNS: dict[str, tuple[str, ...]] = {
                      "PUBLICITY_START_TIME", "published_on"),
     "publicity_until": ("公示截止日期", "公示截止时间", "公示结束日期", "公示结束时间", "PUBLICITY_END_TIME",
                         "publicity_until"),
+    # the publicity period in one cell: ``2025年6月13日至2025年6月16日`` (split into its start and end)
+    "publicity_period": ("公示期", "公示期限", "公示期间", "公示起止时间", "publicity_period"),
     "bid_deadline": ("开标时间", "开标日期", "投标截止时间", "bid_deadline"),
     "awarded_on": ("中标通知书日期", "中标通知书发出日期", "WIN_NOTICE_SEND_TIME", "awarded_on"),
 }
@@ -91,6 +93,8 @@ _RATE_CELL = re.compile(r"^(?:投标)?(?:下浮率?|让利率?|优惠率?|折扣
 #: are no price)
 _AMOUNT = re.compile(r"^(?:人民币|RMB|¥|￥)?[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?(?:万元|万|元)?"
                      r"(?:人民币|RMB)?$")
+#: what separates the two dates of a period written in one cell (a hyphen only with spaces: dates use it)
+_PERIOD_SEP = re.compile(r"\s*(?:至|到|~|～|—|–|\s-\s)\s*")
 _FULL_DIGITS = str.maketrans("０１２３４５６７８９．，", "0123456789.,")
 #: names of the winner's and the award price's own columns, where an export also has candidates' ones
 _WINNER_HEADERS = ("中标人", "中标单位", "中标人名称", "WIN_BIDDER_NAME")
@@ -409,6 +413,15 @@ def map_notices(path: str | Path, *, price_from_rate: bool = False) -> NoticeImp
     for r, cells in rows:
         row = {name: _clean(cells[i]) if i < len(cells) else None for name, i in columns.items()}
         kind = _notice_type(row, by_header)
+        period = row.pop("publicity_period", None)
+        if period:
+            parts = [p for p in _PERIOD_SEP.split(period) if p]
+            if len(parts) == 2:
+                row["published_on"] = row.get("published_on") or parts[0]
+                row["publicity_until"] = row.get("publicity_until") or parts[1]
+            else:
+                log.append((path.name, r, f"公示期“{period[:40]}”不是“起…至…止”两个日期，未使用 / the publicity period "
+                                          "is not two dates: not used"))
         if kind == RESULT:
             row["company"] = cell(cells, winner_at) or cell(cells, candidate_at)
             row["price"] = cell(cells, award_at) or cell(cells, bid_price_at)
