@@ -122,6 +122,21 @@ def test_an_excel_date_serial_is_told_with_its_date(tmp_path: Path):
     assert "Excel" not in awarded.expected and "YYYY-MM-DD" in awarded.expected
 
 
+def test_an_amount_under_ten_thousand_yuan_is_a_notice_not_a_problem(tmp_path: Path):
+    # a clerk wrote 90.5 (万元) with no unit: it loads as 90.5 yuan, and the reader is told where
+    bids = ("bid_id,tender_id,company_id,price,status\n"
+            "B1,T1,C1,90.5,valid\nB2,T1,C2,950000,\nB3,T1,C3,,withdrawn\n")
+    ds = load_dataset(write_dataset(tmp_path / "a", {"bids": bids}))
+    (notice,) = [n for n in ds.notices if n.column == "price"]
+    assert (notice.table, notice.row, notice.value) == ("bids", 2, "90.5") and "万元" in notice.expected
+    # near misses: the unit in the header reads it as 905,000 yuan; a table naming its currency (OCDS) is not told
+    wan = bids.replace("price,status", "投标报价（万元）,status")
+    assert not [n for n in load_dataset(write_dataset(tmp_path / "b", {"bids": wan})).notices if n.column == "price"]
+    usd = ("bid_id,tender_id,company_id,price,status,currency\n"
+           "B1,T1,C1,90.5,valid,USD\nB2,T1,C2,950000,,USD\nB3,T1,C3,,withdrawn,USD\n")
+    assert not [n for n in load_dataset(write_dataset(tmp_path / "c", {"bids": usd})).notices if n.column == "price"]
+
+
 def test_unparseable_bool(tmp_path: Path):
     projects = "project_id,name,state_funded\nPR1,某项目,是\nPR2,某项目,也许\n"
     p = only(problems_of(write_dataset(tmp_path, {"projects": projects})), "projects", "state_funded")

@@ -178,6 +178,29 @@ def order_notices(src: Source | Any, relation: Callable[[str], str] = ident) -> 
     return checks
 
 
+#: money columns of a works contract's figures: under 1万元 they are rare in construction tendering, and a bare number
+#: of 万元 written without its unit (``30.0`` for 30万元) reads as that many yuan. A notice, not a problem: the row loads.
+SMALL_AMOUNT_COLUMNS = {"tenders": ("estimate", "ceiling_price", "award_price"), "bids": ("price",),
+                        "contracts": ("amount",)}
+SMALL_AMOUNT_YUAN = 10_000
+SMALL_AMOUNT = ("金额不足1万元，工程招投标中少见：若是以万元填写的，请在表头注明单位（如“投标报价（万元）”）或在数字后写“万元” / "
+                "under 10,000 yuan, rare in construction tendering: if the figure is in 万元, name the unit in the "
+                "header (投标报价（万元）) or after the number")
+
+
+def amount_notices(src: Source | Any, relation: Callable[[str], str] = ident) -> list[Check]:
+    """Notices for amounts under :data:`SMALL_AMOUNT_YUAN` in the columns of :data:`SMALL_AMOUNT_COLUMNS`; not for a
+    table that names its currency (OCDS input: another money's amounts are not yuan)."""
+    name = src.table.name
+    columns = [c for c in SMALL_AMOUNT_COLUMNS.get(name, ()) if c in src.positions]
+    named = {n.lower() for _, n in getattr(src, "extras", [])} | set(src.positions)
+    if not columns or named & {"currency", "币种", "货币"}:
+        return []
+    return [Check(name, c, SMALL_AMOUNT, _select(relation(name), ident(c),
+                                                 f"{ident(c)} > 0 AND {ident(c)} < {SMALL_AMOUNT_YUAN}"))
+            for c in columns]
+
+
 def table_problems(src: Source) -> list[Problem]:
     """Rules about the table's shape rather than its cells."""
     if src.table.name == "bids" and src.from_sql and "price" not in src.positions:
