@@ -476,3 +476,32 @@ def test_the_empty_line_search_finds_lf_and_crlf_empty_lines_across_chunks(tmp_p
     path = tmp_path / "x.csv"
     path.write_bytes(text)
     assert reader._has_empty_line(path) is expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    (b"a,b\n1,2\n3,4\n", 3),
+    (b"a,b\n1,2\n3,4", 3),          # no newline after the last line
+    (b'a,b\r\n1,"x\r\ny"\r\n', 3),
+    (b"", 0),
+])
+@pytest.mark.parametrize("chunk", [2, 3, 1 << 20])
+def test_physical_lines_are_counted_across_chunks(tmp_path: Path, monkeypatch, text, expected, chunk):
+    from bidwatch.contract import reader
+
+    monkeypatch.setattr(reader, "_CHUNK", chunk)
+    path = tmp_path / "x.csv"
+    path.write_bytes(text)
+    assert reader._count_lines(path) == expected
+
+
+def test_rows_below_a_cell_over_several_lines_are_numbered_by_their_own_line(tmp_path: Path):
+    # 中标范围 written over three lines in record 2 (lines 3-5), an empty line at 7: the bad price of the fourth
+    # record is on line 8 of the file
+    bids = ('bid_id,tender_id,company_id,price,中标范围\n'
+            'B1,T1,C1,900000,土建\n'
+            'B2,T1,C2,950000,"土建\n安装\n市政"\n'
+            'B3,T1,C3,960000,\n'
+            '\n'
+            'B4,T1,C1,abc,"含 ""暂列金额"""\n')
+    problems = problems_of(write_dataset(tmp_path, {"bids": bids}))
+    assert [(p.row, p.value) for p in problems if p.column == "price"] == [(8, "abc")]

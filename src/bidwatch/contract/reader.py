@@ -155,6 +155,36 @@ def _empty_lines(path: Path, after: int) -> list[int]:
     return found
 
 
+def _count_lines(path: Path) -> int:
+    """The file's physical lines (a last line without its newline counts): ``bytes.count`` runs at memory speed."""
+    lines, last = 0, b"\n"
+    with path.open("rb") as fh:
+        while chunk := fh.read(_CHUNK):
+            lines += chunk.count(b"\n")
+            last = chunk[-1:]
+    return lines + (last != b"\n")
+
+
+def _record_lines(path: Path, after: int) -> tuple[list[tuple[int, int]], int]:
+    """``(k, shift)`` pairs as :func:`_empty_line_shifts` gives them, and the number of records, for a CSV whose
+    quoted cells may hold line breaks: a record begins on a line that starts outside quotes and is not empty; a
+    line inside a quoted cell, or an empty line (DuckDB skips it), moves the records below it one line down."""
+    shifts: dict[int, int] = {}
+    records, last, inside = 0, 0, False
+    with path.open("rb") as fh:
+        for number, raw in enumerate(fh, start=1):
+            if number <= after:
+                continue
+            if not inside and raw not in (b"\n", b"\r\n"):
+                records += 1
+                shift = number - after - records
+                if shift != last:
+                    shifts[records - 1] = last = shift
+            if raw.count(b'"') % 2:
+                inside = not inside
+    return list(shifts.items()), records
+
+
 def _empty_line_shifts(readable: Path, line: int) -> list[tuple[int, int]]:
     """``(k, shift)``: records after the ``k``-th (1-based ordinal) sit ``shift`` lines lower, one per
     empty line above them (found by :func:`_empty_lines` for files up to 256 MB; machine exports
@@ -208,6 +238,11 @@ def _csv_scan(src: Source, readable: Path) -> None:
     src.from_sql = f"SELECT ({blank}) AS __blank, * FROM {scan}"
     src.numbered_after = line
     src.empty_line_shifts = _empty_line_shifts(readable, line)
+    if readable.stat().st_size <= _EMPTY_SCAN_LIMIT:
+        # fewer records than lines below the header (less the empty ones) means quoted cells over several lines:
+        # stage.number_rows then counts each record's own line (one pass in Python, only for such a file)
+        src.physical_lines = _count_lines(readable)
+        src.record_lines = lambda: _record_lines(readable, line)
 
 
 def _utf8_or_transcoded(src: Source, scratch: Scratch, sniff_only: bool) -> Path | None:

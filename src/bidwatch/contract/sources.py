@@ -87,6 +87,10 @@ class Source:
     #: the header's line, and per record ordinal the empty lines above it (``(k, shift)`` pairs)
     numbered_after: int | None = None
     empty_line_shifts: list[tuple[int, int]] = field(default_factory=list)
+    #: the CSV's physical lines, and a function giving the ``(k, shift)`` pairs counting the lines of quoted cells
+    #: with line breaks too, with the number of records that count finds (``reader._record_lines``)
+    physical_lines: int | None = None
+    record_lines: Callable[[], tuple[list[tuple[int, int]], int]] | None = None
 
 
 @dataclass

@@ -148,17 +148,25 @@ def number_rows(con: duckdb.DuckDBPyConnection, src: Source) -> None:
         f"SELECT min(rowid), max(rowid), count(*), count(*) FILTER (WHERE __blank) FROM {table}").fetchall()[0]
     con.execute(f"ALTER TABLE {table} ADD COLUMN __row BIGINT")
     dense = bool(n) and last - first + 1 == n
-    if dense and not src.empty_line_shifts:
+    line_shifts = src.empty_line_shifts
+    empties = src.empty_line_shifts[-1][1] if src.empty_line_shifts else 0
+    if src.physical_lines is not None and src.record_lines is not None and n < src.physical_lines - line - empties:
+        # quoted cells with line breaks: each record's own line, where that count agrees with DuckDB's records (a
+        # stray quote would make it wrong: then the empty lines alone count, as before)
+        quoted, records = src.record_lines()
+        if records == n:
+            line_shifts = quoted
+    if dense and not line_shifts:
         con.execute(f"UPDATE {table} SET __row = rowid - {int(first)} + {line + 1}")
     elif n:
         ordinal = f"rowid - {int(first)} + 1" if dense else "row_number() OVER (ORDER BY rowid)"
         numbered = f"SELECT rowid AS __rid, {ordinal} AS __rn FROM {table}"
         shift, joined, view = "0", f"({numbered}) s", None
-        if src.empty_line_shifts:
+        if line_shifts:
             import pyarrow as pa
 
             view = f"__bidwatch_empty_lines_{src.table.name}"
-            ks, shifts = zip(*src.empty_line_shifts, strict=True)
+            ks, shifts = zip(*line_shifts, strict=True)
             con.register(view, pa.table({"k": list(ks), "shift": list(shifts)}))
             joined += f" ASOF LEFT JOIN {ident(view)} b ON s.__rn > b.k"
             shift = "coalesce(b.shift, 0)"
