@@ -279,3 +279,23 @@ def test_a_publicity_period_in_one_cell_gives_its_start_and_end(tmp_path: Path):
     got = [(t.get("candidates_published_on"), t.get("publicity_until")) for t in result.tables["tenders"]]
     assert got == [("2025年6月13日", "2025年6月16日"), ("2025-06-13", "2025-06-16"), (None, None)]
     assert [(r, "公示期" in what) for _, r, what in result.log] == [(4, True)]  # a period that is no two dates
+
+
+def test_a_notice_without_the_section_code_takes_the_one_its_tenders_other_notice_gives(tmp_path: Path):
+    # 宜昌: the candidates notice omits the 标段编号 that the result notice of the same tender gives
+    rows = [["公告标题", "标段(包)编号", "项目名称", "标段(包)名称", "排名", "中标候选人", "中标人", "投标报价", "中标价(元)"],
+            ["某小区室外配套工程施工中标候选人公示", "", "某小区室外配套工程施工", "", "1", "甲公司", "", "1799255.53", ""],
+            ["某小区室外配套工程施工中标候选人公示", "", "某小区室外配套工程施工", "", "2", "乙公司", "", "1809900.75", ""],
+            ["某小区室外配套工程施工中标结果公告", "YDA010005-202501-01", "", "某小区室外配套工程施工", "", "", "甲公司", "",
+             "1799255.53"]]
+    result = map_notices(_csv(tmp_path / "r.csv", rows))
+    (tender,) = result.tables["tenders"]
+    assert tender["tender_id"] == "YDA010005-202501-01" and tender["bid_list"] == "candidates" and tender["winner_id"]
+    assert [r for _, r, what in result.log if "另一份公告" in what] == [2, 3]
+    # near miss: a project of two sections, each with its code: a notice naming only the project is matched to neither
+    two = [["公告标题", "标段编号", "项目名称", "标段名称", "中标候选人", "投标报价"],
+           ["某路一标段中标结果公告", "S1", "某路", "一标段", "甲公司", "100"],
+           ["某路二标段中标结果公告", "S2", "某路", "二标段", "乙公司", "100"],
+           ["某路中标候选人公示", "", "某路", "", "丙公司", "100"]]
+    ids = sorted(t["tender_id"] for t in map_notices(_csv(tmp_path / "t.csv", two)).tables["tenders"])
+    assert ids[1:] == ["S1", "S2"] and ids[0].startswith("NT")

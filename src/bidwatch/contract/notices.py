@@ -289,6 +289,22 @@ def _tender_key(row: dict[str, str | None]) -> tuple[str, str] | None:
     return None
 
 
+def _aliases(row: dict[str, str | None]) -> list[str]:
+    """Names a notice row gives its tender, most specific first: the title without the notice-type words, the
+    project and section names together, the section's, the project's (spaces removed)."""
+    def squash(text: str | None) -> str:
+        return re.sub(r"[\s\u3000]+", "", text or "")
+
+    out = []
+    if row.get("notice_title"):
+        out.append("T:" + _TYPE_WORDS.sub("", _TYPE_WORDS.sub("", squash(row["notice_title"]))))
+    project, section = squash(row.get("project_name")), squash(row.get("section"))
+    if project and section:
+        out.append("PS:" + project + "\x1f" + section)
+    out += [f"N:{x}" for x in (section, project) if x]
+    return out
+
+
 def _rate(v: str | None) -> Decimal | None:
     """A discount rate as a fraction: ``5%``, ``下浮率 5%``, ``5`` (a bare number above 1 in a
     下浮率 column is percent); None for a fee rate (费率), a bare number up to 1 (0.05: a fraction
@@ -410,8 +426,25 @@ def map_notices(path: str | Path, *, price_from_rate: bool = False) -> NoticeImp
     def cell(cells: list[str | None], i: int | None) -> str | None:
         return _clean(cells[i]) if i is not None and i < len(cells) else None
 
+    # a notice without the 标段编号 takes the one another notice of the same tender gives (宜昌's candidates notices
+    # omit it, its result notices give it): matched by the notice title without its type words, or by the project and
+    # section names, where exactly one 标段编号 goes with that name
+    named: dict[str, set[str]] = {}
+    for _, cells in rows:
+        row = {name: _clean(cells[i]) if i < len(cells) else None for name, i in columns.items()}
+        if row.get("tender_id"):
+            for alias in _aliases(row):
+                named.setdefault(alias, set()).add(row["tender_id"])  # type: ignore[arg-type]
+    given = {alias: next(iter(ids)) for alias, ids in named.items() if len(ids) == 1}
+
     for r, cells in rows:
         row = {name: _clean(cells[i]) if i < len(cells) else None for name, i in columns.items()}
+        if not row.get("tender_id") and given:
+            found = next((given[a] for a in _aliases(row) if a in given), None)
+            if found is not None:
+                row["tender_id"] = found
+                log.append((path.name, r, f"标段编号取自同一标段的另一份公告：{found} / the tender id is taken from "
+                                          "another notice of the same tender"))
         kind = _notice_type(row, by_header)
         period = row.pop("publicity_period", None)
         if period:
