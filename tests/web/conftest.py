@@ -43,6 +43,10 @@ from django.conf import settings as _settings  # noqa: E402
 
 _own = Path(os.environ["BIDWATCH_DATA_DIR"]).resolve() if "BIDWATCH_DATA_DIR" in os.environ else None
 if _own is not None and Path(_settings.DATA_DIR).resolve() != _own:
+    _key = Path(_settings.DATA_DIR) / "secret_key"  # the settings' SECRET_KEY came from there: keep it beside them
+    if _key.exists() and not (_own / "secret_key").exists():
+        shutil.copyfile(_key, _own / "secret_key")
+        (_own / "secret_key").chmod(0o600)
     _settings.DATA_DIR = _own
     _settings.MEDIA_ROOT = _own / "uploads"
     _settings.STATIC_ROOT = _own / "static"
