@@ -299,3 +299,14 @@ def test_a_notice_without_the_section_code_takes_the_one_its_tenders_other_notic
            ["某路中标候选人公示", "", "某路", "", "丙公司", "100"]]
     ids = sorted(t["tender_id"] for t in map_notices(_csv(tmp_path / "t.csv", two)).tables["tenders"])
     assert ids[1:] == ["S1", "S2"] and ids[0].startswith("NT")
+
+
+def test_totals_and_signature_rows_of_a_workbook_are_said_as_such(tmp_path: Path):
+    rows = [["公告标题", "中标候选人", "排名", "投标报价"],
+            ["某桥梁工程中标候选人公示", "甲公司", "1", "100"],
+            ["合计", "", "", "100"],
+            ["制表人：张三", "", "", ""]]
+    result = map_notices(_csv(tmp_path / "r.csv", rows))
+    assert len(result.tables["bids"]) == 1
+    assert [(r, "totals" in what or "合计" in what, "signature" in what or "签" in what) for _, r, what in result.log
+            ] == [(3, True, False), (4, False, True)]

@@ -40,6 +40,7 @@ from pathlib import Path
 from bidwatch.i18n import chinese_first as _
 
 from .sources import _TITLE_UNIT_RE, HEADER_SEARCH_ROWS
+from .trailers import cells_are_trailer
 from .values import WHITESPACE
 
 #: Input columns of a notices export -> accepted headers (matching ignores spaces and brackets).
@@ -438,6 +439,10 @@ def map_notices(path: str | Path, *, price_from_rate: bool = False) -> NoticeImp
     given = {alias: next(iter(ids)) for alias, ids in named.items() if len(ids) == 1}
 
     for r, cells in rows:
+        trailer = cells_are_trailer(cells)
+        if trailer is not None:  # 合计 / 制表人 rows of a workbook (the dataset loader skips them too)
+            log.append((path.name, r, trailer))
+            continue
         row = {name: _clean(cells[i]) if i < len(cells) else None for name, i in columns.items()}
         if not row.get("tender_id") and given:
             found = next((given[a] for a in _aliases(row) if a in given), None)

@@ -24,6 +24,7 @@ DuckDB; :func:`trailing_reject_notices` turns such rejects after the last record
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 import duckdb
 
@@ -121,8 +122,13 @@ def drop_trailer_rows(con: duckdb.DuckDBPyConnection, src: Source) -> tuple[list
 
 def line_is_trailer(text: str) -> str | None:
     """The notice for a raw CSV line that is a totals or signature line, else None."""
-    fields = [f.strip(WHITESPACE + '"') for f in text.split(",")]
-    filled = [f for f in fields if f]
+    return cells_are_trailer(f.strip(WHITESPACE + '"') for f in text.split(","))
+
+
+def cells_are_trailer(cells: Iterable[str | None]) -> str | None:
+    """The notice for a row whose cells make it a totals row (合计, 本页小计, …) or a signature or note row
+    (制表人：, 审核人, 备注：…, by its first filled cell), else None."""
+    filled = [c.strip(WHITESPACE) for c in cells if c and c.strip(WHITESPACE)]
     if not filled:
         return None
     if any(_TOTALS_PY.fullmatch(f) for f in filled) and not _SIGNATURE_PY.fullmatch(filled[0]):
