@@ -180,6 +180,16 @@ def test_a_contract_naming_its_own_suppliers_is_kept(tmp_path):
                               "suppliers": [{"id": "S", "name": "11 DE SETIEMBRE SRL"}]}]}
     tables, problems = read_ocds_tables(write_lines(tmp_path / "a.jsonl", [release]))
     assert tables["contracts"]["supplier_id"].tolist() == ["S"] and not [p for p in problems if p.action == "dropped"]
+    # one supplier written as an object (Paraguay), not a list of one: read alike, and no "expected array" noise
+    release["contracts"][0]["suppliers"] = {"id": "S", "name": "11 DE SETIEMBRE SRL"}
+    tables, problems = read_ocds_tables(write_lines(tmp_path / "o.jsonl", [release]))
+    assert tables["contracts"]["supplier_id"].tolist() == ["S"] and not problems
+    # where the award is in the release, its supplier ids are the winner's: the contract's other spelling of the
+    # same firm (by identifier) does not replace them
+    award = {**release, "awards": [{"id": "a-elsewhere", "status": "active", "suppliers": [{"id": "W", "name": "W"}],
+                                    "value": {"amount": 17875000, "currency": "PYG"}}]}
+    tables, _ = read_ocds_tables(write_lines(tmp_path / "w.jsonl", [award]))
+    assert tables["contracts"]["supplier_id"].tolist() == ["W"]
     # near miss: without suppliers on the contract or an award, it is dropped and listed, as before
     del release["contracts"][0]["suppliers"]
     tables, problems = read_ocds_tables(write_lines(tmp_path / "b.jsonl", [release]))

@@ -802,10 +802,14 @@ class _Builder:
             suppliers = award_suppliers.get(award_id, []) if award_id else []
             if not suppliers and len(award_suppliers) == 1 and not award_id:
                 suppliers = next(iter(award_suppliers.values()))  # one award: the contract's, certainly
-            # the Contract Suppliers extension (Paraguay's DNCP): the contract names its own suppliers
-            own = [self.company(s, rd, f"{path}/suppliers[{k}]", "supplier")
-                   for k, s in enumerate(rd.arr(contract, "suppliers", f"{path}/suppliers"))]
-            suppliers = [s for s in own if s] or suppliers
+            if not suppliers:
+                # the Contract Suppliers extension (Paraguay's DNCP): a contract whose award is not in the release
+                # names its own suppliers. Only then: where the award names them, the award's ids are the ones the
+                # tender's winner has (Paraguay's contract names the same firm by its identifier, another id)
+                listed = contract.get("suppliers")  # Paraguay writes one supplier as an object, not a list of one
+                listed = [listed] if isinstance(listed, dict) else rd.arr(contract, "suppliers", f"{path}/suppliers")
+                own = [self.company(s, rd, f"{path}/suppliers[{k}]", "supplier") for k, s in enumerate(listed)]
+                suppliers = [s for s in own if s]
             amount, currency = rd.amount(contract, "value", f"{path}/value")
             signed = self.happened(self.date(rd.text(contract, "dateSigned", f"{path}/dateSigned")), released, rd,
                                    f"{path}/dateSigned", "contract signing date")
