@@ -40,7 +40,7 @@ def test_malformed_lines_reported_with_line_numbers(tmp_path):
     by_line = {p.line: p.message for p in problems}
     assert sorted(by_line) == [2, 3, 6, 7, 8, 9, 10]
     assert "invalid JSON" in by_line[2]
-    assert "invalid UTF-8" in by_line[3]
+    assert "invalid UTF-8" in by_line[3] and "iconv" in by_line[3]  # and how to convert the file
     assert "invalid UTF-8" in by_line[10]
     assert "ocid is number" in by_line[7]
     assert all(p.skipped for p in problems)

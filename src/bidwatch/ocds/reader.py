@@ -74,7 +74,10 @@ def _decode_problem(no: int, line: bytes, error: Exception) -> Problem:
     try:
         line.decode("utf-8")
     except UnicodeDecodeError as e:
-        return Problem(no, f"invalid UTF-8 at byte {e.start + 1} ({e.reason}), line skipped")
+        # OCDS (JSON) is UTF-8; a publisher's Latin-1 file (CDMX) is read once re-saved: say how
+        return Problem(no, f"invalid UTF-8 at byte {e.start + 1} ({e.reason}), line skipped: OCDS files are UTF-8; "
+                           "a file saved in another encoding can be converted, e.g. "
+                           "`iconv -f latin1 -t utf-8 IN.json > OUT.json`")
     message = str(error)
     if "64-bit" in message:  # orjson's integer range; serde_json (Cardinal) reads it as a float
         try:
