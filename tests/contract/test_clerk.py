@@ -475,7 +475,7 @@ def test_the_empty_line_search_finds_lf_and_crlf_empty_lines_across_chunks(tmp_p
     monkeypatch.setattr(reader, "_CHUNK", chunk)
     path = tmp_path / "x.csv"
     path.write_bytes(text)
-    assert reader._has_empty_line(path) is expected
+    assert reader._line_scan(path)[0] is expected
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -491,7 +491,7 @@ def test_physical_lines_are_counted_across_chunks(tmp_path: Path, monkeypatch, t
     monkeypatch.setattr(reader, "_CHUNK", chunk)
     path = tmp_path / "x.csv"
     path.write_bytes(text)
-    assert reader._count_lines(path) == expected
+    assert reader._line_scan(path)[1] == expected
 
 
 def test_rows_below_a_cell_over_several_lines_are_numbered_by_their_own_line(tmp_path: Path):

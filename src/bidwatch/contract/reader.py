@@ -125,44 +125,34 @@ def _head_lines(readable: Path) -> list[tuple[int, str, list[str | None]]]:
     return out
 
 
-def _has_empty_line(path: Path) -> bool:
-    """Whether the file holds ``\n\n`` or ``\n\r\n`` anywhere: NumPy compares the bytes of each chunk
-    (twice as fast as ``bytes`` searches, whose first byte ``\n`` stops them on every line)."""
+def _line_scan(path: Path) -> tuple[bool, int]:
+    """One pass over the file: whether it holds ``\n\n`` or ``\n\r\n`` anywhere (NumPy compares the bytes of
+    each chunk: twice as fast as ``bytes`` searches, whose first byte ``\n`` stops them on every line), and its
+    physical lines (a last line without its newline counts; ``bytes.count`` runs at memory speed)."""
     import numpy as np
 
-    tail = b""
+    empty, lines, tail, last = False, 0, b"", b"\n"
     with path.open("rb") as fh:
         while chunk := fh.read(_CHUNK):
-            data = np.frombuffer(tail + chunk, dtype=np.uint8)
-            nl = data == 10
-            if (nl[1:] & nl[:-1]).any() or (nl[2:] & nl[:-2] & (data[1:-1] == 13)).any():
-                return True
-            tail = chunk[-2:]
-    return False
+            if not empty:
+                data = np.frombuffer(tail + chunk, dtype=np.uint8)
+                nl = data == 10
+                empty = bool((nl[1:] & nl[:-1]).any() or (nl[2:] & nl[:-2] & (data[1:-1] == 13)).any())
+            lines += chunk.count(b"\n")
+            tail, last = chunk[-2:], chunk[-1:]
+    return empty, lines + (last != b"\n")
 
 
 def _empty_lines(path: Path, after: int) -> list[int]:
     """Physical numbers of the empty lines after line ``after``: DuckDB skips them, which would
-    shift the row numbers of every record below (a hand-edited CSV has them).  One fast pass looks
-    for an empty line at all; only then are lines counted."""
-    if not _has_empty_line(path):
-        return []
+    shift the row numbers of every record below (a hand-edited CSV has them). Called only for a file that
+    :func:`_line_scan` found holding one."""
     found: list[int] = []
     with path.open("rb") as fh:
         for number, raw in enumerate(fh, start=1):
             if number > after and raw in (b"\n", b"\r\n"):
                 found.append(number)
     return found
-
-
-def _count_lines(path: Path) -> int:
-    """The file's physical lines (a last line without its newline counts): ``bytes.count`` runs at memory speed."""
-    lines, last = 0, b"\n"
-    with path.open("rb") as fh:
-        while chunk := fh.read(_CHUNK):
-            lines += chunk.count(b"\n")
-            last = chunk[-1:]
-    return lines + (last != b"\n")
 
 
 def _record_lines(path: Path, after: int) -> tuple[list[tuple[int, int]], int]:
@@ -185,11 +175,9 @@ def _record_lines(path: Path, after: int) -> tuple[list[tuple[int, int]], int]:
     return list(shifts.items()), records
 
 
-def _empty_line_shifts(readable: Path, line: int) -> list[tuple[int, int]]:
+def _empty_line_shifts(empties: list[int], line: int) -> list[tuple[int, int]]:
     """``(k, shift)``: records after the ``k``-th (1-based ordinal) sit ``shift`` lines lower, one per
-    empty line above them (found by :func:`_empty_lines` for files up to 256 MB; machine exports
-    beyond that size have none)."""
-    empties = _empty_lines(readable, line) if readable.stat().st_size <= _EMPTY_SCAN_LIMIT else []
+    empty line above them (``empties``: :func:`_empty_lines`)."""
     # the j-th empty line (0-based) follows the first (e_j - line - 1 - j) records; of several empty
     # lines after the same record the last counts them all
     shift_after = {e - line - 1 - j: j + 1 for j, e in enumerate(empties)}
@@ -237,11 +225,11 @@ def _csv_scan(src: Source, readable: Path) -> None:
     blank = " AND ".join(f"c{i} IS NULL" for i in range(len(headers)))
     src.from_sql = f"SELECT ({blank}) AS __blank, * FROM {scan}"
     src.numbered_after = line
-    src.empty_line_shifts = _empty_line_shifts(readable, line)
-    if readable.stat().st_size <= _EMPTY_SCAN_LIMIT:
+    if readable.stat().st_size <= _EMPTY_SCAN_LIMIT:  # machine exports beyond that size have no empty lines
+        has_empty, src.physical_lines = _line_scan(readable)
+        src.empty_line_shifts = _empty_line_shifts(_empty_lines(readable, line), line) if has_empty else []
         # fewer records than lines below the header (less the empty ones) means quoted cells over several lines:
         # stage.number_rows then counts each record's own line (one pass in Python, only for such a file)
-        src.physical_lines = _count_lines(readable)
         src.record_lines = lambda: _record_lines(readable, line)
 
 
