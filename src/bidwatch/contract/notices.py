@@ -41,7 +41,7 @@ from bidwatch.i18n import chinese_first as _
 
 from .sources import _TITLE_UNIT_RE, HEADER_SEARCH_ROWS
 from .trailers import cells_are_trailer
-from .values import WHITESPACE
+from .values import WHITESPACE, money_like
 
 #: Input columns of a notices export -> accepted headers (matching ignores spaces and brackets).
 NOTICE_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -90,13 +90,8 @@ _RANKS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, 
 _RATE = re.compile(r"([0-9]+(?:\.[0-9]+)?)\s*[%％]")
 #: a cell that is a rate and nothing else: ``5%``, ``下浮率：5%``, ``折扣率为 95%`` (not ``按…收费标准的50%计取``)
 _RATE_CELL = re.compile(r"^(?:投标)?(?:下浮率?|让利率?|优惠率?|折扣率?|费率)?\s*[:：为]?\s*([0-9]+(?:\.[0-9]+)?)\s*[%％]$")
-#: an amount as the loader reads one (the check before a cell is written as a price: ``未提供``, ``/``, ``详见附件``
-#: are no price)
-_AMOUNT = re.compile(r"^(?:人民币|RMB|¥|￥)?[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?(?:万元|万|元)?"
-                     r"(?:人民币|RMB)?$")
 #: what separates the two dates of a period written in one cell (a hyphen only with spaces: dates use it)
 _PERIOD_SEP = re.compile(r"\s*(?:至|到|~|～|—|–|\s-\s)\s*")
-_FULL_DIGITS = str.maketrans("０１２３４５６７８９．，", "0123456789.,")
 #: names of the winner's and the award price's own columns, where an export also has candidates' ones
 _WINNER_HEADERS = ("中标人", "中标单位", "中标人名称", "WIN_BIDDER_NAME")
 _AWARD_PRICE_HEADERS = ("中标价", "中标金额", "中标价格")
@@ -146,12 +141,6 @@ def _name_key(name: str) -> str:
     """A company name as its id is made from: full- and half-width brackets alike (``某某（中国）有限公司`` and
     ``某某(中国)有限公司`` are one company)."""
     return name.replace("（", "(").replace("）", ")")
-
-
-def _amount_like(v: str) -> bool:
-    """Whether a price cell reads as an amount (the loader parses it; anything else is no price)."""
-    text = re.sub(r"[\s\u3000,，]", "", v.translate(_FULL_DIGITS))
-    return bool(_AMOUNT.match(text))
 
 
 def _rows(path: Path) -> tuple[list[str], list[tuple[int, list[str | None]]], list[tuple[int, list[str | None]]]]:
@@ -342,25 +331,25 @@ def map_notices(path: str | Path, *, price_from_rate: bool = False) -> NoticeImp
     header, rows, above = _rows(path)
     header, rows = _expand_wide(header, rows)
     columns: dict[str, int] = {}
-    units: dict[str, str] = {}
     # the winner's and the award price's own columns beside the candidates' (中标候选人 … 中标人, 投标报价 … 中标价)
     winner_at: int | None = None
     award_at: int | None = None
+    winners, awards = {_key(x) for x in _WINNER_HEADERS}, {_key(x) for x in _AWARD_PRICE_HEADERS}
     for i, h in enumerate(header):
         name = _match(h)
         bare = _key(_UNIT.sub("", h.strip(WHITESPACE)))
-        if name == "company" and winner_at is None and bare in {_key(x) for x in _WINNER_HEADERS}:
+        if name == "company" and winner_at is None and bare in winners:
             winner_at = i
-        if name == "price" and award_at is None and bare in {_key(x) for x in _AWARD_PRICE_HEADERS}:
+        if name == "price" and award_at is None and bare in awards:
             award_at = i
-            unit = _UNIT.search(h.strip(WHITESPACE))
-            if unit:
-                units["award_price"] = unit.group(1)
         if name and name not in columns:
             columns[name] = i
-            unit = _UNIT.search(h.strip(WHITESPACE))
-            if unit:
-                units[name] = unit.group(1)
+
+    def unit_at(i: int | None) -> str:
+        """The unit a column's header names (``投标报价（万元）``), else ""."""
+        found = _UNIT.search(header[i].strip(WHITESPACE)) if i is not None else None
+        return found.group(1) if found else ""
+
     # the candidates' columns: the first company / price column that is not the winner's / award's, if any
     candidate_at = next((i for i, h in enumerate(header) if _match(h) == "company" and i != winner_at),
                         columns.get("company"))
@@ -384,16 +373,13 @@ def map_notices(path: str | Path, *, price_from_rate: bool = False) -> NoticeImp
         unit = _TITLE_UNIT_RE.search(text)
         if unit and title_wan is None:
             title_wan = (r, unit.group(1) == "万元")
-    bid_unit = next((units[n] for n in ("price",) if n in units), "") if bid_price_at == columns.get("price") else ""
-    if bid_price_at is not None and bid_price_at != columns.get("price"):
-        found = _UNIT.search(header[bid_price_at].strip(WHITESPACE))
-        bid_unit = found.group(1) if found else ""
-    award_unit = units.get("award_price", bid_unit if award_at is None else "")
+    bid_unit = unit_at(bid_price_at)
+    award_unit = unit_at(award_at) if award_at is not None else bid_unit
 
     def wan(unit: str) -> bool:
         return unit.startswith("万") or (not unit and title_wan is not None and title_wan[1])
 
-    wan_price, wan_award, wan_ceiling = wan(bid_unit), wan(award_unit), wan(units.get("ceiling_price", ""))
+    wan_price, wan_award, wan_ceiling = wan(bid_unit), wan(award_unit), wan(unit_at(columns.get("ceiling_price")))
     out = NoticeImport(tables={"companies": [], "projects": [], "tenders": [], "bids": []}, wan_price=wan_price)
     log = out.log
     if title_wan is not None and title_wan[1]:
@@ -430,20 +416,19 @@ def map_notices(path: str | Path, *, price_from_rate: bool = False) -> NoticeImp
     # a notice without the 标段编号 takes the one another notice of the same tender gives (宜昌's candidates notices
     # omit it, its result notices give it): matched by the notice title without its type words, or by the project and
     # section names, where exactly one 标段编号 goes with that name
+    parsed = [(r, cells, {name: cell(cells, i) for name, i in columns.items()}) for r, cells in rows]
     named: dict[str, set[str]] = {}
-    for _, cells in rows:
-        row = {name: _clean(cells[i]) if i < len(cells) else None for name, i in columns.items()}
+    for _, _, row in parsed:
         if row.get("tender_id"):
             for alias in _aliases(row):
                 named.setdefault(alias, set()).add(row["tender_id"])  # type: ignore[arg-type]
     given = {alias: next(iter(ids)) for alias, ids in named.items() if len(ids) == 1}
 
-    for r, cells in rows:
+    for r, cells, row in parsed:
         trailer = cells_are_trailer(cells)
         if trailer is not None:  # 合计 / 制表人 rows of a workbook (the dataset loader skips them too)
             log.append((path.name, r, trailer))
             continue
-        row = {name: _clean(cells[i]) if i < len(cells) else None for name, i in columns.items()}
         if not row.get("tender_id") and given:
             found = next((given[a] for a in _aliases(row) if a in given), None)
             if found is not None:
@@ -516,7 +501,7 @@ def map_notices(path: str | Path, *, price_from_rate: bool = False) -> NoticeImp
                 continue
             fill(t, "winner_id", cid, r)
             award = row.get("price")
-            if award is not None and not _amount_like(award):
+            if award is not None and not money_like(award):
                 log.append((path.name, r, f"{tender_id} 中标价“{award[:30]}”不是金额，未导入 / the award price is no "
                                           "amount: left empty"))
                 award = None
@@ -528,7 +513,7 @@ def map_notices(path: str | Path, *, price_from_rate: bool = False) -> NoticeImp
         text_price = None
         if price is not None and _RATE.search(price):
             price = None  # 下浮率 5% written in the price column
-        elif price is not None and not _amount_like(price):
+        elif price is not None and not money_like(price):
             text_price, price = price, None  # 未提供, /, 详见附件: no amount
         if price is None:
             rate = None if fee_rates else _rate(rate_text)

@@ -76,10 +76,24 @@ def _half_width(t: str) -> str:
     return f"translate({t}, {lit(_FULL_WIDTH)}, {lit(_HALF_WIDTH)})"
 
 
+#: what :func:`_compact` removes: thousands separators, spaces, line breaks (a scraped cell: ``60\\n万元``), signs
+_COMPACT_DROP = ",， ¥￥" + chr(0x3000) + chr(10) + chr(13) + chr(9)
+
+
 def _compact(t: str) -> str:
-    """Full-width digits to ASCII; thousands separators, spaces, line breaks (a scraped cell: ``60\\n万元``) and
-    currency signs removed."""
-    return f"translate({_half_width(t)}, {lit(',，  ¥￥' + chr(0x3000) + chr(10) + chr(13) + chr(9))}, '')"
+    """Full-width digits to ASCII; thousands separators, spaces, line breaks and currency signs removed."""
+    return f"translate({_half_width(t)}, {lit(_COMPACT_DROP)}, '')"
+
+
+_MONEY_PY = re.compile(_MONEY_RE)
+_COMPACT_PY = str.maketrans(_FULL_WIDTH, _HALF_WIDTH, _COMPACT_DROP)
+
+
+def money_like(text: str) -> bool:
+    """Whether the loader reads ``text`` as an amount: the grammar of :func:`money_parts`, in Python, for a writer
+    that must not pass it a cell it would refuse (``bidwatch notices``: ``未提供``, ``/``, ``详见附件``)."""
+    m = _MONEY_PY.match(text.strip(WHITESPACE).translate(_COMPACT_PY))
+    return bool(m and (m.group(2) or m.group(3)))
 
 
 def _finite(x: str) -> str:
