@@ -347,13 +347,13 @@ def contract_departs_from_award(ctx: ScanContext) -> str:
     # amounts are not converted between currencies (OCDS input carries them): contracts in another money than the
     # tender's are not compared, and a tender whose contracts mix monies is not judged
     money = ctx.has("tenders", "currency") and ctx.has("contracts", "currency")
-    currency = ("CASE WHEN count(DISTINCT c.currency) <= 1 THEN max(c.currency) ELSE '*mixed*' END"
-                if money else "CAST(NULL AS VARCHAR)")
-    same_money = (" AND (c.currency IS NULL OR t.currency IS NULL OR c.currency = t.currency)" if money else "")
+    currency = (", CASE WHEN count(DISTINCT c.currency) <= 1 THEN max(c.currency) ELSE '*mixed*' END AS currency"
+                if money else "")
+    same_money = " AND (c.currency IS NULL OR t.currency IS NULL OR c.currency = t.currency)" if money else ""
     return f"""
 WITH c AS (
-    SELECT c.tender_id, c.supplier_id, round(sum(c.amount), 2) AS amount, list_sort(list(c.contract_id)) AS contract_ids,
-           {currency} AS currency
+    SELECT c.tender_id, c.supplier_id, round(sum(c.amount), 2) AS amount,
+           list_sort(list(c.contract_id)) AS contract_ids{currency}
     FROM contracts c WHERE c.tender_id IS NOT NULL AND c.amount IS NOT NULL
     GROUP BY c.tender_id, c.supplier_id
 ),

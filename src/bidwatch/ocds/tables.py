@@ -37,6 +37,7 @@ is repaired — each reported.
 
 from __future__ import annotations
 
+import datetime
 import re
 from pathlib import Path
 from typing import Any
@@ -371,6 +372,8 @@ class _Builder:
         self.tz = tz if tz is not None else zone(DEFAULT_TIMEZONE)
         self.file = file
         self._dates: dict[str, str | None] = {}
+        #: no release reports an event after the day of the conversion (:meth:`reported_until`)
+        self.today = datetime.date.today().isoformat()
         self._stamps: dict[str, str | None] = {}
         # organisation references of the release being read: by identifier (scheme, id) and by name
         self.by_identifier: dict[tuple[str, str], str] = {}
@@ -402,10 +405,11 @@ class _Builder:
                                                       "a single date, not taken as the notice's day", "ignored")
             start = None
         published = rd.text(tender, "datePublished", "/tender/datePublished")
-        if not self.date(start) and not self.date(published):
+        first, last = self.date(start), self.date(end)
+        if not first and not self.date(published):
             return None
-        if self.date(start) and self.date(end) and self.date(start) > self.date(end):
-            return self.date(start)  # a period in an impossible order is a data error, reported and not judged as such
+        if first and last and first > last:
+            return first  # a period in an impossible order is a data error, reported and not judged as such
         enquiry = rd.obj(tender, "enquiryPeriod", "/tender/enquiryPeriod") or {}
         notice = [start, published, rd.text(enquiry, "startDate", "/tender/enquiryPeriod/startDate")]
         for i, doc in enumerate(rd.arr(tender, "documents", "/tender/documents")):
@@ -421,9 +425,6 @@ class _Builder:
         2015-11-06, the contract of 11-20 and payments of 2017: its own date is not how far it reports."""
         if released is None:
             return None
-        import datetime as dt
-
-        today = dt.date.today().isoformat()
         days = [released]
         for contract in r.get("contracts") or []:
             impl = contract.get("implementation") if isinstance(contract, dict) else None
@@ -432,7 +433,7 @@ class _Builder:
             for key, field in (("transactions", "date"), ("milestones", "dateMet")):
                 for event in impl.get(key) or []:
                     day = self.date(event.get(field)) if isinstance(event, dict) else None
-                    if day and day <= today:
+                    if day and day <= self.today:
                         days.append(day)
         return max(days)
 
@@ -694,8 +695,9 @@ class _Builder:
                                     "invited" if ocds_status == "invited" else "tenderer")
                        for k, t in enumerate(rd.arr(bid, "tenderers", f"{path}/tenderers"))]
             members = [m for m in members if m]
-            if _str_id(bid.get("id")) and members:
-                bid_tenderers.setdefault(_str_id(bid.get("id")), members)
+            own_id = _str_id(bid.get("id"))
+            if own_id and members:
+                bid_tenderers.setdefault(own_id, members)
             if ocds_status == "invited":
                 continue  # invited, never submitted: a company, not a bid
             tids = tender_ids(bid, path)
