@@ -37,10 +37,12 @@ def test_scan_writes_every_output(synthetic: Path, tmp_path: Path, capsys: pytes
     assert (tenders.loc[tenders["n_alerts"] > 0, "explanation"].str.len() > 0).all()
     summary = json.loads((out / "summary.json").read_text())
     assert summary["alerts"] == len(alerts) and "timings" in summary
+    printed = capsys.readouterr()
+    assert "%]" not in printed.err  # --quiet: no progress lines, the loading one included
     html = (out / "report.html").read_text()
     assert "风险扫描报告" in html and "第40条" in html
     assert "http://" not in html and "https://" not in html  # self-contained: nothing fetched
-    assert "扫描完成" in capsys.readouterr().out
+    assert "扫描完成" in printed.out
 
 
 def test_invalid_dataset_exits_2_and_writes_only_problems(synthetic: Path, tmp_path: Path,

@@ -269,7 +269,8 @@ def cmd_scan(args: argparse.Namespace) -> int:
     out = Path(args.out)
     settings = load_settings(args.settings)
     started = time.perf_counter()
-    _progress(f"读取数据集 / loading {args.dataset}", 0.0)
+    if not args.quiet:
+        _progress(f"读取数据集 / loading {args.dataset}", 0.0)
     warming = None
     if not args.only or "ml_collusion" in args.only.split(","):
         from bidwatch.indicators.ml import prewarm
