@@ -184,6 +184,29 @@ def test_bad_cells_are_reported_like_the_local_loader_and_nothing_is_registered(
     assert not spark.catalog.tableExists("__bw_staged_bids") and not spark.catalog.tableExists("__bw_raw_bids")
 
 
+def test_rows_below_a_cell_over_several_lines_have_their_file_line_on_spark_too(spark, tmp_path: Path
+                                                                                ) -> None:  # noqa: ANN001
+    tables, _ = generate(100, 5, texts=False)
+    ds = save_dataset(tables, tmp_path / "multiline")
+    bids = pd.read_csv(ds / "bids.csv", dtype=str, keep_default_na=False)
+    bids["中标范围"] = ""
+    bids.loc[1, "中标范围"] = "土建\n安装\n市政"   # record 2: file lines 3-5
+    bids.loc[3, "price"] = "abc"                       # record 4: file line 7, not 5
+    bids.loc[40, "中标范围"] = "含\r\n暂列金额"         # record 41: lines 44-45
+    bids.loc[60, "price"] = "-5"                       # record 61: line 65
+    bids.to_csv(ds / "bids.csv", index=False)
+    with pytest.raises(DatasetInvalid) as local:
+        load_dataset(ds)
+    with pytest.raises(DatasetInvalid) as on_spark:
+        load_on_spark(spark, _url(ds))
+
+    def prices(exc: pytest.ExceptionInfo[DatasetInvalid]) -> list[tuple]:
+        return sorted((p.row, p.value) for p in exc.value.problems if p.table == "bids" and p.column == "price")
+
+    assert prices(local) == [(7, "abc"), (65, "-5")]
+    assert prices(on_spark) == prices(local)
+
+
 def test_a_missing_required_table_is_named(spark, tmp_path: Path) -> None:  # noqa: ANN001
     tables, _ = generate(100, 6, texts=False)
     ds = save_dataset(tables, tmp_path / "nobids")

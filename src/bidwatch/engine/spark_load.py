@@ -141,34 +141,46 @@ def _discover(spark: Any, root: str) -> list[_Source]:
 
 
 def _read(spark: Any, src: _Source) -> Any:
-    """The file as a DataFrame of its columns plus ``__row`` (1-based, header = row 1).
+    """The file as a DataFrame of its columns plus ``__row`` (the file line of the record's start, header = 1).
 
     Spark has no line numbers; a record's number is its place in its block (the ids of
     ``monotonically_increasing_id`` rise by one inside a partition) plus the records of the
-    blocks before it in (file, offset) order, counted once. All of it runs in the JVM.
+    blocks before it in (file, offset) order, counted once. A quoted cell over several lines (a tender's
+    requirements text) moves the records below it down by its line breaks, as the local loader counts them:
+    the breaks of the records before, in the blocks before and earlier in the block (a window over the block,
+    computed only where a cell holds one). All of it runs in the JVM.
     """
+    from pyspark.sql import Window
     from pyspark.sql import functions as F  # noqa: N812
 
     if src.fmt == "csv":
-        # multiLine: a quoted cell may hold a line break (a tender's requirements text)
         reader = spark.read.option("header", True).option("inferSchema", False).option("encoding", "UTF-8")
         frame = reader.option("multiLine", True).option("escape", '"').option("mode", "PERMISSIVE").csv(src.path)
+        texts = [F.coalesce(F.length(F.col(f"`{c}`")) - F.length(F.regexp_replace(F.col(f"`{c}`"), "\n", "")),
+                            F.lit(0)) for c in frame.columns]
+        breaks = sum(texts[1:], texts[0]) if texts else F.lit(0)
     else:
         frame = spark.read.parquet(src.path)
+        breaks = F.lit(0)
     marked = frame.select("*", F.input_file_name().alias("__file"), F.input_file_block_start().alias("__start"),
-                          F.monotonically_increasing_id().alias("__mid"))
-    blocks = sorted(marked.groupBy("__file", "__start").agg(F.min("__mid").alias("m0"), F.count("*").alias("n"))
+                          F.monotonically_increasing_id().alias("__mid"), breaks.cast("bigint").alias("__nl"))
+    blocks = sorted(marked.groupBy("__file", "__start").agg(F.min("__mid").alias("m0"), F.count("*").alias("n"),
+                                                            F.sum("__nl").alias("nl"))
                     .collect(), key=lambda r: (r["__file"], r["__start"]))
     offsets, seen = [], 0
     for b in blocks:
         offsets.append((b["__file"], int(b["__start"]), int(b["m0"]), seen))
-        seen += int(b["n"])
+        seen += int(b["n"]) + int(b["nl"] or 0)
     if not offsets:
         return frame.withColumn("__row", F.lit(None).cast("bigint"))
     table = spark.createDataFrame(offsets, "__file string, __start bigint, __m0 bigint, __before bigint")
+    row = F.col("__before") + (F.col("__mid") - F.col("__m0")) + 2
+    if any(b["nl"] for b in blocks):
+        earlier = Window.partitionBy("__file", "__start").orderBy("__mid").rowsBetween(Window.unboundedPreceding, -1)
+        row = row + F.coalesce(F.sum("__nl").over(earlier), F.lit(0))
     return (marked.join(F.broadcast(table), ["__file", "__start"])
-            .withColumn("__row", F.col("__before") + (F.col("__mid") - F.col("__m0")) + 2)
-            .drop("__file", "__start", "__mid", "__m0", "__before"))
+            .withColumn("__row", row)
+            .drop("__file", "__start", "__mid", "__m0", "__before", "__nl"))
 
 
 def _map_headers(src: _Source, headers: Iterable[str]) -> None:
