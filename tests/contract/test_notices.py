@@ -310,3 +310,29 @@ def test_totals_and_signature_rows_of_a_workbook_are_said_as_such(tmp_path: Path
     assert len(result.tables["bids"]) == 1
     assert [(r, "totals" in what or "合计" in what, "signature" in what or "签" in what) for _, r, what in result.log
             ] == [(3, True, False), (4, False, True)]
+
+
+@pytest.mark.parametrize("wan", [False, True])
+def test_the_notices_amount_is_the_loaders_own_reading(wan: bool):
+    # one money grammar: the exact amount the notices import computes with is what the loader reads from the cell
+    from decimal import Decimal
+
+    import duckdb
+
+    from bidwatch.contract.values import layered_select, money_decimal, money_parts, trimmed
+
+    cells = ["1,234.50", "123.45万元", "¥ 98,000", "人民币28.38万元", "28.38万元 人民币", "１２３４元", "60\n万元",
+             "1.5e3", "-2", "1234元", "0.9", "rmb1000", "未提供", "/", "详见附件", "万元", "", "5%"]
+    con = duckdb.connect()
+    con.execute("CREATE TABLE c AS SELECT * FROM (VALUES " + ", ".join(f"({i}, ?)" for i in range(len(cells)))
+                + ") t(i, v)", cells)
+    source = f"SELECT i, {trimmed('v')} AS __t FROM c"
+    loader = dict(con.execute(layered_select(money_parts("__t", wan), source, "i")).fetchall())
+    for i, text in enumerate(cells):
+        exact = money_decimal(text, wan)
+        if loader[i] is None:
+            assert exact is None, text
+        else:
+            assert exact is not None and float(exact) == loader[i], (text, exact, loader[i])
+    assert money_decimal("123.45万元") == Decimal("1234500") and money_decimal("58.9", True) == Decimal("589000")
+    assert money_decimal("1234元", True) == Decimal("1234")  # 元 said beside the figure overrides the header's 万元

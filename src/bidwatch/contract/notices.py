@@ -34,14 +34,14 @@ import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
 from bidwatch.i18n import chinese_first as _
 
 from .sources import _TITLE_UNIT_RE, HEADER_SEARCH_ROWS
 from .trailers import cells_are_trailer
-from .values import WHITESPACE, money_like
+from .values import WHITESPACE, money_decimal, money_like
 
 #: Input columns of a notices export -> accepted headers (matching ignores spaces and brackets).
 NOTICE_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -98,7 +98,6 @@ _AWARD_PRICE_HEADERS = ("中标价", "中标金额", "中标价格")
 #: a company name longer than this is a paragraph scraped into the column (评标情况…), not a name
 MAX_NAME_CHARS = 80
 _NUMBER = re.compile(r"^[0-9]+(?:\.[0-9]+)?$")
-_MONEY = re.compile(r"^(?:人民币|¥|￥)?\s*([0-9][0-9,，]*(?:\.[0-9]+)?)\s*(万元|万|元)?$")
 
 LOG_FILE = "import_log.csv"
 
@@ -310,21 +309,6 @@ def _rate(v: str | None) -> Decimal | None:
     return None
 
 
-def _money(v: str | None, wan: bool) -> Decimal | None:
-    """An amount in yuan from ``1,234.5``, ``123.45万元``; None when it is not an amount."""
-    if v is None:
-        return None
-    m = _MONEY.match(v.replace(" ", ""))
-    if not m:
-        return None
-    try:
-        amount = Decimal(m.group(1).replace(",", "").replace("，", ""))
-    except InvalidOperation:
-        return None
-    unit = m.group(2)
-    return amount * 10_000 if (unit and unit.startswith("万")) or (unit is None and wan) else amount
-
-
 def map_notices(path: str | Path, *, price_from_rate: bool = False) -> NoticeImport:
     """Read a notices export and build the contract tables (see the module docstring)."""
     path = Path(path)
@@ -517,7 +501,7 @@ def map_notices(path: str | Path, *, price_from_rate: bool = False) -> NoticeImp
             text_price, price = price, None  # 未提供, /, 详见附件: no amount
         if price is None:
             rate = None if fee_rates else _rate(rate_text)
-            ceiling = _money(row.get("ceiling_price"), wan_ceiling)
+            ceiling = money_decimal(row.get("ceiling_price"), wan_ceiling)
             if price_from_rate and rate is not None and ceiling is not None and not (discount_paid and rate > 1):
                 paid = rate if discount_paid else 1 - rate
                 price = str((ceiling * paid).quantize(Decimal("0.01")))

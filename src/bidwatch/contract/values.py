@@ -15,6 +15,7 @@ common-subexpression pass hoists the slow parse's repeated parts and runs them o
 from __future__ import annotations
 
 import re
+from decimal import Decimal, InvalidOperation
 
 from .schema import Column
 from .sqltext import lit
@@ -94,6 +95,24 @@ def money_like(text: str) -> bool:
     that must not pass it a cell it would refuse (``bidwatch notices``: ``未提供``, ``/``, ``详见附件``)."""
     m = _MONEY_PY.match(text.strip(WHITESPACE).translate(_COMPACT_PY))
     return bool(m and (m.group(2) or m.group(3)))
+
+
+def money_decimal(text: str | None, default_wan: bool = False) -> Decimal | None:
+    """The loader's reading of ``text`` (:func:`money_parts`) as an exact Decimal of yuan, or None where the loader
+    would refuse it: for a writer that computes with the amount before the loader reads it (``bidwatch notices``:
+    ceiling × (1 − 下浮率), to the fen). ``default_wan``: a bare number is in 万元."""
+    if text is None:
+        return None
+    m = _MONEY_PY.match(text.strip(WHITESPACE).translate(_COMPACT_PY))
+    if not m or not (m.group(2) or m.group(3)):
+        return None
+    sign, whole, frac, exp, unit = m.groups()
+    try:
+        amount = Decimal(f"{sign}{whole or '0'}.{frac or '0'}e{exp or '0'}")
+    except InvalidOperation:
+        return None
+    wan = unit.startswith("万") if unit else default_wan
+    return amount.scaleb(4) if wan else amount
 
 
 def _finite(x: str) -> str:
