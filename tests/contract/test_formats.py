@@ -60,11 +60,13 @@ def test_chinese_headers_in_each_encoding(tmp_path: Path, encoding: str):
 
 
 def test_money_spellings(tmp_path: Path):
-    # the last three as 全国公共资源交易平台 writes a contract's amount, and a scraped cell broken over two lines
+    # 3,140.47元 人民币 and 28.38万元 人民币 as 全国公共资源交易平台 writes a contract's amount, a scraped cell broken over two
+    # lines, and 中国政府采购网's 总成交金额 and 中标价格 (人民币 in brackets, a colon after the sign)
     spellings = ["1,234.50", "1234.5元", "123.45万元", "１２３．４５万元", " 12 ", "¥1,000", "人民币1,000元",
-                 "0.5万", "1e3", "１，２３４", "3,140.47元 人民币", "28.38万元 人民币", "60\n万元"]
+                 "0.5万", "1e3", "１，２３４", "3,140.47元 人民币", "28.38万元 人民币", "60\n万元",
+                 "9.955 万元（人民币）", "9.955万元(人民币)", "￥:99，550.00元", "人民币：100万元"]
     expected = [1234.5, 1234.5, 1234500.0, 1234500.0, 12.0, 1000.0, 1000.0, 5000.0, 1000.0, 1234.0,
-                3140.47, 283800.0, 600000.0]
+                3140.47, 283800.0, 600000.0, 99550.0, 99550.0, 99550.0, 1000000.0]
     rows = "".join(f'B{i},T1,C1,"{s}"\n' for i, s in enumerate(spellings))
     ds = load_dataset(write_dataset(tmp_path, {"bids": "bid_id,tender_id,company_id,price\n" + rows}))
     assert ds.con.execute("SELECT price FROM bids").fetchnumpy()["price"].tolist() == expected
