@@ -322,7 +322,8 @@ def test_the_notices_amount_is_the_loaders_own_reading(wan: bool):
     from bidwatch.contract.values import layered_select, money_decimal, money_parts, trimmed
 
     cells = ["1,234.50", "123.45万元", "¥ 98,000", "人民币28.38万元", "28.38万元 人民币", "１２３４元", "60\n万元",
-             "1.5e3", "-2", "1234元", "0.9", "rmb1000", "未提供", "/", "详见附件", "万元", "", "5%"]
+             "1.5e3", "-2", "1234元", "0.9", "rmb1000", "未提供", "/", "详见附件", "万元", "", "5%",
+             "9.955 万元（人民币）", "￥:99，550.00元", "（人民币）", ":"]
     con = duckdb.connect()
     con.execute("CREATE TABLE c AS SELECT * FROM (VALUES " + ", ".join(f"({i}, ?)" for i in range(len(cells)))
                 + ") t(i, v)", cells)
@@ -336,3 +337,69 @@ def test_the_notices_amount_is_the_loaders_own_reading(wan: bool):
             assert exact is not None and float(exact) == loader[i], (text, exact, loader[i])
     assert money_decimal("123.45万元") == Decimal("1234500") and money_decimal("58.9", True) == Decimal("589000")
     assert money_decimal("1234元", True) == Decimal("1234")  # 元 said beside the figure overrides the header's 万元
+
+
+def test_a_wide_result_notice_keeps_its_winner_and_award_price(tmp_path: Path):
+    # 重庆's 拟中标结果公示表: the three candidates side by side, and the winner's and the award's own columns
+    rows = [["公告标题", "项目名称", "招标人", "第一中标候选人", "第二中标候选人", "第三中标候选人", "中标人", "中标金额(万元)"],
+            ["珞璜工业园道路路灯工程施工中标结果公告", "珞璜工业园道路路灯工程施工", "某开发建设有限公司", "黄石建设有限公司",
+             "金傲建筑工程有限公司", "中林国际建设有限公司", "黄石建设有限公司", "221.533 "]]
+    result = map_notices(_csv(tmp_path / "w.csv", rows))
+    (tender,) = result.tables["tenders"]
+    assert tender["award_price"] == "221.533万元"
+    assert tender["winner_id"] == stable_id("NC", "黄石建设有限公司")
+    # near miss: the same notice without the candidates' columns reads the same
+    narrow = map_notices(_csv(tmp_path / "n.csv", [[r[i] for i in (0, 1, 2, 6, 7)] for r in rows]))
+    assert narrow.tables["tenders"][0]["award_price"] == "221.533万元"
+
+
+def test_lots_of_one_notice_are_tenders_of_their_own(tmp_path: Path):
+    rows = [["公告标题", "公告类型", "项目名称", "包号", "招标人", "中标供应商", "成交金额（元）"],
+            ["某采购结果公告", "结果公告", "某实训系统", "1包", "某学院", "", ""],
+            ["某采购结果公告", "结果公告", "某实训系统", "2包", "某学院", "四川长虹智能制造技术有限公司", "￥1,283,000.00"],
+            ["某采购结果公告", "结果公告", "某实训系统", "3包", "某学院", "某某科技有限公司", "￥500,000.00"]]
+    result = map_notices(_csv(tmp_path / "lots.csv", rows))
+    tenders = _by(result.tables["tenders"], "title")
+    assert sorted(tenders) == ["某实训系统 1包", "某实训系统 2包", "某实训系统 3包"]
+    assert tenders["某实训系统 3包"]["winner_id"] == stable_id("NC", "某某科技有限公司")
+    assert tenders["某实训系统 3包"]["award_price"] == "￥500,000.00"
+    assert not any("不一致" in what for _, _, what in result.log)
+
+
+@pytest.mark.parametrize("kind, expected", [("中标", "result"), ("成交", "result"), ("中标（成交）", "result"),
+                                            ("招标", None), ("合同", None)])
+def test_a_bare_notice_type_of_a_result(tmp_path: Path, kind: str, expected):
+    rows = [["公告标题", "公告类型", "招标人", "中标人", "中标金额"],
+            ["梅州市人民医院手术行为管理系统建设项目", kind, "梅州市人民医院", "杭州盈网科技有限公司", "2491000"]]
+    result = map_notices(_csv(tmp_path / "k.csv", rows))
+    winners = [t.get("winner_id") for t in result.tables["tenders"]]
+    if expected == "result":
+        assert winners == [stable_id("NC", "杭州盈网科技有限公司")]
+    else:  # 招标 and 合同 notices are neither candidates nor a result: logged, not guessed
+        assert winners == [] and any("无法判断公告类型" in what for _, _, what in result.log)
+
+
+@pytest.mark.parametrize("period", ["2014年7月18日-2014年7月23日", "2014年7月18日－2014年7月23日",
+                                    "2014年7月18日——2014年7月23日", "2014年7月18日 - 2014年7月23日"])
+def test_a_publicity_period_with_a_hyphen_between_chinese_dates(tmp_path: Path, period: str):
+    rows = [["公告标题", "项目名称", "中标候选人", "排名", "投标报价", "公示期"],
+            ["某道路工程中标候选人公示", "某道路工程", "甲建设有限公司", "1", "1000000", period]]
+    (tender,) = map_notices(_csv(tmp_path / "p.csv", rows)).tables["tenders"]
+    assert (tender["candidates_published_on"], tender["publicity_until"]) == ("2014年7月18日", "2014年7月23日")
+
+
+def test_an_iso_period_is_not_split_at_its_hyphens(tmp_path: Path):
+    # near miss: 2017-01-09-2017-01-11 is ambiguous at every hyphen: not split, logged
+    rows = [["公告标题", "项目名称", "中标候选人", "排名", "投标报价", "公示期"],
+            ["某道路工程中标候选人公示", "某道路工程", "甲建设有限公司", "1", "1000000", "2017-01-09-2017-01-11"]]
+    result = map_notices(_csv(tmp_path / "p.csv", rows))
+    assert result.tables["tenders"][0].get("publicity_until") is None
+    assert any("公示期" in what for _, _, what in result.log)
+
+
+def test_a_result_notices_publicity_end_is_logged_not_used(tmp_path: Path):
+    rows = [["公告标题", "项目名称", "招标人", "中标人", "中标金额", "公示期"],
+            ["某道路工程中标结果公告", "某道路工程", "某某建设单位", "甲建设有限公司", "1000000", "2017年1月9日至2017年1月11日"]]
+    result = map_notices(_csv(tmp_path / "r.csv", rows))
+    assert result.tables["tenders"][0].get("publicity_until") is None
+    assert any("结果公告的公示截止日期" in what for _, _, what in result.log)

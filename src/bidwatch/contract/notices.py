@@ -51,16 +51,19 @@ NOTICE_COLUMNS: dict[str, tuple[str, ...]] = {
     "project_id": ("项目编号", "招标项目编号", "TENDER_PROJECT_CODE", "project_id"),
     "project_name": ("项目名称", "招标项目名称", "工程名称", "TENDER_PROJECT_NAME", "project_name"),
     "tender_id": ("标段编号", "标段(包)编号", "标段号", "BID_SECTION_CODE", "tender_id"),
-    "section": ("标段名称", "标段(包)名称", "标段", "标段(包)", "BID_SECTION_NAME", "section"),
+    # a lot of a 政府采购 notice (包号 1包, 分包号 2) is a tender of its own, as a 标段 is
+    "section": ("标段名称", "标段(包)名称", "标段", "标段(包)", "包号", "分包号", "包件号", "标包", "分包", "包组", "采购包",
+                "BID_SECTION_NAME", "section"),
     "tenderer": ("招标人", "招标单位", "建设单位", "TENDERER_NAME", "tenderer"),
     "agency": ("招标代理机构", "招标代理", "代理机构", "TENDER_AGENCY_NAME", "agency"),
     "ceiling_price": ("最高投标限价", "招标控制价", "控制价", "最高限价", "ceiling_price"),
     "company": ("中标候选人", "候选人", "候选人名称", "中标候选人名称", "投标人", "投标人名称", "中标人",
-                "中标单位", "中标人名称", "WIN_CANDIDATE_NAME", "WIN_BIDDER_NAME", "company"),
+                "中标单位", "中标人名称", "中标供应商", "成交供应商", "中标(成交)供应商", "中标供应商名称",
+                "成交供应商名称", "供应商名称", "WIN_CANDIDATE_NAME", "WIN_BIDDER_NAME", "company"),
     "uscc": ("统一社会信用代码", "信用代码", "WIN_CANDIDATE_CODE", "WIN_BIDDER_CODE", "uscc"),
     "rank": ("排名", "名次", "排序", "候选人排名", "中标候选人排名", "候选人顺序", "WIN_CANDIDATE_ORDER", "rank"),
-    "price": ("投标报价", "报价", "投标价", "投标价格", "中标价", "中标金额", "中标价格", "BID_PRICE", "BID_AMOUNT",
-              "price"),
+    "price": ("投标报价", "报价", "投标价", "投标价格", "中标价", "中标金额", "中标价格", "成交金额", "成交价",
+              "成交价格", "中标(成交)金额", "总成交金额", "BID_PRICE", "BID_AMOUNT", "price"),
     "rate": ("下浮率", "投标下浮率", "费率", "优惠率", "折扣率", "rate"),
     "score": ("综合得分", "得分", "评标得分", "评审得分", "score"),
     "project_manager": ("项目经理", "项目负责人", "总监理工程师", "PROJECT_LEAD", "BID_MANAGER", "project_manager"),
@@ -82,7 +85,9 @@ RESULT = "result"
 #: header is only a name for the column and the rows still need their type or title.)
 _COMPANY_HEADER_KIND = {**{h: CANDIDATES for h in ("中标候选人", "候选人", "候选人名称", "中标候选人名称",
                                                    "WIN_CANDIDATE_NAME")},
-                        **{h: RESULT for h in ("中标人", "中标单位", "中标人名称", "WIN_BIDDER_NAME")}}
+                        **{h: RESULT for h in ("中标人", "中标单位", "中标人名称", "中标供应商", "成交供应商",
+                                               "中标(成交)供应商", "中标供应商名称", "成交供应商名称",
+                                               "WIN_BIDDER_NAME")}}
 _TYPE_WORDS = re.compile(r"(中标候选人公示|中标候选人公告|评标结果公示|候选人公示|中标结果公告|中标结果公示|中标公告|"
                          r"成交结果公告|成交公告|结果公告|中标结果|公示|公告)$")
 _UNIT = re.compile(r"[（(]\s*(万元|万|元|%|％)\s*[）)]$")
@@ -91,10 +96,11 @@ _RATE = re.compile(r"([0-9]+(?:\.[0-9]+)?)\s*[%％]")
 #: a cell that is a rate and nothing else: ``5%``, ``下浮率：5%``, ``折扣率为 95%`` (not ``按…收费标准的50%计取``)
 _RATE_CELL = re.compile(r"^(?:投标)?(?:下浮率?|让利率?|优惠率?|折扣率?|费率)?\s*[:：为]?\s*([0-9]+(?:\.[0-9]+)?)\s*[%％]$")
 #: what separates the two dates of a period written in one cell (a hyphen only with spaces: dates use it)
-_PERIOD_SEP = re.compile(r"\s*(?:至|到|~|～|—|–|\s-\s)\s*")
+_PERIOD_SEP = re.compile(r"\s*(?:至|到|~|～|—|–|\s-\s|(?<=日)\s*[-－]\s*(?=[0-9０-９]))\s*")
 #: names of the winner's and the award price's own columns, where an export also has candidates' ones
-_WINNER_HEADERS = ("中标人", "中标单位", "中标人名称", "WIN_BIDDER_NAME")
-_AWARD_PRICE_HEADERS = ("中标价", "中标金额", "中标价格")
+_WINNER_HEADERS = ("中标人", "中标单位", "中标人名称", "中标供应商", "成交供应商", "中标(成交)供应商", "中标供应商名称",
+                   "成交供应商名称", "WIN_BIDDER_NAME")
+_AWARD_PRICE_HEADERS = ("中标价", "中标金额", "中标价格", "成交金额", "成交价", "成交价格", "中标(成交)金额", "总成交金额")
 #: a company name longer than this is a paragraph scraped into the column (评标情况…), not a name
 MAX_NAME_CHARS = 80
 _NUMBER = re.compile(r"^[0-9]+(?:\.[0-9]+)?$")
@@ -215,8 +221,11 @@ def _expand_wide(header: list[str], rows: list[tuple[int, list[str | None]]]
     if not any("company" in f for f in per_rank.values()):
         return header, rows
     fields = [name for name, _ in _WIDE_FIELDS]
-    # a notice-level column for a candidate field (中标人, 报价 beside 第一中标候选人…) would shadow it
-    shared = [i for i in shared if _match(header[i]) not in (*fields, "rank")]
+    # a notice-level column for a candidate field (报价 beside 第一中标候选人报价…) would shadow it; the winner's and
+    # the award price's own columns (中标人, 中标金额) are the result notice's and stay
+    own = {_key(x) for x in (*_WINNER_HEADERS, *_AWARD_PRICE_HEADERS)}
+    shared = [i for i in shared if _match(header[i]) not in (*fields, "rank")
+              or _key(_UNIT.sub("", header[i].strip(WHITESPACE))) in own]
     new_header = [header[i] for i in shared] + ["rank"] + [
         f"{name}（{units[name]}）" if name in units else name for name in fields]
     out: list[tuple[int, list[str | None]]] = []
@@ -258,6 +267,8 @@ def _notice_type(row: dict[str, str | None], by_header: str | None = None) -> st
     if "候选人" in text or "评标结果" in text:
         return CANDIDATES
     if "结果" in text or "中标公告" in text or "成交" in text:
+        return RESULT
+    if _key(row.get("notice_type") or "") in ("中标", "中标成交"):  # 剑鱼's types: 招标, 中标, 成交, 合同
         return RESULT
     return by_header
 
@@ -458,6 +469,10 @@ def map_notices(path: str | Path, *, price_from_rate: bool = False) -> NoticeImp
         fill(t, "ceiling_price", _with_unit(row.get("ceiling_price"), wan_ceiling), r)
         fill(t, "bid_deadline", row.get("bid_deadline"), r)
         fill(t, "publicity_until", row.get("publicity_until") if kind == CANDIDATES else None, r)
+        if kind == RESULT and row.get("publicity_until"):
+            log.append((path.name, r, f"{tender_id} 结果公告的公示截止日期“{row['publicity_until']}”未使用：法定公示期（条例 第54条）"
+                                      "是中标候选人公示的；如这份公告实为候选人公示，请在公告类型中注明 / a result notice's "
+                                      "publicity end is not used: the statutory period is the candidates'"))
         fill(t, "awarded_on", row.get("awarded_on"), r)
         notice = row.get("notice_no") or row.get("notice_title")
         if kind == CANDIDATES:
