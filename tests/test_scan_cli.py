@@ -42,7 +42,7 @@ def test_scan_writes_every_output(synthetic: Path, tmp_path: Path, capsys: pytes
     html = (out / "report.html").read_text()
     assert "风险扫描报告" in html and "第40条" in html
     assert "http://" not in html and "https://" not in html  # self-contained: nothing fetched
-    assert "扫描完成" in printed.out
+    assert "扫描完成" in printed.out and "个标段（共扫描 300 个）" in printed.out
 
 
 def test_invalid_dataset_exits_2_and_writes_only_problems(synthetic: Path, tmp_path: Path,

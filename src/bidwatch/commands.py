@@ -309,13 +309,18 @@ def cmd_scan(args: argparse.Namespace) -> int:
     s = result.summary
     print(f"扫描完成 / scan done: {s['alerts']} 条预警（高 {s['by_severity'].get('high', 0)}，"
           f"中 {s['by_severity'].get('medium', 0)}，低 {s['by_severity'].get('low', 0)}），"
-          f"{s['tenders_flagged']} 个标段；用时 {time.perf_counter() - started:.1f} 秒")
+          f"涉及 {s['tenders_flagged']} 个标段（共扫描 {s['rows'].get('tenders', 0)} 个）；用时 {time.perf_counter() - started:.1f} 秒")
     lacking = [x["indicator"] for x in s["skipped"] if not x.get("not_applicable")]
     if lacking:
         print("未运行（缺少数据）/ skipped: " + "，".join(lacking))
     foreign = [x for x in s["skipped"] if x.get("not_applicable")]
     if foreign:
         print(f"未运行（{foreign[0]['not_applicable']}）: " + "，".join(x["indicator"] for x in foreign))
+    lists = s.get("bid_lists") or {}
+    if lists.get("inferred"):
+        print(f"投标人名单 / bid lists: {lists['tenders']}/{lists['of']} 个已定标标段只有中标人一条投标记录，按“仅中标候选人”"
+              "处理（未判断投标人数量）；如为全部投标人请注明 tenders.bid_list = all / the bids look like the winners only: "
+              "those tenders are not judged on their number of bidders")
     print(f"结果 / output: {out}/report.html")
     return 0
 

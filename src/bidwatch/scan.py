@@ -332,6 +332,7 @@ def run_scan(
         "indicators_run": sorted(timings),
         "skipped": skipped,
         "coverage": coverage,
+        "bid_lists": dict(ctx.cache["winners_only"]) if "winners_only" in ctx.cache else None,
         "timings": {"indicators": timings, "scan_seconds": round(time.perf_counter() - started, 3)},
     }
     if progress:

@@ -71,3 +71,44 @@ def test_a_skipped_indicator_checked_nothing(make_dataset):
     summary = run_scan(ds, only=["same_bond_account"]).summary  # no bonds table
     assert summary["coverage"]["same_bond_account"]["checked"] == 0
     assert summary["coverage"]["same_bond_account"]["in_scope"] == 2
+
+
+def _winners_world(lone: int, full: int) -> dict:
+    """``lone`` awarded tenders whose only bid is the winner's (a result notice's one line) and ``full`` tenders
+    with four bidders each; companies C1–C4 of world()."""
+    tables = world()
+    tables["tenders"], tables["bids"] = [], []
+    for i in range(lone):
+        tables["tenders"].append(_tender(f"L{i:02d}", "C1"))
+        tables["bids"].append({"bid_id": f"LB{i:02d}", "tender_id": f"L{i:02d}", "company_id": "C1",
+                               "price": 500_000.0 + i})
+    for i in range(full):
+        tables["tenders"].append(_tender(f"F{i:02d}", "C2"))
+        tables["bids"] += [{"bid_id": f"FB{i:02d}{c}", "tender_id": f"F{i:02d}", "company_id": c,
+                            "price": 600_000.0 + 1_000 * k + i} for k, c in enumerate(("C1", "C2", "C3", "C4"))]
+    return tables
+
+
+def test_a_dataset_of_winners_is_not_judged_on_its_number_of_bidders(make_dataset, backend):
+    # result notices turned into bids: every awarded tender's one bid is its winner's; the notices never said how
+    # many firms bid, so 第28条 is not checked (and the scan says why) — not 12 accusations of a one-bidder award
+    ds = make_dataset(_winners_world(lone=12, full=0))
+    assert scan(ds, "few_bidders", backend).empty
+    result = run_scan(ds, only=["few_bidders"], engine=backend)
+    assert result.summary["coverage"]["few_bidders"]["checked"] == 0
+    assert result.summary["bid_lists"] == {"inferred": True, "tenders": 12, "of": 12}
+    # said in bid_list: the clerk's word stands
+    tables = _winners_world(lone=12, full=0)
+    for t in tables["tenders"]:
+        t["bid_list"] = "all"
+    assert len(scan(make_dataset(tables), "few_bidders", backend)) == 12
+
+
+def test_single_bid_awards_among_whole_bid_lists_stay_evidence(make_dataset, backend):
+    # near miss: 3 one-bidder awards among 12 tenders with whole lists are the exception (25 % < 80 %): alerted
+    ds = make_dataset(_winners_world(lone=3, full=9))
+    alerts = scan(ds, "few_bidders", backend)
+    assert sorted(alerts["tender_id"]) == ["L00", "L01", "L02"]
+    assert run_scan(ds, only=["few_bidders"], engine=backend).summary["bid_lists"]["inferred"] is False
+    # and too few tenders to speak for the dataset: 9 of 9 one-bidder awards are still judged
+    assert len(scan(make_dataset(_winners_world(lone=9, full=0)), "few_bidders", backend)) == 9

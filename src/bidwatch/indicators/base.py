@@ -253,13 +253,48 @@ def complete_bid_lists(ctx: ScanContext) -> str:
     patterns, the classifier, the co-bidding network's shares) judge only these tenders: where only the
     winning candidates were published (``candidates``) or no bids at all (``none``), a missing bid is not
     checked, never evidence. A dataset that does not give ``bid_list`` has it inferred: ``all`` where the
-    tender has bids, ``none`` where it has none. Pairwise hard evidence (the same device, account or
-    person in two bids) holds on whatever bids are present and does not use this.
+    tender has bids, ``none`` where it has none — except in a dataset of winners (:func:`winners_only`), where
+    a tender whose one bidder is its winner is taken as ``candidates``. Pairwise hard evidence (the same device,
+    account or person in two bids) holds on whatever bids are present and does not use this.
     """
     given = ctx.column_or_null("t", "tenders", "bid_list")
+    if winners_only(ctx)["inferred"]:
+        return f"""SELECT t.tender_id FROM tenders t
+LEFT JOIN ({_BIDDERS}) hb ON hb.tender_id = t.tender_id
+WHERE coalesce({given}, CASE WHEN hb.tender_id IS NULL THEN 'none'
+                             WHEN hb.n = 1 AND hb.first = t.winner_id THEN 'candidates' ELSE 'all' END) = 'all'"""
     return f"""SELECT t.tender_id FROM tenders t
 LEFT JOIN (SELECT DISTINCT tender_id FROM bids) hb ON hb.tender_id = t.tender_id
 WHERE coalesce({given}, CASE WHEN hb.tender_id IS NOT NULL THEN 'all' ELSE 'none' END) = 'all'"""
+
+
+#: per tender with bids: its distinct bidders (withdrawn bids are no bidder) and one of them
+_BIDDERS = ("SELECT tender_id, count(DISTINCT company_id) FILTER (WHERE coalesce(status, 'valid') <> 'withdrawn') AS n, "
+            "min(company_id) FILTER (WHERE coalesce(status, 'valid') <> 'withdrawn') AS first FROM bids GROUP BY tender_id")
+
+
+def winners_only(ctx: ScanContext) -> dict[str, Any]:
+    """Whether the dataset's bids are its winners, not its bid lists: among the awarded tenders with bids whose
+    ``bid_list`` is not given, at least ``[bid_list] winners_only_share`` (and ``winners_only_min`` tenders) have
+    one bidder, the winner — what a dataset built from result notices (中标结果公告) holds. There a lone winning bid
+    says nothing about how many firms bid, and such tenders are taken as ``candidates`` (not checked); in a dataset
+    of whole bid lists a single-bid award is the exception and stays evidence. Computed once per scan:
+    ``{"inferred": bool, "tenders": hits, "of": awarded tenders with bids}``."""
+    found = ctx.cache.get("winners_only")
+    if found is not None:
+        return found
+    found = {"inferred": False, "tenders": 0, "of": 0}
+    if ctx.has("bids", "company_id") and ctx.has("tenders", "winner_id"):
+        given = ctx.column_or_null("t", "tenders", "bid_list")
+        row = ctx.engine.query(
+            f"SELECT count(*) FILTER (WHERE hb.n = 1 AND hb.first = t.winner_id) AS hits, count(*) AS n "
+            f"FROM tenders t JOIN ({_BIDDERS}) hb ON hb.tender_id = t.tender_id "
+            f"WHERE t.winner_id IS NOT NULL AND {given} IS NULL").iloc[0]
+        hits, n = int(row["hits"] or 0), int(row["n"] or 0)
+        share, least = float(ctx.p("bid_list.winners_only_share")), int(ctx.p("bid_list.winners_only_min"))
+        found = {"inferred": hits >= least and hits >= share * n, "tenders": hits, "of": n}
+    ctx.cache["winners_only"] = found
+    return found
 
 
 def sql_str(value: str) -> str:
