@@ -60,7 +60,8 @@ def test_the_bids_money_counts_where_the_tenders_give_none(make_dataset):
 
 def test_the_statutory_mark_covers_the_periods_thresholds_and_counts():
     statutory = {c for c, ind in CATALOGUE.items() if ind.statutory}
-    assert {"short_bid_period", "few_bidders", "untendered_contract", "late_contract"} <= statutory
+    assert {"short_bid_period", "few_bidders", "untendered_contract", "late_contract",
+            "contract_departs_from_award"} <= statutory
     # logic and evidence that hold under any law stay
     assert not statutory & {"identical_bid_prices", "same_preparer", "contract_before_award", "ml_collusion"}
 
@@ -77,3 +78,24 @@ def test_the_report_and_the_command_line_give_the_reason(make_dataset, tmp_path,
     assert "数据币种为UAH" in report
     summary = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))
     assert any(s.get("not_applicable") for s in summary["skipped"])
+
+
+def test_an_ocds_process_whose_money_is_on_its_award_alone_is_foreign(tmp_path):
+    # Moldova: /tender/value {"amount": "", "currency": ""}, the award in "mdl", a 14-day bid period: 第24条's 20 days
+    # are not Moldova's law
+    from tests.ocds.ocds_helpers import write_lines
+
+    from bidwatch.commands import load
+
+    release = {"ocid": "ocds-ngfbwp-1", "date": "2017-01-03T00:00:00.000Z", "buyer": {"id": "B", "name": "B"},
+               "tender": {"id": "t", "procurementMethod": "open", "value": {"amount": "", "currency": ""},
+                          "tenderPeriod": {"startDate": "2017-01-03T00:00:00Z", "endDate": "2017-01-17T10:00:00Z"}},
+               "awards": [{"id": "a", "status": "active", "suppliers": [{"id": "S", "name": "S"}],
+                           "value": {"amount": 203_179.71, "currency": "mdl"}}]}
+    path = write_lines(tmp_path / "md.jsonl", [release])
+    result = run_scan(load(str(path), timezone="Europe/Chisinau"), only=["short_bid_period"])
+    assert result.alerts.empty and "MDL" in result.skipped[0]["not_applicable"]
+    # near miss: the same process in yuan is judged: 14 days < 20
+    release["awards"][0]["value"]["currency"] = "CNY"
+    result = run_scan(load(str(write_lines(tmp_path / "cn.jsonl", [release]))), only=["short_bid_period"])
+    assert list(result.alerts["indicator"]) == ["short_bid_period"]

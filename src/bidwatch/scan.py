@@ -72,7 +72,7 @@ def jurisdiction(ctx: ScanContext) -> tuple[bool, str]:
     """Whether PRC law's standards (the ``statutory`` indicators) apply to the dataset, and why not.
 
     ``[law] jurisdiction``: "CN" (always), "other" (never), "auto" (the default): they apply unless the amounts
-    carry a currency (``currency`` of tenders, bids and contracts: OCDS input does, a contract dataset rarely) and
+    carry a currency (``currency`` of tenders, bids, contracts and awards: OCDS input does, a contract dataset rarely) and
     more than half of those with one name a currency other than the yuan — a Mexican or Ukrainian publisher's
     tenders are not judged by 招标投标法's 20 days."""
     setting = str(ctx.settings.get("law", {}).get("jurisdiction", "auto")).strip()
@@ -80,7 +80,8 @@ def jurisdiction(ctx: ScanContext) -> tuple[bool, str]:
         return True, ""
     if setting.lower() == "other":
         return False, "设置 [law] jurisdiction = \"other\" / settings say the data is not of the PRC"
-    tables = [t for t in ("tenders", "bids", "contracts") if ctx.has(t, "currency")]
+    # awards too: a publisher may give the currency on its awards alone (Moldova, Montréal)
+    tables = [t for t in ("tenders", "bids", "contracts", "awards") if ctx.has(t, "currency")]
     if not tables:
         return True, ""
     union = " UNION ALL ".join(f"SELECT upper(trim(currency)) AS c FROM {t} WHERE currency IS NOT NULL "

@@ -226,6 +226,82 @@ def test_an_eforms_award_names_its_winner_through_the_winning_bid(tmp_path):
     assert tables["tenders"].iloc[0]["winner_id"] is None
 
 
+def _colombia(**extra) -> dict:
+    """Colombia's SECOP as published: the release dated at the process's start, awards and contracts repeated."""
+    award = {"id": 4876707, "status": "active", "suppliers": [{"id": "R", "name": "RIELCO"}],
+             "value": {"amount": 6_000_000.0, "currency": "COP"}}
+    contract = {"id": "160177-0-2016", "awardID": "4876707", "dateSigned": "2016-07-19T05:00:00Z",
+                "value": {"amount": 6_000_000.0, "currency": "COP"},
+                "documents": [{"id": "d1", "datePublished": "2016-07-19T11:32:00Z"}]}
+    release = {"ocid": "ocds-k50g02-1", "date": "2016-06-30T05:00:00Z", "buyer": {"id": "B", "name": "Alcaldía"},
+               "tender": {"id": "t", "procurementMethod": "open", "value": {"amount": 8_605_500.0, "currency": "COP"}},
+               "awards": [award, {**award, "status": "Servicios de personal temporal"}, dict(award)],
+               "contracts": [contract, {**contract, "status": "otra"}, dict(contract)]}
+    return {**release, **extra}
+
+
+def test_an_award_and_a_contract_published_twice_in_a_release_count_once(tmp_path):
+    tables, problems = read_ocds_tables(write_lines(tmp_path / "a.jsonl", [_colombia()]), timezone="America/Bogota")
+    # three copies of one contract (one with another status text): one contract, not three summed against the award
+    assert tables["contracts"]["contract_id"].tolist() == ["ocds-k50g02-1/160177-0-2016"]
+    awards = tables["awards"]
+    assert sorted(awards["award_id"]) == ["ocds-k50g02-1/4876707", "ocds-k50g02-1/4876707#2"]  # other status: kept
+    assert sum("repeated in the release" in p.message and p.action == "dropped" for p in problems) == 3
+    assert tables["tenders"].iloc[0]["award_price"] == 6_000_000.0
+    # near miss: a contract of the same id with another amount is another contract, kept under its own key
+    release = _colombia()
+    release["contracts"][2] = {**release["contracts"][2], "value": {"amount": 1_000.0, "currency": "COP"}}
+    tables, _ = read_ocds_tables(write_lines(tmp_path / "b.jsonl", [release]), timezone="America/Bogota")
+    assert sorted(tables["contracts"]["amount"]) == [1_000.0, 6_000_000.0]
+
+
+def test_two_active_awards_to_one_firm_make_the_award_price(tmp_path):
+    release = _colombia()
+    second = {"id": 4876740, "status": "active", "suppliers": [{"id": "R", "name": "RIELCO"}],
+              "value": {"amount": 2_605_500.0, "currency": "COP"}}
+    release["awards"] = [release["awards"][0], second]
+    tables, problems = read_ocds_tables(write_lines(tmp_path / "a.jsonl", [release]), timezone="America/Bogota")
+    row = tables["tenders"].iloc[0]
+    assert (row["winner_id"], row["award_price"]) == ("R", 8_605_500.0)
+    assert any("their sum" in p.message and p.action == "repaired" for p in problems)
+    # near miss: a second award to another firm leaves the first winner and price, and says so
+    release["awards"][1] = {**second, "suppliers": [{"id": "X", "name": "OTRA"}]}
+    tables, problems = read_ocds_tables(write_lines(tmp_path / "b.jsonl", [release]), timezone="America/Bogota")
+    row = tables["tenders"].iloc[0]
+    assert (row["winner_id"], row["award_price"]) == ("R", 6_000_000.0)
+    assert any("to another supplier" in p.message for p in problems)
+
+
+def test_a_signing_day_its_documents_were_published_on_is_kept(tmp_path):
+    # the release is dated at the process's start (06-30); the contract signed 07-19, its documents published that day
+    tables, problems = read_ocds_tables(write_lines(tmp_path / "a.jsonl", [_colombia()]), timezone="America/Bogota")
+    assert tables["contracts"]["signed_on"].tolist() == ["2016-07-19"]
+    # near miss: without a document published after the release's date, the date is still "not yet happened"
+    release = _colombia()
+    for c in release["contracts"]:
+        c.pop("documents")
+    tables, problems = read_ocds_tables(write_lines(tmp_path / "b.jsonl", [release]), timezone="America/Bogota")
+    assert tables["contracts"].empty
+    assert any("later than the release" in p.message and p.action == "cleared" for p in problems)
+
+
+def test_a_tender_in_a_currency_without_an_amount_keeps_it(tmp_path):
+    # UK Contracts Finder: the value names GBP and no amount; Moldova: only its awards carry the money
+    uk = _dated_tender(value={"currency": "GBP", "amount": None})
+    tables, _ = read_ocds_tables(write_lines(tmp_path / "uk.jsonl", [uk]))
+    assert tables["tenders"].iloc[0]["currency"] == "GBP"
+    md = _dated_tender(value={"amount": "", "currency": ""})
+    md["awards"] = [{"id": "a", "status": "active", "suppliers": [{"id": "S", "name": "S"}],
+                     "value": {"amount": 203_179.71, "currency": "mdl"}}]
+    tables, _ = read_ocds_tables(write_lines(tmp_path / "md.jsonl", [md]))
+    assert tables["tenders"].iloc[0]["currency"] == "mdl"
+    # near miss: a tender in its own money keeps it whatever its award says
+    cn = _dated_tender(value={"amount": 100.0, "currency": "CNY"})
+    cn["awards"] = [{**md["awards"][0], "value": {"amount": 90.0, "currency": "USD"}}]
+    tables, _ = read_ocds_tables(write_lines(tmp_path / "cn.jsonl", [cn]))
+    assert tables["tenders"].iloc[0]["currency"] == "CNY"
+
+
 def test_a_versioned_release_is_skipped_with_a_reason(tmp_path):
     history = [{"releaseID": "01", "releaseDate": "2015-12-22T00:00:00-06:00", "releaseTag": ["tender"], "value": "T"}]
     versioned = {"ocid": "ocds-v", "tender": {"id": "t", "title": history}}

@@ -320,6 +320,8 @@ def _award_cov(ctx: ScanContext) -> Coverage:
 
 @indicator(
     code="contract_departs_from_award",
+    # 法 第46条's rule, judged in 万元: not on another country's contracts (Colombia's amended COP contracts)
+    statutory=True,
     name_zh="合同价款背离中标价",
     name_en="Contract price departing from the award",
     family="works_before_award",

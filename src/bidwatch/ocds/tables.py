@@ -420,16 +420,33 @@ class _Builder:
 
     def reported_until(self, r: dict, released: str | None) -> str | None:
         """The latest day a release shows to have passed: its ``date``, or a later day on which its contracts'
-        implementation reports a payment (``transactions[].date``) or a milestone met (``dateMet``), up to today.
+        implementation reports a payment (``transactions[].date``) or a milestone met (``dateMet``), or on which one
+        of its documents was published (``datePublished``: Colombia's SECOP dates a release at the process's start
+        and publishes the signed contract's documents on the day it was signed), up to today.
         Portland's compiled release keeps the process's first date (2015-04-29) while reporting the award of
         2015-11-06, the contract of 11-20 and payments of 2017: its own date is not how far it reports."""
         if released is None:
             return None
         days = [released]
+
+        def published(docs: object) -> None:
+            for doc in docs if isinstance(docs, list) else []:
+                day = self.date(doc.get("datePublished")) if isinstance(doc, dict) else None
+                if day and day <= self.today:
+                    days.append(day)
+
+        tender = r.get("tender")
+        published(tender.get("documents") if isinstance(tender, dict) else None)
+        for award in r.get("awards") or []:
+            published(award.get("documents") if isinstance(award, dict) else None)
         for contract in r.get("contracts") or []:
-            impl = contract.get("implementation") if isinstance(contract, dict) else None
+            if not isinstance(contract, dict):
+                continue
+            published(contract.get("documents"))
+            impl = contract.get("implementation")
             if not isinstance(impl, dict):
                 continue
+            published(impl.get("documents"))
             for key, field in (("transactions", "date"), ("milestones", "dateMet")):
                 for event in impl.get(key) or []:
                     day = self.date(event.get(field)) if isinstance(event, dict) else None
@@ -612,7 +629,10 @@ class _Builder:
         budget = planning.get("budget") if isinstance(planning.get("budget"), dict) else {}
         project_name = title or (budget.get("project") if isinstance(budget.get("project"), str) else None)
         if t_amount is None:
-            t_amount, t_currency = rd.amount(budget, "amount", "/planning/budget/amount")
+            # the tender's currency stays where its amount is not given (UK Contracts Finder: {"currency": "GBP",
+            # "amount": null}): it says whose money the process is in, which the jurisdiction is judged by
+            t_amount, b_currency = rd.amount(budget, "amount", "/planning/budget/amount")
+            t_currency = b_currency or t_currency
             t_path = "/planning/budget/amount/amount"
         if t_amount is not None and t_amount < 0:
             rd.note(t_path, f"negative estimate {t_amount:.2f} (OCDS: a payment from the supplier to the buyer) "
@@ -683,7 +703,7 @@ class _Builder:
         bids = rd.obj(r, "bids", "/bids") or {}
         with_bids: set[str] = set()
         incomplete: set[str] = set()
-        bid_keys: dict[str, tuple] = {}
+        bid_keys: dict[str, list[Any]] = {}
         bid_tenderers: dict[str, list[str]] = {}  # bid id -> its tenderers, for an award that names only its bid
         for i, bid in enumerate(rd.arr(bids, "details", "/bids/details")):
             path = f"/bids/details[{i}]"
@@ -737,12 +757,19 @@ class _Builder:
         # Awards.
         award_lots: dict[str, list[str]] = {}
         award_suppliers: dict[str, list[str]] = {}
+        award_seen: dict[str, list[Any]] = {}
         for i, award in enumerate(rd.arr(r, "awards", "/awards")):
             path = f"/awards[{i}]"
             if not isinstance(award, dict):
                 rd.note(path, f"{path} is {type_name(award)}, expected object")
                 continue
             award_id = rd.text(award, "id", f"{path}/id") or str(i + 1)
+            same = [award.get(k) for k in ("status", "value", "date", "suppliers", "relatedLots", "relatedBids")]
+            unique = _unique_id(rd, award_seen, award_id, same, i, path, "award",
+                                "with the same status, value, date and suppliers")
+            if unique is None:
+                continue
+            award_id = unique
             suppliers = [self.company(s, rd, f"{path}/suppliers[{k}]", "supplier")
                          for k, s in enumerate(rd.arr(award, "suppliers", f"{path}/suppliers"))]
             suppliers = [s for s in suppliers if s]
@@ -772,6 +799,10 @@ class _Builder:
                     "date": a_date,
                 })
                 row = tender_rows.get(tid)
+                if row is not None and not row.get("currency") and currency:
+                    # a tender without a currency of its own is in its award's money (Moldova and Montréal give it on
+                    # the awards alone): what the jurisdiction is judged by
+                    row["currency"] = currency
                 if row is not None and a_status == "active" and suppliers and row["winner_id"] is None:
                     row["winner_id"] = suppliers[0]
                     row["winner_consortium_members"] = _join(suppliers[1:])
@@ -784,19 +815,37 @@ class _Builder:
                                                           f"{row['currency']}: not taken as the award price "
                                                           "(amounts are not converted)", "cleared")
                     row["awarded_on"] = a_day
+                elif row is not None and a_status == "active" and suppliers:
+                    # a second active award of the tender (Colombia: 6,000,000 and 2,605,500 to one firm, together the
+                    # tender's value): the same winner's in the same money adds to the award price; another firm's is
+                    # listed, the tender keeping one winner
+                    if suppliers[0] != row["winner_id"]:
+                        rd.note(f"{path}/suppliers", f"{path} ({award_id}): a second active award, to another supplier "
+                                                     f"({suppliers[0]}): the tender's winner stays {row['winner_id']}",
+                                "ignored")
+                    elif amount is not None and row["award_price"] is not None and (
+                            not currency or not row.get("currency") or currency == row["currency"]):
+                        row["award_price"] += amount
+                        rd.note(f"{path}/value/amount", f"{path} ({award_id}): a second active award to the same "
+                                                        f"supplier: the award price is their sum "
+                                                        f"({row['award_price']:.2f})", "repaired")
             for k, item in enumerate(rd.arr(award, "items", f"{path}/items")):
                 self.item(item, tids, ocid, "award", award_id, rd, f"{path}/items[{k}]")
 
         # Contracts. The contract table needs buyer, supplier, amount and signing date: a contract
         # without one of them is dropped from it (listed), its signing date still dates the tender.
-        contract_seen: dict[str, dict] = {}
+        contract_seen: dict[str, list[Any]] = {}
         for i, contract in enumerate(rd.arr(r, "contracts", "/contracts")):
             path = f"/contracts[{i}]"
             if not isinstance(contract, dict):
                 rd.note(path, f"{path} is {type_name(contract)}, expected object")
                 continue
             contract_id = rd.text(contract, "id", f"{path}/id") or str(i + 1)
-            contract_id = _unique_id(rd, contract_seen, contract_id, contract, i, path, "contract", "identical")
+            # one contract published twice in a release (Colombia's SECOP: three copies of 2719-2016, one with another
+            # status text and its documents) is one contract: the same award, value, signing date and suppliers
+            same = [contract.get(k) for k in ("awardID", "value", "dateSigned", "suppliers")]
+            contract_id = _unique_id(rd, contract_seen, contract_id, same, i, path, "contract",
+                                     "with the same award, value, signing date and suppliers")
             if contract_id is None:
                 continue
             award_id = _str_id(contract.get("awardID"))
@@ -824,8 +873,10 @@ class _Builder:
             if amount is not None and amount < 0:
                 missing.append(f"a non-negative amount (it is {amount:.2f})")
             if missing:
-                rd.note(path, f"{path} ({contract_id}) has no {', no '.join(missing)}: contract dropped from the "
-                              "contracts table (the contract needs them)", "dropped")
+                unmatched = (f" (its awardID {award_id!r} names no award of the release)"
+                             if award_id and award_id not in award_suppliers and not suppliers else "")
+                rd.note(path, f"{path} ({contract_id}) has no {', no '.join(missing)}{unmatched}: contract dropped from "
+                              "the contracts table (the contract needs them)", "dropped")
                 continue
             self.rows["contracts"].append({
                 "contract_id": f"{ocid}/{contract_id}", "project_id": ocid,
@@ -957,19 +1008,20 @@ def write_tables(tables: dict, out_dir: str | Path) -> list[Path]:
     return written
 
 
-def _unique_id(rd: Any, seen: dict[str, Any], key: str, fingerprint: Any, i: int, path: str, kind: str,
+def _unique_id(rd: Any, seen: dict[str, list[Any]], key: str, fingerprint: Any, i: int, path: str, kind: str,
                same: str) -> str | None:
-    """The id under which the ``i``-th ``kind`` (bid, contract) of a release is kept: ``key`` the first time; a
-    repetition with the same ``fingerprint`` is dropped (``None``); other values under a used id are kept as
-    ``key#i`` (both listed among the release's notes)."""
+    """The id under which the ``i``-th ``kind`` (bid, award, contract) of a release is kept: ``key`` the first time; a
+    repetition with the ``fingerprint`` of any earlier copy is dropped (``None``); other values under a used id are
+    kept as ``key#i`` (both listed among the release's notes)."""
     if key in seen:
-        if seen[key] == fingerprint:
+        if fingerprint in seen[key]:
             rd.note(f"{path}/id", f"{path}: {kind} {key!r} repeated in the release, {same}: the repetition dropped",
                     "dropped")
             return None
+        seen[key].append(fingerprint)
         new = f"{key}#{i + 1}"
         rd.note(f"{path}/id", f"{path}: {kind} id {key!r} repeated in the release with other values: kept as {new!r}",
                 "repaired")
         key = new
-    seen[key] = fingerprint
+    seen.setdefault(key, []).append(fingerprint)
     return key
