@@ -59,6 +59,22 @@ def test_invalid_dataset_exits_2_and_writes_only_problems(synthetic: Path, tmp_p
     assert "bids" in capsys.readouterr().err
 
 
+def test_problems_on_screen_name_the_clerks_column_and_diagnose_without_should_be(tmp_path: Path,
+                                                                                  capsys: pytest.CaptureFixture[str]):
+    folder = tmp_path / "ds"
+    folder.mkdir()
+    (folder / "tenders.csv").write_text("标段编号,标段名称,投标截止时间\nT1,道路,1741309200\n", encoding="utf-8")
+    (folder / "bids.csv").write_text("投标编号,标段编号,企业编号,投标报价\nB1,T1,C1,abc\n", encoding="utf-8")
+    assert main(["check", str(folder)]) == 2
+    err = capsys.readouterr().err
+    # the table and column as the contract names them and as the clerk's header wrote them
+    assert "投标（bids） 第2行 列 price（投标报价） 值 'abc'：应为 金额" in err
+    # a diagnosis is not what the cell "should be"; the Unix time is told with its Beijing time
+    assert "列 bid_deadline（投标截止时间） 值 '1741309200'：像是 Unix 时间戳（即北京时间 2025-03-07 09:00）" in err
+    # a missing table is said as it is, not as "should be: required table missing"
+    assert "市场主体（companies）：缺少必需的表" in err and "应为 缺少" not in err
+
+
 def test_a_failed_scan_leaves_earlier_results_untouched(synthetic: Path, tmp_path: Path,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "scan"

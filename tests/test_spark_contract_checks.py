@@ -18,7 +18,7 @@ import pytest
 
 from bidwatch.contract import DatasetInvalid, load_dataset, save_dataset
 from bidwatch.contract.validate import (EXCEL_SERIAL, NEGATIVE, PRICE_REQUIRED, RATE_NOT_AMOUNT, REGION_CODE, REQUIRED,
-                                        SANCTION_EXPERT, SANCTION_SUBJECT, SHARE_PCT, USCC)
+                                        SANCTION_EXPERT, SANCTION_SUBJECT, SHARE_PCT, UNIX_TIME, USCC)
 from bidwatch.engine import connect, reads
 from bidwatch.engine.spark_load import load_on_spark
 from bidwatch.synth import generate
@@ -60,14 +60,14 @@ def faulty(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, set[tuple]]:
     bids = _edit(folder, "bids", {
         (0, "price"): "abc", (1, "price"): "5%", (2, "price"): "-5", (3, "price"): "",
         (4, "status"): "maybe", (5, "rank"): "2.5", (6, "submitted_at"): "2024-13-45 10:00",
-        (7, "company_id"): "", (9, "tender_id"): "NO-SUCH-TENDER",
+        (7, "company_id"): "", (9, "tender_id"): "NO-SUCH-TENDER", (12, "submitted_at"): "1741309200",
     })
     bids = _edit(folder, "bids", {(8, "bid_id"): bids.loc[10, "bid_id"], (3, "status"): "valid"})
     companies = pd.read_csv(folder / "companies.csv", dtype=str, keep_default_na=False)
     uscc = companies.loc[0, "uscc"]
     bad_uscc = uscc[:17] + ("1" if uscc[17] != "1" else "2")
     _edit(folder, "companies", {(0, "uscc"): bad_uscc, (1, "region_code"): "12345", (2, "founded_on"): "2024-02-30",
-                                (3, "founded_on"): "45418"})
+                                (3, "founded_on"): "45418", (4, "founded_on"): "1741309200123"})
     _edit(folder, "people", {(0, "share_pct"): "150", (1, "share_pct"): "many"})
     _edit(folder, "projects", {(0, "state_funded"): "maybe"})
     _edit(folder, "sanctions", {(0, "company_id"): "", (0, "uscc"): "", (0, "person_id"): "",
@@ -81,6 +81,9 @@ def faulty(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, set[tuple]]:
         ("companies", 2, "uscc", bad_uscc, USCC), ("companies", 3, "region_code", "12345", REGION_CODE),
         ("companies", 4, "founded_on", "2024-02-30"),
         ("companies", 5, "founded_on", "45418", EXCEL_SERIAL.replace("{info}", "2024-05-06")),
+        # a platform API's Unix time, in seconds and in milliseconds: told with its Beijing time
+        ("bids", 14, "submitted_at", "1741309200", UNIX_TIME.replace("{info}", "2025-03-07 09:00")),
+        ("companies", 6, "founded_on", "1741309200123", UNIX_TIME.replace("{info}", "2025-03-07 09:00")),
         ("people", 2, "share_pct", "150", SHARE_PCT), ("people", 3, "share_pct", "many"),
         ("projects", 2, "state_funded", "maybe"),
         ("sanctions", 2, "company_id/uscc/person_id", "", SANCTION_SUBJECT),

@@ -21,11 +21,25 @@ def _progress(message: str, fraction: float) -> None:
 def _report_problems(problems: list[Any], out_dir: Path | None) -> None:
     from bidwatch.contract import write_problems_csv
 
+    from bidwatch.contract.schema import TABLES
+
+    def label(table: str, column: str) -> str:
+        # the clerk's header is most often the Chinese name: both are shown, 列 bid_deadline（投标截止时间）
+        t = TABLES.get(table)
+        zh = [t.column(c).zh if t is not None and c in t else "" for c in column.split(",")]
+        return f"{column}（{'、'.join(zh)}）" if all(zh) else column
+
     print(f"数据集无效，共 {len(problems)} 个问题 / dataset rejected, {len(problems)} problem(s):", file=sys.stderr)
     for p in problems[:MAX_PROBLEMS_ON_SCREEN]:
-        where = f"{p.table}" + (f" 第{p.row}行" if p.row else "") + (f" 列 {p.column}" if p.column else "")
+        table = TABLES[p.table].zh + f"（{p.table}）" if p.table in TABLES else p.table
+        where = table + (f" 第{p.row}行" if p.row else "") + (f" 列 {label(p.table, p.column)}" if p.column else "")
+        if p.value is None and p.row is None:  # a table- or column-level problem: the text says what is wrong
+            print(f"  {where}：{p.expected}", file=sys.stderr)
+            continue
         value = f" 值 {p.value!r}" if p.value is not None else ""
-        print(f"  {where}{value}：应为 {p.expected}", file=sys.stderr)
+        # a diagnosis (像是 Excel 的日期序列号…, 这是费率…) is not what the cell should be
+        should = "" if p.expected.startswith(("像是", "这是")) else "应为 "
+        print(f"  {where}{value}：{should}{p.expected}", file=sys.stderr)
     if len(problems) > MAX_PROBLEMS_ON_SCREEN:
         print(f"  …… 另有 {len(problems) - MAX_PROBLEMS_ON_SCREEN} 个问题", file=sys.stderr)
     if out_dir is not None:

@@ -49,6 +49,21 @@ RATE_PATTERN = "[%％‰]|下浮|费率|折扣|优惠率|让利"
 EXCEL_SERIAL = _("looks like an Excel date serial number (= {info}): format the column as dates in Excel and "
                  "export again")
 EXCEL_SERIAL_PATTERN = "^[2-9][0-9]{4}([.][0-9]+)?$"
+#: A date cell that a platform's API wrote as a Unix timestamp (剑鱼's publishTime: 1741309200 is 2025-03-07 09:00 in
+#: Beijing): seconds (10 digits) or milliseconds (13) from 2001-09-09 to 2033-05-18. Told with the Beijing time it
+#: would be, not read as it (a number is no date in the contract's spelling); integer arithmetic only, so that the
+#: rule transpiles to Spark as it is.
+UNIX_TIME = _("looks like a Unix timestamp (= {info} Beijing time): give the date and time as YYYY-MM-DD HH:MM")
+UNIX_TIME_PATTERN = "^1[0-9]{9}([0-9]{3})?$"
+
+
+def _unix_time_info(raw: str) -> str:
+    seconds = (f"(CAST(floor(CAST({raw} AS DOUBLE) / (CASE WHEN length({raw}) = 13 THEN 1000 ELSE 1 END)) AS BIGINT)"
+               " + 28800)")
+    day = f"CAST(date_add(DATE '1970-01-01', CAST(floor({seconds} / 86400) AS INTEGER)) AS VARCHAR)"
+    hour = f"lpad(CAST(CAST(floor(({seconds} % 86400) / 3600) AS INTEGER) AS VARCHAR), 2, '0')"
+    minute = f"lpad(CAST(CAST(floor(({seconds} % 3600) / 60) AS INTEGER) AS VARCHAR), 2, '0')"
+    return f"{day} || ' ' || {hour} || ':' || {minute}"
 REQUIRED = _("required, must not be empty")
 PRICE_REQUIRED = _("required unless status is withdrawn")
 NEGATIVE = _("must not be negative")
@@ -119,6 +134,10 @@ def row_checks(src: Source | Any, relation: Callable[[str], str] = ident) -> lis
                 day = (f"CAST(date_add(DATE '1899-12-30', CAST(floor(CAST({raw} AS DOUBLE)) AS INTEGER)) AS VARCHAR)")
                 checks.append(Check(name, col.name, EXCEL_SERIAL, _select(staged, raw, f"{where} AND {serial}", day)))
                 where += f" AND NOT {serial}"
+                unix = f"regexp_matches({raw}, {lit(UNIX_TIME_PATTERN)})"
+                checks.append(Check(name, col.name, UNIX_TIME,
+                                    _select(staged, raw, f"{where} AND {unix}", _unix_time_info(raw))))
+                where += f" AND NOT {unix}"
             checks.append(Check(name, col.name, expected, _select(staged, raw, where)))
         if col.kind == "money":
             checks.append(Check(name, col.name, NEGATIVE, _select(staged, raw, f"{x} < 0")))
