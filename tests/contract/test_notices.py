@@ -403,3 +403,21 @@ def test_a_result_notices_publicity_end_is_logged_not_used(tmp_path: Path):
     result = map_notices(_csv(tmp_path / "r.csv", rows))
     assert result.tables["tenders"][0].get("publicity_until") is None
     assert any("结果公告的公示截止日期" in what for _, _, what in result.log)
+
+
+def test_one_award_published_by_the_tenderer_and_by_its_agency_is_one_tender(tmp_path: Path):
+    # 剑鱼: the same result twice, once as "关于…" and once as "<agency>公司关于…"; a platform code after a title
+    rows = [["公告标题", "公告类型", "招标人", "中标人", "中标金额"],
+            ["关于绍兴市中心医院手术行为管理系统项目中标(成交)结果公告", "成交", "绍兴市中心医院", "医惠科技有限公司", "950000"],
+            ["浙江中兴工程项目管理有限公司关于绍兴市中心医院手术行为管理系统项目中标(成交)结果公告", "中标", "绍兴市中心医院",
+             "医惠科技有限公司", "950000"],
+            ["松阳县人民医院改扩建项目-医疗专项净化工程中标结果公告[A3311011160016130001001]", "中标", "松阳县人民医院",
+             "某净化工程有限公司", "1200000"],
+            ["淮滨县人民医院保洁服务项目-中标公告", "中标", "淮滨县人民医院", "某物业公司", "4728247"]]
+    result = map_notices(_csv(tmp_path / "j.csv", rows))
+    titles = sorted(t["title"] for t in result.tables["tenders"])
+    assert titles == ["松阳县人民医院改扩建项目-医疗专项净化工程", "淮滨县人民医院保洁服务项目", "绍兴市中心医院手术行为管理系统项目"]
+    # near miss: two different projects of one agency stay two tenders
+    rows[2][0] = "浙江中兴工程项目管理有限公司关于绍兴市人民医院手术行为管理系统项目中标(成交)结果公告"
+    result = map_notices(_csv(tmp_path / "k.csv", rows))
+    assert len(result.tables["tenders"]) == 4

@@ -89,7 +89,13 @@ _COMPANY_HEADER_KIND = {**{h: CANDIDATES for h in ("中标候选人", "候选人
                                                "中标(成交)供应商", "中标供应商名称", "成交供应商名称",
                                                "WIN_BIDDER_NAME")}}
 _TYPE_WORDS = re.compile(r"(中标候选人公示|中标候选人公告|评标结果公示|候选人公示|中标结果公告|中标结果公示|中标公告|"
-                         r"成交结果公告|成交公告|结果公告|中标结果|公示|公告)$")
+                         r"中标[(（]成交[)）]结果公告|中标[(（]成交[)）]结果公示|中标[(（]成交[)）]公告|中标[(（]成交[)）]结果|"
+                         r"成交结果公告|成交结果公示|成交公告|成交公示|结果公告|结果公示|中标结果|公示|公告)$")
+#: what a notice title carries beside the tender's name: the publishing agency's "XX公司关于" before it, a platform's
+#: code in brackets and a dash or 的 before the notice-type words after it
+_TITLE_AGENCY = re.compile(r"^(?:.{0,60}?(?:公司|中心|集团|局|院|所|处|站|委员会|办公室))?关于")
+_TITLE_CODE = re.compile(r"[\[【(（][A-Za-z0-9_-]{6,}[\]】)）]$")
+_TITLE_TAIL = re.compile(r"[-－—_的]+$")
 _UNIT = re.compile(r"[（(]\s*(万元|万|元|%|％)\s*[）)]$")
 _RANKS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 _RATE = re.compile(r"([0-9]+(?:\.[0-9]+)?)\s*[%％]")
@@ -283,10 +289,21 @@ def _tender_key(row: dict[str, str | None]) -> tuple[str, str] | None:
         title = " ".join(x for x in (row.get("project_name"), section) if x) or project
         return stable_id("NT", project, section or ""), title
     if row.get("notice_title"):
-        title = _TYPE_WORDS.sub("", re.sub(r"[\s\u3000]+", "", row["notice_title"]))  # type: ignore[arg-type]
-        title = _TYPE_WORDS.sub("", title)  # 中标候选人公示公告
+        title = _bare_title(row["notice_title"])  # type: ignore[arg-type]
         return stable_id("NT", title, ""), title
     return None
+
+
+def _bare_title(text: str) -> str:
+    """A notice title as the tender's name: spaces gone, without the agency's "XX公司关于", a
+    platform code, the notice-type words (twice: 中标候选人公示公告) and a dash or 的 before them — so that the
+    candidates notice and the result notice of one tender, or one result published twice (by the tenderer and by
+    its agency), name the same tender."""
+    squashed = re.sub(r"[\s\u3000]+", "", text)
+    title = _TITLE_CODE.sub("", squashed)
+    for _ in range(2):
+        title = _TITLE_TAIL.sub("", _TYPE_WORDS.sub("", _TITLE_TAIL.sub("", title)))
+    return _TITLE_AGENCY.sub("", title) or title or squashed
 
 
 def _aliases(row: dict[str, str | None]) -> list[str]:
@@ -297,7 +314,7 @@ def _aliases(row: dict[str, str | None]) -> list[str]:
 
     out = []
     if row.get("notice_title"):
-        out.append("T:" + _TYPE_WORDS.sub("", _TYPE_WORDS.sub("", squash(row["notice_title"]))))
+        out.append("T:" + _bare_title(row["notice_title"]))  # type: ignore[arg-type]
     project, section = squash(row.get("project_name")), squash(row.get("section"))
     if project and section:
         out.append("PS:" + project + "\x1f" + section)
