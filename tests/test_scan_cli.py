@@ -272,3 +272,16 @@ def test_scan_csv_cells_cannot_be_formulas(synthetic: Path, tmp_path: Path) -> N
         assert not [c for c in frame.to_numpy().ravel() if neutralise(c) != c], name
     written = pd.read_csv(out / "tenders.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False)
     assert set("'" + p for p in payloads) <= set(written["title"])
+
+
+def test_a_json_that_is_not_ocds_is_told_as_such(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # a 剑鱼 API export: JSON, but no OCDS; not "four required tables missing"
+    path = tmp_path / "jianyu.json"
+    path.write_text('[{"title": "某项目中标公告", "publishTime": 1741309200}]', encoding="utf-8")
+    assert main(["check", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "不是 OCDS 文件" in err and "缺少必需的表" not in err
+    # near miss: an OCDS release is read as one
+    path.write_text('{"ocid": "ocds-x-1", "date": "2024-01-01T00:00:00Z", "tender": {"id": "t"}}', encoding="utf-8")
+    main(["check", str(path)])
+    assert "不是 OCDS 文件" not in capsys.readouterr().err

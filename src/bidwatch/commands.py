@@ -84,6 +84,14 @@ def load(path: str, out_dir: Path | None = None, timezone: str | None = None) ->
         return None
     if looks_like_ocds(path):
         return _load_ocds(path, out_dir, timezone)
+    if Path(path).is_file() and Path(path).name.lower().removesuffix(".gz").endswith((".json", ".jsonl", ".ndjson")):
+        # a platform API's JSON (剑鱼, a crawler's output) is no dataset: say what is read, not four missing tables
+        print(f"{Path(path).name} 不是 OCDS 文件（开头没有 ocid、releases 或 records）：JSON 只读取 OCDS 格式；其他数据请整理为"
+              "数据集文件夹（CSV，见 docs/data-contract.md）或 .xlsx 工作簿，平台公告可用 bidwatch notices 导入 / "
+              f"{Path(path).name} is not OCDS (no ocid, releases or records at its start): JSON is read as OCDS only; "
+              "other data goes in a dataset folder (CSV) or an .xlsx workbook, platform notices through bidwatch notices",
+              file=sys.stderr)
+        return None
     from bidwatch.contract import DatasetInvalid, load_dataset
 
     try:
