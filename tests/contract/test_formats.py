@@ -9,7 +9,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from bidwatch.contract import TABLES, load_dataset, save_dataset
+from bidwatch.contract import TABLES, DatasetInvalid, load_dataset, save_dataset
 
 from .conftest import BASE_CSV, full_tables, write_dataset
 
@@ -309,3 +309,18 @@ def test_xlsx_table_in_two_sheets(tmp_path: Path):
     wb.save(tmp_path / "d.xlsx")
     p = [x for x in problems_of(tmp_path / "d.xlsx") if x.table == "bids"]
     assert len(p) == 1 and p[0].value == "bids, 投标" and "more than one sheet" in p[0].expected
+
+
+def test_a_rank_as_a_candidates_notice_writes_it(tmp_path: Path):
+    bids = ("bid_id,tender_id,company_id,price,rank\n"
+            "B1,T1,C1,100000,第一中标候选人\nB2,T1,C2,110000,第2名\nB3,T1,C1,120000,3\nB4,T1,C2,130000,二\n")
+    ds = load_dataset(write_dataset(tmp_path, {"bids": bids}))
+    assert ds.con.execute("SELECT rank FROM bids ORDER BY bid_id").fetchnumpy()["rank"].tolist() == [1, 2, 3, 2]
+
+
+@pytest.mark.parametrize("rank", ["2.5", "第十一", "第一二名", "首位"])
+def test_a_rank_that_is_no_ordinal_is_refused(tmp_path: Path, rank: str):
+    bids = f"bid_id,tender_id,company_id,price,rank\nB1,T1,C1,100000,{rank}\n"
+    with pytest.raises(DatasetInvalid) as exc:
+        load_dataset(write_dataset(tmp_path, {"bids": bids}))
+    assert [(p.row, p.column, p.value) for p in exc.value.problems] == [(2, "rank", rank)]

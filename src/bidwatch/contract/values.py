@@ -41,6 +41,8 @@ _NUM = r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
 _MONEY_RE = (r"^(?:人民币|RMB|rmb)?[:：]?([+-]?)([0-9]*)(?:\.([0-9]*))?(?:[eE]([+-]?[0-9]+))?(万元|万|元)?"
              r"(?:人民币|RMB|[(（](?:人民币|RMB)[)）])?$")
 _NUMBER_RE = rf"^({_NUM})%?$"
+#: a rank as a candidates notice writes it: 第一中标候选人, 第2名, 第三, 一
+_RANK_RE = r"^第?([0-9]+|[一二三四五六七八九十])(?:名|位)?(?:中标|成交)?(?:候选人|候选供应商)?$"
 _DATE_RE = r"^([0-9]{4})\s*[-/.年]\s*([0-9]{1,2})\s*[-/.月]\s*([0-9]{1,2})\s*日?$"
 _DATE8_RE = r"^([0-9]{4})([0-9]{2})([0-9]{2})$"
 # A time of day as clerks write it: ``18:00``, ``18:00:05.5``, ``18时``, ``18时00分``, ``9点30分``,
@@ -179,6 +181,15 @@ def slow_parts(column: Column, t: str, default_wan: bool = False) -> SlowParse:
     kind = column.kind
     if kind == "money":
         return money_parts(t, default_wan)
+    if column.name == "rank":
+        # a candidates notice's own words: 第一中标候选人, 第2名, 第三
+        ordinal = f"regexp_extract({_compact(t)}, {lit(_RANK_RE)}, 1)"
+        digits = " ".join(f"WHEN {lit(zh)} THEN {n}" for n, zh in enumerate("一二三四五六七八九十", start=1))
+        rank = (f"CASE WHEN regexp_matches(__o, '^[0-9]+$') THEN try_cast(__o AS BIGINT) "
+                f"ELSE CASE __o {digits} END END")
+        n = f"try_cast(nullif(regexp_extract({_compact(t)}, {lit(_NUMBER_RE)}, 1), '') AS DOUBLE)"
+        whole = "isfinite(__n) AND __n = trunc(__n) AND abs(__n) < 9.0e15"
+        return [("__o", ordinal), ("__n", n)], f"coalesce(CASE WHEN {whole} THEN CAST(__n AS BIGINT) END, {rank})"
     if kind in ("number", "integer"):
         n = f"try_cast(nullif(regexp_extract({_compact(t)}, {lit(_NUMBER_RE)}, 1), '') AS DOUBLE)"
         if kind == "number":
