@@ -317,3 +317,13 @@ def test_helpers():
     assert local_date("2024-01-01T16:00:00+08:00") == "2024-01-01"
     assert local_date("2024-01-01") == "2024-01-01"
     assert local_date("not a date") is None
+
+
+def test_a_single_lot_without_a_value_takes_the_tenders(tmp_path):
+    release = _dated_tender(value={"amount": 457_000.0, "currency": "GBP"}, lots=[{"id": "1", "title": "Lot 1"}])
+    tables, _ = read_ocds_tables(write_lines(tmp_path / "a.jsonl", [release]))
+    assert tables["tenders"][["estimate", "currency"]].values.tolist() == [[457_000.0, "GBP"]]
+    # near miss: of two lots without values neither is given the whole tender's value
+    release["tender"]["lots"].append({"id": "2", "title": "Lot 2"})
+    tables, _ = read_ocds_tables(write_lines(tmp_path / "b.jsonl", [release]))
+    assert tables["tenders"]["estimate"].isna().all()

@@ -686,6 +686,9 @@ class _Builder:
                     amount = None
                 lot_title = lot.get("title") if isinstance(lot.get("title"), str) else None
                 tid = f"{ocid}/{lot_id}"
+                if amount is None and len(lots) == 1:
+                    # the one lot is the whole tender: the tender's value is its estimate (Scotland's PCS gives it there)
+                    amount, currency = t_amount, currency or t_currency
                 tender_rows[tid] = {**base, "tender_id": tid, "lot_id": lot_id,
                                     "title": " / ".join(x for x in (title, lot_title) if x) or None,
                                     "estimate": amount, "currency": currency or t_currency}
