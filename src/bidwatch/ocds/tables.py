@@ -13,7 +13,8 @@ of the data contract:
 - ``bids``: every submitted bid (invited bids are not bids); a consortium bid has its first
   tenderer as ``company_id`` and the others, ``;``-separated, in ``consortium_members``; a bid
   with ``relatedLots`` goes to each of those lots, a bid without them to every lot;
-- ``contracts``: every contract, with its award's supplier and lots;
+- ``contracts``: every contract, with its award's supplier and lots; an award or contract repeated in a release
+  with the same values (Colombia's SECOP publishes them two or three times) is one;
 - ``awards`` and ``items`` (item classifications of the tender, awards and contracts): extra
   tables, kept for analysts.
 
@@ -32,7 +33,10 @@ Problems carry the line number, the ocid and the JSON path; a release that canno
 a field of the wrong type is ignored, a row the contract would refuse (a bid without tenderer or
 price, a contract without buyer, supplier, amount or signing date) is dropped, a negative estimate and an award
 or signing date later than the release that reports it are cleared, an object where the standard has an array
-is repaired — each reported.
+is repaired — each reported. How far a release reports is its ``date`` or a later day its documents were published
+on or its contracts' payments and milestones show (``reported_until``). A second active award of a tender to its
+winner adds to the award price; one to another firm is listed. A tender without a currency of its own takes its
+award's (the jurisdiction is judged by it: ``bidwatch.scan.jurisdiction``).
 """
 
 from __future__ import annotations
