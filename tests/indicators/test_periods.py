@@ -137,13 +137,14 @@ def test_contract_compared_with_the_winning_bid_when_no_award_price(make_dataset
 
 
 def test_a_contract_in_another_money_than_the_tender_is_not_compared(make_dataset, backend):
-    # amounts are not converted: a USD contract against a MXN tender's winning bid says nothing of a departure
+    # amounts are not converted: a USD contract against a yuan tender's winning bid says nothing of a departure
+    # (a dataset in another money altogether is not judged by 第46条 at all: test_jurisdiction)
     t = world(contracts=contracts({"contract_id": "K1", "tender_id": "T1", "amount": 850_000.0}))
     for row in t["tenders"]:
-        row["currency"] = "MXN"
+        row["currency"] = "CNY"
     t["contracts"][0]["currency"] = "USD"
     assert scan(make_dataset(t), "contract_departs_from_award", backend).empty
-    t["contracts"][0]["currency"] = "MXN"  # near miss: the same money, the −5.6 % departure is found
+    t["contracts"][0]["currency"] = "CNY"  # near miss: the same money, the −5.6 % departure is found
     assert list(scan(make_dataset(t), "contract_departs_from_award", backend)["tender_id"]) == ["T1"]
 
 
