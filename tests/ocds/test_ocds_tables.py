@@ -327,3 +327,46 @@ def test_a_single_lot_without_a_value_takes_the_tenders(tmp_path):
     release["tender"]["lots"].append({"id": "2", "title": "Lot 2"})
     tables, _ = read_ocds_tables(write_lines(tmp_path / "b.jsonl", [release]))
     assert tables["tenders"]["estimate"].isna().all()
+
+
+def _notice(ocid: str, buyer: str, tenderer: str, tenderer_ident: str) -> dict:
+    """An eForms notice: parties numbered ORG-0001… afresh in every notice."""
+    return {"ocid": ocid, "date": "2023-09-28T12:00:00+02:00",
+            "parties": [{"id": "ORG-0001", "name": buyer, "roles": ["buyer"]},
+                        {"id": "ORG-0002", "name": tenderer, "roles": ["tenderer"],
+                         "identifier": {"scheme": "NO-ORG", "id": tenderer_ident}}],
+            "buyer": {"id": "ORG-0001"}, "tender": {"id": "t", "procurementMethod": "open"},
+            "bids": {"details": [{"id": "TEN-1", "value": {"amount": 1_000_000.0, "currency": "NOK"},
+                                  "tenderers": [{"id": "ORG-0002"}]}]},
+            "awards": [{"id": "RES-1", "status": "active", "relatedBids": ["TEN-1"],
+                        "value": {"amount": 1_000_000.0, "currency": "NOK"}}]}
+
+
+def test_a_party_id_of_one_process_is_not_another_processs_organisation(tmp_path):
+    notices = [_notice("ocds-a", "KS", "Kons AS", "111"), _notice("ocds-b", "Ringerike Kommune", "Focus Software AS", "222")]
+    tables, problems = read_ocds_tables(write_lines(tmp_path / "a.jsonl", notices), timezone="Europe/Oslo")
+    names = dict(zip(tables["companies"]["company_id"], tables["companies"]["name"], strict=True))
+    assert names == {"ORG-0001": "KS", "ORG-0002": "Kons AS", "ORG-0001@ocds-b": "Ringerike Kommune",
+                     "ORG-0002@ocds-b": "Focus Software AS"}
+    # each process's bid, winner and buyer are its own organisations
+    tenders = tables["tenders"].set_index("tender_id")
+    assert tenders.loc["ocds-b", "winner_id"] == "ORG-0002@ocds-b" and tenders.loc["ocds-b", "tenderer_id"] == "ORG-0001@ocds-b"
+    assert tables["bids"].set_index("tender_id").loc["ocds-b", "company_id"] == "ORG-0002@ocds-b"
+    assert sum("names another organisation" in p.message for p in problems) == 2
+    # near miss: a global id (the same organisation in two processes, its name spelt a little differently) is one
+    same = [_notice("ocds-a", "KS", "Kons AS", "111"), _notice("ocds-b", "KS", "KONS A.S.", "111")]
+    tables, problems = read_ocds_tables(write_lines(tmp_path / "b.jsonl", same), timezone="Europe/Oslo")
+    assert sorted(tables["companies"]["company_id"]) == ["ORG-0001", "ORG-0002"]
+    assert not any("names another organisation" in p.message for p in problems)
+
+
+def test_a_placeholder_party_id_names_nobody(tmp_path):
+    # Malaysia's Sinar: every supplier's party id is "none"; each is its own firm, found by its name
+    releases = [{"ocid": f"ocds-m{i}", "date": "2020-01-01T00:00:00+08:00",
+                 "parties": [{"id": "none", "name": name, "roles": ["supplier"]}],
+                 "awards": [{"id": "1", "status": "active", "suppliers": [{"id": "none", "name": name}],
+                             "value": {"amount": 9_909.5, "currency": "MYR"}}]}
+                for i, name in enumerate(["SAFARIS MAJU SDN. BHD.", "NNC Link Enterprise"])]
+    tables, _ = read_ocds_tables(write_lines(tmp_path / "a.jsonl", releases))
+    assert sorted(tables["companies"]["name"]) == ["NNC Link Enterprise", "SAFARIS MAJU SDN. BHD."]
+    assert sorted(tables["tenders"]["winner_id"]) == ["NNC Link Enterprise", "SAFARIS MAJU SDN. BHD."]

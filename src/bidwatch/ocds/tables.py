@@ -353,6 +353,25 @@ def _identifier_key(org) -> tuple[str, str] | None:
     return (scheme.strip() if isinstance(scheme, str) else "", value)
 
 
+#: party ids that name nobody: a publisher's placeholder where it has no id (Malaysia's Sinar: five suppliers "none")
+_PLACEHOLDER_IDS = frozenset({"none", "null", "nil", "n/a", "na", "-", "--", "0", "undefined", "unknown"})
+
+
+def _name_key(name: str) -> str:
+    """A name as compared across processes: case, spaces and punctuation aside (ACME S.A. = Acme SA)."""
+    return re.sub(r"[\W_]+", "", name).casefold()
+
+
+def _other_org(row: dict, org: dict) -> bool:
+    """Whether ``org`` (a party or an embedded organisation) is another organisation than the company ``row`` made
+    under the same id in another process: another identifier, or, without one on either side, another name."""
+    key = _identifier_key(org)
+    if key and row.get("identifier_id"):
+        return key[1] != row["identifier_id"]
+    name = _org_name(org)
+    return bool(name and row.get("name") and _name_key(name) != _name_key(row["name"]))
+
+
 def _org_name(org: dict) -> str | None:
     for v in (org.get("name"), (org.get("identifier") or {}).get("legalName")
               if isinstance(org.get("identifier"), dict) else None):
@@ -371,6 +390,10 @@ class _Builder:
     def __init__(self, tz=None, file: str | None = None) -> None:
         self.rows: dict[str, list[dict]] = {name: [] for name in COLUMNS}
         self.companies: dict[str, dict] = {}
+        #: the release's party ids that name another organisation than the same id in an earlier process
+        #: (OCDS party ids are unique within a process only: eForms numbers them ORG-0001… in every notice)
+        self.local: dict[str, str] = {}
+        self.ocid: str | None = None
         self.seen: dict[str, int] = {}
         self.lines: dict[str, int] = {}  # ocid -> line, for problems found after conversion
         self.tz = tz if tz is not None else zone(DEFAULT_TIMEZONE)
@@ -485,7 +508,7 @@ class _Builder:
         ``identifier`` (scheme + id), else ``{scheme}-{id}`` (the OCDS rule for party ids); else the
         party with the same name, else the name. None when it has none of these."""
         cid = _str_id(org.get("id"))
-        if cid:
+        if cid and cid.lower() not in _PLACEHOLDER_IDS:
             return cid
         key = _identifier_key(org)
         if key:
@@ -501,7 +524,7 @@ class _Builder:
                 rd.note(path, f"{path} is {type_name(org)}, expected object")
             return None
         oid = org.get("id")
-        if type(oid) is str and oid and oid == oid.strip():
+        if type(oid) is str and oid and oid == oid.strip() and oid.lower() not in _PLACEHOLDER_IDS:
             cid = oid  # the common case, quickly
         else:
             if oid is not None and not isinstance(oid, (str, int)):
@@ -509,9 +532,18 @@ class _Builder:
             cid = self.resolve(org, rd, path)
             if not cid:
                 return None
+        cid = self.local.get(cid, cid)
         row = self.companies.get(cid)
         if row is None:
-            row = self.companies[cid] = {"company_id": cid, "roles": set()}
+            row = self.companies[cid] = {"company_id": cid, "roles": set(), "_ocid": self.ocid}
+        elif row.get("_ocid") != self.ocid and cid not in self.local and _other_org(row, org):
+            scoped = self.local[cid] = f"{cid}@{self.ocid}"
+            rd.note(f"{path}/id", f"{path}: party id {cid!r} names another organisation ({_org_name(org) or '?'}) than "
+                                  f"in {row['_ocid']} ({row.get('name') or '?'}): kept as {scoped!r}", "repaired")
+            cid = scoped
+            row = self.companies[cid] = {"company_id": cid, "roles": set(), "_ocid": self.ocid}
+        elif row.get("_ocid") != self.ocid:
+            self.local.setdefault(cid, cid)  # the same organisation: decided once per release
         if not row.get("name"):
             name = _org_name(org)
             if name:
@@ -539,6 +571,7 @@ class _Builder:
             if not isinstance(party, dict):
                 continue
             cid = _str_id(party.get("id"))
+            cid = None if cid and cid.lower() in _PLACEHOLDER_IDS else cid
             key = _identifier_key(party)
             cid = cid or ("-".join(x for x in key if x) if key else None) or _org_name(party)
             if not cid:
@@ -598,6 +631,7 @@ class _Builder:
         self.seen[ocid] = no
         self.lines[ocid] = no
         rd = _Reader(no, problems, ocid)
+        self.local, self.ocid = {}, ocid
         parties = rd.arr(r, "parties", "/parties")
         self.index_parties(parties, rd)
         for i, party in enumerate(parties):
@@ -612,6 +646,7 @@ class _Builder:
                       and isinstance(party.get("roles"), list) and "buyer" in party["roles"]} - {None}
             if len(buyers) == 1:
                 buyer_id = buyers.pop()
+                buyer_id = self.local.get(buyer_id, buyer_id)  # the id this release's party was kept under
                 rd.note("/buyer", f"/buyer missing: the one party with the role buyer ({buyer_id}) taken", "repaired")
         released = self.reported_until(r, self.date(rd.text(r, "date", "/date")))
         tender = rd.obj(r, "tender", "/tender") or {}
