@@ -382,3 +382,18 @@ def test_ocds_indicators_says_what_it_read(tmp_path, capsys):
     empty.write_bytes(b"")
     assert main(["ocds", "indicators", str(empty), "-o", str(tmp_path / "out2.json")]) == 0
     assert "the OCDS file is empty (0 lines)" in capsys.readouterr().err
+
+
+def test_every_currency_zone_is_a_zone_and_tunisia_is_inferred(tmp_path):
+    from bidwatch.ocds.tables import CURRENCY_ZONES, infer_timezone, zone
+
+    assert all(zone(name) is not None for name in CURRENCY_ZONES.values())
+    # Tunisia's prototype: TND amounts; its 09:00Z deadline is 10:00 in Tunis, not 17:00 in Shanghai
+    release = {"ocid": "ocds-tn", "date": "2018-05-28T00:00:00Z",
+               "tender": {"id": "t", "value": {"amount": 10.0, "currency": "TND"},
+                          "tenderPeriod": {"endDate": "2018-06-28T09:00:00Z"}}}
+    path = write_lines(tmp_path / "tn.jsonl", [release])
+    assert infer_timezone(path)[0] == "Africa/Tunis"
+    # near miss: euros are several countries' money: not guessed
+    release["tender"]["value"]["currency"] = "EUR"
+    assert infer_timezone(write_lines(tmp_path / "eu.jsonl", [release])) is None

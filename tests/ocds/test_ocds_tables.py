@@ -170,6 +170,10 @@ def test_the_end_of_day_marker_keeps_its_day_and_a_late_instant_moves():
     assert local_timestamp("2023-09-26T23:59:59Z", oslo) == "2023-09-26T23:59:59"
     # near miss: a real instant a second earlier is converted like any other
     assert local_date("2023-09-26T23:59:58Z", oslo) == "2023-09-27"
+    # Kosovo writes the day's end to the minute: 2015-05-22T23:59:00Z is the 22nd; 23:59:00.5 is an instant
+    belgrade = zone("Europe/Belgrade")
+    assert local_date("2015-05-22T23:59:00Z", belgrade) == "2015-05-22"
+    assert local_date("2015-05-22T23:59:00.500Z", belgrade) == "2015-05-23"
 
 
 def test_a_contract_naming_its_own_suppliers_is_kept(tmp_path):
@@ -370,3 +374,19 @@ def test_a_placeholder_party_id_names_nobody(tmp_path):
     tables, _ = read_ocds_tables(write_lines(tmp_path / "a.jsonl", releases))
     assert sorted(tables["companies"]["name"]) == ["NNC Link Enterprise", "SAFARIS MAJU SDN. BHD."]
     assert sorted(tables["tenders"]["winner_id"]) == ["NNC Link Enterprise", "SAFARIS MAJU SDN. BHD."]
+
+
+def test_an_active_award_without_suppliers_takes_the_one_supplier_party(tmp_path):
+    # Malaysia's Sinar CIDB: the award names no supplier; the release's one party is the supplier
+    release = {"ocid": "ocds-my", "date": "2012-01-10T00:00:00+08:00",
+               "parties": [{"id": "0120001010-WP060310", "name": "SAFARIS MAJU", "roles": ["supplier"]}],
+               "awards": [{"id": "a1", "status": "active", "value": {"amount": 9_909.5, "currency": "MYR"}}]}
+    tables, problems = read_ocds_tables(write_lines(tmp_path / "a.jsonl", [release]))
+    row = tables["tenders"].iloc[0]
+    assert (row["winner_id"], row["award_price"]) == ("0120001010-WP060310", 9_909.5)
+    assert any("one supplier party" in p.message and p.action == "repaired" for p in problems)
+    # near miss: two supplier parties — which one won is not guessed, and the release says nothing: listed
+    release["parties"].append({"id": "X", "name": "OTHER", "roles": ["supplier"]})
+    tables, problems = read_ocds_tables(write_lines(tmp_path / "b.jsonl", [release]))
+    assert tables["tenders"].iloc[0]["winner_id"] is None
+    assert any("names no supplier" in p.message for p in problems)

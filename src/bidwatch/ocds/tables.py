@@ -121,7 +121,14 @@ CURRENCY_ZONES = {
     "MXN": "America/Mexico_City", "GTQ": "America/Guatemala", "HNL": "America/Tegucigalpa",
     "CRC": "America/Costa_Rica", "PAB": "America/Panama", "DOP": "America/Santo_Domingo",
     "COP": "America/Bogota", "PEN": "America/Lima", "PYG": "America/Asuncion", "UYU": "America/Montevideo",
-    "CLP": "America/Santiago", "ARS": "America/Argentina/Buenos_Aires",
+    "CLP": "America/Santiago", "ARS": "America/Argentina/Buenos_Aires", "BOB": "America/La_Paz",
+    "TND": "Africa/Tunis", "MAD": "Africa/Casablanca", "DZD": "Africa/Algiers", "EGP": "Africa/Cairo",
+    "GHS": "Africa/Accra", "RWF": "Africa/Kigali", "ETB": "Africa/Addis_Ababa", "SLE": "Africa/Freetown",
+    "LRD": "Africa/Monrovia", "MYR": "Asia/Kuala_Lumpur", "SGD": "Asia/Singapore", "LKR": "Asia/Colombo",
+    "PKR": "Asia/Karachi", "AZN": "Asia/Baku", "UZS": "Asia/Tashkent", "TJS": "Asia/Dushanbe", "NZD": "Pacific/Auckland",
+    "ALL": "Europe/Tirane", "MKD": "Europe/Skopje", "RSD": "Europe/Belgrade", "BAM": "Europe/Sarajevo",
+    "PLN": "Europe/Warsaw", "CZK": "Europe/Prague", "HUF": "Europe/Budapest", "RON": "Europe/Bucharest",
+    "BGN": "Europe/Sofia", "SEK": "Europe/Stockholm", "NOK": "Europe/Oslo", "CHF": "Europe/Zurich",
 }
 _SNIFF_BYTES = 4 << 20
 _CURRENCY = re.compile(rb'"currency"\s*:\s*"([A-Za-z]{3})"')
@@ -183,8 +190,8 @@ def local_date(value, tz=None) -> str | None:
       publishers write for a date-only value, so the date as written. Converting them would move
       every date-only value of a zone west of UTC to the day before (or, for noon, east of UTC+12 to
       the day after), and put a date-only contract *before* an award made the same day. Likewise
-      ``T23:59:59Z`` (any fraction: ``.999Z``), the end-of-day marker of TED/eForms and others: the day as
-      written, not the next morning in Europe.
+      ``T23:59:59Z`` (any fraction: ``.999Z``) and ``T23:59:00Z``, the end-of-day markers of TED/eForms, Kosovo
+      and others: the day as written, not the next morning in Europe.
 
     Two events of the same day therefore get the same date and are never ordered by the time part:
     the indicators compare dates with ``<``.
@@ -241,8 +248,9 @@ def local_timestamp(value, tz=None) -> str | None:
 
 def _day_marker(hh: int, mm: int, ss: int, value: str) -> bool:
     """Whether a UTC time of day marks a whole day rather than an instant: midnight or noon exactly (a date-only
-    value), or 23:59:59 with any fraction (the end of the day written)."""
-    return ((hh, mm, ss) in ((0, 0, 0), (12, 0, 0)) and not _has_fraction(value)) or (hh, mm, ss) == (23, 59, 59)
+    value), or 23:59:59 with any fraction or 23:59 exactly (the end of the day written: Kosovo's 23:59:00Z)."""
+    return (((hh, mm, ss) in ((0, 0, 0), (12, 0, 0), (23, 59, 0)) and not _has_fraction(value))
+            or (hh, mm, ss) == (23, 59, 59))
 
 
 def _has_fraction(value: str) -> bool:
@@ -489,8 +497,8 @@ class _Builder:
         a date-only value that the publisher's zone moves across midnight."""
         if day is None or released is None or day <= _next_day(released):
             return day
-        rd.note(path, f"{what} {day} is later than the release that reports it ({released}): "
-                      "not a date that had happened, left empty", "cleared")
+        rd.note(path, f"{what} {day} is later than the release that reports it (reporting up to {released}: its date, "
+                      "or a later publication or payment it shows): not a date that had happened, left empty", "cleared")
         return None
 
     def timestamp(self, value, path: str, rd: _Reader) -> str | None:
@@ -819,12 +827,25 @@ class _Builder:
                 # eForms / TED: an award names the winning bid (relatedBids), whose tenderers are the suppliers
                 for bid_id in rd.arr(award, "relatedBids", f"{path}/relatedBids"):
                     suppliers += [m for m in bid_tenderers.get(_str_id(bid_id) or "", []) if m not in suppliers]
+            a_status = rd.text(award, "status", f"{path}/status")
+            if not suppliers and a_status == "active":
+                # Malaysia's Sinar: the award names no supplier, the release's one party with the role supplier is it
+                named = {self.resolve(p, rd, "/parties") for p in parties if isinstance(p, dict)
+                         and isinstance(p.get("roles"), list) and "supplier" in p["roles"]} - {None}
+                if len(named) == 1:
+                    supplier = named.pop()
+                    suppliers = [self.local.get(supplier, supplier)]
+                    rd.note(f"{path}/suppliers", f"{path} ({award_id}): an active award without suppliers: the "
+                                                 f"release's one supplier party ({suppliers[0]}) taken", "repaired")
+                else:
+                    rd.note(f"{path}/suppliers", f"{path} ({award_id}): an active award names no supplier "
+                                                 f"({len(named)} supplier parties in the release): no winner taken",
+                            "ignored")
             amount, currency = rd.amount(award, "value", f"{path}/value")
             if amount is not None and amount < 0:
                 rd.note(f"{path}/value/amount", f"negative award value {amount:.2f} left empty: the contract takes "
                                                 "no negative amount", "cleared")
                 amount = None
-            a_status = rd.text(award, "status", f"{path}/status")
             a_date = rd.text(award, "date", f"{path}/date")
             parsed = self.date(a_date)
             a_day = self.happened(parsed, released, rd, f"{path}/date", "award date")
@@ -904,14 +925,15 @@ class _Builder:
                 own = [self.company(s, rd, f"{path}/suppliers[{k}]", "supplier") for k, s in enumerate(listed)]
                 suppliers = [s for s in own if s]
             amount, currency = rd.amount(contract, "value", f"{path}/value")
-            signed = self.happened(self.date(rd.text(contract, "dateSigned", f"{path}/dateSigned")), released, rd,
-                                   f"{path}/dateSigned", "contract signing date")
+            signed_as_given = self.date(rd.text(contract, "dateSigned", f"{path}/dateSigned"))
+            signed = self.happened(signed_as_given, released, rd, f"{path}/dateSigned", "contract signing date")
             for tid in tids or ([ocid] if not lots else []):
                 row = tender_rows.get(tid)
                 if row is not None and row["contract_signed_on"] is None:
                     row["contract_signed_on"] = signed
+            signing = "dateSigned" if signed_as_given is None else "dateSigned it could keep (the one given was cleared)"
             missing = [name for name, v in (("buyer", buyer_id), ("supplier", suppliers[0] if suppliers else None),
-                                            ("amount", amount), ("dateSigned", signed)) if v is None]
+                                            ("amount", amount), (signing, signed)) if v is None]
             if amount is not None and amount < 0:
                 missing.append(f"a non-negative amount (it is {amount:.2f})")
             if missing:
