@@ -73,3 +73,16 @@ def test_the_report_counts_them(users: Any) -> None:
         counts = {str(k): v for k, v in section.counts}
     assert counts["Organised-crime clues (涉黑涉恶) raised"] == 1
     assert counts["sent to the anti-organised-crime unit"] == 1 and counts["with the police's feedback"] == 0
+
+
+@pytest.mark.django_db
+def test_the_tag_box_shows_the_clues_tag_as_it_stands(users: Any, client_for: Any) -> None:
+    # an untagged clue's box is clear: saving it unchanged does not tag the clue
+    clue = _clue(users)
+    page = client_for("housing").get(reverse("alerts:clue", args=[clue.pk])).content.decode()
+    box = page[page.index('name="tag-organised_crime"') - 200:page.index('name="tag-organised_crime"') + 200]
+    assert "checked" not in box
+    services.tag_organised_crime(clue, users["housing"], D("2024-09-19"), True)
+    page = client_for("housing").get(reverse("alerts:clue", args=[clue.pk])).content.decode()
+    box = page[page.index('name="tag-organised_crime"') - 200:page.index('name="tag-organised_crime"') + 200]
+    assert "checked" in box  # near miss: a tagged clue shows it ticked

@@ -95,8 +95,10 @@ WORKFLOW = Workflow(
         # organised-crime tag (涉黑涉恶)
         Step("dispose", ALL, HANDLE, form="DisposeForm", scope=handles, shown=lambda clue: not has_case(clue)),
         Step("decide", ALL, HANDLE, form="DecisionForm", service="record_decision", scope=handles, shown=has_case),
+        # the box shows the clue's tag as it stands: ticking it tags, clearing it removes the tag (a box ticked on an
+        # untagged clue read as "tagged", and saving it tagged the clue)
         Step("tag", ALL, HANDLE, form="TagForm", service="tag_organised_crime", scope=handles,
-             initial=lambda clue: {"organised_crime": not clue.organised_crime}),
+             initial=lambda clue: {"organised_crime": clue.organised_crime}),
     ],
 )
 
