@@ -177,3 +177,17 @@ def test_deep_and_keyed_records() -> None:
     assert "<tr><th>C2</th><td class=\"num\">0</td><td>—</td></tr>" in keyed
     assert "{" not in entries["deep"] and "<table" in entries["deep"] and "1、2" in entries["deep"]
     assert entries["相同段落"].startswith('<ul class="ev-list"><li>很长的一段相同文字')
+
+
+def test_a_chance_probability_is_not_read_as_a_probability_of_collusion() -> None:
+    # identical_bid_prices' probability is the chance that independent bidders tie: labelled so, not "串通概率"
+    tie = {"price": 205869.22, "resolution": 0.01, "tied_pairs": 1, "expected_pairs": 4.88e-05,
+           "probability": 4.88e-05, "level": 0.0001}
+    with translation.override("zh-hans"):
+        labels = [e.label for e in evidence_entries(tie, "identical_bid_prices")]
+        assert "偶然出现的概率（独立报价下）" in labels and "串通概率" not in labels
+        assert {"报价精度（元）", "相同报价对数", "显著性水平"} <= set(labels)  # no raw key names
+        # near miss: the classifier's probability is the probability of collusion
+        assert "串通概率" in [e.label for e in evidence_entries({"probability": 0.9}, "ml_collusion")]
+    with translation.override("en"):
+        assert [e.label for e in evidence_entries({"probability": 1e-5}, "price_screen")] == ["chance probability"]

@@ -102,10 +102,30 @@ EVIDENCE_ZH = {
     "sanction_id": "处罚编号", "measure": "措施", "via": "途径", "authority": "决定机关", "start_on": "起",
     "end_on": "止", "compared_with": "对照", "works_tender_order": "施工标段序号", "state_funded": "国有资金",
     "shingles": "文本片段数", "clause": "条款",
+    # chance, thresholds and statutory clocks
+    "resolution": "报价精度（元）", "tied_pairs": "相同报价对数", "expected_pairs": "偶然情况下的期望对数",
+    "level": "显著性水平", "n_companies": "使用该值的企业数", "strength": "证据强度", "shared_in_tenders": "共同出现标段数",
+    "systemic": "全数据集普遍如此", "dataset_hits": "数据集中符合的标段数", "dataset_checked": "数据集中可判断的标段数",
+    "earliest_lawful": "最早合法日期", "deadline_exact": "截止时间精确到时刻", "days_late": "超期天数",
+    "mandatory_basis": "必须招标的依据", "budget_funds": "预算资金", "investment": "投资额（元）",
+    "infrastructure": "基础设施项目", "sector": "行业", "max_share": "上限比例", "cap": "金额上限（元）",
+    "cap_rule": "上限规则", "expected_won": "期望中标次数", "pool_size": "专家库人数", "draw_probability": "抽中概率",
+    "tenderer_panels": "该招标人评标委员会数", "indicator": "指标", "severity": "风险等级",
+    "employer": "任职单位", "same_legal_rep": "同一法定代表人",
+}
+
+#: Where one key means another thing in one indicator's evidence: identical_bid_prices' and the price screens'
+#: ``probability`` is the chance that independent bidders produce the coincidence, not the classifier's
+#: probability of collusion (读作"串通概率", the figure 7.47e-08 said the opposite of what it means).
+EVIDENCE_ZH_BY_INDICATOR = {
+    code: {"probability": "偶然出现的概率（独立报价下）"}
+    for code in ("identical_bid_prices", "regular_price_pattern", "price_screen")
 }
 
 
-def evidence_label(key: str) -> str:
+def evidence_label(key: str, indicator: str | None = None) -> str:
     if (get_language() or "zh-hans").startswith("zh"):
-        return EVIDENCE_ZH.get(key, key)
+        return EVIDENCE_ZH_BY_INDICATOR.get(indicator or "", {}).get(key) or EVIDENCE_ZH.get(key, key)
+    if key == "probability" and indicator in EVIDENCE_ZH_BY_INDICATOR:
+        return "chance probability"
     return key

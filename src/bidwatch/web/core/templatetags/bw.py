@@ -103,11 +103,12 @@ class EvidenceEntry:
 
 
 @register.filter
-def evidence_entries(evidence: Any) -> list[EvidenceEntry]:
+def evidence_entries(evidence: Any, indicator: str | None = None) -> list[EvidenceEntry]:
     """Evidence JSON as labelled entries for the alert page's definition list. Scalars and lists of
     scalars read as text (floats rounded, 是/否, — for none, lists joined with 、); lists of records as
     tables headed by the keys' labels, records inside records as nested tables or 标签：值 pairs; long
-    lists show their first rows and how many more there are. Every value is escaped."""
+    lists show their first rows and how many more there are. Every value is escaped. ``indicator`` (the alert's
+    code) picks a key's meaning where one indicator uses it differently (``labels.EVIDENCE_ZH_BY_INDICATOR``)."""
     if isinstance(evidence, str):
         try:
             evidence = json.loads(evidence)
@@ -115,7 +116,7 @@ def evidence_entries(evidence: Any) -> list[EvidenceEntry]:
             return [EvidenceEntry("", escape(_clip(evidence)), False)]
     if isinstance(evidence, dict):
         evidence = {str(k): v for k, v in evidence.items()}
-        return [EvidenceEntry(labels.evidence_label(key), _field_html(evidence, key, id_key, 0),
+        return [EvidenceEntry(labels.evidence_label(key, indicator), _field_html(evidence, key, id_key, 0),
                               _is_block(evidence.get(key)))
                 for key, id_key in _fields(list(evidence))]
     return [EvidenceEntry("", _evidence_html(evidence, 0), _is_block(evidence))]
