@@ -179,6 +179,29 @@ def test_periods_and_bonds_from_the_text_and_the_form() -> None:
     assert rules == {"bid_bond"}
 
 
+@pytest.mark.parametrize("text, bond, estimate", [
+    ("本项目估算价为1000万元，投标保证金为10万元。", "100000", "10000000"),
+    ("招标控制价为5000000元，投标保证金：人民币80000元", "80000", "5000000"),
+    ("投标保证金：人民币80000元，不超过最高投标限价的2%", "80000", None),
+])
+def test_the_bond_and_the_estimate_of_one_sentence_are_each_its_own(text: str, bond: str, estimate: str | None) -> None:
+    from bidwatch.workdays import WorkCalendar
+
+    facts = checks.extract_facts([text])
+    assert str(facts["bid_bond"]["value"]) == bond
+    assert (str(facts["estimate"]["value"]) if "estimate" in facts else None) == estimate
+    # a lawful bond in such a sentence is no finding (it had read the estimate as the bond: "10000000元，超过800000元")
+    assert not checks.check_periods_and_bonds(facts, [text], WorkCalendar())
+
+
+def test_a_bond_over_the_cap_in_a_sentence_with_the_estimate_is_still_found() -> None:
+    from bidwatch.workdays import WorkCalendar
+
+    text = "本项目估算价为1000万元，投标保证金为90万元。"  # near miss: 90万 > 2 % of 1000万 and > the 80万 cap
+    found = checks.check_periods_and_bonds(checks.extract_facts([text]), [text], WorkCalendar())
+    assert [f["match"] for f in found] == ["投标保证金900000元，超过估算价10000000元的2%和800000元"]
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("name, content, says", [
     ("招标文件.doc", b"\xd0\xcf\x11\xe0 legacy", "DOCX"),

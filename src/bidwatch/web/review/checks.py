@@ -14,8 +14,8 @@ What is recognised in the text (:func:`extract_facts`), one sentence at a time, 
 * dates written ``2025年3月1日`` or ``2025-03-01`` / ``2025.3.1``;
 * the document sale: a sentence with 发售/获取/领取/下载 and 招标文件/资格预审文件 and two dates (from, until);
 * the bid deadline: a sentence with 投标截止 (or 递交投标文件的截止) and a date;
-* the bid bond: a sentence with 投标保证金 and an amount in 元 or 万元 (人民币 optional);
-* the estimate: a sentence with 估算价/招标控制价/最高投标限价/合同估算价 and an amount;
+* the bid bond: the amount in 元 or 万元 (人民币 optional) after 投标保证金, before the sentence names another figure;
+* the estimate: the amount after 估算价/招标控制价/最高投标限价/合同估算价, before the sentence names a 保证金;
 * the performance bond: a sentence with 履约保证金 and a percentage.
 
 A value the department gives on the upload form wins over the text; the facts say where each came from.
@@ -72,6 +72,21 @@ def _amount(text: str) -> Decimal | None:
     return value * 10000 if m.group(2) == "万元" else value
 
 
+_BOND_WORD = re.compile(r"投标保证金")
+_ESTIMATE_WORD = re.compile(r"合同估算价|估算价|招标控制价|最高投标限价")
+
+
+def _amount_after(sentence: str, word: re.Pattern[str], stop: re.Pattern[str]) -> Decimal | None:
+    """The first amount after ``word`` in ``sentence``, before the next word of another fact (``stop``):
+    「本项目估算价为1000万元，投标保证金为10万元」 has the estimate 1000万元 and the bond 10万元, not one for both."""
+    m = word.search(sentence)
+    if not m:
+        return None
+    rest = sentence[m.end():]
+    other = stop.search(rest)
+    return _amount(rest[:other.start()] if other else rest)
+
+
 def extract_facts(paragraphs: Sequence[str]) -> dict[str, dict[str, Any]]:
     """Dates and amounts stated in the text: field -> {"value", "paragraph", "text"} (see the module doc)."""
     facts: dict[str, dict[str, Any]] = {}
@@ -90,9 +105,9 @@ def extract_facts(paragraphs: Sequence[str]) -> dict[str, dict[str, Any]]:
             if re.search(r"投标截止|递交投标文件的截止|投标文件递交截止", sentence) and dates:
                 put("bid_deadline", dates[-1], i, sentence)
             if "投标保证金" in sentence:
-                put("bid_bond", _amount(sentence), i, sentence)
-            if re.search(r"估算价|招标控制价|最高投标限价", sentence) and "保证金" not in sentence:
-                put("estimate", _amount(sentence), i, sentence)
+                put("bid_bond", _amount_after(sentence, _BOND_WORD, re.compile(r"估算价|控制价|限价|履约")), i, sentence)
+            if _ESTIMATE_WORD.search(sentence):
+                put("estimate", _amount_after(sentence, _ESTIMATE_WORD, re.compile(r"保证金")), i, sentence)
             if "履约保证金" in sentence:
                 m = _PERCENT.search(sentence)
                 put("performance_bond_pct", Decimal(m.group(1)) if m else None, i, sentence)
