@@ -93,6 +93,9 @@ def test_reminders_escalate_to_a_proposed_talk(users: Any, client_for: Any) -> N
     assert not o.talk_proposed and list(t.orders.all()) == [o]
     assert AuditEntry.objects.filter(action="talk", object_id=str(t.pk)).count() == 1
     assert AuditEntry.objects.filter(action="supervision", object_id=str(o.pk)).count() == 1 + MISSES_FOR_TALK
+    # a talk is held on its 约谈日期, not a consultation's 会商日期 (the msgid is shared with clue consultations)
+    page = client_for("office").get(reverse("supervision:talk", args=[t.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert "约谈日期" in page.content.decode() and "会商日期" not in page.content.decode()
 
 
 @pytest.mark.django_db

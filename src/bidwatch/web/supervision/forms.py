@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from bidwatch.web.accounts.models import Agency
 from bidwatch.web.periods import OptionalPeriodForm
@@ -67,7 +68,7 @@ class TalkForm(forms.Form):
     reason = forms.CharField(label=_("Why"), **TEXT)
     orders = forms.ModelMultipleChoiceField(label=_("Linked orders"), queryset=SupervisionOrder.objects.none(),
                                             required=False)
-    held_on = forms.DateField(label=_("Held on"), widget=DateInput())
+    held_on = forms.DateField(label=pgettext_lazy("talk", "Held on"), widget=DateInput())
     commitments = forms.CharField(label=_("Commitments made"), **TEXT)
     follow_up_due = forms.DateField(label=_("Follow-up due"), widget=DateInput())
 

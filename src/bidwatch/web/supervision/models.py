@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from bidwatch.web.accounts.models import Agency
 from bidwatch.web.cases import Named, Numbered, actor_field
@@ -139,7 +140,7 @@ class Talk(models.Model):
     reason = models.TextField(_("why"))
     orders = models.ManyToManyField(SupervisionOrder, verbose_name=_("linked orders"), blank=True,
                                     related_name="talks")
-    held_on = models.DateField(_("held on"))
+    held_on = models.DateField(pgettext_lazy("talk", "held on"))
     commitments = models.TextField(_("commitments made"))
     follow_up_due = models.DateField(_("follow-up due"))
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.RECORDED)

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from bidwatch.web.accounts.models import Agency, Role
 from bidwatch.web.campaign import services as ledger
@@ -80,7 +81,7 @@ def talks_section(user: Any, start: dt.date, end: dt.date) -> Section:
     s.counts = [(_("Talks held"), len(held)), (_("Commitments followed up by the end of the period"), len(done)),
                 (_("Follow-up overdue at the end of the period"),
                  sum(1 for t in held if t.follow_up_due < end and t not in done))]
-    s.columns = [_("Held on"), _("Unit"), _("Person talked to"), _("Held by"), _("Follow-up due")]
+    s.columns = [pgettext("talk", "Held on"), _("Unit"), _("Person talked to"), _("Held by"), _("Follow-up due")]
     s.rows = [[t.held_on, t.unit.name, f"{t.person} {t.position}", t.held_by.name, t.follow_up_due] for t in held]
     return s
 

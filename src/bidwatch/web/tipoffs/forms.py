@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 from django.core.validators import EmailValidator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from bidwatch.web.accounts.models import Agency, Sector
 from bidwatch.web.complaints.models import Complaint
@@ -29,13 +30,13 @@ class ReporterFields(forms.Form):
 
 class RegisterForm(ReporterFields):
     #: only the channels the current campaign publishes (issue 16 item 1); the report takes the channel's kind
-    channel_ref = forms.ModelChoiceField(label=_("Channel"), queryset=Channel.objects.none())
+    channel_ref = forms.ModelChoiceField(label=pgettext_lazy("tipoff", "Channel"), queryset=Channel.objects.none())
     subject = forms.CharField(label=_("Person or unit reported"), max_length=300)
     project_name = forms.CharField(label=_("Project or tender"), max_length=300, required=False)
     tender_id = forms.CharField(label=_("Tender ID"), max_length=64, required=False)
     sector = forms.ChoiceField(label=_("Sector"), choices=Sector.choices, initial=Sector.OTHER)
     facts = forms.CharField(label=_("Facts reported"), widget=forms.Textarea(attrs={"rows": 5}))
-    received_on = forms.DateField(label=_("Received on"), widget=DateInput())
+    received_on = forms.DateField(label=pgettext_lazy("tipoff", "Received on"), widget=DateInput())
 
     FIELDS = ("channel_ref", "subject", "project_name", "tender_id", "sector", "facts", "received_on")
 

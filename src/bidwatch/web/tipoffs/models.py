@@ -19,6 +19,7 @@ from typing import Any
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from bidwatch.web.accounts.models import Agency, Sector
 from bidwatch.web.cases import Numbered, actor_field, campaign_field
@@ -39,7 +40,7 @@ class Channel(models.Model):
         LETTER = "letter", _("Letter")
         VISIT = "visit", _("Visit in person")
         EMAIL = "email", _("E-mail")
-        ONLINE = "online", _("Online")
+        ONLINE = "online", pgettext_lazy("tipoff", "Online")
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     name = models.CharField(_("name"), max_length=200)
@@ -78,7 +79,7 @@ class Tipoff(Numbered):
         COMPLAINT = "complaint", _("Handled as a complaint")
         CLOSED = "closed", _("Closed")
 
-    channel = models.CharField(_("channel"), max_length=20, choices=Channel.Kind.choices)
+    channel = models.CharField(pgettext_lazy("tipoff", "channel"), max_length=20, choices=Channel.Kind.choices)
     channel_ref = models.ForeignKey(Channel, verbose_name=_("published channel"), null=True, blank=True,
                                     on_delete=models.SET_NULL, related_name="tipoffs")
     campaign = campaign_field("tipoffs")
@@ -93,7 +94,7 @@ class Tipoff(Numbered):
     tender_id = models.CharField(_("tender ID"), max_length=64, blank=True)
     sector = models.CharField(_("sector"), max_length=20, choices=Sector.choices, default=Sector.OTHER)
     facts = models.TextField(_("facts reported"))
-    received_on = models.DateField(_("received on"))
+    received_on = models.DateField(pgettext_lazy("tipoff", "received on"))
     # where it stands
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.RECEIVED)
     accept_due = models.DateField(_("acceptance due"), null=True, blank=True)
