@@ -113,6 +113,11 @@ def test_objection_waiting_time_is_not_counted(client_for: Any, users: Any) -> N
         ({"objection_on": "2024-09-26", "objection_answered_on": "2024-09-24"}, "objection_answered_on", "答复"),
         ({"tender": "NO-SUCH"}, "tender", ""),
         ({"received_on": "2999-01-01"}, "received_on", "晚于今天"),
+        # an objection outside knowing of the matter and the complaint would stretch the filing period (第12条)
+        ({"objection_required": "on", "objection_on": "2024-09-01", "objection_answered_on": "2024-09-02",
+          "knew_on": "2024-09-20", "received_on": "2024-09-28"}, "objection_on", "不能早于投诉人知道"),
+        ({"objection_required": "on", "objection_on": "2024-10-05", "objection_answered_on": "2024-10-06",
+          "knew_on": "2024-09-20", "received_on": "2024-09-28"}, "objection_answered_on", "晚于收到投诉"),
     ],
 )
 def test_bad_registrations_are_refused_with_the_field_named(client_for: Any, users: Any, over: dict[str, str],

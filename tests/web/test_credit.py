@@ -89,6 +89,7 @@ def test_enter_and_revoke_keep_history_and_audit(client_for: Any, users: Any, im
         ({"uscc": "91350100M000100Y44"}, "uscc", "统一社会信用代码"),  # wrong check character
         ({"uscc": "12345"}, "uscc", "统一社会信用代码"),
         ({"end_on": "2023-12-31"}, "end_on", "早于"),
+        ({"publish_until": "2020-01-01"}, "publish_until", "公示截止日期不能早于"),
         ({"company_id": "", "uscc": "", "person_id": ""}, "company_id", "企业编号"),
         ({"measure": "fine"}, "measure", ""),
         ({"authority": ""}, "authority", ""),
@@ -210,6 +211,14 @@ def test_list_filters_by_measure_state_and_search(client_for: Any, users: Any, m
     assert listed(q=VALID_USCC) == {ended}
     assert listed(q="C5") == {revoked}
     assert listed(q="湖南丁交通") == {active}
+    # a measure that starts after today is not yet in force: listed as such, not as 有效
+    future = _entry(users, company_id="C7", start_on="2099-01-01", end_on="")
+    assert future.state(D("2025-06-01")) == RegistryEntry.State.PENDING
+    href = f'href="{reverse("credit:detail", args=[future.pk])}"'
+    assert href in client.get(reverse("credit:list"), {"state": "pending"}).content.decode()
+    assert href not in client.get(reverse("credit:list"), {"state": "active"}).content.decode()
+    page = client.get(reverse("credit:detail", args=[future.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert 'data-state="pending"' in page and "未生效" in page
 
 
 # --- the company page --------------------------------------------------------------------------

@@ -5,6 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import pytest
+from django.urls import reverse
+
 from bidwatch.web.accounts.models import Agency
 from bidwatch.web.alerts import services
 from bidwatch.web.alerts.models import Clue
@@ -54,3 +57,24 @@ class TestClueSteps(WorkflowStepCases):
             services.dispose(clue, users["housing"], D("2024-09-25"), "case", case_kind="administrative",
                              case_number="住建立〔2024〕3号", authority=_unit("housing"))
         return clue
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("step, data", [
+    ("receive", {"receive-on": "2999-09-25"}),
+    ("transfer", {"transfer-kind": "department", "transfer-reason": "属交通领域", "transfer-sent_on": "2999-01-01"}),
+])
+def test_a_date_in_the_future_is_refused(users: Any, client_for: Any, step: str, data: dict[str, Any]) -> None:
+    # a slip of the year would set the answer's deadline a year away and keep the transfer out of every overdue list
+    clue = services.raise_clue(None, users["housing"], _unit("housing"), "投标保证金同一账户转出")
+    if step == "receive":
+        services.transfer_clue(clue, users["housing"], kind="department", to_unit=_unit("transport"),
+                               reason="属交通领域", sent_on=D("2024-09-20"))
+    else:
+        data = {**data, "transfer-to_unit": _unit("transport").pk}
+    response = client_for("housing").post(reverse("alerts:clue_step", args=[clue.pk, step]), data,
+                                          HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert response.status_code == 400 and "晚于今天" in response.content.decode()
+    clue.refresh_from_db()
+    assert clue.transfers.filter(received_on__isnull=False).count() == 0
+    assert clue.transfers.count() == (1 if step == "receive" else 0)

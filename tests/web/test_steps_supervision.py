@@ -271,6 +271,15 @@ def test_talks_recorded_through_the_page_and_listed_per_unit(users: Any, client_
         "held_on": "2024-09-20", "commitments": "z", "follow_up_due": "2024-09-01"})
     assert bad.status_code == 400 and Talk.objects.count() == 1
     assert bad.context["form"].non_field_errors()  # the service's refusal, on the form
+    # a talk is not recorded as held in the future, nor linked to another unit's order
+    base = {"campaign": c.pk, "unit": o.unit_id, "person": "张某", "position": "局长", "talkers": "x", "reason": "y",
+            "held_on": "2024-09-20", "commitments": "z", "follow_up_due": "2024-10-15"}
+    future = client_for("office").post(reverse("supervision:talk_record"), {**base, "held_on": "2999-02-01"})
+    assert future.status_code == 400 and "held_on" in future.context["form"].errors
+    water = Agency.objects.exclude(pk=o.unit_id).filter(kind=o.unit.kind).first()
+    other = client_for("office").post(reverse("supervision:talk_record"), {**base, "unit": water.pk, "orders": [o.pk]})
+    assert other.status_code == 400 and "orders" in other.context["form"].errors
+    assert Talk.objects.count() == 1
 
 
 @pytest.mark.django_db

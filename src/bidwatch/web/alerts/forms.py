@@ -10,7 +10,7 @@ from bidwatch.web.accounts.models import Agency, Sector
 from bidwatch.web.alerts.models import Alert, CaseRecord, Clue, Decision, Disposition, Severity, Transfer
 from bidwatch.web.credit.models import RegistryEntry
 from bidwatch.web.widgets import DateInput
-from bidwatch.web.workflow.forms import StepForm
+from bidwatch.web.workflow.forms import StepForm, not_in_future
 
 
 class AlertFilterForm(forms.Form):
@@ -58,9 +58,10 @@ class TransferForm(forms.Form):
     materials = forms.MultipleChoiceField(label=_("Materials sent"), choices=Transfer.MATERIALS, required=False,
                                           widget=forms.CheckboxSelectMultiple)
     approved_on = forms.DateField(label=_("Approved by the head on"), required=False,
-                                  widget=DateInput(),
+                                  widget=DateInput(), validators=[not_in_future],
                                   help_text=_("Required for a transfer to the police (第5条: decided within 3 days, sent within 24 hours)."))
-    sent_on = forms.DateField(label=_("Sent on"), widget=DateInput(), initial=timezone.localdate)
+    sent_on = forms.DateField(label=_("Sent on"), widget=DateInput(), initial=timezone.localdate,
+                              validators=[not_in_future])
 
     def __init__(self, *args: Any, clue: Clue | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -83,21 +84,24 @@ class TransferForm(forms.Form):
 class TransferAnswerForm(forms.Form):
     decision = forms.ChoiceField(label=_("Answer"), choices=[("accept", _("Take the clue over")),
                                                              ("return", _("Return it"))])
-    on = forms.DateField(label=_("Date"), widget=DateInput(), initial=timezone.localdate)
+    on = forms.DateField(label=_("Date"), widget=DateInput(), initial=timezone.localdate, validators=[not_in_future])
     answer = forms.CharField(label=_("Answer or reason"), widget=forms.Textarea(attrs={"rows": 2}), required=False,
                              max_length=4000)
     received_on = forms.DateField(label=_("Receipt date"), widget=DateInput(), required=False,
+                                  validators=[not_in_future],
                                   help_text=_("If not recorded yet. Required for a transfer to the police: its 3 days "
                                               "run from receipt (第8条)."))
 
 
 class TransferReceiptForm(forms.Form):
     on = forms.DateField(label=_("Receipt date"), widget=DateInput(), initial=timezone.localdate,
+                         validators=[not_in_future],
                          help_text=_("The day the receiving unit received the transfer (its receipt, 回执)."))
 
 
 class ConsultationForm(forms.Form):
-    held_on = forms.DateField(label=_("Held on"), widget=DateInput(), initial=timezone.localdate)
+    held_on = forms.DateField(label=_("Held on"), widget=DateInput(), initial=timezone.localdate,
+                              validators=[not_in_future])
     convened_by = forms.ModelChoiceField(label=_("Convened by"), queryset=Agency.objects.all())
     units = forms.ModelMultipleChoiceField(label=_("Participating units"), queryset=Agency.objects.all(),
                                            widget=forms.CheckboxSelectMultiple)

@@ -56,6 +56,14 @@ class ComplaintForm(forms.ModelForm):
         # accept it on 办法 第12条第(六)项 (the detail page proposes that step). It is not refused at the door.
         if obj_on and answered and answered < obj_on:
             self.add_error("objection_answered_on", _("The answer cannot come before the objection."))
+        # the objection lies between knowing of the matter and the complaint: dates outside would stretch the
+        # complaint's filing period (办法 第12条) by a period that never ran
+        for field in ("objection_on", "objection_answered_on"):
+            day = data.get(field)
+            if day and knew and day < knew:
+                self.add_error(field, _("The objection cannot come before the complainant knew of the matter."))
+            elif day and received and day > received:
+                self.add_error(field, _("The objection cannot come after the complaint was received."))
         return data
 
 

@@ -51,6 +51,7 @@ class RegistryEntry(models.Model):
 
     class State(models.TextChoices):
         ACTIVE = "active", _("In force")
+        PENDING = "pending", _("Not yet in force")
         EXPIRED = "expired", _("Period ended")
         REVOKED = "revoked", _("Revoked (撤销)")
         REMOVED = "removed", _("Removed early after credit repair (信用修复)")
@@ -136,6 +137,8 @@ class RegistryEntry(models.Model):
             return self.State.REMOVED
         if self.end_on is not None and self.end_on < on:
             return self.State.EXPIRED
+        if self.start_on is not None and self.start_on > on:
+            return self.State.PENDING  # a measure from 2099 is not in force today
         return self.State.ACTIVE
 
     def clean(self) -> None:
@@ -147,6 +150,8 @@ class RegistryEntry(models.Model):
                                      "person ID.")
         if self.start_on and self.end_on and self.end_on < self.start_on:
             errors["end_on"] = _("The end date cannot come before the start date.")
+        if self.start_on and self.publish_until and self.publish_until < self.start_on:
+            errors["publish_until"] = _("The publication cannot end before the measure starts.")
         if self.is_expert:
             if not self.person_id:
                 errors["person_id"] = _("A measure on an evaluation expert names the expert: give the expert's ID.")

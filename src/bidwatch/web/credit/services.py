@@ -43,8 +43,10 @@ def state_q(state: str, on: dt.date) -> Q:
         return Q(revoked_on__isnull=True) & removed
     if state == RegistryEntry.State.EXPIRED:
         return Q(revoked_on__isnull=True) & ~removed & ended
+    if state == RegistryEntry.State.PENDING:
+        return Q(revoked_on__isnull=True) & ~removed & ~ended & Q(start_on__gt=on)
     if state == RegistryEntry.State.ACTIVE:
-        return Q(revoked_on__isnull=True) & ~removed & ~ended
+        return Q(revoked_on__isnull=True) & ~removed & ~ended & Q(start_on__lte=on)
     return Q()
 
 

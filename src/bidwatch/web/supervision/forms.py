@@ -12,7 +12,7 @@ from bidwatch.web.accounts.models import Agency
 from bidwatch.web.periods import OptionalPeriodForm
 from bidwatch.web.supervision.models import Adjustment, AssessmentItem, Campaign, SupervisionOrder
 from bidwatch.web.widgets import DateInput
-from bidwatch.web.workflow.forms import StepForm
+from bidwatch.web.workflow.forms import StepForm, not_in_future
 
 TEXT = {"widget": forms.Textarea(attrs={"rows": 3}), "max_length": 8000}
 
@@ -29,7 +29,7 @@ class OrderForm(forms.Form):
                                  help_text=_("e.g. the problem, clue or complaint number"))
     matter = forms.CharField(label=_("The matter"), **TEXT)
     demand = forms.CharField(label=_("What is demanded"), **TEXT)
-    issued_on = forms.DateField(label=_("Issued on"), widget=DateInput())
+    issued_on = forms.DateField(label=_("Issued on"), widget=DateInput(), validators=[not_in_future])
     workdays = forms.IntegerField(label=_("Working days to answer"), min_value=1, max_value=60, initial=5)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -68,7 +68,7 @@ class TalkForm(forms.Form):
     reason = forms.CharField(label=_("Why"), **TEXT)
     orders = forms.ModelMultipleChoiceField(label=_("Linked orders"), queryset=SupervisionOrder.objects.none(),
                                             required=False)
-    held_on = forms.DateField(label=pgettext_lazy("talk", "Held on"), widget=DateInput())
+    held_on = forms.DateField(label=pgettext_lazy("talk", "Held on"), widget=DateInput(), validators=[not_in_future])
     commitments = forms.CharField(label=_("Commitments made"), **TEXT)
     follow_up_due = forms.DateField(label=_("Follow-up due"), widget=DateInput())
 
@@ -77,6 +77,15 @@ class TalkForm(forms.Form):
         self.fields["unit"].queryset = _units()
         self.fields["orders"].queryset = SupervisionOrder.objects.select_related("unit")
         self.fields["campaign"].initial = Campaign.get_current()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        unit, orders = data.get("unit"), data.get("orders") or []
+        others = [o for o in orders if unit is not None and o.unit_id != unit.pk]
+        if others:  # a talk with 水利局 linked to 住建局's order would show on that order's page
+            self.add_error("orders", _("These orders are another unit's: %(numbers)s")
+                           % {"numbers": "、".join(str(o) for o in others)})
+        return data
 
 
 class FollowUpForm(StepForm):

@@ -12,6 +12,13 @@ from bidwatch.web import deadlines
 from bidwatch.web.widgets import DateInput
 
 
+def not_in_future(value: dt.date | None) -> None:
+    """A date a user records as done (sent, received, held, issued) is not after today: a slip of the year
+    (2027 for 2026) would otherwise set a deadline a year away and keep the matter out of every overdue list."""
+    if value is not None and value > deadlines.today():
+        raise forms.ValidationError(_("This date is in the future."))
+
+
 class StepForm(forms.Form):
     title: Any = ""  #: the heading of the step on the case page
     on = forms.DateField(label=_("Date"), widget=DateInput())
