@@ -150,6 +150,8 @@ def test_broken_csv_record_before_the_end_is_still_a_problem(tmp_path: Path):
     ("市场主体", "标段", "投标记录"),
     ("1.企业信息表", "表2 标段信息", "附表3、投标明细"),
     ("Companies", "TENDERS", "Bids"),
+    ("企业名录", "招标项目（2024年）", "开标一览表"),   # 开标一览 + 表; a bracket after the name
+    ("企业 (2)", "2024年标段", "2024年度开标记录"),   # Excel's copy of a sheet; a year before the name
 ])
 def test_sheets_named_in_chinese_and_variants(tmp_path: Path, names: tuple[str, str, str]):
     path = _workbook({
@@ -223,7 +225,8 @@ def test_malformed_date_times_are_refused(tmp_path: Path, text: str):
     assert [(x.table, x.row, x.column, x.value) for x in p] == [("tenders", 2, "bid_deadline", text)]
 
 
-@pytest.mark.parametrize("header", ["投标报价（万元）", "投标报价(万元)", "price (万元)", "投标报价（万）"])
+@pytest.mark.parametrize("header", ["投标报价（万元）", "投标报价(万元)", "price (万元)", "投标报价（万）",
+                                    "投标报价/万元", "投标报价（单位：万元）", "投标报价（人民币万元）", "投标 报价（万元）"])
 def test_wan_in_the_header(tmp_path: Path, header: str):
     bids = f"投标编号,标段编号,企业编号,{header}\nB1,T1,C1,90.5\nB2,T1,C2,1000元\n"
     ds = load_dataset(write_dataset(tmp_path, {"bids": bids}))
@@ -505,3 +508,84 @@ def test_rows_below_a_cell_over_several_lines_are_numbered_by_their_own_line(tmp
             'B4,T1,C1,abc,"含 ""暂列金额"""\n')
     problems = problems_of(write_dataset(tmp_path, {"bids": bids}))
     assert [(p.row, p.value) for p in problems if p.column == "price"] == [(8, "abc")]
+
+
+@pytest.mark.parametrize("header, column", [
+    ("最高投标\n限价（元）", "ceiling_price"), ("投标截止\n时间", "bid_deadline"), ("标段 编号", "tender_id"),
+    ("最高投标限价（单位：元）", "ceiling_price"), ("中标人\r\n编号", "winner_id"),
+])
+def test_a_header_typed_over_two_lines_or_spaced_names_its_column(tmp_path: Path, header: str, column: str):
+    # Alt+Enter in a header cell: the column was read as an extra one and its data lost without a word
+    tenders = {"ceiling_price": "3856400", "bid_deadline": "2024-03-20 09:30", "tender_id": "T1", "winner_id": "C1"}
+    path = _workbook({"标段": [["标段编号", header] if column != "tender_id" else [header],
+                               ["T1", tenders[column]] if column != "tender_id" else ["T1"]],
+                      "企业": [["企业编号", "企业名称"], ["C1", "甲"]],
+                      "投标": [["投标编号", "标段编号", "企业编号", "投标报价"], ["B1", "T1", "C1", 3800000]]},
+                     tmp_path / "d.xlsx")
+    ds = load_dataset(path)
+    value = ds.con.execute(f"SELECT CAST({column} AS VARCHAR) FROM tenders").fetchone()[0]
+    assert value is not None and value.startswith(tenders[column][:10].replace(" ", " "))
+
+
+def test_an_excel_number_format_says_what_the_number_is(tmp_path: Path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    t = wb.create_sheet("标段")
+    t.append(["标段编号", "最高投标限价", "投标保证金"])
+    t.append(["T1", 385.64, 70000])
+    t["B2"].number_format = '0.00"万元"'   # Excel shows 385.64万元: 3,856,400 元, not 385.64 元
+    c = wb.create_sheet("企业")
+    c.append(["企业编号", "企业名称"])
+    c.append(["C1", "甲"])
+    b = wb.create_sheet("投标")
+    b.append(["投标编号", "标段编号", "企业编号", "投标报价"])
+    b.append(["B1", "T1", "C1", 3800000])
+    b.append(["B2", "T1", "C1", 0.05])
+    b["D3"].number_format = "0%"             # Excel shows 5%: a rate, refused as one, not 0.05 元
+    wb.save(tmp_path / "d.xlsx")
+    with pytest.raises(DatasetInvalid) as exc:
+        load_dataset(tmp_path / "d.xlsx")
+    assert [(p.row, p.value, p.expected) for p in exc.value.problems] == [(3, "5%", RATE_NOT_AMOUNT)]
+    b.delete_rows(3)
+    wb.save(tmp_path / "e.xlsx")
+    ds = load_dataset(tmp_path / "e.xlsx")
+    # near miss: the bond, a plain number, is yuan
+    assert ds.con.execute("SELECT ceiling_price, bid_bond FROM tenders").fetchone() == (3856400.0, 70000.0)
+
+
+def test_the_rows_of_a_bid_opening_record_that_are_not_bids(tmp_path: Path):
+    path = _workbook({
+        "企业": [["企业编号", "企业名称"], ["C1", "甲"], ["C2", "乙"]],
+        "标段": [["标段编号"], ["LA-01"], ["LA-02"]],
+        "开标记录": [
+            ["投标编号", "标段编号", "企业编号", "投标报价（元）"],
+            ["一标段：半塔镇小型农田水利工程（控制价138万元）"],   # a group heading
+            ["B1", "LA-01", "C1", 1256300],
+            ["B2", "LA-01", "C2", 1262000],
+            ["第2标段：舜山镇村道硬化工程"],
+            ["B3", "LA-02", "C1", 2500000],
+            ["LA-02有效投标报价算术平均值", None, None, 2500000],  # a summary line that begins with the tender's code
+            ["评标基准价（K=0.97）", None, None, 2425000],
+            ["以下空白"],
+            ["招标人代表：王红", "记录人：孙丽", "监标人：吴刚"],
+            ["日期：2024年3月5日"],
+        ],
+    }, tmp_path / "d.xlsx")
+    ds = load_dataset(path)
+    assert ds.con.execute("SELECT bid_id FROM bids ORDER BY 1").fetchall() == [("B1",), ("B2",), ("B3",)]
+    from bidwatch.contract.trailers import GROUP_SKIPPED
+    assert _notes(ds.notices, GROUP_SKIPPED) == [("开标记录", 2), ("开标记录", 5)]
+    assert _notes(ds.notices, TOTALS_SKIPPED) == [("开标记录", 7), ("开标记录", 8)]
+    assert _notes(ds.notices, SIGNATURE_SKIPPED) == [("开标记录", 9), ("开标记录", 10), ("开标记录", 11)]
+
+
+def test_a_record_beginning_like_a_group_heading_stays_a_record(tmp_path: Path):
+    # near miss: a bid whose id cell reads like a heading but whose other cells are filled is a bid
+    path = _workbook({
+        "企业": [["企业编号", "企业名称"], ["C1", "甲"]],
+        "标段": [["标段编号"], ["T1"]],
+        "投标": [["投标编号", "标段编号", "企业编号", "投标报价"], ["一标段：第1家", "T1", "C1", 1256300]],
+    }, tmp_path / "d.xlsx")
+    assert load_dataset(path).row_counts["bids"] == 1

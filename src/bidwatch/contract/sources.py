@@ -28,8 +28,10 @@ from .problems import Problem
 from .schema import PLATFORM_ALIASES, TABLES, Column, Table
 from .values import WHITESPACE
 
-# A header may carry the unit: 投标报价(万元), 投标报价（元）.
-UNIT_RE = re.compile(r"[（(]\s*(万元|万|元)\s*[）)]$")
+# A header may carry the unit: 投标报价(万元), 投标报价（元）, 最高投标限价（单位：元）, 投标报价（人民币元）, 投标报价/万元;
+# and 小写 (the figure, beside a 大写 column in words): 投标报价（小写）, 投标报价(小写)(元).
+UNIT_RE = re.compile(r"(?:[（(/／]\s*(?:单位\s*[:：]\s*)?(?:人民币)?\s*)(万元|万|元)\s*(?:人民币)?\s*[）)]?$")
+_FIGURE_RE = re.compile(r"\s*[（(]\s*小写\s*[）)]")
 # A title row may give the unit of every amount of the sheet: 单位：万元, 金额单位：万元.
 _TITLE_UNIT_RE = re.compile(r"单位\s*[:：]\s*(万元|元)")
 
@@ -56,7 +58,12 @@ TABLE_NAME_ALIASES: dict[str, tuple[str, ...]] = {
 }
 
 _NAME_PREFIX_RE = re.compile(r"^(?:附?表\s*)?[0-9一二三四五六七八九十]+\s*[.．、:：_\-)）]?\s*|^[（(][0-9一二三四五六七八九十]+[)）]\s*")
-_NAME_SUFFIX_RE = re.compile(r"(?:信息表|明细表|一览表|汇总表|登记表|统计表|表|信息|明细|名单|台账|汇总|数据)$")
+_NAME_SUFFIXES = ("信息表", "明细表", "一览表", "汇总表", "登记表", "统计表", "表", "信息", "明细", "名单", "名录", "台账",
+                  "汇总", "数据")
+_NAME_SUFFIX_RE = re.compile(f"(?:{'|'.join(_NAME_SUFFIXES)})$")
+#: a year before the name (2024年开标记录) and a bracket after it (招标项目（2024年）, 开标记录 (2): Excel's copy of a sheet)
+_NAME_YEAR_RE = re.compile(r"^[0-9]{4}\s*年度?")
+_NAME_BRACKET_RE = re.compile(r"\s*[（(][^（()）]*[)）]$")
 
 
 @dataclass
@@ -147,13 +154,17 @@ def table_for_name(name: str) -> Table | None:
     lookup = {_name_key(n): t for t in TABLES.values() for n in accepted_names(t)}
     key = _name_key(name)
     candidates = [key]
-    unnumbered = _NAME_PREFIX_RE.sub("", key, count=1)
-    candidates.append(unnumbered)
-    for k in (key, unnumbered):
-        stripped = k
-        while (shorter := _NAME_SUFFIX_RE.sub("", stripped)) != stripped and shorter:
-            candidates.append(shorter)
-            stripped = shorter
+    bare = _NAME_YEAR_RE.sub("", _NAME_BRACKET_RE.sub("", key)) or key
+    for k in dict.fromkeys((key, bare)):
+        unnumbered = _NAME_PREFIX_RE.sub("", k, count=1)
+        candidates += [k, unnumbered]
+        for k2 in (k, unnumbered):
+            stripped = k2
+            while (shorter := _NAME_SUFFIX_RE.sub("", stripped)) != stripped and shorter:
+                candidates.append(shorter)
+                stripped = shorter
+            # each suffix on its own too: 开标一览表 is 开标一览 (an alias) + 表, not 开标 + 一览表
+            candidates += [k2[: -len(x)] for x in _NAME_SUFFIXES if k2.endswith(x) and len(k2) > len(x)]
     for k in candidates:
         if k in lookup:
             return lookup[k]
@@ -223,6 +234,9 @@ def _header_key(h: str) -> str:
     h = h.strip(WHITESPACE)
     if h.isascii():
         h = re.sub(r"[\s\-]+", "_", h.lower())
+    else:
+        # a header typed over two lines in its cell (Alt+Enter: 最高投标⏎限价) or spaced (标段 编号), and 小写
+        h = _FIGURE_RE.sub("", re.sub(r"[\s\u3000]+", "", h))
     return h
 
 

@@ -36,20 +36,33 @@ from .sqltext import ident, lit
 from .stage import keeps_raw, raw_name
 from .values import WHITESPACE
 
-# 合计, 合 计, 本页小计, 合计（元）, 合计：1,234,567元
-TOTALS_RE = r"(?s)(?:本页|本表|全部)?[合小总]\s*计\s*(?:[:：（(].*)?"
+# 合计, 合 计, 本页小计, 合计（元）, 合计：1,234,567元, 合计金额, 汇总 (the total row of an Excel 表格 in Chinese Excel/WPS);
+# a 开标记录表's summary lines: 有效投标报价算术平均值, 评标基准价
+TOTALS_RE = (r"(?s)(?:(?:本页|本表|全部)?(?:[合小总]\s*计(?:金额)?|汇\s*总)\s*(?:[:：（(].*)?"
+             r"|[^:：]{0,20}?(?:算术)?平均值\s*(?:[:：（(].*)?|评标基准价\s*(?:[:：（(].*)?)")
+# the signature block of a table (填表人, 审核人 …) and of a 开标记录表 (招标人代表, 记录人, 监标人, 唱标人 …)
 _LABELS = ("填表人|填报人|制表人|审核人|复核人|审批人|负责人|单位负责人|经办人|填表日期|填报日期|制表日期|"
-           "填报单位|制表单位|填表单位|备注")
-# 填表人：张三, 填表人 张三, 审核人, 备注：…; 注/说明 only with a colon (注册…, 说明书 are words)
-SIGNATURE_RE = rf"(?s)(?:(?:{_LABELS}).*|(?:注|说明)\s*[:：].*)"
+           "填报单位|制表单位|填表单位|备注|招标人代表|投标人代表|记录人|监标人|唱标人|开标人|监督人|公证人")
+# 填表人：张三, 填表人 张三, 审核人, 备注：…; 注/说明/日期 only with a colon (注册…, 说明书, 日期 are words);
+# the end of a form: 以下空白, （以下无正文）
+SIGNATURE_RE = rf"(?s)(?:(?:{_LABELS}).*|(?:注|说明|日期)\s*[:：].*|[（(]?\s*以下(?:空白|无正文)\s*[)）]?)"
+
+# a heading inside the table that groups the records below it: 一标段：半塔镇小型农田水利工程（控制价138万元）, 第2包 …
+GROUP_RE = (r"(?s)(?:第\s*[0-9一二三四五六七八九十]+\s*(?:标段|包|标)|[0-9一二三四五六七八九十]+\s*(?:标段|包)"
+            r"|标段\s*[0-9一二三四五六七八九十]+)\s*[:：、.．\s].+")
 
 TOTALS_SKIPPED = _("totals row skipped, not a record")
+GROUP_SKIPPED = _("group heading row skipped, not a record")
 SIGNATURE_SKIPPED = _("signature or note row skipped, not a record")
 SIGNATURE_INSIDE = _("a signature or note row between records: "
                      "move it below the table or delete it")
 
 _TOTALS_PY = re.compile(TOTALS_RE)
 _SIGNATURE_PY = re.compile(SIGNATURE_RE)
+_GROUP_PY = re.compile(GROUP_RE)
+#: the markers are Chinese: a cell is matched only if it starts with a non-ASCII character or holds one of these
+#: words (FY2024-021有效投标报价算术平均值 starts with its tender's code)
+_PRECHECK_WORDS = ("平均", "基准价")
 
 
 def _cells(src: Source) -> list[str]:
@@ -81,35 +94,43 @@ def drop_trailer_rows(con: duckdb.DuckDBPyConnection, src: Source) -> tuple[list
         return [], []
     table = ident(src.table.name)
 
+    def precheck(t: str) -> str:
+        # Ids are mostly ASCII: the regex only runs on cells that start with a non-ASCII character (or name a
+        # summary word, :data:`_PRECHECK_WORDS`)
+        return "(" + " OR ".join([f"ascii({t}) > 127", *(f"contains({t}, {lit(w)})" for w in _PRECHECK_WORDS)]) + ")"
+
     def marker(cell: str, pattern: str) -> str:
-        # Ids are mostly ASCII: the regex only runs on cells that start with a non-ASCII character.
         t = f"trim({cell}, {lit(WHITESPACE)})"
-        return f"(ascii({t}) > 127 AND regexp_full_match({t}, {lit(pattern)}))"
+        return f"({precheck(t)} AND regexp_full_match({t}, {lit(pattern)}))"
 
     def key_marker(x: str) -> str:
         # keys are staged trimmed: no trim needed, and most rows stop at the ascii() test
-        return (f"(ascii({x}) > 127 AND (regexp_full_match({x}, {lit(TOTALS_RE)}) "
-                f"OR regexp_full_match({x}, {lit(SIGNATURE_RE)})))")
+        return (f"({precheck(x)} AND (regexp_full_match({x}, {lit(TOTALS_RE)}) "
+                f"OR regexp_full_match({x}, {lit(SIGNATURE_RE)}) OR regexp_full_match({x}, {lit(GROUP_RE)})))")
 
     keys_empty = " AND ".join(f"({ident(k.name)} IS NULL OR {key_marker(ident(k.name))})" for k in keys)
-    is_totals = " OR ".join(marker(c, TOTALS_RE) for c in cells)
+    # a group heading: its first cell names the group, every other cell is empty
+    alone = " AND ".join(f"nullif(trim({c}, {lit(WHITESPACE)}), '') IS NULL" for c in cells[1:]) or "true"
+    is_totals = " OR ".join([*(marker(c, TOTALS_RE) for c in cells), f"({marker(cells[0], GROUP_RE)} AND {alone})"])
+    is_group = f"({marker(cells[0], GROUP_RE)} AND {alone})"
     is_sign = " OR ".join(marker(c, SIGNATURE_RE) for c in cells)
     # the notice shows the row's filled cells as the user sees them, left to right
     shown = "concat_ws('  ', " + ", ".join(f"nullif(trim({c}, {lit(WHITESPACE)}), '')" for c in cells) + ")"
     candidates = (f"SELECT __row, CASE WHEN {is_totals} THEN {shown} END AS __tot, "
-                  f"CASE WHEN {is_sign} THEN {shown} END AS __sig FROM {table} WHERE {keys_empty}")
+                  f"CASE WHEN {is_sign} THEN {shown} END AS __sig, {is_group} AS __group FROM {table} "
+                  f"WHERE {keys_empty}")
     rows = con.execute(
         f"WITH c AS ({candidates}), m AS (SELECT __row FROM c WHERE __tot IS NOT NULL OR __sig IS NOT NULL) "
-        f"SELECT c.__row, c.__tot, c.__sig, (SELECT max(__row) FROM {table} "
+        f"SELECT c.__row, c.__tot, c.__sig, c.__group, (SELECT max(__row) FROM {table} "
         f"WHERE __row NOT IN (SELECT __row FROM m)) AS __last FROM c "
         f"WHERE c.__tot IS NOT NULL OR c.__sig IS NOT NULL ORDER BY c.__row"
     ).fetchall()
     notices: list[Problem] = []
     problems: list[Problem] = []
     drop: list[int] = []
-    for row, tot, sig, last in rows:
+    for row, tot, sig, group, last in rows:
         if tot is not None:
-            notices.append(Problem(src.table.name, int(row), None, tot, TOTALS_SKIPPED))
+            notices.append(Problem(src.table.name, int(row), None, tot, GROUP_SKIPPED if group else TOTALS_SKIPPED))
         elif last is None or row > last:
             notices.append(Problem(src.table.name, int(row), None, sig, SIGNATURE_SKIPPED))
         else:
@@ -131,6 +152,8 @@ def cells_are_trailer(cells: Iterable[str | None]) -> str | None:
     filled = [c.strip(WHITESPACE) for c in cells if c and c.strip(WHITESPACE)]
     if not filled:
         return None
+    if len(filled) == 1 and _GROUP_PY.fullmatch(filled[0]):
+        return GROUP_SKIPPED
     if any(_TOTALS_PY.fullmatch(f) for f in filled) and not _SIGNATURE_PY.fullmatch(filled[0]):
         return TOTALS_SKIPPED
     if _SIGNATURE_PY.fullmatch(filled[0]):
@@ -157,4 +180,4 @@ def trailing_reject_notices(table: str, rejects: list[Problem], last_row: int | 
 
 
 __all__ = ["drop_trailer_rows", "trailing_reject_notices", "TOTALS_SKIPPED", "SIGNATURE_SKIPPED",
-           "SIGNATURE_INSIDE"]
+           "SIGNATURE_INSIDE", "GROUP_SKIPPED"]

@@ -108,11 +108,11 @@ def _text_rows(ws: object, width: int, min_row: int = 1) -> Iterator[tuple[int, 
 
     openpyxl pads each row to ``max_col``, so the width is what a row costs, whatever the sheet's
     used range says."""
-    rows = ws.iter_rows(min_row=min_row, max_col=width, values_only=True)  # type: ignore[attr-defined]
-    for r, values in enumerate(rows, start=min_row):
-        if all(v is None for v in values):
+    rows = ws.iter_rows(min_row=min_row, max_col=width)  # type: ignore[attr-defined]
+    for r, row in enumerate(rows, start=min_row):
+        if all(c.value is None for c in row):
             continue
-        cells = [_cell_text(v) for v in values]
+        cells = [_cell_text(c.value, getattr(c, "number_format", None)) for c in row]
         if not _blank(cells):
             yield r, cells
 
@@ -163,12 +163,19 @@ def _sheet_rows(ws: object, src: Source) -> tuple[list[str] | None, list[list]]:
     return headers, columns
 
 
-def _cell_text(v: object) -> str | None:
-    """A cell as the text a CSV export would hold."""
+def _cell_text(v: object, number_format: str | None = None) -> str | None:
+    """A cell as the text a CSV export would hold — as Excel shows it where its number format says what the
+    number is: ``0.00"万元"`` shows 385.64 as 385.64万元 (the loader reads the unit: 3,856,400 元, not 385.64 元),
+    ``0%`` shows 0.05 as 5% (a rate, which a money column refuses as one, not 0.05 元)."""
     if v is None:
         return None
     if isinstance(v, bool):
         return "true" if v else "false"
+    if number_format and isinstance(v, int | float) and number_format != "General":
+        if "%" in number_format:
+            return f"{round(v * 100, 10):g}%"
+        if "万" in number_format:
+            return f"{_cell_text(v)}万元"
     if isinstance(v, int):
         return str(v)
     if isinstance(v, float):
