@@ -589,3 +589,46 @@ def test_a_record_beginning_like_a_group_heading_stays_a_record(tmp_path: Path):
         "投标": [["投标编号", "标段编号", "企业编号", "投标报价"], ["一标段：第1家", "T1", "C1", 1256300]],
     }, tmp_path / "d.xlsx")
     assert load_dataset(path).row_counts["bids"] == 1
+
+
+def _merged_price_book(path: Path, lower: list[str], values: list[object], wan_title: bool = False) -> Path:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    c = wb.create_sheet("企业")
+    c.append(["企业编号", "企业名称"])
+    c.append(["C1", "甲"])
+    t = wb.create_sheet("标段")
+    t.append(["标段编号"])
+    t.append(["T1"])
+    b = wb.create_sheet("开标记录")
+    b.append(["投标编号", "标段编号", "企业编号", "投标报价", None, "工期（天）"])
+    b.append([None, None, None, *lower, None])
+    b.merge_cells("D1:E1")
+    for col in "ABCF":
+        b.merge_cells(f"{col}1:{col}2")
+    b.append(["B1", "T1", "C1", *values, 180])
+    wb.save(path)
+    return path
+
+
+@pytest.mark.parametrize("lower, values, price", [
+    (["下浮率", "金额（元）"], ["8.92%", 3512345.67], 3512345.67),      # the rate first: the amount is the price
+    (["大写", "小写（元）"], ["叁佰伍拾壹万贰仟叁佰肆拾伍元陆角柒分", 3512345.67], 3512345.67),
+    (["报价（万元）", "下浮率(%)"], [351.2, 8.93], 3512000.0),           # the unit of the lower row counts
+])
+def test_a_price_merged_over_its_sub_columns_is_the_amount_column(tmp_path: Path, lower, values, price):
+    ds = load_dataset(_merged_price_book(tmp_path / "d.xlsx", lower, values))
+    assert ds.con.execute("SELECT price FROM bids").fetchone()[0] == price
+    # the other sub-column is kept beside, named by both rows
+    assert any("·" in c for c in ds.con.execute("SELECT * FROM bids").df().columns)
+
+
+def test_a_first_data_row_is_not_taken_for_a_sub_header(tmp_path: Path):
+    # near miss: one-row header, a first record with few filled cells is still a record
+    path = _workbook({"企业": [["企业编号", "企业名称", "法定代表人", "注册地址"], ["C1", "甲", None, None]],
+                      "标段": [["标段编号"], ["T1"]],
+                      "投标": [["投标编号", "标段编号", "企业编号", "投标报价"], ["B1", "T1", "C1", 100000]]},
+                     tmp_path / "d.xlsx")
+    assert load_dataset(path).row_counts["companies"] == 1

@@ -271,28 +271,74 @@ def find_header(table: Table, rows: list[list[str | None]], numbers: list[int] |
             score = header_score(table, two_row_header(table, cells, head[i + 1]))
             if score > best_score and score > header_score(table, head[i + 1]):
                 best, depth, best_score = i, 2, score
+    if depth == 1 and best + 1 < len(head) and (numbers is None or numbers[best + 1] == numbers[best] + 1) \
+            and _sub_header(head[best], head[best + 1]):
+        depth = 2
     return best, depth
+
+
+def _sub_header(upper: list[str | None], lower: list[str | None]) -> bool:
+    """Whether ``lower`` is the second row of a merged header that names no contract column of its own (投标报价
+    merged over 报价（万元） | 下浮率(%), every other header merged down): text only, under fewer than half of the
+    upper row's headers, and some of it under an empty upper cell (the continuation of a cell merged across)."""
+    def filled(c: str | None) -> bool:
+        return bool(c and c.strip(WHITESPACE))
+
+    ups = [filled(c) for c in upper]
+    downs = [(i, c.strip(WHITESPACE)) for i, c in enumerate(lower) if filled(c)]  # type: ignore[union-attr]
+    if not downs or len(downs) * 2 > sum(ups):
+        return False
+    if any(re.fullmatch(r"[-+]?[0-9.,，%％]+", c) for _, c in downs):
+        return False  # a number: a record
+    return any(i >= len(ups) or not ups[i] for i, _ in downs)
 
 
 def two_row_header(table: Table, upper: list[str | None], lower: list[str | None]) -> list[str | None]:
     """A header in two rows (投标人 over 企业编号 | 企业名称, while 投标编号 is merged down over both):
     per column the cell that names a contract column, the lower one first, else the lower cell
-    when it has text, else the upper one."""
+    when it has text, else the upper one.
+
+    An upper cell merged across columns (投标报价 over 下浮率 | 金额（元）) is empty in every column but its first: it
+    heads each of them. Where it names a money column and no lower cell does, the column whose lower cell is the
+    amount (金额, 小写, 报价, 元 — not a 率 or 大写) is that column, with the lower cell's unit (报价（万元） → 万元); the
+    others keep both names (投标报价·下浮率) as extra columns."""
     lookup = any_lookup(table)
 
-    def names(c: str | None) -> bool:
-        return bool(c) and lookup.get(_header_key(UNIT_RE.sub("", c.strip(WHITESPACE)))) is not None  # type: ignore[union-attr]
+    def key(c: str | None) -> Column | None:
+        return lookup.get(_header_key(UNIT_RE.sub("", c.strip(WHITESPACE)))) if c else None
 
+    def text(c: str | None) -> bool:
+        return bool(c and c.strip(WHITESPACE))
+
+    n = max(len(upper), len(lower))
+    ups = [upper[i] if i < len(upper) else None for i in range(n)]
+    downs = [lower[i] if i < len(lower) else None for i in range(n)]
+    # the column each upper cell heads: its own, or the merged cell's first column to its left
+    head = list(range(n))
+    for i in range(1, n):
+        if not text(ups[i]) and text(downs[i]) and text(downs[i - 1]) and text(ups[head[i - 1]]):
+            head[i] = head[i - 1]
     out: list[str | None] = []
-    for i in range(max(len(upper), len(lower))):
-        u = upper[i] if i < len(upper) else None
-        d = lower[i] if i < len(lower) else None
-        if names(d):
+    for i in range(n):
+        u, d = ups[head[i]], downs[i]
+        group = [j for j in range(n) if head[j] == head[i]]
+        col = key(u)
+        if len(group) > 1 and col is not None and col.kind == "money" and not any(key(downs[j]) for j in group):
+            amounts = [j for j in group if re.search(r"金额|小写|报价|价格|元", downs[j] or "")
+                       and not re.search(r"率|[%％]|大写", downs[j] or "")]
+            chosen = amounts[0] if amounts else group[0]
+            if i == chosen:
+                unit = UNIT_RE.search((d or "").strip(WHITESPACE))
+                out.append(f"{u.strip(WHITESPACE)}（{unit.group(1)}）" if unit else u)  # type: ignore[union-attr]
+            else:
+                out.append(f"{u.strip(WHITESPACE)}·{(d or '').strip(WHITESPACE)}")  # type: ignore[union-attr]
+            continue
+        if key(d):
             out.append(d)
-        elif names(u):
-            out.append(u)
+        elif key(ups[i]):
+            out.append(ups[i])
         else:
-            out.append(d if d and d.strip(WHITESPACE) else u)
+            out.append(d if text(d) else ups[i])
     return out
 
 
