@@ -632,3 +632,23 @@ def test_a_first_data_row_is_not_taken_for_a_sub_header(tmp_path: Path):
                       "投标": [["投标编号", "标段编号", "企业编号", "投标报价"], ["B1", "T1", "C1", 100000]]},
                      tmp_path / "d.xlsx")
     assert load_dataset(path).row_counts["companies"] == 1
+
+
+def test_a_macro_workbook_is_read_and_a_file_that_is_no_workbook_says_so_once(tmp_path: Path):
+    book = _workbook({"企业": [["企业编号", "企业名称"], ["C1", "甲"]], "标段": [["标段编号"], ["T1"]],
+                      "投标": [["投标编号", "标段编号", "企业编号", "投标报价"], ["B1", "T1", "C1", 100000]]},
+                     tmp_path / "d.xlsx")
+    xlsm = book.rename(tmp_path / "d.xlsm")  # .xlsm: the same workbook with macros allowed; none runs
+    assert load_dataset(xlsm).row_counts["bids"] == 1
+    fake = tmp_path / "fake.xlsx"
+    fake.write_text("not a workbook", encoding="utf-8")
+    with pytest.raises(DatasetInvalid) as exc:
+        load_dataset(fake)
+    # one problem in Chinese first, not openpyxl's "File is not a zip file" and three missing tables
+    (problem,) = exc.value.problems
+    assert problem.expected.startswith("无法读取 Excel 工作簿") and "不是 .xlsx/.zip 格式" in problem.expected
+    old = tmp_path / "old.xls"
+    old.write_bytes(b"\xd0\xcf\x11\xe0")
+    with pytest.raises(DatasetInvalid) as exc:
+        load_dataset(old)
+    assert len(exc.value.problems) == 1 and "另存为 .xlsx" in exc.value.problems[0].expected

@@ -100,7 +100,7 @@ def load_dataset(
         sources, problems = discover(path, scratch)
         by_name = {s.table.name: s for s in sources}
         missing = [n for n in REQUIRED_TABLES if n not in by_name and not any(p.table == n for p in problems)]
-        if missing:
+        if missing and (path.is_dir() or sources or not problems):  # not a dataset at all: that one problem says it
             others = unrecognised_names(path)
             workbook = None if path.is_dir() else path.name
             problems.extend(missing_table_problem(TABLES[n], workbook, others) for n in missing)

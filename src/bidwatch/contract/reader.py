@@ -36,12 +36,18 @@ def discover(path: Path, scratch: Scratch) -> tuple[list[Source], list[Problem]]
     """Sources of a dataset folder or workbook, plus file-level problems."""
     if path.is_dir():
         return _discover_folder(path, scratch)
-    if path.suffix.lower() == ".xlsx":
+    if path.suffix.lower() in WORKBOOK_SUFFIXES:  # .xlsm: a workbook with macros, read as data (none runs)
         return discover_workbook(path, scratch)
+    hint = ("：旧版 .xls 请在 Excel/WPS 中另存为 .xlsx / an old .xls: save it as .xlsx in Excel or WPS"
+            if path.suffix.lower() in (".xls", ".et") else "")
     return [], [
         Problem(path.name, None, None, None,
-                "需要数据集文件夹或 .xlsx 工作簿 / expected a dataset folder or an .xlsx workbook")
+                f"需要数据集文件夹或 .xlsx 工作簿 / expected a dataset folder or an .xlsx workbook{hint}")
     ]
+
+
+#: files read as workbooks
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 
 
 def unrecognised_names(path: Path) -> list[str]:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 import tempfile
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -187,6 +188,10 @@ def missing_table_problem(table: Table, workbook: str | None, unrecognised: list
 
 
 def first_line(exc: BaseException) -> str:
+    if isinstance(exc, zipfile.BadZipFile) or "not a zip file" in str(exc):
+        # openpyxl's and zipfile's own words for a file renamed .xlsx or .zip, or cut short
+        return ("文件内容不是 .xlsx/.zip 格式（扩展名与内容不符，或文件已损坏）/ the file is not in .xlsx or .zip format "
+                "(its name does not match its content, or it is damaged)")
     return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
 

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from bidwatch.contract.schema import TABLES
+from bidwatch.contract.sources import first_line
 from bidwatch.contract.values import _DATE8_RE, _DATE_RE, enum_key, enum_lookup, uscc_valid
 from bidwatch.web.credit import services
 from bidwatch.web.credit.models import RegistryEntry
@@ -167,7 +168,7 @@ def import_list(user: Any, name: str, data: bytes, authority: str, *, request: A
     try:
         rows = read_rows(name, data)
     except Exception as exc:  # an unreadable file is a problem to show, not a crash
-        return 0, [Problem(None, "", name, _("a readable CSV or XLSX file") + f": {exc}")]
+        return 0, [Problem(None, "", name, _("a readable CSV or XLSX file") + f": {first_line(exc)}")]
     fields, problems = check(rows, authority)
     if problems:
         return 0, problems

@@ -266,8 +266,11 @@ def import_scan(t: Task, report: Report) -> None:
         except isolated.OutOfMemory as exc:
             raise ImportOutOfMemory(limit_mb) from exc
         except (engine.dataset_invalid_error(), UploadRefused, zipfile.BadZipFile) as exc:
+            from bidwatch.contract.sources import first_line  # the loader's words for a file that is no zip
+
             problems = problem_dicts(getattr(exc, "problems", None)) or [
-                {"table": "", "row": "", "column": "", "value": imp.original_name, "expected": str(exc)[:300]}
+                {"table": "", "row": "", "column": "", "value": imp.original_name,
+                 "expected": (first_line(exc) if isinstance(exc, zipfile.BadZipFile) else str(exc))[:300]}
             ]
             DatasetImport.objects.filter(pk=imp.pk).update(
                 status=DatasetImport.Status.REJECTED, problems=problems[:MAX_STORED_PROBLEMS], n_problems=len(problems)
