@@ -324,3 +324,18 @@ def test_a_rank_that_is_no_ordinal_is_refused(tmp_path: Path, rank: str):
     with pytest.raises(DatasetInvalid) as exc:
         load_dataset(write_dataset(tmp_path, {"bids": bids}))
     assert [(p.row, p.column, p.value) for p in exc.value.problems] == [(2, "rank", rank)]
+
+
+@pytest.mark.parametrize("written", ["91350100 M000100 Y43", "91-350100-M000100Y43", "９１３５０１００Ｍ０００１００Ｙ４３",
+                                     "'91350100M000100Y43", "91350100m000100y43"])
+def test_a_credit_code_as_clerks_copy_it(tmp_path: Path, written: str):
+    companies = f"company_id,name,uscc\nC1,甲,{written}\nC2,乙,\nC3,丙,\n"
+    ds = load_dataset(write_dataset(tmp_path, {"companies": companies}))
+    assert ds.con.execute("SELECT uscc FROM companies WHERE company_id = 'C1'").fetchone()[0] == "91350100M000100Y43"
+
+
+def test_a_credit_code_with_a_wrong_check_character_is_still_refused(tmp_path: Path):
+    companies = "company_id,name,uscc\nC1,甲,91350100 M000100 Y44\nC2,乙,\nC3,丙,\n"  # near miss: spaced, wrong
+    with pytest.raises(DatasetInvalid) as exc:
+        load_dataset(write_dataset(tmp_path, {"companies": companies}))
+    assert [(p.row, p.column, p.value) for p in exc.value.problems] == [(2, "uscc", "91350100 M000100 Y44")]

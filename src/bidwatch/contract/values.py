@@ -157,12 +157,18 @@ def fast_sql(column: Column, t: str, default_wan: bool = False) -> str:
         assert column.enum is not None
         return "CASE " + t + " " + " ".join(f"WHEN {lit(c)} THEN {lit(c)}" for c in column.enum) + " END"
     if column.name == "uscc":
-        return f"upper({t})"
+        # as clerks copy it: 913411 00MA2M XT3B7X, 91-341124-…, full-width, an export's leading apostrophe
+        return f"upper(translate({t}, {lit(_USCC_FROM)}, {lit(_USCC_TO)}))"
     if column.name == "mac":
         return mac_sql(t)
     if column.name == "text_path":
         return normalized_path_sql(t)
     return t
+
+
+_USCC_FROM = "".join(chr(0xFF10 + i) for i in range(10)) + "".join(chr(0xFF21 + i) for i in range(26)) + \
+    "".join(chr(0xFF41 + i) for i in range(26)) + " -－\u3000'’"
+_USCC_TO = "0123456789" + "ABCDEFGHIJKLMNOPQRSTUVWXYZ" + "abcdefghijklmnopqrstuvwxyz"
 
 
 def needs_slow_pass(column: Column) -> bool:
