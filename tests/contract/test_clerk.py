@@ -210,6 +210,11 @@ def test_problems_name_the_sheet(tmp_path: Path):
     ("2025年6月13日 9点", dt.datetime(2025, 6, 13, 9, 0)),
     ("2025-06-13 18时00分", dt.datetime(2025, 6, 13, 18, 0)),
     ("2025年6月13日 18:00", dt.datetime(2025, 6, 13, 18, 0)),
+    # a 12-hour clock, as notices write it
+    ("2024年3月26日上午9:30", dt.datetime(2024, 3, 26, 9, 30)),
+    ("2024年3月26日下午2:30", dt.datetime(2024, 3, 26, 14, 30)),
+    ("2024-03-26 下午2时30分", dt.datetime(2024, 3, 26, 14, 30)),
+    ("2024年3月26日 下午12:30", dt.datetime(2024, 3, 26, 12, 30)),
 ])
 def test_chinese_date_times(tmp_path: Path, text: str, expected: dt.datetime):
     tenders = f"tender_id,bid_deadline,candidates_published_on\nT1,{text},{text}\n"
@@ -218,7 +223,7 @@ def test_chinese_date_times(tmp_path: Path, text: str, expected: dt.datetime):
         expected, expected.date())
 
 
-@pytest.mark.parametrize("text", ["2025年6月13日 18:", "2025-06-1318:00", "2025年6月13日 25时"])
+@pytest.mark.parametrize("text", ["2025年6月13日 18:", "2025-06-1318:00", "2025年6月13日 25时", "2025年6月13日下午"])
 def test_malformed_date_times_are_refused(tmp_path: Path, text: str):
     tenders = f"tender_id,bid_deadline\nT1,{text}\n"
     p = problems_of(write_dataset(tmp_path, {"tenders": tenders}))

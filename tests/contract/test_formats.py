@@ -339,3 +339,19 @@ def test_a_credit_code_with_a_wrong_check_character_is_still_refused(tmp_path: P
     with pytest.raises(DatasetInvalid) as exc:
         load_dataset(write_dataset(tmp_path, {"companies": companies}))
     assert [(p.row, p.column, p.value) for p in exc.value.problems] == [(2, "uscc", "91350100 M000100 Y44")]
+
+
+def test_the_words_a_bid_opening_record_uses_for_its_enumerations(tmp_path: Path):
+    tenders = ("tender_id,procedure,award_method,category\n"
+               "T1,公开,综合评分法,工程施工\nT2,公开招标（资格后审）,经评审最低投标价法,监理\n"
+               "T3,邀请,合理低价法,施工\n")
+    bids = "bid_id,tender_id,company_id,price,status\nB1,T1,C1,100000,有效标\nB2,T1,C2,110000,否决投标\nB3,T1,C3,120000,无效标\n"
+    ds = load_dataset(write_dataset(tmp_path, {"tenders": tenders, "bids": bids}))
+    assert ds.con.execute("SELECT tender_id, procedure, award_method, category FROM tenders ORDER BY 1").fetchall() == [
+        ("T1", "open", "comprehensive", "works"), ("T2", "open", "lowest_price", "services"),
+        ("T3", "invited", "other", "works")]  # 合理低价法 is no lowest-price method
+    assert ds.con.execute("SELECT status FROM bids ORDER BY bid_id").fetchall() == [
+        ("valid",), ("disqualified",), ("disqualified",)]
+    projects = "project_id,name,state_funded\nP1,甲,√\nP2,乙,×\n"  # ticks in a 是否国有资金 column
+    ds = load_dataset(write_dataset(tmp_path / "p", {"projects": projects}))
+    assert ds.con.execute("SELECT state_funded FROM projects ORDER BY 1 DESC").fetchall() == [(True,), (False,)]

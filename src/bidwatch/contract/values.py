@@ -28,11 +28,21 @@ _HALF_WIDTH = "0123456789.-+:/"
 
 # Accepted spellings beyond the contract's code and word (and the parts of a word written A/B).
 ENUM_SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
-    "procedure": {"negotiated": ("竞争性磋商", "竞争性谈判/竞争性磋商")},
+    "procedure": {"negotiated": ("竞争性磋商", "竞争性谈判/竞争性磋商"),
+                  # as a 开标记录表 or a clerk writes them
+                  "open": ("公开", "公开招标（资格后审）", "公开招标(资格后审)", "公开招标（资格预审）", "公开招标(资格预审)"),
+                  "invited": ("邀请",)},
+    # 合理低价法 (the price nearest a computed benchmark wins) is not the lowest price: other
+    "award_method": {"lowest_price": ("经评审最低投标价法", "最低投标价法", "最低评标价法"),
+                     "comprehensive": ("综合评分法", "综合评标法", "综合评审法"),
+                     "other": ("合理低价法", "经评审的合理低价法")},
+    "category": {"works": ("工程施工", "施工", "工程"), "services": ("监理", "勘察", "设计", "勘察设计", "服务类")},
+    "status": {"valid": ("有效标", "有效投标"), "disqualified": ("否决投标", "被否决", "否决", "无效标", "无效投标", "废标"),
+               "withdrawn": ("撤回投标", "撤标")},
 }
 
-BOOL_TRUE = ("true", "1", "是", "y", "yes", "t")
-BOOL_FALSE = ("false", "0", "否", "n", "no", "f")
+BOOL_TRUE = ("true", "1", "是", "y", "yes", "t", "√", "✓", "✔")
+BOOL_FALSE = ("false", "0", "否", "n", "no", "f", "×", "✗", "✘")
 
 _NUM = r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
 # 人民币 may also follow the amount (全国公共资源交易平台's 采购合同: ``28.38万元 人民币``)
@@ -55,10 +65,12 @@ _TIME_NOGROUP = re.sub(r"\((?!\?)", "(?:", _TIME)
 _DATE_TIME_SEP = r"(?:日?(?:[Tt]|\s+)|日\s*)"
 # A date column also takes a timestamp (exports from Excel add 00:00:00); the time is dropped
 # (with 日 when the time follows it directly: the date then ends in 月D, which _DATE_RE takes).
-_DATE_TIME_TAIL = rf"(?:(?:[Tt]|\s+){_TIME_NOGROUP}|日\s*{_TIME_NOGROUP})?"
+_DATE_TIME_TAIL = rf"(?:(?:[Tt]|\s+)(?:上午|下午|晚上|中午)?\s*{_TIME_NOGROUP}|日\s*(?:上午|下午|晚上|中午)?\s*{_TIME_NOGROUP})?"
+# 上午/下午 before the time: 2024年3月26日上午9:30, 下午2:30 (a 12-hour clock, as notices write it)
+_HALF_DAY = r"(上午|下午|晚上|中午)?\s*"
 _TS_RE = (
     r"^([0-9]{4})\s*[-/.年]\s*([0-9]{1,2})\s*[-/.月]\s*([0-9]{1,2})"
-    rf"(?:{_DATE_TIME_SEP}{_TIME}|\s*日)?"
+    rf"(?:(?:{_DATE_TIME_SEP}{_HALF_DAY}|(上午|下午|晚上|中午)\s*){_TIME}|\s*日)?"
     r"\s*([Zz]|[+-][0-9]{2}(?::?[0-9]{2})?)?$"
 )
 
@@ -251,13 +263,16 @@ def date_parts(t: str) -> SlowParse:
 
 def timestamp_parts(t: str) -> SlowParse:
     """Naive TIMESTAMP in Asia/Shanghai local time; an explicit offset (``Z``, ``+00:00``) is converted."""
-    g = f"regexp_extract({_half_width(t)}, {lit(_TS_RE)}, ['y', 'mo', 'd', 'h', 'mi', 's', 'f', 'tz'])"
+    g = f"regexp_extract({_half_width(t)}, {lit(_TS_RE)}, ['y', 'mo', 'd', 'ap', 'ap2', 'h', 'mi', 's', 'f', 'tz'])"
 
     def p2(x: str) -> str:
         return f"lpad(coalesce(nullif(__g.{x}, ''), '00'), 2, '0')"
 
+    # 下午2:30 is 14:30; 下午12:30 stays 12:30 (noon), 中午1点 is 13:00
+    hour = (f"CASE WHEN (__g.ap || __g.ap2) IN ('下午', '晚上', '中午') AND try_cast(__g.h AS INTEGER) < 12 "
+            f"THEN CAST(try_cast(__g.h AS INTEGER) + 12 AS VARCHAR) ELSE {p2('h')} END")
     base = (
-        f"__g.y || '-' || {p2('mo')} || '-' || {p2('d')} || ' ' || {p2('h')} || ':' || {p2('mi')}"
+        f"__g.y || '-' || {p2('mo')} || '-' || {p2('d')} || ' ' || {hour} || ':' || {p2('mi')}"
         f" || ':' || {p2('s')} || '.' || rpad(left(__g.f, 6), 6, '0')"
     )
     offset = (
