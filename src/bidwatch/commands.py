@@ -22,10 +22,12 @@ def _report_problems(problems: list[Any], out_dir: Path | None) -> None:
     from bidwatch.contract import write_problems_csv
 
     from bidwatch.contract.schema import TABLES
+    from bidwatch.contract.sources import table_for_name
 
     def label(table: str, column: str) -> str:
-        # the clerk's header is most often the Chinese name: both are shown, 列 bid_deadline（投标截止时间）
-        t = TABLES.get(table)
+        # the clerk's header is most often the Chinese name: both are shown, 列 bid_deadline（投标截止时间）; a
+        # workbook's problems name the sheet
+        t = TABLES.get(table) or table_for_name(table)
         zh = [t.column(c).zh if t is not None and c in t else "" for c in column.split(",")]
         return f"{column}（{'、'.join(zh)}）" if all(zh) else column
 
@@ -38,7 +40,7 @@ def _report_problems(problems: list[Any], out_dir: Path | None) -> None:
             continue
         value = f" 值 {p.value!r}" if p.value is not None else ""
         # a diagnosis (像是 Excel 的日期序列号…, 这是费率…) is not what the cell should be
-        should = "" if p.expected.startswith(("像是", "这是")) else "应为 "
+        should = "" if p.expected.startswith(("像是", "这是", "公式")) else "应为 "
         print(f"  {where}{value}：{should}{p.expected}", file=sys.stderr)
     if len(problems) > MAX_PROBLEMS_ON_SCREEN:
         print(f"  …… 另有 {len(problems) - MAX_PROBLEMS_ON_SCREEN} 个问题", file=sys.stderr)

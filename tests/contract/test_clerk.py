@@ -657,3 +657,72 @@ def test_a_macro_workbook_is_read_and_a_file_that_is_no_workbook_says_so_once(tm
     with pytest.raises(DatasetInvalid) as exc:
         load_dataset(old)
     assert len(exc.value.problems) == 1 and "另存为 .xlsx" in exc.value.problems[0].expected
+
+
+def test_a_tender_merged_down_over_its_bids_gives_each_bid_its_tender(tmp_path: Path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    c = wb.create_sheet("企业")
+    c.append(["企业编号", "企业名称"])
+    for i in range(1, 4):
+        c.append([f"C{i}", f"企业{i}"])
+    t = wb.create_sheet("标段")
+    t.append(["标段编号"])
+    t.append(["T1"])
+    t.append(["T2"])
+    b = wb.create_sheet("开标记录")
+    b.append(["投标编号", "标段编号", "企业编号", "投标报价"])
+    b.append(["B1", "T1", "C1", 100000])
+    b.append(["B2", None, "C2", 110000])
+    b.append(["B3", None, "C3", 120000])
+    b.append(["B4", "T2", "C1", 200000])
+    b.append(["B5", None, "C2", 210000])
+    b.merge_cells("B2:B4")
+    b.merge_cells("B5:B6")
+    wb.save(tmp_path / "d.xlsx")
+    ds = load_dataset(tmp_path / "d.xlsx")
+    assert ds.con.execute("SELECT bid_id, tender_id FROM bids ORDER BY 1").fetchall() == [
+        ("B1", "T1"), ("B2", "T1"), ("B3", "T1"), ("B4", "T2"), ("B5", "T2")]
+    assert [(n.row, n.value) for n in ds.notices if "合并单元格" in n.expected] == [(2, "T1"), (5, "T2")]
+    # near miss: an empty key that is no merge is still a problem at its row
+    b.unmerge_cells("B5:B6")
+    wb.save(tmp_path / "e.xlsx")
+    with pytest.raises(DatasetInvalid) as exc:
+        load_dataset(tmp_path / "e.xlsx")
+    assert [(p.row, p.column) for p in exc.value.problems] == [(6, "tender_id")]
+
+
+def test_a_formula_without_its_computed_value_is_named_not_read_as_empty(tmp_path: Path):
+    # openpyxl (like any program) writes formulas without values; Excel and WPS save them with theirs
+    book = _workbook({"企业": [["企业编号", "企业名称"], ["C1", "甲"]],
+                      "标段": [["标段编号", "估算价", "最高投标限价"], ["T1", 5000000, "=B2*0.97"]],
+                      "投标": [["投标编号", "标段编号", "企业编号", "投标报价"], ["B1", "T1", "C1", "=标段!C2*0.95"]]},
+                     tmp_path / "d.xlsx")
+    with pytest.raises(DatasetInvalid) as exc:
+        load_dataset(book)
+    from bidwatch.contract.xlsx import FORMULA_WITHOUT_VALUE
+    # one problem per cell, naming the contract column and the formula (not also "price required")
+    assert sorted((p.table, p.row, p.column, p.value) for p in exc.value.problems) == [
+        ("投标", 2, "price", "=标段!C2*0.95"), ("标段", 2, "ceiling_price", "=B2*0.97")]
+    assert {p.expected for p in exc.value.problems} == {FORMULA_WITHOUT_VALUE}
+
+
+def test_a_formula_saved_with_its_value_is_read(tmp_path: Path):
+    # near miss: the cached value (as Excel writes <v>) is what loads
+    import shutil
+    import zipfile
+
+    book = _workbook({"企业": [["企业编号", "企业名称"], ["C1", "甲"]], "标段": [["标段编号"], ["T1"]],
+                      "投标": [["投标编号", "标段编号", "企业编号", "投标报价"], ["B1", "T1", "C1", "=1000*950"]]},
+                     tmp_path / "d.xlsx")
+    cached = tmp_path / "cached.xlsx"
+    with zipfile.ZipFile(book) as src, zipfile.ZipFile(cached, "w") as out:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename.startswith("xl/worksheets/") and b"<f>" in data:
+                data = data.replace(b"<v></v>", b"<v>950000</v>").replace(b"</f></c>", b"</f><v>950000</v></c>")
+            out.writestr(item, data)
+    shutil.rmtree(tmp_path / "none", ignore_errors=True)
+    assert load_dataset(cached).con.execute("SELECT price FROM bids").fetchone() == (950000.0,)

@@ -22,6 +22,7 @@ from .reader import (Scratch, Source, discover, drop_rejects, has_encoding_rejec
                      retry_as_gb18030, unrecognised_names)
 from .schema import REQUIRED_TABLES, TABLES
 from .sources import first_line, missing_table_problem
+from .xlsx import FORMULA_WITHOUT_VALUE
 from .sqltext import ident, lit, private_connection
 from .stage import finalize, slow_pass, stage
 from .textfiles import check_text_paths, decode_text, inline_requirements, resolve_inside
@@ -111,6 +112,10 @@ def load_dataset(
             problems.extend(_stage_and_check(scratch, by_name, base_dir, cap))
             notices = _named(sources, sort_problems([n for s in sources for n in s.notices]))
             if problems:
+                # a formula without its value is the one problem of its cell (not also "required", "not found")
+                formulas = {(p.table, p.row, p.column) for p in problems if p.expected == FORMULA_WITHOUT_VALUE}
+                problems = [p for p in problems
+                            if p.expected == FORMULA_WITHOUT_VALUE or (p.table, p.row, p.column) not in formulas]
                 raise DatasetInvalid(_named(sources, sort_problems(problems)), notices)
             loaded = [s for s in sources if s.from_sql]
             # Contract tables of an earlier load into the same connection that this dataset lacks

@@ -17,6 +17,7 @@ says to use CSV or Parquet instead, before memory runs out.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -30,6 +31,10 @@ from .values import WHITESPACE
 MAX_COLUMNS = 256
 #: Cells (data rows × header columns) a sheet may hold: ~1 GB of Python strings at most.
 MAX_CELLS = 10_000_000
+
+
+FORMULA_WITHOUT_VALUE = ("公式没有保存计算结果：请在 Excel 或 WPS 中打开该工作簿并保存后再导入 / a formula without its "
+                         "computed value: open the workbook in Excel or WPS, save it, and load it again")
 
 
 class SheetTooLarge(Exception):
@@ -47,6 +52,7 @@ def discover_workbook(path: Path, scratch: Scratch) -> tuple[list[Source], list[
                             f"无法读取 Excel 工作簿 / unreadable workbook: {first_line(exc)}")]
     sources: list[Source] = []
     problems: list[Problem] = []
+    merges = merged_ranges(path)
     try:
         seen: dict[str, str] = {}
         for ws in wb.worksheets:
@@ -61,7 +67,8 @@ def discover_workbook(path: Path, scratch: Scratch) -> tuple[list[Source], list[
             seen[table.name] = ws.title
             src = Source(table, path, "xlsx", sheet=ws.title)
             try:
-                headers, rows = _sheet_rows(ws, src)
+                facts = merges.get(ws.title) or SheetFacts()
+                headers, rows = _sheet_rows(ws, src, facts.merges, facts.uncached)
             except SheetTooLarge as exc:
                 src.problems.append(Problem(table.name, None, None, None, str(exc)))
                 sources.append(src)
@@ -71,6 +78,10 @@ def discover_workbook(path: Path, scratch: Scratch) -> tuple[list[Source], list[
                 sources.append(src)
                 continue
             map_headers(src, headers)
+            # a formula's problem names the contract column, as the cell's other problems would (they are left out)
+            by_position = {i: name for name, i in src.positions.items()}
+            src.problems = [Problem(p.table, p.row, by_position.get(headers.index(p.column), p.column), p.value, p.expected)
+                            if p.expected == FORMULA_WITHOUT_VALUE and p.column in headers else p for p in src.problems]
             src.types = ["VARCHAR"] * len(headers)
             arrays = {"__row": pa.array(rows[0], pa.int64())}
             for i in range(len(headers)):
@@ -83,6 +94,65 @@ def discover_workbook(path: Path, scratch: Scratch) -> tuple[list[Source], list[
     finally:
         wb.close()
     return sources, problems
+
+
+_MERGE_RE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+)([0-9]+):([A-Z]+)([0-9]+)"')
+# a formula cell without a computed value (a workbook written by a program, never opened and saved in Excel)
+_UNCACHED_RE = re.compile(rb'<c\s+r="([A-Z]+)([0-9]+)"[^>]*>\s*<f(?:\s[^>]*)?(?:/>|>([^<]*)</f>)\s*(?:<v\s*/>|<v></v>)?\s*</c>')
+
+
+class SheetFacts:
+    """What the streaming reader does not give: merged cells and formulas without a computed value."""
+
+    def __init__(self) -> None:
+        self.merges: list[tuple[int, int, int, int]] = []  # (first row, first column, last row, last column)
+        self.uncached: dict[tuple[int, int], str] = {}  # (row, column) -> the formula
+
+
+def merged_ranges(path: Path) -> dict[str, SheetFacts]:
+    """Per sheet name, its merged cells (1-based) and its formulas without a computed value — read from the
+    workbook's XML (openpyxl's streaming mode gives neither); {} where the file will not say."""
+    import zipfile
+    import xml.etree.ElementTree as ET  # noqa: N817 - the usual name
+
+    from openpyxl.utils import column_index_from_string
+
+    import html
+
+    out: dict[str, SheetFacts] = {}
+    try:
+        with zipfile.ZipFile(path) as z:
+            rel_ns = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+            targets = {r.get("Id"): r.get("Target", "") for r in ET.fromstring(z.read("xl/_rels/workbook.xml.rels"))}
+            for sheet in ET.fromstring(z.read("xl/workbook.xml")).iter():
+                if not sheet.tag.endswith("}sheet"):
+                    continue
+                target = targets.get(sheet.get(rel_ns), "")
+                part = target.lstrip("/") if target.startswith("/") else "xl/" + target
+                if part not in z.namelist():
+                    continue
+                facts, tail = SheetFacts(), b""
+                with z.open(part) as fh:
+                    while chunk := fh.read(1 << 20):
+                        data = tail + chunk
+                        # the last cell may be cut by the chunk: it is searched again with the next one
+                        cut = max(data.rfind(b"<c "), data.rfind(b"<mergeCell"))
+                        whole, tail = (data[:cut], data[cut:]) if cut > 0 else (data, b"")
+                        facts.merges += [(int(r1), column_index_from_string(c1.decode()), int(r2),
+                                          column_index_from_string(c2.decode()))
+                                         for c1, r1, c2, r2 in _MERGE_RE.findall(whole)]
+                        for col, row, formula in _UNCACHED_RE.findall(whole):
+                            facts.uncached[(int(row), column_index_from_string(col.decode()))] = \
+                                "=" + html.unescape(formula.decode("utf-8", "replace"))
+                    facts.merges += [(int(r1), column_index_from_string(c1.decode()), int(r2),
+                                      column_index_from_string(c2.decode())) for c1, r1, c2, r2 in _MERGE_RE.findall(tail)]
+                    for col, row, formula in _UNCACHED_RE.findall(tail):  # the sheet's last cell
+                        facts.uncached[(int(row), column_index_from_string(col.decode()))] = \
+                            "=" + html.unescape(formula.decode("utf-8", "replace"))
+                out[sheet.get("name", "")] = facts
+    except Exception:  # noqa: BLE001 - merges are a convenience: an odd file is read without them
+        return {}
+    return out
 
 
 def sheet_names(path: Path) -> list[str]:
@@ -117,12 +187,17 @@ def _text_rows(ws: object, width: int, min_row: int = 1) -> Iterator[tuple[int, 
             yield r, cells
 
 
-def _sheet_rows(ws: object, src: Source) -> tuple[list[str] | None, list[list]]:
+def _sheet_rows(ws: object, src: Source, merges: list[tuple[int, int, int, int]] = (),  # type: ignore[assignment]
+                uncached: dict[tuple[int, int], str] | None = None) -> tuple[list[str] | None, list[list]]:
     """The header (None for an empty sheet) and the columns: ``[rows, c0, c1, …]``.
 
     The header is the row among the first non-blank ones that names the most contract columns;
     the rows above it are titles (notices).  The first rows are read MAX_COLUMNS + 1 wide to find
     the header; the rest only as wide as the header (cells right of it are ignored).
+
+    A cell merged down over records (标段编号 over its bidders' rows, as clerks lay out a 开标记录) holds its value in
+    its first row only: the value is given to every row of the merge, with a notice. A formula whose value the file
+    does not hold (written by a program, never saved in Excel or WPS) is a problem naming the cell, not an empty one.
     """
     head: list[tuple[int, list[str | None]]] = []
     first = _text_rows(ws, MAX_COLUMNS + 1)
@@ -152,7 +227,25 @@ def _sheet_rows(ws: object, src: Source) -> tuple[list[str] | None, list[list]]:
     width = len(headers)
     columns: list[list] = [[] for _ in range(width + 1)]
     max_rows = MAX_CELLS // max(width, 1)
+    down = [(r1, c1, r2, c2) for r1, c1, r2, c2 in merges if r1 > src.header_row and r2 > r1 and c1 <= width]
+    held: dict[int, tuple[int, str | None]] = {}  # column index -> (last row of its merge, the value)
     for r, row in _text_rows(ws, width, src.header_row + 1):
+        for r1, c1, r2, c2 in down:
+            if r == r1 and row[c1 - 1] is not None:
+                for c in range(c1, min(c2, width) + 1):
+                    held[c - 1] = (r2, row[c1 - 1])
+                src.notices.append(Problem(src.table.name, r1, headers[c1 - 1] or None, row[c1 - 1],
+                                           f"合并单元格（第 {r1}–{r2} 行）的值已填入其下各行 / a cell merged over "
+                                           f"rows {r1}–{r2}: its value is given to each of them"))
+        for c, (last, value) in list(held.items()):
+            if r > last:
+                del held[c]
+            elif row[c] is None:
+                row[c] = value
+        for c in range(width):
+            formula = uncached.get((r, c + 1)) if uncached else None
+            if formula is not None and row[c] is None:
+                src.problems.append(Problem(src.table.name, r, headers[c] or None, formula, FORMULA_WITHOUT_VALUE))
         if len(columns[0]) >= max_rows:
             raise SheetTooLarge(f"工作表“{src.sheet}”第 {r} 行起超过 {MAX_CELLS:,} 个单元格（{width} 列 × "
                                 f"{max_rows:,} 行）的上限，请改用 CSV 或 Parquet / sheet {src.sheet!r}: more than "
