@@ -84,6 +84,8 @@ def test_not_a_zip_is_refused_as_a_problem(client_for: Any, tmp_path: Path, djan
     _upload(client_for("office"), bogus, django_capture_on_commit_callbacks)
     imp = DatasetImport.objects.latest("id")
     assert imp.status == DatasetImport.Status.REJECTED and imp.n_problems == 1
+    # said in Chinese first, not zipfile's "File is not a zip file"
+    assert imp.problems[0]["expected"].startswith("文件内容不是 .xlsx/.zip 格式")
 
 
 @pytest.mark.django_db
@@ -135,6 +137,18 @@ def test_rescan_creates_a_new_scan_run(client_for: Any, imported: Any, django_ca
     assert response.status_code == 302
     assert imported.dataset.scans.count() == 2
     assert imported.dataset.scans.first().status == ScanRun.Status.DONE
+
+
+@pytest.mark.django_db
+def test_a_second_rescan_while_one_is_queued_queues_nothing(client_for: Any, imported: Any) -> None:
+    client = client_for("office")
+    first = client.post(reverse("datasets:rescan", args=[imported.dataset_id]), HTTP_ACCEPT_LANGUAGE="zh-hans",
+                        follow=True)  # queued, not run (no on-commit execution here)
+    assert "已加入扫描队列" in first.content.decode()
+    second = client.post(reverse("datasets:rescan", args=[imported.dataset_id]), HTTP_ACCEPT_LANGUAGE="zh-hans",
+                         follow=True)
+    assert "已有扫描在排队或运行中" in second.content.decode()
+    assert imported.dataset.scans.filter(status=ScanRun.Status.QUEUED).count() == 1
 
 
 @pytest.mark.django_db

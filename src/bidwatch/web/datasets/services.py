@@ -85,6 +85,9 @@ def start_scan(imp: DatasetImport, user: Any, *, confirm: str = "", request: Any
     person confirmed (``diff.compute``); without it an import that changes or retires records stops
     at the summary."""
     with transaction.atomic():
+        DatasetImport.objects.select_for_update().get(pk=imp.pk)  # two clicks on 重新扫描 queue one scan
+        if ScanRun.objects.filter(dataset=imp, status__in=(ScanRun.Status.QUEUED, ScanRun.Status.RUNNING)).exists():
+            raise ScanPending(_("A scan of this dataset is already queued or running."))
         scan = ScanRun.objects.create(dataset=imp, started_by=user)
         t = enqueue("import_scan", user=user, scan_id=scan.pk, confirm=confirm)
         scan.task = t
@@ -96,6 +99,10 @@ def start_scan(imp: DatasetImport, user: Any, *, confirm: str = "", request: Any
 
 class NotPending(ValueError):
     pass
+
+
+class ScanPending(ValueError):
+    """A scan of the dataset is queued or running: another is not started beside it."""
 
 
 def confirm_import(imp: DatasetImport, user: Any, digest: str, *, request: Any = None) -> ScanRun:

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bidwatch.web.accounts.decorators import requires
@@ -56,8 +57,12 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @requires(Cap.IMPORT)
 def rescan(request: HttpRequest, pk: int) -> HttpResponse:
     imp = get_object_or_404(DatasetImport, pk=pk)
-    services.start_scan(imp, request.user, request=request)
-    messages.success(request, "OK")
+    try:
+        services.start_scan(imp, request.user, request=request)
+    except services.ScanPending as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The scan is queued."))
     return redirect("datasets:detail", pk=imp.pk)
 
 
