@@ -179,9 +179,12 @@ def test_a_department_lists_and_sees_only_its_own_units_problems(client_for: Any
     # not for another unit
     response = housing.post(reverse("campaign:create"), _form(unit=transport.pk))
     assert response.status_code == 400 and "unit" in response.context["form"].errors
-    # nor about another sector's tender
+    # nor about another sector's tender — answered as for an id that does not exist (which ids another sector has
+    # is not told)
     response = housing.post(reverse("campaign:create"), _form(tender="T2"))
     assert response.status_code == 400 and "tender" in response.context["form"].errors
+    unknown = housing.post(reverse("campaign:create"), _form(tender="T9999999"))
+    assert response.context["form"].errors["tender"] == unknown.context["form"].errors["tender"]
     assert _listed(housing.get(reverse("campaign:list")).content.decode(), ours, theirs) == {ours}
     assert _listed(office.get(reverse("campaign:list")).content.decode(), ours, theirs) == {ours, theirs}
     assert housing.get(reverse("campaign:detail", args=[theirs.pk])).status_code == 403

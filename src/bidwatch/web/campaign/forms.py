@@ -8,9 +8,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from bidwatch.web.accounts.models import Agency, Role
-from bidwatch.web.accounts.roles import sector_allowed
 from bidwatch.web.campaign import services
 from bidwatch.web.campaign.models import Problem
+from bidwatch.web.scoping import scope_by_sector
 from bidwatch.web.widgets import DateInput
 from bidwatch.web.workflow import forms as workflow_forms
 
@@ -64,6 +64,9 @@ class ProblemForm(DeadlineMixin, forms.ModelForm):
         self.fields["unit"].queryset = units
         self.fields["tender"].required = False
         self.fields["tender"].help_text = _("Tender ID, if known.")
+        if user is not None:  # only tenders the user may see, one answer for unknown and other sectors' ids
+            self.fields["tender"].queryset = scope_by_sector(self.fields["tender"].queryset, user)
+            self.fields["tender"].error_messages["invalid_choice"] = _("No tender with this ID in your sector.")
         self.fields["deadline"].required = False
         self.fields["listed_on"].initial = services.today()
         self.order_fields([*services.FIELDS[:-1], "deadline", "workdays"])
@@ -73,8 +76,6 @@ class ProblemForm(DeadlineMixin, forms.ModelForm):
         listed, tender = data.get("listed_on"), data.get("tender")
         if listed and listed > services.today():
             self.add_error("listed_on", _("This date is in the future."))
-        if tender is not None and self.user is not None and not sector_allowed(self.user, tender.sector):
-            self.add_error("tender", _("This tender is outside your sector."))
         self.clean_deadline_choice(data)
         due = data.get("deadline")
         if listed and due and due < listed and "deadline" not in self.errors:
