@@ -154,3 +154,13 @@ def test_the_draft_page_starts_from_a_clue_and_keeps_the_link(users: Any, client
     assert done.redirect_chain[-1][0] == reverse("supervision:bulletin", args=[b.pk])
     assert b.clue == clue and b.drafted_by == users["office"] and [e.step for e in b.events.all()] == ["draft"]
     assert [str(m) for m in done.context["messages"]] == [str(_("Saved."))]
+
+
+@pytest.mark.django_db
+def test_the_profile_says_what_the_role_may_do_in_words(client_for: Any) -> None:
+    page = client_for("office").get(reverse("accounts:profile"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    may = page.split('data-testid="may"')[1].split("</ul>")[0]
+    assert "确认或排除预警" in may and "triage" not in may and "view_imports" not in may
+    # near miss: the auditor reads and changes nothing: no 确认或排除预警
+    auditor = client_for("auditor").get(reverse("accounts:profile"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "确认或排除预警" not in auditor.split('data-testid="may"')[1] and "查看操作日志" in auditor

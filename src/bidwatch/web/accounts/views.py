@@ -68,4 +68,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 
 def profile(request: HttpRequest) -> HttpResponse:
-    return render(request, "accounts/profile.html")
+    from bidwatch.web.accounts.roles import CAP_LABELS, Cap, can
+
+    return render(request, "accounts/profile.html",
+                  {"may": [CAP_LABELS[c] for c in Cap if can(request.user, c)]})
