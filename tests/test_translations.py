@@ -60,7 +60,7 @@ def parse_po(path: Path) -> list[dict]:
             entry[key].append(line)
             continue
         keyword, _, rest = line.partition(" ")
-        if keyword == "msgid" and "msgid" in entry:
+        if keyword in ("msgid", "msgctxt") and "msgid" in entry:
             close()
         key = keyword
         entry[key] = [rest]
@@ -80,7 +80,8 @@ def _catalogue(entries: list[dict]) -> dict:
                 for k in forms:
                     out[(e["msgid"], int(k[7:-1]))] = e[k]
         elif e["msgstr"]:
-            out[e["msgid"]] = e["msgstr"]
+            # a message with a context (pgettext: 约谈's "Held on" beside 会商's) is stored as context \x04 msgid
+            out[f"{e['msgctxt']}\x04{e['msgid']}" if "msgctxt" in e else e["msgid"]] = e["msgstr"]
     return out
 
 
