@@ -84,8 +84,12 @@ def test_not_a_zip_is_refused_as_a_problem(client_for: Any, tmp_path: Path, djan
     _upload(client_for("office"), bogus, django_capture_on_commit_callbacks)
     imp = DatasetImport.objects.latest("id")
     assert imp.status == DatasetImport.Status.REJECTED and imp.n_problems == 1
-    # said in Chinese first, not zipfile's "File is not a zip file"
+    # said in Chinese first, not zipfile's "File is not a zip file"; the page shows its own language's half
     assert imp.problems[0]["expected"].startswith("文件内容不是 .xlsx/.zip 格式")
+    page = client_for("office").get(reverse("datasets:detail", args=[imp.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert "文件内容不是 .xlsx/.zip 格式" in page.content.decode() and "the file is not in" not in page.content.decode()
+    page = client_for("office").get(reverse("datasets:detail", args=[imp.pk]), HTTP_ACCEPT_LANGUAGE="en")
+    assert "the file is not in .xlsx or .zip format" in page.content.decode()
 
 
 @pytest.mark.django_db

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -100,6 +101,21 @@ class EvidenceEntry:
     label: str
     html: SafeString
     block: bool
+
+
+def _cjk(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+@register.filter
+def in_page_language(text: Any) -> str:
+    """A loader message written "中文 / English" (the command line shows both) in the page's language only: the
+    part before the first " / " on a Chinese page, after it on another; other text as it is."""
+    text = "" if text is None else str(text)
+    parts = re.split(r"\s*/\s+(?=[A-Za-z])", text, maxsplit=1)
+    if len(parts) != 2 or not _cjk(parts[0]) or _cjk(parts[1][:40]):
+        return text
+    return parts[0] if _zh() else parts[1]
 
 
 @register.filter
