@@ -726,3 +726,73 @@ def test_a_formula_saved_with_its_value_is_read(tmp_path: Path):
             out.writestr(item, data)
     shutil.rmtree(tmp_path / "none", ignore_errors=True)
     assert load_dataset(cached).con.execute("SELECT price FROM bids").fetchone() == (950000.0,)
+
+
+@pytest.mark.parametrize("fmt", ['0!.0000"万元"', '0"."0000"万元"', '0.00,,"万元"', '#,##0,"千元"'])
+def test_a_format_that_only_displays_yuan_in_wan_leaves_the_yuan(tmp_path: Path, fmt: str):
+    # the published Excel trick: 1298765.43 shown as 129.8765万元 — the cell still holds yuan
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    c = wb.create_sheet("企业")
+    c.append(["企业编号", "企业名称"])
+    c.append(["C1", "甲"])
+    t = wb.create_sheet("标段")
+    t.append(["标段编号"])
+    t.append(["T1"])
+    b = wb.create_sheet("投标")
+    b.append(["投标编号", "标段编号", "企业编号", "投标报价"])
+    b.append(["B1", "T1", "C1", 1298765.43])
+    b["D2"].number_format = fmt
+    wb.save(tmp_path / "d.xlsx")
+    assert load_dataset(tmp_path / "d.xlsx").con.execute("SELECT price FROM bids").fetchone() == (1298765.43,)
+
+
+def test_a_first_record_with_a_remark_right_of_the_header_stays_a_record(tmp_path: Path):
+    # a remark in a column with no header (唱标时更正报价) made the first bid look like a second header row
+    path = _workbook({"企业": [["企业编号", "企业名称"], ["C01", "甲"], ["C02", "乙"]], "标段": [["标段编号"], ["T001"]],
+                      "投标": [["投标编号", "标段编号", "企业编号", "投标报价", "工期", "质量", "项目经理", "保证金", "递交时间",
+                               "状态", "排名"],
+                              ["B001", "T001", "C01", "1298765.43元", None, None, None, None, None, None, None,
+                               "唱标时更正报价"],
+                              ["B002", "T001", "C02", 1310000, 180, "合格", "张三", "已交", None, "有效", 2]]},
+                     tmp_path / "d.xlsx")
+    assert load_dataset(path).con.execute("SELECT bid_id FROM bids ORDER BY 1").fetchall() == [("B001",), ("B002",)]
+
+
+def test_a_formula_whose_result_is_empty_text_is_an_empty_cell(tmp_path: Path):
+    # LibreOffice saves =IFERROR(VLOOKUP(…),"") as t="str" with an empty value: computed, and empty
+    import shutil
+    import zipfile
+
+    book = _workbook({"企业": [["企业编号", "企业名称", "法定代表人"], ["C1", "甲", '=IFERROR(VLOOKUP(A2,X!A:B,2,0),"")']],
+                      "标段": [["标段编号"], ["T1"]],
+                      "投标": [["投标编号", "标段编号", "企业编号", "投标报价"], ["B1", "T1", "C1", 100000]]},
+                     tmp_path / "d.xlsx")
+    saved = tmp_path / "lo.xlsx"
+    with zipfile.ZipFile(book) as src, zipfile.ZipFile(saved, "w") as out:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename.startswith("xl/worksheets/"):
+                data = data.replace(b'<c r="C2">', b'<c r="C2" t="str">')
+            out.writestr(item, data)
+    shutil.rmtree(tmp_path / "none", ignore_errors=True)
+    assert load_dataset(saved).con.execute("SELECT legal_rep FROM companies").fetchone() == (None,)
+
+
+def test_a_sheet_whose_dimension_understates_its_rows_is_read_to_the_end(tmp_path: Path):
+    # some writers (fastexcel) say <dimension ref="A1"/>: the streaming reader stopped there and lost every row
+    import zipfile
+
+    book = _workbook({"企业": [["企业编号", "企业名称"], ["C1", "甲"]], "标段": [["标段编号"], ["T1"]],
+                      "投标": [["投标编号", "标段编号", "企业编号", "投标报价"],
+                               *[[f"B{i}", "T1", "C1", 100000 + i] for i in range(8)]]}, tmp_path / "d.xlsx")
+    lying = tmp_path / "lying.xlsx"
+    with zipfile.ZipFile(book) as src, zipfile.ZipFile(lying, "w") as out:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename.startswith("xl/worksheets/"):
+                data = re.sub(rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1:D5"/>', data)
+            out.writestr(item, data)
+    assert load_dataset(lying).row_counts["bids"] == 8

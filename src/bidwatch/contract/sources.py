@@ -293,8 +293,8 @@ def _sub_header(upper: list[str | None], lower: list[str | None]) -> bool:
     downs = [(i, c.strip(WHITESPACE)) for i, c in enumerate(lower) if filled(c)]  # type: ignore[union-attr]
     if not downs or len(downs) * 2 > sum(ups):
         return False
-    if any(re.fullmatch(r"[-+]?[0-9.,，%％]+", c) for _, c in downs):
-        return False  # a number: a record
+    if any(re.search(r"[0-9０-９]", c) for _, c in downs):
+        return False  # a figure or an id (B001, 1298765.43元): a record, not a header's label
     return any(i >= len(ups) or not ups[i] for i, _ in downs)
 
 

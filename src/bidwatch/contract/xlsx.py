@@ -98,7 +98,9 @@ def discover_workbook(path: Path, scratch: Scratch) -> tuple[list[Source], list[
 
 _MERGE_RE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+)([0-9]+):([A-Z]+)([0-9]+)"')
 # a formula cell without a computed value (a workbook written by a program, never opened and saved in Excel)
-_UNCACHED_RE = re.compile(rb'<c\s+r="([A-Z]+)([0-9]+)"[^>]*>\s*<f(?:\s[^>]*)?(?:/>|>([^<]*)</f>)\s*(?:<v\s*/>|<v></v>)?\s*</c>')
+# (a cell typed t="str" with an empty value is a formula whose result is "": LibreOffice's =IFERROR(…,""))
+_UNCACHED_RE = re.compile(rb'<c\s+r="([A-Z]+)([0-9]+)"(?![^>]*\bt="str")[^>]*>\s*<f(?:\s[^>]*)?(?:/>|>([^<]*)</f>)'
+                          rb'\s*(?:<v\s*/>|<v></v>)?\s*</c>')
 
 
 class SheetFacts:
@@ -179,6 +181,7 @@ def _text_rows(ws: object, width: int, min_row: int = 1) -> Iterator[tuple[int, 
     openpyxl pads each row to ``max_col``, so the width is what a row costs, whatever the sheet's
     used range says."""
     rows = ws.iter_rows(min_row=min_row, max_col=width)  # type: ignore[attr-defined]
+    # (the sheet's own <dimension> is not trusted: some writers say A1 whatever the data, :func:`_sheet_rows`)
     for r, row in enumerate(rows, start=min_row):
         if all(c.value is None for c in row):
             continue
@@ -200,6 +203,8 @@ def _sheet_rows(ws: object, src: Source, merges: list[tuple[int, int, int, int]]
     does not hold (written by a program, never saved in Excel or WPS) is a problem naming the cell, not an empty one.
     """
     head: list[tuple[int, list[str | None]]] = []
+    if hasattr(ws, "reset_dimensions"):
+        ws.reset_dimensions()  # a sheet whose <dimension> says A1 (fastexcel) or too few rows: read to its last row
     first = _text_rows(ws, MAX_COLUMNS + 1)
     for item in first:
         head.append(item)
@@ -265,9 +270,14 @@ def _cell_text(v: object, number_format: str | None = None) -> str | None:
     if isinstance(v, bool):
         return "true" if v else "false"
     if number_format and isinstance(v, int | float) and number_format != "General":
-        if "%" in number_format:
+        bare = re.sub(r'"[^"]*"|\\.', "", number_format)  # the format without its quoted and escaped literals
+        # 万 shown beside the number: the number is in 万元 (0.00"万元") — unless the format only *displays* yuan in 万
+        # by moving the point (0!.0000"万元", 0"."0000"万元") or scaling (0.00,,"万元"): then the value is yuan, as is
+        scaled = "!." in number_format or '"."' in number_format or "\\." in number_format or \
+            re.search(r"[0#],+(?:$|[^0#])", bare) is not None
+        if not scaled and "%" in bare:
             return f"{round(v * 100, 10):g}%"
-        if "万" in number_format:
+        if "万" in number_format and not scaled:
             return f"{_cell_text(v)}万元"
     if isinstance(v, int):
         return str(v)
