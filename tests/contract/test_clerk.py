@@ -796,3 +796,19 @@ def test_a_sheet_whose_dimension_understates_its_rows_is_read_to_the_end(tmp_pat
                 data = re.sub(rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1:D5"/>', data)
             out.writestr(item, data)
     assert load_dataset(lying).row_counts["bids"] == 8
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("2024/4/10 2:30 PM", dt.datetime(2024, 4, 10, 14, 30)),   # Excel's yyyy/m/d h:mm AM/PM, saved as text
+    ("2024/4/10 9:05 AM", dt.datetime(2024, 4, 10, 9, 5)),
+    ("2024-04-10 12:05 AM", dt.datetime(2024, 4, 10, 0, 5)),
+    ("2024-04-10 12:30 pm", dt.datetime(2024, 4, 10, 12, 30)),
+])
+def test_a_twelve_hour_clock(tmp_path: Path, text: str, expected: dt.datetime):
+    ds = load_dataset(write_dataset(tmp_path, {"tenders": f"tender_id,bid_deadline\nT1,{text}\n"}))
+    assert ds.con.execute("SELECT bid_deadline FROM tenders").fetchone() == (expected,)
+
+
+def test_a_twelve_hour_clock_past_twelve_is_refused(tmp_path: Path):
+    with pytest.raises(DatasetInvalid):  # near miss: 13:30 PM is no time
+        load_dataset(write_dataset(tmp_path, {"tenders": "tender_id,bid_deadline\nT1,2024/4/10 13:30 PM\n"}))

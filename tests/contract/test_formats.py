@@ -355,3 +355,23 @@ def test_the_words_a_bid_opening_record_uses_for_its_enumerations(tmp_path: Path
     projects = "project_id,name,state_funded\nP1,甲,√\nP2,乙,×\n"  # ticks in a 是否国有资金 column
     ds = load_dataset(write_dataset(tmp_path / "p", {"projects": projects}))
     assert ds.con.execute("SELECT state_funded FROM projects ORDER BY 1 DESC").fetchall() == [(True,), (False,)]
+
+
+@pytest.mark.parametrize("placeholder", ["无", "暂无", "/", "—", "-", "#N/A", "#REF!", "N/A"])
+def test_a_placeholder_in_an_optional_attribute_is_no_value(tmp_path: Path, placeholder: str):
+    # two firms whose legal representative is 无 do not share a legal representative (it had raised a high alert)
+    companies = f"company_id,name,legal_rep\nC1,甲,{placeholder}\nC2,乙,{placeholder}\nC3,丙,王五\n"
+    bids = (f"bid_id,tender_id,company_id,price,项目经理\nB1,T1,C1,100000,{placeholder}\nB2,T1,C2,110000,"
+            f"{placeholder}\nB3,T1,C3,120000,李四\n")
+    ds = load_dataset(write_dataset(tmp_path, {"companies": companies, "bids": bids}))
+    assert ds.con.execute("SELECT legal_rep FROM companies ORDER BY company_id").fetchall() == [(None,), (None,), ("王五",)]
+    assert ds.con.execute("SELECT project_manager_id FROM bids ORDER BY bid_id").fetchall() == [
+        (None,), (None,), ("李四",)]
+
+
+def test_a_placeholder_key_is_still_refused(tmp_path: Path):
+    # near miss: a required key cannot be "unknown": 无 as a bid's company is a dangling id, named
+    bids = "bid_id,tender_id,company_id,price\nB1,T1,无,100000\n"
+    with pytest.raises(DatasetInvalid) as exc:
+        load_dataset(write_dataset(tmp_path, {"bids": bids}))
+    assert [(p.row, p.column, p.value) for p in exc.value.problems] == [(2, "company_id", "无")]

@@ -13,7 +13,7 @@ import duckdb
 
 from .schema import Column
 from .sources import Source
-from .sqltext import ident
+from .sqltext import ident, lit
 from .values import fast_sql, layered_select, needs_slow_pass, slow_parts, trimmed
 
 RAW_PREFIX = "__raw__"
@@ -78,6 +78,16 @@ def _typed_direct(column: Column, c: str, src_type: str) -> str | None:
     return None
 
 
+#: what clerks and spreadsheets write for "no value": placeholders and Excel's error values
+PLACEHOLDER_RE = (r"无|暂无|没有|空|不详|未提供|/|／|-|--|—|——|－|\\|null|NULL|Null|N/?A|n/?a|#N/A|#REF!|#VALUE!|#NAME\?|"
+                  r"#DIV/0!|#NULL!|#NUM!")
+
+
+def placeholder_sql(t: str) -> str:
+    """TRUE when the trimmed cell ``t`` is a placeholder (:data:`PLACEHOLDER_RE`); the regex runs on short cells only."""
+    return f"(length({t}) <= 7 AND regexp_full_match({t}, {lit(PLACEHOLDER_RE)}))"
+
+
 def stage_sql(src: Source) -> str:
     """``CREATE TABLE`` of the typed table, in three projections.
 
@@ -115,6 +125,10 @@ def stage_sql(src: Source) -> str:
         else:
             layer1.append(f"{trimmed(text)} AS {t}")
             typed = fast_sql(column, t, column.name in src.wan_columns)
+            if column.kind in ("id", "text") and not column.required:
+                # 无, 暂无, /, —, #N/A in an optional attribute (a legal representative, a project manager) say it is
+                # unknown: read as a value they made two firms "share" the legal representative 无
+                typed = f"CASE WHEN {placeholder_sql(t)} THEN NULL ELSE {typed} END"
         layer2.append(f"CAST({typed} AS {column.sql_type}) AS {x}")
     for i, name in src.extras:
         layer1.append(f"c{i} AS {ident(name)}")

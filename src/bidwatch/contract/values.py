@@ -70,7 +70,7 @@ _DATE_TIME_TAIL = rf"(?:(?:[Tt]|\s+)(?:上午|下午|晚上|中午)?\s*{_TIME_NO
 _HALF_DAY = r"(上午|下午|晚上|中午)?\s*"
 _TS_RE = (
     r"^([0-9]{4})\s*[-/.年]\s*([0-9]{1,2})\s*[-/.月]\s*([0-9]{1,2})"
-    rf"(?:(?:{_DATE_TIME_SEP}{_HALF_DAY}|(上午|下午|晚上|中午)\s*){_TIME}|\s*日)?"
+    rf"(?:(?:{_DATE_TIME_SEP}{_HALF_DAY}|(上午|下午|晚上|中午)\s*){_TIME}\s*([AaPp][Mm])?|\s*日)?"
     r"\s*([Zz]|[+-][0-9]{2}(?::?[0-9]{2})?)?$"
 )
 
@@ -160,7 +160,9 @@ def fast_sql(column: Column, t: str, default_wan: bool = False) -> str:
         # (no '+', no 'Z', no '-' after the date) takes it.
         plain = (f"length({t}) BETWEEN 10 AND 26 AND substr({t}, 5, 1) IN ('-', '/') "
                  f"AND strpos({t}, '+') = 0 AND strpos(substr({t}, 9), '-') = 0 "
-                 f"AND NOT ends_with({t}, 'Z') AND NOT ends_with({t}, 'z')")
+                 f"AND NOT ends_with({t}, 'Z') AND NOT ends_with({t}, 'z') "
+                 # the cast ignores a 12-hour clock's AM/PM (2:30 PM read as 02:30): the slow parse reads it
+                 f"AND NOT ends_with(upper({t}), 'M')")
         return f"CASE WHEN {plain} THEN try_cast({t} AS TIMESTAMP) END"
     if kind == "bool":
         return (f"CASE {t} WHEN 'true' THEN true WHEN 'false' THEN false "
@@ -170,7 +172,7 @@ def fast_sql(column: Column, t: str, default_wan: bool = False) -> str:
         return "CASE " + t + " " + " ".join(f"WHEN {lit(c)} THEN {lit(c)}" for c in column.enum) + " END"
     if column.name == "uscc":
         # as clerks copy it: 913411 00MA2M XT3B7X, 91-341124-…, full-width, an export's leading apostrophe
-        return f"upper(translate({t}, {lit(_USCC_FROM)}, {lit(_USCC_TO)}))"
+        return f"upper(translate({t}, {lit(USCC_FROM)}, {lit(USCC_TO)}))"
     if column.name == "mac":
         return mac_sql(t)
     if column.name == "text_path":
@@ -178,9 +180,10 @@ def fast_sql(column: Column, t: str, default_wan: bool = False) -> str:
     return t
 
 
-_USCC_FROM = "".join(chr(0xFF10 + i) for i in range(10)) + "".join(chr(0xFF21 + i) for i in range(26)) + \
+#: what a credit code loses before its check (spaces, hyphens, apostrophes) and the full-width forms it is read in
+USCC_FROM = "".join(chr(0xFF10 + i) for i in range(10)) + "".join(chr(0xFF21 + i) for i in range(26)) + \
     "".join(chr(0xFF41 + i) for i in range(26)) + " -－\u3000'’"
-_USCC_TO = "0123456789" + "ABCDEFGHIJKLMNOPQRSTUVWXYZ" + "abcdefghijklmnopqrstuvwxyz"
+USCC_TO = "0123456789" + "ABCDEFGHIJKLMNOPQRSTUVWXYZ" + "abcdefghijklmnopqrstuvwxyz"
 
 
 def needs_slow_pass(column: Column) -> bool:
@@ -263,14 +266,17 @@ def date_parts(t: str) -> SlowParse:
 
 def timestamp_parts(t: str) -> SlowParse:
     """Naive TIMESTAMP in Asia/Shanghai local time; an explicit offset (``Z``, ``+00:00``) is converted."""
-    g = f"regexp_extract({_half_width(t)}, {lit(_TS_RE)}, ['y', 'mo', 'd', 'ap', 'ap2', 'h', 'mi', 's', 'f', 'tz'])"
+    g = f"regexp_extract({_half_width(t)}, {lit(_TS_RE)}, ['y', 'mo', 'd', 'ap', 'ap2', 'h', 'mi', 's', 'f', 'ampm', 'tz'])"
 
     def p2(x: str) -> str:
         return f"lpad(coalesce(nullif(__g.{x}, ''), '00'), 2, '0')"
 
     # 下午2:30 is 14:30; 下午12:30 stays 12:30 (noon), 中午1点 is 13:00
-    hour = (f"CASE WHEN (__g.ap || __g.ap2) IN ('下午', '晚上', '中午') AND try_cast(__g.h AS INTEGER) < 12 "
-            f"THEN CAST(try_cast(__g.h AS INTEGER) + 12 AS VARCHAR) ELSE {p2('h')} END")
+    # 2:30 PM is 14:30, 12:05 AM is 00:05; a 12-hour clock past 12 (13:30 PM) is no time
+    hour = (f"CASE WHEN ((__g.ap || __g.ap2) IN ('下午', '晚上', '中午') OR upper(__g.ampm) = 'PM') "
+            f"AND try_cast(__g.h AS INTEGER) < 12 THEN CAST(try_cast(__g.h AS INTEGER) + 12 AS VARCHAR) "
+            f"WHEN upper(__g.ampm) = 'AM' AND try_cast(__g.h AS INTEGER) = 12 THEN '00' "
+            f"WHEN __g.ampm <> '' AND try_cast(__g.h AS INTEGER) > 12 THEN '99' ELSE {p2('h')} END")
     base = (
         f"__g.y || '-' || {p2('mo')} || '-' || {p2('d')} || ' ' || {hour} || ':' || {p2('mi')}"
         f" || ':' || {p2('s')} || '.' || rpad(left(__g.f, 6), 6, '0')"
