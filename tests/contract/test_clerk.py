@@ -812,3 +812,21 @@ def test_a_twelve_hour_clock(tmp_path: Path, text: str, expected: dt.datetime):
 def test_a_twelve_hour_clock_past_twelve_is_refused(tmp_path: Path):
     with pytest.raises(DatasetInvalid):  # near miss: 13:30 PM is no time
         load_dataset(write_dataset(tmp_path, {"tenders": "tender_id,bid_deadline\nT1,2024/4/10 13:30 PM\n"}))
+
+
+@pytest.mark.parametrize("title", ["单位：人民币万元", "单位（万元）", "金额单位：万"])
+def test_a_title_line_gives_the_unit_in_its_usual_spellings(tmp_path: Path, title: str):
+    path = _workbook({"企业": [["企业编号", "企业名称"], ["C1", "甲"]],
+                      "标段": [["某区标段汇总表"], [title], ["标段编号", "最高投标限价"], ["T1", 1560]],
+                      "投标": [["投标编号", "标段编号", "企业编号", "投标报价"], ["B1", "T1", "C1", 1500000]]},
+                     tmp_path / "d.xlsx")
+    assert load_dataset(path).con.execute("SELECT ceiling_price FROM tenders").fetchone() == (15600000.0,)
+
+
+def test_a_password_protected_workbook_is_told_as_such(tmp_path: Path):
+    book = tmp_path / "加密.xlsx"
+    book.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512)  # the OLE container Excel encrypts into
+    with pytest.raises(DatasetInvalid) as exc:
+        load_dataset(book)
+    (problem,) = exc.value.problems
+    assert "设有打开密码" in problem.expected and "损坏" not in problem.expected

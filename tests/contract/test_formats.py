@@ -375,3 +375,12 @@ def test_a_placeholder_key_is_still_refused(tmp_path: Path):
     with pytest.raises(DatasetInvalid) as exc:
         load_dataset(write_dataset(tmp_path, {"bids": bids}))
     assert [(p.row, p.column, p.value) for p in exc.value.problems] == [(2, "company_id", "无")]
+
+
+def test_zero_width_characters_and_thin_spaces_as_copied_from_web_pages(tmp_path: Path):
+    # C02\u200b (a zero-width space after an id copied from a page) is C02; 1\u2009310\u2009000 groups digits
+    companies = "company_id,name\nC1,甲\nC2\u200b,乙\nC3,丙\n"
+    bids = "bid_id,tender_id,company_id,price\nB1,T1,C1,100000\nB2\u2060,T1,C2,1\u2009310\u2009000.00\nB3,T1,C3,120000\n"
+    ds = load_dataset(write_dataset(tmp_path, {"companies": companies, "bids": bids}))
+    assert ds.con.execute("SELECT bid_id, company_id, price FROM bids WHERE bid_id = 'B2'").fetchone() == (
+        "B2", "C2", 1310000.0)

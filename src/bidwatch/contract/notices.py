@@ -384,7 +384,7 @@ def map_notices(path: str | Path, *, price_from_rate: bool = False) -> NoticeImp
         text = " ".join(c for c in cells if c)
         unit = _TITLE_UNIT_RE.search(text)
         if unit and title_wan is None:
-            title_wan = (r, unit.group(1) == "万元")
+            title_wan = (r, unit.group(1).startswith("万"))
     bid_unit = unit_at(bid_price_at)
     award_unit = unit_at(award_at) if award_at is not None else bid_unit
 

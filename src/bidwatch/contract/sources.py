@@ -34,7 +34,7 @@ from .values import WHITESPACE
 UNIT_RE = re.compile(r"(?:[（(/／]\s*(?:单位\s*[:：]\s*)?(?:人民币)?\s*)(万元|万|元)\s*(?:人民币)?\s*[）)]?$")
 _FIGURE_RE = re.compile(r"\s*[（(]\s*小写\s*[）)]")
 # A title row may give the unit of every amount of the sheet: 单位：万元, 金额单位：万元.
-_TITLE_UNIT_RE = re.compile(r"单位\s*[:：]\s*(万元|元)")
+_TITLE_UNIT_RE = re.compile(r"单位\s*(?:[:：]|[（(])\s*(?:人民币)?\s*(万元|万|元)")
 
 #: Rows searched for the header: title rows, a unit line and blank rows rarely exceed a few.
 HEADER_SEARCH_ROWS = 20
@@ -356,7 +356,7 @@ def note_title_rows(src: Source, titles: list[tuple[int, list[str | None]]]) -> 
         unit = _TITLE_UNIT_RE.search(text)
         skipped = (f"表头在第 {src.header_row} 行，其上方的标题行已跳过 / header found on row "
                    f"{src.header_row}, title row above it skipped")
-        if unit and unit.group(1) == "万元":
+        if unit and unit.group(1).startswith("万"):
             src.title_wan = True
             skipped = (f"{skipped.split(' / ')[0]}；标题行写明“单位：万元”，表头未注明单位的金额列按万元读取 / "
                        f"{skipped.split(' / ')[1]}; it gives the unit 万元: money columns whose header names "

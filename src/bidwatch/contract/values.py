@@ -21,7 +21,8 @@ from .schema import Column
 from .sqltext import lit
 
 #: Characters trimmed around every cell: ASCII whitespace, ideographic space, NBSP, BOM.
-WHITESPACE = " \t\r\n\u3000\u00a0\ufeff"
+#: trimmed off every cell: spaces, the BOM, and the zero-width characters copied from web pages (C02\u200b)
+WHITESPACE = " \t\r\n\u3000\u00a0\ufeff\u200b\u200c\u200d\u2060"
 
 _FULL_WIDTH = "０１２３４５６７８９．－＋：／"
 _HALF_WIDTH = "0123456789.-+:/"
@@ -95,7 +96,7 @@ def _half_width(t: str) -> str:
 
 
 #: what :func:`_compact` removes: thousands separators, spaces, line breaks (a scraped cell: ``60\\n万元``), signs
-_COMPACT_DROP = ",， ¥￥" + chr(0x3000) + chr(10) + chr(13) + chr(9)
+_COMPACT_DROP = ",， ¥￥" + chr(0x3000) + chr(10) + chr(13) + chr(9) + "\u2009\u2007\u202f\u00a0"  # thin/figure spaces group digits
 
 
 def _compact(t: str) -> str:

@@ -45,6 +45,12 @@ def discover_workbook(path: Path, scratch: Scratch) -> tuple[list[Source], list[
     import pyarrow as pa
     from openpyxl import load_workbook
 
+    with path.open("rb") as fh:
+        if fh.read(8) == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":  # an OLE container: an encrypted .xlsx (or an old .xls)
+            return [], [Problem(path.name, None, None, None,
+                                "工作簿设有打开密码（已加密）或是旧版 .xls：请在 Excel/WPS 中取消密码（文件→信息→保护工作簿）"
+                                "并另存为 .xlsx 后再导入 / the workbook is password-protected (encrypted) or an old .xls: "
+                                "remove the password and save it as .xlsx")]
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a corrupt file

@@ -33,7 +33,7 @@ from bidwatch.contract.textfiles import (MISSING, OUTSIDE, decode_text, existing
                                          safe_relative)
 from bidwatch.contract.stage import PLACEHOLDER_RE
 from bidwatch.contract.validate import Check, key_checks, row_checks, sort_problems
-from bidwatch.contract.values import USCC_FROM, USCC_TO, bool_sql, enum_sql
+from bidwatch.contract.values import USCC_FROM, USCC_TO, WHITESPACE, bool_sql, enum_sql
 from bidwatch.engine.base import transpile
 from bidwatch.remote import is_remote
 
@@ -43,7 +43,7 @@ _DECIMAL = r"^[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?$"
 _INTEGER = r"^[+-]?[0-9]+$"
 _DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 _TIMESTAMP = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}([ T][0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]{1,9})?)?)?$"
-_SPACES = " \t\r\n\u3000\u00a0\ufeff"
+_SPACES = WHITESPACE  # the local loader's (zero-width characters included)
 
 
 def _q(name: str) -> str:
