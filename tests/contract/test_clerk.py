@@ -830,3 +830,24 @@ def test_a_password_protected_workbook_is_told_as_such(tmp_path: Path):
         load_dataset(book)
     (problem,) = exc.value.problems
     assert "设有打开密码" in problem.expected and "损坏" not in problem.expected
+
+
+def test_a_printed_export_repeats_its_title_and_header_on_every_page(tmp_path: Path):
+    header = ["投标编号", "标段编号", "企业编号", "投标报价（元）"]
+    path = _workbook({"企业": [["企业编号", "企业名称"], ["C1", "甲"], ["C2", "乙"]], "标段": [["标段编号"], ["T1"]],
+                      "开标记录": [["开标记录表（第1页）"], header, ["B1", "T1", "C1", 100000], ["B2", "T1", "C2", 110000],
+                               ["开标记录表（第2页）"], header, ["B3", "T1", "C1", 120000]]},
+                     tmp_path / "d.xlsx")
+    ds = load_dataset(path)
+    assert ds.row_counts["bids"] == 3
+    from bidwatch.contract.trailers import GROUP_SKIPPED, HEADER_REPEATED
+    assert _notes(ds.notices, HEADER_REPEATED) == [("开标记录", 6)]
+    assert _notes(ds.notices, GROUP_SKIPPED) == [("开标记录", 5)]
+
+
+def test_a_bid_whose_values_happen_to_read_like_headers_is_a_bid(tmp_path: Path):
+    # near miss: one cell equal to its header is no repeated header
+    path = _workbook({"企业": [["企业编号", "企业名称"], ["企业编号", "甲"]], "标段": [["标段编号"], ["T1"]],
+                      "投标": [["投标编号", "标段编号", "企业编号", "投标报价"], ["B1", "T1", "企业编号", 100000]]},
+                     tmp_path / "d.xlsx")
+    assert load_dataset(path).row_counts["bids"] == 1

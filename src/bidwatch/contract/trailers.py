@@ -48,10 +48,13 @@ _LABELS = ("填表人|填报人|制表人|审核人|复核人|审批人|负责�
 SIGNATURE_RE = rf"(?s)(?:(?:{_LABELS}).*|(?:注|说明|日期)\s*[:：].*|[（(]?\s*以下(?:空白|无正文)\s*[)）]?)"
 
 # a heading inside the table that groups the records below it: 一标段：半塔镇小型农田水利工程（控制价138万元）, 第2包 …
-GROUP_RE = (r"(?s)(?:第\s*[0-9一二三四五六七八九十]+\s*(?:标段|包|标)|[0-9一二三四五六七八九十]+\s*(?:标段|包)"
-            r"|标段\s*[0-9一二三四五六七八九十]+)\s*[:：、.．\s].+")
+GROUP_RE = (r"(?s)(?:(?:第\s*[0-9一二三四五六七八九十]+\s*(?:标段|包|标)|[0-9一二三四五六七八九十]+\s*(?:标段|包)"
+            r"|标段\s*[0-9一二三四五六七八九十]+)\s*[:：、.．\s].+"
+            # a page's title repeated in a printed export: 开标记录表（第2页）, 第 3 页 共 5 页
+            r"|.{0,60}?[（(]?\s*第\s*[0-9一二三四五六七八九十]+\s*页.{0,20})")
 
 TOTALS_SKIPPED = _("totals row skipped, not a record")
+HEADER_REPEATED = _("the header repeated (a new page of a printed export): skipped, not a record")
 GROUP_SKIPPED = _("group heading row skipped, not a record")
 SIGNATURE_SKIPPED = _("signature or note row skipped, not a record")
 SIGNATURE_INSIDE = _("a signature or note row between records: "
@@ -68,6 +71,11 @@ _PRECHECK_WORDS = ("平均", "基准价")
 def _cells(src: Source) -> list[str]:
     """SQL text of every cell of the staged table (contract columns as written, and extras), in
     the order of the file's columns."""
+    return [sql for _, sql in _cells_at(src)]
+
+
+def _cells_at(src: Source) -> list[tuple[int, str]]:
+    """(file column, SQL text) of every cell of the staged table, in the order of the file's columns."""
     out: list[tuple[int, str]] = []
     for column in src.table.columns:
         pos = src.positions.get(column.name)
@@ -81,7 +89,7 @@ def _cells(src: Source) -> list[str]:
         else:
             out.append((pos, f"CAST({x} AS VARCHAR)"))
     out.extend((pos, f"CAST({ident(name)} AS VARCHAR)") for pos, name in src.extras)
-    return [sql for _, sql in sorted(out)]
+    return sorted(out)
 
 
 def drop_trailer_rows(con: duckdb.DuckDBPyConnection, src: Source) -> tuple[list[Problem], list[Problem]]:
@@ -108,11 +116,20 @@ def drop_trailer_rows(con: duckdb.DuckDBPyConnection, src: Source) -> tuple[list
         return (f"({precheck(x)} AND (regexp_full_match({x}, {lit(TOTALS_RE)}) "
                 f"OR regexp_full_match({x}, {lit(SIGNATURE_RE)}) OR regexp_full_match({x}, {lit(GROUP_RE)})))")
 
-    keys_empty = " AND ".join(f"({ident(k.name)} IS NULL OR {key_marker(ident(k.name))})" for k in keys)
+    headers = [h.strip(WHITESPACE) if i < len(src.headers) else "" for i, h in enumerate(src.headers)]
+    key_header = {k.name: headers[src.positions[k.name]] for k in keys if src.positions[k.name] < len(headers)}
+    keys_empty = " AND ".join(f"({ident(k.name)} IS NULL OR {key_marker(ident(k.name))}"
+                              + (f" OR {ident(k.name)} = {lit(key_header[k.name])}" if key_header.get(k.name) else "")
+                              + ")" for k in keys)
+    # the header again (a printed export repeats it on every page): most named cells equal their header
+    named = [(sql, headers[pos]) for pos, sql in _cells_at(src) if pos < len(headers) and headers[pos]]
+    same = " + ".join(f"CASE WHEN trim({sql}, {lit(WHITESPACE)}) = {lit(h)} THEN 1 ELSE 0 END" for sql, h in named)
+    is_header = f"(({same}) * 2 >= {len(named)} AND ({same}) >= 2)" if len(named) >= 2 else "false"
     # a group heading: its first cell names the group, every other cell is empty
     alone = " AND ".join(f"nullif(trim({c}, {lit(WHITESPACE)}), '') IS NULL" for c in cells[1:]) or "true"
-    is_totals = " OR ".join([*(marker(c, TOTALS_RE) for c in cells), f"({marker(cells[0], GROUP_RE)} AND {alone})"])
-    is_group = f"({marker(cells[0], GROUP_RE)} AND {alone})"
+    is_totals = " OR ".join([*(marker(c, TOTALS_RE) for c in cells), f"({marker(cells[0], GROUP_RE)} AND {alone})",
+                             is_header])
+    is_group = f"CASE WHEN {is_header} THEN 2 WHEN ({marker(cells[0], GROUP_RE)} AND {alone}) THEN 1 ELSE 0 END"
     is_sign = " OR ".join(marker(c, SIGNATURE_RE) for c in cells)
     # the notice shows the row's filled cells as the user sees them, left to right
     shown = "concat_ws('  ', " + ", ".join(f"nullif(trim({c}, {lit(WHITESPACE)}), '')" for c in cells) + ")"
@@ -130,7 +147,8 @@ def drop_trailer_rows(con: duckdb.DuckDBPyConnection, src: Source) -> tuple[list
     drop: list[int] = []
     for row, tot, sig, group, last in rows:
         if tot is not None:
-            notices.append(Problem(src.table.name, int(row), None, tot, GROUP_SKIPPED if group else TOTALS_SKIPPED))
+            why = HEADER_REPEATED if group == 2 else GROUP_SKIPPED if group == 1 else TOTALS_SKIPPED
+            notices.append(Problem(src.table.name, int(row), None, tot, why))
         elif last is None or row > last:
             notices.append(Problem(src.table.name, int(row), None, sig, SIGNATURE_SKIPPED))
         else:
@@ -180,4 +198,4 @@ def trailing_reject_notices(table: str, rejects: list[Problem], last_row: int | 
 
 
 __all__ = ["drop_trailer_rows", "trailing_reject_notices", "TOTALS_SKIPPED", "SIGNATURE_SKIPPED",
-           "SIGNATURE_INSIDE", "GROUP_SKIPPED"]
+           "SIGNATURE_INSIDE", "GROUP_SKIPPED", "HEADER_REPEATED"]
