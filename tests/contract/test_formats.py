@@ -384,3 +384,13 @@ def test_zero_width_characters_and_thin_spaces_as_copied_from_web_pages(tmp_path
     ds = load_dataset(write_dataset(tmp_path, {"companies": companies, "bids": bids}))
     assert ds.con.execute("SELECT bid_id, company_id, price FROM bids WHERE bid_id = 'B2'").fetchone() == (
         "B2", "C2", 1310000.0)
+
+
+def test_excels_unicode_text_and_a_semicolon_separated_export(tmp_path: Path):
+    # Excel's 另存为 "Unicode 文本": UTF-16 with its BOM, tab-separated; a European-locale export: semicolons
+    bids = "投标编号\t标段编号\t企业编号\t投标报价\nB1\tT1\tC1\t100000\n"
+    folder = write_dataset(tmp_path / "u16", {})
+    (folder / "bids.csv").write_bytes(bids.encode("utf-16"))
+    assert load_dataset(folder).con.execute("SELECT bid_id, price FROM bids").fetchall() == [("B1", 100000.0)]
+    semi = write_dataset(tmp_path / "semi", {"bids": "bid_id;tender_id;company_id;price\nB1;T1;C1;100000\n"})
+    assert load_dataset(semi).con.execute("SELECT bid_id, price FROM bids").fetchall() == [("B1", 100000.0)]

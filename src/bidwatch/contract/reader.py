@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import csv
 import re
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -109,7 +110,13 @@ def retry_as_gb18030(src: Source, scratch: Scratch) -> bool:
 
 
 def _delimiter(line: str) -> str:
-    return "\t" if "\t" in line and "," not in line else ","
+    """The separator of a CSV's header line: a tab (Excel's 文本文件), a semicolon (a European-locale export), else a
+    comma."""
+    if "," in line:
+        return ","
+    if "\t" in line:
+        return "\t"
+    return ";" if ";" in line else ","
 
 
 def _head_lines(readable: Path) -> list[tuple[int, str, list[str | None]]]:
@@ -246,6 +253,14 @@ def _utf8_or_transcoded(src: Source, scratch: Scratch, sniff_only: bool) -> Path
     (an invalid byte becomes an INVALID ENCODING reject, see :func:`retry_as_gb18030`), which
     saves a Python pass over large files.
     """
+    with src.path.open("rb") as fh:
+        bom = fh.read(2)
+    if bom in (b"\xff\xfe", b"\xfe\xff"):  # Excel's "Unicode 文本" (UTF-16 with its BOM): a UTF-8 copy is read
+        target = scratch.temp_path(f"{src.table.name}.utf8.csv")
+        with src.path.open("r", encoding="utf-16", newline="") as fin, target.open("w", encoding="utf-8",
+                                                                                    newline="") as fout:
+            shutil.copyfileobj(fin, fout, 1 << 20)
+        return target
     bad_at = _first_decode_error(src.path, "utf-8", limit=_SNIFF if sniff_only else None)
     if bad_at is None:
         return src.path
