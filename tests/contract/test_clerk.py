@@ -851,3 +851,17 @@ def test_a_bid_whose_values_happen_to_read_like_headers_is_a_bid(tmp_path: Path)
                       "投标": [["投标编号", "标段编号", "企业编号", "投标报价"], ["B1", "T1", "企业编号", 100000]]},
                      tmp_path / "d.xlsx")
     assert load_dataset(path).row_counts["bids"] == 1
+
+
+@pytest.mark.parametrize("header, value, expected", [
+    ("最高投标限价（含税）", 1380000, 1380000.0), ("最高投标限价（元，含税）", 1380000, 1380000.0),
+    ("最高投标限价（含税，万元）", 138, 1380000.0), ("最高投标限价（人民币：元）", 1380000, 1380000.0),
+    ("最高投标限价 元", 1380000, 1380000.0), ("最高投标限价（元）（含暂列金额）", 1380000, 1380000.0),
+    ("最高投标限价（万元）（含税）", 138, 1380000.0),
+])
+def test_a_money_header_with_a_qualifier_names_its_column(tmp_path: Path, header: str, value: int, expected: float):
+    # 含税 / 含暂列金额 beside the unit: the column was kept as an extra and the ceiling silently missing
+    path = _workbook({"企业": [["企业编号", "企业名称"], ["C1", "甲"]], "标段": [["标段编号", header], ["T1", value]],
+                      "投标": [["投标编号", "标段编号", "企业编号", "投标报价"], ["B1", "T1", "C1", 1300000]]},
+                     tmp_path / "d.xlsx")
+    assert load_dataset(path).con.execute("SELECT ceiling_price FROM tenders").fetchone() == (expected,)

@@ -31,8 +31,9 @@ from .values import WHITESPACE
 
 # A header may carry the unit: 投标报价(万元), 投标报价（元）, 最高投标限价（单位：元）, 投标报价（人民币元）, 投标报价/万元;
 # and 小写 (the figure, beside a 大写 column in words): 投标报价（小写）, 投标报价(小写)(元).
-UNIT_RE = re.compile(r"(?:[（(/／]\s*(?:单位\s*[:：]\s*)?(?:人民币)?\s*)(万元|万|元)\s*(?:人民币)?\s*[）)]?$")
-_FIGURE_RE = re.compile(r"\s*[（(]\s*小写\s*[）)]")
+UNIT_RE = re.compile(r"(?:[（(/／][^（）()/／]*?|\s+)(?<![单公])(万元|万|元)(?:[^（）()万元]*[）)])?$")
+# qualifiers that do not change the column: （小写） beside a 大写 column in words, （含税）, （含暂列金额）
+_FIGURE_RE = re.compile(r"\s*[（(]\s*(?:小写|含税|不含税|含增值税|含暂列金额|含安全文明施工费)\s*[）)]")
 # A title row may give the unit of every amount of the sheet: 单位：万元, 金额单位：万元.
 _TITLE_UNIT_RE = re.compile(r"单位\s*(?:[:：]|[（(])\s*(?:人民币)?\s*(万元|万|元)")
 
@@ -240,8 +241,10 @@ def _header_key(h: str) -> str:
     if h.isascii():
         h = re.sub(r"[\s\-]+", "_", h.lower())
     else:
-        # a header typed over two lines in its cell (Alt+Enter: 最高投标⏎限价) or spaced (标段 编号), and 小写
-        h = _FIGURE_RE.sub("", re.sub(r"[\s\u3000]+", "", h))
+        # a header typed over two lines in its cell (Alt+Enter: 最高投标⏎限价) or spaced (标段 编号), its qualifiers
+        # (小写, 含税) and a unit left behind them (最高投标限价（元）（含暂列金额）)
+        h = UNIT_RE.sub("", _FIGURE_RE.sub("", re.sub(r"[\u3000\t\r\n]+|(?<=\S) (?=\S)", "", h)))
+        h = re.sub(r"\s+", "", h)
     return h
 
 
@@ -431,7 +434,7 @@ def map_headers(src: Source, headers: list[str]) -> None:
             src.notices.append(shadowed_notice(src.table.name, src.header_row, col.name, h, read.other))
             col = None
         if col is not None:
-            unit = UNIT_RE.search(h)
+            unit = UNIT_RE.search(_FIGURE_RE.sub("", h))
             src.positions[col.name] = i
             if col.kind == "money" and (unit.group(1).startswith("万") if unit else src.title_wan):
                 src.wan_columns.add(col.name)
