@@ -394,3 +394,11 @@ def test_excels_unicode_text_and_a_semicolon_separated_export(tmp_path: Path):
     assert load_dataset(folder).con.execute("SELECT bid_id, price FROM bids").fetchall() == [("B1", 100000.0)]
     semi = write_dataset(tmp_path / "semi", {"bids": "bid_id;tender_id;company_id;price\nB1;T1;C1;100000\n"})
     assert load_dataset(semi).con.execute("SELECT bid_id, price FROM bids").fetchall() == [("B1", 100000.0)]
+
+
+def test_an_id_excel_wrote_as_a_text_formula_is_the_id(tmp_path: Path):
+    # Excel's CSV of an 18-digit code kept as text: ="913411001234567891" (the companies' and the bids' alike)
+    companies = 'company_id,name\n"=""913411001234567891""",甲\nC1,乙\nC3,丙\n'
+    bids = 'bid_id,tender_id,company_id,price\nB1,T1,"=""913411001234567891""",100000\n'
+    ds = load_dataset(write_dataset(tmp_path, {"companies": companies, "bids": bids}))
+    assert ds.con.execute("SELECT company_id FROM bids").fetchone() == ("913411001234567891",)

@@ -173,12 +173,19 @@ def fast_sql(column: Column, t: str, default_wan: bool = False) -> str:
         return "CASE " + t + " " + " ".join(f"WHEN {lit(c)} THEN {lit(c)}" for c in column.enum) + " END"
     if column.name == "uscc":
         # as clerks copy it: 913411 00MA2M XT3B7X, 91-341124-…, full-width, an export's leading apostrophe
-        return f"upper(translate({t}, {lit(USCC_FROM)}, {lit(USCC_TO)}))"
+        return f"upper(translate({unwrap_formula_text_sql(t)}, {lit(USCC_FROM)}, {lit(USCC_TO)}))"
     if column.name == "mac":
         return mac_sql(t)
     if column.name == "text_path":
         return normalized_path_sql(t)
+    if kind == "id":
+        return unwrap_formula_text_sql(t)
     return t
+
+
+def unwrap_formula_text_sql(t: str) -> str:
+    """An id as Excel's CSV export writes a number kept as text: ``="913411001234567891"`` is 913411001234567891."""
+    return f"CASE WHEN {t} LIKE '=\"%\"' THEN substr({t}, 3, length({t}) - 3) ELSE {t} END"
 
 
 #: what a credit code loses before its check (spaces, hyphens, apostrophes) and the full-width forms it is read in

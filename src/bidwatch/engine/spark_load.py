@@ -33,7 +33,7 @@ from bidwatch.contract.textfiles import (MISSING, OUTSIDE, decode_text, existing
                                          safe_relative)
 from bidwatch.contract.stage import PLACEHOLDER_RE
 from bidwatch.contract.validate import Check, key_checks, row_checks, sort_problems
-from bidwatch.contract.values import USCC_FROM, USCC_TO, WHITESPACE, bool_sql, enum_sql
+from bidwatch.contract.values import USCC_FROM, USCC_TO, WHITESPACE, bool_sql, enum_sql, unwrap_formula_text_sql
 from bidwatch.engine.base import transpile
 from bidwatch.remote import is_remote
 
@@ -81,7 +81,9 @@ def typed_sql(column: Column, t: str, wan: bool = False) -> str:
     if kind == "enum":
         return _spark_expr(lambda cell: enum_sql(cell, column), t)
     if column.name == "uscc":
-        return f"upper(translate({t}, {_lit(USCC_FROM)}, {_lit(USCC_TO)}))"
+        return f"upper(translate({_spark_expr(unwrap_formula_text_sql, t)}, {_lit(USCC_FROM)}, {_lit(USCC_TO)}))"
+    if kind == "id":
+        t = _spark_expr(unwrap_formula_text_sql, t)
     if kind in ("id", "text") and not column.required:  # the local loader's placeholders (contract.stage)
         return f"CASE WHEN length({t}) <= 7 AND {t} RLIKE {_lit('^(?:' + PLACEHOLDER_RE + ')$')} THEN NULL ELSE {t} END"
     return t
