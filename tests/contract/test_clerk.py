@@ -596,7 +596,8 @@ def test_a_record_beginning_like_a_group_heading_stays_a_record(tmp_path: Path):
     assert load_dataset(path).row_counts["bids"] == 1
 
 
-def _merged_price_book(path: Path, lower: list[str], values: list[object], wan_title: bool = False) -> Path:
+def _book_with_a_company_and_a_tender(bids_sheet: str) -> tuple[object, object]:
+    """A workbook with company C1 and tender T1, and an empty bids sheet: (workbook, bids sheet)."""
     from openpyxl import Workbook
 
     wb = Workbook()
@@ -607,7 +608,11 @@ def _merged_price_book(path: Path, lower: list[str], values: list[object], wan_t
     t = wb.create_sheet("标段")
     t.append(["标段编号"])
     t.append(["T1"])
-    b = wb.create_sheet("开标记录")
+    return wb, wb.create_sheet(bids_sheet)
+
+
+def _merged_price_book(path: Path, lower: list[str], values: list[object], wan_title: bool = False) -> Path:
+    wb, b = _book_with_a_company_and_a_tender("开标记录")
     b.append(["投标编号", "标段编号", "企业编号", "投标报价", None, "工期（天）"])
     b.append([None, None, None, *lower, None])
     b.merge_cells("D1:E1")
@@ -731,17 +736,7 @@ def test_a_formula_saved_with_its_value_is_read(tmp_path: Path):
 @pytest.mark.parametrize("fmt", ['0!.0000"万元"', '0"."0000"万元"', '0.00,,"万元"', '#,##0,"千元"'])
 def test_a_format_that_only_displays_yuan_in_wan_leaves_the_yuan(tmp_path: Path, fmt: str):
     # the published Excel trick: 1298765.43 shown as 129.8765万元 — the cell still holds yuan
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    wb.remove(wb.active)
-    c = wb.create_sheet("企业")
-    c.append(["企业编号", "企业名称"])
-    c.append(["C1", "甲"])
-    t = wb.create_sheet("标段")
-    t.append(["标段编号"])
-    t.append(["T1"])
-    b = wb.create_sheet("投标")
+    wb, b = _book_with_a_company_and_a_tender("投标")
     b.append(["投标编号", "标段编号", "企业编号", "投标报价"])
     b.append(["B1", "T1", "C1", 1298765.43])
     b["D2"].number_format = fmt
