@@ -860,3 +860,14 @@ def test_a_money_header_with_a_qualifier_names_its_column(tmp_path: Path, header
                       "投标": [["投标编号", "标段编号", "企业编号", "投标报价"], ["B1", "T1", "C1", 1300000]]},
                      tmp_path / "d.xlsx")
     assert load_dataset(path).con.execute("SELECT ceiling_price FROM tenders").fetchone() == (expected,)
+
+
+def test_a_row_of_units_under_the_header_is_the_headers(tmp_path: Path):
+    # （万元） under 投标报价 and 最高投标限价: the unit of the column, not a record (bid_id 必填, '（万元）' 应为金额)
+    path = _workbook({"企业": [["企业编号", "企业名称"], ["C1", "甲"]],
+                      "标段": [["标段编号", "最高投标限价"], [None, "（万元）"], ["T1", 138]],
+                      "投标": [["投标编号", "标段编号", "企业编号", "投标报价"], ["单位：元"], ["B1", "T1", "C1", 1300000]]},
+                     tmp_path / "d.xlsx")
+    ds = load_dataset(path)
+    assert ds.con.execute("SELECT ceiling_price FROM tenders").fetchone() == (1380000.0,)
+    assert ds.con.execute("SELECT bid_id, price FROM bids").fetchall() == [("B1", 1300000.0)]

@@ -285,6 +285,10 @@ def find_header(table: Table, rows: list[list[str | None]], numbers: list[int] |
     return best, depth
 
 
+#: a cell that is a unit and nothing else: 单位：元, （万元）, 万元, 元
+_UNIT_MARK = re.compile(r"(?:单位\s*[:：]?\s*)?[（(]?\s*(?:人民币)?\s*(万元|万|元)\s*[）)]?")
+
+
 def _sub_header(upper: list[str | None], lower: list[str | None]) -> bool:
     """Whether ``lower`` is the second row of a merged header that names no contract column of its own (投标报价
     merged over 报价（万元） | 下浮率(%), every other header merged down): text only, under fewer than half of the
@@ -294,6 +298,8 @@ def _sub_header(upper: list[str | None], lower: list[str | None]) -> bool:
 
     ups = [filled(c) for c in upper]
     downs = [(i, c.strip(WHITESPACE)) for i, c in enumerate(lower) if filled(c)]  # type: ignore[union-attr]
+    if downs and all(_UNIT_MARK.fullmatch(c) for _, c in downs):
+        return True  # a row of units under the header (单位：元, （万元）): the header's, never a record
     if not downs or len(downs) * 2 > sum(ups):
         return False
     if any(re.search(r"[0-9０-９]", c) for _, c in downs):
@@ -341,7 +347,10 @@ def two_row_header(table: Table, upper: list[str | None], lower: list[str | None
             else:
                 out.append(f"{u.strip(WHITESPACE)}·{(d or '').strip(WHITESPACE)}")  # type: ignore[union-attr]
             continue
-        if key(d):
+        unit = _UNIT_MARK.fullmatch(d.strip(WHITESPACE)) if text(d) else None  # type: ignore[union-attr]
+        if unit and key(ups[i]):
+            out.append(f"{ups[i].strip(WHITESPACE)}（{unit.group(1)}）")  # type: ignore[union-attr]
+        elif key(d):
             out.append(d)
         elif key(ups[i]):
             out.append(ups[i])
