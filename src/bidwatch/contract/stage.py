@@ -84,8 +84,10 @@ PLACEHOLDER_RE = (r"无|暂无|没有|空|不详|未提供|/|／|-|--|—|——
 
 
 def placeholder_sql(t: str) -> str:
-    """TRUE when the trimmed cell ``t`` is a placeholder (:data:`PLACEHOLDER_RE`); the regex runs on short cells only."""
-    return f"(length({t}) <= 7 AND regexp_full_match({t}, {lit(PLACEHOLDER_RE)}))"
+    """TRUE when the trimmed cell ``t`` is a placeholder (:data:`PLACEHOLDER_RE`). The regex runs only on short cells
+    that begin as a placeholder can (a Chinese character, / - \\ # N n): not on the ids of a million rows."""
+    first = f"(ascii({t}) > 127 OR ascii({t}) IN (35, 45, 47, 78, 92, 110))"
+    return f"(length({t}) <= 7 AND {first} AND regexp_full_match({t}, {lit(PLACEHOLDER_RE)}))"
 
 
 def stage_sql(src: Source) -> str:
