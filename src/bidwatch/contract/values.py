@@ -108,21 +108,24 @@ _MONEY_PY = re.compile(_MONEY_RE)
 _COMPACT_PY = str.maketrans(_FULL_WIDTH, _HALF_WIDTH, _COMPACT_DROP)
 
 
-def money_like(text: str) -> bool:
-    """Whether the loader reads ``text`` as an amount: the grammar of :func:`money_parts`, in Python, for a writer
-    that must not pass it a cell it would refuse (``bidwatch notices``: ``未提供``, ``/``, ``详见附件``)."""
+def _money_match(text: str) -> re.Match[str] | None:
+    """The loader's money grammar (:func:`money_parts`) on ``text`` in Python: the match where it reads an amount."""
     m = _MONEY_PY.match(text.strip(WHITESPACE).translate(_COMPACT_PY))
-    return bool(m and (m.group(2) or m.group(3)))
+    return m if m and (m.group(2) or m.group(3)) else None
+
+
+def money_like(text: str) -> bool:
+    """Whether the loader reads ``text`` as an amount, for a writer that must not pass it a cell it would refuse
+    (``bidwatch notices``: ``未提供``, ``/``, ``详见附件``)."""
+    return _money_match(text) is not None
 
 
 def money_decimal(text: str | None, default_wan: bool = False) -> Decimal | None:
     """The loader's reading of ``text`` (:func:`money_parts`) as an exact Decimal of yuan, or None where the loader
     would refuse it: for a writer that computes with the amount before the loader reads it (``bidwatch notices``:
     ceiling × (1 − 下浮率), to the fen). ``default_wan``: a bare number is in 万元."""
-    if text is None:
-        return None
-    m = _MONEY_PY.match(text.strip(WHITESPACE).translate(_COMPACT_PY))
-    if not m or not (m.group(2) or m.group(3)):
+    m = _money_match(text) if text is not None else None
+    if m is None:
         return None
     sign, whole, frac, exp, unit = m.groups()
     try:
@@ -210,21 +213,20 @@ def slow_parts(column: Column, t: str, default_wan: bool = False) -> SlowParse:
     kind = column.kind
     if kind == "money":
         return money_parts(t, default_wan)
-    if column.name == "rank":
-        # a candidates notice's own words: 第一中标候选人, 第2名, 第三
-        ordinal = f"regexp_extract({_compact(t)}, {lit(_RANK_RE)}, 1)"
-        digits = " ".join(f"WHEN {lit(zh)} THEN {n}" for n, zh in enumerate("一二三四五六七八九十", start=1))
-        rank = (f"CASE WHEN regexp_matches(__o, '^[0-9]+$') THEN try_cast(__o AS BIGINT) "
-                f"ELSE CASE __o {digits} END END")
-        n = f"try_cast(nullif(regexp_extract({_compact(t)}, {lit(_NUMBER_RE)}, 1), '') AS DOUBLE)"
-        whole = "isfinite(__n) AND __n = trunc(__n) AND abs(__n) < 9.0e15"
-        return [("__o", ordinal), ("__n", n)], f"coalesce(CASE WHEN {whole} THEN CAST(__n AS BIGINT) END, {rank})"
     if kind in ("number", "integer"):
         n = f"try_cast(nullif(regexp_extract({_compact(t)}, {lit(_NUMBER_RE)}, 1), '') AS DOUBLE)"
         if kind == "number":
             return [("__n", n)], _finite("__n")
         whole = "isfinite(__n) AND __n = trunc(__n) AND abs(__n) < 9.0e15"
-        return [("__n", n)], f"CASE WHEN {whole} THEN CAST(__n AS BIGINT) END"
+        integer = f"CASE WHEN {whole} THEN CAST(__n AS BIGINT) END"
+        if column.name != "rank":
+            return [("__n", n)], integer
+        # a rank also as a candidates notice writes it: 第一中标候选人, 第2名, 第三
+        ordinal = f"regexp_extract({_compact(t)}, {lit(_RANK_RE)}, 1)"
+        digits = " ".join(f"WHEN {lit(zh)} THEN {i}" for i, zh in enumerate("一二三四五六七八九十", start=1))
+        rank = (f"CASE WHEN regexp_matches(__o, '^[0-9]+$') THEN try_cast(__o AS BIGINT) "
+                f"ELSE CASE __o {digits} END END")
+        return [("__o", ordinal), ("__n", n)], f"coalesce({integer}, {rank})"
     if kind == "date":
         return date_parts(t)
     if kind == "timestamp":

@@ -58,7 +58,7 @@ def discover_workbook(path: Path, scratch: Scratch) -> tuple[list[Source], list[
                             f"无法读取 Excel 工作簿 / unreadable workbook: {first_line(exc)}")]
     sources: list[Source] = []
     problems: list[Problem] = []
-    merges = merged_ranges(path)
+    merges = sheet_facts(path)
     try:
         seen: dict[str, str] = {}
         for ws in wb.worksheets:
@@ -117,15 +117,20 @@ class SheetFacts:
         self.uncached: dict[tuple[int, int], str] = {}  # (row, column) -> the formula
 
 
-def merged_ranges(path: Path) -> dict[str, SheetFacts]:
+def sheet_facts(path: Path) -> dict[str, SheetFacts]:
     """Per sheet name, its merged cells (1-based) and its formulas without a computed value — read from the
     workbook's XML (openpyxl's streaming mode gives neither); {} where the file will not say."""
-    import zipfile
-    import xml.etree.ElementTree as ET  # noqa: N817 - the usual name
-
-    from openpyxl.utils import column_index_from_string
-
     import html
+    import xml.etree.ElementTree as ET  # noqa: N817 - the usual name
+    import zipfile
+
+    from openpyxl.utils import column_index_from_string as col_of
+
+    def read(facts: SheetFacts, xml: bytes) -> None:
+        facts.merges += [(int(r1), col_of(c1.decode()), int(r2), col_of(c2.decode()))
+                         for c1, r1, c2, r2 in _MERGE_RE.findall(xml)]
+        for col, row, formula in _UNCACHED_RE.findall(xml):
+            facts.uncached[(int(row), col_of(col.decode()))] = "=" + html.unescape(formula.decode("utf-8", "replace"))
 
     out: dict[str, SheetFacts] = {}
     try:
@@ -146,17 +151,8 @@ def merged_ranges(path: Path) -> dict[str, SheetFacts]:
                         # the last cell may be cut by the chunk: it is searched again with the next one
                         cut = max(data.rfind(b"<c "), data.rfind(b"<mergeCell"))
                         whole, tail = (data[:cut], data[cut:]) if cut > 0 else (data, b"")
-                        facts.merges += [(int(r1), column_index_from_string(c1.decode()), int(r2),
-                                          column_index_from_string(c2.decode()))
-                                         for c1, r1, c2, r2 in _MERGE_RE.findall(whole)]
-                        for col, row, formula in _UNCACHED_RE.findall(whole):
-                            facts.uncached[(int(row), column_index_from_string(col.decode()))] = \
-                                "=" + html.unescape(formula.decode("utf-8", "replace"))
-                    facts.merges += [(int(r1), column_index_from_string(c1.decode()), int(r2),
-                                      column_index_from_string(c2.decode())) for c1, r1, c2, r2 in _MERGE_RE.findall(tail)]
-                    for col, row, formula in _UNCACHED_RE.findall(tail):  # the sheet's last cell
-                        facts.uncached[(int(row), column_index_from_string(col.decode()))] = \
-                            "=" + html.unescape(formula.decode("utf-8", "replace"))
+                        read(facts, whole)
+                read(facts, tail)  # the sheet's last cell, its merges
                 out[sheet.get("name", "")] = facts
     except Exception:  # noqa: BLE001 - merges are a convenience: an odd file is read without them
         return {}
@@ -238,24 +234,30 @@ def _sheet_rows(ws: object, src: Source, merges: list[tuple[int, int, int, int]]
     width = len(headers)
     columns: list[list] = [[] for _ in range(width + 1)]
     max_rows = MAX_CELLS // max(width, 1)
-    down = [(r1, c1, r2, c2) for r1, c1, r2, c2 in merges if r1 > src.header_row and r2 > r1 and c1 <= width]
+    down: dict[int, list[tuple[int, int, int]]] = {}  # first row -> (first column, last row, last column)
+    for r1, c1, r2, c2 in merges:
+        if r1 > src.header_row and r2 > r1 and c1 <= width:
+            down.setdefault(r1, []).append((c1, r2, c2))
+    formulas: dict[int, list[tuple[int, str]]] = {}  # row -> (column index, formula)
+    for (r, c), formula in (uncached or {}).items():
+        if c <= width:
+            formulas.setdefault(r, []).append((c - 1, formula))
     held: dict[int, tuple[int, str | None]] = {}  # column index -> (last row of its merge, the value)
     for r, row in _text_rows(ws, width, src.header_row + 1):
-        for r1, c1, r2, c2 in down:
-            if r == r1 and row[c1 - 1] is not None:
+        for c1, r2, c2 in down.get(r, ()):
+            if row[c1 - 1] is not None:
                 for c in range(c1, min(c2, width) + 1):
                     held[c - 1] = (r2, row[c1 - 1])
-                src.notices.append(Problem(src.table.name, r1, headers[c1 - 1] or None, row[c1 - 1],
-                                           f"合并单元格（第 {r1}–{r2} 行）的值已填入其下各行 / a cell merged over "
-                                           f"rows {r1}–{r2}: its value is given to each of them"))
+                src.notices.append(Problem(src.table.name, r, headers[c1 - 1] or None, row[c1 - 1],
+                                           f"合并单元格（第 {r}–{r2} 行）的值已填入其下各行 / a cell merged over "
+                                           f"rows {r}–{r2}: its value is given to each of them"))
         for c, (last, value) in list(held.items()):
             if r > last:
                 del held[c]
             elif row[c] is None:
                 row[c] = value
-        for c in range(width):
-            formula = uncached.get((r, c + 1)) if uncached else None
-            if formula is not None and row[c] is None:
+        for c, formula in formulas.get(r, ()):
+            if row[c] is None:
                 src.problems.append(Problem(src.table.name, r, headers[c] or None, formula, FORMULA_WITHOUT_VALUE))
         if len(columns[0]) >= max_rows:
             raise SheetTooLarge(f"工作表“{src.sheet}”第 {r} 行起超过 {MAX_CELLS:,} 个单元格（{width} 列 × "
