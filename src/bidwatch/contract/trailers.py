@@ -116,7 +116,7 @@ def drop_trailer_rows(con: duckdb.DuckDBPyConnection, src: Source) -> tuple[list
         return (f"({precheck(x)} AND (regexp_full_match({x}, {lit(TOTALS_RE)}) "
                 f"OR regexp_full_match({x}, {lit(SIGNATURE_RE)}) OR regexp_full_match({x}, {lit(GROUP_RE)})))")
 
-    headers = [h.strip(WHITESPACE) if i < len(src.headers) else "" for i, h in enumerate(src.headers)]
+    headers = [h.strip(WHITESPACE) for h in src.headers]
     key_header = {k.name: headers[src.positions[k.name]] for k in keys if src.positions[k.name] < len(headers)}
     keys_empty = " AND ".join(f"({ident(k.name)} IS NULL OR {key_marker(ident(k.name))}"
                               + (f" OR {ident(k.name)} = {lit(key_header[k.name])}" if key_header.get(k.name) else "")
