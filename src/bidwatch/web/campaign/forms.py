@@ -10,7 +10,6 @@ from django.utils.translation import gettext_lazy as _
 from bidwatch.web.accounts.models import Agency, Role
 from bidwatch.web.campaign import services
 from bidwatch.web.campaign.models import Problem
-from bidwatch.web.scoping import scope_by_sector
 from bidwatch.web.widgets import DateInput
 from bidwatch.web.workflow import forms as workflow_forms
 
@@ -65,8 +64,7 @@ class ProblemForm(DeadlineMixin, forms.ModelForm):
         self.fields["tender"].required = False
         self.fields["tender"].help_text = _("Tender ID, if known.")
         if user is not None:  # only tenders the user may see, one answer for unknown and other sectors' ids
-            self.fields["tender"].queryset = scope_by_sector(self.fields["tender"].queryset, user)
-            self.fields["tender"].error_messages["invalid_choice"] = _("No tender with this ID in your sector.")
+            workflow_forms.scope_tender_field(self.fields["tender"], user)
         self.fields["deadline"].required = False
         self.fields["listed_on"].initial = services.today()
         self.order_fields([*services.FIELDS[:-1], "deadline", "workdays"])

@@ -9,7 +9,6 @@ from django.utils.translation import gettext_lazy as _
 
 from bidwatch.web.accounts.models import Agency, Role
 from bidwatch.web.complaints.models import Complaint, Pause
-from bidwatch.web.scoping import scope_by_sector
 from bidwatch.web.widgets import DateInput
 from bidwatch.web.workflow import forms as workflow_forms
 
@@ -40,8 +39,7 @@ class ComplaintForm(forms.ModelForm):
         self.fields["tender"].required = False
         self.fields["tender"].help_text = _("Tender ID, if known.")
         if user is not None:  # only tenders the user may see, one answer for unknown and other sectors' ids
-            self.fields["tender"].queryset = scope_by_sector(self.fields["tender"].queryset, user)
-            self.fields["tender"].error_messages["invalid_choice"] = _("No tender with this ID in your sector.")
+            workflow_forms.scope_tender_field(self.fields["tender"], user)
         self.fields["received_on"].initial = _today()
 
     def clean(self) -> dict[str, Any]:

@@ -12,6 +12,15 @@ from bidwatch.web import deadlines
 from bidwatch.web.widgets import DateInput
 
 
+def scope_tender_field(field: forms.ModelChoiceField, user: Any) -> None:
+    """A form's tender id field offers only the tenders of the user's sector and answers an unknown id and another
+    sector's alike (which ids exist elsewhere is not told)."""
+    from bidwatch.web.scoping import scope_by_sector
+
+    field.queryset = scope_by_sector(field.queryset, user)
+    field.error_messages["invalid_choice"] = _("No tender with this ID in your sector.")
+
+
 def not_in_future(value: dt.date | None) -> None:
     """A date a user records as done (sent, received, held, issued) is not after today: a slip of the year
     (2027 for 2026) would otherwise set a deadline a year away and keep the matter out of every overdue list."""
@@ -33,6 +42,6 @@ class StepForm(forms.Form):
 
     def clean_on(self) -> dt.date:
         on: dt.date = self.cleaned_data["on"]
-        if on > self.today():
+        if on > self.today():  # the subclass's today (the services' clock, which tests set)
             raise forms.ValidationError(_("This date is in the future."))
         return on
