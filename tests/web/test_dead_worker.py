@@ -172,6 +172,9 @@ def test_a_real_worker_killed_mid_import(tmp_path: Any) -> None:
             time.sleep(0.5)
         task_id, status, name, error = task()
         assert status == "running" and name.split(":")[1] == str(worker.pid), (status, name, error, worker.poll())
+        # the worker claims the task (status running) before it makes the task's work folder: wait for both
+        while time.monotonic() < deadline and not (data / "work" / f"task-{task_id}").exists():
+            time.sleep(0.2)
         assert (data / "work" / f"task-{task_id}").exists()
         time.sleep(1)
     finally:
