@@ -130,3 +130,26 @@ def test_empty_ocds_file_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert "the OCDS file is empty (0 lines)" in err and "no readable OCDS release" not in err
     assert (out / "ocds_problems.csv").read_text(encoding="utf-8-sig").splitlines() == [
         "file,line,ocid,path,action,处理,message"]
+
+
+def test_convert_reads_standard_input_like_a_file(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                 monkeypatch: pytest.MonkeyPatch):
+    """``ocds convert - OUT`` (a pipe, e.g. from ``zcat`` or ``jq``) gives the tables the file gives, its bad lines
+    named as lines of ``stdin``, and the time zone still inferred from the currencies (stdin is read twice)."""
+    import io
+
+    src = _ocds_file(tmp_path / "releases.jsonl")
+    assert main(["ocds", "convert", str(src), str(tmp_path / "from-file")]) == 0
+    from_file = capsys.readouterr()
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(src.read_bytes())))
+    assert main(["ocds", "convert", "-", str(tmp_path / "from-stdin")]) == 0
+    from_stdin = capsys.readouterr()
+    for table in ("tenders", "bids", "companies"):
+        assert (tmp_path / "from-stdin" / f"{table}.csv").read_text() == \
+               (tmp_path / "from-file" / f"{table}.csv").read_text()
+    judged = [line for line in from_file.err.splitlines() if line.startswith("dates judged in")]
+    assert judged and judged == [line for line in from_stdin.err.splitlines() if line.startswith("dates judged in")]
+    assert "line 2:" in from_stdin.err and "releases.jsonl" not in from_stdin.err
+    # near miss: a missing file is still an error that names it
+    assert main(["ocds", "convert", str(tmp_path / "nope.jsonl"), str(tmp_path / "x")]) == 2
+    assert "nope.jsonl: no such file" in capsys.readouterr().err

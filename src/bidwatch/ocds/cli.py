@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
+from collections.abc import Iterator
 
 MAX_PROBLEMS_SHOWN = 100
 
@@ -52,7 +54,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p = sub.add_parser("convert", help="convert OCDS to the contract tables (CSV files)",
                        description="Convert OCDS JSON lines / packages into the bidwatch contract tables "
                                    "(companies, projects, tenders, bids, contracts, awards, items) as CSV.")
-    p.add_argument("file", metavar="FILE")
+    p.add_argument("file", metavar="FILE", help='OCDS JSON lines (or a package document); "-" for standard input')
     p.add_argument("out_dir", metavar="OUT_DIR")
     p.add_argument("--timezone", help="the publisher's time zone (IANA name) in which dates are judged "
                                       "(default auto: the zone of the file's currency, else Asia/Shanghai)")
@@ -118,19 +120,38 @@ def _indicators(args: argparse.Namespace) -> int:
     return 0
 
 
+@contextlib.contextmanager
+def _spooled(file: str) -> Iterator[str]:
+    """``file`` itself; for ``-``, standard input copied to a temporary file named ``stdin`` (read twice: once to
+    infer the time zone from the currencies, once for the releases; problems name ``stdin``)."""
+    if file != "-":
+        yield file
+        return
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory(prefix="bidwatch-ocds-") as folder:
+        path = Path(folder) / "stdin"
+        with open(path, "wb") as out:
+            shutil.copyfileobj(sys.stdin.buffer, out)
+        yield str(path)
+
+
 def _convert(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from bidwatch.ocds.tables import read_ocds_tables, write_tables
 
-    if not Path(args.file).is_file():
+    if args.file != "-" and not Path(args.file).is_file():
         print(f"error: {args.file}: no such file", file=sys.stderr)
         return 2
     from bidwatch.ocds.reader import ReadStats
 
     stats = ReadStats()
     try:
-        tables, problems = read_ocds_tables(args.file, timezone=args.timezone, stats=stats)
+        with _spooled(args.file) as path:
+            tables, problems = read_ocds_tables(path, timezone=args.timezone, stats=stats)
     except ValueError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
