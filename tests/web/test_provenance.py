@@ -135,6 +135,11 @@ def test_same_source_reimport_shows_the_summary_and_applies_only_once_confirmed(
     imp.refresh_from_db()
     assert imp.status == DatasetImport.Status.IMPORTED, (imp.scans.first().task.error, imp.problems)
     assert imp.confirmed_by.username == "office"
+    # the scan held at the summary no longer reads 待确认: it was confirmed, the next scan applied it
+    held, applied = imp.scans.order_by("id")
+    assert (held.status, applied.status) == (ScanRun.Status.CONFIRMED, ScanRun.Status.DONE)
+    page = office.get(reverse("datasets:detail", args=[imp.pk])).content.decode()
+    assert "已确认" in page and "待确认" not in page
     after = _state()
     assert after["title"] == "改过的标题" and after["sector"] == "transport" and after["c1"] == "改名后的甲公司"
     assert [b for b, _p in after["bids"]] == ["B1", "B9"]

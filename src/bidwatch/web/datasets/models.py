@@ -55,6 +55,7 @@ class ScanRun(models.Model):
         RUNNING = "running", _("Running")
         REJECTED = "rejected", _("Dataset rejected")
         HELD = "held", _("Waiting for confirmation")
+        CONFIRMED = "confirmed", _("Confirmed: applied by the next scan")
         DONE = "done", _("Finished")
         FAILED = "failed", _("Failed")
 

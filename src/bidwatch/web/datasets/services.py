@@ -114,6 +114,8 @@ def confirm_import(imp: DatasetImport, user: Any, digest: str, *, request: Any =
         DatasetImport.objects.filter(pk=imp.pk).update(
             status=DatasetImport.Status.PENDING, confirmed_by=user, confirmed_at=timezone.now()
         )
+        # the scan that stopped at the summary is done with: the confirmed one applies it
+        ScanRun.objects.filter(dataset=imp, status=ScanRun.Status.HELD).update(status=ScanRun.Status.CONFIRMED)
         return start_scan(locked, user, confirm=digest, request=request)
 
 
