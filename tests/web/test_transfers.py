@@ -203,3 +203,23 @@ def test_consultation_between_units(client_for: Any, clue: Clue) -> None:
     response = _post(client_for("housing"), clue, "consult", held_on="2024-10-11", convened_by=_unit("housing").pk,
                      units=[_unit("housing").pk], topic="x", conclusion="y")
     assert response.status_code == 400 and Consultation.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_repeated_transfer_or_answer_is_told_why_not_refused(client_for: Any, clue: Clue) -> None:
+    """The sender's second click on 移送 (the form sent twice) and the receiver's second answer read why the step is
+    closed (400 with the reason), not the bare refusal (403) a stranger gets; nothing is written twice."""
+    housing, discipline = client_for("housing"), client_for("discipline")
+    fields = dict(kind="supervision", to_unit=_unit("discipline").pk, reason="涉及公职人员插手招投标",
+                  sent_on="2024-09-27")
+    assert _post(housing, clue, "transfer", **fields).status_code == 302
+    again = _post(housing, clue, "transfer", **fields)
+    assert again.status_code == 400 and "上一次移送尚待答复" in again.content.decode()
+    assert Transfer.objects.count() == 1
+    # near miss: a unit that never held the clue is still refused outright
+    assert _post(client_for("transport"), clue, "transfer", **fields).status_code == 403
+    assert _post(discipline, clue, "answer", decision="accept", on="2024-09-29", answer="已接收").status_code == 302
+    written = AuditEntry.objects.count()
+    twice = _post(discipline, clue, "answer", decision="accept", on="2024-09-29", answer="已接收")
+    assert twice.status_code == 400 and "没有待答复的移送" in twice.content.decode()
+    assert Transfer.objects.get().status == Transfer.Status.ACCEPTED and AuditEntry.objects.count() == written

@@ -12,7 +12,8 @@ A workflow's test module declares, in a few lines, what the suite cannot know on
 
 and gets, for every step and every role, a POST to the step's own URL that must succeed (302, the state
 moved or the history grew, one history and one audit entry) for the roles in ``allowed`` and be refused
-(403, nothing written) for every other role; every step tried in every other state it is not open in (400);
+(403, nothing written) for every other role; every step tried on every other case it is not open on (400: its
+state, or its own condition, ``Step.when``);
 and the case page offering exactly the steps the role may take. A suite whose workflow tells the office head
 (专治办主任, user "head") apart from the rest of the office sets ``extra_roles = ("head",)``; elsewhere the head
 is an office user like any other (``test_office_head.py`` checks that its capabilities only add to the office's).
@@ -100,11 +101,10 @@ class WorkflowStepCases:
         who = sorted(self.allowed[step])
         if not who:
             pytest.skip("nobody may take this step")
-        sources = self.workflow.by_name[step].sources
         tried = 0
         for other in self.workflow.by_name:
             obj = self.make(users, other)
-            if self.workflow.state(obj) in sources:
+            if self.workflow.is_open(obj, step):  # its state, and the step's own condition (``Step.when``)
                 continue
             before = self.written(obj)
             assert self.post(client_for(who[0]), obj, step).status_code == 400, (step, other)

@@ -234,8 +234,9 @@ def _clue_context(request: HttpRequest, clue: Clue) -> dict[str, Any]:
     user = request.user
     return {
         "clue": clue, "pending": pending(clue),
-        "can_handle": WORKFLOW.may(user, clue, "status"), "can_transfer": WORKFLOW.may(user, clue, "transfer"),
-        "can_answer": WORKFLOW.may(user, clue, "answer"), "can_receive": WORKFLOW.may(user, clue, "receive"),
+        "can_handle": WORKFLOW.may(user, clue, "status"), "can_transfer": WORKFLOW.can_take(user, clue, "transfer"),
+        "can_answer": WORKFLOW.can_take(user, clue, "answer"),
+        "can_receive": WORKFLOW.can_take(user, clue, "receive"),
         "can_consult": WORKFLOW.may(user, clue, "consult"), "today": deadlines.today(),
         "transfers": clue.transfers.select_related("from_unit", "to_unit").order_by("sent_on", "id"),
         "consultations": clue.consultations.select_related("convened_by").prefetch_related("units"),

@@ -53,19 +53,34 @@ def _office_or(user: Any, *units: int | None) -> bool:
     return bool(user.role == Role.OFFICE or user.agency_id in units)
 
 
-def may_transfer(user: Any, clue: Clue) -> bool:
-    return handles(user, clue) and pending(clue) is None
-
-
 def may_answer(user: Any, clue: Clue) -> bool:
+    """The receiving unit (or the office) answers the transfer that awaits its answer; with none pending, the question
+    is when, not who (``no_pending``)."""
     t = pending(clue)
-    return t is not None and _office_or(user, t.to_unit_id)
+    return t is None or _office_or(user, t.to_unit_id)
 
 
 def may_receive(user: Any, clue: Clue) -> bool:
     """The receiver signs for the transfer; the sender may record the date from the receipt (回执) it holds."""
     t = pending(clue)
-    return t is not None and t.received_on is None and _office_or(user, t.to_unit_id, t.from_unit_id)
+    return t is None or _office_or(user, t.to_unit_id, t.from_unit_id)
+
+
+# --- when the transfer steps are open (a repeated or stale form is told why, not refused as if by a stranger) ---
+
+def transfer_waits(clue: Clue) -> Any:
+    return _("An earlier transfer of this clue awaits its answer.") if pending(clue) is not None else None
+
+
+def no_pending(clue: Clue) -> Any:
+    return _("No transfer of this clue awaits an answer: it was answered already.") if pending(clue) is None else None
+
+
+def receipt_recorded(clue: Clue) -> Any:
+    t = pending(clue)
+    if t is None:
+        return no_pending(clue)
+    return _("The receipt of this transfer is recorded already.") if t.received_on is not None else None
 
 
 def may_consult(user: Any, clue: Clue) -> bool:
@@ -83,12 +98,14 @@ WORKFLOW = Workflow(
     audit_action=AuditEntry.Action.CLUE_UPDATE, namespace="alerts", detail_url="clue", step_url="clue_step",
     default_step="status", saved_message=_("Clue updated."),
     steps=[
-        Step("receive", ALL, HANDLE, form="TransferReceiptForm", service="receive_pending", scope=may_receive),
-        Step("answer", ALL, HANDLE, form="TransferAnswerForm", service="answer_pending", scope=may_answer),
+        Step("receive", ALL, HANDLE, form="TransferReceiptForm", service="receive_pending", scope=may_receive,
+             when=receipt_recorded),
+        Step("answer", ALL, HANDLE, form="TransferAnswerForm", service="answer_pending", scope=may_answer,
+             when=no_pending),
         Step("status", ALL, HANDLE, form="ClueStatusForm", service="update_clue", scope=handles, prefix=False,
              initial=lambda clue: {"status": clue.status}),
-        Step("transfer", ALL, HANDLE, form="TransferForm", service="transfer_clue", scope=may_transfer,
-             form_kwargs=lambda clue, user: {"clue": clue}),
+        Step("transfer", ALL, HANDLE, form="TransferForm", service="transfer_clue", scope=handles,
+             when=transfer_waits, form_kwargs=lambda clue, user: {"clue": clue}),
         Step("consult", ALL, HANDLE, form="ConsultationForm", service="record_consultation", scope=may_consult,
              form_kwargs=lambda clue, user: {"initial": {"convened_by": getattr(user, "agency_id", None)}}),
         # case outcomes: the disposition (立案 with the case's record), the decisions taken on the case, the

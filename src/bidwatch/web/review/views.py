@@ -101,7 +101,7 @@ def review_revise(request: HttpRequest, pk: int) -> HttpResponse:
     form = WORKFLOW.form_class("revise")(request.POST, request.FILES, prefix="revise")
     if not WORKFLOW.is_open(review, "revise"):
         form.is_valid()
-        form.add_error(None, WORKFLOW.closed_message(review))
+        form.add_error(None, WORKFLOW.closed_message(review, "revise"))
     elif form.is_valid():
         try:
             WORKFLOW.run("revise", review, request.user, form.cleaned_data, request=request)

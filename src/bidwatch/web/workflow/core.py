@@ -115,6 +115,10 @@ class Step:
     #: further keyword arguments of the form, from the case and the user (e.g. choices narrowed to the case)
     form_kwargs: Callable[[Any, Any], dict[str, Any]] = lambda obj, user: {}
     prefix: bool = True  #: form fields are named ``<step>-<field>``
+    #: why the step is closed on this object now, whoever asks (None: open), beside its ``sources``: a condition on
+    #: the case that is not its state (e.g. a clue's transfer awaiting its answer). The user who may take the step
+    #: then reads the reason (400), not a refusal (403); ``scope`` stays about who
+    when: Callable[[Any], Any] = lambda obj: None
 
 
 @dataclass
@@ -160,7 +164,11 @@ class Workflow:
             return str(self.states(self.state(obj)).label)
         return str(getattr(obj, f"get_{self.state_field}_display", lambda: self.state(obj))())
 
-    def closed_message(self, obj: Any) -> str:
+    def closed_message(self, obj: Any, name: str = "") -> str:
+        step = self.by_name.get(name)
+        reason = step.when(obj) if step is not None else None
+        if reason:
+            return str(reason)
         return f"{obj} · {self.state_label(obj)} / 当前状态不允许此操作"
 
     def step(self, name: str) -> Step | None:
@@ -173,11 +181,15 @@ class Workflow:
 
     def is_open(self, obj: Any, name: str) -> bool:
         step = self.by_name.get(name)
-        return step is not None and self.state(obj) in step.sources
+        return step is not None and self.state(obj) in step.sources and not step.when(obj)
+
+    def can_take(self, user: Any, obj: Any, name: str) -> bool:
+        """May ``user`` take the step on ``obj`` now (open and in the user's hands)?"""
+        return self.is_open(obj, name) and self.may(user, obj, name)
 
     def steps_for(self, user: Any, obj: Any) -> list[Step]:
         """The steps the object's state allows, the user may take and the page shows now."""
-        return [s for s in self.steps if self.state(obj) in s.sources and self.may(user, obj, s.name) and s.shown(obj)]
+        return [s for s in self.steps if self.can_take(user, obj, s.name) and s.shown(obj)]
 
     def get_for(self, user: Any, pk: Any, qs: QuerySet[Any] | None = None) -> Any:
         """The object through the user's visible queryset: 403 when it exists outside it, 404 when not at all."""
@@ -201,7 +213,7 @@ class Workflow:
             if not self.may(user, obj, name):  # the case moved out of the user's hands meanwhile
                 raise PermissionDenied(f"{self.key}:{name}")
         if not self.is_open(obj, name):
-            raise ValueError(self.closed_message(obj))
+            raise ValueError(self.closed_message(obj, name))
         return obj
 
     def log(self, obj: Any, user: Any, step: str, note: str = "", request: Any = None, *,

@@ -39,7 +39,7 @@ def take_step(request: HttpRequest, wf: Workflow, obj: Any, name: str) -> tuple[
     form = wf.form(name, obj, request.POST, request.user)
     if not wf.is_open(obj, name):  # the page again, saying why (the state moved on since it was shown)
         form.is_valid()
-        form.add_error(None, wf.closed_message(obj))
+        form.add_error(None, wf.closed_message(obj, name))
         return None, form
     if form.is_valid():
         try:
@@ -74,8 +74,11 @@ def detail_view(wf: Workflow, template: str, *, view_cap: Cap, context: Context 
         forms = [(s.name, bound.pop(s.name, None) or wf.form(s.name, obj, user=request.user))
                  for s in wf.steps_for(request.user, obj)]
         forms += list(bound.items())  # a step refused in this state: its form, with the reason
+        # ... which a page that places its forms by name (and so only the open ones) shows above the case
+        closed = [str(e) for name, f in bound.items() if name in (form_names or {}) for e in f.non_field_errors()]
         ctx = {"obj": obj, "step_forms": forms, "workflow": wf, "step_url": f"{wf.namespace}:{wf.step_url}",
-               "events": wf.history_of(obj), **(context(request, obj) if context else {})}
+               "events": wf.history_of(obj), "closed_step_errors": closed,
+               **(context(request, obj) if context else {})}
         ctx["forms_by_step"] = by_step = dict(forms)
         for name, key in (form_names or {}).items():
             ctx[key] = by_step.get(name) or wf.form(name, obj, user=request.user)
