@@ -226,3 +226,80 @@ def test_a_bid_period_from_the_announcement_counts_as_checked_where_the_dataset_
     assert list(scan(ds, "short_bid_period", backend)["tender_id"]) == ["T1"]
     cov = run_scan(ds, only=["short_bid_period"], engine=backend).summary["coverage"]["short_bid_period"]
     assert cov["checked"] == 2
+
+
+# ---- 法 第24条 binds only 依法必须进行招标的项目 ---------------------------------------------------------------
+
+def test_twenty_days_bind_mandatory_projects_not_a_private_small_one(make_dataset, backend):
+    """法 第24条: "依法必须进行招标的项目，…最短不得少于二十日". T1 (10 days) is a private project outside 843号
+    (state_funded false, no infrastructure): only a 合理时间 binds it, not an alert; T2 (10 days) is the same
+    project but state funded: an alert. T3 (10 days) has no funding data: still judged (unknown stays in scope).
+    T4 (10 days) is state funded but its whole project (60万) is under the works threshold: no contract of it can be
+    mandatory."""
+    from bidwatch.scan import run_scan
+
+    t = dated({"announced_on": "2024-05-10", "project_id": "P1"}, {"announced_on": "2024-06-10", "project_id": "P2"})
+    t["tenders"] += [
+        {"tender_id": "T3", "title": "三号", "category": "works", "procedure": "open", "project_id": "P3",
+         "announced_on": "2024-06-10", "bid_deadline": "2024-06-20 09:30:00"},
+        {"tender_id": "T4", "title": "四号", "category": "works", "procedure": "open", "project_id": "P4",
+         "announced_on": "2024-06-10", "bid_deadline": "2024-06-20 09:30:00"},
+    ]
+    t["projects"] = [
+        {"project_id": "P1", "name": "民营厂房", "state_funded": False, "infrastructure": "none",
+         "total_investment": 800_000.0},
+        {"project_id": "P2", "name": "学校", "state_funded": True, "total_investment": 800_000_000.0},
+        {"project_id": "P3", "name": "不明"},
+        {"project_id": "P4", "name": "小修", "state_funded": True, "total_investment": 600_000.0},
+    ]
+    ds = make_dataset(t)
+    assert sorted(scan(ds, "short_bid_period", backend)["tender_id"]) == ["T2", "T3"]
+    cov = run_scan(ds, only=["short_bid_period"], engine=backend).summary["coverage"]["short_bid_period"]
+    assert cov["in_scope"] == 2  # T1 and T4 are outside the mandatory scope: not checked, not counted
+
+
+def test_a_period_that_lasts_its_days_but_ends_in_a_holiday_is_low_and_says_so(make_dataset, backend):
+    """民法典 第203条 rolls a last day in a holiday forward; a deadline that keeps the 20 calendar days but falls
+    before the rolled day is a low finding that says both ("已满25日 … 顺延至2024-10-08"), never "仅25日，少于法定
+    20日". Near miss: 17 days across the same holiday stay a medium "fewer than 20 days"."""
+    t = dated({"docs_from": "2024-09-12", "bid_deadline": "2024-10-07 09:30:00"},   # day 20 = 10-02, rolled to 10-08
+              {"docs_from": "2024-09-20", "bid_deadline": "2024-10-07 09:30:00"})   # 17 days
+    alerts = scan(make_dataset(t), "short_bid_period", backend).set_index("tender_id")
+    rolled, short = alerts.loc["T1"], alerts.loc["T2"]
+    ev = json.loads(rolled["evidence"])
+    assert rolled["severity"] == "low" and ev["rolled_only"] is True and ev["days"] == 25
+    assert ev["nominal_last_day"] == "2024-10-02" and ev["earliest_lawful"] == "2024-10-08"
+    assert "已满25日" in rolled["message"] and "顺延至2024-10-08" in rolled["message"]
+    assert "少于法定" not in rolled["message"]
+    assert short["severity"] == "medium" and "仅17日，少于法定20日" in short["message"]
+
+
+def test_a_document_sale_of_five_days_ending_on_a_rest_day_is_low(make_dataset):
+    # 2024-03-04 (Mon) to 03-09 (Sat): 5 days, day 5 a Saturday rolled to Monday 03-11; near miss 03-04..03-08 (4 days)
+    t = dated({"docs_from": "2024-03-04", "docs_until": "2024-03-09"}, {"docs_from": "2024-03-04", "docs_until": "2024-03-08"})
+    alerts = scan(make_dataset(t), "short_document_sale").set_index("tender_id")
+    assert alerts.loc["T1", "severity"] == "low" and "已满5日" in alerts.loc["T1", "message"]
+    assert alerts.loc["T2", "severity"] == "medium" and "仅4日" in alerts.loc["T2", "message"]
+
+
+def test_bid_bond_cap_follows_the_service_kind_when_the_category_is_not_given(make_dataset, backend):
+    """A 监理 tender written with its service kind only has no amount cap (2% only): 90万 on 5,000万 (1.8%) is lawful;
+    a 设计 tender the same way has the 10万 cap (勘察设计招标投标办法 第24条): 15万 on 1,000万 is over it."""
+    t = dated({"estimate": 50_000_000.0, "bid_bond": 900_000.0, "category": None, "service_kind": "supervision"},
+              {"estimate": 10_000_000.0, "bid_bond": 150_000.0, "category": None, "service_kind": "design"})
+    alerts = scan(make_dataset(t), "excessive_bid_bond", backend)
+    assert list(alerts["tender_id"]) == ["T2"]
+    assert "勘察设计招标10万元" in alerts.iloc[0]["message"] and "超出50,000.00元" in alerts.iloc[0]["message"]
+
+
+def test_an_estimate_not_above_the_bond_is_a_unit_error_not_a_bond_of_20000_percent(make_dataset):
+    """Estimate 1000 (万元 typed without the unit) beside a bond of 20万元: no "20000%" alert; near miss: the same bond
+    on a real 500万 estimate (4%) is one, and says by how much (a share of 2.000001% reads 2.00%)."""
+    t = dated({"estimate": 1000.0, "ceiling_price": None, "bid_bond": 200_000.0},
+              {"estimate": 5_000_000.0, "bid_bond": 200_000.0})
+    t["tenders"].append({"tender_id": "T3", "title": "三号", "category": "works", "procedure": "open",
+                         "estimate": 10_000_000.0, "bid_bond": 200_000.01})
+    alerts = scan(make_dataset(t), "excessive_bid_bond").set_index("tender_id")
+    assert sorted(alerts.index) == ["T2", "T3"]
+    assert "超出100,000.00元" in alerts.loc["T2", "message"]
+    assert "2.00%" in alerts.loc["T3", "message"] and "超出0.01元" in alerts.loc["T3", "message"]

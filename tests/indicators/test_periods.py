@@ -154,3 +154,28 @@ def test_every_new_rule_cites_its_article_and_declares_coverage():
     for code, article in expected.items():
         ind = CATALOGUE[code]
         assert article in ind.legal_basis and ind.coverage is not None, code
+
+
+def test_a_full_three_day_publicity_ending_on_a_sunday_is_low_not_compressed(make_dataset):
+    """Published Thursday 2025-06-12, until Sunday 06-15: 3 full days (72 hours), day 3 a Sunday rolled to 06-16 —
+    low, saying so; near miss: until Saturday 06-14 (2 days) stays medium."""
+    t = dated({"candidates_published_on": "2025-06-12", "publicity_until": "2025-06-15"},
+              {"candidates_published_on": "2025-06-12", "publicity_until": "2025-06-14"})
+    alerts = scan(make_dataset(t), "short_publicity").set_index("tender_id")
+    assert alerts.loc["T1", "severity"] == "low" and "已满3日" in alerts.loc["T1", "message"]
+    assert "顺延至2025-06-16" in alerts.loc["T1", "message"] and "压缩" not in alerts.loc["T1", "message"]
+    assert alerts.loc["T2", "severity"] == "medium" and "异议期被压缩" in alerts.loc["T2", "message"]
+
+
+def test_publicity_rules_bind_only_mandatory_projects(make_dataset):
+    """条例 第54条: "依法必须进行招标的项目…公示期不得少于3日": a private project outside 843号 (T1) is not judged,
+    on the publicity or on a contract signed inside it; the same dates on a state-funded project (T2) are."""
+    t = dated({"candidates_published_on": "2024-05-13", "publicity_until": "2024-05-14", "project_id": "P1",
+               "awarded_on": "2024-05-14", "contract_signed_on": "2024-05-14"},
+              {"candidates_published_on": "2024-05-13", "publicity_until": "2024-05-14", "project_id": "P2",
+               "awarded_on": "2024-05-14", "contract_signed_on": "2024-05-14"},
+              projects=[{"project_id": "P1", "name": "民营", "state_funded": False, "infrastructure": "none"},
+                        {"project_id": "P2", "name": "国有", "state_funded": True}])
+    ds = make_dataset(t)
+    assert list(scan(ds, "short_publicity")["tender_id"]) == ["T2"]
+    assert list(scan(ds, "contract_before_publicity_end")["tender_id"]) == ["T2"]

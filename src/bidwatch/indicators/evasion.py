@@ -93,6 +93,38 @@ def _project_cols(ctx: ScanContext) -> tuple[str, str, str, str]:
     return "LEFT JOIN projects p ON p.project_id = c.project_id", funded, basis, cols
 
 
+def outside_mandatory_scope_sql(ctx: ScanContext) -> str:
+    """SQL condition on tenders ``t``: the data shows that the tender is *not* 依法必须进行招标, so the periods that
+    the law sets only for such projects (法 第24条's 20 days, 条例 第54条's 3-day publicity) do not bind it:
+
+    * its project is not state funded (``state_funded`` false) and has no other ground of the mandatory scope
+      (budget funds, an 843号 infrastructure type or sector) — a private project outside 843号;
+    * or its project's whole investment (``total_investment``, else ``estimated_amount``) is below the 16号令 第5条
+      threshold of the tender's category (below the smallest threshold where the category is unknown): no contract
+      of the project, alone or added up (第5条第2款), can reach it.
+
+    Unknown stays in scope (the campaign's tenders are those of the trading centres, nearly all mandatory)."""
+    if not ctx.has("projects") or not ctx.has("tenders", "project_id"):
+        return "false"
+    _join, funded, basis, _cols = _project_cols(ctx)
+    private = f"SELECT p.project_id FROM projects p WHERE ({funded}) = false AND ({basis}) IS NULL"
+    conds = [f"coalesce(t.project_id IN ({private}), false)"]
+    total = ctx.column_or_null("p", "projects", "total_investment", "DOUBLE")
+    estimate = ctx.column_or_null("p", "projects", "estimated_amount", "DOUBLE")
+    th = ctx.p("evasion.thresholds")
+    smallest = min(float(v) for v in th.values())
+
+    def below(amount: float) -> str:
+        return f"SELECT p.project_id FROM projects p WHERE coalesce({total}, {estimate}) < {amount}"
+
+    category = ctx.column_or_null("t", "tenders", "category")
+    by_category = " OR ".join(f"({category} = '{c}' AND t.project_id IN ({below(float(v))}))" for c, v in th.items())
+    known = sql_list(list(th))
+    conds.append(f"coalesce({by_category} OR (coalesce({category} NOT IN {known}, true) "
+                 f"AND t.project_id IN ({below(smallest)})), false)")
+    return " OR ".join(f"({c})" for c in conds)
+
+
 def _untendered_sql(ctx: ScanContext) -> str:
     """Contracts with no tender behind them (CTE body ``u``), with their threshold and funding."""
     join, funded, basis, scope_cols = _project_cols(ctx)

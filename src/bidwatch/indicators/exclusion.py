@@ -24,7 +24,8 @@ import pandas as pd
 from bidwatch.indicators.base import (ScanContext, complete_bid_lists, in_complete_bid_lists, indicator, names,
                                       tender_coverage)
 from bidwatch.indicators.evasion import wan
-from bidwatch.indicators.periods import deadline_join, deadline_sql, exact_sql, tender_cov
+from bidwatch.indicators.periods import (deadline_join, deadline_sql, exact_sql, mandatory_tender_sql, nominal_sql,
+                                        rolled_only_sql, rolled_text, tender_cov)
 from bidwatch.indicators.periods import is_tender_sql as _is_tender
 from bidwatch.indicators.periods import winner_sql as _winner
 
@@ -46,7 +47,7 @@ def _bid_period_checked(ctx: ScanContext) -> str:
     return f"{issued} IS NOT NULL AND t.bid_deadline IS NOT NULL AND CAST(t.bid_deadline AS DATE) >= {issued}"
 
 
-_bid_period_cov = tender_coverage(_bid_period_checked, _is_tender)
+_bid_period_cov = tender_coverage(_bid_period_checked, mandatory_tender_sql)
 
 
 @indicator(
@@ -60,7 +61,11 @@ _bid_period_cov = tender_coverage(_bid_period_checked, _is_tender)
     requires={"tenders": ("docs_from", "bid_deadline")},
     requires_any=({"tenders": ("announced_on", "bid_deadline")},),
     coverage=_bid_period_cov,
-    message=lambda r: (f"招标文件自{r['evidence']['issued_on']}开始发出（{r['evidence']['from_field_zh']}），"
+    message=lambda r: (f"招标文件发出（{r['evidence']['from_field_zh']}）至投标截止："
+                       + rolled_text(r["evidence"], r["evidence"]["minimum"], r["evidence"]["issued_on"],
+                                     r["evidence"]["deadline"])
+                       if r["evidence"].get("rolled_only") else
+                       f"招标文件自{r['evidence']['issued_on']}开始发出（{r['evidence']['from_field_zh']}），"
                        f"投标截止{r['evidence']['deadline']}，早于20日期限届满日{r['evidence']['earliest_lawful']}"
                        f"{'' if r['evidence']['deadline_exact'] else '（节假日安排未知，按估算）'}，"
                        f"仅{r['evidence']['days']}日，少于法定20日"),
@@ -70,13 +75,14 @@ def short_bid_period(ctx: ScanContext) -> str:
     顺延至其后第一个工作日，民法典第201条、第203条；恰好届满当日截止合法）。"""
     min_days = int(ctx.p("exclusion.min_bid_period_days"))
     docs = ctx.column_or_null("t", "tenders", "docs_from", "DATE")
+    rolled = rolled_only_sql("issued_on", "deadline", min_days)
     return f"""
 WITH x AS (
     SELECT t.tender_id, t.project_id, {_winner(ctx)} AS company_ids, {_issued_on_sql(ctx)} AS issued_on,
            CASE WHEN {docs} IS NOT NULL THEN '招标文件发售起始日期' ELSE '公告发布日期' END AS from_field_zh,
            CAST(t.bid_deadline AS DATE) AS deadline
     FROM tenders t
-    WHERE {_is_tender(ctx)} AND t.bid_deadline IS NOT NULL
+    WHERE {mandatory_tender_sql(ctx)} AND t.bid_deadline IS NOT NULL
 ),
 y AS (
     SELECT x.*, {deadline_sql('d', 'x.issued_on', min_days)} AS earliest_lawful, {exact_sql('d')} AS deadline_exact
@@ -85,11 +91,14 @@ y AS (
     WHERE x.issued_on IS NOT NULL AND x.deadline >= x.issued_on
 )
 SELECT tender_id, project_id, company_ids,
-       least(0.9, 0.5 + 0.02 * date_diff('day', deadline, earliest_lawful)) AS score, NULL AS severity,
+       CASE WHEN {rolled} THEN 0.3 ELSE least(0.9, 0.5 + 0.02 * date_diff('day', deadline, earliest_lawful)) END
+           AS score,
+       CASE WHEN {rolled} THEN 'low' END AS severity,
        CAST(to_json(struct_pack(issued_on := issued_on, deadline := deadline, from_field_zh := from_field_zh,
                                 days := date_diff('day', issued_on, deadline), minimum := {min_days},
-                                earliest_lawful := earliest_lawful, deadline_exact := deadline_exact)) AS VARCHAR)
-           AS evidence
+                                earliest_lawful := earliest_lawful, deadline_exact := deadline_exact,
+                                nominal_last_day := {nominal_sql('issued_on', min_days)}, rolled_only := {rolled}))
+            AS VARCHAR) AS evidence
 FROM y
 WHERE deadline < earliest_lawful
 """
@@ -105,7 +114,10 @@ WHERE deadline < earliest_lawful
     severity="medium",
     requires={"tenders": ("docs_from", "docs_until")},
     coverage=tender_cov(tenders=("docs_from", "docs_until"), ordered=True),
-    message=lambda r: (f"招标文件发售期{r['evidence']['docs_from']}至{r['evidence']['docs_until']}，"
+    message=lambda r: ("招标文件发售期" + rolled_text(r["evidence"], r["evidence"]["minimum"],
+                                                   r["evidence"]["docs_from"], r["evidence"]["docs_until"])
+                       if r["evidence"].get("rolled_only") else
+                       f"招标文件发售期{r['evidence']['docs_from']}至{r['evidence']['docs_until']}，"
                        f"早于5日发售期届满日{r['evidence']['earliest_lawful']}"
                        f"{'' if r['evidence']['deadline_exact'] else '（节假日安排未知，按估算）'}，"
                        f"仅{r['evidence']['days']}日，少于法定5日"),
@@ -114,13 +126,15 @@ def short_document_sale(ctx: ScanContext) -> str:
     """招标文件（资格预审文件）发售截止日期早于发售起始日次日起算第5日（届满日为法定休假日的顺延至其后第一个工作日）。"""
     min_days = int(ctx.p("exclusion.min_document_sale_days"))
     due = deadline_sql("d", "t.docs_from", min_days)
+    rolled = rolled_only_sql("t.docs_from", "t.docs_until", min_days)
     return f"""
 SELECT t.tender_id, t.project_id, {_winner(ctx)} AS company_ids,
-       least(0.9, 0.5 + 0.08 * date_diff('day', t.docs_until, {due})) AS score,
-       NULL AS severity,
+       CASE WHEN {rolled} THEN 0.3 ELSE least(0.9, 0.5 + 0.08 * date_diff('day', t.docs_until, {due})) END AS score,
+       CASE WHEN {rolled} THEN 'low' END AS severity,
        CAST(to_json(struct_pack(docs_from := t.docs_from, docs_until := t.docs_until,
                                 days := date_diff('day', t.docs_from, t.docs_until), minimum := {min_days},
-                                earliest_lawful := {due}, deadline_exact := {exact_sql('d')}))
+                                earliest_lawful := {due}, deadline_exact := {exact_sql('d')},
+                                nominal_last_day := {nominal_sql('t.docs_from', min_days)}, rolled_only := {rolled}))
             AS VARCHAR) AS evidence
 FROM tenders t {deadline_join(ctx, 'd', 't.docs_from', min_days)}
 WHERE {_is_tender(ctx)} AND t.docs_from IS NOT NULL AND t.docs_until IS NOT NULL
@@ -162,18 +176,30 @@ WHERE {_is_tender(ctx)} AND t.winner_id IS NOT NULL AND coalesce(n.n_bidders, 0)
 """
 
 
-_CAP_ZH = {"works_goods": "施工、货物招标80万元", "survey_design": "勘察设计招标10万元"}
+_CAP_ZH = {"works_goods": "施工、货物招标", "survey_design": "勘察设计招标"}
+
+
+#: an estimate or ceiling below this (yuan) beside a bid bond is taken for a unit error, not judged (see the SQL)
+MIN_BASE = 10_000
 
 
 def _bond_text(r: Mapping[str, Any]) -> str:
     ev = r["evidence"]
     over_share = ev["share"] is not None and ev["share"] > ev["max_share"]
     over_cap = bool(ev["over_cap"])
-    cap = f"{_CAP_ZH.get(ev['cap_rule'], '')}（{wan(ev['cap'])}）"
-    what = (f"估算价2%和{cap}的上限" if over_cap and over_share
-            else f"{cap}的上限" if over_cap else "估算价2%的上限")
+    amount = f"{ev['cap'] / 1e4:g}万元" if ev["cap"] and ev["cap"] % 1e4 == 0 else wan(ev["cap"])
+    cap = f"{_CAP_ZH.get(ev['cap_rule'], '')}{amount}"
+    base = ev["base_field_zh"]
+    what = (f"{base}2%和{cap}的上限" if over_cap and over_share
+            else f"{cap}的上限" if over_cap else f"{base}2%的上限")
+    # the excess in yuan: a share of 2.000001% reads "2.00%" and would contradict "超过2%"
+    limits = [x for x in ((ev["cap"] if over_cap else None),
+                          (ev["max_share"] * ev["base"] if over_share else None)) if x is not None]
+    excess = f"，超出{ev['bid_bond'] - min(limits):,.2f}元" if limits else ""
+    if ev["base"] is None:
+        return f"投标保证金{wan(ev['bid_bond'])}，超过{what}{excess}"
     share = f"的{ev['share']:.2%}" if ev["share"] is not None else ""
-    return f"投标保证金{wan(ev['bid_bond'])}，为{ev['base_field_zh']}{wan(ev['base'])}{share}，超过{what}"
+    return f"投标保证金{wan(ev['bid_bond'])}，为{base}{wan(ev['base'])}{share}，超过{what}{excess}"
 
 
 def _bond_cov(ctx: ScanContext) -> Any:
@@ -208,20 +234,28 @@ def excessive_bid_bond(ctx: ScanContext) -> str:
 WITH x AS (
     SELECT t.tender_id, t.project_id, {_winner(ctx)} AS company_ids, t.bid_bond, coalesce({est}, {ceil}) AS base,
            CASE WHEN {est} IS NOT NULL THEN '估算价' ELSE '最高投标限价' END AS base_field_zh,
-           CASE WHEN {category} = 'services' AND {kind} IN ('survey', 'design', 'survey_design') THEN 'survey_design'
-                WHEN {category} = 'services' THEN 'none'
+           -- the service kind decides where the category is services or not given (a 监理 tender is often written
+           -- with its kind only): 勘察、设计 10万; other services no cap; works, goods and the unknown 80万
+           CASE WHEN coalesce({category}, 'services') = 'services' AND {kind} IN ('survey', 'design', 'survey_design')
+                     THEN 'survey_design'
+                WHEN {category} = 'services' OR ({category} IS NULL AND {kind} IS NOT NULL) THEN 'none'
                 ELSE 'works_goods' END AS cap_rule
     FROM tenders t WHERE t.bid_bond IS NOT NULL AND t.bid_bond > 0
 ),
 y AS (
-    SELECT x.*, CASE cap_rule WHEN 'survey_design' THEN {cap_sd} WHEN 'works_goods' THEN {cap} END AS cap FROM x
+    -- a base under 1万元, or not above the bond itself, is a unit error (an estimate in 万元 beside a bond in 元), not a
+    -- tender whose bond is 200 times the 2%: the share is not judged on it; the category's cap still is
+    SELECT x.* REPLACE (CASE WHEN base >= {MIN_BASE} AND base > bid_bond THEN base END AS base),
+           CASE cap_rule WHEN 'survey_design' THEN {cap_sd} WHEN 'works_goods' THEN {cap} END AS cap,
+           base IS NOT NULL AND NOT (base >= {MIN_BASE} AND base > bid_bond) AS base_unusable
+    FROM x
 )
 SELECT tender_id, project_id, company_ids,
        CASE WHEN coalesce(bid_bond > cap, false) OR bid_bond > 2 * {share} * base THEN 0.8 ELSE 0.6 END AS score,
        NULL AS severity,
        CAST(to_json(struct_pack(bid_bond := bid_bond, base := base, base_field_zh := base_field_zh,
                                 share := CASE WHEN base > 0 THEN bid_bond / base END, max_share := {share},
-                                cap := cap, cap_rule := cap_rule,
+                                cap := cap, cap_rule := cap_rule, base_unusable := base_unusable,
                                 over_cap := coalesce(bid_bond > cap, false))) AS VARCHAR) AS evidence
 FROM y
 WHERE coalesce(bid_bond > cap, false) OR (base > 0 AND bid_bond > round({share} * base, 2))

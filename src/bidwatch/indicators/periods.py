@@ -27,13 +27,15 @@ of the indicator's coverage, never an alert.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 import pandas as pd
 
 from bidwatch.indicators.base import (Coverage, CoverageBuilder, ScanContext, indicator, names, sql_list,
                                       tender_coverage)
-from bidwatch.indicators.evasion import wan
+from bidwatch.indicators.evasion import outside_mandatory_scope_sql, wan
 from bidwatch.workdays import WorkCalendar, roll_forward_table
 
 #: the engine table of (day, due, exact): ``due`` = ``day`` rolled forward to a working day (民法典 第203条)
@@ -95,6 +97,21 @@ def exact_sql(alias: str) -> str:
     return f"coalesce({alias}.exact, false)"
 
 
+def rolled_only_sql(start: str, end: str, days: int) -> str:
+    """Whether the period from ``start`` to ``end`` lasts its ``days`` calendar days and falls short only of the day
+    民法典 第203条 rolls the last day to (a last day in a holiday): the law's minimum is met by the count, the roll is
+    a reading regulators apply unevenly — a ``low`` finding that says so, not a ``medium`` "fewer than N days"."""
+    return f"date_diff('day', {start}, {end}) >= {int(days)}"
+
+
+def rolled_text(ev: dict[str, Any], minimum: int, start: str, end: str) -> str:
+    """The message of a period that lasts its days but ends before the rolled last day (:func:`rolled_only_sql`)."""
+    estimate = "" if ev.get("deadline_exact") else "（节假日安排未知，按估算）"
+    return (f"{start}至{end}已满{ev['days']}日（不少于{minimum}日），但{minimum}日期间的最后一日{ev['nominal_last_day']}"
+            f"为法定休假日，依民法典第203条顺延至{ev['earliest_lawful']}{estimate}，截止早于顺延后的届满日；"
+            "按日历天数已满法定期间，是否顺延以当地监管口径为准，供核查")
+
+
 def winner_sql(ctx: ScanContext) -> str:
     return ("CASE WHEN t.winner_id IS NULL THEN CAST([] AS VARCHAR[]) ELSE [t.winner_id] END"
             if ctx.has("tenders", "winner_id") else "CAST([] AS VARCHAR[])")
@@ -107,7 +124,15 @@ def is_tender_sql(ctx: ScanContext) -> str:
     return f"coalesce(t.procedure, 'open') IN {sql_list(list(ctx.p('exclusion.tender_procedures')))}"
 
 
-def tender_cov(*, ordered: bool = False, **need: tuple[str, ...]) -> CoverageBuilder:
+def mandatory_tender_sql(ctx: ScanContext) -> str:
+    """Tenders run as tenders that the data does not show outside the mandatory scope (依法必须进行招标的项目,
+    :func:`bidwatch.indicators.evasion.outside_mandatory_scope_sql`): the rules the law sets only for those projects
+    (法 第24条's 20 days, 条例 第54条's publicity) judge these."""
+    return f"({is_tender_sql(ctx)}) AND NOT ({outside_mandatory_scope_sql(ctx)})"
+
+
+def tender_cov(*, ordered: bool = False, scope: Callable[[ScanContext], str] = is_tender_sql,
+               **need: tuple[str, ...]) -> CoverageBuilder:
     """Coverage over tenders run as tenders: checked where every column of ``need`` (table → columns of ``t``)
     is present in the dataset and filled on the tender, and, with ``ordered``, where the period's end (the second
     tenders column) is not before its start (the first): an end before its start is a data error, not judged."""
@@ -121,10 +146,21 @@ def tender_cov(*, ordered: bool = False, **need: tuple[str, ...]) -> CoverageBui
             conds.append(f"CAST(t.{cols[1]} AS DATE) >= CAST(t.{cols[0]} AS DATE)")
         return " AND ".join(conds) or "true"
 
-    return tender_coverage(checked, is_tender_sql)
+    return tender_coverage(checked, scope)
 
 
 # ---- 条例 第54条: the candidates' publicity ----------------------------------------------------------------------------
+
+def _publicity_text(r: dict[str, Any]) -> str:
+    ev = r["evidence"]
+    if ev.get("rolled_only"):
+        text = rolled_text({**ev, "earliest_lawful": ev["deadline"]}, ev["minimum_days"], ev["published_on"],
+                           ev["publicity_until"])
+        return f"中标候选人公示：{text}（中标人{names(r) or '未载明'}）"
+    return (f"中标候选人{ev['published_on']}公示，公示截止{ev['publicity_until']}，早于3日公示期届满日{ev['deadline']}"
+            f"{'' if ev['deadline_exact'] else '（节假日安排未知，按估算）'}，"
+            f"投标人的异议期被压缩（中标人{names(r) or '未载明'}）")
+
 
 @indicator(
     code="short_publicity",
@@ -135,28 +171,30 @@ def tender_cov(*, ordered: bool = False, **need: tuple[str, ...]) -> CoverageBui
     legal_basis="招标投标法实施条例（2019年修订）第54条第1款；民法典 第201条、第203条",
     severity="medium",
     requires={"tenders": ("candidates_published_on", "publicity_until")},
-    coverage=tender_cov(tenders=("candidates_published_on", "publicity_until"), ordered=True),
-    message=lambda r: (f"中标候选人{r['evidence']['published_on']}公示，公示截止{r['evidence']['publicity_until']}，"
-                       f"早于3日公示期届满日{r['evidence']['deadline']}"
-                       f"{'' if r['evidence']['deadline_exact'] else '（节假日安排未知，按估算）'}，"
-                       f"投标人的异议期被压缩（中标人{names(r) or '未载明'}）"),
+    coverage=tender_cov(tenders=("candidates_published_on", "publicity_until"), ordered=True,
+                        scope=mandatory_tender_sql),
+    message=lambda r: _publicity_text(r),
 )
 def short_publicity(ctx: ScanContext) -> str:
     """公示截止日期早于公示期届满日：公示次日起算满3日，届满日为法定休假日的顺延至其后第一个工作日（民法典第201、203条）。
     条例第54条：依法必须进行招标的项目，招标人应当自收到评标报告之日起3日内公示中标候选人，公示期不得少于3日。"""
     days = int(ctx.p("exclusion.min_publicity_days"))
     start = "t.candidates_published_on"
+    rolled = rolled_only_sql(start, "t.publicity_until", days)
     return f"""
 SELECT t.tender_id, t.project_id, {winner_sql(ctx)} AS company_ids,
-       least(0.8, 0.5 + 0.1 * date_diff('day', t.publicity_until, {deadline_sql('d', start, days)})) AS score,
-       NULL AS severity,
+       CASE WHEN {rolled} THEN 0.3
+            ELSE least(0.8, 0.5 + 0.1 * date_diff('day', t.publicity_until, {deadline_sql('d', start, days)})) END
+           AS score,
+       CASE WHEN {rolled} THEN 'low' END AS severity,
        CAST(to_json(struct_pack(published_on := t.candidates_published_on, publicity_until := t.publicity_until,
                                 minimum_days := {days}, deadline := {deadline_sql('d', start, days)},
-                                deadline_exact := {exact_sql('d')},
+                                deadline_exact := {exact_sql('d')}, nominal_last_day := {nominal_sql(start, days)},
+                                rolled_only := {rolled},
                                 days := date_diff('day', t.candidates_published_on, t.publicity_until)))
             AS VARCHAR) AS evidence
 FROM tenders t {deadline_join(ctx, 'd', start, days)}
-WHERE {is_tender_sql(ctx)} AND t.candidates_published_on IS NOT NULL
+WHERE {mandatory_tender_sql(ctx)} AND t.candidates_published_on IS NOT NULL
   -- an end before the start is a data error, not a short publicity
   AND t.publicity_until >= t.candidates_published_on AND t.publicity_until < {deadline_sql('d', start, days)}
 """

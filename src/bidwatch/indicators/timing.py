@@ -12,11 +12,12 @@ the National Day holiday). The evidence gives the deadline as computed.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from bidwatch.indicators.base import Coverage, CoverageBuilder, ScanContext, indicator, names, sql_list
-from bidwatch.indicators.periods import contract_dates_sql, deadline_join, deadline_sql, exact_sql, is_tender_sql
+from bidwatch.indicators.periods import (contract_dates_sql, deadline_join, deadline_sql, exact_sql, is_tender_sql,
+                                        mandatory_tender_sql)
 
 
 def _contract_dates_sql(ctx: ScanContext) -> str:
@@ -44,7 +45,8 @@ def _winner(ctx: ScanContext) -> str:
 
 
 def _contract_clock_sql(ctx: ScanContext, condition: str, score: str, deadline_days: int | None = None,
-                        systemic: tuple[float, int] | None = None) -> str:
+                        systemic: tuple[float, int] | None = None,
+                        scope: Callable[[ScanContext], str] = is_tender_sql) -> str:
     """The tenders with a contract date where ``condition`` holds; with ``deadline_days`` also the statutory
     deadline (``deadline``, ``deadline_exact``, ``days_late``) of that many calendar days after the award.
 
@@ -77,7 +79,7 @@ x AS (
     SELECT t.tender_id, t.project_id, {_winner(ctx)} AS company_ids, t.awarded_on, {publicity} AS publicity_until,
            c.signed_on, c.contract_ids, date_diff('day', t.awarded_on, c.signed_on) AS days_after_award{cols}
     FROM tenders t JOIN c ON c.tender_id = t.tender_id {join}
-    WHERE {is_tender_sql(ctx)}
+    WHERE {scope(ctx)}
 ){with_sys}
 SELECT tender_id, project_id, company_ids, {score} AS score, {severity} AS severity,
        CAST(to_json(struct_pack(awarded_on := awarded_on, signed_on := signed_on, publicity_until := publicity_until,
@@ -88,12 +90,12 @@ WHERE {condition}
 """
 
 
-def _contract_date_cov(column: str) -> CoverageBuilder:
+def _contract_date_cov(column: str, scope_sql: Callable[[ScanContext], str] = is_tender_sql) -> CoverageBuilder:
     """Tenders run as tenders (open / invited: a direct award or a negotiation has no 中标通知书 and no candidate
     publicity) with ``tenders.<column>``; checked where a contract date is known (tender record or linked contract)."""
 
     def build(ctx: ScanContext) -> Coverage:
-        scope = (f"SELECT t.tender_id AS id FROM tenders t WHERE t.{column} IS NOT NULL AND {is_tender_sql(ctx)}"
+        scope = (f"SELECT t.tender_id AS id FROM tenders t WHERE t.{column} IS NOT NULL AND {scope_sql(ctx)}"
                  if ctx.has("tenders", column) else "SELECT t.tender_id AS id FROM tenders t WHERE false")
         return Coverage("tenders", scope, f"SELECT tender_id AS id FROM ({contract_dates_sql(ctx)}) k "
                                           f"WHERE tender_id IN ({scope})")
@@ -170,13 +172,13 @@ def late_contract(ctx: ScanContext) -> str:
     severity="medium",
     requires={"tenders": ("publicity_until", "contract_signed_on")},
     requires_any=({"tenders": ("publicity_until",), "contracts": ("tender_id", "signed_on")},),
-    coverage=_contract_date_cov("publicity_until"),
+    coverage=_contract_date_cov("publicity_until", mandatory_tender_sql),
     message=lambda r: (f"中标候选人公示截止日期为{r['evidence']['publicity_until']}，合同却在"
                        f"{r['evidence']['signed_on']}与{names(r)}签订，公示期内异议权未得到保障"),
 )
 def contract_before_publicity_end(ctx: ScanContext) -> str:
     """合同签订日期不晚于公示截止日期（公示截止当日仍在公示期内，异议应暂停招标投标活动）。只判断公开、邀请招标的标段。"""
-    return _contract_clock_sql(ctx, "signed_on <= publicity_until", "0.7")
+    return _contract_clock_sql(ctx, "signed_on <= publicity_until", "0.7", scope=mandatory_tender_sql)
 
 
 def _works_text(row: Mapping[str, Any]) -> str:
