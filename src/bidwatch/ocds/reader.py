@@ -397,11 +397,21 @@ def _is_record(obj: dict) -> bool:
 
 
 def _members(no: int, obj, problems: list[Problem] | None, stats: ReadStats | None,
-             linked_only: dict[str, int] | None) -> Iterator[tuple[int, str, dict | list]]:
+             linked_only: dict[str, int] | None,
+             published: dict[str, list[str]] | None = None) -> Iterator[tuple[int, str, dict | list]]:
     """``(line, ocid, release)`` of every release of a top-level value, and ``(line, ocid, [releases])``
     for a record without a compiled release whose releases are embedded (compiled by the caller).
     A record with linked releases only goes to ``linked_only`` (its ocid may have releases elsewhere
-    in the file). ``problems``/``stats`` None: a second pass, which reports nothing again."""
+    in the file). ``problems``/``stats`` None: a second pass, which reports nothing again. ``published``
+    receives the ``publishedDate`` of the package and of the record that hold each ocid's releases."""
+    package = obj.get("publishedDate") if type(obj) is dict and not isinstance(obj.get("ocid"), str) else None
+
+    def dated(ocid: str, *values) -> None:
+        if published is None:
+            return
+        for value in values:
+            if isinstance(value, str) and value.strip() and value not in published.get(ocid, ()):
+                published.setdefault(ocid, []).append(value)
 
     def problem(message: str) -> None:
         if problems is not None:
@@ -427,6 +437,7 @@ def _members(no: int, obj, problems: list[Problem] | None, stats: ReadStats | No
                 return
             compiled.setdefault("ocid", ocid)
             count("releases")
+            dated(ocid, rec.get("publishedDate"), package)
             yield no, ocid, compiled
             return
         embedded = rec.get("releases")
@@ -439,6 +450,7 @@ def _members(no: int, obj, problems: list[Problem] | None, stats: ReadStats | No
             return
         if parts:
             count("releases", len(parts))
+            dated(ocid, rec.get("publishedDate"), package)
             yield no, ocid, parts
         elif linked_only is not None:
             linked_only.setdefault(ocid, no)
@@ -453,6 +465,7 @@ def _members(no: int, obj, problems: list[Problem] | None, stats: ReadStats | No
             problem(f"{i}: ocid is {type_name(ocid)}, expected string, release skipped")
             return
         count("releases")
+        dated(ocid, package)
         yield no, ocid, rel
 
     if obj is None:  # a line that was not JSON: already a problem
@@ -484,7 +497,7 @@ def _members(no: int, obj, problems: list[Problem] | None, stats: ReadStats | No
             if isinstance(item, dict) and not isinstance(item.get("ocid"), str) and (
                     isinstance(item.get("releases"), list) or isinstance(item.get("records"), list)):
                 # a list of packages
-                sub = _members(no, item, problems, stats, linked_only)
+                sub = _members(no, item, problems, stats, linked_only, published)
                 if stats is not None:
                     stats.lines -= 1  # the sub-call counts the line again
                 yield from sub
@@ -559,7 +572,7 @@ KEEP_IN_MEMORY_BYTES = 8 << 20
 
 
 def iter_compiled(path: str | Path, problems: list[Problem], stats: ReadStats | None = None,
-                  ) -> Iterator[tuple[int, dict]]:
+                  published: dict[str, list[str]] | None = None) -> Iterator[tuple[int, dict]]:
     """Yield ``(line, compiled release)`` for every contracting process (ocid) in the file.
 
     The releases of one ocid, wherever they are in the file (line-level releases, releases in
@@ -568,6 +581,11 @@ def iter_compiled(path: str | Path, problems: list[Problem], stats: ReadStats | 
     the ocid's first release. Memory: a first pass counts the releases of each ocid; the second keeps
     only the releases of the ocids not complete yet, as compact JSON (files under
     ``KEEP_IN_MEMORY_BYTES`` are parsed once). Standard input is spooled to a temporary file first.
+
+    ``published`` (a dict), where given, receives for each ocid the ``publishedDate`` of the release packages,
+    record packages and records that hold its releases (each value once, as written) before its process is
+    yielded: a release's own ``date`` may be the process's start (Ecuador's SERCOP), its package's publication
+    date says what it could report.
     """
     stats = stats if stats is not None else ReadStats()
     spooled = None
@@ -581,13 +599,14 @@ def iter_compiled(path: str | Path, problems: list[Problem], stats: ReadStats | 
         spooled.flush()
         path = spooled.name
     try:
-        yield from _compiled(path, problems, stats)
+        yield from _compiled(path, problems, stats, published)
     finally:
         if spooled is not None:
             spooled.close()
 
 
-def _compiled(path, problems: list[Problem], stats: ReadStats) -> Iterator[tuple[int, dict]]:
+def _compiled(path, problems: list[Problem], stats: ReadStats,
+              published: dict[str, list[str]] | None = None) -> Iterator[tuple[int, dict]]:
     import os
 
     from bidwatch.ocds.merge import compile_releases
@@ -600,7 +619,7 @@ def _compiled(path, problems: list[Problem], stats: ReadStats) -> Iterator[tuple
     linked_only: dict[str, int] = {}
     kept: list[tuple[int, str, dict | list]] = []
     for no, value in _read(path, problems, _raw_dispatch, _raw_lines):
-        for member in _members(no, value, problems, stats, linked_only):
+        for member in _members(no, value, problems, stats, linked_only, published):
             counts[member[1]] = counts.get(member[1], 0) + 1
             if keep:
                 kept.append(member)

@@ -9,6 +9,7 @@ of the data contract:
 - ``projects``: one per contracting process (``project_id`` = ocid);
 - ``tenders``: one per contracting process (``tender_id`` = ocid), or one per lot
   (``tender_id`` = ``{ocid}/{lot id}``) when ``tender/lots`` is set; periods, method, values,
+  award method (``award_method`` from ``awardCriteria``: ``priceOnly`` / ``lowestCost`` are ``lowest_price``),
   winner and award value, contract signature date;
 - ``bids``: every submitted bid (invited bids are not bids); a consortium bid has its first
   tenderer as ``company_id`` and the others, ``;``-separated, in ``consortium_members``; a bid
@@ -25,7 +26,8 @@ for the rule on offsets and date-only values); timestamps are naive local times 
 
 The releases of one ocid are compiled with ``ocdsmerge`` first (``reader.iter_compiled``).
 Organisation references are resolved by ``id``, else by ``identifier`` (scheme + id: the party with
-that identifier, else ``{scheme}-{id}``), else by name. ``tenders.bid_list`` is ``all`` where the
+that identifier, else ``{scheme}-{id}``), else by name; a procuring entity whose ``id`` names no party and is the
+buyer's identifier (or whose identifier is the buyer's) is the buyer. ``tenders.bid_list`` is ``all`` where the
 release gives its bids and none was dropped, ``none`` otherwise (``numberOfTenderers`` alone is kept in
 ``number_of_tenderers``).
 
@@ -33,10 +35,11 @@ Problems carry the line number, the ocid and the JSON path; a release that canno
 a field of the wrong type is ignored, a row the contract would refuse (a bid without tenderer or
 price, a contract without buyer, supplier, amount or signing date) is dropped, a negative estimate and an award
 or signing date later than the release that reports it are cleared, an object where the standard has an array
-is repaired — each reported. How far a release reports is its ``date`` or a later day its documents were published
-on or its contracts' payments and milestones show (``reported_until``). A second active award of a tender to its
-winner adds to the award price; one to another firm is listed. A tender without a currency of its own takes its
-award's (the jurisdiction is judged by it: ``bidwatch.scan.jurisdiction``).
+is repaired — each reported. How far a release reports is its ``date`` or a later day its documents, or the package
+or record that holds it, were published on or its contracts' payments and milestones show (``reported_until``). An
+award without a status is active where a contract not cancelled names it (repaired), else not the winner (listed). A
+second active award of a tender to its winner adds to the award price; one to another firm is listed. A tender
+without a currency of its own takes its award's (the jurisdiction is judged by it: ``bidwatch.scan.jurisdiction``).
 """
 
 from __future__ import annotations
@@ -53,7 +56,7 @@ COLUMNS = {
                   "identifier_scheme", "identifier_id", "contact_name", "country", "roles"],
     "projects": ["project_id", "name", "owner_id", "owner_name", "sector", "estimated_amount", "currency"],
     "tenders": ["tender_id", "project_id", "title", "category", "procedure", "tenderer_id", "agency",
-                "ceiling_price", "estimate", "announced_on", "bid_deadline", "awarded_on", "winner_id",
+                "ceiling_price", "estimate", "announced_on", "bid_deadline", "award_method", "awarded_on", "winner_id",
                 "award_price", "contract_signed_on", "ocid", "lot_id", "status", "procurement_method",
                 "procurement_method_details", "number_of_tenderers", "tender_start", "currency",
                 "winner_consortium_members", "bid_list"],
@@ -73,6 +76,14 @@ _METHOD = {"open": "open", "selective": "invited", "limited": "negotiated", "dir
 _DETAILS = (("单一来源", "single_source"), ("询价", "inquiry"), ("竞争性谈判", "negotiated"),
             ("竞争性磋商", "negotiated"), ("邀请招标", "invited"), ("直接发包", "direct"), ("公开招标", "open"))
 _CATEGORY = {"works": "works", "goods": "goods", "services": "services"}
+#: ``tender.awardCriteria`` (compared without case) -> the contract's ``award_method`` (评标办法): the lowest price wins
+#: (1.1 ``priceOnly``, 1.0 ``lowestCost``: 经评审的最低投标价法); price and other criteria scored (1.1 ``ratedCriteria``,
+#: 1.0 ``bestValueToGovernment``, which Mexico's GACM writes ``bestValueToGoverment``: 综合评估法); quality alone, or a
+#: cost that is not the bid price (``costOnly``: life-cycle cost), is another method. 1.0's ``bestProposal`` (by the
+#: criteria the tender states) and ``singleBidOnly``, and a publisher's own words, say no method: left empty.
+_AWARD_METHOD = {"priceonly": "lowest_price", "lowestcost": "lowest_price", "ratedcriteria": "comprehensive",
+                 "bestvaluetogovernment": "comprehensive", "bestvaluetogoverment": "comprehensive",
+                 "qualityonly": "other", "costonly": "other"}
 _USCC_SCHEMES = {"CN-USCC", "CN-SAMR", "CN-SAIC", "CN-USCI"}
 _USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
@@ -413,6 +424,7 @@ class _Builder:
         # organisation references of the release being read: by identifier (scheme, id) and by name
         self.by_identifier: dict[tuple[str, str], str] = {}
         self.by_name: dict[str, str] = {}
+        self.party_ids: set[str] = set()  # the ids of the release's parties
 
     def date(self, value) -> str | None:
         if type(value) is not str:
@@ -453,16 +465,22 @@ class _Builder:
         days = [d for d in map(self.date, notice) if d]
         return min(days) if days else None
 
-    def reported_until(self, r: dict, released: str | None) -> str | None:
+    def reported_until(self, r: dict, released: str | None, packages: list[str] | None = None) -> str | None:
         """The latest day a release shows to have passed: its ``date``, or a later day on which its contracts'
         implementation reports a payment (``transactions[].date``) or a milestone met (``dateMet``), or on which one
         of its documents was published (``datePublished``: Colombia's SECOP dates a release at the process's start
-        and publishes the signed contract's documents on the day it was signed), up to today.
+        and publishes the signed contract's documents on the day it was signed), or on which the package or record
+        that holds it was published (``packages``: their ``publishedDate``; Ecuador's SERCOP dates a release at the
+        process's start, 2021-03-15, in a package published on 2021-09-19), up to today.
         Portland's compiled release keeps the process's first date (2015-04-29) while reporting the award of
         2015-11-06, the contract of 11-20 and payments of 2017: its own date is not how far it reports."""
         if released is None:
             return None
         days = [released]
+        for value in packages or ():
+            day = self.date(value)
+            if day and day <= self.today:
+                days.append(day)
 
         def published(docs: object) -> None:
             for doc in docs if isinstance(docs, list) else []:
@@ -498,7 +516,8 @@ class _Builder:
         if day is None or released is None or day <= _next_day(released):
             return day
         rd.note(path, f"{what} {day} is later than the release that reports it (reporting up to {released}: its date, "
-                      "or a later publication or payment it shows): not a date that had happened, left empty", "cleared")
+                      "or a later publication (of its package or documents) or payment it shows): not a date that had "
+                      "happened, left empty", "cleared")
         return None
 
     def timestamp(self, value, path: str, rd: _Reader) -> str | None:
@@ -562,6 +581,25 @@ class _Builder:
             self.details(row, org, rd, path)  # a party, or an embedded organisation (OCDS 1.0 style)
         return cid
 
+    def names_buyer(self, org, buyer_id: str | None) -> str | None:
+        """How a procuring entity whose ``id`` names no party of the release names the buyer: by its ``id`` or its
+        ``identifier`` equal to the buyer's identifier (Colombia's TVEC: ``{"id": "899999020", "name": <a person>}``
+        beside the buyer ``CO-RUE899999020``, identifier CO-RUE 899999020). None where it does not: it is another
+        organisation, or its own party."""
+        row = self.companies.get(buyer_id) if buyer_id and isinstance(org, dict) else None
+        if row is None or not row.get("identifier_id"):
+            return None
+        oid = _str_id(org.get("id"))
+        oid = None if oid and oid.lower() in _PLACEHOLDER_IDS else oid
+        if oid and (oid == buyer_id or oid in self.party_ids):
+            return None
+        key = _identifier_key(org)
+        scheme = row.get("identifier_scheme") or ""
+        if key:  # an identifier of its own: the buyer's only if it is the buyer's
+            same = key[1] == row["identifier_id"] and (not key[0] or not scheme or key[0] == scheme)
+            return f"identifier {' '.join(x for x in key if x)}" if same else None
+        return f"id {oid!r}" if oid == row["identifier_id"] else None
+
     def party(self, party: dict, rd: _Reader, path: str) -> None:
         cid = self.company(party, rd, path, party=True)
         if cid is None:
@@ -575,11 +613,14 @@ class _Builder:
         """Index the release's parties by identifier and by name, for references without an ``id``."""
         self.by_identifier = {}
         self.by_name = {}
+        self.party_ids = set()
         for party in parties:
             if not isinstance(party, dict):
                 continue
             cid = _str_id(party.get("id"))
             cid = None if cid and cid.lower() in _PLACEHOLDER_IDS else cid
+            if cid:
+                self.party_ids.add(cid)
             key = _identifier_key(party)
             cid = cid or ("-".join(x for x in key if x) if key else None) or _org_name(party)
             if not cid:
@@ -622,10 +663,10 @@ class _Builder:
         if contact:
             for src, dst in (("telephone", "phone"), ("email", "email"), ("name", "contact_name")):
                 v = contact.get(src)
-                if isinstance(v, str) and v and not row.get(dst):
-                    row[dst] = v
+                if isinstance(v, str) and v.strip() and not row.get(dst):  # a blank (" ") is no value
+                    row[dst] = v.strip()
 
-    def release(self, no: int, r: dict, problems: list[Problem]) -> None:
+    def release(self, no: int, r: dict, problems: list[Problem], published: list[str] | None = None) -> None:
         ocid = r["ocid"]
         if ocid in self.seen:
             problems.append(Problem(no, f"ocid {ocid!r} already read on line {self.seen[ocid]}, "
@@ -656,9 +697,19 @@ class _Builder:
                 buyer_id = buyers.pop()
                 buyer_id = self.local.get(buyer_id, buyer_id)  # the id this release's party was kept under
                 rd.note("/buyer", f"/buyer missing: the one party with the role buyer ({buyer_id}) taken", "repaired")
-        released = self.reported_until(r, self.date(rd.text(r, "date", "/date")))
+        released = self.reported_until(r, self.date(rd.text(r, "date", "/date")), published)
         tender = rd.obj(r, "tender", "/tender") or {}
-        pe_id = self.company(tender.get("procuringEntity"), rd, "/tender/procuringEntity", "procuringEntity")
+        pe = tender.get("procuringEntity")
+        as_buyer = self.names_buyer(pe, buyer_id)
+        if as_buyer is None:
+            pe_id = self.company(pe, rd, "/tender/procuringEntity", "procuringEntity")
+        else:
+            pe_id = buyer_id
+            self.companies[buyer_id]["roles"].add("procuringEntity")
+            if as_buyer.startswith("id "):  # listed; by the buyer's identifier itself, it is the same organisation
+                rd.note("/tender/procuringEntity", f"/tender/procuringEntity ({_org_name(pe) or '?'}): its {as_buyer} "
+                                                   f"is the buyer's identifier and names no party: the buyer "
+                                                   f"({buyer_id}) taken", "repaired")
         buyer_id = buyer_id or None
         buyer_name = self.companies[buyer_id].get("name") if buyer_id else None
 
@@ -710,6 +761,7 @@ class _Builder:
             return [f"{ocid}/{x}" for x in (related or lot_ids)]
 
         announced_on = self.notice_day(tender, start, end, rd)
+        criteria = rd.text(tender, "awardCriteria", "/tender/awardCriteria")
         tender_rows: dict[str, dict] = {}
         status = rd.text(tender, "status", "/tender/status")
         n_tenderers = tender.get("numberOfTenderers")
@@ -718,6 +770,7 @@ class _Builder:
             "agency": pe_id if pe_id and pe_id != buyer_id else None, "ceiling_price": None,
             "announced_on": announced_on,
             "bid_deadline": self.timestamp(end, "/tender/tenderPeriod/endDate", rd),
+            "award_method": _AWARD_METHOD.get(criteria.strip().casefold()) if criteria else None,
             "ocid": ocid, "status": status,
             "procurement_method": method, "procurement_method_details": details,
             "number_of_tenderers": n_tenderers if type(n_tenderers) is int else None,
@@ -804,7 +857,15 @@ class _Builder:
         for tid, row in tender_rows.items():
             row["bid_list"] = "all" if tid in with_bids and tid not in incomplete else "none"
 
-        # Awards.
+        # Awards. An award without a status (optional in OCDS: Ecuador's SERCOP, Honduras' SIAFI2) is active where a
+        # contract not cancelled names it (Cardinal's prepare step fills an award's status from its contract's).
+        contracted: dict[str, tuple[str, str | None]] = {}  # awardID -> (contract id, its status)
+        for i, contract in enumerate(r.get("contracts") if isinstance(r.get("contracts"), list) else []):
+            aid = _str_id(contract.get("awardID")) if isinstance(contract, dict) else None
+            if aid and contract.get("status") != "cancelled":
+                c_status = contract.get("status")
+                contracted.setdefault(aid, (_str_id(contract.get("id")) or str(i + 1),
+                                              c_status if isinstance(c_status, str) else None))
         award_lots: dict[str, list[str]] = {}
         award_suppliers: dict[str, list[str]] = {}
         award_seen: dict[str, list[Any]] = {}
@@ -828,6 +889,16 @@ class _Builder:
                 for bid_id in rd.arr(award, "relatedBids", f"{path}/relatedBids"):
                     suppliers += [m for m in bid_tenderers.get(_str_id(bid_id) or "", []) if m not in suppliers]
             a_status = rd.text(award, "status", f"{path}/status")
+            if a_status is None and suppliers:
+                by = contracted.get(_str_id(award.get("id")) or "")
+                if by is not None:
+                    a_status = "active"
+                    rd.note(f"{path}/status", f"{path} ({award_id}): an award without status, named by contract "
+                                              f"{by[0]} ({by[1] or 'no status'}, not cancelled): taken as active",
+                            "repaired")
+                else:
+                    rd.note(f"{path}/status", f"{path} ({award_id}): an award without status, named by no contract "
+                                              "that is not cancelled: not taken as the tender's winner", "ignored")
             if not suppliers and a_status == "active":
                 # Malaysia's Sinar: the award names no supplier, the release's one party with the role supplier is it
                 named = {self.resolve(p, rd, "/parties") for p in parties if isinstance(p, dict)
@@ -957,12 +1028,13 @@ class _Builder:
 
         self.rows["tenders"].extend(tender_rows.values())
 
-    def add(self, no: int, release: dict, problems: list[Problem]) -> None:
-        """Convert one release; its rows are kept only if the whole release converts."""
+    def add(self, no: int, release: dict, problems: list[Problem], published: list[str] | None = None) -> None:
+        """Convert one release (``published``: the ``publishedDate`` of its packages or records); its rows are kept
+        only if the whole release converts."""
         kept = self.rows
         self.rows = {name: [] for name in COLUMNS}
         try:
-            self.release(no, release, problems)
+            self.release(no, release, problems, published)
         except Exception as e:  # noqa: BLE001 - one odd release must not stop the conversion
             ocid = release.get("ocid")
             problems.append(Problem(no, f"release could not be converted ({type(e).__name__}: {e}), skipped",
@@ -1053,8 +1125,9 @@ def read_ocds_tables(path: str | Path, *, timezone: str | None = None, stats: Re
     builder = _Builder(zone(name), Path(str(path)).name)
     if stats is not None:
         stats.timezone, stats.timezone_basis = name, basis
-    for no, release in iter_compiled(path, problems, stats):
-        builder.add(no, release, problems)
+    published: dict[str, list[str]] = {}
+    for no, release in iter_compiled(path, problems, stats, published):
+        builder.add(no, release, problems, published.pop(release.get("ocid"), None))
     if lines is not None:
         lines.update(builder.lines)
     return builder.frames(), problems
