@@ -4,6 +4,7 @@ Ukraine, ...) is not judged by 招标投标法's statutory periods, thresholds a
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pandas as pd
 
@@ -99,3 +100,28 @@ def test_an_ocds_process_whose_money_is_on_its_award_alone_is_foreign(tmp_path):
     release["awards"][0]["value"]["currency"] = "CNY"
     result = run_scan(load(str(write_lines(tmp_path / "cn.jsonl", [release]))), only=["short_bid_period"])
     assert list(result.alerts["indicator"]) == ["short_bid_period"]
+
+
+def test_without_any_currency_the_parties_country_or_ocds_input_decide(make_dataset):
+    """No amount names a currency: parties in Chile (ChileCompra's countryName) → foreign; an OCDS dataset
+    (tenders.ocid) naming neither currency nor country → not taken as the PRC's (Uruguay's ARCE tender releases);
+    near misses: parties in 中国, and a clerk's workbook without currency or country, keep PRC law."""
+    def scan_with(companies_country: str | None, ocid: bool) -> Any:
+        t = _world(None)
+        for c in t["companies"]:
+            if companies_country is not None:
+                c["country"] = companies_country
+        if ocid:
+            for row in t["tenders"]:
+                row["ocid"] = f"ocds-yfs5dr-{row['tender_id']}"
+        return run_scan(make_dataset(t), only=CODES)
+
+    chile = scan_with("Chile", ocid=False)
+    assert [s["indicator"] for s in chile.skipped] == ["short_bid_period"]
+    assert "CHILE" in chile.skipped[0]["not_applicable"]
+    bare_ocds = scan_with(None, ocid=True)
+    assert [s["indicator"] for s in bare_ocds.skipped] == ["short_bid_period"]
+    assert "jurisdiction = \"CN\"" in bare_ocds.skipped[0]["not_applicable"]
+    for country, ocid in (("中国", True), (None, False)):
+        kept = scan_with(country, ocid)
+        assert set(kept.alerts["indicator"]) == set(CODES) and not kept.skipped, (country, ocid)

@@ -68,28 +68,60 @@ def _build(ctx: ScanContext, ind: Indicator) -> tuple[pd.DataFrame, float]:
 CN_CURRENCIES = frozenset({"CNY", "RMB", "人民币", "元"})
 
 
+#: how the parties' country is written where it is China (OCDS ``address.countryName``; a contract's ``country``)
+CN_COUNTRIES = frozenset({"CN", "CHN", "CHINA", "中国", "中华人民共和国", "PEOPLE'S REPUBLIC OF CHINA", "P.R. CHINA", "PRC"})
+
+
+def _without_currency(ctx: ScanContext) -> tuple[bool, str]:
+    """No amount names a currency. The parties' country decides where more than half of those that name one name
+    another country (ChileCompra's parties: "Chile"); else a contract dataset is taken as the PRC's (a clerk's
+    workbook names no currency), while OCDS input (``tenders.ocid``) is not: every OCDS publisher so far is foreign,
+    and a release without any currency or country says nothing of the PRC."""
+    if ctx.has("companies", "country"):
+        counts = ctx.engine.query("SELECT upper(trim(country)) AS c, count(*) AS n FROM companies "
+                                  "WHERE country IS NOT NULL AND trim(country) <> '' GROUP BY 1")
+        total = int(counts["n"].sum()) if len(counts) else 0
+        cn = int(counts.loc[counts["c"].isin(CN_COUNTRIES), "n"].sum()) if total else 0
+        if total and cn * 2 < total:
+            top = counts.sort_values(["n", "c"], ascending=[False, True]).iloc[0]
+            return False, (f"数据未载明币种，参与方所在国为{top['c']}（{int(top['n'])}/{total}），非中国境内项目，中国法律的"
+                           f"法定期限、金额和家数标准不适用 / no amount names a currency and the parties' country is "
+                           f"{top['c']} ({int(top['n'])} of {total}): PRC statutory periods, thresholds and counts do "
+                           "not apply")
+        if total:
+            return True, ""
+    if ctx.has("tenders", "ocid"):
+        return False, ("OCDS 数据既未载明币种也未载明参与方国别，无法认定为中国境内项目，中国法律的法定标准未适用；如确为境内"
+                       "项目，请在设置中写 [law] jurisdiction = \"CN\" / OCDS input naming no currency and no country: "
+                       "not taken as the PRC's, statutory standards not applied (set [law] jurisdiction = \"CN\" if it is)")
+    return True, ""
+
+
 def jurisdiction(ctx: ScanContext) -> tuple[bool, str]:
     """Whether PRC law's standards (the ``statutory`` indicators) apply to the dataset, and why not.
 
     ``[law] jurisdiction``: "CN" (always), "other" (never), "auto" (the default): they apply unless the amounts
     carry a currency (``currency`` of tenders, bids, contracts and awards: OCDS input does, a contract dataset rarely) and
     more than half of those with one name a currency other than the yuan — a Mexican or Ukrainian publisher's
-    tenders are not judged by 招标投标法's 20 days."""
+    tenders are not judged by 招标投标法's 20 days. Where no amount names one, :func:`_without_currency` decides."""
     setting = str(ctx.settings.get("law", {}).get("jurisdiction", "auto")).strip()
     if setting.upper() == "CN":
         return True, ""
     if setting.lower() == "other":
         return False, "设置 [law] jurisdiction = \"other\" / settings say the data is not of the PRC"
-    # awards too: a publisher may give the currency on its awards alone (Moldova, Montréal)
-    tables = [t for t in ("tenders", "bids", "contracts", "awards") if ctx.has(t, "currency")]
-    if not tables:
-        return True, ""
-    union = " UNION ALL ".join(f"SELECT upper(trim(currency)) AS c FROM {t} WHERE currency IS NOT NULL "
-                               "AND trim(currency) <> ''" for t in tables)
-    counts = ctx.engine.query(f"SELECT c, count(*) AS n FROM ({union}) x GROUP BY c")
-    total = int(counts["n"].sum()) if len(counts) else 0
-    cn = int(counts.loc[counts["c"].isin(CN_CURRENCIES), "n"].sum()) if total else 0
-    if total == 0 or cn * 2 >= total:
+    # awards too: a publisher may give the currency on its awards alone (Moldova, Montréal), or on its items and
+    # planning alone (Uruguay's ARCE: an award's value only in items[].unit.value)
+    tables = [t for t in ("tenders", "bids", "contracts", "awards", "projects", "items") if ctx.has(t, "currency")]
+    total = cn = 0
+    if tables:
+        union = " UNION ALL ".join(f"SELECT upper(trim(currency)) AS c FROM {t} WHERE currency IS NOT NULL "
+                                   "AND trim(currency) <> ''" for t in tables)
+        counts = ctx.engine.query(f"SELECT c, count(*) AS n FROM ({union}) x GROUP BY c")
+        total = int(counts["n"].sum()) if len(counts) else 0
+        cn = int(counts.loc[counts["c"].isin(CN_CURRENCIES), "n"].sum()) if total else 0
+    if total == 0:
+        return _without_currency(ctx)
+    if cn * 2 >= total:
         return True, ""
     top = counts.sort_values(["n", "c"], ascending=[False, True]).iloc[0]
     return False, (f"数据币种为{top['c']}（{int(top['n'])}/{total}个金额），非中国境内项目，中国法律的法定期限、金额和"
