@@ -206,3 +206,21 @@ def test_untendered_coverage_counts_contracts_without_a_tender(make_dataset):
                        contract("K3", 5_000_000.0, supplier="S3", project="P2")])   # P2: private, not in scope
     cov = run_scan(make_dataset(t), only=["untendered_contract"]).summary["coverage"]["untendered_contract"]
     assert (cov["unit"], cov["in_scope"], cov["checked"]) == ("contracts", 2, 1)
+
+
+def test_a_contract_signed_before_16_ling_is_judged_by_the_2000_thresholds(make_dataset, backend):
+    """16号令 is in force from 2018-06-01; before it, 国家计委令第3号 第7条 set 施工200万、货物100万、服务50万. A 300万 works
+    contract of 2017 and a 150万 goods one were mandatory then (alerts naming the 2000 rule); near misses: the same
+    300万 works in 2019 (under 16号令's 400万), and 150万 works in 2017 (under 200万)."""
+    ds = make_dataset(evasion_world([
+        contract("K1", 3_000_000.0, signed="2017-05-02"),
+        contract("K2", 1_500_000.0, supplier="S3", category="goods", signed="2018-05-31"),
+        contract("K3", 3_000_000.0, supplier="S2", signed="2019-03-01"),
+        contract("K4", 1_500_000.0, supplier="S2", signed="2017-08-01", subject="另一工程"),
+    ]))
+    alerts = scan(ds, "untendered_contract", backend)
+    got = {json.loads(e)["contract_id"]: json.loads(e) for e in alerts["evidence"]}
+    assert set(got) == {"K1", "K2"}
+    assert got["K1"]["threshold"] == 2_000_000 and got["K1"]["rule"] == "2000"
+    assert got["K2"]["threshold"] == 1_000_000
+    assert all("国家计委令第3号" in m for m in alerts["message"])

@@ -43,12 +43,33 @@ def wan(amount: Any) -> str:
         return "未知金额"
 
 
-def threshold_sql(ctx: ScanContext, category: str) -> str:
-    """The 16号令 第5条 threshold of a category expression (unknown → the configured amount)."""
-    th = ctx.p("evasion.thresholds")
-    unknown = float(ctx.p("evasion.unknown_category_threshold"))
+def _category_case(category: str, th: Mapping[str, Any], unknown: float) -> str:
     return (f"CASE {category} WHEN 'works' THEN {float(th['works'])} WHEN 'goods' THEN {float(th['goods'])} "
             f"WHEN 'services' THEN {float(th['services'])} ELSE {unknown} END")
+
+
+def threshold_sql(ctx: ScanContext, category: str, on: str | None = None) -> str:
+    """The threshold of a category expression (unknown → the configured amount): 16号令 第5条's; with ``on`` (the
+    contract's date expression), before 16号令 was in force (2018-06-01) the rule then in force, 《工程建设项目招标范围和
+    规模标准规定》(国家计委令2000年第3号) 第7条: 施工200万、货物100万、服务50万 — a contract is judged by the law of its
+    day. (That rule's 第7条第(四)项, any contract of a project of 3,000万元 or more, is not applied: the contracts'
+    projects rarely give their investment, and the rule's alerts would fall on the smallest purchases.)"""
+    new = _category_case(category, ctx.p("evasion.thresholds"), float(ctx.p("evasion.unknown_category_threshold")))
+    if on is None:
+        return new
+    old_th = ctx.p("evasion.thresholds_2000")
+    old = _category_case(category, old_th, float(old_th["works"]))
+    return f"CASE WHEN {on} < DATE '{ctx.p('evasion.thresholds_2000_until')}' THEN {old} ELSE {new} END"
+
+
+def rule_sql(ctx: ScanContext, on: str) -> str:
+    """Which rule's thresholds judged a contract of date ``on``: '2000' (国家计委令第3号) or '2018' (16号令)."""
+    return f"CASE WHEN {on} < DATE '{ctx.p('evasion.thresholds_2000_until')}' THEN '2000' ELSE '2018' END"
+
+
+#: the rule whose thresholds an alert used, as its message names it
+RULE_ZH = {"2000": "《工程建设项目招标范围和规模标准规定》（国家计委令第3号）第7条，2018年6月1日前适用",
+           "2018": "《必须招标的工程项目规定》（国家发展改革委令第16号）第5条"}
 
 
 #: the grounds of the mandatory scope that the data states (not inferred): their alerts may be ``high``
@@ -153,7 +174,8 @@ def _untendered_sql(ctx: ScanContext) -> str:
     return f"""
     SELECT c.contract_id, c.project_id, c.buyer_id, c.supplier_id, {category} AS category,
            {procedure} AS procedure, c.amount, c.signed_on, {subject} AS subject,
-           {funded} AS state_funded, {scope_cols}, {threshold_sql(ctx, category)} AS threshold
+           {funded} AS state_funded, {scope_cols}, {threshold_sql(ctx, category, 'c.signed_on')} AS threshold,
+           {rule_sql(ctx, 'c.signed_on')} AS rule
     FROM contracts c {join}{linked_join}
     WHERE c.tender_id IS NULL AND c.amount IS NOT NULL
       AND coalesce({procedure}, 'direct') NOT IN {tendered}
@@ -176,7 +198,7 @@ def _untendered_text(row: Mapping[str, Any]) -> str:
         funded += f"（行业：{SECTOR_ZH.get(ev.get('sector') or '', ev.get('sector'))}）"
     return (f"合同{ev['contract_id']}（{funded}{('“' + ev['subject'] + '”') if ev.get('subject') else ''}）"
             f"以{proc}方式直接与{names(row)}签订，{cat}合同金额{wan(ev['amount'])}，达到必须招标标准"
-            f"{wan(ev['threshold'])}，无招标记录")
+            f"{wan(ev['threshold'])}（{RULE_ZH.get(ev.get('rule') or '2018')}），无招标记录")
 
 
 @indicator(
@@ -205,7 +227,7 @@ SELECT NULL AS tender_id, project_id, [supplier_id] AS company_ids,
        CASE WHEN mandatory_basis IN {sql_list(list(STATED_BASES))} AND category IS NOT NULL THEN 'high'
             ELSE 'medium' END AS severity,
        CAST(to_json(struct_pack(contract_id := contract_id, buyer_id := buyer_id, amount := amount,
-                                threshold := threshold, category := category, procedure := procedure,
+                                threshold := threshold, rule := rule, category := category, procedure := procedure,
                                 signed_on := signed_on, subject := subject, state_funded := state_funded,
                                 mandatory_basis := mandatory_basis, budget_funds := budget_funds,
                                 investment := investment, infrastructure := infrastructure, sector := sector))
