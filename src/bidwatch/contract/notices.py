@@ -30,6 +30,7 @@ The output folder is an ordinary dataset: ``bidwatch scan OUT`` reads it.
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import re
 from collections.abc import Iterable
@@ -39,9 +40,11 @@ from pathlib import Path
 
 from bidwatch.i18n import chinese_first as _
 
+from .problems import Problem
+from .schema import PRICE_UNIT_CODES
 from .sources import _TITLE_UNIT_RE, HEADER_SEARCH_ROWS
 from .trailers import cells_are_trailer
-from .values import WHITESPACE, money_decimal, money_like
+from .values import WHITESPACE, money_decimal, money_like, uscc_valid
 
 #: Input columns of a notices export -> accepted headers (matching ignores spaces and brackets).
 NOTICE_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -56,24 +59,40 @@ NOTICE_COLUMNS: dict[str, tuple[str, ...]] = {
                 "BID_SECTION_NAME", "section"),
     "tenderer": ("招标人", "招标单位", "建设单位", "TENDERER_NAME", "tenderer"),
     "agency": ("招标代理机构", "招标代理", "代理机构", "TENDER_AGENCY_NAME", "agency"),
-    "ceiling_price": ("最高投标限价", "招标控制价", "控制价", "最高限价", "ceiling_price"),
-    "company": ("中标候选人", "候选人", "候选人名称", "中标候选人名称", "投标人", "投标人名称", "中标人",
-                "中标单位", "中标人名称", "中标供应商", "成交供应商", "中标(成交)供应商", "中标供应商名称",
-                "成交供应商名称", "供应商名称", "WIN_CANDIDATE_NAME", "WIN_BIDDER_NAME", "company"),
+    "ceiling_price": ("最高投标限价", "招标控制价", "控制价", "最高限价", "CONTROL_PRICE", "ceiling_price"),
+    "bid_bond": ("投标保证金", "投标保证金金额", "MARGIN_AMOUNT", "bid_bond"),
+    "procedure": ("招标方式", "TENDER_MODE", "procedure"),
+    # 评定分离 (深圳): the committee hands the tenderer its 定标候选人, the candidates of the notice
+    "company": ("中标候选人", "候选人", "候选人名称", "中标候选人名称", "定标候选人", "定标候选人名称", "投标人",
+                "投标人名称", "中标人", "中标单位", "中标人名称", "中标供应商", "成交供应商", "中标(成交)供应商",
+                "中标供应商名称", "成交供应商名称", "供应商名称", "WIN_CANDIDATE_NAME", "WIN_BIDDER_NAME", "company"),
     "uscc": ("统一社会信用代码", "信用代码", "WIN_CANDIDATE_CODE", "WIN_BIDDER_CODE", "uscc"),
-    "rank": ("排名", "名次", "排序", "候选人排名", "中标候选人排名", "候选人顺序", "WIN_CANDIDATE_ORDER", "rank"),
-    "price": ("投标报价", "报价", "投标价", "投标价格", "中标价", "中标金额", "中标价格", "成交金额", "成交价",
-              "成交价格", "中标(成交)金额", "总成交金额", "BID_PRICE", "BID_AMOUNT", "price"),
+    # a code that may be the 统一社会信用代码 or a platform's own number: used as the uscc only where it is a valid one
+    "company_code": ("候选人代码", "中标候选人代码", "中标人代码", "投标人代码"),
+    "rank": ("排名", "名次", "排序", "候选人排名", "中标候选人排名", "候选人顺序", "推荐排名", "推荐顺序", "推荐名次",
+             "WIN_CANDIDATE_ORDER", "rank"),
+    # the dataset loader's names of a bid's price (schema.PLATFORM_ALIASES) too; a cell holding rates and one amount
+    # (勘察费下浮率 0.26%，…/4214214.48 元) gives that amount
+    "price": ("投标报价", "报价", "投标价", "投标价格", "投标总价", "投标总报价", "投标下浮率及投标报价", "下浮率及投标报价",
+              "投标报价及下浮率", "中标价", "中标金额", "中标价格", "成交金额", "成交价", "成交价格", "中标(成交)金额",
+              "总成交金额", "BID_PRICE", "BID_AMOUNT", "price"),
+    # the unit codes of the 公共资源交易平台数据规范 (schema.PRICE_UNIT_CODES), per row
+    "price_unit": ("PRICE_UNIT",),
+    "ceiling_unit": ("CONTROL_PRICE_UNIT",),
+    "bond_unit": ("MARGIN_AMOUNT_UNIT",),
     "rate": ("下浮率", "投标下浮率", "费率", "优惠率", "折扣率", "rate"),
     "score": ("综合得分", "得分", "评标得分", "评审得分", "score"),
-    "project_manager": ("项目经理", "项目负责人", "总监理工程师", "PROJECT_LEAD", "BID_MANAGER", "project_manager"),
+    "project_manager": ("项目经理", "项目负责人", "总监理工程师", "拟派项目负责人", "拟派项目经理", "拟派项目负责人姓名",
+                        "拟派项目经理姓名", "项目负责人姓名", "项目经理姓名", "PROJECT_LEAD", "BID_MANAGER",
+                        "project_manager"),
     "published_on": ("公示开始日期", "公示开始时间", "发布日期", "发布时间", "公告日期", "公告发布日期",
                      "PUBLICITY_START_TIME", "published_on"),
     "publicity_until": ("公示截止日期", "公示截止时间", "公示结束日期", "公示结束时间", "PUBLICITY_END_TIME",
                         "publicity_until"),
     # the publicity period in one cell: ``2025年6月13日至2025年6月16日`` (split into its start and end)
     "publicity_period": ("公示期", "公示期限", "公示期间", "公示起止时间", "publicity_period"),
-    "bid_deadline": ("开标时间", "开标日期", "投标截止时间", "bid_deadline"),
+    "bid_deadline": ("开标时间", "开标日期", "投标截止时间", "投标文件递交截止时间", "BID_DOC_REFER_END_TIME",
+                     "BID_OPEN_TIME", "bid_deadline"),
     "awarded_on": ("中标通知书日期", "中标通知书发出日期", "WIN_NOTICE_SEND_TIME", "awarded_on"),
 }
 
@@ -83,8 +102,8 @@ RESULT = "result"
 #: header may name: the candidates of 中标候选人公示 (GGZY's GY_TENDER_CANDIDATE: WIN_CANDIDATE_NAME) or the winner of
 #: 中标结果公告 (GY_WIN_RESULT_ANNO: WIN_BIDDER_NAME). 投标人 says neither. (Where the export mixes both notices, the
 #: header is only a name for the column and the rows still need their type or title.)
-_COMPANY_HEADER_KIND = {**{h: CANDIDATES for h in ("中标候选人", "候选人", "候选人名称", "中标候选人名称",
-                                                   "WIN_CANDIDATE_NAME")},
+_COMPANY_HEADER_KIND = {**{h: CANDIDATES for h in ("中标候选人", "候选人", "候选人名称", "中标候选人名称", "定标候选人",
+                                                   "定标候选人名称", "WIN_CANDIDATE_NAME")},
                         **{h: RESULT for h in ("中标人", "中标单位", "中标人名称", "中标供应商", "成交供应商",
                                                "中标(成交)供应商", "中标供应商名称", "成交供应商名称",
                                                "WIN_BIDDER_NAME")}}
@@ -125,6 +144,13 @@ class NoticeImport:
     tables: dict[str, list[dict[str, str | None]]]
     log: list[tuple[str, int | None, str]] = field(default_factory=list)
     wan_price: bool = False  # the price header said 万元
+    #: the input file, and where each record and each tender field came from in it: table -> id -> its row, and
+    #: (table, id, column) -> the row that gave the value, so that a problem of the loader names the input's row
+    source: str = ""
+    origins: dict[str, dict[str, int]] = field(default_factory=dict)
+    field_origins: dict[tuple[str, str, str], int] = field(default_factory=dict)
+    #: per table written (:func:`write_import`): the id of the record that starts on each line of its file
+    lines: dict[str, dict[int, str]] = field(default_factory=dict)
 
     def counts(self) -> dict[str, int]:
         return {name: len(rows) for name, rows in self.tables.items()}
@@ -154,8 +180,12 @@ def _name_key(name: str) -> str:
     return name.replace("（", "(").replace("）", ")")
 
 
-def _rows(path: Path) -> tuple[list[str], list[tuple[int, list[str | None]]], list[tuple[int, list[str | None]]]]:
-    """Header, (row number, cells) of the records below it, and the rows above it, of a CSV (UTF-8 or GB18030)
+Rows = list[tuple[int, list[str | None]]]
+
+
+def _rows(path: Path) -> tuple[list[str], Rows, Rows, int]:
+    """Header, (row number, cells) of the records below it, the rows above it and the header's row number, of a
+    CSV (UTF-8 or GB18030)
     or of the first sheet of an .xlsx; the header is the row among the first ones naming the most notice
     columns (title rows above). A CSV record's number is its first line in the file (a quoted cell may hold
     line breaks)."""
@@ -191,7 +221,32 @@ def _rows(path: Path) -> tuple[list[str], list[tuple[int, list[str | None]]], li
     scores = [len({_match(c) for c in cells if c} - {None}) for _, cells in raw[:HEADER_SEARCH_ROWS]]
     h = max(range(len(scores)), key=lambda i: (scores[i], -i))
     header = [c or "" for c in raw[h][1]]
-    return header, raw[h + 1:], raw[:h]
+    return header, raw[h + 1:], raw[:h], raw[h][0]
+
+
+#: names of a candidate's fields as a sideways table lists them down its first column (肇庆's 评审结果: 单位名称,
+#: 项目负责人, 投标报价（元） in rows, one candidate per column), beside the notice columns' own headers
+_FIELD_WORDS = ("单位名称", "企业名称", "投标人名称", "投标单位", "投标报价", "项目负责人", "项目经理", "综合得分",
+                "排名", "工期", "质量标准")
+
+
+def _transposed(header: list[str], rows: Rows) -> list[str] | None:
+    """The field names down the first column when the table is laid out sideways (fields as rows, candidates as
+    columns), else None: at least three of its first cells name a field, and at least half of its records begin
+    with one. A flat export's first column holds values (a title, a name, a number), never mostly field names."""
+    words = {_key(w) for w in _FIELD_WORDS}
+
+    def field_name(cell: str | None) -> str | None:
+        text = _clean(cell)
+        if text is None or len(text) > 20:
+            return None
+        bare = _UNIT.sub("", text)
+        return text if _match(text) or _key(bare) in words else None
+
+    names = [n for n in (field_name(header[0] if header else None),
+                         *(field_name(cells[0] if cells else None) for _, cells in rows)) if n]
+    starting = sum(1 for _, cells in rows if field_name(cells[0] if cells else None))
+    return names if len(names) >= 3 and rows and 2 * starting >= len(rows) else None
 
 
 # A wide export: one row per notice, candidates side by side (第一中标候选人, 第一中标候选人报价, …).
@@ -266,17 +321,23 @@ def _rank(v: str | None) -> str | None:
     return v
 
 
-def _notice_type(row: dict[str, str | None], by_header: str | None = None) -> str | None:
-    """The notice a row comes from: by its type or title, else ``by_header`` (what the company column's header
-    says, :data:`_COMPANY_HEADER_KIND`), else None."""
+def _notice_type(row: dict[str, str | None], by_header: str | None = None, header_decides: bool = True) -> str | None:
+    """The notice a row comes from: by its type or title; where their words say neither (广东's ``…评标报告``
+    and a bare title), by a rank written as a candidate's (``第一中标候选人``), else by ``by_header`` (what the company
+    column's header says, :data:`_COMPANY_HEADER_KIND`) when the export has no type or title (``header_decides``) or
+    the row gives a rank (a ranked company under a 中标候选人 header is a candidate); else None."""
     text = " ".join(x for x in (row.get("notice_type"), row.get("notice_title")) if x)
-    if "候选人" in text or "评标结果" in text:
+    # 评标报告: the evaluation committee's report, which names the candidates it recommends (条例 第53条)
+    if "候选人" in text or "评标结果" in text or "评标报告" in text:
         return CANDIDATES
     if "结果" in text or "中标公告" in text or "成交" in text:
         return RESULT
     if _key(row.get("notice_type") or "") in ("中标", "中标成交"):  # 剑鱼's types: 招标, 中标, 成交, 合同
         return RESULT
-    return by_header
+    rank = row.get("rank") or ""
+    if "候选人" in rank:
+        return CANDIDATES
+    return by_header if header_decides or rank else None
 
 
 def _tender_key(row: dict[str, str | None]) -> tuple[str, str] | None:
@@ -322,9 +383,10 @@ def _aliases(row: dict[str, str | None]) -> list[str]:
     return out
 
 
-def _rate(v: str | None) -> Decimal | None:
+def _rate(v: str | None, percent: bool = False) -> Decimal | None:
     """A discount rate as a fraction: ``5%``, ``下浮率 5%``, ``5`` (a bare number above 1 in a
-    下浮率 column is percent); None for a fee rate (费率), a bare number up to 1 (0.05: a fraction
+    下浮率 column is percent; any bare number under a header whose unit is ``（%）``: ``0.03`` is 0.03 %);
+    None for a fee rate (费率), a bare number up to 1 under a header without the unit (0.05: a fraction
     or 0.05 %? not guessed) or a sentence holding a per cent (``按《…收费管理规定》…收费标准的50%计取``:
     a fee standard, not a discount)."""
     if v is None or "费率" in v:
@@ -332,7 +394,7 @@ def _rate(v: str | None) -> Decimal | None:
     m = _RATE_CELL.match(re.sub(r"[\s\u3000]+", "", v))
     if m:
         return Decimal(m.group(1)) / 100
-    if _NUMBER.match(v) and Decimal(v) > 1:
+    if _NUMBER.match(v) and (percent or Decimal(v) > 1):
         return Decimal(v) / 100
     return None
 
@@ -340,7 +402,14 @@ def _rate(v: str | None) -> Decimal | None:
 def map_notices(path: str | Path, *, price_from_rate: bool = False) -> NoticeImport:
     """Read a notices export and build the contract tables (see the module docstring)."""
     path = Path(path)
-    header, rows, above = _rows(path)
+    header, rows, above, header_row = _rows(path)
+    fields = _transposed(header, rows)
+    if fields is not None:
+        raise NoticesUnreadable(
+            f"{path.name}: 表格是横排的：第一列是字段名（{'、'.join(fields[:5])}…），每个候选人占一列；请转置（每个候选人"
+            f"一行、字段名作表头）后再导入 / the table is laid out sideways (field names down the first column, one "
+            f"candidate per column): transpose it and import again")
+    original = list(header)
     header, rows = _expand_wide(header, rows)
     columns: dict[str, int] = {}
     # the winner's and the award price's own columns beside the candidates' (中标候选人 … 中标人, 投标报价 … 中标价)
@@ -372,10 +441,9 @@ def map_notices(path: str | Path, *, price_from_rate: bool = False) -> NoticeImp
         raise NoticesUnreadable(f"{path.name}: 找不到中标候选人/中标人列（可用列名：{accepted}） / no column naming "
                                 f"the candidate or winner")
     # an export without type or title columns holds one kind of notice: its company header may say which
-    by_header = None
-    if "notice_type" not in columns and "notice_title" not in columns:
-        company_header = _UNIT.sub("", header[columns["company"]].strip(WHITESPACE))
-        by_header = next((kind for h, kind in _COMPANY_HEADER_KIND.items() if _key(h) == _key(company_header)), None)
+    header_decides = "notice_type" not in columns and "notice_title" not in columns
+    company_header = _UNIT.sub("", header[columns["company"]].strip(WHITESPACE))
+    by_header = next((kind for h, kind in _COMPANY_HEADER_KIND.items() if _key(h) == _key(company_header)), None)
     # a 费率 column holds fee rates, not discounts: never turned into a price
     fee_rates = "rate" in columns and "费率" in header[columns["rate"]]
     # a title row above the header may give the unit of every amount (金额单位：万元), as in the dataset loader
@@ -392,8 +460,15 @@ def map_notices(path: str | Path, *, price_from_rate: bool = False) -> NoticeImp
         return unit.startswith("万") or (not unit and title_wan is not None and title_wan[1])
 
     wan_price, wan_award, wan_ceiling = wan(bid_unit), wan(award_unit), wan(unit_at(columns.get("ceiling_price")))
-    out = NoticeImport(tables={"companies": [], "projects": [], "tenders": [], "bids": []}, wan_price=wan_price)
+    wan_bond = wan(unit_at(columns.get("bid_bond")))
+    # a rate column whose header gives the unit （%） holds per cents: 0.03 is 0.03 %
+    pct_rate = "rate" in columns and unit_at(columns["rate"]) in ("%", "％")
+    out = NoticeImport(tables={"companies": [], "projects": [], "tenders": [], "bids": []}, wan_price=wan_price,
+                       source=path.name)
     log = out.log
+    unused = [h.strip(WHITESPACE) for h in header if h.strip(WHITESPACE) and _match(h) is None]
+    if unused:
+        log.append((path.name, header_row, f"未使用的列：{'、'.join(unused)} / columns not used: {', '.join(unused)}"))
     if title_wan is not None and title_wan[1]:
         log.append((path.name, title_wan[0], "标题行写明“单位：万元”：表头未注明单位的金额按万元读取 / the title row gives "
                                              "the unit 万元: amounts whose header names no unit are read in 万元"))
@@ -404,13 +479,32 @@ def map_notices(path: str | Path, *, price_from_rate: bool = False) -> NoticeImp
     bids: dict[str, dict[str, str | None]] = {}
     kinds: dict[str, set[str]] = {}
 
-    def company(name: str, uscc: str | None) -> str:
+    def born(table: str, key: str, r: int) -> None:
+        out.origins.setdefault(table, {}).setdefault(key, r)
+
+    def company(name: str, uscc: str | None, r: int) -> str:
         key = uscc.upper() if uscc else None
         cid = key or stable_id("NC", _name_key(name))
         known = companies.get(cid)
         if known is None:
             companies[cid] = {"company_id": cid, "name": name, "uscc": key}
+            born("companies", cid, r)
         return cid
+
+    def unit_code(row: dict[str, str | None], name: str, default: bool, r: int) -> bool | None:
+        """Whether the amounts a unit code column governs are 万元 on this row (the code, else ``default``, the
+        header's unit); None, logged with the column and the value, for a code the spec does not define."""
+        code = row.get(name)
+        if code is None:
+            return default
+        unit = PRICE_UNIT_CODES.get(code)
+        if unit is None:
+            head = header[columns[name]].strip(WHITESPACE)
+            log.append((path.name, r, f"{head}“{code[:20]}”不是公共资源交易平台数据规范的金额单位代码（0 = 元，1 = 万元），"
+                                      f"相应金额未导入 / {head} “{code[:20]}” is no unit code of the platform data "
+                                      "spec (0 = yuan, 1 = 10,000 yuan): its amount is not imported"))
+            return None
+        return unit == "万元"
 
     def fill(target: dict[str, str | None], col: str, value: str | None, r: int) -> None:
         """Set a tender field; a second notice giving another value is logged, the first kept."""
@@ -418,6 +512,7 @@ def map_notices(path: str | Path, *, price_from_rate: bool = False) -> NoticeImp
             return
         if target.get(col) is None:
             target[col] = value
+            out.field_origins[("tenders", str(target["tender_id"]), col)] = r
         elif target[col] != value:
             log.append((path.name, r, f"{target['tender_id']} {col}: 两份公告不一致，保留“{target[col]}”，"
                                       f"忽略“{value}” / notices disagree, first value kept"))
@@ -447,7 +542,15 @@ def map_notices(path: str | Path, *, price_from_rate: bool = False) -> NoticeImp
                 row["tender_id"] = found
                 log.append((path.name, r, f"标段编号取自同一标段的另一份公告：{found} / the tender id is taken from "
                                           "another notice of the same tender"))
-        kind = _notice_type(row, by_header)
+        kind = _notice_type(row, by_header, header_decides)
+        code = row.pop("company_code", None)
+        if code is not None and not row.get("uscc"):
+            if _uscc_valid(code.upper()):
+                row["uscc"] = code.upper()
+            else:
+                log.append((path.name, r, f"{header[columns['company_code']].strip(WHITESPACE)}“{code[:30]}”不是有效的统一"
+                                          "社会信用代码，未作单位编号 / the code is no valid unified social credit "
+                                          "code: not used as the company's id"))
         period = row.pop("publicity_period", None)
         if period:
             parts = [p for p in _PERIOD_SEP.split(period) if p]
@@ -473,17 +576,27 @@ def map_notices(path: str | Path, *, price_from_rate: bool = False) -> NoticeImp
                                       "project name or notice title: row not imported"))
             continue
         tender_id, title = key
+        if tender_id not in tenders:
+            born("tenders", tender_id, r)
         t = tenders.setdefault(tender_id, {"tender_id": tender_id, "title": title})
         kinds.setdefault(tender_id, set()).add(kind)
         if row.get("project_name") or row.get("project_id"):
             pid = row.get("project_id") or stable_id("NP", row["project_name"] or "")
+            if pid not in projects:
+                born("projects", pid, r)
             projects.setdefault(pid, {"project_id": pid, "name": row.get("project_name") or pid,
                                       "owner_name": row.get("tenderer")})
             fill(t, "project_id", pid, r)
         if row.get("tenderer"):
-            fill(t, "tenderer_id", company(row["tenderer"], None), r)  # type: ignore[arg-type]
+            fill(t, "tenderer_id", company(row["tenderer"], None, r), r)  # type: ignore[arg-type]
         fill(t, "agency", row.get("agency"), r)
-        fill(t, "ceiling_price", _with_unit(row.get("ceiling_price"), wan_ceiling), r)
+        fill(t, "procedure", row.get("procedure"), r)
+        row_wan_ceiling = unit_code(row, "ceiling_unit", wan_ceiling, r)
+        ceiling_text = row.get("ceiling_price") if row_wan_ceiling is not None else None
+        fill(t, "ceiling_price", _with_unit(ceiling_text, bool(row_wan_ceiling)), r)
+        row_wan_bond = unit_code(row, "bond_unit", wan_bond, r)
+        if row_wan_bond is not None:
+            fill(t, "bid_bond", _with_unit(row.get("bid_bond"), row_wan_bond), r)
         fill(t, "bid_deadline", row.get("bid_deadline"), r)
         fill(t, "publicity_until", row.get("publicity_until") if kind == CANDIDATES else None, r)
         if kind == RESULT and row.get("publicity_until"):
@@ -503,37 +616,55 @@ def map_notices(path: str | Path, *, price_from_rate: bool = False) -> NoticeImp
             log.append((path.name, r, "没有候选人/中标人名称，仅导入标段信息 / no candidate or winner named: only the "
                                       "tender's fields imported"))
             continue
+        lead, members = _consortium(name)
+        if members:
+            log.append((path.name, r, f"{tender_id} 联合体：牵头人“{lead}”为投标人，成员“{'、'.join(members)}”记入"
+                                      "“联合体成员”列 / consortium: the lead is the bidder, the members are kept in "
+                                      "the column 联合体成员"))
+            name = lead
         if len(name) > MAX_NAME_CHARS:
             log.append((path.name, r, f"{tender_id} 单位名称长 {len(name)} 字（“{name[:20]}…”），是一段说明文字而不是单位"
                                       f"名称，未导入 / a {len(name)}-character company name is a paragraph, not a "
                                       "name: not imported"))
             continue
-        cid = company(name, row.get("uscc"))
+        cid = company(name, row.get("uscc"), r)
         rank = _rank(row.get("rank"))
+        # the unit code of the price (PRICE_UNIT) on this row, where the export gives one
+        row_wan = unit_code(row, "price_unit", wan_award if kind == RESULT else wan_price, r)
         if kind == RESULT:
             if rank not in (None, "1"):
                 log.append((path.name, r, f"结果公告中排名 {rank} 的单位不是中标人，未导入 / a company ranked {rank} "
                                           f"in a result notice is not the winner: not imported"))
                 continue
             fill(t, "winner_id", cid, r)
-            award = row.get("price")
+            award = row.get("price") if row_wan is not None else None
+            if award is not None and not money_like(award) and _one_amount(award) is not None:
+                award = _one_amount(award)
             if award is not None and not money_like(award):
                 log.append((path.name, r, f"{tender_id} 中标价“{award[:30]}”不是金额，未导入 / the award price is no "
                                           "amount: left empty"))
                 award = None
-            fill(t, "award_price", _with_unit(award, wan_award), r)
+            fill(t, "award_price", _with_unit(award, bool(row_wan)), r)
             continue
-        price = _with_unit(row.get("price"), wan_price)
+        if row_wan is None:  # a unit code the spec does not define: logged above, no price guessed
+            continue
+        price = _with_unit(row.get("price"), row_wan)
         rate_text = row.get("rate") or (row.get("price") if row.get("price") and _RATE.search(row["price"] or "") else None)
+        if pct_rate and row.get("rate") and _NUMBER.match(row["rate"] or ""):
+            rate_text = f"{row['rate']}%"  # under a 下浮率（%） header
         source = None
         text_price = None
-        if price is not None and _RATE.search(price):
+        amount = _one_amount(price) if price is not None and not money_like(price) else None
+        if amount is not None:  # 勘察费下浮率 0.26%，设计费下浮率 0.26%/4214214.48 元: the one amount is the price
+            source = f"单元格中唯一的金额（“{price[:40]}”） / the one amount in the cell"
+            price = amount
+        elif price is not None and _RATE.search(price):
             price = None  # 下浮率 5% written in the price column
         elif price is not None and not money_like(price):
             text_price, price = price, None  # 未提供, /, 详见附件: no amount
         if price is None:
-            rate = None if fee_rates else _rate(rate_text)
-            ceiling = money_decimal(row.get("ceiling_price"), wan_ceiling)
+            rate = None if fee_rates else _rate(rate_text, pct_rate and rate_text == row.get("rate"))
+            ceiling = money_decimal(ceiling_text, bool(row_wan_ceiling))
             if price_from_rate and rate is not None and ceiling is not None and not (discount_paid and rate > 1):
                 paid = rate if discount_paid else 1 - rate
                 price = str((ceiling * paid).quantize(Decimal("0.01")))
@@ -542,9 +673,11 @@ def map_notices(path: str | Path, *, price_from_rate: bool = False) -> NoticeImp
             else:
                 if rate is not None:
                     why, why_en = "只有费率/下浮率，不是金额", "a rate is not an amount"
-                elif text_price or rate_text:
+                elif text_price or (rate_text and rate_text == row.get("price")):
                     why = f"报价为文字“{(text_price or rate_text or '')[:30]}”，不是金额"
                     why_en = "the price is a text, not an amount"
+                elif rate_text:  # the rate column's cell, not read as a rate (0.03: a fraction or 0.03 %?), is no price
+                    why, why_en = f"没有报价（下浮率“{rate_text[:30]}”）", "no price (only a rate)"
                 else:
                     why, why_en = "没有报价", "no price"
                 need = ("（可用 --price-from-rate 按最高投标限价×(1−下浮率)计算）"
@@ -562,11 +695,48 @@ def map_notices(path: str | Path, *, price_from_rate: bool = False) -> NoticeImp
         bids[bid_id] = {"bid_id": bid_id, "tender_id": tender_id, "company_id": cid, "price": price,
                         "rank": rank, "score": score, "status": "valid",
                         "下浮率": rate_text, "项目经理": row.get("project_manager"), "价格来源": source}
+        if members:
+            bids[bid_id]["联合体成员"] = "；".join(members)
+        born("bids", bid_id, r)
     for tender_id, t in tenders.items():
         t["bid_list"] = "candidates" if CANDIDATES in kinds[tender_id] else "none"
     out.tables = {"companies": list(companies.values()), "projects": list(projects.values()),
                   "tenders": list(tenders.values()), "bids": list(bids.values())}
     return out
+
+
+#: an amount with its unit inside a longer text (``…设计费下浮率 0.26%/4214214.48 元``)
+_AMOUNT_IN_TEXT = re.compile(r"([0-9][0-9,，]*(?:\.[0-9]+)?)\s*(万元|元)")
+#: a part of a consortium's name as 广东's platforms write it: ``(主)甲公司;(成)乙公司`` (牵头人 and 成员 too)
+_CONSORTIUM_PART = re.compile(r"^[(（\[【]\s*(主|成|牵头人?|成员)\s*[)）\]】]\s*")
+
+
+def _one_amount(text: str) -> str | None:
+    """The amount of a text that holds exactly one amount in 元 or 万元 (``4214214.48元``), else None: with two
+    (勘察费 … 元，设计费 … 元) which one is the bid is not guessed."""
+    found = _AMOUNT_IN_TEXT.findall(text)
+    if len(found) != 1:
+        return None
+    number, unit = found[0]
+    return number.replace(",", "").replace("，", "") + unit
+
+
+def _consortium(name: str) -> tuple[str, list[str]]:
+    """(lead, members) of a consortium written ``(主)甲公司;(成)乙公司``; (name, []) for any other name. The lead is
+    the bidder (data-contract.md, bids.company_id); the members are kept beside the bid."""
+    parts = [p.strip(WHITESPACE) for p in re.split(r"[;；]", name) if p.strip(WHITESPACE)]
+    tags = [(_CONSORTIUM_PART.match(p), p) for p in parts]
+    if len(parts) < 2 or not all(m for m, _ in tags):
+        return name, []
+    leads = [p[m.end():] for m, p in tags if m and m.group(1)[0] in "主牵"]
+    members = [p[m.end():] for m, p in tags if m and m.group(1)[0] not in "主牵"]
+    return (leads[0], members) if len(leads) == 1 and all(leads + members) else (name, [])
+
+
+@functools.lru_cache(maxsize=4096)
+def _uscc_valid(code: str) -> bool:
+    """The loader's check of a 统一社会信用代码 (:func:`values.uscc_valid`), once per code."""
+    return uscc_valid(code)
 
 
 def _with_unit(v: str | None, wan: bool) -> str | None:
@@ -592,7 +762,9 @@ def write_import(result: NoticeImport, out_dir: str | Path) -> Path:
     out.mkdir(parents=True, exist_ok=True)
     (out / "problems.csv").unlink(missing_ok=True)  # of an earlier import into the same folder
     for name, rows in result.tables.items():
-        _write_csv(out / f"{name}.csv", rows, EMPTY_COLUMNS.get(name, ()))
+        starts = _write_csv(out / f"{name}.csv", rows, EMPTY_COLUMNS.get(name, ()))
+        key = EMPTY_COLUMNS[name][0] if name in EMPTY_COLUMNS else None
+        result.lines[name] = {line: str(row.get(key)) for line, row in zip(starts, rows, strict=True)} if key else {}
     with (out / LOG_FILE).open("w", encoding="utf-8-sig", newline="") as fh:
         w = csv.writer(fh)
         w.writerow(["file", "row", "what"])
@@ -600,15 +772,40 @@ def write_import(result: NoticeImport, out_dir: str | Path) -> Path:
     return out
 
 
-def _write_csv(path: Path, rows: Iterable[dict[str, str | None]], empty: tuple[str, ...] = ()) -> None:
+def _write_csv(path: Path, rows: Iterable[dict[str, str | None]], empty: tuple[str, ...] = ()) -> list[int]:
+    """Write the rows; return the line each record starts on (as the loader numbers it: the header is line 1, and a
+    quoted cell with line breaks pushes the records below it down)."""
     rows = list(rows)
     columns: list[str] = [] if rows else list(empty)
     for row in rows:
         columns.extend(k for k in row if k not in columns)
+    starts, line = [], 2
     with path.open("w", encoding="utf-8", newline="") as fh:
         w = csv.writer(fh)
         w.writerow(columns)
-        w.writerows([("" if row.get(c) is None else row[c]) for c in columns] for row in rows)
+        for row in rows:
+            cells = [("" if row.get(c) is None else row[c]) for c in columns]
+            w.writerow(cells)
+            starts.append(line)
+            line += 1 + sum(len(re.findall(r"\r\n|\r|\n", str(c))) for c in cells)
+    return starts
+
+
+def input_place(result: NoticeImport, problem: Problem) -> Problem:
+    """A problem of the imported dataset as the input file's: named by the input file and the row that gave the
+    value (or the record), with the generated table's row after the message; unchanged where no row is known."""
+    if problem.row is None:
+        return problem
+    key = result.lines.get(problem.table, {}).get(problem.row)
+    if key is None:
+        return problem
+    row = (result.field_origins.get((problem.table, key, problem.column or ""))
+           or result.origins.get(problem.table, {}).get(key))
+    if row is None:
+        return problem
+    return Problem(result.source, row, problem.column, problem.value,
+                   f"{problem.expected}（导入后 {problem.table}.csv 第{problem.row}行 / {problem.table}.csv row "
+                   f"{problem.row} as imported）")
 
 
 # --------------------------------------------------------------------------- command line
@@ -655,10 +852,11 @@ def cmd_notices(args: object) -> int:
     try:
         load_dataset(out)
     except DatasetInvalid as exc:
-        write_problems_csv(exc.problems, out / "problems.csv")
-        print(f"数据集未通过校验，共 {len(exc.problems)} 个问题 / dataset rejected: {out / 'problems.csv'}",
+        problems = [input_place(result, p) for p in exc.problems]  # the input file's rows, not the generated tables'
+        write_problems_csv(problems, out / "problems.csv")
+        print(f"数据集未通过校验，共 {len(problems)} 个问题 / dataset rejected: {out / 'problems.csv'}",
               file=sys.stderr)
-        for p in exc.problems[:20]:
+        for p in problems[:20]:
             print(f"  {p}", file=sys.stderr)
         return 2
     print(f"数据集有效，可扫描 / dataset valid: bidwatch scan {out} --out …")

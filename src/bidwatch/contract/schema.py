@@ -400,10 +400,12 @@ PLATFORM_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "tenderer_id": ("招标人代码", "招标人统一社会信用代码", "TENDERER_CODE"),
         "agency": ("代理机构", "招标代理", "TENDER_AGENCY_NAME"),
         "ceiling_price": ("控制价", "最高限价", "拦标价"),
-        "estimate": ("合同估算价", "标段合同估算价", "CONTRACT_RECKON_PRICE"),
+        # not CONTRACT_RECKON_PRICE, CONTROL_PRICE, MARGIN_AMOUNT: their unit is a code in another column
+        # (PLATFORM_UNIT_CODED), read as 元 they made 12500 (万元) an estimate of 12,500 元
+        "estimate": ("合同估算价", "标段合同估算价"),
         "announced_on": ("招标公告发布日期", "招标公告发布时间", "公告发布时间"),
         # 法 第34条: the bids are opened at the bid deadline, so the opening time is that deadline
-        "bid_deadline": ("开标时间", "投标截止日期", "提交投标文件截止时间"),
+        "bid_deadline": ("开标时间", "投标截止日期", "提交投标文件截止时间", "BID_DOC_REFER_END_TIME", "BID_OPEN_TIME"),
         "award_method": ("评标方法",),
         "candidates_published_on": ("公示开始日期", "公示开始时间", "PUBLICITY_START_TIME"),
         "publicity_until": ("公示结束日期", "公示结束时间", "公示截止时间", "PUBLICITY_END_TIME"),
@@ -431,6 +433,23 @@ PLATFORM_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
     },
 }
 
+#: The 公共资源交易平台数据规范 gives an amount as a bare number and its unit as a code in a column of its own, per row:
+#: ``CONTRACT_RECKON_PRICE=12500`` with ``PRICE_UNIT=1`` is 12,500万元 (the spec's enumeration PRICE_UNIT, 0 元 and
+#: 1 万元, shared by CONTROL_PRICE_UNIT and MARGIN_AMOUNT_UNIT; table SECTION, TENDER_FILE_CLARI_MODI). Such an amount is
+#: read only with its unit: table -> platform header -> (contract column, header of its unit code). Not in
+#: :data:`PLATFORM_ALIASES`, so that a loader that does not read the code keeps the column as an extra one rather than
+#: read 万元 as 元. (BID_PRICE and BID_AMOUNT stay there: files under them loaded before, most in 元.)
+PLATFORM_UNIT_CODED: dict[str, dict[str, tuple[str, str]]] = {
+    "tenders": {
+        "CONTRACT_RECKON_PRICE": ("estimate", "PRICE_UNIT"),
+        "CONTROL_PRICE": ("ceiling_price", "CONTROL_PRICE_UNIT"),
+        "MARGIN_AMOUNT": ("bid_bond", "MARGIN_AMOUNT_UNIT"),
+    },
+    "bids": {"BID_PRICE": ("price", "PRICE_UNIT")},
+}
+#: the codes of the spec's PRICE_UNIT enumeration and the unit each names; any other code is a problem, not a guess
+PRICE_UNIT_CODES: dict[str, str] = {"0": "元", "1": "万元"}
+
 
 #: Every contract table by English name, in dependency-friendly order.
 TABLES: dict[str, Table] = {t.name: t for t in _TABLES}
@@ -438,6 +457,10 @@ TABLES: dict[str, Table] = {t.name: t for t in _TABLES}
 for _table, _extra in PLATFORM_ALIASES.items():
     if not set(_extra) <= set(TABLES[_table].column_names):
         raise ValueError(f"PLATFORM_ALIASES names no column of {_table}: {sorted(set(_extra) - set(TABLES[_table].column_names))}")
+for _table, _coded in PLATFORM_UNIT_CODED.items():
+    for _header, (_column, _unit) in _coded.items():
+        if TABLES[_table].column(_column).kind != "money":
+            raise ValueError(f"PLATFORM_UNIT_CODED: {_table}.{_column} is no amount")
 
 #: Tables a dataset must contain.
 REQUIRED_TABLES: tuple[str, ...] = tuple(t.name for t in _TABLES if t.required)

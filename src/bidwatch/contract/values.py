@@ -27,12 +27,17 @@ WHITESPACE = " \t\r\n\u3000\u00a0\ufeff\u200b\u200c\u200d\u2060"
 _FULL_WIDTH = "０１２３４５６７８９．－＋：／"
 _HALF_WIDTH = "0123456789.-+:/"
 
+#: TENDER_MODE codes of the 公共资源交易平台数据规范 (GGZY) that name a procedure of the contract
+PLATFORM_PROCEDURE_CODES = {"open": "1", "invited": "2"}
+
 # Accepted spellings beyond the contract's code and word (and the parts of a word written A/B).
 ENUM_SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
     "procedure": {"negotiated": ("竞争性磋商", "竞争性谈判/竞争性磋商"),
-                  # as a 开标记录表 or a clerk writes them
-                  "open": ("公开", "公开招标（资格后审）", "公开招标(资格后审)", "公开招标（资格预审）", "公开招标(资格预审)"),
-                  "invited": ("邀请",)},
+                  # as a 开标记录表 or a clerk writes them, and the codes of the 公共资源交易平台数据规范's TENDER_MODE
+                  # (招标方式代码): 1 公开招标, 2 邀请招标 (its 9 其他 names no procedure of the contract: a problem)
+                  "open": (PLATFORM_PROCEDURE_CODES["open"], "公开", "公开招标（资格后审）", "公开招标(资格后审)",
+                           "公开招标（资格预审）", "公开招标(资格预审)"),
+                  "invited": ("邀请", PLATFORM_PROCEDURE_CODES["invited"])},
     # 合理低价法 (the price nearest a computed benchmark wins) is not the lowest price: other
     "award_method": {"lowest_price": ("经评审最低投标价法", "最低投标价法", "最低评标价法"),
                      "comprehensive": ("综合评分法", "综合评标法", "综合评审法"),
@@ -56,6 +61,9 @@ _NUMBER_RE = rf"^({_NUM})%?$"
 _RANK_RE = r"^第?([0-9]+|[一二三四五六七八九十])(?:名|位)?(?:中标|成交)?(?:候选人|候选供应商)?$"
 _DATE_RE = r"^([0-9]{4})\s*[-/.年]\s*([0-9]{1,2})\s*[-/.月]\s*([0-9]{1,2})\s*日?$"
 _DATE8_RE = r"^([0-9]{4})([0-9]{2})([0-9]{2})$"
+#: the 公共资源交易平台数据规范's time, yyyyMMddHHmmss (20260914090000): read only where it is a valid date and time, so
+#: that another 14-digit number stays a problem
+_STAMP14_RE = r"^([0-9]{4})([0-9]{2})([0-9]{2})([0-9]{2})([0-9]{2})([0-9]{2})$"
 # A time of day as clerks write it: ``18:00``, ``18:00:05.5``, ``18时``, ``18时00分``, ``9点30分``,
 # ``18时00分00秒``, zero-padded or not, optionally followed by 整 ("on the hour").  Groups: hour,
 # minute, second, fraction.
@@ -271,7 +279,18 @@ def date_parts(t: str) -> SlowParse:
 
     ymd = f"regexp_extract(__body, {lit(_DATE_RE)}, ['y', 'm', 'd'])"
     ymd8 = f"regexp_extract(__body, {lit(_DATE8_RE)}, ['y', 'm', 'd'])"
-    return [("__body", body), ("__a", ymd), ("__b", ymd8)], f"coalesce({cast('__a')}, {cast('__b')})"
+    # yyyyMMddHHmmss: the date of a valid timestamp (20260914250000 is no time, so no date either)
+    stamp = f"CAST({_stamp14_sql('__body')} AS DATE)"
+    return ([("__body", body), ("__a", ymd), ("__b", ymd8)],
+            f"coalesce({cast('__a')}, {cast('__b')}, {stamp})")
+
+
+def _stamp14_sql(t: str) -> str:
+    """TIMESTAMP of a 14-digit yyyyMMddHHmmss cell (the 公共资源交易平台数据规范's times), NULL for anything else or an
+    impossible date or time."""
+    g = f"regexp_extract({t}, {lit(_STAMP14_RE)}, ['y', 'mo', 'd', 'h', 'mi', 's'])"
+    text = f"{g}.y || '-' || {g}.mo || '-' || {g}.d || ' ' || {g}.h || ':' || {g}.mi || ':' || {g}.s"
+    return f"CASE WHEN regexp_matches({t}, {lit(_STAMP14_RE)}) THEN try_cast({text} AS TIMESTAMP) END"
 
 
 def timestamp_parts(t: str) -> SlowParse:
@@ -299,7 +318,10 @@ def timestamp_parts(t: str) -> SlowParse:
         f"CASE WHEN __g.y = '' THEN NULL WHEN __g.tz = '' THEN try_cast({base} AS TIMESTAMP) "
         f"ELSE timezone('Asia/Shanghai', try_cast({base} || {offset} AS TIMESTAMPTZ)) END"
     )
-    return [("__g", g)], value
+    # yyyyMMddHHmmss (20260912100000) and yyyyMMdd (20260912: midnight), as the 公共资源交易平台数据规范 writes them
+    ymd8 = f"regexp_extract({_half_width(t)}, {lit(_DATE8_RE)}, ['y', 'm', 'd'])"
+    date8 = f"try_cast(__d8.y || '-' || __d8.m || '-' || __d8.d AS TIMESTAMP)"
+    return [("__g", g), ("__d8", ymd8)], f"coalesce({value}, {_stamp14_sql(_half_width(t))}, {date8})"
 
 
 def layered_select(parts: SlowParse, source: str, keep: str) -> str:
