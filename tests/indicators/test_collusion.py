@@ -510,3 +510,14 @@ def test_coverage_counts_only_the_tenders_each_indicator_could_compare(make_data
     cov = run_scan(make_dataset(t), only=["identical_bid_prices", "same_preparer"]).summary["coverage"]
     assert (cov["identical_bid_prices"]["in_scope"], cov["identical_bid_prices"]["checked"]) == (2, 1)   # T1 only
     assert (cov["same_preparer"]["in_scope"], cov["same_preparer"]["checked"]) == (2, 1)   # T2: files of 3 bidders
+
+
+def test_a_system_image_default_author_shared_by_two_firms_is_a_low_lead(make_dataset, backend):
+    """雨林木风-PC (a ghost Windows image's computer name) on two firms' files is what two firms with the same pirated
+    image write: a low lead, whatever the spread; near miss: a person's name shared by the same two firms stays high,
+    and a name that merely starts like a stem (Admin李工) is no default."""
+    for value, severity in (({"author": "雨林木风-PC"}, "low"), ({"author": "ylmf123"}, "low"),
+                            ({"author": "李工（投标部）"}, "high"), ({"author": "Admin李工"}, "high")):
+        ds = make_dataset(world(bid_files=files(B11=value, B12=value)))
+        alerts = scan(ds, "same_preparer", backend)
+        assert list(alerts["severity"]) == [severity], value

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from bidwatch.synth import names as nm
 from bidwatch.synth.entities import INSTITUTE, OWNER, WORKS, Cols
 from bidwatch.synth.tenders import CATEGORIES, WORKS_C, restrictive_requirements
 
@@ -140,6 +141,11 @@ class Plan:
             if per != 1 or mech in SINGLE_PROJECT:
                 continue
             mask = td.n_bids >= 3 if mech != "regular_price_pattern" else np.ones(n, dtype=bool)
+            if mech == "short_bid_period":
+                # 法 第24条's 20 days bind 依法必须进行招标的项目: plant it where the project is (state funded, and large
+                # enough that its contracts reach 16号令's thresholds), not on a 98万 consultancy the law leaves alone
+                public = np.array([nm.OWNER_TYPES[k][2] >= 1.0 for k in co.owner_type[pj.owner]])
+                mask = mask & public[td.project] & (pj.estimated[td.project] >= 4e6)
             for t in self.take(rng, mask, cnt[mech]):
                 self.cases.append(Case(mech, [t]))
                 self._tender_level(rng, td, mech, t)
