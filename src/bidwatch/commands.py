@@ -23,6 +23,7 @@ def _report_problems(problems: list[Any], out_dir: Path | None) -> None:
 
     from bidwatch.contract.schema import TABLES
     from bidwatch.contract.sources import table_for_name
+    from bidwatch.contract.validate import states_expectation
 
     def label(table: str, column: str) -> str:
         # the clerk's header is most often the Chinese name: both are shown, 列 bid_deadline（投标截止时间）; a
@@ -39,8 +40,8 @@ def _report_problems(problems: list[Any], out_dir: Path | None) -> None:
             print(f"  {where}：{p.expected}", file=sys.stderr)
             continue
         value = f" 值 {p.value!r}" if p.value is not None else ""
-        # a diagnosis (像是 Excel 的日期序列号…, 这是费率…) is not what the cell should be
-        should = "" if p.expected.startswith(("像是", "这是", "公式")) else "应为 "
+        # 应为 only before what the cell should be (日期 YYYY-MM-DD): not before a diagnosis (在 … 中找不到, 主键重复…)
+        should = "应为 " if states_expectation(p.expected) else ""
         print(f"  {where}{value}：{should}{p.expected}", file=sys.stderr)
     if len(problems) > MAX_PROBLEMS_ON_SCREEN:
         print(f"  …… 另有 {len(problems) - MAX_PROBLEMS_ON_SCREEN} 个问题", file=sys.stderr)

@@ -12,6 +12,7 @@ import codecs
 import csv
 import re
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
@@ -28,6 +29,9 @@ _CHUNK = 8 * 1024 * 1024
 _SNIFF = 4 * 1024 * 1024
 _EMPTY_SCAN_LIMIT = 256 * 1024 * 1024
 _SUFFIXES = {".csv": "csv", ".parquet": "parquet"}
+#: read as CSV when no .csv or .parquet gives the table: Excel's 文本文件（制表符分隔）(GBK) and Unicode 文本 (UTF-16)
+#: exports, whose tab and encoding :func:`_csv_scan` finds; not preferred, since a dataset also holds text files
+_TEXT_SUFFIXES = {".txt": "csv"}
 
 
 # --------------------------------------------------------------------------- table discovery
@@ -55,18 +59,28 @@ def unrecognised_names(path: Path) -> list[str]:
     """Files (of a folder) or sheets (of a workbook) that name no contract table, for the message
     about a missing table: the user may have named the table in a way we do not know."""
     if path.is_dir():
+        data = (*_SUFFIXES, *_TEXT_SUFFIXES, *WORKBOOK_SUFFIXES, ".xls", ".et")
         return [e.name for e in sorted(path.iterdir())
-                if e.suffix.lower() in _SUFFIXES and e.is_file() and table_for_name(e.stem) is None]
+                if e.suffix.lower() in data and e.is_file() and table_for_name(e.stem) is None]
     return [n for n in sheet_names(path) if table_for_name(n) is None]
 
 
 def _discover_folder(folder: Path, scratch: Scratch) -> tuple[list[Source], list[Problem]]:
+    """A folder's tables: one ``.csv`` or ``.parquet`` file each, else a ``.txt`` export (read as CSV) or a workbook of
+    the table's name (投标.xlsx: its sheet of that name, else its first sheet)."""
     found: dict[str, list[Path]] = {}
+    fallback: dict[str, list[Path]] = {}
     for entry in sorted(folder.iterdir()):
-        fmt = _SUFFIXES.get(entry.suffix.lower())
-        table = table_for_name(entry.stem) if fmt else None
-        if fmt and table and entry.is_file():
+        suffix = entry.suffix.lower()
+        table = table_for_name(entry.stem) if entry.is_file() else None
+        if table is None:
+            continue
+        if suffix in _SUFFIXES:
             found.setdefault(table.name, []).append(entry)
+        elif suffix in _TEXT_SUFFIXES or suffix in WORKBOOK_SUFFIXES:
+            fallback.setdefault(table.name, []).append(entry)
+    for name, paths in fallback.items():
+        found.setdefault(name, paths)
     sources: list[Source] = []
     problems: list[Problem] = []
     for name, paths in found.items():
@@ -76,7 +90,12 @@ def _discover_folder(folder: Path, scratch: Scratch) -> tuple[list[Source], list
                                     f"同一张表只能有一个文件：{listed} / table given by more than one file"))
             continue
         p = paths[0]
-        src = Source(TABLES[name], p, _SUFFIXES[p.suffix.lower()])
+        if p.suffix.lower() in WORKBOOK_SUFFIXES:
+            book_sources, book_problems = discover_workbook(p, scratch, only=TABLES[name])
+            sources.extend(book_sources)
+            problems.extend(book_problems)
+            continue
+        src = Source(TABLES[name], p, {**_SUFFIXES, **_TEXT_SUFFIXES}[p.suffix.lower()])
         if src.fmt == "csv":
             _prepare_csv(src, scratch)
         else:
@@ -103,8 +122,8 @@ def retry_as_gb18030(src: Source, scratch: Scratch) -> bool:
     readable = _utf8_or_transcoded(src, scratch, sniff_only=False)
     if readable is None:
         return False
-    src.positions, src.extras, src.wan_columns = {}, [], set()
-    src.notices, src.header_row, src.title_wan = [], 1, False
+    src.positions, src.extras, src.wan_columns, src.scaled_columns = {}, [], set(), {}
+    src.notices, src.header_row, src.title_wan, src.title_unit = [], 1, False, None
     _csv_scan(src, readable)
     return True
 
@@ -144,6 +163,14 @@ def _line_scan(path: Path) -> tuple[bool, int]:
     physical lines (a last line without its newline counts; ``bytes.count`` runs at memory speed)."""
     import numpy as np
 
+    if _cr_only(path):  # an old Mac's or a tool's CR line ends: the same counts over CR
+        empty, lines, tail, last = False, 0, b"", b"\r"
+        with path.open("rb") as fh:
+            while chunk := fh.read(_CHUNK):
+                empty = empty or b"\r\r" in tail + chunk
+                lines += chunk.count(b"\r")
+                tail, last = chunk[-1:], chunk[-1:]
+        return empty, lines + (last != b"\r")
     empty, lines, tail, last = False, 0, b"", b"\n"
     with path.open("rb") as fh:
         while chunk := fh.read(_CHUNK):
@@ -161,11 +188,33 @@ def _empty_lines(path: Path, after: int) -> list[int]:
     shift the row numbers of every record below (a hand-edited CSV has them). Called only for a file that
     :func:`_line_scan` found holding one."""
     found: list[int] = []
-    with path.open("rb") as fh:
-        for number, raw in enumerate(fh, start=1):
-            if number > after and raw in (b"\n", b"\r\n"):
-                found.append(number)
+    for number, raw in enumerate(_raw_lines(path), start=1):
+        if number > after and raw in (b"\n", b"\r\n", b"\r"):
+            found.append(number)
     return found
+
+
+def _cr_only(path: Path) -> bool:
+    """Whether the file ends its lines with CR alone (no LF in its first 64 KB, a CR there)."""
+    with path.open("rb") as fh:
+        head = fh.read(64 * 1024)
+    return b"\r" in head and b"\n" not in head
+
+
+def _raw_lines(path: Path) -> Iterator[bytes]:
+    """The file's physical lines with their ends, as DuckDB and the csv module count them: split at LF, or at CR in a
+    file whose lines end with CR alone (:func:`_cr_only`)."""
+    with path.open("rb") as fh:
+        if not _cr_only(path):
+            yield from fh
+            return
+        tail = b""
+        while chunk := fh.read(_CHUNK):
+            parts = (tail + chunk).split(b"\r")
+            tail = parts.pop()
+            yield from (part + b"\r" for part in parts)
+        if tail:
+            yield tail
 
 
 def _record_lines(path: Path, after: int) -> tuple[list[tuple[int, int]], int]:
@@ -174,17 +223,16 @@ def _record_lines(path: Path, after: int) -> tuple[list[tuple[int, int]], int]:
     line inside a quoted cell, or an empty line (DuckDB skips it), moves the records below it one line down."""
     shifts: dict[int, int] = {}
     records, last, inside = 0, 0, False
-    with path.open("rb") as fh:
-        for number, raw in enumerate(fh, start=1):
-            if number <= after:
-                continue
-            if not inside and raw not in (b"\n", b"\r\n"):
-                records += 1
-                shift = number - after - records
-                if shift != last:
-                    shifts[records - 1] = last = shift
-            if raw.count(b'"') % 2:
-                inside = not inside
+    for number, raw in enumerate(_raw_lines(path), start=1):
+        if number <= after:
+            continue
+        if not inside and raw not in (b"\n", b"\r\n", b"\r"):
+            records += 1
+            shift = number - after - records
+            if shift != last:
+                shifts[records - 1] = last = shift
+        if raw.count(b'"') % 2:
+            inside = not inside
     return list(shifts.items()), records
 
 
@@ -264,6 +312,16 @@ def _utf8_or_transcoded(src: Source, scratch: Scratch, sniff_only: bool) -> Path
     bad_at = _first_decode_error(src.path, "utf-8", limit=_SNIFF if sniff_only else None)
     if bad_at is None:
         return src.path
+    if _utf8_chars_before(src.path, bad_at) >= _UTF8_EVIDENCE:
+        # UTF-8 Chinese up to here: a GBK export appended to a UTF-8 file (its UTF-8 bytes may well decode as GB18030
+        # too, as mojibake). The fault is here, not at the file's first Chinese character.
+        row, column, value = _locate_bytes(src, bad_at)
+        src.problems.append(Problem(src.table.name, row, column, value,
+                                    f"编码不一致：文件 {src.path.name} 此前为 UTF-8，此处的字节却不是 UTF-8（可能追加了 GBK "
+                                    f"导出的内容）：请将整个文件另存为 UTF-8 / mixed encodings: {src.path.name} is UTF-8 "
+                                    f"up to here but these bytes are not (text in GBK appended?): save the whole file "
+                                    f"as UTF-8"))
+        return None
     target = scratch.temp_path(f"{src.table.name}.utf8.csv")
     if _transcode_gb18030(src.path, target):
         return target
@@ -334,7 +392,10 @@ def _locate_bytes(src: Source, offset: int) -> tuple[int, str | None, str]:
     column = None
     parsed = []
     for row, rec in firsts:
-        text = rec.rstrip(b"\r").decode("gb18030", errors="replace")
+        try:  # the header of a UTF-8 file with foreign bytes further down is UTF-8
+            text = rec.rstrip(b"\r").decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = rec.rstrip(b"\r").decode("gb18030", errors="replace")
         if not text.strip(WHITESPACE):
             continue
         try:
@@ -349,10 +410,25 @@ def _locate_bytes(src: Source, offset: int) -> tuple[int, str | None, str]:
     return records + 1, column, value
 
 
+#: characters beyond ASCII in UTF-8 before a file's first non-UTF-8 byte that make it a UTF-8 file: GBK text seldom
+#: forms one valid UTF-8 sequence by chance, never four in a row
+_UTF8_EVIDENCE = 4
+
+
+def _utf8_chars_before(path: Path, end: int) -> int:
+    """The characters beyond ASCII, a leading BOM aside, in the first ``end`` bytes (valid UTF-8) of ``path``."""
+    with path.open("rb") as fh:
+        head = fh.read(min(end, _SNIFF)).removeprefix(codecs.BOM_UTF8)
+    return sum(1 for b in head if b >= 0xC0)  # lead bytes: one per character
+
+
 def _transcode_gb18030(path: Path, target: Path) -> bool:
-    """Write a UTF-8 copy of a GB18030 file in one streamed pass; False if it is not GB18030."""
+    """Write a UTF-8 copy of a GB18030 file in one streamed pass; False if it is not GB18030. A UTF-8 BOM before
+    GB18030 text (a tool that writes the BOM, then the text in the system's code page) is skipped."""
     decoder = codecs.getincrementaldecoder("gb18030")("strict")
     with path.open("rb") as raw, target.open("w", encoding="utf-8", newline="") as out:
+        if raw.read(3) != codecs.BOM_UTF8:
+            raw.seek(0)
         while True:
             chunk = raw.read(_CHUNK)
             try:

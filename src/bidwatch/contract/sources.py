@@ -31,11 +31,19 @@ from .values import WHITESPACE
 
 # A header may carry the unit: 投标报价(万元), 投标报价（元）, 最高投标限价（单位：元）, 投标报价（人民币元）, 投标报价/万元;
 # and 小写 (the figure, beside a 大写 column in words): 投标报价（小写）, 投标报价(小写)(元).
-UNIT_RE = re.compile(r"(?:[（(/／][^（）()/／]*?|\s+)(?<![单公])(万元|万|元)(?:[^（）()万元]*[）)])?$")
+# 千元, 百万元, 千万元 and 亿元 too (a 开标记录 of large works gives 投标报价（千元）): each unit a power of ten (UNIT_POWERS).
+UNIT_RE = re.compile(r"(?:[（(/／][^（）()/／]*?|\s+)(?<![单公])(千万元|百万元|千元|亿元|亿|万元|万|元)(?:[^（）()万元]*[）)])?$")
+#: the power of ten of a yuan amount's unit: bare numbers under 投标报价（千元） are thousands of yuan
+UNIT_POWERS = {"元": 0, "千元": 3, "万": 4, "万元": 4, "百万元": 6, "千万元": 7, "亿": 8, "亿元": 8}
+# what may stand between a header's bracket and its unit: 单位：, 人民币 and the qualifiers of :data:`_FIGURE_RE`
+# (投标报价（单位：人民币元）, 最高投标限价（含税，万元）); anything else before 元 (美元, 百元, 港元) is a unit the loader does
+# not know
+_UNIT_LEAD_RE = re.compile(r"[（(/／\s]*(?:(?:单位|人民币|RMB|小写|含税|不含税|含增值税|含暂列金额|含安全文明施工费)"
+                           r"\s*[:：，,、;；]?\s*)*")
 # qualifiers that do not change the column: （小写） beside a 大写 column in words, （含税）, （含暂列金额）
 _FIGURE_RE = re.compile(r"\s*[（(]\s*(?:小写|含税|不含税|含增值税|含暂列金额|含安全文明施工费)\s*[）)]")
 # A title row may give the unit of every amount of the sheet: 单位：万元, 金额单位：万元.
-_TITLE_UNIT_RE = re.compile(r"单位\s*(?:[:：]|[（(])\s*(?:人民币)?\s*(万元|万|元)")
+_TITLE_UNIT_RE = re.compile(r"单位\s*(?:[:：]|[（(])\s*(?:人民币)?\s*(千万元|百万元|千元|亿元|万元|万|元)")
 
 #: Rows searched for the header: title rows, a unit line and blank rows rarely exceed a few.
 HEADER_SEARCH_ROWS = 20
@@ -81,6 +89,8 @@ class Source:
     positions: dict[str, int] = field(default_factory=dict)  # contract column -> position
     extras: list[tuple[int, str]] = field(default_factory=list)  # (position, kept name)
     wan_columns: set[str] = field(default_factory=set)
+    #: money columns whose bare numbers are in another unit than 元 or 万元 (千元 3, 百万元 6, 亿元 8): the power of ten
+    scaled_columns: dict[str, int] = field(default_factory=dict)
     rejects_table: str | None = None
     problems: list[Problem] = field(default_factory=list)
     #: non-fatal messages with their place (title rows skipped, totals rows skipped, …)
@@ -91,6 +101,8 @@ class Source:
     sheet: str | None = None
     #: 单位：万元 in a title row: bare numbers of every money column are 万元
     title_wan: bool = False
+    #: the unit a title row gives (单位：千元), 元 or 万元 included; None when none does
+    title_unit: str | None = None
     #: a CSV read in parallel: ``from_sql`` yields ``__blank`` instead of ``__row`` and the staged
     #: table is numbered afterwards from the file order (:func:`bidwatch.contract.stage.number_rows`);
     #: the header's line, and per record ordinal the empty lines above it (``(k, shift)`` pairs)
@@ -99,6 +111,11 @@ class Source:
     #: the CSV's physical lines, and a function giving the ``(k, shift)`` pairs counting the lines of quoted cells
     #: with line breaks too, with the number of records that count finds (``reader._record_lines``)
     physical_lines: int | None = None
+    #: a workbook's numeric cells of 1e15 or more below the header, (row, file column, text): in an id column Excel
+    #: has cut them to 15 significant digits (:data:`bidwatch.contract.validate.EXCEL_MANGLED_ID`)
+    big_numbers: list[tuple[int, int, str]] = field(default_factory=list)
+    #: a workbook in the 1904 date system (Excel for Mac): serial number 0 is 1904-01-01, not 1899-12-30
+    date1904: bool = False
     record_lines: Callable[[], tuple[list[tuple[int, int]], int]] | None = None
 
 
@@ -150,9 +167,22 @@ def _name_key(name: str) -> str:
     return re.sub(r"[\s\u3000]+", "", name)
 
 
+#: a sheet or file named after one 标段 or 包 (一标段, 01标段, 第2标段, 标段3, 一标段（开标记录）): a clerk's sheet per lot,
+#: which holds that lot's bids — not the tenders table, as 标段 with its number stripped would say
+SECTION_NAME_RE = re.compile(r"^(?:第\s*)?[0-9０-９一二三四五六七八九十]+\s*(?:标段|包|标)(?:\s*[（(].*[)）])?$"
+                             r"|^(?:标段|包)\s*[0-9０-９一二三四五六七八九十]+(?:\s*[（(].*[)）])?$")
+
+
+def section_name(name: str) -> bool:
+    """Whether a file stem or sheet name names one 标段 (:data:`SECTION_NAME_RE`)."""
+    return SECTION_NAME_RE.fullmatch(_name_key(name)) is not None
+
+
 def table_for_name(name: str) -> Table | None:
     """The table a file stem or sheet name stands for: ``bids``, ``投标``, ``投标信息表``,
-    ``2.投标记录``…, or None."""
+    ``2.投标记录``…, or None (also for a sheet named after one 标段: :func:`section_name`)."""
+    if section_name(name):
+        return None
     lookup = {_name_key(n): t for t in TABLES.values() for n in accepted_names(t)}
     key = _name_key(name)
     candidates = [key]
@@ -177,7 +207,8 @@ def missing_table_problem(table: Table, workbook: str | None, unrecognised: list
     """A required table that no file (or, in a workbook, no sheet) gives, with the names accepted."""
     names = "、".join(accepted_names(table))
     if workbook is None:
-        where = f"文件名（.csv 或 .parquet）可为 / file name (.csv or .parquet) may be: {names}"
+        where = (f"文件名（.csv、.txt、.parquet 或 .xlsx）可为 / file name (.csv, .txt, .parquet or .xlsx) may be: "
+                 f"{names}")
     else:
         where = f"工作表名可为 / sheet name may be: {names}"
     others = ""
@@ -286,7 +317,7 @@ def find_header(table: Table, rows: list[list[str | None]], numbers: list[int] |
 
 
 #: a cell that is a unit and nothing else: 单位：元, （万元）, 万元, 元
-_UNIT_MARK = re.compile(r"(?:单位\s*[:：]?\s*)?[（(]?\s*(?:人民币)?\s*(万元|万|元)\s*[）)]?")
+_UNIT_MARK = re.compile(r"(?:单位\s*[:：]?\s*)?[（(]?\s*(?:人民币)?\s*(千万元|百万元|千元|亿元|万元|万|元)\s*[）)]?")
 
 
 def _sub_header(upper: list[str | None], lower: list[str | None]) -> bool:
@@ -368,11 +399,14 @@ def note_title_rows(src: Source, titles: list[tuple[int, list[str | None]]]) -> 
         unit = _TITLE_UNIT_RE.search(text)
         skipped = (f"表头在第 {src.header_row} 行，其上方的标题行已跳过 / header found on row "
                    f"{src.header_row}, title row above it skipped")
-        if unit and unit.group(1).startswith("万"):
-            src.title_wan = True
-            skipped = (f"{skipped.split(' / ')[0]}；标题行写明“单位：万元”，表头未注明单位的金额列按万元读取 / "
-                       f"{skipped.split(' / ')[1]}; it gives the unit 万元: money columns whose header names "
-                       f"no unit are read as 万元")
+        if unit and src.title_unit in (None, "元"):
+            src.title_unit = unit.group(1)
+        if unit and unit.group(1) != "元":
+            name = "万元" if unit.group(1) == "万" else unit.group(1)
+            src.title_wan = name == "万元"
+            skipped = (f"{skipped.split(' / ')[0]}；标题行写明“单位：{name}”，表头未注明单位的金额列按{name}读取 / "
+                       f"{skipped.split(' / ')[1]}; it gives the unit {name}: money columns whose header names "
+                       f"no unit are read as {name}")
         src.notices.append(Problem(src.table.name, row, None, text, skipped))
 
 
@@ -443,10 +477,9 @@ def map_headers(src: Source, headers: list[str]) -> None:
             src.notices.append(shadowed_notice(src.table.name, src.header_row, col.name, h, read.other))
             col = None
         if col is not None:
-            unit = UNIT_RE.search(_FIGURE_RE.sub("", h))
             src.positions[col.name] = i
-            if col.kind == "money" and (unit.group(1).startswith("万") if unit else src.title_wan):
-                src.wan_columns.add(col.name)
+            if col.kind == "money":
+                _money_unit(src, col, h)
             continue
         name = h or f"column{i + 1}"
         base, n = name, 2
@@ -458,3 +491,41 @@ def map_headers(src: Source, headers: list[str]) -> None:
         if col.required and col.name not in src.positions:
             src.problems.append(Problem(src.table.name, None, col.name, None,
                                         f"缺少必填列 {col.name}（{col.zh}） / required column missing"))
+
+
+def header_unit(header: str) -> tuple[str | None, str | None]:
+    """(the unit a money header names — 元, 万元, 千元, 百万元, 千万元, 亿元 —, or None; the bracket it could not read).
+
+    ``投标报价（美元）`` or ``投标报价（百元）`` give (None, ``（美元）``): 元 after a word the loader does not know as a
+    unit's lead (:data:`_UNIT_LEAD_RE`) is another unit, which read as yuan would make every bid wrong by its factor."""
+    h = _FIGURE_RE.sub("", header.strip(WHITESPACE))
+    m = UNIT_RE.search(h)
+    if m is None:
+        return None, None
+    lead = h[m.start(0):m.start(1)]
+    if not _UNIT_LEAD_RE.fullmatch(lead):
+        return None, h[m.start(0):]
+    return ("万元" if m.group(1) == "万" else "亿元" if m.group(1) == "亿" else m.group(1)), None
+
+
+def unknown_unit_problem(table: str, row: int | None, column: str, header: str, unit: str) -> Problem:
+    return Problem(table, row, column, header,
+                   f"无法识别的金额单位“{unit}”：请写为元、千元、万元、百万元或亿元，或换算为元 / unknown unit of an "
+                   f"amount “{unit}”: write 元, 千元, 万元, 百万元 or 亿元, or convert the figures to yuan")
+
+
+def _money_unit(src: Source, col: Column, header: str) -> None:
+    """The unit of a money column's bare numbers, from its header, else from a title row (单位：千元): 万元 goes to
+    ``wan_columns`` (the parse shifts the point exactly), 千元/百万元/千万元/亿元 to ``scaled_columns``; a unit the
+    loader does not know is a problem naming the header, never read as yuan."""
+    unit, unknown = header_unit(header)
+    if unknown is not None:
+        src.problems.append(unknown_unit_problem(src.table.name, src.header_row, col.name, header, unknown))
+        return
+    if unit is None and src.title_unit is not None:
+        unit = "万元" if src.title_unit == "万" else src.title_unit
+    power = UNIT_POWERS.get(unit or "元", 0)
+    if power == 4:
+        src.wan_columns.add(col.name)
+    elif power:
+        src.scaled_columns[col.name] = power

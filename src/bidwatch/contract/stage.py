@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import duckdb
 
+from .problems import Problem
 from .schema import Column
 from .sources import Source
 from .sqltext import ident, lit
@@ -90,6 +91,69 @@ def placeholder_sql(t: str) -> str:
     return f"(length({t}) <= 7 AND {first} AND regexp_full_match({t}, {lit(PLACEHOLDER_RE)}))"
 
 
+#: a bare number, as a money cell holds it (digits, point, separators, full-width digits, an exponent): no unit
+_BARE_NUMBER_RE = r"^[¥￥]?[+\-－]?[0-9０-９,，.． ]+(?:[eE][+\-]?[0-9]+)?$"
+_EXPONENT_RE = r"^(.*[eE])([+\-]?[0-9]+)$"
+
+
+def scaled_text(t: str, power: int) -> str:
+    """The cell ``t`` of a money column whose header names 千元, 百万元 or 亿元, with the power of ten moved into the
+    number's exponent where the cell is a bare number (``12500`` under 投标报价（千元） becomes ``12500e3``): the parse
+    then reads it exactly, as it shifts 万元 (a product of doubles would not be exact). A cell with its own unit
+    (``12.5万元``, ``80000元``) or that is no number is left as written."""
+    if not power:
+        return t
+    exp = f"regexp_extract({t}, {lit(_EXPONENT_RE)}, 2)"
+    return (f"CASE WHEN NOT regexp_matches({t}, {lit(_BARE_NUMBER_RE)}) THEN {t} "
+            f"WHEN regexp_matches({t}, {lit(_EXPONENT_RE)}) THEN regexp_extract({t}, {lit(_EXPONENT_RE)}, 1) || "
+            f"CAST(CAST({exp} AS INTEGER) + {int(power)} AS VARCHAR) ELSE {t} || 'e{int(power)}' END")
+
+
+#: full-width letters, digits and the separators of codes (Ｃ００２, ＺＢ２０２４－００１: typed in a Chinese input method's
+#: full-width mode) and their ASCII; other full-width punctuation (：, （) is left, as a note row shows it
+_ID_ASCII = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_."
+_FULL_ASCII = "".join(chr(ord(c) + 0xFEE0) for c in _ID_ASCII)
+_HALF_ASCII = _ID_ASCII
+
+
+def normalises_id(column: Column) -> bool:
+    """Whether the staging reads ``column``'s ids as :func:`id_text_sql` gives them: the keys and references
+    (``*_id``) and the bank accounts; the credit code has its own normalisation."""
+    return column.kind == "id" and (column.name.endswith("_id") or column.name == "payer_account")
+
+
+def id_text_sql(t: str) -> str:
+    """An id as a clerk means it: full-width letters and digits as ASCII (Ｃ００２ is C002), without the apostrophe
+    that makes Excel keep a number as text ('C001, '1001), and without the ``.0`` pandas writes after an integer id
+    read as a float (1001.0 — a workbook gives 1001 for the same cell), so that every format gives the same key."""
+    half = f"translate({t}, {lit(_FULL_ASCII)}, {lit(_HALF_ASCII)})"
+    bare = f"regexp_replace({half}, '^[''‘’]', '')"
+    return f"CASE WHEN regexp_matches({bare}, '^[0-9]+[.]0$') THEN left({bare}, length({bare}) - 2) ELSE {bare} END"
+
+
+#: a tender's award cells where a 开标记录 or a clerk's 台账 marks a failed tender (流标, 废标, 终止, /, —): the tender has
+#: no winner, so they are read as empty, with a notice (:func:`failed_tender_notices`), not refused as a company 流标
+FAILED_TENDER_COLUMNS = ("winner_id", "award_price", "awarded_on")
+FAILED_TENDER_RE = (r"(?:流标|废标|终止|招标终止|项目终止|招标失败|无中标人|未中标)(?:\s*[（(].*[)）])?"
+                    r"|[/／\\—\-－―]+")
+FAILED_MARKERS = "__raw___failed"  # the markers of a row, in a helper column that :func:`finalize` drops (its prefix)
+FAILED_TENDER = ("流标、废标、终止等标记（或 /、—）：读作空值，该标段无中标人 / a failed-tender marker (流标, 废标, 终止, /, —): "
+                 "read as empty, the tender has no winner")
+
+
+def _failed_columns(src: Source) -> list[str]:
+    return [c for c in FAILED_TENDER_COLUMNS if src.table.name == "tenders" and c in src.positions]
+
+
+def failed_tender_notices(con: duckdb.DuckDBPyConnection, src: Source) -> list[Problem]:
+    """The notices of the rows whose award cells held a failed-tender marker (:data:`FAILED_TENDER_RE`)."""
+    if not _failed_columns(src):
+        return []
+    rows = con.execute(f"SELECT __row, {ident(FAILED_MARKERS)} FROM {ident(src.table.name)} "
+                       f"WHERE {ident(FAILED_MARKERS)} IS NOT NULL ORDER BY __row").fetchall()
+    return [Problem(src.table.name, int(row), None, value, FAILED_TENDER) for row, value in rows]
+
+
 def stage_sql(src: Source) -> str:
     """``CREATE TABLE`` of the typed table, in three projections.
 
@@ -99,6 +163,8 @@ def stage_sql(src: Source) -> str:
     """
     row = "__blank" if src.numbered_after is not None else "__row"
     layer1, layer2, layer3, raws = [row], [row], [row], []
+    failed = _failed_columns(src)
+    markers = []
     for column in src.table.columns:
         x = ident(column.name)
         layer3.append(x)
@@ -110,6 +176,13 @@ def stage_sql(src: Source) -> str:
         c = f"c{pos}"
         src_type = src.types[pos] if pos < len(src.types) else "VARCHAR"
         text, t, s = _as_text(c, src_type), ident("__t__" + column.name), ident("__s__" + column.name)
+        if column.name in failed:
+            marker = f"regexp_full_match({trimmed(text)}, {lit(FAILED_TENDER_RE)})"
+            f = ident("__f__" + column.name)
+            layer1.append(f"CASE WHEN {marker} THEN {trimmed(text)} END AS {f}")
+            layer2.append(f)
+            markers.append((pos, f))
+            text = f"CASE WHEN {marker} THEN NULL ELSE {text} END"
         direct = _typed_direct(column, c, src_type) if src_type != "VARCHAR" else None
         if keeps_raw(column):
             layer1.append(f"{text} AS {s}")
@@ -121,17 +194,27 @@ def stage_sql(src: Source) -> str:
         elif needs_slow_pass(column):
             # The fast parse reads the untrimmed cell: a padded value just takes the slow pass,
             # which trims (trimming every cell of 10M rows costs more than the parse).
-            typed = fast_sql(column, s, column.name in src.wan_columns)
+            typed = fast_sql(column, scaled_text(s, src.scaled_columns.get(column.name, 0)),
+                             column.name in src.wan_columns)
             if is_status:
                 typed = f"CASE WHEN {s} IS NULL THEN 'valid' ELSE {typed} END"
         else:
             layer1.append(f"{trimmed(text)} AS {t}")
-            typed = fast_sql(column, t, column.name in src.wan_columns)
+            cell = t
+            if normalises_id(column):
+                # an ASCII id without an apostrophe or a trailing .0 (nearly every cell) is as written: the translate
+                # and the regexes of id_text_sql run only on the others (the hot path of a 1M-bid load)
+                cell = (f"CASE WHEN strlen({t}) = length({t}) AND NOT starts_with({t}, chr(39)) "
+                        f"AND NOT ends_with({t}, '.0') THEN {t} ELSE {id_text_sql(t)} END")
+            typed = fast_sql(column, cell, column.name in src.wan_columns)
             if column.kind in ("id", "text") and not column.required:
                 # 无, 暂无, /, —, #N/A in an optional attribute (a legal representative, a project manager) say it is
                 # unknown: read as a value they made two firms "share" the legal representative 无
                 typed = f"CASE WHEN {placeholder_sql(t)} THEN NULL ELSE {typed} END"
         layer2.append(f"CAST({typed} AS {column.sql_type}) AS {x}")
+    if markers:
+        shown = ", ".join(f for _, f in sorted(markers))  # as the row reads, left to right
+        raws.append(f"nullif(concat_ws('、', {shown}), '') AS {ident(FAILED_MARKERS)}")
     for i, name in src.extras:
         layer1.append(f"c{i} AS {ident(name)}")
         layer2.append(ident(name))
@@ -225,7 +308,8 @@ def slow_pass(con: duckdb.DuckDBPyConnection, src: Source) -> None:
         prep, final = slow_parts(column, "__t", column.name in src.wan_columns)
         if column.name == "status" and src.table.name == "bids":
             final = f"CASE WHEN __t IS NULL THEN 'valid' ELSE {final} END"  # blank after trimming
-        source = f"SELECT __row, {trimmed(raw)} AS __t FROM {table} WHERE {pending}"
+        cell = scaled_text(trimmed(raw), src.scaled_columns.get(column.name, 0))
+        source = f"SELECT __row, {cell} AS __t FROM {table} WHERE {pending}"
         value = layered_select((prep, final), source, "__row")
         con.execute(
             f"UPDATE {table} SET {x} = CAST(s.__value AS {column.sql_type}) FROM ({value}) AS s "

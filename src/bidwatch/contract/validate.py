@@ -64,6 +64,24 @@ def _unix_time_info(raw: str) -> str:
     hour = f"lpad(CAST(CAST(floor(({seconds} % 86400) / 3600) AS INTEGER) AS VARCHAR), 2, '0')"
     minute = f"lpad(CAST(CAST(floor(({seconds} % 3600) / 60) AS INTEGER) AS VARCHAR), 2, '0')"
     return f"{day} || ' ' || {hour} || ':' || {minute}"
+#: An id that Excel kept as a number: it shows 341100202403250000 as 3.411E+17 and keeps 15 significant digits, so the
+#: id is lost (two tenders may even become one). Told, never read: the digits cannot be recovered from the file.
+EXCEL_MANGLED_ID = ("Excel 已按数字保存，精度丢失（15位有效数字），请将该列设为文本后重新录入 / Excel stored this id as a "
+                    "number and kept only 15 significant digits: format the column as text and enter the ids again")
+#: an id in Excel's scientific notation (3.411E+17, 9.13411E+17): Excel writes a number of 12 or more digits so
+MANGLED_ID_PATTERN = "^[0-9]([.][0-9]+)?[eE][+]?(1[1-9]|[2-9][0-9])$"
+
+
+def mangled_id_column(column: Column) -> bool:
+    """Whether ``column`` holds ids that Excel mangles when it takes them as numbers: keys, credit codes, accounts."""
+    return column.kind == "id" and (column.name.endswith("_id") or column.name in ("uscc", "payer_account"))
+
+
+#: A time of day without its date (08:10, 8时10分): Excel shows a time-formatted cell so when the clerk typed only the
+#: time. The date cannot be guessed (a bid may come in the day before the opening), so the message says what is missing.
+TIME_WITHOUT_DATE = ("只有时间，缺少日期：请写成日期和时间，如 2024-03-25 08:10 / a time of day without its date: give "
+                     "the date and the time, e.g. 2024-03-25 08:10")
+TIME_ONLY_PATTERN = "^[0-9]{1,2}[:：时点][0-9]{1,2}(分|[:：][0-9]{1,2}([.][0-9]+)?|分[0-9]{1,2}秒)?$"
 REQUIRED = _("required, must not be empty")
 PRICE_REQUIRED = _("required unless status is withdrawn")
 NEGATIVE = _("must not be negative")
@@ -78,11 +96,24 @@ DUPLICATE_KEY = _("duplicate primary key (first at row {info})")
 DANGLING = _("not found in {ref}")
 
 
+#: The problems whose text is what the cell should be (a type or format: 日期 YYYY-MM-DD, 18 位统一社会信用代码…), which
+#: a report may introduce with 应为 ("should be"); every other text says what is wrong (在 … 中找不到, 主键重复, 像是 Excel
+#: 的日期序列号…) and reads as it is. An allowlist, so that a new diagnosis is never printed as an expectation.
+EXPECTATIONS = frozenset((*EXPECTED_BY_KIND.values(), REGION_CODE, USCC))
+_ENUM_EXPECTED_PREFIX = "取值之一："
+
+
+def states_expectation(expected: str) -> bool:
+    """Whether a problem's ``expected`` text describes what the value should be (:data:`EXPECTATIONS`, an
+    enumeration's values), rather than diagnose the fault."""
+    return expected in EXPECTATIONS or expected.startswith(_ENUM_EXPECTED_PREFIX)
+
+
 def enum_expected(column: Column) -> str:
     assert column.enum is not None
     listed = ", ".join(f"{code} {word}" for code, word in column.enum.items())
     codes = ", ".join(column.enum)
-    return f"取值之一：{listed} / one of: {codes}"
+    return f"{_ENUM_EXPECTED_PREFIX}{listed} / one of: {codes}"
 
 
 @dataclass(frozen=True)
@@ -120,6 +151,9 @@ def row_checks(src: Source | Any, relation: Callable[[str], str] = ident) -> lis
         if col.required:
             where = f"{x} IS NULL" + (f" AND {_blank(raw)}" if raw else "")
             checks.append(Check(name, col.name, REQUIRED, _select(staged, shown, where)))
+        mangled = f"regexp_matches({x}, {lit(MANGLED_ID_PATTERN)})"
+        if mangled_id_column(col):
+            checks.append(Check(name, col.name, EXCEL_MANGLED_ID, _select(staged, x, f"{x} IS NOT NULL AND {mangled}")))
         if raw is None:
             continue
         if col.kind in EXPECTED_BY_KIND or col.kind == "enum":
@@ -131,13 +165,17 @@ def row_checks(src: Source | Any, relation: Callable[[str], str] = ident) -> lis
                 where += f" AND NOT {rate}"
             if col.kind in ("date", "timestamp"):
                 serial = f"regexp_matches({raw}, {lit(EXCEL_SERIAL_PATTERN)})"
-                day = (f"CAST(date_add(DATE '1899-12-30', CAST(floor(CAST({raw} AS DOUBLE)) AS INTEGER)) AS VARCHAR)")
+                epoch = "1904-01-01" if getattr(src, "date1904", False) else "1899-12-30"  # Excel for Mac's dates
+                day = (f"CAST(date_add(DATE '{epoch}', CAST(floor(CAST({raw} AS DOUBLE)) AS INTEGER)) AS VARCHAR)")
                 checks.append(Check(name, col.name, EXCEL_SERIAL, _select(staged, raw, f"{where} AND {serial}", day)))
                 where += f" AND NOT {serial}"
                 unix = f"regexp_matches({raw}, {lit(UNIX_TIME_PATTERN)})"
                 checks.append(Check(name, col.name, UNIX_TIME,
                                     _select(staged, raw, f"{where} AND {unix}", _unix_time_info(raw))))
                 where += f" AND NOT {unix}"
+                clock = f"regexp_matches({raw}, {lit(TIME_ONLY_PATTERN)})"
+                checks.append(Check(name, col.name, TIME_WITHOUT_DATE, _select(staged, raw, f"{where} AND {clock}")))
+                where += f" AND NOT {clock}"
             checks.append(Check(name, col.name, expected, _select(staged, raw, where)))
         if col.kind == "money":
             checks.append(Check(name, col.name, NEGATIVE, _select(staged, raw, f"{x} < 0")))
@@ -147,7 +185,7 @@ def row_checks(src: Source | Any, relation: Callable[[str], str] = ident) -> lis
             where = f"{x} IS NOT NULL AND NOT regexp_matches({x}, '^[0-9]{{6}}$')"
             checks.append(Check(name, col.name, REGION_CODE, _select(staged, raw, where)))
         if col.name == "uscc":
-            where = f"{x} IS NOT NULL AND NOT {uscc_valid_sql(x)}"
+            where = f"{x} IS NOT NULL AND NOT {uscc_valid_sql(x)} AND NOT {mangled}"
             checks.append(Check(name, col.name, USCC, _select(staged, raw, where)))
     if name == "bids" and "price" in src.positions:
         raw_price = ident(raw_name("price"))

@@ -22,8 +22,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from .problems import Problem
-from .sources import (HEADER_SEARCH_ROWS, Scratch, Source, find_header, first_line,
-                      map_headers, note_title_rows, table_for_name, two_row_header)
+from .schema import TABLES, Table
+from .sources import (HEADER_SEARCH_ROWS, Scratch, Source, find_header, first_line, header_score,
+                      map_headers, note_title_rows, section_name, table_for_name, two_row_header)
 from .sqltext import ident
 from .values import WHITESPACE
 
@@ -41,7 +42,9 @@ class SheetTooLarge(Exception):
     """A sheet beyond :data:`MAX_COLUMNS` or :data:`MAX_CELLS`; the message says where."""
 
 
-def discover_workbook(path: Path, scratch: Scratch) -> tuple[list[Source], list[Problem]]:
+def discover_workbook(path: Path, scratch: Scratch, only: Table | None = None) -> tuple[list[Source], list[Problem]]:
+    """The sources of a workbook's sheets, each by its name; ``only``: the workbook is that table's file in a dataset
+    folder (投标.xlsx), read from its sheet of that name, else its first sheet, and named by the file."""
     import pyarrow as pa
     from openpyxl import load_workbook
 
@@ -56,22 +59,23 @@ def discover_workbook(path: Path, scratch: Scratch) -> tuple[list[Source], list[
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a corrupt file
         return [], [Problem(path.name, None, None, None,
                             f"无法读取 Excel 工作簿 / unreadable workbook: {first_line(exc)}")]
+    locale_dates(wb)
     sources: list[Source] = []
     problems: list[Problem] = []
     merges = sheet_facts(path)
     try:
         seen: dict[str, str] = {}
-        for ws in wb.worksheets:
-            table = table_for_name(ws.title)
-            if table is None:
-                continue
+        plan, section_problems = _sheet_tables(wb) if only is None else (_only_sheet(wb, only), [])
+        problems.extend(section_problems)
+        for ws, table in plan:
             if table.name in seen:
                 problems.append(Problem(table.name, None, None, f"{seen[table.name]}, {ws.title}",
                                         f"同一张表 {table.name}（{table.zh}）只能有一个工作表 / "
                                         f"table given by more than one sheet"))
                 continue
             seen[table.name] = ws.title
-            src = Source(table, path, "xlsx", sheet=ws.title)
+            src = Source(table, path, "xlsx", sheet=ws.title if only is None else path.name)
+            src.date1904 = str(getattr(wb, "epoch", "")).startswith("1904")
             try:
                 facts = merges.get(ws.title) or SheetFacts()
                 headers, rows = _sheet_rows(ws, src, facts.merges, facts.uncached)
@@ -84,10 +88,12 @@ def discover_workbook(path: Path, scratch: Scratch) -> tuple[list[Source], list[
                 sources.append(src)
                 continue
             map_headers(src, headers)
+            src.problems.extend(_mangled_ids(src))
             # a formula's problem names the contract column, as the cell's other problems would (they are left out)
             by_position = {i: name for name, i in src.positions.items()}
             src.problems = [Problem(p.table, p.row, by_position.get(headers.index(p.column), p.column), p.value, p.expected)
                             if p.expected == FORMULA_WITHOUT_VALUE and p.column in headers else p for p in src.problems]
+            src.notices.extend(_hidden_notices(src, facts, rows[0]))
             src.types = ["VARCHAR"] * len(headers)
             arrays = {"__row": pa.array(rows[0], pa.int64())}
             for i in range(len(headers)):
@@ -102,6 +108,109 @@ def discover_workbook(path: Path, scratch: Scratch) -> tuple[list[Source], list[
     return sources, problems
 
 
+#: Excel's built-in number formats whose code depends on the locale (ECMA-376 §18.8.30, numFmtId 27–36 and 50–58): in
+#: Chinese Excel and WPS the dates yyyy"年"m"月"d"日", yyyy"年"m"月", m"月"d"日" and the times h"时"mm"分",
+#: 上午/下午h"时"mm"分". A workbook saved there refers to them by id only; openpyxl knows the English built-ins alone and
+#: would hand over the serial number (45352), which the loader must refuse as no date.
+LOCALE_DATE_FORMAT_IDS = frozenset((*range(27, 37), *range(50, 59)))
+
+
+def _only_sheet(wb: object, table: Table) -> list[tuple[object, Table]]:
+    """The sheet of a table's own workbook: the one named for the table, else the first."""
+    sheets = wb.worksheets  # type: ignore[attr-defined]
+    named = [ws for ws in sheets if table_for_name(ws.title) is table]
+    return [((named or sheets)[0], table)] if sheets else []
+
+
+def _sheet_tables(wb: object) -> tuple[list[tuple[object, Table]], list[Problem]]:
+    """The sheets to read and the table of each, with the problems of sheets named after one 标段.
+
+    A sheet per 标段 (一标段, 二标段, 01标段: :func:`~bidwatch.contract.sources.section_name`) is read as bids when its
+    header names bid columns and it is the workbook's only bids: the loader reads one sheet per table, so several
+    are a problem that lists them (their bids go into one 投标 sheet, with a 标段编号 column)."""
+    plan: list[tuple[object, Table]] = []
+    sections: list[object] = []
+    bids = TABLES["bids"]
+    for ws in wb.worksheets:  # type: ignore[attr-defined]
+        table = table_for_name(ws.title)
+        if table is not None:
+            plan.append((ws, table))
+        elif section_name(ws.title):
+            head, rows = [], _text_rows(ws, MAX_COLUMNS + 1)
+            for item in rows:
+                head.append(item[1])
+                if len(head) >= HEADER_SEARCH_ROWS:
+                    break
+            rows.close()  # the sheet's XML stream: read again from the top if the sheet is taken
+            if max((header_score(bids, cells) for cells in head), default=0) >= 2:
+                sections.append(ws)
+    if len(sections) == 1 and not any(t.name == "bids" for _, t in plan):
+        plan.append((sections[0], bids))
+    elif sections:
+        listed = "、".join(ws.title for ws in sections)  # type: ignore[attr-defined]
+        problems = [Problem("bids", None, None, listed,
+                            f"每个标段一张工作表（{listed}）：请将各标段的投标记录合并到一张名为“投标”的工作表，"
+                            f"用“标段编号”列区分标段 / one sheet per 标段 ({listed}): put the bids of every 标段 "
+                            f"into one sheet named 投标, with a 标段编号 (tender_id) column")]
+        return plan, problems
+    return plan, []
+
+
+def locale_dates(wb: object) -> None:
+    """Make openpyxl read the cells of :data:`LOCALE_DATE_FORMAT_IDS` as dates and times, as Chinese Excel shows them:
+    their styles join the workbook's date styles before a row is read (openpyxl converts a cell whose style is one)."""
+    styles, dates = getattr(wb, "_cell_styles", None), getattr(wb, "_date_formats", None)
+    if styles is None or not isinstance(dates, set):
+        return
+    for index, style in enumerate(styles):
+        if getattr(style, "numFmtId", None) in LOCALE_DATE_FORMAT_IDS:
+            dates.add(index)
+
+
+def _hidden_notices(src: Source, facts: SheetFacts, rows: list[int]) -> list[Problem]:
+    """Notices for a hidden sheet and for records in hidden rows (hidden by hand or by a filter): read like any other,
+    which the clerk, who does not see them in Excel, may not expect."""
+    out = []
+    if facts.hidden:
+        out.append(Problem(src.table.name, None, None, src.sheet,
+                           "该工作表在 Excel 中为隐藏工作表，已照常读取 / the sheet is hidden in Excel: read as any other"))
+    hidden = [r for r in rows if r in facts.hidden_rows]
+    if hidden:
+        listed = "、".join(map(str, hidden[:20])) + ("…" if len(hidden) > 20 else "")
+        out.append(Problem(src.table.name, hidden[0], None, listed,
+                           f"第 {listed} 行在 Excel 中为隐藏行（或被筛选隐藏），共 {len(hidden)} 行，已照常读取 / rows "
+                           f"{listed.replace('、', ', ')} are hidden in Excel (or filtered out), {len(hidden)} in all: "
+                           f"read as any other"))
+    return out
+
+
+SECOND_TABLE = ("同一工作表上的第二张表（有自己的表头，列的顺序不同）：本行起不再读取；请将其移到单独的工作表，或按上表的列顺序"
+                "并入上表 / a second table on the same sheet (its own header, in another column order): not read from "
+                "here; move it to a sheet of its own or merge it into the table above in its column order")
+
+
+def _second_header(src: Source, headers: list[str], row: list[str | None]) -> bool:
+    """Whether a row below the header is the header of another table: text without digits naming several contract
+    columns, most of its cells, but not the header itself again (a printed export repeats that on every page: the
+    trailers skip it)."""
+    filled = [c.strip(WHITESPACE) for c in row if c and c.strip(WHITESPACE)]
+    if len(filled) < 3 or any(re.search(r"[0-9０-９]", c) for c in filled):
+        return False
+    if [(c or "").strip(WHITESPACE) for c in row] == [h.strip(WHITESPACE) for h in headers]:
+        return False
+    return header_score(src.table, row) * 2 > len(filled)
+
+
+def _mangled_ids(src: Source) -> list[Problem]:
+    """The numeric cells of 1e15 or more in an id column (:data:`~bidwatch.contract.validate.EXCEL_MANGLED_ID`); those
+    Excel shows in scientific notation (3.4110020240325e+17) are left to the rule that finds them in any file."""
+    from .validate import EXCEL_MANGLED_ID, MANGLED_ID_PATTERN, mangled_id_column
+
+    columns = {i: name for name, i in src.positions.items() if mangled_id_column(src.table.column(name))}
+    return [Problem(src.table.name, r, columns[i], text, EXCEL_MANGLED_ID) for r, i, text in src.big_numbers
+            if i in columns and not re.fullmatch(MANGLED_ID_PATTERN, text)]
+
+
 _MERGE_RE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+)([0-9]+):([A-Z]+)([0-9]+)"')
 # a formula cell without a computed value (a workbook written by a program, never opened and saved in Excel)
 # (a cell typed t="str" with an empty value is a formula whose result is "": LibreOffice's =IFERROR(…,""))
@@ -109,12 +218,19 @@ _UNCACHED_RE = re.compile(rb'<c\s+r="([A-Z]+)([0-9]+)"(?![^>]*\bt="str")[^>]*>\s
                           rb'\s*(?:<v\s*/>|<v></v>)?\s*</c>')
 
 
+_HIDDEN_ROW_RE = re.compile(rb'<(?:\w+:)?row\s[^>]*?\bhidden="(?:1|true)"[^>]*>')
+_ROW_NUMBER_RE = re.compile(rb'\br="([0-9]+)"')
+
+
 class SheetFacts:
-    """What the streaming reader does not give: merged cells and formulas without a computed value."""
+    """What the streaming reader does not give: merged cells, formulas without a computed value, hidden rows (hidden
+    by hand or by a filter) and whether the sheet itself is hidden."""
 
     def __init__(self) -> None:
         self.merges: list[tuple[int, int, int, int]] = []  # (first row, first column, last row, last column)
         self.uncached: dict[tuple[int, int], str] = {}  # (row, column) -> the formula
+        self.hidden_rows: set[int] = set()
+        self.hidden = False
 
 
 def sheet_facts(path: Path) -> dict[str, SheetFacts]:
@@ -131,6 +247,10 @@ def sheet_facts(path: Path) -> dict[str, SheetFacts]:
                          for c1, r1, c2, r2 in _MERGE_RE.findall(xml)]
         for col, row, formula in _UNCACHED_RE.findall(xml):
             facts.uncached[(int(row), col_of(col.decode()))] = "=" + html.unescape(formula.decode("utf-8", "replace"))
+        for tag in _HIDDEN_ROW_RE.findall(xml):
+            number = _ROW_NUMBER_RE.search(tag)
+            if number:
+                facts.hidden_rows.add(int(number.group(1)))
 
     out: dict[str, SheetFacts] = {}
     try:
@@ -145,11 +265,12 @@ def sheet_facts(path: Path) -> dict[str, SheetFacts]:
                 if part not in z.namelist():
                     continue
                 facts, tail = SheetFacts(), b""
+                facts.hidden = sheet.get("state", "visible") in ("hidden", "veryHidden")
                 with z.open(part) as fh:
                     while chunk := fh.read(1 << 20):
                         data = tail + chunk
                         # the last cell may be cut by the chunk: it is searched again with the next one
-                        cut = max(data.rfind(b"<c "), data.rfind(b"<mergeCell"))
+                        cut = max(data.rfind(b"<c "), data.rfind(b"<mergeCell"), data.rfind(b"<row "))
                         whole, tail = (data[:cut], data[cut:]) if cut > 0 else (data, b"")
                         read(facts, whole)
                 read(facts, tail)  # the sheet's last cell, its merges
@@ -177,8 +298,11 @@ def _blank(cells: list[str | None]) -> bool:
     return all(c is None or c.strip(WHITESPACE) == "" for c in cells)
 
 
-def _text_rows(ws: object, width: int, min_row: int = 1) -> Iterator[tuple[int, list[str | None]]]:
-    """(sheet row, cells as text) of the non-blank rows from ``min_row``, ``width`` cells wide.
+def _text_rows(ws: object, width: int, min_row: int = 1,
+               big: list[tuple[int, int, str]] | None = None) -> Iterator[tuple[int, list[str | None]]]:
+    """(sheet row, cells as text) of the non-blank rows from ``min_row``, ``width`` cells wide; ``big`` collects the
+    numeric cells of 1e15 or more (an id Excel took as a number has lost its last digits: known only here, where the
+    cell is still a number).
 
     openpyxl pads each row to ``max_col``, so the width is what a row costs, whatever the sheet's
     used range says."""
@@ -189,6 +313,10 @@ def _text_rows(ws: object, width: int, min_row: int = 1) -> Iterator[tuple[int, 
             continue
         cells = [_cell_text(c.value, getattr(c, "number_format", None)) for c in row]
         if not _blank(cells):
+            if big is not None:
+                big.extend((r, i, cells[i]) for i, c in enumerate(row)  # type: ignore[misc]
+                           if isinstance(c.value, int | float) and not isinstance(c.value, bool)
+                           and abs(c.value) >= 1e15)
             yield r, cells
 
 
@@ -243,7 +371,7 @@ def _sheet_rows(ws: object, src: Source, merges: list[tuple[int, int, int, int]]
         if c <= width:
             formulas.setdefault(r, []).append((c - 1, formula))
     held: dict[int, tuple[int, str | None]] = {}  # column index -> (last row of its merge, the value)
-    for r, row in _text_rows(ws, width, src.header_row + 1):
+    for r, row in _text_rows(ws, width, src.header_row + 1, src.big_numbers):
         for c1, r2, c2 in down.get(r, ()):
             if row[c1 - 1] is not None:
                 for c in range(c1, min(c2, width) + 1):
@@ -259,6 +387,13 @@ def _sheet_rows(ws: object, src: Source, merges: list[tuple[int, int, int, int]]
         for c, formula in formulas.get(r, ()):
             if row[c] is None:
                 src.problems.append(Problem(src.table.name, r, headers[c] or None, formula, FORMULA_WITHOUT_VALUE))
+        if _second_header(src, headers, row):
+            if columns[0] and sum(1 for i in range(width) if columns[i + 1][-1]) == 1:
+                for column in columns:  # its title (二标段开标记录表) is no record either
+                    column.pop()
+            shown = "  ".join(c.strip(WHITESPACE) for c in row if c and c.strip(WHITESPACE))
+            src.problems.append(Problem(src.table.name, r, None, shown, SECOND_TABLE))
+            break
         if len(columns[0]) >= max_rows:
             raise SheetTooLarge(f"工作表“{src.sheet}”第 {r} 行起超过 {MAX_CELLS:,} 个单元格（{width} 列 × "
                                 f"{max_rows:,} 行）的上限，请改用 CSV 或 Parquet / sheet {src.sheet!r}: more than "

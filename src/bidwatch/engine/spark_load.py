@@ -28,10 +28,10 @@ from typing import Any
 
 from bidwatch.contract.problems import DatasetInvalid, Problem
 from bidwatch.contract.schema import REQUIRED_TABLES, TABLES, Column, Table
-from bidwatch.contract.sources import UNIT_RE, duplicate_problem, read_headers
+from bidwatch.contract.sources import UNIT_POWERS, duplicate_problem, header_unit, read_headers, unknown_unit_problem
 from bidwatch.contract.textfiles import (MISSING, OUTSIDE, decode_text, existing_files, read_text_files,
                                          safe_relative)
-from bidwatch.contract.stage import PLACEHOLDER_RE
+from bidwatch.contract.stage import PLACEHOLDER_RE, id_text_sql, normalises_id
 from bidwatch.contract.validate import Check, key_checks, row_checks, sort_problems
 from bidwatch.contract.values import USCC_FROM, USCC_TO, WHITESPACE, bool_sql, enum_sql, unwrap_formula_text_sql
 from bidwatch.engine.base import transpile
@@ -63,12 +63,15 @@ def _spark_expr(build: Callable[[str], str], t: str) -> str:
     return transpile(f"SELECT {build('__bw_cell')}", "spark").removeprefix("SELECT ").replace("__bw_cell", t)
 
 
-def typed_sql(column: Column, t: str, wan: bool = False) -> str:
-    """Spark SQL of the typed value of trimmed text ``t`` (NULL when empty or not canonical)."""
+def typed_sql(column: Column, t: str, wan: bool = False, power: int = 0) -> str:
+    """Spark SQL of the typed value of trimmed text ``t`` (NULL when empty or not canonical); ``wan``: a (万元)
+    header, ``power``: another unit's power of ten (千元 3, 亿元 8)."""
     kind = column.kind
     if kind in ("money", "number"):
         plain = f"regexp_replace({t}, ',', '')"
         value = f"CASE WHEN {plain} RLIKE {_lit(_DECIMAL)} THEN CAST({plain} AS DOUBLE) END"
+        if kind == "money" and power:
+            return f"({value}) * {10 ** power}.0"
         return f"({value}) * 10000.0" if wan and kind == "money" else value
     if kind == "integer":
         return f"CASE WHEN {t} RLIKE {_lit(_INTEGER)} THEN CAST({t} AS BIGINT) END"
@@ -84,6 +87,8 @@ def typed_sql(column: Column, t: str, wan: bool = False) -> str:
         return f"upper(translate({_spark_expr(unwrap_formula_text_sql, t)}, {_lit(USCC_FROM)}, {_lit(USCC_TO)}))"
     if kind == "id":
         t = _spark_expr(unwrap_formula_text_sql, t)
+    if normalises_id(column):  # the local staging's reading of ids (Ｃ００２, 'C001, 1001.0)
+        t = _spark_expr(id_text_sql, t)
     if kind in ("id", "text") and not column.required:  # the local loader's placeholders (contract.stage)
         return f"CASE WHEN length({t}) <= 7 AND {t} RLIKE {_lit('^(?:' + PLACEHOLDER_RE + ')$')} THEN NULL ELSE {t} END"
     return t
@@ -100,6 +105,7 @@ class _Source:
     fmt: str
     positions: dict[str, str] = field(default_factory=dict)  # contract column -> header as read
     wan: set[str] = field(default_factory=set)
+    powers: dict[str, int] = field(default_factory=dict)  # money columns in 千元, 百万元, 亿元: the power of ten
     problems: list[Problem] = field(default_factory=list)
 
 
@@ -198,9 +204,14 @@ def _map_headers(src: _Source, headers: Iterable[str]) -> None:
             src.problems.append(duplicate_problem(src.table.name, 1, col.name, h, read.other))
             continue
         src.positions[col.name] = h
-        unit = UNIT_RE.search(h)
-        if unit and col.kind == "money" and unit.group(1).startswith("万"):
-            src.wan.add(col.name)
+        if col.kind == "money":
+            unit, unknown = header_unit(h)
+            if unknown is not None:
+                src.problems.append(unknown_unit_problem(src.table.name, 1, col.name, h, unknown))
+            elif unit == "万元":
+                src.wan.add(col.name)
+            elif UNIT_POWERS.get(unit or "元", 0):
+                src.powers[col.name] = UNIT_POWERS[unit or "元"]
     for col in src.table.columns:
         if col.required and col.name not in src.positions:
             src.problems.append(Problem(src.table.name, None, col.name, None,
@@ -218,7 +229,7 @@ def _staged_sql(src: _Source, view: str) -> str:
             parts.append(f"CAST({default} AS {_SPARK_TYPES[col.kind]}) AS {x}")
             continue
         t = _trimmed(_q(header))
-        typed = typed_sql(col, t, col.name in src.wan)
+        typed = typed_sql(col, t, col.name in src.wan, src.powers.get(col.name, 0))
         if (src.table.name, col.name) == ("bids", "status"):
             typed = f"CASE WHEN {t} IS NULL THEN 'valid' ELSE {typed} END"
         parts.append(f"CAST({typed} AS {_SPARK_TYPES[col.kind]}) AS {x}")
