@@ -175,3 +175,66 @@ def test_the_office_configures_the_scheme_and_exports_a_pdf(users: Any, client_f
     assert {s.unit.code: s.total for s in assessment.ranking(c, START, END)}["housing"] == Decimal("47.50")
     pdf = client_for("auditor").get(reverse("supervision:assessment_export") + f"?format=pdf&campaign={c.pk}")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
+
+@pytest.mark.django_db
+def test_a_running_campaign_is_assessed_as_of_today_and_records_not_yet_due_are_left_out(
+        users: Any, client_for: Any, monkeypatch: Any) -> None:
+    c = build(users)
+    monkeypatch.setattr(services, "today", lambda: D("2024-09-12"))
+    housing = Agency.objects.get(code="housing")
+    # as of 09-12 (the period runs to 09-30): P3 (due 09-25) and O3 (due 09-29) are not yet due and not done:
+    # neither in time nor late; P2 (due 09-10, not reported by 09-12) and O2 (due 09-09) are late
+    s = assessment.score_unit(c, housing, START, END)
+    ledger_, orders = s.items[0], s.items[1]
+    assert (ledger_.ok, ledger_.due, ledger_.pending, ledger_.score) == (1, 2, 1, Decimal("15.00"))
+    assert [(r.label, r.ok, r.pending) for r in orders.rows] == [
+        ("〔2024〕督字第1号", True, False), ("〔2024〕督字第2号", False, False), ("〔2024〕督字第3号", False, True)]
+    assert orders.score == Decimal("15.00")
+    # near miss: as of the period's end (today after it) the same records are late, as hand-counted
+    monkeypatch.setattr(services, "today", lambda: D("2024-10-01"))
+    s = assessment.score_unit(c, housing, START, END)
+    assert [(i.ok, i.due, i.pending) for i in s.items[:2]] == [(1, 3, 0), (1, 3, 0)]
+    # the pages: 未到期 in the drill-down, the as-of date on the ranking
+    monkeypatch.setattr(services, "today", lambda: D("2024-09-12"))
+    q = f"?campaign={c.pk}&start=2024-07-01&end=2024-09-30"
+    unit = client_for("office").get(reverse("supervision:assessment_unit", args=[housing.pk]) + q,
+                                    HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert unit.count('data-testid="pending"') == 2 and "未到期" in unit
+    page = client_for("office").get(reverse("supervision:assessment") + q, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Computed as of 2024-09-12" in page and "1 not yet due" in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query, error", [
+    ("start=2024-09-30&end=2024-07-01", "The period ends before it starts."),
+    ("start=2024-07-01&end=2024-13-45", "Enter a valid date."),
+])
+def test_a_reversed_or_bad_period_is_a_form_error(users: Any, client_for: Any, query: str, error: str) -> None:
+    c = build(users)
+    for name in ("supervision:assessment", "supervision:assessment_export"):
+        response = client_for("office").get(reverse(name) + f"?campaign={c.pk}&{query}", HTTP_ACCEPT_LANGUAGE="en")
+        assert response.status_code == 400 and error in response.content.decode()
+    # the talks' list shares the period form: the same error above its (unfiltered) list
+    talks = client_for("office").get(reverse("supervision:talks") + f"?{query}", HTTP_ACCEPT_LANGUAGE="en")
+    assert error in talks.content.decode()
+    # near miss: a one-day period is a period
+    ok = client_for("office").get(reverse("supervision:assessment") + f"?campaign={c.pk}&start=2024-07-01&end=2024-07-01")
+    assert ok.status_code == 200 and "The period ends before it starts." not in ok.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_unit_page_names_each_adjustment_once(users: Any, client_for: Any) -> None:
+    c = build(users)
+    housing = Agency.objects.get(code="housing")
+    q = f"?campaign={c.pk}&start=2024-07-01&end=2024-09-30"
+    page = client_for("office").get(reverse("supervision:assessment_unit", args=[housing.pk]) + q,
+                                    HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    card = page.split('data-testid="adjustments"')[1].split("</section>")[0]
+    assert "<h2>Manual plus or minus</h2>" in card and card.count("-2.50") == 1 and "-2.50 points" in card
+    assert 'data-testid="adjusted-total"' not in card  # one adjustment: no total repeating it
+    # near miss: with two, their total is shown once
+    Adjustment.objects.create(campaign=c, unit=housing, points=Decimal("1"), reason="经验交流", on=D("2024-09-16"))
+    page = client_for("office").get(reverse("supervision:assessment_unit", args=[housing.pk]) + q,
+                                    HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'data-testid="adjusted-total">Total: -1.50' in page

@@ -343,3 +343,27 @@ def test_a_department_cannot_link_another_sectors_tender_nor_tell_it_exists(clie
     c = _register(client_for("office"), tender="T2", sector="transport",
                   handling_unit=Agency.objects.get(code="transport").pk)
     assert c.tender_id == "T2"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("received, late", [("2024-09-14", False), ("2024-09-15", True)])
+def test_an_objection_still_unanswered_stops_the_clock_for_the_answer_period_at_most(
+        client_for: Any, users: Any, received: str, late: bool) -> None:
+    # Knew 09-01, objection 09-05, no answer recorded. Without the objection the limit is 09-11; the pending
+    # answer adds the days from the objection to the receipt, at most the 3 days the tenderer had to answer
+    # (第22、54条): 09-11 + 3 = 09-14 (a make-up working Saturday). Received 09-15, ten days after the objection,
+    # it is late: uncapped, the ten pending days would have stretched the limit to 09-21
+    c = _register(client_for("housing"), knew_on="2024-09-01", received_on=received, objection_required="on",
+                  objection_on="2024-09-05", objection_answered_on="")
+    assert c.filing_limit == D("2024-09-14") and c.filed_late is late
+
+
+@pytest.mark.django_db
+def test_an_objection_unanswered_for_less_than_the_answer_period_counts_its_days(client_for: Any, users: Any) -> None:
+    # near miss of the cap: objection 09-09, complaint received 09-11 (2 days pending): 09-11 + 2 = 09-13
+    c = _register(client_for("housing"), knew_on="2024-09-01", received_on="2024-09-11", objection_required="on",
+                  objection_on="2024-09-09", objection_answered_on="")
+    assert c.filing_limit == D("2024-09-13") and not c.filed_late
+    # and without any objection the limit is the plain ten days
+    plain = _register(client_for("housing"), knew_on="2024-09-01", received_on="2024-09-11")
+    assert plain.filing_limit == D("2024-09-11")

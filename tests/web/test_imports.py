@@ -209,3 +209,17 @@ def test_the_loaders_notices_are_kept_and_shown_with_their_place(client_for: Any
     assert clean.n_notices == 0
     assert 'data-testid="notice-table"' not in client_for("office").get(
         reverse("datasets:detail", args=[clean.pk])).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_finished_scan_reads_in_the_language_of_the_page(client_for: Any, imported: Any) -> None:
+    # the task's stage is progress text stored in the worker's language: a finished scan shows its status only
+    imp = imported.dataset
+    assert Task.objects.filter(scan=imported).exclude(stage="").exists()
+    en = client_for("office").get(reverse("datasets:detail", args=[imp.pk]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    scan_line = en.split('data-testid="scan-state"')[1].split("</p>")[0]
+    assert scan_line.startswith(">Finished</span>") and "已完成" not in scan_line
+    # near miss: the Chinese page says it in Chinese
+    zh = client_for("office").get(reverse("datasets:detail", args=[imp.pk]),
+                                  HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert zh.split('data-testid="scan-state"')[1].startswith(">已完成</span>")

@@ -164,3 +164,61 @@ def test_the_profile_says_what_the_role_may_do_in_words(client_for: Any) -> None
     # near miss: the auditor reads and changes nothing: no 确认或排除预警
     auditor = client_for("auditor").get(reverse("accounts:profile"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert "确认或排除预警" not in auditor.split('data-testid="may"')[1] and "查看操作日志" in auditor
+
+
+@pytest.mark.django_db
+def test_a_bulletin_from_a_complaint_leaves_out_the_complainant(users: Any, client_for: Any) -> None:
+    from bidwatch.web.complaints.models import Complaint
+    from tests.web.test_complaints import _form
+
+    _campaign()
+    assert client_for("office").post(reverse("complaints:create"), _form()).status_code == 302
+    complaint = Complaint.objects.latest("id")
+    page = client_for("office").get(reverse("supervision:bulletin_draft"), {"complaint": complaint.pk})
+    body = page.context["form"].initial["body"]
+    assert "长沙乙建筑工程有限公司" not in body and "长沙乙建筑工程有限公司" not in page.content.decode()
+    # near miss: the project and the respondent are the case
+    assert "安置房一标段施工" in body and "某区城市建设投资有限公司" in body
+
+
+@pytest.mark.django_db
+def test_bulletin_dates_run_in_order_and_the_drafter_does_not_approve(users: Any) -> None:
+    c = _campaign()
+    b = services.draft_bulletin(users["office"], campaign=c, title="典型案例", body="正文")
+    with pytest.raises(ValueError, match="不能早于专项整治开始日期"):  # years before the campaign
+        services.submit_bulletin(b, users["office"], D("2020-10-09"))
+    services.submit_bulletin(b, users["office"], D("2024-10-09"))
+    with pytest.raises(ValueError, match="审批日期早于报审日期"):
+        services.approve_bulletin(b, users["head"], D("2024-10-08"))
+    services.approve_bulletin(b, users["head"], D("2024-10-09"))  # near miss: the same day
+    with pytest.raises(ValueError, match="发布日期早于审批日期"):
+        services.publish_bulletin(b, users["office"], D("2024-10-08"))
+    services.publish_bulletin(b, users["office"], D("2024-10-10"))
+    # the head drafts and submits a bulletin alone: another must approve it
+    own = services.draft_bulletin(users["head"], campaign=c, title="典型案例二", body="正文")
+    services.submit_bulletin(own, users["head"], D("2024-10-09"))
+    with pytest.raises(ValueError, match="起草人"):
+        services.approve_bulletin(own, users["head"], D("2024-10-10"))
+    own.refresh_from_db()
+    assert own.status == Bulletin.Status.SUBMITTED and own.approved_by is None
+
+
+@pytest.mark.django_db
+def test_a_bulletin_links_its_ledger_problem_only_for_who_may_open_it(users: Any, client_for: Any) -> None:
+    from bidwatch.web.accounts.models import Agency
+    from bidwatch.web.campaign import services as ledger
+
+    c = _campaign()
+    p = ledger.create(users["office"], source="other", category="other", unit=Agency.objects.get(code="housing"),
+                      sector="housing", project_name="项目", tender=None, description="先建后招", measures="",
+                      listed_on=D("2024-09-01"), deadline=D("2024-09-30"))
+    b = services.draft_bulletin(users["office"], campaign=c, title="典型案例", body="正文", problem=p)
+    services.submit_bulletin(b, users["office"], D("2024-10-09"))
+    services.approve_bulletin(b, users["head"], D("2024-10-10"))
+    services.publish_bulletin(b, users["office"], D("2024-10-11"))
+    url = reverse("supervision:bulletin", args=[b.pk])
+    other = client_for("transport").get(url).content.decode()
+    assert p.number in other and 'data-testid="problem-link"' not in other
+    # near miss: the unit whose problem it is, and the office, open it
+    for role in ("housing", "office"):
+        assert 'data-testid="problem-link"' in client_for(role).get(url).content.decode()

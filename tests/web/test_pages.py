@@ -101,3 +101,21 @@ def test_dashboard_figures_are_cached_until_someone_triages(client_for: Any, imp
     html = c.get(reverse("tenders:dashboard")).content.decode().replace("\n", "").replace("  ", "")
     assert ">0</span><span>待处置" in html
     cache.clear()
+
+
+@pytest.mark.django_db
+def test_the_riskiest_companies_of_a_department_count_its_sector_only(users: Any, client_for: Any, imported: Any) -> None:
+    from bidwatch.web.alerts.models import Alert
+    from bidwatch.web.tenders.models import Company
+    from bidwatch.web.tenders.views import top_companies
+
+    # C3 bid on T1 (housing, lost) and on T2 (transport, won): 2 bids, 1 win across sectors
+    Company.objects.filter(pk="C3").update(risk_score=0.99, n_bids=2, n_wins=1)
+    Alert.objects.filter(active=True, sector="housing").first().companies.add("C3")
+    [c3] = [c for c in top_companies(users["housing"]) if c.pk == "C3"]
+    assert (c3.n_bids, c3.n_wins, c3.win_rate) == (1, 0, 0.0)  # as the company page shows them to housing
+    html = client_for("housing").get(reverse("tenders:company", args=["C3"])).content.decode()
+    assert 'data-testid="win-rate">0.0%' in html
+    # near miss: the office sees every sector's figures
+    [c3] = [c for c in top_companies(users["office"]) if c.pk == "C3"]
+    assert (c3.n_bids, c3.n_wins) == (2, 1)

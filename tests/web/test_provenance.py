@@ -116,6 +116,7 @@ def test_same_source_reimport_shows_the_summary_and_applies_only_once_confirmed(
     assert (tables["bids"]["add"], tables["bids"]["change"], tables["bids"]["retire"]) == (1, 1, 2)
     assert (tables["companies"]["add"], tables["companies"]["change"], tables["companies"]["same"]) == (1, 1, 1)
     assert imp.diff["alerts_rechecked"] == len(before["active_alerts"])
+    assert imp.diff["tenders_in_file"] == 1  # the number is said of the file's tenders, all of them
     assert imp.diff["tenders_not_in_file"] == 2
     page = office.get(reverse("datasets:detail", args=[imp.pk])).content.decode()
     assert 'data-testid="import-diff"' in page and 'data-testid="confirm-import"' in page
@@ -219,3 +220,20 @@ def test_imports_compare_and_write_one_at_a_time(settings: Any, tmp_path: Path) 
     else:
         other.close()
     assert waited >= 1.0
+
+
+@pytest.mark.django_db
+def test_the_alerts_checked_again_are_the_scans_own_of_the_files_tenders(
+        client_for: Any, imported: Any, tmp_path: Path, django_capture_on_commit_callbacks: Any) -> None:
+    from bidwatch.web.alerts.models import DOCUMENT_ALERT_PREFIX
+
+    # a bid-file comparison's alert on T1 is not the scan's to retire: not counted; near miss: the scan's are
+    Alert.objects.create(alert_id=f"{DOCUMENT_ALERT_PREFIX}9:F9", indicator="doc_same_origin", name_zh="同一编制来源",
+                         family="collusion", severity="high", tender_id="T1", active=True)
+    scans = Alert.objects.filter(tender_id="T1", active=True).exclude(alert_id__startswith=DOCUMENT_ALERT_PREFIX)
+    imp = _upload(client_for("office"), _write(tmp_path / "one-tender", ONE_TENDER),
+                  django_capture_on_commit_callbacks, source=factories.SOURCE)
+    assert imp.diff["alerts_rechecked"] == scans.count() > 0
+    page = client_for("office").get(reverse("datasets:detail", args=[imp.pk]), HTTP_ACCEPT_LANGUAGE="en")
+    assert (f"The scan checks again all {scans.count()} active alerts stored for the 1 tenders in the file"
+            in page.content.decode())

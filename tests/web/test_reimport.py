@@ -43,3 +43,36 @@ def test_a_reimport_keeps_the_alerts_found_on_uploaded_bid_files(users: Any, imp
     doc.refresh_from_db()
     look_alike.refresh_from_db()
     assert doc.active and not look_alike.active
+
+
+@pytest.mark.django_db
+def test_an_inactive_alert_says_so_and_is_no_longer_triaged(users: Any, client_for: Any, imported: Any) -> None:
+    from django.urls import reverse
+
+    from bidwatch.web.alerts.models import Clue
+
+    single = Alert.objects.get(indicator="single_bid")
+    clue = services.raise_clue(single, users["office"], single.department, "先行核查")  # formed while active
+    live = Alert.objects.get(indicator="bond_same_account")
+    Alert.objects.filter(pk=single.pk).update(active=False)  # what a re-import that no longer finds it does
+    single.refresh_from_db()
+    office = client_for("office")
+    for lang, says in (("zh-hans", "该预警已失效：最近一次导入后不再成立"),
+                       ("en", "This alert is inactive: the latest import no longer finds it.")):
+        page = office.get(reverse("alerts:detail", args=[single.pk]), HTTP_ACCEPT_LANGUAGE=lang).content.decode()
+        assert 'data-testid="inactive-banner"' in page and says in page
+        assert 'data-testid="confirm-form"' not in page and 'data-testid="clue-form"' not in page
+        assert 'data-testid="list-problem"' not in page and clue.number in page  # the clue formed stays
+    for action in ("confirm", "dismiss", "clue"):
+        response = office.post(reverse("alerts:triage", args=[single.pk]), {
+            "action": action, "reason": "x", "summary": "再核查", "assigned_unit": single.department_id,
+            "source": "big_data"})
+        assert response.status_code == 400
+    with pytest.raises(ValueError):
+        services.confirm(single, users["office"], "核实")
+    single.refresh_from_db()
+    assert single.status == Alert.Status.CLUE and single.actions.count() == 1 and Clue.objects.count() == 1
+    # near miss: an active alert has no banner and is triaged
+    page = office.get(reverse("alerts:detail", args=[live.pk])).content.decode()
+    assert 'data-testid="inactive-banner"' not in page and 'data-testid="confirm-form"' in page
+    assert office.post(reverse("alerts:triage", args=[live.pk]), {"action": "confirm", "reason": ""}).status_code == 302

@@ -105,3 +105,17 @@ def test_no_step_on_a_filed_record(users: Any, client_for: Any, step: str) -> No
     services.file(r, users["discipline"], D("2024-03-05"), "已谈话提醒")
     before = case.written(r)
     assert case.post(client_for("discipline"), r, step).status_code == 400 and case.written(r) == before
+
+
+@pytest.mark.django_db
+def test_the_tender_of_a_record_is_one_of_the_recorders_sector(users: Any, client_for: Any) -> None:
+    data = {"intervener_name": "李某", "intervener_position": "副区长", "intervener_unit": "某区人民政府",
+            "project_name": "某区安置房建设项目", "manner": "note", "occurred_on": "2024-03-01",
+            "description": "递条子推荐某公司"}
+    for other in ("T2", "NO-SUCH"):  # transport's tender, and none
+        response = client_for("housing").post(reverse("interference:create"), {**data, "tender_id": other})
+        assert response.status_code == 400 and "tender_id" in response.context["form"].errors
+    assert not Interference.objects.exists()
+    # near miss: housing's own tender
+    assert client_for("housing").post(reverse("interference:create"), {**data, "tender_id": "T1"}).status_code == 302
+    assert Interference.objects.get().tender_id == "T1"

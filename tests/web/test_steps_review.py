@@ -31,7 +31,7 @@ class TestReviewSteps(WorkflowStepCases):
         "opinion": {"on": "2025-02-21", "opinion": "pass_after_changes", "note": "删除"},
         "decide": {"on": "2025-02-21", "outcome": "pass_after_changes", "note": "修改后重新提交"},
         "revise": {"on": "2025-02-24", "note": "已删除"},
-        "file": {"on": "2025-02-26", "tender_id": "T-2025-001"},
+        "file": {"on": "2025-02-26", "tender_id": "T1"},
     }
 
     def form_data(self, step: str) -> dict[str, Any]:

@@ -28,8 +28,10 @@ def campaign() -> Campaign:
 
 def order(users: dict[str, Any], by: str = "office", unit: str = "housing", on: str = "2024-09-02",
           workdays: int = 5) -> SupervisionOrder:
+    # each order its own matter: the same order twice to a unit on one day is refused as a duplicate
+    n = SupervisionOrder.objects.count() + 1
     return services.issue(users[by], campaign=campaign(), unit=Agency.objects.get(code=unit), matter_kind="problem",
-                          matter_ref="WT-2024-00001", matter="整改逾期未反馈", demand="立即整改并书面反馈",
+                          matter_ref="WT-2024-00001", matter=f"整改逾期未反馈（{n}）", demand="立即整改并书面反馈",
                           issued_on=D(on), workdays=workdays)
 
 
@@ -323,3 +325,120 @@ def test_the_remind_command_is_registered() -> None:
     parser = argparse.ArgumentParser()
     register(parser.add_subparsers())
     assert parser.parse_args(["web", "remind"]).func.__name__ == "cmd_remind"
+
+
+@pytest.mark.django_db
+def test_orders_and_talks_address_only_units_that_can_answer(users: Any, client_for: Any) -> None:
+    audit, discipline, housing = (Agency.objects.get(code=c) for c in ("audit", "discipline", "housing"))
+    page = client_for("discipline").get(reverse("supervision:order_issue"))
+    offered = set(page.context["form"].fields["unit"].queryset.values_list("code", flat=True))
+    assert {"housing", "transport", "police"} <= offered and not offered & {"audit", "discipline", "office", "water"}
+    talk_form = client_for("discipline").get(reverse("supervision:talk_record")).context["form"]
+    assert set(talk_form.fields["unit"].queryset.values_list("code", flat=True)) == offered
+    for unit in (audit, discipline):  # 审计局 has only auditors; the commission would talk with itself
+        with pytest.raises(ValueError, match="没有可以反馈督办单的用户"):
+            services.issue(users["discipline"], campaign=campaign(), unit=unit, matter_kind="other", matter_ref="",
+                           matter="事项", demand="要求", issued_on=D("2024-09-02"), workdays=5)
+        with pytest.raises(ValueError, match="没有可以反馈督办单的用户"):
+            services.record_talk(users["discipline"], campaign=campaign(), unit=unit, person="张某", position="局长",
+                                 talkers="x", reason="y", held_on=D("2024-09-20"), commitments="z",
+                                 follow_up_due=D("2024-10-15"))
+    response = client_for("discipline").post(reverse("supervision:order_issue"), {
+        "campaign": campaign().pk, "unit": audit.pk, "matter_kind": "other", "matter": "x", "demand": "y",
+        "issued_on": "2024-09-02", "workdays": "5"})
+    assert response.status_code == 400 and "unit" in response.context["form"].errors
+    assert not SupervisionOrder.objects.exists() and not Talk.objects.exists()
+    # near miss: a department whose staff answer
+    assert order(users, by="discipline", unit="housing").unit == housing
+
+
+@pytest.mark.django_db
+def test_an_answer_is_not_dated_before_the_last_reminder(users: Any) -> None:
+    o = order(users)  # due 2024-09-09
+    services.remind(o, users["office"], D("2024-09-12"))
+    with pytest.raises(ValueError, match="最近一次催办"):  # backdated to look in time
+        services.answer(o, users["housing"], D("2024-09-06"), "已整改")
+    with pytest.raises(ValueError, match="最近一次催办"):  # late, but still before the reminder
+        services.answer(o, users["housing"], D("2024-09-11"), "已整改")
+    o.refresh_from_db()
+    assert o.status == "issued" and o.first_answered_on is None
+    # near miss: the day of the reminder (answered after being reminded) is accepted, and counts as late
+    services.answer(o, users["housing"], D("2024-09-12"), "已整改")
+    o.refresh_from_db()
+    assert o.answered_on == D("2024-09-12") and o.answered_on > o.deadline
+    assert AuditEntry.objects.get(action="supervision", object_id=str(o.pk), detail__step="answer").detail["late"]
+    # a new answer after a return is not dated before the previous one
+    services.return_answer(o, users["office"], D("2024-09-13"), "材料不全", 3)
+    with pytest.raises(ValueError, match="上一次反馈"):
+        services.answer(o, users["housing"], D("2024-09-10"), "补充")
+
+
+@pytest.mark.django_db
+def test_reminders_one_a_day_in_order_and_none_on_rest_days(users: Any) -> None:
+    o = order(users)  # due 2024-09-09
+    services.remind(o, users["office"], D("2024-09-11"))
+    with pytest.raises(ValueError, match="已催办"):  # a double click: no second count, no talk proposed
+        services.remind(o, users["office"], D("2024-09-11"))
+    with pytest.raises(ValueError, match="已催办"):  # dated before the last one
+        services.remind(o, users["office"], D("2024-09-10"))
+    o.refresh_from_db()
+    assert (o.reminders, o.talk_proposed, o.events.filter(step="remind").count()) == (1, False, 1)
+    # near miss: the next day's reminder counts and proposes the talk
+    services.remind(o, users["office"], D("2024-09-12"))
+    o.refresh_from_db()
+    assert (o.reminders, o.talk_proposed) == (2, True)
+    # the daily escalation sends nothing on a rest day (2024-10-19/20, a weekend) ...
+    late = order(users, on="2024-10-14", workdays=3)  # due 2024-10-17 (Thu)
+    assert services.escalate(D("2024-10-19")) == [] and services.escalate(D("2024-10-20")) == []
+    late.refresh_from_db()
+    assert late.reminders == 0
+    # near miss: ... but on a working day, the first after the deadline
+    assert late.pk in [x.pk for x in services.escalate(D("2024-10-18"))]
+
+
+@pytest.mark.django_db
+def test_an_order_before_the_campaign_or_issued_twice_is_refused(users: Any, client_for: Any) -> None:
+    data = {"campaign": campaign().pk, "unit": Agency.objects.get(code="housing").pk, "matter_kind": "other",
+            "matter_ref": "", "matter": "专班名单未报送", "demand": "立即补报", "issued_on": "1999-09-02", "workdays": "5"}
+    office = client_for("office")
+    before = office.post(reverse("supervision:order_issue"), data, HTTP_ACCEPT_LANGUAGE="en")
+    assert before.status_code == 400 and "before the campaign starts" in before.content.decode()
+    data["issued_on"] = "2024-09-02"
+    assert office.post(reverse("supervision:order_issue"), data).status_code == 302
+    twice = office.post(reverse("supervision:order_issue"), data, HTTP_ACCEPT_LANGUAGE="en")
+    assert twice.status_code == 400 and "〔2024〕督字第1号" in twice.content.decode()
+    assert SupervisionOrder.objects.count() == 1
+    # near miss: the same matter to another unit, or another day, is another order
+    assert office.post(reverse("supervision:order_issue"),
+                       {**data, "unit": Agency.objects.get(code="transport").pk}).status_code == 302
+    assert office.post(reverse("supervision:order_issue"), {**data, "issued_on": "2024-09-03"}).status_code == 302
+    assert SupervisionOrder.objects.count() == 3
+
+
+@pytest.mark.django_db
+def test_the_supervision_pages_speak_one_language(users: Any, client_for: Any) -> None:
+    from django.utils import translation
+
+    o = order(users)
+    en = client_for("office")
+    # the units in the English dropdowns are English; a talk prints in the page's language
+    form = en.get(reverse("supervision:order_issue"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Housing and Urban-Rural Development Bureau" in form and "住房和城乡建设局" not in form
+    t = services.record_talk(users["office"], campaign=o.campaign, unit=o.unit, person="王某", position="局长",
+                             talkers="专治办主任", reason="督办不力", held_on=D("2024-09-20"), commitments="限期整改",
+                             follow_up_due=D("2024-10-15"))
+    with translation.override("en"):
+        assert str(t) == "Talk with Housing and Urban-Rural Development Bureau on 2024-09-20"
+    with translation.override("zh-hans"):  # near miss: the Chinese page keeps the Chinese
+        assert str(t) == "约谈 住房和城乡建设局 2024-09-20"
+    # the order's page: one "Answer due", the deadline card under its own heading
+    page = en.get(reverse("supervision:order", args=[o.pk]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert page.count(">Answer due<") == 1 and "Deadline and reminders" in page
+    # the orders' filter and the campaign list in Chinese: the words of their context
+    orders = en.get(reverse("supervision:orders"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "已超办理时限" in orders and "已超整改时限" not in orders
+    campaigns = en.get(reverse("supervision:campaigns"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "<th>起止时间</th>" in campaigns and "惩戒期间" not in campaigns
+    # the printed order is a Chinese document whatever the page's language
+    printed = en.get(reverse("supervision:order_print", args=[o.pk]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "<td>台账问题 WT-2024-00001" in printed and "Ledger problem" not in printed

@@ -231,3 +231,18 @@ def test_the_case_page_lists_the_history_with_its_actors(users: Any, client_for:
     events = page.context["events"]
     assert [(e.step, e.actor.username) for e in events] == [("register", "housing"), ("accept", "office")]
     assert list(events) == list(c.events.select_related("actor")) == list(WORKFLOW.history_of(c))
+
+
+@pytest.mark.django_db
+def test_the_closed_step_message_speaks_the_language_of_the_request(users: Any) -> None:
+    from django.utils import translation
+
+    c = _complaint(users)
+    services.accept(c, users["office"], D("2024-10-08"))
+    with translation.override("en"):
+        message = WORKFLOW.closed_message(c, "accept")
+    assert message.endswith("the present state does not allow this step") and "当前状态" not in message
+    # near miss: in Chinese, the Chinese only
+    with translation.override("zh-hans"):
+        message = WORKFLOW.closed_message(c, "accept")
+    assert message.endswith("当前状态不允许此操作") and "present state" not in message

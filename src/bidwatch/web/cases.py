@@ -13,7 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Named(models.Model):
-    """A model that prints as its ``name`` field (declared by the model itself). No fields."""
+    """A model that prints as its ``name`` field (declared by the model itself), or as its ``display_name`` where
+    it has one (an agency's name in the page's language: the English dropdowns list English names). No fields."""
 
     name: str
 
@@ -21,7 +22,7 @@ class Named(models.Model):
         abstract = True
 
     def __str__(self) -> str:
-        return self.name
+        return str(getattr(self, "display_name", None) or self.name)
 
 
 def campaign_field(related_name: str) -> models.ForeignKey:  # type: ignore[type-arg]

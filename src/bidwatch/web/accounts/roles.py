@@ -9,7 +9,7 @@ from __future__ import annotations
 import enum
 from typing import TYPE_CHECKING, Any
 
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy as _
 
 from bidwatch.web.accounts.models import Role
 
@@ -53,37 +53,37 @@ class Cap(enum.StrEnum):
 
 #: What each capability lets a user do, as the profile page says it
 CAP_LABELS: dict[Cap, Any] = {
-    Cap.VIEW: _l("See the dashboard, tenders, companies and alerts"),
-    Cap.IMPORT: _l("Upload datasets and start scans"),
-    Cap.VIEW_IMPORTS: _l("See the imports and scans"),
-    Cap.TRIAGE: _l("Confirm or dismiss alerts"),
-    Cap.RAISE_CLUE: _l("Raise problem clues"),
-    Cap.VIEW_CLUES: _l("See problem clues"),
-    Cap.HANDLE_CLUE: _l("Handle clues: transfer, consult, dispose"),
-    Cap.VIEW_COMPLAINTS: _l("See complaints"),
-    Cap.HANDLE_COMPLAINT: _l("Register and decide complaints"),
-    Cap.VIEW_REGISTRY: _l("See the sanctions registry"),
-    Cap.MANAGE_REGISTRY: _l("Enter and revoke registry entries"),
-    Cap.VIEW_REPORTS: _l("See the campaign reports"),
-    Cap.VIEW_LEDGER: _l("See the problem and rectification ledger"),
-    Cap.MANAGE_LEDGER: _l("List problems and report their rectification"),
-    Cap.VIEW_SUPERVISION: _l("See campaigns, supervision orders, talks and assessment"),
-    Cap.SUPERVISE: _l("Issue supervision orders and hold talks"),
-    Cap.ANSWER_SUPERVISION: _l("Answer the supervision orders addressed to the unit"),
-    Cap.RUN_CAMPAIGN: _l("Run the campaign: stages, assessment scheme"),
-    Cap.APPROVE_BULLETIN: _l("Approve bulletins"),
-    Cap.VIEW_TIPOFFS: _l("See reports from the public"),
-    Cap.HANDLE_TIPOFF: _l("Handle reports from the public"),
-    Cap.VIEW_REPORTER: _l("See a reporter's identity (each view recorded)"),
-    Cap.VIEW_INTERFERENCE: _l("See the interference register"),
-    Cap.RECORD_INTERFERENCE: _l("Record an interference"),
-    Cap.VIEW_REVIEWS: _l("See pre-tender reviews"),
-    Cap.SUBMIT_REVIEW: _l("Submit draft tender documents for review"),
-    Cap.DECIDE_REVIEW: _l("Review and decide on tender documents"),
-    Cap.VIEW_AUDIT: _l("See the audit log"),
-    Cap.VIEW_BID_FILES: _l("See bid-file comparisons"),
-    Cap.COMPARE_BID_FILES: _l("Compare a tender's bid files"),
-    Cap.MANAGE_USERS: _l("Manage users"),
+    Cap.VIEW: _("See the dashboard, tenders, companies and alerts"),
+    Cap.IMPORT: _("Upload datasets and start scans"),
+    Cap.VIEW_IMPORTS: _("See the imports and scans"),
+    Cap.TRIAGE: _("Confirm or dismiss alerts"),
+    Cap.RAISE_CLUE: _("Raise problem clues"),
+    Cap.VIEW_CLUES: _("See problem clues"),
+    Cap.HANDLE_CLUE: _("Handle clues: transfer, consult, dispose"),
+    Cap.VIEW_COMPLAINTS: _("See complaints"),
+    Cap.HANDLE_COMPLAINT: _("Register and decide complaints"),
+    Cap.VIEW_REGISTRY: _("See the sanctions registry"),
+    Cap.MANAGE_REGISTRY: _("Enter and revoke registry entries"),
+    Cap.VIEW_REPORTS: _("See the campaign reports"),
+    Cap.VIEW_LEDGER: _("See the problem and rectification ledger"),
+    Cap.MANAGE_LEDGER: _("List problems and report their rectification"),
+    Cap.VIEW_SUPERVISION: _("See campaigns, supervision orders, talks and assessment"),
+    Cap.SUPERVISE: _("Issue supervision orders and hold talks"),
+    Cap.ANSWER_SUPERVISION: _("Answer the supervision orders addressed to the unit"),
+    Cap.RUN_CAMPAIGN: _("Run the campaign: stages, assessment scheme"),
+    Cap.APPROVE_BULLETIN: _("Approve bulletins"),
+    Cap.VIEW_TIPOFFS: _("See reports from the public"),
+    Cap.HANDLE_TIPOFF: _("Handle reports from the public"),
+    Cap.VIEW_REPORTER: _("See a reporter's identity (each view recorded)"),
+    Cap.VIEW_INTERFERENCE: _("See the interference register"),
+    Cap.RECORD_INTERFERENCE: _("Record an interference"),
+    Cap.VIEW_REVIEWS: _("See pre-tender reviews"),
+    Cap.SUBMIT_REVIEW: _("Submit draft tender documents for review"),
+    Cap.DECIDE_REVIEW: _("Review and decide on tender documents"),
+    Cap.VIEW_AUDIT: _("See the audit log"),
+    Cap.VIEW_BID_FILES: _("See bid-file comparisons"),
+    Cap.COMPARE_BID_FILES: _("Compare a tender's bid files"),
+    Cap.MANAGE_USERS: _("Manage users"),
 }
 
 

@@ -43,6 +43,13 @@ def can_view_clue(user: Any, clue: Clue) -> bool:
     return visible(user).filter(pk=clue.pk).exists()
 
 
+def refuse_inactive(alert: Alert | None) -> None:
+    """An alert the latest import no longer finds is kept for its history, but no longer triaged: no new
+    confirmation, dismissal or clue (a clue formed before stays)."""
+    if alert is not None and not alert.active:
+        raise ValueError(_("This alert is inactive: the latest import no longer finds it."))
+
+
 def _decide(alert: Alert, user: Any, action: str, status: str, reason: str, request: Any, clue: Clue | None = None) -> TriageAction:
     previous = alert.status
     alert.status = status
@@ -57,6 +64,7 @@ def _decide(alert: Alert, user: Any, action: str, status: str, reason: str, requ
 def confirm(alert: Alert, user: Any, reason: str = "", *, request: Any = None) -> TriageAction:
     if not can_triage(user, alert):
         raise PermissionDenied("triage")
+    refuse_inactive(alert)
     return _decide(alert, user, TriageAction.Action.CONFIRM, Alert.Status.CONFIRMED, reason.strip(), request)
 
 
@@ -64,6 +72,7 @@ def confirm(alert: Alert, user: Any, reason: str = "", *, request: Any = None) -
 def dismiss(alert: Alert, user: Any, reason: str, *, request: Any = None) -> TriageAction:
     if not can_triage(user, alert):
         raise PermissionDenied("triage")
+    refuse_inactive(alert)
     reason = required(reason, "a dismissal needs a reason")
     return _decide(alert, user, TriageAction.Action.DISMISS, Alert.Status.DISMISSED, reason, request)
 
@@ -77,6 +86,7 @@ def raise_clue(
     blank: none)."""
     if not can_raise_clue(user, alert):
         raise PermissionDenied("raise_clue")
+    refuse_inactive(alert)
     if not summary.strip():
         raise ValueError("a clue needs a summary")
     clue = Clue.objects.create(

@@ -148,8 +148,8 @@ def _triage_context(request: HttpRequest, alert: Alert, **forms: Any) -> dict[st
     return {
         "alert": alert,
         "coverage": latest_coverage().get(alert.indicator),
-        "can_triage": services.can_triage(user, alert),
-        "can_raise_clue": services.can_raise_clue(user, alert),
+        "can_triage": alert.active and services.can_triage(user, alert),
+        "can_raise_clue": alert.active and services.can_raise_clue(user, alert),
         "confirm_form": forms.get("confirm_form") or ConfirmForm(),
         "dismiss_form": forms.get("dismiss_form") or DismissForm(),
         "clue_form": forms.get("clue_form") or ClueForm(initial={"assigned_unit": _default_unit(alert)}),
@@ -175,6 +175,9 @@ def triage(request: HttpRequest, alert_id: str) -> HttpResponse:
     alert = _get_alert(request, alert_id)
     action = request.POST.get("action", "")
     forms: dict[str, Any] = {}
+    if not alert.active:  # no longer found by the latest import: kept for its history, not triaged
+        messages.error(request, _("This alert is inactive: the latest import no longer finds it."))
+        return render(request, "alerts/detail.html", _triage_context(request, alert), status=400)
     if action in ("confirm", "dismiss"):  # the same form shape (a reason), service and message by action
         form = (ConfirmForm if action == "confirm" else DismissForm)(request.POST)
         if form.is_valid():

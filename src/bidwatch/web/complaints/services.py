@@ -38,11 +38,21 @@ def can_handle(user: Any, complaint: Complaint | None = None, unit_id: int | Non
 
 # --- deadlines ---------------------------------------------------------------------------------
 
+#: 实施条例 第22条、第54条: the tenderer answers an objection within 3 days of receiving it (第44条: at the opening,
+#: on the spot) — the longest 异议答复期间 an objection left unanswered can stand for.
+OBJECTION_ANSWER_DAYS = 3
+
+
 def _objection_days(c: Complaint) -> int:
-    """Calendar days spent waiting for the tenderer's answer to the objection (not counted, 第60条)."""
-    if c.objection_on and c.objection_answered_on and c.objection_answered_on >= c.objection_on:
-        return (c.objection_answered_on - c.objection_on).days
-    return 0
+    """Calendar days spent waiting for the tenderer's answer to the objection, which do not count (第60条第2款:
+    异议答复期间不计算在前款规定的期限内): objection to answer; with no answer recorded, the objection to the
+    complaint's receipt, at most the statutory answer period (:data:`OBJECTION_ANSWER_DAYS`) — an answer still
+    pending keeps the complainant within time, but not for longer than the tenderer had to answer."""
+    if not c.objection_on:
+        return 0
+    if c.objection_answered_on:
+        return max((c.objection_answered_on - c.objection_on).days, 0)
+    return max(min((c.received_on - c.objection_on).days, OBJECTION_ANSWER_DAYS), 0)
 
 
 def _pauses(c: Complaint, until: dt.date) -> list[tuple[dt.date, dt.date]]:

@@ -29,7 +29,7 @@ from typing import Any
 
 from django.db.models import Model
 
-from bidwatch.web.alerts.models import Alert
+from bidwatch.web.alerts.models import Alert, scan_alerts
 from bidwatch.engine import reads
 from bidwatch.web.datasets import engine, loader
 from bidwatch.web.tenders.models import Bid, Company, Project, Sanction, Tender
@@ -148,12 +148,18 @@ def compute(ds: Any, source: str, *, skip_sanctions: Collection[str] = ()) -> di
                     tables["bids"]["retire"] += 1
                     if len(tables["bids"]["examples"]["retire"]) < EXAMPLES:
                         tables["bids"]["examples"]["retire"].append(f"{bid_id} ({tender_id})")
-            alerts_rechecked += Alert.objects.filter(tender_id__in=part, active=True).count()
+            # the scan's own alerts only (a bid-file comparison's are not the scan's to retire, loader.py)
+            alerts_rechecked += scan_alerts().filter(tender_id__in=part, active=True).count()
+        project_ids = sorted(projects)
+        for i in range(0, len(project_ids), 900):  # the projects' own alerts (no tender), retired the same way
+            alerts_rechecked += scan_alerts().filter(tender=None, project_id__in=project_ids[i:i + 900],
+                                                     active=True).count()
     kept_elsewhere = Tender.objects.filter(source=source).exclude(tender_id__in=tender_ids).count() if source else 0
 
     totals = {k: sum(t[k] for t in tables.values()) for k in ("add", "change", "same", "unrecorded", "clash", "retire")}
     out: dict[str, Any] = {
         "source": source, "tables": tables, "totals": totals, "alerts_rechecked": alerts_rechecked,
+        "tenders_in_file": len(tender_ids),
         "tenders_not_in_file": kept_elsewhere, "companies_kept": sorted(kept),
         "needs_confirmation": bool(totals["change"] or totals["retire"] or totals["unrecorded"]),
     }

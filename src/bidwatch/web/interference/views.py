@@ -31,7 +31,7 @@ def record_list(request: HttpRequest) -> HttpResponse:
 @requires(Cap.RECORD_INTERFERENCE)
 def record_create(request: HttpRequest) -> HttpResponse:
     return workflow_views.create_page(
-        request, RecordForm(request.POST or None), "interference/form.html",
+        request, RecordForm(request.POST or None, user=request.user), "interference/form.html",
         lambda data: services.record(request.user, request=request, **{f: data[f] for f in services.FIELDS}),
         message=lambda r: _("Recorded and reported to the discipline commission."), detail="interference:detail")
 

@@ -12,13 +12,21 @@
 What is recognised in the text (:func:`extract_facts`), one sentence at a time, the first one that says it:
 
 * dates written ``2025年3月1日`` or ``2025-03-01`` / ``2025.3.1``;
-* the document sale: a sentence with 发售/获取/领取/下载 and 招标文件/资格预审文件 and two dates (from, until);
+* the document sale: a sentence with 发售/获取/领取/下载/购买/出售/发放/索取 and 招标文件/资格预审文件 and two dates (from,
+  until) — the national standard template writes 「请于…至…购买招标文件」;
 * the bid deadline: a sentence with 投标截止 (or 递交投标文件的截止) and a date;
-* the bid bond: the amount in 元 or 万元 (人民币 optional) after 投标保证金, before the sentence names another figure;
+* the bid bond: the amount in 元, 千元, 万元 or 亿元 (人民币 optional) after 投标保证金, before the sentence names another
+  figure;
 * the estimate: the amount after 估算价/招标控制价/最高投标限价/合同估算价, before the sentence names a 保证金;
 * the performance bond: a sentence with 履约保证金 and a percentage.
 
-A value the department gives on the upload form wins over the text; the facts say where each came from.
+A value the department gives on the upload form wins over the text; the facts say where each came from. A check
+whose facts are neither in the text nor on the form does not run: :func:`unchecked` names it and what is missing
+(the page shows it as not checked, and a finding of the previous version is not resolved by it).
+
+The bid bond's amount cap depends on what is tendered (:func:`bond_cap_rule`, from the title, else the scope
+sentence): 勘察/设计 without 施工 is a survey or design tender, 10万元 (勘察设计招标投标办法 第24条,
+``max_bid_bond_survey_design``, as the scan); 监理 has no national amount cap (only the 2%); anything else 80万元.
 """
 
 from __future__ import annotations
@@ -36,7 +44,10 @@ from bidwatch.workdays import calendar_day_deadline
 
 _SENTENCE = re.compile(r"[^。；;！!？?\r\n]+")
 _DATE = re.compile(r"(\d{4})\s*(?:年|-|\.|/)\s*(\d{1,2})\s*(?:月|-|\.|/)\s*(\d{1,2})\s*日?")
-_AMOUNT = re.compile(r"(?:人民币)?\s*([0-9][0-9,，]*(?:\.[0-9]+)?)\s*(万元|元)")
+_AMOUNT = re.compile(r"(?:人民币)?\s*([0-9][0-9,，]*(?:\.[0-9]+)?)\s*(亿元|万元|千元|元)")
+_UNIT = {"亿元": Decimal(100000000), "万元": Decimal(10000), "千元": Decimal(1000), "元": Decimal(1)}
+#: the verbs of the document sale (发售期): 「购买招标文件」 is the national standard template's
+_SALE_VERB = re.compile(r"发售|出售|购买|获取|领取|下载|发放|索取")
 _PERCENT = re.compile(r"([0-9]+(?:\.[0-9]+)?)\s*[%％]")
 
 #: the checks that are not restrictive-clause rules: code -> (name, legal basis)
@@ -48,6 +59,70 @@ CHECKS = {
 }
 
 FACT_FIELDS = ("docs_from", "docs_until", "bid_deadline", "estimate", "bid_bond", "performance_bond_pct")
+
+#: the facts each check needs: without them it does not run (:func:`unchecked`)
+NEEDS = {
+    "bid_period": ("docs_from", "bid_deadline"),
+    "document_sale": ("docs_from", "docs_until"),
+    "bid_bond": ("bid_bond",),
+    "performance_bond": ("performance_bond_pct",),
+}
+
+#: the bid bond's amount cap by what is tendered: the setting, its legal basis and the finding's name
+BOND_CAPS = {
+    "works_goods": ("max_bid_bond_amount", 800000, "投标保证金超过估算价2%或80万元", "实施条例 第26条"),
+    "survey_design": ("max_bid_bond_survey_design", 100000, "投标保证金超过估算价2%或10万元（勘察设计）",
+                      "实施条例 第26条；工程建设项目勘察设计招标投标办法 第24条"),
+    "none": (None, None, "投标保证金超过估算价2%", "实施条例 第26条"),
+}
+_SCOPE = re.compile(r"招标范围|招标内容|项目名称|工程名称|招标项目")
+
+
+def unchecked(facts: Mapping[str, Mapping[str, Any]]) -> dict[str, list[str]]:
+    """The checks that could not run on these facts (field -> {"value", …}, as :func:`merge_facts` or a version
+    keeps them): code -> the fields missing (neither in the text nor on the form). A check that did not run found
+    nothing — it is *not checked*, not passed."""
+    def missing(key: str) -> bool:
+        return (facts.get(key) or {}).get("value") in (None, "")
+
+    return {code: gone for code, needs in NEEDS.items() if (gone := [k for k in needs if missing(k)])}
+
+
+#: the facts' names in the stored (Chinese) text of a finding carried over not checked
+FACT_NAMES_ZH = {"docs_from": "招标文件发售起始日期", "docs_until": "招标文件发售截止日期", "bid_deadline": "投标截止日期",
+                 "estimate": "估算价", "bid_bond": "投标保证金金额", "performance_bond_pct": "履约保证金比例"}
+
+
+def not_checked_text(missing: Sequence[str], before: str = "") -> str:
+    """「未能核查：未找到投标截止日期（上一版：…）」 — the matched text of a finding carried over unchecked."""
+    text = "未能核查：未找到" + "、".join(FACT_NAMES_ZH.get(k, k) for k in missing)
+    if before.startswith("未能核查") and "（上一版：" in before:  # carried over twice: keep the first finding's text
+        before = before.split("（上一版：", 1)[1][:-1]
+    return f"{text}（上一版：{before}）" if before else text
+
+
+def bond_cap_rule(title: str, paragraphs: Sequence[str] = ()) -> str:
+    """What is tendered, for the bid bond's amount cap (:data:`BOND_CAPS`), from the title or else the first
+    sentence naming the scope (招标范围/项目名称…): 监理 → ``none`` (no national amount cap); 勘察 or 设计 without
+    施工 (施工图设计 is design), 货物, 采购 or 总承包 → ``survey_design``; else ``works_goods`` (a 设计施工总承包 is a
+    works tender)."""
+    def kind(text: str) -> str | None:
+        if "监理" in text:
+            return "none"
+        works = re.search(r"施工(?!图)|货物|采购|总承包", text)  # 施工图设计 is design
+        if re.search(r"勘察|设计", text) and not works:
+            return "survey_design"
+        if works:
+            return "works_goods"
+        return None
+
+    found = kind(title or "")
+    if found is None:
+        for para in paragraphs:
+            for sentence in _SENTENCE.findall(para):
+                if _SCOPE.search(sentence) and (found := kind(sentence)):
+                    return found
+    return found or "works_goods"
 
 
 def exclusion_settings() -> dict[str, Any]:
@@ -69,7 +144,8 @@ def _amount(text: str) -> Decimal | None:
     if not m:
         return None
     value = Decimal(m.group(1).replace(",", "").replace("，", ""))
-    return value * 10000 if m.group(2) == "万元" else value
+    value *= _UNIT[m.group(2)]
+    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value  # 1.2亿元: 120000000
 
 
 _BOND_WORD = re.compile(r"投标保证金")
@@ -98,7 +174,7 @@ def extract_facts(paragraphs: Sequence[str]) -> dict[str, dict[str, Any]]:
     for i, para in enumerate(paragraphs):
         for sentence in _SENTENCE.findall(para):
             dates = _dates(sentence)
-            if (re.search(r"发售|获取|领取|下载", sentence) and re.search(r"招标文件|资格预审文件", sentence)
+            if (_SALE_VERB.search(sentence) and re.search(r"招标文件|资格预审文件", sentence)
                     and len(dates) >= 2 and "docs_from" not in facts):
                 put("docs_from", dates[0], i, sentence)
                 put("docs_until", dates[1], i, sentence)
@@ -123,15 +199,18 @@ def merge_facts(found: Mapping[str, dict[str, Any]], given: Mapping[str, Any]) -
     return out
 
 
-def _finding(code: str, detail: str, fact: Mapping[str, Any] | None, paragraphs: Sequence[str]) -> dict[str, Any]:
-    name, basis = CHECKS[code]
+def _finding(code: str, detail: str, fact: Mapping[str, Any] | None, paragraphs: Sequence[str],
+             name: str = "", basis: str = "") -> dict[str, Any]:
+    name, basis = name or CHECKS[code][0], basis or CHECKS[code][1]
     i = fact.get("paragraph") if fact else None
     return {"rule": code, "name_zh": name, "legal_basis": basis, "paragraph": i, "match": detail,
             "clause": (paragraphs[i][:200] if i is not None else detail), "via": "check"}
 
 
 def check_periods_and_bonds(facts: Mapping[str, dict[str, Any]], paragraphs: Sequence[str],
-                            calendar: Any, limits: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+                            calendar: Any, limits: Mapping[str, Any] | None = None,
+                            cap_rule: str = "works_goods") -> list[dict[str, Any]]:
+    """The findings of the periods and bonds; ``cap_rule`` (:func:`bond_cap_rule`) chooses the bond's amount cap."""
     lim = {**exclusion_settings(), **(limits or {})}
     out = []
     v = {k: f["value"] for k, f in facts.items()}
@@ -151,14 +230,16 @@ def check_periods_and_bonds(facts: Mapping[str, dict[str, Any]], paragraphs: Seq
     bond, estimate = v.get("bid_bond"), v.get("estimate")
     if bond:
         share = Decimal(str(lim.get("max_bid_bond_share", 0.02)))
-        cap = Decimal(str(lim.get("max_bid_bond_amount", 800000)))
+        setting, default, name, basis = BOND_CAPS[cap_rule]
+        cap = Decimal(str(lim.get(setting, default))) if setting else None
         over = []
         if estimate and Decimal(bond) > (Decimal(estimate) * share).quantize(Decimal("0.01")):
             over.append(f"估算价{estimate}元的{share:.0%}")
-        if Decimal(bond) > cap:
+        if cap is not None and Decimal(bond) > cap:
             over.append(f"{cap}元")
         if over:
-            out.append(_finding("bid_bond", f"投标保证金{bond}元，超过" + "和".join(over), facts["bid_bond"], paragraphs))
+            out.append(_finding("bid_bond", f"投标保证金{bond}元，超过" + "和".join(over), facts["bid_bond"], paragraphs,
+                                name, basis))
     pct = v.get("performance_bond_pct")
     if pct is not None:
         max_pct = Decimal(str(lim.get("max_performance_bond_share", 0.10))) * 100

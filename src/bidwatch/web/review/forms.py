@@ -10,17 +10,25 @@ from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from bidwatch.web.review.models import Finding, Review
+from bidwatch.web.tenders.models import Tender
 from bidwatch.web.widgets import DateInput
+from bidwatch.web.scoping import scope_by_sector
 from bidwatch.web.workflow.forms import StepForm
 
 FILE_HELP = _("DOCX or PDF, at most 50 MB. The file is kept outside the web site with its SHA-256.")
+
+
+def tender_field() -> forms.CharField:
+    """The tender id, optional and free: a pre-tender review comes before the tender is announced, so its id is
+    mostly not on the platform yet (the page links it only where the reader may open that tender)."""
+    return forms.CharField(label=_("Tender id"), max_length=100, required=False)
 
 
 class SubmitForm(StepForm):
     """The department's upload. The dates and amounts may be left empty where the document states them."""
 
     title = forms.CharField(label=_("Tender title"), max_length=300)
-    tender_id = forms.CharField(label=_("Tender id"), max_length=100, required=False)
+    tender_id = tender_field()
     kind = forms.ChoiceField(label=_("Document kind"), choices=Review.Kind.choices)
     file = forms.FileField(label=_("Draft document"), help_text=FILE_HELP)
     docs_from = forms.DateField(label=_("Documents issued from"), required=False, widget=DateInput())
@@ -34,12 +42,23 @@ class SubmitForm(StepForm):
                                               max_digits=5, decimal_places=2,
                                               validators=[MinValueValidator(Decimal("0"))])
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.user = user
         self.fields["on"].label = _("Submitted on")
         hint = _("Leave empty where the document states it.")
         for name in ("docs_from", "docs_until", "bid_deadline", "estimate", "bid_bond", "performance_bond_pct"):
             self.fields[name].help_text = hint
+
+    def clean_tender_id(self) -> str:
+        """An id not on the platform is taken as written; one of another sector's tenders is refused with the answer
+        an unknown id of the own sector would get on any other form (which ids exist elsewhere is not told): a
+        department cannot file a review against another sector's tender."""
+        value = self.cleaned_data.get("tender_id", "").strip()
+        if value and self.user is not None and Tender.objects.filter(pk=value).exists() \
+                and not scope_by_sector(Tender.objects.filter(pk=value), self.user).exists():
+            raise forms.ValidationError(_("No tender with this ID in your sector."))
+        return value
 
 
 class StartForm(StepForm):
@@ -76,5 +95,17 @@ class ReviseForm(StepForm):
 
 class FileForm(StepForm):
     title = _("File (备案)")
-    tender_id = forms.CharField(label=_("Tender id"), max_length=100, required=False)
+    tender_id = tender_field()
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, review: Review | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.review = review
+
+    def clean_tender_id(self) -> str:
+        """As at submission: free, but not another sector's tender (the office sees every sector: it is told)."""
+        value = self.cleaned_data.get("tender_id", "").strip()
+        if value and self.review is not None and Tender.objects.filter(pk=value).exclude(
+                sector=self.review.sector).exists():
+            raise forms.ValidationError(_("No tender with this ID in the review's sector."))
+        return value

@@ -92,13 +92,27 @@ def read_paragraphs(path: Path) -> tuple[list[str], list[str]]:
     limits = DEFAULT_LIMITS.__class__(max_file_bytes=MAX_BYTES, timeout_s=60.0)
     rec = parse_files([path], limits, workers=1, in_process=_parse_in_process())[0]
     if rec.error:
-        raise UnsafeUpload(rec.error)
+        raise UnsafeUpload(reader_error(rec.error))
     paragraphs = [b.text.strip() for b in rec.blocks if b.text.strip()]
     for table in rec.tables:
         paragraphs += [" | ".join(c.strip() for c in row) for row in table.rows]
     if not paragraphs:
         raise UnsafeUpload(_("no text in the file (a scan?)"))
     return paragraphs, list(rec.notes)
+
+
+def reader_error(text: str) -> str:
+    """The document reader's reason (``bidwatch.documents``, outside Django: 「中文 / english」, the detail after the
+    English half's colon) in the language of the page: one half, with the detail."""
+    from django.utils.translation import get_language
+
+    zh, sep, en = str(text).partition(" / ")
+    if not sep:
+        return str(text)
+    if (get_language() or "").startswith("en"):
+        return en
+    detail = en.partition(": ")[2]
+    return f"{zh}：{detail}" if detail and detail not in zh else zh
 
 
 def _add_version(review: Review, user: Any, upload: Any, given: Mapping[str, Any], on: dt.date) -> ReviewVersion:
@@ -116,13 +130,23 @@ def _add_version(review: Review, user: Any, upload: Any, given: Mapping[str, Any
         carried = {k: f["value"] for k, f in previous.facts.items() if f.get("source") == "form" and k not in found}
         given = carried | dict(given)
     facts = checks.merge_facts(found, given)
-    found = checks.find_clauses(paragraphs) + checks.check_periods_and_bonds(_typed(facts), paragraphs, calendar())
+    found = checks.find_clauses(paragraphs) + checks.check_periods_and_bonds(
+        _typed(facts), paragraphs, calendar(), cap_rule=checks.bond_cap_rule(review.title, paragraphs))
     version = ReviewVersion.objects.create(
         review=review, number=(previous.number + 1) if previous else 1, submitted_on=on, paragraphs=paragraphs,
         facts=_jsonable(facts), notes=notes, uploaded_by=user,
         changes=checks.diff_paragraphs(previous.paragraphs, paragraphs) if previous else [], **meta)
     old = list(previous.findings.all()) if previous else []
     pairs = checks.match_findings([_as_dict(f) for f in old], found)
+    # a period or bond finding whose check could not run on this version (its date or amount no longer found) is
+    # not resolved: it is carried over as still present, marked not checked, for the office to verify by hand
+    not_run = checks.unchecked(facts)
+    for i, o in enumerate(old):
+        if o.via == "check" and o.rule in not_run and i not in pairs.values():
+            pairs[len(found)] = i
+            found.append({"rule": o.rule, "name_zh": o.name_zh, "legal_basis": o.legal_basis, "paragraph": None,
+                          "match": checks.not_checked_text(not_run[o.rule], o.match), "clause": o.clause,
+                          "via": "check"})
     for j, f in enumerate(found):
         Finding.objects.create(
             version=version, rule=f["rule"], name_zh=f["name_zh"], legal_basis=f["legal_basis"],
@@ -167,7 +191,7 @@ def submit(user: Any, upload: Any, *, title: str, kind: str, on: dt.date, tender
     review = Review.objects.create(title=title, kind=kind, tender_id=tender_id, sector=user.sector,
                                    unit_id=user.agency_id, submitted_on=on, created_by=user)
     version = _add_version(review, user, upload, facts or {}, on)
-    WORKFLOW.log(review, user, "submit", f"{version.file_name} · 问题 {version.findings.count()} 项", request,
+    WORKFLOW.log(review, user, "submit", version.file_name, request,
                  sha256=version.sha256, version=version.number, findings=version.findings.count())
     return review
 

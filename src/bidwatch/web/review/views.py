@@ -22,6 +22,7 @@ from bidwatch.web.audit.models import AuditEntry
 from bidwatch.web.audit.services import record
 from bidwatch.web.review import checks, services
 from bidwatch.web.review.forms import SubmitForm
+from bidwatch.web.scoping import scope_by_sector
 from bidwatch.web.review.models import Review
 from bidwatch.web.review.workflow import WORKFLOW
 from bidwatch.web.tenders.models import Tender
@@ -46,7 +47,7 @@ def review_list(request: HttpRequest) -> HttpResponse:
 def review_submit(request: HttpRequest) -> HttpResponse:
     if not services.can_submit(request.user):
         raise PermissionDenied("submit_review")
-    form = SubmitForm(request.POST or None, request.FILES or None)
+    form = SubmitForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -78,8 +79,13 @@ def _context(request: HttpRequest, review: Review) -> dict[str, Any]:
     version = next((v for v in versions if str(v.number) == number), versions[-1] if versions else None)
     labels = {name: SubmitForm.base_fields[name].label for name in FACT_FIELDS}
     facts = [(labels[k], version.facts[k]) for k in FACT_FIELDS if version and k in version.facts]
-    known_tender = bool(review.tender_id) and Tender.objects.filter(pk=review.tender_id).exists()
-    return {"r": review, "version": version, "versions": versions, "facts": facts, "known_tender": known_tender,
+    unchecked = [(checks.CHECKS[code][0], [labels[k] for k in missing])
+                 for code, missing in checks.unchecked(version.facts).items()] if version else []
+    # linked only where the reader may open it (another sector's tender would answer 403, and log a refusal)
+    known_tender = bool(review.tender_id) and scope_by_sector(Tender.objects.filter(pk=review.tender_id),
+                                                              request.user).exists()
+    return {"r": review, "version": version, "versions": versions, "facts": facts, "unchecked": unchecked,
+            "known_tender": known_tender,
             "paragraphs": _paragraphs(version) if version else [],
             "findings": list(version.findings.select_related("previous")) if version else [],
             "resolution": services.resolution(version) if version and version.number > 1 else None,

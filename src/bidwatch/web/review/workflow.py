@@ -33,6 +33,6 @@ WORKFLOW = Workflow(
         Step("decide", (S.UNDER_REVIEW,), form="DecideForm", **OFFICE),
         Step("revise", (S.RETURNED,), form="ReviseForm", **UNIT),
         Step("file", (S.PASSED, S.REJECTED), form="FileForm", service="file_review", **OFFICE,
-             initial=lambda r: {"tender_id": r.tender_id}),
+             initial=lambda r: {"tender_id": r.tender_id}, form_kwargs=lambda r, user: {"review": r}),
     ],
 )

@@ -1,8 +1,11 @@
 """The assessment (考核): each item of a campaign's scheme computed per unit from the platform's own records,
-as of the end of the period, plus the office's manual adjustments; a ranking; every score's records.
+as of the end of the period or today, whichever comes first (:func:`as_of`: a campaign still running is assessed
+on what has fallen due so far), plus the office's manual adjustments; a ranking; every score's records.
 
 An item's score is ``weight × (records done in time / records due)``; a unit with no record due on an item
-gets the full weight (nothing was late). Which records are due, and which count as done in time:
+gets the full weight (nothing was late). A record whose due date (a clue's: the period's end) is after the
+as-of date and that is not done yet is *not yet due* (未到期): listed, neither in time nor late, and left out of
+the count; one done already counts as done in time. Which records are due, and which count as done in time:
 
 * ``ledger``: the unit's problems whose rectification deadline falls in the period; in time when closure was
   requested (申请销号) by the deadline and by the period's end;
@@ -43,6 +46,7 @@ class Row:
     due: dt.date | None
     done: dt.date | None
     ok: bool
+    pending: bool = False  #: not yet due and not done: out of the count (未到期)
 
 
 @dataclass
@@ -52,7 +56,11 @@ class ItemScore:
 
     @property
     def due(self) -> int:
-        return len(self.rows)
+        return sum(not r.pending for r in self.rows)
+
+    @property
+    def pending(self) -> int:
+        return sum(r.pending for r in self.rows)
 
     @property
     def ok(self) -> int:
@@ -61,7 +69,7 @@ class ItemScore:
     @property
     def score(self) -> Decimal:
         w = Decimal(self.item.weight)
-        return w if not self.rows else (w * self.ok / self.due).quantize(TWO, ROUND_HALF_UP)
+        return w if not self.due else (w * self.ok / self.due).quantize(TWO, ROUND_HALF_UP)
 
 
 @dataclass
@@ -88,7 +96,24 @@ def _in(d: dt.date | None, end: dt.date) -> bool:
     return d is not None and d <= end
 
 
+def as_of(end: dt.date) -> dt.date:
+    """The day the assessment is computed at: the period's end, or today (the services' today) when the period
+    ends later."""
+    from bidwatch.web.supervision import services
+
+    return min(end, services.today())
+
+
 def rows_for(metric: str, campaign: Campaign, unit: Agency, start: dt.date, end: dt.date) -> list[Row]:
+    """The records of ``metric`` due in the period, judged as of :func:`as_of` (``end`` or today)."""
+    rows = _rows(metric, campaign, unit, start, end)
+    on = as_of(end)
+    for r in rows:
+        r.pending = not r.ok and (r.due or end) > on
+    return rows
+
+
+def _rows(metric: str, campaign: Campaign, unit: Agency, start: dt.date, end: dt.date) -> list[Row]:
     from bidwatch.web.alerts.models import ClueEvent, Transfer
     from bidwatch.web.campaign.models import Problem
     from bidwatch.web.complaints.models import Complaint
@@ -194,7 +219,7 @@ def xlsx(campaign: Campaign, scores: list[UnitScore], start: dt.date, end: dt.da
             for r in i.rows:
                 ws2.append([safe_cell(s.unit.name), safe_cell(i.item.name), safe_cell(r.label),
                             r.due.isoformat() if r.due else "", r.done.isoformat() if r.done else "",
-                            "是" if r.ok else "否"])
+                            "是" if r.ok else ("未到期" if r.pending else "否")])
         for a in s.adjustments:
             ws2.append([safe_cell(s.unit.name), "加减分", safe_cell(a.reason), a.on.isoformat(), "", float(a.points)])
     buf = io.BytesIO()

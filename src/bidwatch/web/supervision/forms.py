@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from bidwatch.web.accounts.models import Agency
-from bidwatch.web.periods import OptionalPeriodForm
+from bidwatch.web.periods import OptionalPeriodForm, check_period
 from bidwatch.web.supervision.models import Adjustment, AssessmentItem, Campaign, SupervisionOrder
 from bidwatch.web.widgets import DateInput
 from bidwatch.web.workflow.forms import StepForm, not_in_future
@@ -19,6 +19,13 @@ TEXT = {"widget": forms.Textarea(attrs={"rows": 3}), "max_length": 8000}
 
 def _units() -> Any:
     return Agency.objects.exclude(kind__in=[Agency.Kind.OFFICE]).order_by("id")
+
+
+def _answering_units() -> Any:
+    """The units an order or a talk may address (``services.answering_units``)."""
+    from bidwatch.web.supervision.services import answering_units
+
+    return answering_units()
 
 
 class OrderForm(forms.Form):
@@ -34,7 +41,7 @@ class OrderForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = _units()
+        self.fields["unit"].queryset = _answering_units()
         self.fields["campaign"].initial = Campaign.get_current()
 
 
@@ -74,7 +81,7 @@ class TalkForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = _units()
+        self.fields["unit"].queryset = _answering_units()
         self.fields["orders"].queryset = SupervisionOrder.objects.select_related("unit")
         self.fields["campaign"].initial = Campaign.get_current()
 
@@ -107,6 +114,11 @@ class AdjustmentForm(forms.ModelForm):
 class PeriodForm(OptionalPeriodForm):
     start = forms.DateField(label=_("From"), widget=DateInput(), required=False)
     end = forms.DateField(label=_("Until"), widget=DateInput(), required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        check_period(self, data)
+        return data
 
 
 class ItemForm(forms.ModelForm):

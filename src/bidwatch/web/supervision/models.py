@@ -154,7 +154,9 @@ class Talk(models.Model):
         ordering = ["-held_on", "-id"]
 
     def __str__(self) -> str:
-        return f"约谈 {self.unit} {self.held_on:%Y-%m-%d}"
+        from django.utils.translation import gettext
+
+        return gettext("Talk with %(unit)s on %(day)s") % {"unit": self.unit, "day": f"{self.held_on:%Y-%m-%d}"}
 
 
 class TalkEvent(HistoryEvent):
@@ -272,6 +274,7 @@ class Bulletin(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
     year = models.PositiveIntegerField(_("year"), null=True, blank=True)
     seq = models.PositiveIntegerField(_("sequence number"), null=True, blank=True)
+    submitted_on = models.DateField(_("submitted on"), null=True, blank=True)
     approved_on = models.DateField(_("approved on"), null=True, blank=True)
     approved_by = actor_field(blank=True)
     published_on = models.DateField(_("published on"), null=True, blank=True)

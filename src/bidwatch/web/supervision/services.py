@@ -22,6 +22,24 @@ from bidwatch.web.workflow.checks import required as _text
 S = SupervisionOrder.Status
 
 
+def answering_units() -> Any:
+    """The units an order or a talk may address: those with an active user who may answer supervision orders
+    (``Cap.ANSWER_SUPERVISION``). An order to 审计局 or 纪工委 could never be answered, and the commission does not
+    talk with itself."""
+    from bidwatch.web.accounts.models import User
+    from bidwatch.web.accounts.roles import ROLE_CAPS
+
+    roles = [role for role, caps in ROLE_CAPS.items() if Cap.ANSWER_SUPERVISION in caps]
+    answering = User.objects.filter(is_active=True, role__in=roles, agency__isnull=False).values("agency_id")
+    return Agency.objects.filter(pk__in=answering).order_by("id")
+
+
+def _check_unit(unit: Agency) -> None:
+    if not answering_units().filter(pk=unit.pk).exists():
+        raise ValueError(_("%(unit)s has no user who can answer supervision orders")
+                         % {"unit": unit.display_name})
+
+
 def next_seq(year: int) -> int:
     """The next number of the year (locked: two orders issued at once do not share one)."""
     # the year's last order, locked (FOR UPDATE takes no aggregate on PostgreSQL); the first of a year has no row
@@ -39,10 +57,20 @@ def issue(user: Any, *, campaign: Campaign, unit: Agency, matter_kind: str, matt
         raise PermissionDenied("supervise")
     if workdays < 1:
         raise ValueError(_("at least one working day"))
+    _check_unit(unit)
+    _not_before(issued_on, campaign.starts_on, _("the order cannot be issued before the campaign starts (%(day)s)")
+                % {"day": campaign.starts_on})
+    matter, demand = _text(matter, _("say what the matter is")), _text(demand, _("say what is demanded"))
+    twin = (SupervisionOrder.objects.filter(campaign=campaign, unit=unit, matter_kind=matter_kind,
+                                            matter_ref=matter_ref.strip(), matter=matter, demand=demand,
+                                            issued_on=issued_on).order_by("id").first())
+    if twin is not None:  # a second click on 下发 or the same order entered twice
+        raise ValueError(_("the same order was already issued to this unit on that day: %(number)s")
+                         % {"number": twin.number})
     o = SupervisionOrder(
         campaign=campaign, year=issued_on.year, seq=next_seq(issued_on.year), issuer_id=user.agency_id, unit=unit,
-        matter_kind=matter_kind, matter_ref=matter_ref.strip(), matter=_text(matter, _("say what the matter is")),
-        demand=_text(demand, _("say what is demanded")), issued_on=issued_on, workdays=workdays,
+        matter_kind=matter_kind, matter_ref=matter_ref.strip(), matter=matter,
+        demand=demand, issued_on=issued_on, workdays=workdays,
         deadline=calendar().add_workdays(issued_on, workdays), issued_by=user)
     return ORDERS.finish(o, user, "issue", o.matter[:200], request, unit=unit.code, deadline=str(o.deadline),
                          matter_kind=matter_kind, matter_ref=o.matter_ref)
@@ -50,10 +78,16 @@ def issue(user: Any, *, campaign: Campaign, unit: Agency, matter_kind: str, matt
 
 @transaction.atomic
 def answer(o: SupervisionOrder, user: Any, on: dt.date, answer: str, *, request: Any = None) -> SupervisionOrder:
-    """The unit reports how it handled the matter (办理情况反馈): 已下发 → 已反馈."""
+    """The unit reports how it handled the matter (办理情况反馈): 已下发 → 已反馈. The answer's date is the day it was
+    given: not before the order, not before an earlier answer (one returned), and not before the last reminder
+    (催办) — a reminder records that no answer had been given by its day, so an answer dated before it would turn
+    a late answer into one in time. The same day as the reminder is allowed (answered after being reminded)."""
     ORDERS.begin(o, user, "answer")
     text = _text(answer, _("say how the matter was handled"))
     _not_before(on, o.issued_on, _("answered before the order was issued"))
+    _not_before(on, o.answered_on, _("answered before the previous answer"))
+    _not_before(on, o.last_reminded_on, _("answered before the last reminder, which recorded that no answer had "
+                                          "been given"))
     o.first_answered_on = o.first_answered_on or on
     o.status, o.answered_on, o.answer = S.ANSWERED, on, text
     return ORDERS.finish(o, user, "answer", text[:200], request, on=str(on), late=on > o.deadline)
@@ -88,6 +122,9 @@ def remind(o: SupervisionOrder, user: Any, on: dt.date, note: str = "", *, reque
     ORDERS.begin(o, user, "remind")
     if o.deadline >= on:
         raise ValueError(_("the answer is not yet due (%(deadline)s)") % {"deadline": o.deadline})
+    if o.last_reminded_on is not None and on <= o.last_reminded_on:  # one a day; none dated before the last
+        raise ValueError(_("a reminder was already sent on %(day)s: a new one must be dated later")
+                         % {"day": o.last_reminded_on})
     _count_reminder(o, user, on, note, request)
     return o
 
@@ -110,16 +147,20 @@ def escalate(on: dt.date | None = None) -> list[SupervisionOrder]:
     """The daily escalation (``bidwatch web remind``, from cron): each order past its deadline without an answer
     gets a reminder (催办) by the system the first working day after the deadline and every
     ``REMIND_EVERY_WORKDAYS`` working days after the last reminder; the ``MISSES_FOR_TALK``-th proposes a talk.
-    Each one is a history and an audit entry with no actor."""
+    Each one is a history and an audit entry with no actor. On a rest day nothing is sent (the cron job runs
+    every day; the next working day catches up)."""
     on = on or today()
     cal = calendar()
-    done = []
+    done: list[SupervisionOrder] = []
+    if not cal.is_workday(on):
+        return done
     for pk in ORDER_CLOCK.overdue(SupervisionOrder.objects.all(), on).values_list("pk", flat=True):
         with transaction.atomic():
             o = SupervisionOrder.objects.select_for_update().get(pk=pk)
             if o.status != S.ISSUED or o.deadline >= on:
                 continue
-            if o.last_reminded_on is not None and cal.workdays_between(o.last_reminded_on, on) < REMIND_EVERY_WORKDAYS:
+            if o.last_reminded_on is not None and (
+                    on <= o.last_reminded_on or cal.workdays_between(o.last_reminded_on, on) < REMIND_EVERY_WORKDAYS):
                 continue
             _count_reminder(o, None, on, f"逾期未反馈，系统自动催办（办理时限 {o.deadline}）")
             done.append(o)
@@ -134,6 +175,7 @@ def record_talk(user: Any, *, campaign: Campaign, unit: Agency, person: str, pos
         raise PermissionDenied("supervise")
     if follow_up_due < held_on:
         raise ValueError(_("the follow-up cannot be due before the talk"))
+    _check_unit(unit)
     t = Talk.objects.create(
         campaign=campaign, unit=unit, person=_text(person, _("who was talked to")), position=position.strip(),
         held_by_id=user.agency_id, talkers=_text(talkers, _("who held the talk")),
@@ -195,6 +237,7 @@ def reminders(user: Any, on: dt.date | None = None) -> dict[str, int]:
 
 # --- bulletins (通报) ----------------------------------------------------------------------------
 
+
 @transaction.atomic
 def draft_bulletin(user: Any, *, campaign: Campaign, title: str, body: str, problem: Any = None, clue: Any = None,
                    complaint: Any = None, request: Any = None) -> Bulletin:
@@ -210,16 +253,23 @@ def draft_bulletin(user: Any, *, campaign: Campaign, title: str, body: str, prob
 
 @transaction.atomic
 def submit_bulletin(b: Bulletin, user: Any, on: dt.date, note: str = "", *, request: Any = None) -> Bulletin:
-    """The office submits a draft to its head (专治办主任) for approval: 草稿 → 待主任审批."""
+    """The office submits a draft to its head (专治办主任) for approval: 草稿 → 待主任审批; not dated before its
+    campaign started (a bulletin entered after the fact keeps its real dates, but not years before)."""
     BULLETINS.begin(b, user, "submit")
-    b.status = Bulletin.Status.SUBMITTED
+    _not_before(on, b.campaign.starts_on, _("a bulletin is not dated before its campaign starts"))
+    b.status, b.submitted_on = Bulletin.Status.SUBMITTED, on
     return BULLETINS.finish(b, user, "submit", note.strip(), request, on=str(on))
 
 
 @transaction.atomic
 def approve_bulletin(b: Bulletin, user: Any, on: dt.date, note: str = "", *, request: Any = None) -> Bulletin:
-    """The office head (``Cap.APPROVE_BULLETIN``) approves a submitted bulletin; the approver is recorded."""
+    """The office head (``Cap.APPROVE_BULLETIN``) approves a submitted bulletin; the approver is recorded. Not
+    before the submission, and not the head's own draft: a bulletin is approved by someone other than its drafter
+    (four eyes: the head who drafted one has another head or the office draft it)."""
     BULLETINS.begin(b, user, "approve")
+    _not_before(on, b.submitted_on, _("approved before it was submitted"))
+    if b.drafted_by_id is not None and b.drafted_by_id == user.pk:
+        raise ValueError(_("the drafter of a bulletin may not approve it"))
     b.status, b.approved_on, b.approved_by = Bulletin.Status.APPROVED, on, user
     return BULLETINS.finish(b, user, "approve", note.strip(), request, on=str(on))
 
@@ -228,6 +278,7 @@ def approve_bulletin(b: Bulletin, user: Any, on: dt.date, note: str = "", *, req
 def return_bulletin(b: Bulletin, user: Any, on: dt.date, reason: str, *, request: Any = None) -> Bulletin:
     BULLETINS.begin(b, user, "return")
     text = _text(reason, _("say what to revise"))
+    _not_before(on, b.submitted_on, _("returned before it was submitted"))
     b.status, b.approved_on, b.approved_by = Bulletin.Status.DRAFT, None, None
     return BULLETINS.finish(b, user, "return", text, request, on=str(on))
 

@@ -238,6 +238,24 @@ def _assessment_args(request: HttpRequest) -> tuple[Campaign, Any, Any]:
     return campaign, start, end
 
 
+def _period_errors(request: HttpRequest) -> list[str]:
+    """What is wrong with the period asked for (a date that is none, an end before the start); empty when fine."""
+    form = PeriodForm(request.GET or None)
+    if not form.is_bound or form.is_valid():
+        return []
+    return [f"{form.fields[k].label}: {e}" if k in form.fields else str(e)
+            for k, errors in form.errors.items() for e in errors]
+
+
+def _bad_period(request: HttpRequest, campaign: Campaign, errors: list[str]) -> HttpResponse:
+    """The ranking over the campaign's own period with the errors of the period asked for (400)."""
+    start, end = assessment.period(campaign)
+    return render(request, "supervision/assessment.html", {
+        "campaign": campaign, "start": start, "end": end, "as_of": assessment.as_of(end), "period_errors": errors,
+        "scores": _own(request, assessment.ranking(campaign, start, end)), "items": list(campaign.items.all()),
+        "campaigns": Campaign.objects.all()}, status=400)
+
+
 def _own(request: HttpRequest, scores: list[assessment.UnitScore]) -> list[assessment.UnitScore]:
     """A unit sees its own scores (and its rank); the office, commission and auditors every unit's."""
     if request.user.role == Role.DEPARTMENT:  # type: ignore[union-attr]
@@ -250,6 +268,8 @@ def assessment_page(request: HttpRequest) -> HttpResponse:
     if Campaign.get_current() is None:
         return render(request, "supervision/assessment.html", {"campaign": None})
     campaign, start, end = _assessment_args(request)
+    if errors := _period_errors(request):
+        return _bad_period(request, campaign, errors)
     form = item_form = None
     if can(request.user, Cap.RUN_CAMPAIGN):  # type: ignore[arg-type]
         is_item = request.POST.get("form") == "item"
@@ -276,7 +296,8 @@ def assessment_page(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied("run_campaign")
     scores = _own(request, assessment.ranking(campaign, start, end))
     return render(request, "supervision/assessment.html", {
-        "campaign": campaign, "start": start, "end": end, "scores": scores, "items": list(campaign.items.all()),
+        "campaign": campaign, "start": start, "end": end, "as_of": assessment.as_of(end), "scores": scores,
+        "items": list(campaign.items.all()),
         "form": form, "item_form": item_form, "campaigns": Campaign.objects.all()},
         status=400 if (form is not None and form.errors) or (item_form is not None and item_form.errors) else 200)
 
@@ -284,17 +305,21 @@ def assessment_page(request: HttpRequest) -> HttpResponse:
 @requires(Cap.VIEW_SUPERVISION)
 def assessment_unit(request: HttpRequest, unit: int) -> HttpResponse:
     campaign, start, end = _assessment_args(request)
+    if errors := _period_errors(request):
+        return _bad_period(request, campaign, errors)
     agency = get_object_or_404(Agency, pk=unit)
     if request.user.role == Role.DEPARTMENT and agency.pk != request.user.agency_id:  # type: ignore[union-attr]
         raise PermissionDenied("assessment:other unit")
     score = assessment.score_unit(campaign, agency, start, end)
     return render(request, "supervision/assessment_unit.html", {"campaign": campaign, "start": start, "end": end,
-                                                                 "s": score})
+                                                                 "as_of": assessment.as_of(end), "s": score})
 
 
 @requires(Cap.VIEW_SUPERVISION)
 def assessment_export(request: HttpRequest) -> HttpResponse:
     campaign, start, end = _assessment_args(request)
+    if errors := _period_errors(request):
+        return _bad_period(request, campaign, errors)
     scores = _own(request, assessment.ranking(campaign, start, end))
     fmt = "pdf" if request.GET.get("format") == "pdf" else "xlsx"
     filename = f"考核-{end:%Y%m%d}.{fmt}"
@@ -306,8 +331,8 @@ def assessment_export(request: HttpRequest) -> HttpResponse:
         from bidwatch.web.reports.outputs import report_pdf
 
         html = render_to_string("supervision/assessment_pdf.html", {
-            "campaign": campaign, "start": start, "end": end, "scores": scores, "items": list(campaign.items.all())},
-            request=request)
+            "campaign": campaign, "start": start, "end": end, "as_of": assessment.as_of(end), "scores": scores,
+            "items": list(campaign.items.all())}, request=request)
         response = HttpResponse(report_pdf(html), content_type="application/pdf")
     else:
         response = HttpResponse(assessment.xlsx(campaign, scores, start, end), content_type=XLSX)
@@ -407,7 +432,8 @@ def _source(request: HttpRequest) -> tuple[dict[str, Any], dict[str, Any]]:
     params = request.POST if request.method == "POST" else request.GET
     for key, model, text in (("problem", Problem, lambda o: f"{o.project_name}\n{o.description}\n{o.result}"),
                              ("clue", Clue, lambda o: o.summary),
-                             ("complaint", Complaint, lambda o: f"{o.project_name}\n{o.complainant} / {o.respondent}")):
+                             # the complainant's identity is in no report or export (docs/web.md): the respondent only
+                             ("complaint", Complaint, lambda o: f"{o.project_name}\n{o.respondent}")):
         pk = params.get(key, "")
         if pk.isdigit():
             obj = get_object_or_404(model, pk=pk)
@@ -424,7 +450,17 @@ def bulletin_draft(request: HttpRequest) -> HttpResponse:
         message=lambda b: _("Saved."), detail="supervision:bulletin", context={"links": links})
 
 
+def _may_open_problem(user: Any, b: Bulletin) -> bool:
+    """Whether the bulletin's ledger problem may be opened by ``user`` (its page is the ledger's visible set):
+    a unit reading a published bulletin sees the problem's number, the link only when it is its own."""
+    if b.problem_id is None:
+        return False
+    from bidwatch.web.campaign.workflow import visible as visible_problems
+
+    return visible_problems(user).filter(pk=b.problem_id).exists()
+
+
 bulletin_detail = workflow_views.detail_view(
     BULLETINS, "supervision/bulletin.html", view_cap=Cap.VIEW_SUPERVISION,
-    context=lambda request, b: {"b": b},
+    context=lambda request, b: {"b": b, "problem_link": _may_open_problem(request.user, b)},
     queryset=lambda: Bulletin.objects.select_related("campaign", "problem", "clue", "complaint", "approved_by"))

@@ -129,7 +129,16 @@ def top_companies(user: Any) -> Any:
         named = Alert.companies.through.objects.filter(
             company_id=OuterRef("pk"), alert__sector=user.sector, alert__active=True)
         companies = companies.filter(Exists(named)) if user.sector else companies.none()
-    return companies.order_by("-risk_score", "company_id")[:10]
+    top = list(companies.order_by("-risk_score", "company_id")[:10])
+    if is_sector_scoped(user):
+        # the bids and wins beside each are the sector's, as the company page shows them to this user (the stored
+        # n_bids / n_wins count every sector's tenders)
+        bids = scope_by_sector(Bid.objects.filter(company_id__in=[c.pk for c in top]), user, "tender__sector")
+        counts = {r["company_id"]: r for r in bids.values("company_id").annotate(
+            n=Count("bid_id"), wins=Count("bid_id", filter=Q(tender__winner_id=F("company_id"))))}
+        for c in top:
+            c.n_bids, c.n_wins = counts.get(c.pk, {}).get("n", 0), counts.get(c.pk, {}).get("wins", 0)
+    return top
 
 
 @requires(Cap.VIEW)

@@ -169,7 +169,10 @@ class Workflow:
         reason = step.when(obj) if step is not None else None
         if reason:
             return str(reason)
-        return f"{obj} · {self.state_label(obj)} / 当前状态不允许此操作"
+        from django.utils.translation import gettext
+
+        return gettext("%(case)s · %(state)s: the present state does not allow this step") % {
+            "case": obj, "state": self.state_label(obj)}
 
     def step(self, name: str) -> Step | None:
         return self.by_name.get(name)
