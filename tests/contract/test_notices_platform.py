@@ -73,6 +73,9 @@ def test_the_loader_does_not_read_an_amount_whose_unit_is_a_code_as_yuan(tmp_pat
     ds = load_dataset(write_dataset(tmp_path / "a", {"tenders": tenders}))
     assert ds.con.execute('SELECT estimate, bid_bond, "CONTRACT_RECKON_PRICE" FROM tenders').fetchone() == (
         None, 800_000.0, "12500.000000")
+    # and says so, naming the column and its code column
+    said = [n.expected for n in ds.notices if n.column == "estimate"]
+    assert len(said) == 1 and "CONTRACT_RECKON_PRICE" in said[0] and "PRICE_UNIT" in said[0]
     # near miss: the contract's own header of the estimate is read as before
     tenders = "BID_SECTION_CODE,标段合同估算价\nT1,125000000\n"
     ds = load_dataset(write_dataset(tmp_path / "b", {"tenders": tenders}))

@@ -26,7 +26,7 @@ from pathlib import Path
 import duckdb
 
 from .problems import Problem
-from .schema import PLATFORM_ALIASES, TABLES, Column, Table
+from .schema import PLATFORM_ALIASES, PLATFORM_UNIT_CODED, TABLES, Column, Table
 from .values import WHITESPACE
 
 # A header may carry the unit: 投标报价(万元), 投标报价（元）, 最高投标限价（单位：元）, 投标报价（人民币元）, 投标报价/万元;
@@ -487,6 +487,14 @@ def map_headers(src: Source, headers: list[str]) -> None:
             name, n = f"{base}_{n}", n + 1
         used_names.add(name)
         src.extras.append((i, name))
+        coded = PLATFORM_UNIT_CODED.get(src.table.name, {}).get(h.upper())
+        if coded is not None:  # kept, but not read: its unit is a code in another column (12500 with PRICE_UNIT 1)
+            src.notices.append(Problem(
+                src.table.name, src.header_row, coded[0], h,
+                f"{h} 的单位由 {coded[1]} 代码给出（0 = 元，1 = 万元），装载器不读取单位代码：该列未读作 {coded[0]}，"
+                f"按原样保留；请把金额换算为元，或放在注明单位的表头下（如“招标控制价（万元）”），或用 bidwatch notices "
+                f"导入 / {h} gives its unit as a code in {coded[1]}, which the loader does not read: not read as "
+                f"{coded[0]}, kept as written; give the amount in yuan or under a header naming its unit"))
     for col in src.table.columns:
         if col.required and col.name not in src.positions:
             src.problems.append(Problem(src.table.name, None, col.name, None,
