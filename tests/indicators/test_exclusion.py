@@ -303,3 +303,21 @@ def test_an_estimate_not_above_the_bond_is_a_unit_error_not_a_bond_of_20000_perc
     assert sorted(alerts.index) == ["T2", "T3"]
     assert "超出100,000.00元" in alerts.loc["T2", "message"]
     assert "2.00%" in alerts.loc["T3", "message"] and "超出0.01元" in alerts.loc["T3", "message"]
+
+
+def test_the_title_tells_a_survey_design_or_supervision_tender_when_the_kind_is_not_given(make_dataset):
+    """A clerk's 类别 勘察 or 设计 is read as services and says no more: the title does (勘察设计招标投标办法 第24条's 10万
+    cap). T1 "…勘察设计" 15万 on 1,000万: over the 10万 cap; T2 "…施工图设计" likewise; near misses: T3 "…工程监理" 90万 on
+    5,000万 (no cap, 1.8%) and T4 "…设计施工总承包" (works: the 80万 cap) 70万 on 5,000万 stay lawful."""
+    t = world()
+    t["tenders"] = [
+        {"tender_id": "T1", "title": "一号路勘察设计", "category": "services", "estimate": 10_000_000.0, "bid_bond": 150_000.0},
+        {"tender_id": "T2", "title": "二号楼施工图设计", "category": None, "estimate": 10_000_000.0, "bid_bond": 150_000.0},
+        {"tender_id": "T3", "title": "三号桥工程监理", "category": "services", "estimate": 50_000_000.0, "bid_bond": 900_000.0},
+        {"tender_id": "T4", "title": "四号路设计施工总承包", "category": None, "estimate": 50_000_000.0,
+         "bid_bond": 700_000.0},
+    ]
+    t["bids"] = [b for b in t["bids"] if b["tender_id"] in ("T1", "T2")]
+    alerts = scan(make_dataset(t), "excessive_bid_bond")
+    assert sorted(alerts["tender_id"]) == ["T1", "T2"]
+    assert all("勘察设计招标10万元" in m for m in alerts["message"])

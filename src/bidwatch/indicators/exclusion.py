@@ -229,7 +229,13 @@ def excessive_bid_bond(ctx: ScanContext) -> str:
     est = ctx.column_or_null("t", "tenders", "estimate", "DOUBLE")
     ceil = ctx.column_or_null("t", "tenders", "ceiling_price", "DOUBLE")
     category = ctx.column_or_null("t", "tenders", "category")
-    kind = ctx.column_or_null("t", "tenders", "service_kind")
+    given = ctx.column_or_null("t", "tenders", "service_kind")
+    # where the kind is not given, the title tells a survey/design or a supervision tender (a clerk's 类别 勘察 is read
+    # as services and says no more); a title with 施工 (other than 施工图设计) is works, whatever else it names
+    title = ctx.column_or_null("t", "tenders", "title")
+    plain = f"replace(coalesce({title}, ''), '施工图', '')"
+    kind = (f"coalesce({given}, CASE WHEN {plain} LIKE '%施工%' THEN NULL WHEN {plain} LIKE '%监理%' THEN 'supervision' "
+            f"WHEN {plain} LIKE '%勘察%' OR {plain} LIKE '%设计%' THEN 'survey_design' END)")
     return f"""
 WITH x AS (
     SELECT t.tender_id, t.project_id, {_winner(ctx)} AS company_ids, t.bid_bond, coalesce({est}, {ceil}) AS base,
@@ -238,7 +244,8 @@ WITH x AS (
            -- with its kind only): 勘察、设计 10万; other services no cap; works, goods and the unknown 80万
            CASE WHEN coalesce({category}, 'services') = 'services' AND {kind} IN ('survey', 'design', 'survey_design')
                      THEN 'survey_design'
-                WHEN {category} = 'services' OR ({category} IS NULL AND {kind} IS NOT NULL) THEN 'none'
+                WHEN {category} = 'services' OR ({category} IS NULL AND {given} IS NOT NULL) THEN 'none'
+                WHEN {category} IS NULL AND {kind} = 'supervision' THEN 'none'
                 ELSE 'works_goods' END AS cap_rule
     FROM tenders t WHERE t.bid_bond IS NOT NULL AND t.bid_bond > 0
 ),

@@ -70,6 +70,12 @@ def generate(n_tenders: int, seed: int, *, texts: bool | float = True, backgroun
     plan.choose(rngs[3], co, pj, td, ex)
     td.tenderer = pj.owner[td.project]
     TD.describe(rngs[4], reg, co, pj, td)
+    # 勘察设计招标投标办法 第24条: a survey/design tender's bid bond is at most 10万 (the lawful world keeps to it; a planted
+    # excessive bond keeps its own)
+    planted = [t for c in plan.cases if c.mechanism == "excessive_bid_bond" for t in c.tenders]
+    design = np.char.endswith(td.title.astype(str), "勘察设计")
+    design[planted] = False
+    td.bond = np.where(design, np.minimum(td.bond, 100_000.0), td.bond)
     TD.derive_dates(pj, td)
     clock("tenders")
     bd = B.assign_bidders(rngs[5], reg, co, pj, td, plan.forced, plan.reserved, plan.used_companies)
