@@ -140,6 +140,27 @@ def test_platform_headers_are_read_as_the_local_loader_reads_them(spark, tmp_pat
         assert got == sorted(local.con.execute(f"SELECT {cols} FROM {table}").fetchall()), table
 
 
+def test_failed_tender_markers_read_as_no_winner_on_spark_too(spark, tmp_path: Path) -> None:  # noqa: ANN001
+    """流标 / 废标 / — in a tender's award cells: no winner, as the local loader reads them (not a company 流标);
+    near miss: the other tenders keep their winners."""
+    tables, _ = generate(100, 6, texts=False)
+    tables["bid_files"]["text_path"] = None
+    folder = save_dataset(tables, tmp_path / "failed")
+    tenders = pd.read_csv(folder / "tenders.csv", dtype=str, keep_default_na=False)
+    won = tenders.index[tenders["winner_id"] != ""][:3]
+    for i, marker in zip(won, ("流标", "废标（投标人不足三家）", "—"), strict=True):
+        tenders.loc[i, ["winner_id", "award_price", "awarded_on"]] = [marker, "/", marker]
+    tenders.to_csv(folder / "tenders.csv", index=False)
+    local = load_dataset(folder)
+    load_on_spark(spark, _url(folder))
+    cols = "tender_id, winner_id, award_price, awarded_on"
+    got = sorted(tuple(r) for r in spark.sql(f"SELECT {cols} FROM tenders").collect())
+    assert got == sorted(local.con.execute(f"SELECT {cols} FROM tenders").fetchall())
+    failed = {tenders.loc[i, "tender_id"] for i in won}
+    assert all(r[1] is None for r in got if r[0] in failed)
+    assert sum(r[1] is not None for r in got) == (tables["tenders"]["winner_id"].notna()).sum() - 3
+
+
 def test_bad_cells_are_reported_like_the_local_loader_and_nothing_is_registered(spark, tmp_path: Path
                                                                                 ) -> None:  # noqa: ANN001
     tables, _ = generate(100, 5, texts=False)

@@ -31,7 +31,8 @@ from bidwatch.contract.schema import REQUIRED_TABLES, TABLES, Column, Table
 from bidwatch.contract.sources import UNIT_POWERS, duplicate_problem, header_unit, read_headers, unknown_unit_problem
 from bidwatch.contract.textfiles import (MISSING, OUTSIDE, decode_text, existing_files, read_text_files,
                                          safe_relative)
-from bidwatch.contract.stage import PLACEHOLDER_RE, id_text_sql, normalises_id
+from bidwatch.contract.stage import (FAILED_TENDER_COLUMNS, FAILED_TENDER_RE, PLACEHOLDER_RE, id_text_sql,
+                                     normalises_id)
 from bidwatch.contract.validate import Check, key_checks, row_checks, sort_problems
 from bidwatch.contract.values import USCC_FROM, USCC_TO, WHITESPACE, bool_sql, enum_sql, unwrap_formula_text_sql
 from bidwatch.engine.base import transpile
@@ -229,6 +230,9 @@ def _staged_sql(src: _Source, view: str) -> str:
             parts.append(f"CAST({default} AS {_SPARK_TYPES[col.kind]}) AS {x}")
             continue
         t = _trimmed(_q(header))
+        if src.table.name == "tenders" and col.name in FAILED_TENDER_COLUMNS:
+            # 流标, 废标, 终止, /, — in the award cells: no winner (the local staging reads them so, with a notice)
+            t = f"CASE WHEN {t} RLIKE {_lit('^(?:' + FAILED_TENDER_RE + ')$')} THEN NULL ELSE {t} END"
         typed = typed_sql(col, t, col.name in src.wan, src.powers.get(col.name, 0))
         if (src.table.name, col.name) == ("bids", "status"):
             typed = f"CASE WHEN {t} IS NULL THEN 'valid' ELSE {typed} END"
