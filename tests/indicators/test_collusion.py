@@ -521,3 +521,15 @@ def test_a_system_image_default_author_shared_by_two_firms_is_a_low_lead(make_da
         ds = make_dataset(world(bid_files=files(B11=value, B12=value)))
         alerts = scan(ds, "same_preparer", backend)
         assert list(alerts["severity"]) == [severity], value
+
+
+def test_related_bidders_from_people_alone_without_legal_rep_ids(make_dataset, backend):
+    """companies without legal_rep_id and a people table: the union began with the people branch, whose columns had
+    no names (a Binder Error and no output); now C1 and C2 with one legal representative are high, C3 is not."""
+    t = world(people=[{"person_id": "P1", "name": "张三", "company_id": "C1", "role": "legal_rep"},
+                      {"person_id": "P1", "name": "张三", "company_id": "C2", "role": "legal_rep"},
+                      {"person_id": "P2", "name": "李四", "company_id": "C3", "role": "legal_rep"}])
+    for c in t["companies"]:
+        c.pop("legal_rep_id")
+    alerts = scan(make_dataset(t), "related_bidders", backend)
+    assert companies_of(alerts) == [["C1", "C2"]] and list(alerts["severity"]) == ["high"]

@@ -73,6 +73,9 @@ def test_all_but_winner_disqualified(make_dataset, backend):
     assert list(alerts["tender_id"]) == ["T1"]
     ev = json.loads(alerts.iloc[0]["evidence"])
     assert ev["n_disqualified"] == 2 and ev["winner_id"] == "C1"
+    # the message names the disqualified bidders, not the winner among them
+    message = alerts.iloc[0]["message"]
+    assert message.endswith("被否决的投标人：Beta建设工程有限公司、Gamma建设工程有限公司")
 
 
 def test_lowest_bid_disqualified_under_lowest_price(make_dataset, backend):

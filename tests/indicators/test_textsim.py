@@ -86,3 +86,28 @@ def test_a_name_from_another_tender_does_not_fire(make_dataset):
     }
     tables, texts = texts_world(docs)
     assert scan(make_dataset(tables, texts=texts), "mixed_packages").empty
+
+
+def test_a_phone_both_bidders_register_is_no_mixed_package(make_dataset, backend):
+    """C1 and C2 register one phone; C1's document gives it as its own: shared_contact_details' matter, not a
+    document of C2's in C1's package (the demo's top tenders were this). Near miss: C2's own, different phone in
+    C1's document is still a mixed package."""
+    docs = {"B11": TEMPLATE + prose(60) + "联系电话07318069681" + prose(61, 200), "B12": TEMPLATE + prose(62)}
+    tables, texts = texts_world(docs)
+    for c in tables["companies"]:
+        if c["company_id"] in ("C1", "C2"):
+            c["phone"] = "07318069681"
+    assert scan(make_dataset(tables, texts=texts), "mixed_packages", backend).empty
+    tables["companies"][0]["phone"] = "07318000001"  # C1's own phone differs: C2's in C1's document is C2's
+    alerts = scan(make_dataset(tables, texts=texts), "mixed_packages", backend)
+    assert companies_of(alerts) == [["C1", "C2"]]
+
+
+def test_a_phone_many_firms_register_is_no_mixed_package(make_dataset):
+    """An agency's phone registered by six bidders identifies none of them (spread_generic_min_companies)."""
+    docs = {"B11": TEMPLATE + prose(63) + "咨询电话07318888888" + prose(64, 200), "B12": TEMPLATE + prose(65)}
+    tables, texts = texts_world(docs)
+    for c in tables["companies"]:
+        c["phone"] = "07318888888" if c["company_id"] != "C1" else "07318000001"
+    tables["companies"].append({"company_id": "C7", "name": "Eta建设工程有限公司", "phone": "07318888888"})
+    assert scan(make_dataset(tables, texts=texts), "mixed_packages").empty

@@ -210,3 +210,13 @@ def test_works_before_award_coverage_counts_projects_with_a_start_or_permit(make
     t = with_projects(dated({"awarded_on": "2024-05-28"}, {"awarded_on": "2024-06-28"}), {"permit_on": "2024-06-01"})
     cov = run_scan(make_dataset(t), only=["works_before_award"]).summary["coverage"]["works_before_award"]
     assert (cov["in_scope"], cov["checked"]) == (2, 1)   # P2 has neither date: not checked
+
+
+def test_each_date_is_said_before_the_event_it_precedes(make_dataset):
+    """Permit 03-22 before the announcement 03-23, works 03-31 after it but before the award 04-20: the message said
+    both were "早于招标公告发布"; now each date is set against the event it precedes."""
+    t = with_projects(dated({"announced_on": "2023-03-23", "awarded_on": "2023-04-20"}, {"awarded_on": "2024-06-28"}),
+                      {"permit_on": "2023-03-22", "works_started_on": "2023-03-31"})
+    (message,) = scan(make_dataset(t), "works_before_award")["message"]
+    assert "施工许可日期2023-03-22早于招标公告发布" in message
+    assert "实际开工日期2023-03-31早于中标通知书发出" in message and "2023-03-31早于招标公告" not in message

@@ -731,7 +731,9 @@ def related_bidders(ctx: ScanContext) -> str:
         )
     if ctx.has("people", "person_id", "role"):
         parts.append(
-            """SELECT least(a.company_id, b.company_id), greatest(a.company_id, b.company_id),
+            # every branch names its columns: the first one of the union may be any of them (a dataset without
+            # companies.legal_rep_id starts with this one)
+            """SELECT least(a.company_id, b.company_id) AS c1, greatest(a.company_id, b.company_id) AS c2,
                       CASE WHEN a.role = 'legal_rep' AND b.role = 'legal_rep' THEN 'same_legal_rep'
                            WHEN a.role = 'shareholder' AND b.role = 'shareholder'
                                 AND a.share_pct >= 50 AND b.share_pct >= 50 THEN 'same_controller'
@@ -740,14 +742,14 @@ def related_bidders(ctx: ScanContext) -> str:
                                 THEN 'controller_is_head'
                            WHEN a.role IN ('legal_rep', 'executive', 'shareholder')
                             AND b.role IN ('legal_rep', 'executive', 'shareholder') THEN 'cross_role'
-                      END,
-                      a.person_id, greatest(a.since, b.since), least(a.until, b.until)
+                      END AS kind,
+                      a.person_id AS person_id, greatest(a.since, b.since) AS since, least(a.until, b.until) AS until
                FROM people a JOIN people b ON a.person_id = b.person_id AND a.company_id < b.company_id"""
         )
         parts.append(
-            """SELECT least(p.company_id, c.company_id), greatest(p.company_id, c.company_id),
-                      CASE WHEN p.share_pct >= 50 THEN 'controls' ELSE 'holds_shares' END,
-                      p.person_id, p.since, p.until
+            """SELECT least(p.company_id, c.company_id) AS c1, greatest(p.company_id, c.company_id) AS c2,
+                      CASE WHEN p.share_pct >= 50 THEN 'controls' ELSE 'holds_shares' END AS kind,
+                      p.person_id AS person_id, p.since AS since, p.until AS until
                FROM people p
                JOIN (SELECT company_id, company_id AS key FROM companies
                      UNION SELECT company_id, uscc FROM companies WHERE uscc IS NOT NULL) c ON p.person_id = c.key

@@ -269,6 +269,15 @@ WHERE coalesce(bid_bond > cap, false) OR (base > 0 AND bid_bond > round({share} 
 """
 
 
+def _all_disqualified_text(r: Mapping[str, Any]) -> str:
+    """Names the disqualified bidders, not the winner among them (names(r) is every company of the alert)."""
+    ev = r["evidence"]
+    by_id = dict(zip(r.get("company_ids") or [], r.get("company_names") or r.get("company_ids") or [], strict=False))
+    out = sorted({d["company_id"] for d in ev.get("disqualified") or [] if d.get("company_id") != ev["winner_id"]})
+    return (f"本标段{ev['n_bids']}份投标中除中标人{ev.get('winner_name') or ev['winner_id']}外其余"
+            f"{ev['n_disqualified']}份全部被否决，被否决的投标人：{'、'.join(by_id.get(c, c) for c in out)}")
+
+
 @indicator(
     code="all_but_winner_disqualified",
     name_zh="除中标人外其余投标均被否决",
@@ -278,9 +287,7 @@ WHERE coalesce(bid_bond > cap, false) OR (base > 0 AND bid_bond > round({share} 
     severity="medium",
     requires={"bids": ("status",), "tenders": ("winner_id",)},
     coverage=tender_coverage(in_complete_bid_lists, "t.winner_id IS NOT NULL"),
-    message=lambda r: (f"本标段{r['evidence']['n_bids']}份投标中除中标人"
-                       f"{r['evidence'].get('winner_name') or r['evidence']['winner_id']}外其余"
-                       f"{r['evidence']['n_disqualified']}份全部被否决，涉及{names(r)}"),
+    message=lambda r: _all_disqualified_text(r),
 )
 def all_but_winner_disqualified(ctx: ScanContext) -> str:
     """至少3份有效递交的投标中，除中标人外的投标全部被否决（OCP R035）。只判断投标人名单完整的标段。"""

@@ -174,9 +174,17 @@ def mixed_packages(ctx: ScanContext) -> pd.DataFrame:
     bidders = ctx.engine.query("SELECT DISTINCT tender_id, company_id FROM bids")
     bidders = bidders[bidders["tender_id"].isin(set(texts["tender_id"]))]
     by_tender = bidders.groupby("tender_id")["company_id"].apply(list).to_dict()
+    # a phone or e-mail that several firms register (an agency's, a guarantee company's) identifies none of them: as for
+    # every linking value (indicators/spread.py), one used by spread_generic_min_companies firms or more is no evidence
+    generic_min = int(ctx.p("collusion.spread_generic_min_companies"))
+    users = {col: comp[col].value_counts().to_dict() for col in cols if col != "name"}
     out = []
     for row in texts.itertuples(index=False):
-        own_name = str((info.get(row.company_id) or {}).get("name") or "")
+        own = info.get(row.company_id) or {}
+        own_name = str(own.get("name") or "")
+        # the document's own registered contacts: a value the other bidder registers too is in this document as its
+        # own (two firms with one registered phone are shared_contact_details' matter, not a mixed package)
+        own_values = {v for c in cols if isinstance(v := own.get(c), str)}
         findings = []
         involved = {row.company_id}
         for other in by_tender.get(row.tender_id, []):
@@ -188,6 +196,8 @@ def mixed_packages(ctx: ScanContext) -> pd.DataFrame:
                     continue
                 if col == "name" and value in own_name:
                     continue  # a branch naming its parent company is not a foreign document
+                if value in own_values or users.get(col, {}).get(value, 0) >= generic_min:
+                    continue
                 pos = row.text.find(value)
                 if pos < 0:
                     continue

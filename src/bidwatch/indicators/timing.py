@@ -183,17 +183,23 @@ def contract_before_publicity_end(ctx: ScanContext) -> str:
 
 def _works_text(row: Mapping[str, Any]) -> str:
     ev = row["evidence"]
+    announced, awarded = ev.get("announced_on"), ev.get("awarded_on")
     what = []
-    if ev.get("works_started_on"):
-        what.append(f"实际开工日期{ev['works_started_on']}")
-    if ev.get("permit_on"):
-        what.append(f"施工许可日期{ev['permit_on']}")
-    before = "招标公告发布" if ev.get("before_announcement") else "中标通知书发出"
+    # each date against the event it precedes: works started after the announcement but before the award is "早于中标
+    # 通知书发出", even where the permit came before the announcement
+    for key, label in (("works_started_on", "实际开工日期"), ("permit_on", "施工许可日期")):
+        day = ev.get(key)
+        if not day:
+            continue
+        if announced and str(day) < str(announced):
+            what.append(f"{label}{day}早于招标公告发布")
+        elif awarded and str(day) < str(awarded):
+            what.append(f"{label}{day}早于中标通知书发出")
     kinds = {"services": "服务", "goods": "货物"}
     note = (f"（该项目数据中没有施工标段，与其{kinds.get(ev.get('compared_with'), '')}标段比较）"
             if ev.get("compared_with") in kinds else "")
-    return (f"项目{row.get('project_id') or ''}的{'、'.join(what)}早于{before}（公告{ev.get('announced_on') or '不详'}，"
-            f"中标通知书{ev['awarded_on']}），中标人{names(row)}，属先建设后招标{note}")
+    return (f"项目{row.get('project_id') or ''}的{'，'.join(what)}（公告{announced or '不详'}，"
+            f"中标通知书{awarded}），中标人{names(row)}，属先建设后招标{note}")
 
 
 @indicator(
