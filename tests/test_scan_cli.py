@@ -285,3 +285,83 @@ def test_a_json_that_is_not_ocds_is_told_as_such(tmp_path: Path, capsys: pytest.
     path.write_text('{"ocid": "ocds-x-1", "date": "2024-01-01T00:00:00Z", "tender": {"id": "t"}}', encoding="utf-8")
     main(["check", str(path)])
     assert "不是 OCDS 文件" not in capsys.readouterr().err
+
+
+def test_out_that_would_destroy_data_is_refused_before_the_scan(synthetic: Path, tmp_path: Path,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    """--out as the dataset's own folder replaced its tenders.csv with the results; a folder of other data too.
+    Near miss: an earlier scan's folder (summary.json) is written again."""
+    data = tmp_path / "data"
+    shutil.copytree(synthetic, data)
+    before = (data / "tenders.csv").read_bytes()
+    assert main(["scan", str(data), "--out", str(data), "--quiet", "--only", "few_bidders"]) == 2
+    assert "own folder" in capsys.readouterr().err and (data / "tenders.csv").read_bytes() == before
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "投标.csv").write_text("x\n")
+    assert main(["scan", str(data), "--out", str(other), "--quiet", "--only", "few_bidders"]) == 2
+    assert "投标.csv" in capsys.readouterr().err
+    out = tmp_path / "out"
+    assert main(["scan", str(data), "--out", str(out), "--quiet", "--only", "few_bidders"]) == 0
+    assert main(["scan", str(data), "--out", str(out), "--quiet", "--only", "few_bidders"]) == 0
+
+
+def test_only_takes_codes_or_chinese_names_and_lists_the_codes_for_an_unknown_one(
+        synthetic: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["scan", str(synthetic), "--out", str(tmp_path / "a"), "--quiet", "--only", "few_bidder"]) == 2
+    err = capsys.readouterr().err
+    assert "few_bidder" in err and "few_bidders" in err and "short_bid_period" in err  # the list of codes
+    assert not (tmp_path / "a").exists()
+    # near miss: a space after the comma, a full-width comma and a Chinese name are understood
+    assert main(["scan", str(synthetic), "--out", str(tmp_path / "b"), "--quiet",
+                 "--only", "few_bidders， 招标文件发出至投标截止不足20日"]) == 0
+    summary = json.loads((tmp_path / "b" / "summary.json").read_text())
+    assert set(summary["coverage"]) == {"few_bidders", "short_bid_period"}
+
+
+def test_a_bad_settings_file_is_named_before_the_scan(synthetic: Path, tmp_path: Path,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    """A typo, a wrong type, a per cent for a share, a TOML error, a missing file: one line each, exit 2."""
+    cases = {
+        "typo.toml": ("[collusion]\nboq_identical_shar = 0.8\n", "boq_identical_share"),
+        "type.toml": ('[collusion]\nboq_identical_share = "80%"\n', "boq_identical_share"),
+        "percent.toml": ("[collusion]\nboq_identical_share = 80\n", "0 and 1"),
+        "negative.toml": ("[exclusion]\nall_disqualified_min_bids = -1\n", "negative"),
+        "syntax.toml": ("[collusion\n", "TOML"),
+    }
+    for name, (text, said) in cases.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        code = main(["scan", str(synthetic), "--out", str(tmp_path / "o"), "--quiet", "--settings",
+                     str(tmp_path / name)])
+        err = capsys.readouterr().err
+        assert code == 2 and said in err and "Traceback" not in err, (name, err)
+    assert main(["scan", str(synthetic), "--out", str(tmp_path / "o"), "--settings", str(tmp_path / "nope.toml")]) == 2
+    assert "nope.toml" in capsys.readouterr().err
+    # near miss: a valid override scans
+    (tmp_path / "ok.toml").write_text("[collusion]\nboq_identical_share = 0.9\n", encoding="utf-8")
+    assert main(["scan", str(synthetic), "--out", str(tmp_path / "o"), "--quiet", "--only", "few_bidders",
+                 "--settings", str(tmp_path / "ok.toml")]) == 0
+
+
+def test_ctrl_c_inside_a_duckdb_query_is_told_as_an_interruption(monkeypatch: pytest.MonkeyPatch,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    """Ctrl-C while DuckDB runs a query arrives as DuckDB's InterruptException (a traceback before); near miss: any
+    other error still propagates."""
+    import duckdb
+
+    import bidwatch.commands as commands
+
+    def interrupted(args: object) -> int:
+        raise duckdb.InterruptException("INTERRUPT Error: Interrupted!")
+
+    monkeypatch.setattr(commands, "cmd_check", interrupted)
+    assert main(["check", "x"]) == 130
+    err = capsys.readouterr().err
+    assert "interrupted" in err or "已中断" in err
+
+    def broken(args: object) -> int:
+        raise RuntimeError("something else")
+
+    monkeypatch.setattr(commands, "cmd_check", broken)
+    with pytest.raises(RuntimeError):
+        main(["check", "x"])

@@ -107,6 +107,17 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(_("interrupted"), file=sys.stderr)
         return 130
+    except Exception as e:  # noqa: BLE001 - only the two kinds below are told as such; the rest propagate
+        from bidwatch.config import SettingsError
+
+        if isinstance(e, SettingsError):
+            print(f"错误 / error: {e}", file=sys.stderr)
+            return 2
+        if type(e).__name__ == "InterruptException" or str(e) == "Query interrupted":
+            # Ctrl-C inside a DuckDB query arrives as DuckDB's interrupt, not as KeyboardInterrupt
+            print(_("interrupted"), file=sys.stderr)
+            return 130
+        raise
 
 
 if __name__ == "__main__":

@@ -283,6 +283,50 @@ def _write_ocds_problems(problems: list[Any], path: Path, file: str) -> None:
                                        _WHAT_ZH.get(p.what, p.what), p.message]))
 
 
+#: what a scan writes into its output folder (a folder holding only these, or nothing, may be written again)
+SCAN_OUTPUTS = ("alerts.csv", "tenders.csv", "companies.csv", "summary.json", "report.html", "problems.csv",
+                "ocds_problems.csv")
+
+
+def _unusable_out(out: Path, dataset: str) -> str | None:
+    """Why ``--out`` cannot take the scan's files, said before the scan: a file, the dataset's own folder, or a
+    folder holding data tables rather than an earlier scan's results (its tenders.csv would be replaced)."""
+    if out.exists() and not out.is_dir():
+        return _("--out %(path)s is a file, not a folder", path=out)
+    if not is_remote(dataset):
+        src = Path(dataset)
+        src_dir = src if src.is_dir() else src.parent
+        if out.exists() and out.resolve() == src_dir.resolve():
+            return _("--out %(path)s is the dataset's own folder: its tables would be replaced by the results; "
+                     "choose another folder", path=out)
+    if out.is_dir() and not (out / "summary.json").exists():
+        tables = sorted(p.name for p in out.iterdir() if p.suffix.lower() in (".csv", ".parquet", ".xlsx")
+                        and p.name not in SCAN_OUTPUTS[3:])
+        if tables:
+            return _("--out %(path)s holds data files (%(files)s), not an earlier scan's results: choose an empty or "
+                     "new folder", path=out, files="、".join(tables[:5]))
+    return None
+
+
+def _only_codes(text: str) -> list[str] | str:
+    """``--only``'s indicators: codes or Chinese names, comma-separated (spaces and ，allowed); an unknown one is an
+    error that lists the codes, said before the dataset is read."""
+    from bidwatch.indicators import CATALOGUE
+
+    by_name = {ind.name_zh: code for code, ind in CATALOGUE.items()}
+    codes, unknown = [], []
+    for part in (p.strip() for p in text.replace("，", ",").split(",")):
+        if not part:
+            continue
+        code = part if part in CATALOGUE else by_name.get(part)
+        (codes if code else unknown).append(code or part)
+    if unknown or not codes:
+        listing = "\n".join(f"  {code:<32} {ind.name_zh}" for code, ind in CATALOGUE.items())
+        return _("unknown indicator in --only: %(names)s; the indicators are:", names="、".join(unknown) or text) \
+            + "\n" + listing
+    return codes
+
+
 def cmd_scan(args: argparse.Namespace) -> int:
     if not is_remote(args.dataset) and not Path(args.dataset).exists():
         # said before the imports and the classifier's pre-warm, which the exit would otherwise wait for (≈ 3 s)
@@ -292,12 +336,20 @@ def cmd_scan(args: argparse.Namespace) -> int:
     from bidwatch.scan import run_scan, write_outputs
 
     out = Path(args.out)
+    refused = _unusable_out(out, args.dataset)
+    if refused:
+        print(refused, file=sys.stderr)
+        return 2
+    only_codes = _only_codes(args.only) if args.only else None
+    if isinstance(only_codes, str):
+        print(only_codes, file=sys.stderr)
+        return 2
     settings = load_settings(args.settings)
     started = time.perf_counter()
     if not args.quiet:
         _progress(f"读取数据集 / loading {args.dataset}", 0.0)
     warming = None
-    if not args.only or "ml_collusion" in args.only.split(","):
+    if not only_codes or "ml_collusion" in only_codes:
         from bidwatch.indicators.ml import prewarm
 
         warming = prewarm(settings)  # the classifier's imports and model load overlap the dataset's
@@ -310,8 +362,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
             warming.join()  # not interrupted half-way through an import at exit
         return 2
     load_seconds = round(time.perf_counter() - started, 3)
-    only = args.only.split(",") if args.only else None
-    result = run_scan(ds, settings=settings, engine=args.engine, only=only,
+    result = run_scan(ds, settings=settings, engine=args.engine, only=only_codes,
                       progress=None if args.quiet else _progress,
                       engine_options={k: v for k, v in (("master", args.master), ("spark_dir", args.spark_dir))
                                       if v} or None)

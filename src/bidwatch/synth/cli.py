@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from bidwatch.i18n import chinese_first as _
 
@@ -44,6 +45,13 @@ def run(args: argparse.Namespace) -> int:
 
     if args.tenders < 100:
         print(_("error: --tenders must be at least 100"), file=sys.stderr)
+        return 2
+    out = Path(args.out)
+    if out.is_dir() and not (out / "labels.csv").exists() and any(
+            p.suffix.lower() in (".csv", ".parquet", ".xlsx") for p in out.iterdir()):
+        # a folder of the user's own tables (no labels.csv: not an earlier synthetic dataset) is not overwritten
+        print(_("error: %(path)s holds data files that are not a synthetic dataset: choose an empty or new folder",
+                path=out), file=sys.stderr)
         return 2
     texts: bool | float = args.texts if args.texts is not None else (True if args.tenders <= 2000 else 0.02)
     if texts == 1.0:
