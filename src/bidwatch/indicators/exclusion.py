@@ -252,7 +252,9 @@ WITH x AS (
 y AS (
     -- a base under 1万元, or not above the bond itself, is a unit error (an estimate in 万元 beside a bond in 元), not a
     -- tender whose bond is 200 times the 2%: the share is not judged on it; the category's cap still is
-    SELECT x.* REPLACE (CASE WHEN base >= {MIN_BASE} AND base > bid_bond THEN base END AS base),
+    -- (the columns named: Spark has no SELECT * REPLACE)
+    SELECT tender_id, project_id, company_ids, bid_bond, base_field_zh, cap_rule,
+           CASE WHEN base >= {MIN_BASE} AND base > bid_bond THEN base END AS base,
            CASE cap_rule WHEN 'survey_design' THEN {cap_sd} WHEN 'works_goods' THEN {cap} END AS cap,
            base IS NOT NULL AND NOT (base >= {MIN_BASE} AND base > bid_bond) AS base_unusable
     FROM x
