@@ -25,7 +25,11 @@ def test_compare_a_zip_of_bids(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert main(["docs", "compare", str(archive), "--tender", str(tender), "--out", str(out)]) == 0
     assert sorted(p.name for p in out.iterdir()) == ["files.csv", "findings.csv", "findings.json", "summary.txt"]
     with open(out / "findings.csv", encoding="utf-8-sig", newline="") as fh:
-        rows = list(csv.DictReader(fh))
+        header, *_ = csv.reader(fh)
+        fh.seek(0)
+        # Chinese first for the reader, the key after it for a program
+        assert header[:2] == ["编号 / finding_id", "指标 / indicator"]
+        rows = [{k.rpartition(" / ")[2]: v for k, v in r.items()} for r in csv.DictReader(fh)]
     assert [(r["indicator"], r["bidder_a"], r["bidder_b"]) for r in rows] == [
         ("doc_same_origin", "'=HYPERLINK(1)", "甲公司")]
     assert rows[0]["legal_basis"] == "招标投标法实施条例 第40条第(一)项" and json.loads(rows[0]["evidence"])["matches"]

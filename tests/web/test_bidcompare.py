@@ -179,7 +179,7 @@ def test_the_comparison_task_finds_the_pair_and_makes_alerts(
 
     # alerts of the collusion family on the tender, in its sector, naming the two companies
     alerts = Alert.objects.filter(alert_id__in=comp.alert_ids)
-    assert alerts.count() == len(result["findings"]) == comp.n_findings
+    assert alerts.count() == sum(f["severity"] == "high" for f in result["findings"]) == comp.n_high
     origin = alerts.get(indicator="doc_same_origin")
     assert origin.family == "collusion" and origin.tender_id == "T1" and origin.sector == "housing"
     assert origin.severity == "high" and origin.legal_basis.endswith("第40条第(一)项")
@@ -233,3 +233,33 @@ def test_a_free_standing_comparison_raises_no_alert(
     assert any(tuple(f["bidders"]) == PAIR for f in comp.result["findings"])
     body = client_for("discipline").get(reverse("bidcompare:detail", args=[comp.pk]), HTTP_HX_REQUEST="true")
     assert body["HX-Refresh"] == "true"  # the poll reloads the page once the comparison has finished
+
+
+@pytest.mark.django_db
+def test_only_high_findings_become_alerts_and_folders_match_by_the_name_within(imported: Any) -> None:
+    """A medium or low finding (a default user name, Word ids beside a PDF-only tender) stays on the
+    comparison page; a high one is an alert linked to the company its folder names (01-某某公司)."""
+    from bidwatch.web.bidcompare.services import alerts_from_findings, company_for_folder
+    from bidwatch.web.tenders.models import Company, Tender
+
+    def finding(fid: str, severity: str, a: str, b: str) -> dict[str, Any]:
+        return {"finding_id": fid, "indicator": "doc_same_origin", "family": "collusion", "severity": severity,
+                "score": 0.9, "bidders": [a, b], "legal_basis": "招标投标法实施条例 第40条第(一)项",
+                "name_zh": "投标文件编辑来源相同", "message": f"{a}与{b}", "evidence": {"matches": []}}
+
+    comp = Comparison.objects.create(tender=Tender.objects.get(tender_id="T1"), archive_name="bids.zip", result={
+        "findings": [finding("h1", "high", "01-长沙甲建设有限公司", "02-长沙乙建筑工程有限公司（投标文件）"),
+                     finding("m1", "medium", "01-长沙甲建设有限公司", "丙"), finding("l1", "low", "丙", "丁")]})
+    ids = alerts_from_findings(comp)
+    assert [i.rpartition(":")[2] for i in ids] == ["h1"]
+    alert = Alert.objects.get(alert_id=ids[0])
+    assert sorted(alert.companies.values_list("company_id", flat=True)) == ["C1", "C2"]
+    assert alert.company_ids.count(";") == 1
+    # near misses: a folder that only shares words with a company, or names none, links nothing
+    companies = list(Company.objects.filter(company_id__in=["C1", "C2"]))
+    assert company_for_folder("长沙甲建设", companies) is None and company_for_folder("丙", companies) is None
+    # a finding no longer high on a later run: its alert is set inactive, not left in triage
+    comp.result = {"findings": [finding("h1", "medium", "01-长沙甲建设有限公司", "02-长沙乙建筑工程有限公司")]}
+    assert alerts_from_findings(comp) == []
+    alert.refresh_from_db()
+    assert alert.active is False

@@ -9,7 +9,8 @@ file could not be; ``keep_images=True`` keeps the images' bytes for showing both
 by side. It never raises for a broken bid file, only for an archive refused whole (:class:`UnsafeFile`).
 
 The zip holds one folder per bidder (``投标人A/商务标.pdf``, ``投标人A/技术标.docx``) or one file per
-bidder at its root; a single folder wrapping them all (``标段一/…``) is unwrapped.
+bidder at its root; a single folder wrapping them all (``标段一/…``) is unwrapped, even with loose files
+beside the bidders' folders (``标段一/开标记录表.pdf``): those are no bidder's, listed and not compared.
 """
 
 from __future__ import annotations
@@ -35,6 +36,14 @@ SEVERITY_ZH = {"high": "高", "medium": "中", "low": "低"}
 FINDING_COLUMNS = ["finding_id", "indicator", "family", "severity", "score", "bidder_a", "bidder_b", "legal_basis",
                    "name_zh", "message", "evidence"]
 FILE_COLUMNS = ["bidder", "file", "kind", "pages", "blocks", "tables", "images", "scanned", "error", "notes", "seconds"]
+#: the CSV files' headers: Chinese first for the reader who opens them, the key after it for a program
+COLUMNS_ZH = {"finding_id": "编号", "indicator": "指标", "family": "类别", "severity": "风险等级", "score": "分值",
+              "bidder_a": "投标人甲", "bidder_b": "投标人乙", "legal_basis": "法律依据", "name_zh": "指标名称",
+              "message": "说明", "evidence": "证据（JSON）", "bidder": "投标人", "file": "文件", "kind": "类型",
+              "pages": "页数", "blocks": "文字块", "tables": "表格", "images": "图片", "scanned": "扫描件",
+              "error": "错误", "notes": "备注", "seconds": "用时（秒）"}
+#: a loose file beside the bidders' folders (开标记录表.pdf): the batch's, no bidder's
+STRAY_NOTE = "不在任何投标人的文件夹中，不属于任何投标人，未比较 / in no bidder's folder: no bidder's file, not compared"
 
 
 @dataclass
@@ -47,6 +56,10 @@ class BatchResult:
     records: dict[str, list[DocumentRecord]] = field(default_factory=dict)
     #: editing-origin values several bidders share that identify nobody, with their spread and reason
     discounted: list[dict[str, Any]] = field(default_factory=list)
+    #: files of the archive that are no bidder's (loose beside the bidders' folders): listed, not compared
+    stray: list[str] = field(default_factory=list)
+    #: what limits the findings as a whole (a tender given as PDF only)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def errors(self) -> list[dict[str, Any]]:
@@ -55,14 +68,22 @@ class BatchResult:
 
 def bidder_names(names: list[str]) -> dict[str, str]:
     """Archive path -> bidder: the first folder, or the file's stem for files at the root; a folder
-    that wraps everything is dropped first."""
+    that wraps everything is dropped first. A file loose beside the bidders' folders (标段一/开标记录表.pdf
+    beside 标段一/<bidder>/…) is no bidder's (mapped to ""): it must neither stop the unwrapping (all files
+    would be one bidder's, and nothing compared) nor count as a bidder — where the folders are (two or
+    more, or inside an unwrapped folder), the loose files are the batch's."""
     parts = {n: PurePosixPath(n).parts for n in names}
-    while parts and all(len(p) > 2 for p in parts.values()) and len({p[0] for p in parts.values()}) == 1:
+    unwrapped = False
+    while (parts and all(len(p) >= 2 for p in parts.values()) and any(len(p) > 2 for p in parts.values())
+           and len({p[0] for p in parts.values()}) == 1):
         parts = {n: p[1:] for n, p in parts.items()}
+        unwrapped = True
     if parts and all(len(p) == 2 for p in parts.values()) and len({p[0] for p in parts.values()}) == 1:
         # one folder holding one file per bidder
         parts = {n: p[1:] for n, p in parts.items()}
-    return {n: (p[0] if len(p) > 1 else PurePosixPath(p[0]).stem) for n, p in parts.items()}
+    folders = {p[0] for p in parts.values() if len(p) > 1}
+    stray = bool(folders) and (unwrapped or len(folders) >= 2)
+    return {n: (p[0] if len(p) > 1 else "" if stray else PurePosixPath(p[0]).stem) for n, p in parts.items()}
 
 
 def _file_row(bidder: str, rec: DocumentRecord) -> dict[str, Any]:
@@ -89,15 +110,16 @@ def compare_tenders(tenders: list[tuple[dict[str, Path], list[Path]]], settings:
     s = settings if isinstance(settings, Settings) else Settings.from_settings(settings)
     start = time.perf_counter()
     paths: list[Path] = []
-    for files, tender in tenders:
-        paths += [files[n] for n in sorted(files)] + list(tender)
+    owners = [bidder_names(sorted(files)) for files, _tender in tenders]
+    for (files, tender), owner in zip(tenders, owners, strict=True):
+        paths += [files[n] for n in sorted(files) if owner[n]] + list(tender)
     records = parse_files(paths, limits, workers=workers, keep_images=keep_images, in_process=in_process,
                           progress=progress)
     read_s = round(time.perf_counter() - start, 3)
     results, at = [], 0
-    for files, tender in tenders:
-        names = sorted(files)
-        owner = bidder_names(names)
+    for (files, tender), owner in zip(tenders, owners, strict=True):
+        names = [n for n in sorted(files) if owner[n]]
+        stray = [n for n in sorted(files) if not owner[n]]
         mine = records[at: at + len(names)]
         tender_recs = records[at + len(names): at + len(names) + len(tender)]
         at += len(names) + len(tender)
@@ -107,15 +129,18 @@ def compare_tenders(tenders: list[tuple[dict[str, Path], list[Path]]], settings:
             rec.name, rec.bidder = name, owner[name]
             by_bidder[rec.bidder].append(rec)
             rows.append(_file_row(rec.bidder, rec))
+        rows += [_file_row("", DocumentRecord(name=n, kind=PurePosixPath(n).suffix.lower().lstrip("."),
+                                              notes=[STRAY_NOTE])) for n in stray]
         for path, rec in zip(tender, tender_recs, strict=True):
             rec.name = f"招标文件/{path.name}"
         start = time.perf_counter()
         discounted: list[dict[str, Any]] = []
-        findings = compare_bidders(by_bidder, tender_recs, s, discounted)
+        notes: list[str] = []
+        findings = compare_bidders(by_bidder, tender_recs, s, discounted, notes)
         timings = {"read_s": read_s, "compare_s": round(time.perf_counter() - start, 3)}
         results.append(BatchResult(findings=findings, files=rows, bidders=sorted(by_bidder),
                                    tender_files=[_file_row("招标文件", r) for r in tender_recs], timings=timings,
-                                   records=dict(by_bidder), discounted=discounted))
+                                   records=dict(by_bidder), discounted=discounted, stray=stray, notes=notes))
     return results
 
 
@@ -141,7 +166,7 @@ def compare_archive(archive: Path, tender: list[Path] | None = None, settings: A
 def _write_csv(path: Path, columns: list[str], rows: list[dict[str, Any]]) -> None:
     with open(path, "w", encoding="utf-8-sig", newline="") as fh:
         w = csv.writer(fh)
-        w.writerow(columns)
+        w.writerow(f"{COLUMNS_ZH[c]} / {c}" if c in COLUMNS_ZH else c for c in columns)
         for row in rows:
             w.writerow(neutralise_row(row.get(c, "") for c in columns))
 
@@ -170,6 +195,11 @@ def summary_zh(result: BatchResult) -> str:
         shown = "；".join(f"{d['field_zh']}“{d['value']}”（{d['spread']}家，{d['reason'].split(' / ')[0]}）"
                          for d in result.discounted[:6])
         lines.append(f"相同但不计入的通用值 / shared values that identify nobody：{shown}")
+    if result.stray:
+        lines.append(f"不属于任何投标人的文件（未比较）/ files in no bidder's folder, not compared：{len(result.stray)}个："
+                     + "、".join(result.stray[:10]) + ("等" if len(result.stray) > 10 else ""))
+    for note in result.notes:
+        lines.append(f"注意 / note：{note}")
     scanned = [f for f in result.files if f["scanned"]]
     if scanned:
         lines.append(f"扫描件（无文字层，文字未比较）/ scanned files: {len(scanned)}个"
@@ -186,6 +216,7 @@ def write_outputs(result: BatchResult, out: Path) -> None:
     _write_csv(out / "findings.csv", FINDING_COLUMNS, finding_rows(result.findings))
     _write_csv(out / "files.csv", FILE_COLUMNS, result.files + result.tender_files)
     doc = {"bidders": result.bidders, "findings": result.findings, "files": result.files,
-           "tender_files": result.tender_files, "discounted": result.discounted, "timings": result.timings}
+           "tender_files": result.tender_files, "discounted": result.discounted, "stray_files": result.stray,
+           "notes": result.notes, "timings": result.timings}
     (out / "findings.json").write_bytes(orjson.dumps(doc, option=orjson.OPT_INDENT_2))
     (out / "summary.txt").write_text(summary_zh(result), encoding="utf-8")

@@ -59,10 +59,13 @@ class Block:
 
 @dataclass
 class Table:
-    """A table as rows of cell texts; ``where`` names it in its file (第2个表格 / 第12页表格)."""
+    """A table as rows of cell texts; ``where`` names it in its file (第2个表格 / 第12页表格). ``position``: how
+    many text blocks of the file come before it (DOCX), so that text is compared in reading order; None for a
+    PDF's, whose page text already holds the table where it is."""
 
     where: str
     rows: list[list[str]]
+    position: int | None = None
 
 
 @dataclass
@@ -76,6 +79,11 @@ class Image:
     sha256: str = ""
     phash: str = ""
     data: bytes | None = None
+    #: a second, independent look at the picture: a pHash reads brightness only, so two round logos or
+    #: two red seals of the same layout come close; the gradient hash and the colours (a 4×4 thumbnail,
+    #: hex RGB) tell them apart while a re-encoded or scaled copy keeps all three
+    dhash: str = ""
+    colours: str = ""
 
 
 @dataclass
@@ -229,7 +237,7 @@ def read_docx(path: Path, limits: Limits = DEFAULT_LIMITS) -> DocumentRecord:
                 cells = ["".join(t.text or "" for t in tc.iter(qn("w:t"))) for tc in tr.iterchildren(qn("w:tc"))]
                 if any(c.strip() for c in cells):
                     rows.append(cells)
-            rec.tables.append(Table(f"第{n_tab}个表格", rows))
+            rec.tables.append(Table(f"第{n_tab}个表格", rows, position=len(rec.blocks)))
             _collect_rsids(child, rec.rsids, f"第{n_tab}个表格")
     for rel in rels.values():
         if "image" in rel.reltype and not rel.is_external:
@@ -445,7 +453,10 @@ def hash_images(rec: DocumentRecord, *, keep: bool = False) -> None:
                 image.width, image.height = pil.size
                 if pil.width < 16 or pil.height < 16 or pil.width * pil.height > 50_000_000:
                     continue
-                image.phash = str(imagehash.phash(pil.convert("RGB")))
+                rgb = pil.convert("RGB")
+                image.phash = str(imagehash.phash(rgb))
+                image.dhash = str(imagehash.dhash(rgb))
+                image.colours = rgb.resize((4, 4), PILImage.Resampling.BOX).tobytes().hex()
         except Exception:  # noqa: BLE001  (an image format Pillow cannot read: kept by its sha256 only)
             pass
         if not keep:

@@ -20,6 +20,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from bidwatch.documents.generic import SUFFIX as DEFAULT_AUTHOR_SUFFIX
 from bidwatch.indicators.base import (
     ScanContext,
     complete_bid_lists,
@@ -73,7 +74,7 @@ def default_author_sql(ctx: ScanContext, value: str) -> str:
     # letters and digits only (no backslash: a regex escape would read differently in DuckDB's and Spark's literals)
     stems = "|".join(v for v in (str(x).upper().replace(" ", "") for x in ctx.p("collusion.default_author_stems"))
                      if re.fullmatch(r"\w+", v))
-    pattern = f"^(?:{stems})(?:[-_]?PC|-电脑|[-_.]?[0-9]{{1,4}}|[.]ORG)?$"
+    pattern = f"^(?:{stems}){DEFAULT_AUTHOR_SUFFIX}$"  # the bid-file comparison's rule too (documents/generic.py)
     return f"regexp_matches(replace({value}, ' ', ''), '{pattern}')"
 
 

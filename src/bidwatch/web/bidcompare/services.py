@@ -208,23 +208,36 @@ def pairs(result: dict[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
+def company_for_folder(folder: str, companies: list[Company]) -> Company | None:
+    """The tender's bidding company a bidder's folder stands for: named as it, or named within it (01-某某
+    建设有限公司, 某某建设有限公司（投标文件）); the longest such name, so that 某某建设 does not take the folder
+    of 某某建设集团. None when no name fits: the alert then names the folder only."""
+    key = "".join(folder.split())
+    fits = [c for c in companies if c.name and "".join(c.name.split()) in key]
+    return max(fits, key=lambda c: len(c.name)) if fits else None
+
+
 def alerts_from_findings(comp: Comparison) -> list[str]:
-    """Each finding of a comparison linked to a tender becomes an alert of the collusion family on that
+    """The high findings of a comparison linked to a tender become alerts of the collusion family on that
     tender (sector, district and responsible department as the import gives them), keyed by the
-    comparison and the finding so that running the task again updates rather than duplicates. Bidders
-    whose folder is named exactly as one of the tender's bidding companies are linked to it."""
+    comparison and the finding so that running the task again updates rather than duplicates. A medium or
+    low finding (a default user name, a Word id when the tender came as PDF only, one picture) is a lead
+    for the reader of the comparison page, where every finding is listed, not an alert for triage; an
+    alert of an earlier run whose finding is no longer high is set inactive. Bidders whose folder names
+    one of the tender's bidding companies (:func:`company_for_folder`) are linked to it."""
     tender = comp.tender
     if tender is None:
         return []
-    findings = comp.result.get("findings", [])
+    findings = [f for f in comp.result.get("findings", []) if f["severity"] == "high"]
     department = (Agency.objects.filter(kind=Agency.Kind.DEPARTMENT, sector=tender.sector).order_by("-id").first()
                   or Agency.objects.filter(kind=Agency.Kind.OFFICE).first())
-    names = {b for f in findings for b in f["bidders"]}
-    companies = {c.name: c for c in Company.objects.filter(bids__tender=tender, name__in=names).distinct()}
+    bidding = list(Company.objects.filter(bids__tender=tender).distinct())
+    companies = {b: c for b in {b for f in findings for b in f["bidders"]}
+                 if (c := company_for_folder(b, bidding)) is not None}
     ids = []
     for f in findings:
         aid = f"{DOCUMENT_ALERT_PREFIX}{comp.pk}:{f['finding_id']}"
-        linked = [companies[b] for b in f["bidders"] if b in companies]
+        linked = list({companies[b].pk: companies[b] for b in f["bidders"] if b in companies}.values())
         evidence = {"bid_file_comparison": comp.pk, "bidders": f["bidders"], **f["evidence"]}
         alert, _created = Alert.objects.update_or_create(alert_id=aid, defaults={
             "indicator": f["indicator"], "name_zh": f["name_zh"][:200], "family": f["family"],
@@ -236,6 +249,8 @@ def alerts_from_findings(comp: Comparison) -> list[str]:
         })
         alert.companies.set(linked)
         ids.append(aid)
+    Alert.objects.filter(alert_id__startswith=f"{DOCUMENT_ALERT_PREFIX}{comp.pk}:").exclude(
+        alert_id__in=ids).update(active=False)
     return ids
 
 
@@ -271,6 +286,7 @@ def bid_compare(t: Task, report: Report) -> None:
         comp.result = orjson.loads(orjson.dumps({
             "bidders": result.bidders, "findings": result.findings, "files": result.files,
             "tender_files": result.tender_files, "discounted": result.discounted, "timings": result.timings,
+            "stray_files": result.stray, "notes": result.notes,
         }))
         _keep_images(comp, result, lim)
         with transaction.atomic():

@@ -106,7 +106,7 @@ def comparison_detail(request: HttpRequest, pk: int) -> HttpResponse:
     result = comp.result or {}
     ctx = {
         "comp": comp, "pairs": _labelled(result), "files": result.get("files", []) + result.get("tender_files", []),
-        "discounted": result.get("discounted", []),
+        "discounted": result.get("discounted", []), "notes": result.get("notes", []),
         "stored_images": {p.stem for p in comp.images_dir.glob("*.png")} if comp.stored_dir else set(),
         "alerts": Alert.objects.filter(alert_id__in=comp.alert_ids).order_by("alert_id") if comp.alert_ids else [],
     }
