@@ -345,3 +345,17 @@ def test_the_header_repeated_in_its_own_order_is_no_second_table(tmp_path: Path)
     rows = _bids("投标报价", 100) + [_bids("投标报价")[0], ["B2", "T1", "C2", 5]]
     path = _book(tmp_path / "d.xlsx", {"企业": COMPANIES, "标段": TENDERS, "投标": rows})
     assert load_dataset(path).row_counts["bids"] == 2
+
+
+def test_a_folder_holding_one_workbook_is_that_workbook(tmp_path: Path) -> None:
+    """``bidwatch synth --format xlsx OUT`` writes OUT/dataset.xlsx, and ``scan OUT`` refused the folder; near miss: a
+    folder with two workbooks and no tables still names what it lacks."""
+    from bidwatch.contract import DatasetInvalid, load_dataset
+    from bidwatch.synth import write_synthetic
+
+    write_synthetic(tmp_path / "book", 100, 3, texts=False, fmt="xlsx")
+    assert [p.name for p in (tmp_path / "book").glob("*.xlsx")] == ["dataset.xlsx"]
+    assert load_dataset(tmp_path / "book").row_counts["tenders"] == 100
+    (tmp_path / "book" / "另一个.xlsx").write_bytes((tmp_path / "book" / "dataset.xlsx").read_bytes())
+    with pytest.raises(DatasetInvalid):
+        load_dataset(tmp_path / "book")

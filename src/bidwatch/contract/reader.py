@@ -81,6 +81,13 @@ def _discover_folder(folder: Path, scratch: Scratch) -> tuple[list[Source], list
             fallback.setdefault(table.name, []).append(entry)
     for name, paths in fallback.items():
         found.setdefault(name, paths)
+    if not found:
+        # a folder holding one workbook and no table files is that workbook (``bidwatch synth --format xlsx OUT``
+        # writes OUT/dataset.xlsx; a clerk's folder holds its 台账.xlsx)
+        books = [e for e in sorted(folder.iterdir()) if e.is_file() and e.suffix.lower() in WORKBOOK_SUFFIXES
+                 and not e.name.startswith("~$")]
+        if len(books) == 1:
+            return discover_workbook(books[0], scratch)
     sources: list[Source] = []
     problems: list[Problem] = []
     for name, paths in found.items():
