@@ -662,6 +662,13 @@ def test_a_macro_workbook_is_read_and_a_file_that_is_no_workbook_says_so_once(tm
     with pytest.raises(DatasetInvalid) as exc:
         load_dataset(old)
     assert len(exc.value.problems) == 1 and "另存为 .xlsx" in exc.value.problems[0].expected
+    # an archive is told to be unzipped (the web import takes it as it is); near miss: a PDF gets neither hint
+    for name, said in (("data.zip", "请先解压"), ("data.pdf", None)):
+        (tmp_path / name).write_bytes(b"PK\x03\x04" if name.endswith(".zip") else b"%PDF-1.4")
+        with pytest.raises(DatasetInvalid) as exc:
+            load_dataset(tmp_path / name)
+        expected = exc.value.problems[0].expected
+        assert (said in expected) if said else ("解压" not in expected and "另存为" not in expected)
 
 
 def test_a_tender_merged_down_over_its_bids_gives_each_bid_its_tender(tmp_path: Path):

@@ -43,8 +43,11 @@ def discover(path: Path, scratch: Scratch) -> tuple[list[Source], list[Problem]]
         return _discover_folder(path, scratch)
     if path.suffix.lower() in WORKBOOK_SUFFIXES:  # .xlsm: a workbook with macros, read as data (none runs)
         return discover_workbook(path, scratch)
+    suffix = path.suffix.lower()
     hint = ("：旧版 .xls 请在 Excel/WPS 中另存为 .xlsx / an old .xls: save it as .xlsx in Excel or WPS"
-            if path.suffix.lower() in (".xls", ".et") else "")
+            if suffix in (".xls", ".et") else
+            "：压缩包请先解压，再指定解压后的文件夹（网页导入可直接上传 .zip） / an archive: unzip it and give the folder "
+            "(the web import takes the .zip itself)" if suffix in (".zip", ".rar", ".7z") else "")
     return [], [
         Problem(path.name, None, None, None,
                 f"需要数据集文件夹或 .xlsx 工作簿 / expected a dataset folder or an .xlsx workbook{hint}")
