@@ -26,11 +26,19 @@ _KIND_ZH = {"bool": "true/false", "number": "数字 / a number", "text": "文本
             "table": "表 / a table"}
 
 
+#: settings that take a number or a word: the model's alert level (0.691, or "model": the level the model was trained
+#: with) and its standalone level (a probability, or "none")
+NUMBER_OR_WORD = frozenset({"ml.threshold", "ml.standalone_level"})
+
+
 def _check_value(key: str, default: Any, value: Any, where: str) -> None:
     """The value has the default's kind (a number for a number: 0.8, not "80%"), and a share stays a share: a key
     named …share… whose default is a fraction takes 0–1 (boq_identical_share = 80 switched the check off), a count or a
     number of days (…min…, …days…) is not negative."""
     name = f"{where}{key}"
+    kinds = {_kind(value), _kind(default)}
+    if name in NUMBER_OR_WORD and kinds <= {"number", "text"}:
+        return
     if default is not None and _kind(value) != _kind(default):
         raise SettingsError(_("setting %(key)s = %(value)r: expected %(kind)s", key=name, value=value,
                               kind=_KIND_ZH.get(_kind(default), _kind(default))))
