@@ -17,22 +17,14 @@ from bidwatch.contract.validate import (DANGLING, EXCEL_MANGLED_ID, EXCEL_SERIAL
                                         states_expectation)
 
 from .conftest import problems_of, write_dataset
+from .test_clerk import _workbook
 
 COMPANIES = [["企业编号", "企业名称"], ["C1", "甲"], ["C2", "乙"]]
 TENDERS = [["标段编号", "标段名称"], ["T1", "一标段工程"]]
 
 
 def _book(path: Path, sheets: dict[str, list[list[object]]]) -> Path:
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    wb.remove(wb.active)
-    for title, rows in sheets.items():
-        ws = wb.create_sheet(title)
-        for row in rows:
-            ws.append(row)
-    wb.save(path)
-    return path
+    return _workbook(sheets, path)  # test_clerk's workbook builder, path first as this module's calls read
 
 
 def _bids(header: str = "投标报价", *prices: object) -> list[list[object]]:
