@@ -28,6 +28,18 @@ def check_period(form: forms.BaseForm, data: dict[str, Any], start: str = "start
         form.add_error(end, _("The period ends before it starts."))
 
 
+class CheckedPeriod(forms.BaseForm):
+    """Put before a form's base (``forms.Form``, ``forms.ModelForm``, :class:`OptionalPeriodForm`): its
+    ``clean`` refuses a period that ends before it starts (:func:`check_period` over ``period_fields``)."""
+
+    period_fields = ("start", "end")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        check_period(self, data, *self.period_fields)
+        return data
+
+
 class OptionalPeriodForm(forms.Form):
     """The base of a period form whose ``start`` and ``end`` fields (declared, with their labels, by the
     subclass) are both optional."""

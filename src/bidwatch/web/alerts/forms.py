@@ -46,6 +46,13 @@ class ClueForm(forms.Form):
     summary = forms.CharField(label=_("Summary of the clue"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
 
 
+class MakeClueForm(StepForm):
+    """The base of the step that makes another case (a report, an interference record) a problem clue
+    assigned to a unit: each case's form adds its ``summary``, whose help says what an empty one becomes."""
+    title = _("Make a problem clue")
+    unit = forms.ModelChoiceField(label=_("Assigned unit"), queryset=Agency.objects.all())
+
+
 class ClueStatusForm(forms.Form):
     status = forms.ChoiceField(label=_("New status"), choices=Clue.Status.choices)
     note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=4000)

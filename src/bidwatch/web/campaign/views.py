@@ -5,7 +5,6 @@ allows the user."""
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -25,9 +24,8 @@ from bidwatch.web.campaign.forms import FilterForm, ProblemForm
 from bidwatch.web.campaign.models import NUMBER_RE, Problem
 from bidwatch.web.campaign.prefill import origin
 from bidwatch.web.campaign.workflow import CLOCK, WORKFLOW
+from bidwatch.web.downloads import XLSX, attachment
 from bidwatch.web.workflow import views as workflow_views
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _search_q(text: str) -> Q:
@@ -77,9 +75,7 @@ def problem_export(request: HttpRequest) -> HttpResponse:
     filename = f"整改台账-{today:%Y%m%d}.xlsx"
     record(request.user, AuditEntry.Action.EXPORT, None, request=request, object_type="ledger", object_id=filename,
            format="xlsx", rows=len(problems), filters=request.GET.urlencode() or None)
-    response = HttpResponse(ledger_xlsx(problems, today), content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
+    return attachment(ledger_xlsx(problems, today), filename, XLSX)
 
 
 @requires(Cap.MANAGE_LEDGER)

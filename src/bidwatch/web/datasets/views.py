@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -53,26 +55,32 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "datasets/detail.html", ctx)
 
 
+def _act(request: HttpRequest, pk: int, act: Callable[[DatasetImport], object], refused: type[Exception],
+         done: str = "") -> HttpResponse:
+    """A button on the import's page: ``act`` on the import, then back to the page saying why it was
+    ``refused`` (or ``done``)."""
+    imp = get_object_or_404(DatasetImport, pk=pk)
+    try:
+        act(imp)
+    except refused as exc:
+        messages.error(request, str(exc))
+    else:
+        if done:
+            messages.success(request, done)
+    return redirect("datasets:detail", pk=imp.pk)
+
+
 @require_POST
 @requires(Cap.IMPORT)
 def rescan(request: HttpRequest, pk: int) -> HttpResponse:
-    imp = get_object_or_404(DatasetImport, pk=pk)
-    try:
-        services.start_scan(imp, request.user, request=request)
-    except services.ScanPending as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("The scan is queued."))
-    return redirect("datasets:detail", pk=imp.pk)
+    return _act(request, pk, lambda imp: services.start_scan(imp, request.user, request=request),
+                services.ScanPending, _("The scan is queued."))
 
 
 @require_POST
 @requires(Cap.IMPORT)
 def apply(request: HttpRequest, pk: int) -> HttpResponse:
     """Apply an import waiting at its change summary: the summary confirmed is named by its digest."""
-    imp = get_object_or_404(DatasetImport, pk=pk)
-    try:
-        services.confirm_import(imp, request.user, request.POST.get("digest", ""), request=request)
-    except services.NotPending as exc:
-        messages.error(request, str(exc))
-    return redirect("datasets:detail", pk=imp.pk)
+    digest = request.POST.get("digest", "")
+    return _act(request, pk, lambda imp: services.confirm_import(imp, request.user, digest, request=request),
+                services.NotPending)

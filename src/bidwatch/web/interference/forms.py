@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from bidwatch.web.accounts.models import Agency
+from bidwatch.web.alerts.forms import MakeClueForm
 from bidwatch.web.interference.models import Interference
 from bidwatch.web.periods import OptionalPeriodForm
 from bidwatch.web.tenders.models import Tender
@@ -34,9 +34,7 @@ class RecordForm(forms.ModelForm):
         return tender.pk if tender else ""
 
 
-class ToClueForm(StepForm):
-    title = _("Make a problem clue")
-    unit = forms.ModelChoiceField(label=_("Assigned unit"), queryset=Agency.objects.all())
+class ToClueForm(MakeClueForm):
     summary = forms.CharField(label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
                               help_text=_("Empty: who intervened, where, how and what."))
 

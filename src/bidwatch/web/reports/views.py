@@ -15,20 +15,16 @@ from bidwatch.web.accounts.roles import Cap
 from bidwatch.web.audit.models import AuditEntry
 from bidwatch.web.audit.services import record
 from bidwatch.web.deadlines import today
-from bidwatch.web.periods import check_period
+from bidwatch.web.downloads import PDF, XLSX, attachment
+from bidwatch.web.periods import CheckedPeriod
 from bidwatch.web.reports.figures import build_report
 from bidwatch.web.reports.outputs import report_pdf, report_xlsx
 from bidwatch.web.widgets import DateInput
 
 
-class PeriodForm(forms.Form):
+class PeriodForm(CheckedPeriod, forms.Form):
     start = forms.DateField(label=_("From"), widget=DateInput())
     end = forms.DateField(label=_("To"), widget=DateInput())
-
-    def clean(self) -> dict[str, object]:
-        data = super().clean()
-        check_period(self, data)
-        return data
 
 
 def _default_period() -> dict[str, dt.date]:
@@ -57,16 +53,7 @@ def campaign_report(request: HttpRequest) -> HttpResponse:
             return HttpResponse(_("The PDF cannot be made on this server (Pango is missing: install "
                                   "libpango-1.0-0 and libpangoft2-1.0-0). The Excel workbook works. %(error)s")
                                 % {"error": exc}, status=503, content_type="text/plain; charset=utf-8")
-        return _download(pdf, f"{stem}.pdf", "application/pdf")
+        return attachment(pdf, f"{stem}.pdf", PDF)
     if fmt == "xlsx":
-        return _download(report_xlsx(report), f"{stem}.xlsx",
-                         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        return attachment(report_xlsx(report), f"{stem}.xlsx", XLSX)
     return render(request, "reports/campaign.html", {"form": form, "report": report})
-
-
-def _download(data: bytes, filename: str, content_type: str) -> HttpResponse:
-    from urllib.parse import quote
-
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response

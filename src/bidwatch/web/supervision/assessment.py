@@ -29,8 +29,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
-from bidwatch.web.accounts.models import Agency
+from bidwatch.web.accounts.models import Agency, Role
 from bidwatch.web.supervision.models import Adjustment, AssessmentItem, Campaign, SupervisionOrder, Talk
 
 M = AssessmentItem.Metric
@@ -143,7 +144,7 @@ def _rows(metric: str, campaign: Campaign, unit: Agency, start: dt.date, end: dt
                            t.answered_on if _in(t.answered_on, end) else None, ok))
     elif metric == M.ORDERS:
         for o in SupervisionOrder.objects.filter(campaign=campaign, unit=unit, issued_on__range=(start, end)).order_by("id"):
-            first = _first_deadline(o)
+            first = first_deadline(o)
             ok = _in(o.first_answered_on, min(first, end))
             out.append(Row(o.number, f"/supervision/orders/{o.pk}/", first,
                            o.first_answered_on if _in(o.first_answered_on, end) else None, ok))
@@ -163,7 +164,8 @@ def _rows(metric: str, campaign: Campaign, unit: Agency, start: dt.date, end: dt
     return out
 
 
-def _first_deadline(o: SupervisionOrder) -> dt.date:
+def first_deadline(o: SupervisionOrder) -> dt.date:
+    """The order's deadline as issued, ``workdays`` after issue (a returned answer moves ``o.deadline``)."""
     from bidwatch.web.deadlines import calendar
 
     return calendar().add_workdays(o.issued_on, o.workdays)
@@ -191,6 +193,13 @@ def ranking(campaign: Campaign, start: dt.date | None = None, end: dt.date | Non
                     key=lambda s: (-s.total, s.unit.pk))
     for i, s in enumerate(scores):
         s.rank = scores[i - 1].rank if i and scores[i - 1].total == s.total else i + 1
+    return scores
+
+
+def seen_by(user: Any, scores: list[UnitScore]) -> list[UnitScore]:
+    """A unit sees its own score (and its rank); the office, commission and auditors every unit's."""
+    if user.role == Role.DEPARTMENT:
+        return [s for s in scores if s.unit.pk == user.agency_id]
     return scores
 
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from bidwatch.web.accounts.models import Agency
-from bidwatch.web.periods import OptionalPeriodForm, check_period
+from bidwatch.web.periods import CheckedPeriod, OptionalPeriodForm
 from bidwatch.web.supervision.models import Adjustment, AssessmentItem, Campaign, SupervisionOrder
 from bidwatch.web.widgets import DateInput
 from bidwatch.web.workflow.forms import StepForm, not_in_future
@@ -111,14 +111,9 @@ class AdjustmentForm(forms.ModelForm):
         self.fields["unit"].queryset = _units()
 
 
-class PeriodForm(OptionalPeriodForm):
+class PeriodForm(CheckedPeriod, OptionalPeriodForm):
     start = forms.DateField(label=_("From"), widget=DateInput(), required=False)
     end = forms.DateField(label=_("Until"), widget=DateInput(), required=False)
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        check_period(self, data)
-        return data
 
 
 class ItemForm(forms.ModelForm):

@@ -14,9 +14,9 @@ from django.utils.translation import pgettext
 
 from bidwatch.web.accounts.models import Agency, Role
 from bidwatch.web.campaign import services as ledger
-from bidwatch.web.deadlines import calendar
 from bidwatch.web.reports.figures import Section
 from bidwatch.web.supervision import assessment, documents
+from bidwatch.web.supervision.assessment import first_deadline
 from bidwatch.web.supervision.models import Bulletin, Campaign, SupervisionOrder
 from bidwatch.web.supervision.workflow import visible_bulletins, visible_orders, visible_talks
 
@@ -24,10 +24,6 @@ from bidwatch.web.supervision.workflow import visible_bulletins, visible_orders,
 def _campaign(end: dt.date) -> Campaign | None:
     return (Campaign.objects.filter(starts_on__lte=end, ends_on__gte=end).order_by("-current", "-starts_on").first()
             or Campaign.get_current())
-
-
-def _first_deadline(o: SupervisionOrder) -> dt.date:
-    return calendar().add_workdays(o.issued_on, o.workdays)
 
 
 def _answered_by(o: SupervisionOrder, day: dt.date) -> bool:
@@ -59,16 +55,16 @@ def ledger_section(user: Any, start: dt.date, end: dt.date) -> Section:
 def orders_section(user: Any, start: dt.date, end: dt.date) -> Section:
     qs = visible_orders(user).select_related("unit", "issuer")
     issued = list(qs.filter(issued_on__range=(start, end)).order_by("issued_on", "id"))
-    waiting = [o for o in qs.filter(issued_on__lte=end) if _first_deadline(o) < end and not _answered_by(o, end)]
+    waiting = [o for o in qs.filter(issued_on__lte=end) if first_deadline(o) < end and not _answered_by(o, end)]
     s = Section("orders", _("Supervision orders"))
     s.counts = [
         (_("Orders issued"), len(issued)),
-        (_("Answered by the deadline"), sum(1 for o in issued if _answered_by(o, _first_deadline(o)))),
+        (_("Answered by the deadline"), sum(1 for o in issued if _answered_by(o, first_deadline(o)))),
         (_("Unanswered and past the deadline at the end of the period"), len(waiting)),
         (_("Reminders sent (催办)"), sum(o.reminders for o in issued)),
     ]
     s.columns = [_("Number"), _("Unit"), _("Issued by"), _("Issued on"), _("Answer due"), _("First answered on")]
-    s.rows = [[o.number, o.unit.name, o.issuer.name, o.issued_on, _first_deadline(o),
+    s.rows = [[o.number, o.unit.name, o.issuer.name, o.issued_on, first_deadline(o),
                o.first_answered_on if _answered_by(o, end) else None] for o in issued]
     return s
 
@@ -118,9 +114,7 @@ def assessment_section(user: Any, start: dt.date, end: dt.date) -> Section:
     campaign = _campaign(end)
     if campaign is None:
         return s
-    scores = assessment.ranking(campaign, start, end)
-    if user.role == Role.DEPARTMENT:
-        scores = [x for x in scores if x.unit.pk == user.agency_id]
+    scores = assessment.seen_by(user, assessment.ranking(campaign, start, end))
     s.columns = [_("Rank"), _("Unit"), *[i.name for i in campaign.items.all()], _("Adjustments"), _("Total")]
     s.rows = [[x.rank, x.unit.name, *[float(i.score) for i in x.items], float(x.adjusted), float(x.total)]
               for x in scores]
@@ -145,7 +139,7 @@ def units_section(user: Any, start: dt.date, end: dt.date) -> Section:
         s.rows.append([
             u.name, problems.filter(unit=u, listed_on__range=(start, end)).count(),
             problems.filter(unit=u, closed_on__range=(start, end)).count(), len(mine),
-            sum(1 for o in mine if _answered_by(o, _first_deadline(o))), sum(1 for t in talks if t.unit_id == u.pk),
+            sum(1 for o in mine if _answered_by(o, first_deadline(o))), sum(1 for t in talks if t.unit_id == u.pk),
             sum(1 for r in reqs if (r.pk, u.pk) not in first or first[(r.pk, u.pk)].submitted_on > end)])
     s.counts = [(_("Units"), len(units))]
     return s

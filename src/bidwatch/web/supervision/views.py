@@ -5,7 +5,6 @@ manual adjustments, Excel export)."""
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
 
 from django import forms
 from django.contrib import messages
@@ -20,7 +19,8 @@ from bidwatch.web.accounts.models import Agency, Role
 from bidwatch.web.accounts.roles import Cap, can
 from bidwatch.web.audit.services import record
 from bidwatch.web.deadlines import today
-from bidwatch.web.periods import check_period
+from bidwatch.web.downloads import PDF, XLSX, attachment
+from bidwatch.web.periods import CheckedPeriod
 from bidwatch.web.supervision import assessment, services
 from bidwatch.web.supervision.forms import AdjustmentForm, BulletinForm, ItemForm, OrderForm, PeriodForm, TalkForm
 from bidwatch.web.supervision.models import Bulletin, Campaign, DocumentRequirement, DocumentSubmission, Stage, SupervisionOrder, Talk
@@ -28,8 +28,6 @@ from bidwatch.web.supervision.workflow import (BULLETINS, ORDER_CLOCK, ORDERS, T
                                                visible_orders, visible_talks)
 from bidwatch.web.widgets import DateInput
 from bidwatch.web.workflow import views as workflow_views
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _campaign(request: HttpRequest) -> Campaign | None:
@@ -41,7 +39,8 @@ def _campaign(request: HttpRequest) -> Campaign | None:
 
 # --- campaigns -----------------------------------------------------------------------------------
 
-class CampaignForm(forms.ModelForm):
+class CampaignForm(CheckedPeriod, forms.ModelForm):
+    period_fields = ("starts_on", "ends_on")
     stages = forms.CharField(
         label=gettext_lazy("Stages"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
         help_text=gettext_lazy("One a line: name, first day, last day (e.g. 动员部署 2026-03-01 2026-03-31)"))
@@ -66,11 +65,6 @@ class CampaignForm(forms.ModelForm):
             except (ValueError, forms.ValidationError):
                 raise forms.ValidationError(_("Cannot read the stage line: %(line)s") % {"line": line}) from None
         return out
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        check_period(self, data, "starts_on", "ends_on")
-        return data
 
 
 @requires(Cap.VIEW_SUPERVISION)
@@ -252,15 +246,8 @@ def _bad_period(request: HttpRequest, campaign: Campaign, errors: list[str]) -> 
     start, end = assessment.period(campaign)
     return render(request, "supervision/assessment.html", {
         "campaign": campaign, "start": start, "end": end, "as_of": assessment.as_of(end), "period_errors": errors,
-        "scores": _own(request, assessment.ranking(campaign, start, end)), "items": list(campaign.items.all()),
-        "campaigns": Campaign.objects.all()}, status=400)
-
-
-def _own(request: HttpRequest, scores: list[assessment.UnitScore]) -> list[assessment.UnitScore]:
-    """A unit sees its own scores (and its rank); the office, commission and auditors every unit's."""
-    if request.user.role == Role.DEPARTMENT:  # type: ignore[union-attr]
-        return [s for s in scores if s.unit.pk == request.user.agency_id]  # type: ignore[union-attr]
-    return scores
+        "scores": assessment.seen_by(request.user, assessment.ranking(campaign, start, end)),
+        "items": list(campaign.items.all()), "campaigns": Campaign.objects.all()}, status=400)
 
 
 @requires(Cap.VIEW_SUPERVISION)
@@ -294,7 +281,7 @@ def assessment_page(request: HttpRequest) -> HttpResponse:
             return redirect(f"{request.path}?campaign={campaign.pk}")
     elif request.method == "POST":
         raise PermissionDenied("run_campaign")
-    scores = _own(request, assessment.ranking(campaign, start, end))
+    scores = assessment.seen_by(request.user, assessment.ranking(campaign, start, end))
     return render(request, "supervision/assessment.html", {
         "campaign": campaign, "start": start, "end": end, "as_of": assessment.as_of(end), "scores": scores,
         "items": list(campaign.items.all()),
@@ -320,7 +307,7 @@ def assessment_export(request: HttpRequest) -> HttpResponse:
     campaign, start, end = _assessment_args(request)
     if errors := _period_errors(request):
         return _bad_period(request, campaign, errors)
-    scores = _own(request, assessment.ranking(campaign, start, end))
+    scores = assessment.seen_by(request.user, assessment.ranking(campaign, start, end))
     fmt = "pdf" if request.GET.get("format") == "pdf" else "xlsx"
     filename = f"考核-{end:%Y%m%d}.{fmt}"
     record(request.user, "export", None, request=request, object_type="assessment", object_id=filename,
@@ -333,11 +320,8 @@ def assessment_export(request: HttpRequest) -> HttpResponse:
         html = render_to_string("supervision/assessment_pdf.html", {
             "campaign": campaign, "start": start, "end": end, "as_of": assessment.as_of(end), "scores": scores,
             "items": list(campaign.items.all())}, request=request)
-        response = HttpResponse(report_pdf(html), content_type="application/pdf")
-    else:
-        response = HttpResponse(assessment.xlsx(campaign, scores, start, end), content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
+        return attachment(report_pdf(html), filename, PDF)
+    return attachment(assessment.xlsx(campaign, scores, start, end), filename, XLSX)
 
 
 # --- unit documents ------------------------------------------------------------------------------

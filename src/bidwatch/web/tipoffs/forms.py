@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from bidwatch.web.accounts.models import Agency, Sector
+from bidwatch.web.alerts.forms import MakeClueForm
 from bidwatch.web.complaints.models import Complaint
 from bidwatch.web.tipoffs.models import Channel, Tipoff
 from bidwatch.web.widgets import DateInput
@@ -114,9 +115,7 @@ class AnswerForm(StepForm):
     text = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 5}))
 
 
-class ToClueForm(StepForm):
-    title = _("Make a problem clue")
-    unit = forms.ModelChoiceField(label=_("Assigned unit"), queryset=Agency.objects.all())
+class ToClueForm(MakeClueForm):
     summary = forms.CharField(label=_("Summary"), required=False, widget=_TEXT,
                               help_text=_("Empty: the facts reported. Never the reporter."))
 

@@ -3,6 +3,8 @@ reporter's intake and status pages, without an account, rate-limited per client 
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.decorators import login_not_required
@@ -33,6 +35,8 @@ from bidwatch.web.workflow import views as workflow_views
 PUBLIC_LIMIT = 10
 PUBLIC_WINDOW = 15 * 60
 
+View = Callable[[HttpRequest], HttpResponse]
+
 
 def over_limit(request: HttpRequest, page: str) -> bool:
     """Count this request; True once the address made more than :data:`PUBLIC_LIMIT` in the window."""
@@ -46,6 +50,24 @@ def _limited(request: HttpRequest) -> HttpResponse:
     response = render(request, "tipoffs/public_limited.html", status=429)
     response["Retry-After"] = str(PUBLIC_WINDOW)
     return response
+
+
+def _public(page: str) -> Callable[[View], View]:
+    """A reporter's page: no account, never cached, and a POST over the address's limit (:func:`over_limit`,
+    counted under ``page``) answered by the limit page (429)."""
+
+    def decorate(view: View) -> View:
+        @login_not_required
+        @never_cache
+        @functools.wraps(view)
+        def public(request: HttpRequest) -> HttpResponse:
+            if request.method == "POST" and over_limit(request, page):
+                return _limited(request)
+            return view(request)
+
+        return public
+
+    return decorate
 
 
 @requires(Cap.VIEW_TIPOFFS)
@@ -158,35 +180,27 @@ def reveal(request: HttpRequest, pk: int) -> HttpResponse:
 
 # --- the reporter's pages (no account) ------------------------------------------------------------
 
-@login_not_required
-@never_cache
+@_public("intake")
 def intake(request: HttpRequest) -> HttpResponse:
     form = IntakeForm(request.POST or None)
-    if request.method == "POST":
-        if over_limit(request, "intake"):
-            return _limited(request)
-        if form.is_valid() and not form.cleaned_data["website"]:
-            _t, code = services.submit(request=request, reporter=form.reporter(), subject=form.cleaned_data["subject"],
-                                       project_name=form.cleaned_data["project_name"], facts=form.cleaned_data["facts"])
-            return render(request, "tipoffs/public_done.html", {"code": code})
+    if request.method == "POST" and form.is_valid() and not form.cleaned_data["website"]:
+        _t, code = services.submit(request=request, reporter=form.reporter(), subject=form.cleaned_data["subject"],
+                                   project_name=form.cleaned_data["project_name"], facts=form.cleaned_data["facts"])
+        return render(request, "tipoffs/public_done.html", {"code": code})
     return render(request, "tipoffs/public_intake.html",
                   {"form": form, "channels": Channel.published()},
                   status=400 if form.errors else 200)
 
 
-@login_not_required
-@never_cache
+@_public("status")
 def status(request: HttpRequest) -> HttpResponse:
     """The stage and the answer, nothing else (not the unit, the dates, the clue or the people)."""
     form = StatusForm(request.POST or None)
     found: Tipoff | None = None
-    if request.method == "POST":
-        if over_limit(request, "status"):
-            return _limited(request)
-        if form.is_valid():
-            found = services.find_by_code(form.cleaned_data["code"])
-            if found is None:
-                form.add_error("code", _("No report has this query code."))
+    if request.method == "POST" and form.is_valid():
+        found = services.find_by_code(form.cleaned_data["code"])
+        if found is None:
+            form.add_error("code", _("No report has this query code."))
     ctx: dict[str, Any] = {"form": form}
     if found is not None:
         ctx.update(stage=found.public_stage(), answer=found.answer)
