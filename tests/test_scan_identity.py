@@ -47,10 +47,17 @@ COMPANY_COLUMNS = ["company_id", "n_bids", "n_wins", "win_rate", "risk_score", "
 #: alerts), and evidence fields added (rule, rolled_only, nominal_last_day, base_unusable) to untendered_contract,
 #: short_document_sale, short_bid_period and excessive_bid_bond. The generator plants short bid periods only on
 #: mandatory-scope projects and keeps 勘察设计 bonds within 10万, which redraws the world.
+#: Session 14 changed findings on purpose, the generator not (the same 379 alerts on the same tenders):
+#: bid_rotation judges each rotating set's wins against chance (19 medium → low: group 2, 13 wins of which 4 are the
+#: regional market's, shared as chance shares them, p = 0.45; group 7, p = 0.49; 18 stay medium, p ≤ 0.004) and its
+#: evidence gains the test (turns_probability, p_even, p_turn, level, dated); shared_ip: 11 medium → low where each
+#: firm also uploads from the address in tenders of its own (co-location), evidence gains ``colocated`` (27 alerts);
+#: award_near_ceiling's evidence gains ``fixed_fee`` (17 alerts, no severity change here); 1 ml_collusion medium →
+#: low (its corroboration was one of those bid_rotation alerts).
 EXPECTED = {
-    "alerts": "14aea7b65814c56049682347adaa91e92fabbbe80ac2ee3758a86bb703f850fa",
-    "tenders": "ad21da2dc214ccedf958276d48d0032ed117185b150817e52fc1f0bb1e5e663c",
-    "companies": "56717e38181addae108b210c778750d696a9eac6290fbdd9d3eddb39fa54d90c",
+    "alerts": "26196cdc25078ba49e7505e2ead504e802ec703d2afcaa2455a3e10d6b89527a",
+    "tenders": "7c442a68d0c01106cba001149321c98a83b92631cc7813a263ebb839939dbcdf",
+    "companies": "020485f8fc8dc4ac692aa4e7394a0fc1e4cd242ef5c4f5b3c2356a736feb2354",
 }
 
 

@@ -120,6 +120,46 @@ def test_shared_ip_alone_is_low_and_repeated_is_medium(make_dataset, backend):
     assert set(scan(ds, "shared_ip")["severity"]) == {"low"}
 
 
+def _own_uploads(t: dict, company: str, ip: str, n: int) -> None:
+    """``company`` bids in ``n`` tenders of its own (against C6) and uploads from ``ip`` there."""
+    for i in range(n):
+        tid = f"TO{company}{i}"
+        t["tenders"].append({"tender_id": tid, "title": f"{tid}工程", "ceiling_price": 1e6})
+        t["bids"] += [{"bid_id": f"B{tid}", "tender_id": tid, "company_id": company, "price": 9e5},
+                      {"bid_id": f"B{tid}x", "tender_id": tid, "company_id": "C6", "price": 9.4e5}]
+        t["bid_files"] += [{"bid_id": f"B{tid}", "ip": ip}, {"bid_id": f"B{tid}x", "ip": f"58.20.0.{i + 1}"}]
+
+
+def _repeated_ip_world() -> dict:
+    """C2 and C3 upload from 61.187.1.1 in T1 and again in T2 (C3 bids there too)."""
+    t = world(bid_files=files(B12={"ip": "61.187.1.1"}, B13={"ip": "61.187.1.1"}))
+    t["bids"].append({"bid_id": "B23", "tender_id": "T2", "company_id": "C3", "price": 2_060_000.0})
+    t["bids"].append({"bid_id": "B22", "tender_id": "T2", "company_id": "C2", "price": 2_050_000.0})
+    t["bid_files"] += [{"bid_id": "B22", "ip": "61.187.1.1"}, {"bid_id": "B23", "ip": "61.187.1.1"}]
+    return t
+
+
+def test_an_ip_each_firm_uploads_from_on_its_own_is_their_office_network(make_dataset, backend):
+    # the near miss: both firms also upload from that address in tenders the other does not bid in
+    # (one office building, one industrial park): co-location, a low lead
+    t = _repeated_ip_world()
+    _own_uploads(t, "C2", "61.187.1.1", 2)
+    _own_uploads(t, "C3", "61.187.1.1", 3)
+    alerts = scan(make_dataset(t), "shared_ip", backend)
+    assert companies_of(alerts) == [["C2", "C3"], ["C2", "C3"]] and set(alerts["severity"]) == {"low"}
+    match = json.loads(alerts.iloc[0]["evidence"])["matches"][0]
+    assert match["colocated"] is True
+    assert "多为共用办公楼或园区网络" in alerts.iloc[0]["message"]
+    # the planted positive: C3 uploads from its own exit elsewhere, C2 only ever from C3's address when C3 bids
+    # too — one hand uploading the other's bid, repeated: medium
+    t = _repeated_ip_world()
+    _own_uploads(t, "C3", "61.187.1.1", 3)
+    _own_uploads(t, "C2", "222.240.9.9", 3)
+    alerts = scan(make_dataset(t), "shared_ip", backend)
+    assert companies_of(alerts) == [["C2", "C3"], ["C2", "C3"]] and set(alerts["severity"]) == {"medium"}
+    assert json.loads(alerts.iloc[0]["evidence"])["matches"][0]["colocated"] is False
+
+
 # ---- 第40条(二)(三) same agent / project manager -------------------------------------------
 
 def test_same_agent_fires_and_same_company_across_tenders_does_not(make_dataset, backend):

@@ -64,6 +64,46 @@ def test_rotation_inside_a_group_and_not_when_one_always_wins(market_alerts):
     ev = json.loads(alerts.iloc[0]["evidence"])
     assert ev["wins"] == {"C1": 3, "C2": 2, "C3": 2}
     assert "轮流" in alerts.iloc[0]["message"]
+    # C1 C2 C3 C1 C2 C3 C1 in date order: turns no random draw among the three gives so regularly
+    assert set(alerts["severity"]) == {"medium"}
+    assert ev["p_turn"] <= 0.05 and ev["turns_probability"] <= ev["level"] == 0.05
+    assert "疑似轮流坐庄" in alerts.iloc[0]["message"] and "概率约为" in alerts.iloc[0]["message"]
+
+
+def _shared_wins(order: list[str]) -> list[tuple[str, str | None, list[str]]]:
+    return [(f"S{i}", w, ["C1", "C2", "C3", f"O{i}"]) for i, w in enumerate(order)]
+
+
+def test_the_same_group_sharing_wins_as_chance_shares_them_is_a_lead(make_dataset, backend):
+    """The near miss: the same three firms, the same 3-2-2 split of seven wins, but not in turns (C1 wins twice
+    running, C3 too): three local contractors competing would share the wins like this about as often as not."""
+    alerts = scan(make_dataset(make_market(_shared_wins(["C1", "C1", "C2", "C1", "C3", "C3", "C2"]))),
+                  "bid_rotation", backend)
+    assert sorted(alerts["tender_id"]) == [f"S{i}" for i in range(7)]
+    assert set(alerts["severity"]) == {"low"}
+    ev = json.loads(alerts.iloc[0]["evidence"])
+    assert ev["wins"] == {"C1": 3, "C2": 2, "C3": 2} and ev["turns_probability"] > 0.05
+    assert "与成员之间的正常竞争相符" in alerts.iloc[0]["message"]
+    # the planted positive on the same backend: the same wins in turns
+    alerts = scan(make_dataset(make_market(_shared_wins(["C1", "C2", "C3", "C1", "C2", "C3", "C1"]))),
+                  "bid_rotation", backend)
+    assert set(alerts["severity"]) == {"medium"}
+
+
+def test_turns_chance_is_small_for_a_strict_round_and_large_for_random_wins():
+    import numpy as np
+
+    from bidwatch.indicators.network import _turns_chance
+
+    ring = ["A", "B", "C", "D"] * 3
+    present = [["A", "B", "C", "D"]] * 12
+    strict = _turns_chance(ring, present, 2000, 1)
+    assert strict["p_turn"] < 0.001 and strict["p"] < 0.01
+    rng = np.random.default_rng(5)
+    drawn = [str(x) for x in rng.choice(list("ABCD"), 12)]
+    assert _turns_chance(drawn, present, 2000, 1)["p"] > 0.05
+    # one tender taken out of turn (B before A in the second round) still reads as turns
+    assert _turns_chance(["A", "B", "C", "D", "B", "A", "C", "D", "A", "B", "C", "D"], present, 2000, 1)["p"] < 0.05
 
 
 def test_serial_loser_is_named_on_the_tenders_won_by_its_partner(market_alerts):

@@ -51,6 +51,25 @@ def test_award_within_half_a_percent_of_the_ceiling(make_dataset, backend):
     assert "第27条" in alerts.iloc[0]["legal_basis"]
 
 
+def test_a_fixed_fee_every_bidder_bids_is_no_missing_competition(make_dataset, backend):
+    # the near miss: three bidders, every one at the published 1.1M (a 造价咨询 fee at the guidance rate: the marks
+    # decide, the price does not compete) — a lead, not a medium alert
+    t = world()
+    for b in t["bids"][:3]:
+        b["price"] = 1_100_000.0
+    alerts = scan(make_dataset(t), "award_near_ceiling", backend)
+    assert list(alerts["tender_id"]) == ["T1"] and alerts.iloc[0]["severity"] == "low"
+    ev = json.loads(alerts.iloc[0]["evidence"])
+    assert ev["fixed_fee"] is True and ev["below_ceiling"] == 0
+    assert "等于最高投标限价" in alerts.iloc[0]["message"] and "价格不参与竞争" in alerts.iloc[0]["message"]
+    # the planted positive: the winner at the ceiling, the two others 0.1% and 0.2% below it — they competed on
+    # nothing either, but the tender let them: medium as before
+    t["bids"][1]["price"], t["bids"][2]["price"] = 1_098_900.0, 1_097_800.0
+    alerts = scan(make_dataset(t), "award_near_ceiling", backend)
+    assert alerts.iloc[0]["severity"] == "medium"
+    assert json.loads(alerts.iloc[0]["evidence"])["fixed_fee"] is False
+
+
 def test_award_near_ceiling_with_only_the_candidates_is_low(make_dataset):
     t = world()
     t["tenders"][0]["award_price"] = 1_096_000.0

@@ -91,6 +91,7 @@ def _shared_fingerprints_sql(ctx: ScanContext, fields: tuple[str, ...], ip: bool
     present = [col for col in fields if ctx.has("bid_files", col)]
     generic = sql_list([str(v).upper() for v in ctx.p("collusion.generic_fingerprints")])
     ip_tenders = int(ctx.p("collusion.ip_medium_min_tenders"))
+    own_min = int(ctx.p("collusion.ip_own_use_min_tenders"))
     ctes, shared_rows = [], []
     norms = {col: _NORMALISE.get(col, _DEFAULT_NORMALISE.format(col=col)) for col in present}
     duck = ctx.engine.kind == "duckdb"
@@ -109,8 +110,11 @@ def _shared_fingerprints_sql(ctx: ScanContext, fields: tuple[str, ...], ip: bool
         weak = (weak_mac_sql(ctx, "f.value") if col == "mac" else weak_ip_sql("f.value") if col == "ip"
                 else default_author_sql(ctx, "f.value") if col == "author" else "false")
         if ip:
-            # medium where the value links bidders in several tenders (a repeated co-location), else low
-            level = f"CASE WHEN {weak} OR s.strength = 'reduced' OR k.n_shared < {ip_tenders} THEN 1 ELSE 0 END"
+            # medium where the value links bidders in several tenders, else low; and low where this company
+            # uploads from it also in tenders where no other company does (its own office or park network:
+            # co-location, not one hand uploading another's bid); the group keeps medium if any company lacks it
+            level = (f"CASE WHEN {weak} OR s.strength = 'reduced' OR k.n_shared < {ip_tenders} "
+                     f"OR coalesce(h.n_alone, 0) >= {own_min} THEN 1 ELSE 0 END")
         else:
             level = f"CASE WHEN {weak} THEN 2 WHEN s.strength = 'reduced' THEN 1 ELSE 0 END"
         if duck:
@@ -130,24 +134,34 @@ f_{col} AS (SELECT * FROM v_{col}),""") + f"""
 
 k_{col} AS (SELECT tender_id, value, count(*) OVER (PARTITION BY value) AS n_shared
             FROM f_{col} GROUP BY tender_id, value HAVING min(company_id) < max(company_id)),
-{spread_cte(ctx, f"s_{col}", f"f_{col}", f"k_{col}")}"""
+{spread_cte(ctx, f"s_{col}", f"f_{col}", f"k_{col}")}""" + ("" if not ip else f""",
+a_{col} AS (SELECT tender_id, value FROM f_{col} GROUP BY tender_id, value HAVING min(company_id) = max(company_id)),
+h_{col} AS (SELECT f.value, f.company_id, count(DISTINCT f.tender_id) AS n_alone
+            FROM f_{col} f JOIN a_{col} a ON a.tender_id = f.tender_id AND a.value = f.value
+            WHERE f.value IN (SELECT value FROM k_{col})
+            GROUP BY f.value, f.company_id)""")
+        own = f"CASE WHEN coalesce(h.n_alone, 0) >= {own_min} THEN 1 ELSE 0 END" if ip else "0"
         shared_rows.append(
             f"SELECT f.tender_id, '{col}' AS field, f.value, f.company_id, f.bid_id, f.raw, {level} AS level, "
             f"CASE WHEN {weak} THEN 'weak' ELSE s.strength END AS strength, s.n_companies, s.n_tenders, "
-            f"k.n_shared FROM f_{col} f "
+            f"k.n_shared, {own} AS own_use FROM f_{col} f "
             f"JOIN k_{col} k ON k.tender_id = f.tender_id AND k.value = f.value "
-            f"JOIN s_{col} s ON s.value = f.value WHERE s.strength <> 'generic'"
+            f"JOIN s_{col} s ON s.value = f.value "
+            + (f"LEFT JOIN h_{col} h ON h.value = f.value AND h.company_id = f.company_id " if ip else "")
+            + "WHERE s.strength <> 'generic'"
         )
     per_field = ",\n".join(ctes)
     union = " UNION ALL ".join(shared_rows)
     # level 0 = the indicator's full severity, 1 = one step lower, 2 = low (weak values)
     top, mid = ("medium", "low") if ip else ("high", "medium")
+    colocated = ", colocated := colocated = 1" if ip else ""
     return f"""
 WITH {per_field},
 rows AS ({union}),
 shared AS (
     SELECT tender_id, field, value, min(level) AS level, any_value(n_companies) AS n_companies,
            any_value(n_tenders) AS n_tenders, any_value(strength) AS strength, any_value(n_shared) AS n_shared,
+           min(own_use) AS colocated,
            list_sort(list(DISTINCT company_id)) AS companies,
            list_sort(list(DISTINCT bid_id)) AS bids,
            list_sort(list(DISTINCT raw)) AS raw_values
@@ -161,7 +175,7 @@ SELECT tender_id, NULL AS project_id, companies AS company_ids,
        CAST(to_json(struct_pack(
            matches := list_sort(list(struct_pack(field := field, value := value, raw := raw_values,
                                                  n_companies := n_companies, n_tenders := n_tenders,
-                                                 shared_in_tenders := n_shared, strength := strength))),
+                                                 shared_in_tenders := n_shared, strength := strength{colocated}))),
            bids := list_sort(list_distinct(flatten(list(bids))))
        )) AS VARCHAR) AS evidence
 FROM shared
@@ -175,6 +189,8 @@ def _fields_zh(row: Mapping[str, Any]) -> str:
     for m in matches:
         spread = spread_zh(m.get("n_companies"), m.get("n_tenders"))
         weak = "；虚拟网卡、本地管理地址或内网地址，单独不足以认定" if m.get("strength") == "weak" else ""
+        if m.get("colocated"):
+            weak += "；各企业在对方未参加的标段也从该地址上传，多为共用办公楼或园区网络"
         out.append(f"{FIELD_ZH.get(m['field'], m['field'])}（{'/'.join(m.get('raw') or [m['value']])}"
                    f"{'；' + spread if spread else ''}{weak}）")
     return "、".join(out)

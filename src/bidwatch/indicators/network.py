@@ -19,6 +19,7 @@ winning candidates were published, the other bidders are unknown, not absent.
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Mapping
 from typing import Any
 
@@ -283,9 +284,17 @@ def cobidding_group(ctx: ScanContext) -> pd.DataFrame:
 def _rotation_text(row: Mapping[str, Any]) -> str:
     ev = row["evidence"]
     wins = "、".join(f"{_named(ev, [c])}中标{n}次" for c, n in ev["wins"].items())
-    return (f"企业群组{ev['group_id']}（共{len(ev['group'])}家）同场投标的{ev['group_tenders']}个标段中"
-            f"{ev['group_won']}个由群组成员中标且轮流中标（{wins}），本标段由{_named(ev, [ev['winner_id']])}中标，"
-            f"同组的{names(row)}参与投标，疑似轮流坐庄")
+    head = (f"企业群组{ev['group_id']}（共{len(ev['group'])}家）同场投标的{ev['group_tenders']}个标段中"
+            f"{ev['group_won']}个由群组成员中标（{wins}），本标段由{_named(ev, [ev['winner_id']])}中标，"
+            f"同组的{names(row)}参与投标")
+    p = ev.get("turns_probability")
+    if p is None:  # evidence of an earlier scan
+        return head + "，疑似轮流坐庄"
+    chance = f"若每个标段由在场成员随机中标，中标如此均匀或如此轮流的概率约为{p:.1e}（预警水平{ev['level']:g}）"
+    if p <= ev["level"]:
+        return f"{head}，中标在成员间轮流分配：{chance}，疑似轮流坐庄"
+    return (f"{head}，但{chance}，与成员之间的正常竞争相符，仅作为线索"
+            f"{'' if ev.get('dated', True) else '（数据无投标截止或公告日期，只检验了中标分布的均匀程度）'}")
 
 
 def _wins_tail(observed: int, chances: list[float]) -> float:
@@ -298,6 +307,60 @@ def _wins_tail(observed: int, chances: list[float]) -> float:
         dist[1:] = dist[1:] * (1 - q) + dist[:-1] * q
         dist[0] *= 1 - q
     return float(min(1.0, dist[observed:].sum()))
+
+
+def _tender_dates(ctx: ScanContext, ids: set[str]) -> dict[str, str]:
+    """The order of tenders in time (bid deadline, else announcement) as ISO text; empty where neither is given."""
+    cols = [c for c in ("bid_deadline", "announced_on") if ctx.has("tenders", c)]
+    if not cols or not ids:
+        return {}
+    ctx.engine.register("_bw_dated_ids", pd.DataFrame({"tender_id": sorted(ids)}))
+    got = ctx.engine.query(f"SELECT t.tender_id, CAST(coalesce({', '.join('t.' + c for c in cols)}) AS VARCHAR) AS d "
+                           "FROM tenders t JOIN _bw_dated_ids i ON i.tender_id = t.tender_id")
+    return {str(t): str(d) for t, d in zip(got["tender_id"], got["d"], strict=True) if isinstance(d, str)}
+
+
+def _turns_chance(winners: list[str], present: list[list[str]], sims: int, seed: int) -> dict[str, float]:
+    """How probable wins as evenly spread, and as much in turns, as ``winners`` (the member winning each of the
+    set's tenders, in date order) would be if each tender's winner were drawn at random among the members present
+    there (``present``): the chance of 轮流坐庄 arising from competition alone.
+
+    Two statistics, each by ``sims`` draws of the whole sequence: *evenness* — the sum of squared win counts (lower
+    = more even); *turns* — Σ (gap − m)² over each member's successive wins, ``m`` the number of different winners
+    (0 in a strict round of m firms; a tender taken out of turn adds little, chance gaps are geometric). Members of unequal strength make chance wins less even, not more,
+    so the uniform draw is the conservative null. Returns both tail probabilities and their Bonferroni minimum.
+    """
+    members = sorted({c for p in present for c in p} | set(winners))
+    index = {c: i for i, c in enumerate(members)}
+    n, m_all = len(winners), len(members)
+    obs = np.array([index[w] for w in winners])
+    rng = np.random.default_rng(seed)
+    draws = np.empty((sims, n), dtype=np.int64)
+    for j, p in enumerate(present):
+        pool = np.array([index[c] for c in p] or [obs[j]])
+        draws[:, j] = pool[rng.integers(0, len(pool), sims)]
+
+    def evenness(seq: np.ndarray) -> np.ndarray:
+        counts = np.zeros((seq.shape[0], m_all), dtype=np.int64)
+        np.add.at(counts, (np.arange(seq.shape[0])[:, None], seq), 1)
+        return (counts ** 2).sum(axis=1)
+
+    m = len(set(winners))
+
+    def irregularity(seq: np.ndarray) -> np.ndarray:
+        # Σ (gap − m)² over each member's successive wins: 0 in a strict round of m firms, large by chance
+        rows = np.arange(seq.shape[0])
+        last = np.full((seq.shape[0], m_all), -1, dtype=np.int64)
+        total = np.zeros(seq.shape[0])
+        for j in range(seq.shape[1]):
+            prev = last[rows, seq[:, j]]
+            total += np.where(prev >= 0, (j - prev - m) ** 2, 0)
+            last[rows, seq[:, j]] = j
+        return total
+
+    p_even = float((np.count_nonzero(evenness(draws) <= evenness(obs[None, :])[0]) + 1) / (sims + 1))
+    p_turn = float((np.count_nonzero(irregularity(draws) <= irregularity(obs[None, :])[0]) + 1) / (sims + 1))
+    return {"p_even": p_even, "p_turn": p_turn, "p": min(1.0, 2 * min(p_even, p_turn))}
 
 
 @indicator(
@@ -315,19 +378,24 @@ def _wins_tail(observed: int, chances: list[float]) -> float:
 )
 def bid_rotation(ctx: ScanContext) -> pd.DataFrame:
     """抱团投标群组中，某一组企业同场投标的标段（至少6个）至少75%由群组成员中标，且这些标段的中标者至少两家、
-    没有一家占群组中标数的70%以上：在群组成员中标的这些标段给出预警。"""
+    没有一家占群组中标数的70%以上：在群组成员中标的这些标段给出预警。中标比随机更均匀或更按次序轮流
+    （模拟检验，概率不超过 ``network.rotation_level``）为中风险，否则只是低风险线索。"""
     min_t = int(ctx.p("network.rotation_min_tenders"))
     min_share = float(ctx.p("network.rotation_min_group_win_share"))
     min_winners = int(ctx.p("network.rotation_min_winners"))
     max_top = float(ctx.p("network.rotation_max_top_share"))
     dominance = float(ctx.p("network.group_min_dominance"))
+    level = float(ctx.p("network.rotation_level"))
+    sims = int(ctx.p("network.rotation_simulations"))
     rows = []
     groups = cobidding_groups(ctx)
     all_names = _company_names(ctx, {c for g in groups for c in g["members"]})
+    dates = _tender_dates(ctx, {t for g in groups for t in g["tenders"]}) if groups else {}
     for g in groups:
         members = set(g["members"])
         tenders: set[str] = set()
         won_by_set: dict[str, str] = {}
+        chance_of: dict[str, dict[str, float]] = {}  # tender -> the turns test of the likeliest-rotating set holding it
         for st in g["sets"]:  # each set on its own tenders, so that a loosely attached set does not dilute
             # the turns are taken inside the set that bids together: a tender of the merged group won by a firm
             # outside that set is the regional market's competition, not the set's turn
@@ -336,6 +404,15 @@ def bid_rotation(ctx: ScanContext) -> pd.DataFrame:
             if len(st["tender_ids"]) >= min_t and len(won) >= min_share * len(st["tender_ids"]):
                 tenders.update(st["tender_ids"])
                 won_by_set.update({t: g["winner"][t] for t in won})
+                # turns against chance: the set's won tenders in date order, each winner drawn among the set's
+                # members present there
+                seq = sorted(won, key=lambda t: (dates.get(t) or "", t))
+                chance = _turns_chance([g["winner"][t] for t in seq], [[c for c in g["present"][t] if c in in_set]
+                                                                        for t in seq],
+                                       sims, zlib.crc32("|".join(seq).encode()))
+                for t in seq:
+                    if t not in chance_of or chance["p"] < chance_of[t]["p"]:
+                        chance_of[t] = chance
         won = sorted((t, w) for t, w in won_by_set.items() if g["share"].get(t, 0.0) >= dominance)
         if not won:
             continue
@@ -348,15 +425,21 @@ def bid_rotation(ctx: ScanContext) -> pd.DataFrame:
         p_value = _wins_tail(member_wins, [g["share"].get(t, 0.0) for t in sorted(tenders)])
         wins = {str(k): int(v) for k, v in sorted(counts.items())}
         for t, w in won:
+            chance = chance_of[t]
+            significant = chance["p"] <= level
             rows.append({
                 "tender_id": t, "project_id": None, "company_ids": g["present"][t],
-                "score": min(0.85, 0.5 + 0.03 * len(won)), "severity": None,
+                "score": min(0.85, 0.5 + 0.03 * len(won)) if significant else 0.4,
+                "severity": None if significant else "low",
                 "evidence": orjson.dumps({"group_id": g["group_id"], "group": g["members"],
                                           "names": {c: all_names.get(c, c) for c in g["members"]},
                                           "group_tenders": len(tenders), "group_won": len(won),
                                           "expected_won": round(sum(g["share"].get(x, 0.0) for x in tenders), 2),
                                           "p_value": float(f"{p_value:.3g}"),
-                                          "wins": wins, "winner_id": w}).decode(),
+                                          "turns_probability": float(f"{chance['p']:.3g}"),
+                                          "p_even": float(f"{chance['p_even']:.3g}"),
+                                          "p_turn": float(f"{chance['p_turn']:.3g}"), "level": level,
+                                          "dated": bool(dates), "wins": wins, "winner_id": w}).decode(),
             })
     return _frame(rows)
 

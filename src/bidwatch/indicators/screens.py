@@ -200,17 +200,21 @@ def price_screen(ctx: ScanContext) -> pd.DataFrame:
     legal_basis="招标投标法实施条例 第39条、第41条（线索）；第27条（最高投标限价应当公布）",
     severity="low",
     requires={"tenders": ("ceiling_price", "winner_id")},
-    message=lambda r: (f"中标人{names(r)}的中标价{r['evidence']['award_price']:,.2f}元仅比最高投标限价"
-                       f"{r['evidence']['ceiling_price']:,.2f}元低{r['evidence']['below_ceiling']:.2%}"
+    message=lambda r: (f"中标人{names(r)}的中标价{r['evidence']['award_price']:,.2f}元"
+                       + ("等于最高投标限价" if r['evidence']['below_ceiling'] == 0 else
+                          f"仅比最高投标限价{r['evidence']['ceiling_price']:,.2f}元低{r['evidence']['below_ceiling']:.2%}")
                        + (f"（本标段{r['evidence']['n_bidders']}家投标）" if r['evidence'].get('n_bidders') else "")
-                       + "，投标人之间缺乏实质性的价格竞争，可能存在串通投标，需结合其他证据核实"
-                         "（最高投标限价依法公布，贴近限价本身不说明限价泄露）"),
+                       + ("；全部投标报价均等于最高投标限价，系固定费率或指导价报价、价格不参与竞争的招标方式，"
+                          "本身不说明串通，仅作为线索" if r['evidence'].get('fixed_fee') else
+                          "，投标人之间缺乏实质性的价格竞争，可能存在串通投标，需结合其他证据核实"
+                          "（最高投标限价依法公布，贴近限价本身不说明限价泄露）")),
     coverage=lambda ctx: tender_coverage("t.ceiling_price > 0 AND t.winner_id IS NOT NULL")(ctx),
 )
 def award_near_ceiling(ctx: ScanContext) -> str:
     """中标价（无则为中标人的投标报价）不高于最高投标限价且与之相差不超过0.5%：最高投标限价依法公布（条例第27条），
     中标价贴着限价说明投标人之间没有实质性的价格竞争，是第39条（投标人相互串通）、第41条（招标人与投标人串通）的线索。
-    低风险；投标人名单完整且投标人不超过3家时（几乎没有竞争）为中风险。"""
+    低风险；投标人名单完整且投标人不超过3家时（几乎没有竞争）为中风险，但全部报价都等于限价（固定费率、
+    指导价：价格不参与竞争，由技术评分决定）时仍为低风险。"""
     share = float(ctx.p("screens.near_ceiling_share"))
     few = int(ctx.p("screens.near_ceiling_medium_max_bidders"))
     award = "coalesce(t.award_price, w.price)" if ctx.has("tenders", "award_price") else "w.price"
@@ -225,16 +229,22 @@ WITH w AS (
 n AS (SELECT tender_id, count(DISTINCT company_id) AS n_bidders FROM bids
       WHERE coalesce(status, 'valid') <> 'withdrawn' AND tender_id IN ({complete_bid_lists(ctx)})
       GROUP BY tender_id),
+-- every priced bid at one price: the tender fixed the fee (a 政府指导价 or a published rate) and the marks decide
+p AS (SELECT tender_id, count(*) AS n_priced, min(price) AS low, max(price) AS high FROM bids
+      WHERE coalesce(status, 'valid') <> 'withdrawn' AND price > 0 GROUP BY tender_id),
 x AS (
-    SELECT t.tender_id, t.project_id, t.winner_id, t.ceiling_price, {award} AS award_price, n.n_bidders
+    SELECT t.tender_id, t.project_id, t.winner_id, t.ceiling_price, {award} AS award_price, n.n_bidders,
+           coalesce(p.n_priced >= 2 AND p.low = p.high AND p.low = t.ceiling_price, false) AS fixed_fee
     FROM tenders t LEFT JOIN w ON w.tender_id = t.tender_id LEFT JOIN n ON n.tender_id = t.tender_id
+    LEFT JOIN p ON p.tender_id = t.tender_id
     WHERE t.winner_id IS NOT NULL AND t.ceiling_price > 0
 )
 SELECT tender_id, project_id, [winner_id] AS company_ids,
-       0.6 AS score, CASE WHEN n_bidders <= {few} THEN 'medium' END AS severity,
+       CASE WHEN fixed_fee THEN 0.3 ELSE 0.6 END AS score,
+       CASE WHEN n_bidders <= {few} AND NOT fixed_fee THEN 'medium' END AS severity,
        CAST(to_json(struct_pack(award_price := award_price, ceiling_price := ceiling_price,
                                 below_ceiling := 1 - award_price / ceiling_price, n_bidders := n_bidders,
-                                threshold := {share})) AS VARCHAR) AS evidence
+                                fixed_fee := fixed_fee, threshold := {share})) AS VARCHAR) AS evidence
 FROM x
 WHERE award_price IS NOT NULL AND award_price <= ceiling_price AND award_price >= (1 - {share}) * ceiling_price
 """
