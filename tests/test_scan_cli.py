@@ -365,3 +365,15 @@ def test_ctrl_c_inside_a_duckdb_query_is_told_as_an_interruption(monkeypatch: py
     monkeypatch.setattr(commands, "cmd_check", broken)
     with pytest.raises(RuntimeError):
         main(["check", "x"])
+
+
+def test_help_texts_a_new_user_reads(capsys: pytest.CaptureFixture[str]) -> None:
+    """`web manage --help` is Django's help (argparse refused it as an unknown option), and a description that
+    argparse does not %-format says 5%, not 5%%."""
+    pytest.importorskip("django")
+    assert main(["web", "manage", "--help"]) == 0
+    assert "Available subcommands" in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        main(["model", "level", "--help"])
+    out = capsys.readouterr().out
+    assert "至多5%的非串通标段" in out and "5%%" not in out

@@ -78,10 +78,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "level",
         help="跨市场验证模型单独预警的概率水平 (the level at which the model may alert alone, leave one market out)",
         description=(
-            "留一市场验证：每个市场由未见过它的模型评分，求在每个被留出市场中至多5%%的非串通标段达到的最低概率。\n"
+            "留一市场验证：每个市场由未见过它的模型评分，求在每个被留出市场中至多5%的非串通标段达到的最低概率。\n"
             "Leave one market out: each FILE is scored by a model of the scan configuration trained on the other "
             "FILEs (--test-only files by the model trained on all FILEs); prints the lowest probability at which "
-            "at most 5%% of every held-out market's clean tenders (with at least 4 bids) are alerted and its "
+            "at most 5% of every held-out market's clean tenders (with at least 4 bids) are alerted and its "
             "collusive tenders at least twice as often (the value of [ml] standalone_level), or 'none'."
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
