@@ -200,3 +200,21 @@ def test_text_similarity_ordinary_low_planted_high(synth):
     assert np.median(vals) < 0.2 and np.percentile(vals, 99) < 0.3
     lengths = [len(x) for x in t.texts.values()]
     assert 1500 <= min(lengths) and max(lengths) <= 3300
+
+
+def test_repeat_panels_keep_their_share_of_a_larger_tenderers_panels():
+    """In a world of 2,000 tenders an owner holds ~50 panels; a fixed 5–6 repeats of one expert there are within
+    chance (p ≈ 0.03, 9 of 17 planted cases were not found by evaluate), so the plant takes a fifth of the
+    owner's other panels, as in the 600-tender world (5–6 beside 15–25)."""
+    from bidwatch.synth import generate
+
+    tables, labels = generate(2000, 41, texts=False, background="none")
+    tenders, ev = tables["tenders"], tables["evaluations"]
+    rows = labels[labels["mechanism"] == "expert_repeat_panel"]
+    assert len(rows)
+    for detail, g in rows.groupby("detail"):
+        expert, owner = detail.split("expert ")[1].split("; tenderer ")
+        owned = set(tenders.loc[tenders["tenderer_id"] == owner, "tender_id"])
+        on = set(ev.loc[ev["expert_id"] == expert, "tender_id"]) & owned
+        assert set(g["tender_id"]) <= on
+        assert len(g) >= max(5, 0.2 * (len(owned) - len(g))) - 1e-9, (detail, len(g), len(owned))

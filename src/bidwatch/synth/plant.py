@@ -238,7 +238,11 @@ class Plan:
                 o = int(owners[rng.integers(0, len(owners))])
             used_owners.add(o)
             e = self.free_expert(rng, ex, co)
-            ts = self.take(rng, mask, int(rng.integers(5, 7)))
+            # the expert sits on as many panels as a fifth of the tenderer's others: 5–6 beside a county owner's 15–25 in a world of
+            # 600 tenders, and as large a share of a bigger owner's (a fixed 6 of 60 panels is within chance: p ≈ 0.03)
+            n = int(rng.integers(5, 7))
+            own = int(np.count_nonzero(pj.owner[td.project] == o))
+            ts = self.take(rng, mask, max(n, int(np.ceil(0.2 * own))))
             pj.owner[td.project[ts]] = o
             for t in ts:
                 self.fixed_slots[(t, int(rng.integers(0, 5)))] = e
