@@ -155,3 +155,17 @@ def test_boq_unit_prices_rarely_coincide(synth):
     items = t["bid_items"]
     per_bid = items.groupby("bid_id").size()
     assert 6 <= per_bid.mean() <= 14
+
+
+def test_a_large_world_draws_its_panels():
+    """5,000 tenders, seed 53: owners of ~80 panels need more seats than 150 experts at 3 each give; drawing
+    the panels failed ("could not draw conflict-free panels") before the cap followed the owner's size."""
+    import numpy as np
+
+    from bidwatch.synth.evaluation import MAX_PER_TENDERER, per_tenderer_cap
+
+    tables, labels = generate(5000, 53, texts=False)
+    ev = tables["evaluations"].drop_duplicates(["tender_id", "expert_id"])
+    assert ev["tender_id"].nunique() > 4000
+    assert list(per_tenderer_cap(np.array([0, 0, 1]), 2, 150)) == [MAX_PER_TENDERER, MAX_PER_TENDERER]
+    assert per_tenderer_cap(np.zeros(80, dtype=np.int64), 1, 150)[0] == 6   # 2 × 80 × 5 / 150 = 5.3

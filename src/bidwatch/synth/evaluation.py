@@ -8,14 +8,23 @@ from bidwatch.synth.entities import Cols
 from bidwatch.synth.util import position_in_group
 
 PANEL = 5
-MAX_PER_TENDERER = 3  # ordinary data: an expert sits on at most 3 panels of one tenderer
+MAX_PER_TENDERER = 3  # ordinary data: an expert sits on at most 3 panels of one tenderer (a county-sized owner)
+
+
+def per_tenderer_cap(tenderer: np.ndarray, n_owners: int, n_experts: int) -> np.ndarray:
+    """The most panels of one tenderer an ordinary expert sits on, per tenderer: 3, or twice what a random draw
+    gives on average where the tenderer holds more panels than the expert pool can fill at 3 each (an owner of
+    80 panels needs 400 seats: 150 experts at 3 each could barely fill them, and drawing failed at 5,000 tenders)."""
+    panels_of = np.bincount(tenderer, minlength=n_owners)
+    return np.maximum(MAX_PER_TENDERER, np.ceil(2.0 * panels_of * PANEL / max(n_experts, 1))).astype(np.int64)
 
 
 def panels(rng: np.random.Generator, co: Cols, pj: Cols, td: Cols, bd: Cols, ex: Cols,
            fixed_slots: dict[tuple[int, int], int], planted_pairs: set[tuple[int, int]],
            pools: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None) -> np.ndarray:
     """Random panels without conflicts: no two seats for one expert, no expert whose employer bids,
-    no expert on more than MAX_PER_TENDERER panels of one tenderer (except planted pairs' seats).
+    no expert on more than MAX_PER_TENDERER panels of one tenderer, or twice the average of a large one
+    (:func:`per_tenderer_cap`; except planted pairs' seats).
 
     ``pools`` (background.expert_pools): tenders of a county pool draw from its few experts, and the
     cap does not apply to them — there repeats are what the pool size makes them."""
@@ -37,6 +46,7 @@ def panels(rng: np.random.Generator, co: Cols, pj: Cols, td: Cols, bd: Cols, ex:
         panel[t, j] = e
         fixed[t, j] = True
     bid_keys = np.unique(bd.tender.astype(np.int64) * co.n + bd.company)
+    cap = np.repeat(per_tenderer_cap(pj.owner[td.project], co.n, ex.n)[pj.owner[td.project]], PANEL)
     tenderer = pj.owner[td.project]
     planted = np.array(sorted(e * co.n + o for e, o in planted_pairs), dtype=np.int64)
     for _ in range(200):
@@ -56,7 +66,7 @@ def panels(rng: np.random.Generator, co: Cols, pj: Cols, td: Cols, bd: Cols, ex:
         cnt = np.bincount(np.unique(flat[o], return_inverse=True)[1])
         rank = position_in_group(cnt)
         over = np.zeros(flat.size, dtype=bool)
-        over[o] = rank >= MAX_PER_TENDERER
+        over[o] = rank >= cap[o]
         over &= ~np.repeat(county, PANEL)
         if len(planted):
             pi = np.searchsorted(planted, flat).clip(0, len(planted) - 1)
