@@ -21,6 +21,12 @@ class Sector(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+def sector_field(verbose_name: Any = None, **options: Any) -> models.CharField:  # type: ignore[type-arg]
+    """The sector a record belongs to (:class:`Sector`): what decides whether a department's staff see and act
+    on it (``scoping.py``). Records that may not know theirs pass ``default=Sector.OTHER``."""
+    return models.CharField(verbose_name or _("sector"), max_length=20, choices=Sector.choices, **options)
+
+
 class Agency(Named):
     """A unit taking part in the campaign (专项整治办公室, 纪工委/监工委, 住建, ...)."""
 
@@ -35,8 +41,8 @@ class Agency(Named):
     name = models.CharField(_("name"), max_length=100)
     name_en = models.CharField(_("English name"), max_length=100, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    sector = models.CharField(
-        _("sector supervised"), max_length=20, choices=Sector.choices, blank=True,
+    sector = sector_field(
+        _("sector supervised"), blank=True,
         help_text=_("Department staff see and act on the tenders and alerts of this sector."),
     )
 
@@ -52,6 +58,14 @@ class Agency(Named):
         if (get_language() or "").startswith("en") and self.name_en:
             return self.name_en
         return self.name
+
+
+def unit_field(verbose_name: Any, related_name: str = "+") -> models.ForeignKey:  # type: ignore[type-arg]
+    """A unit of the campaign (:class:`Agency`) acting on or answering for a record: the unit responsible, the
+    one that issued, sent, received or recorded it. Required, and protected: a unit with records cannot be
+    deleted. ``related_name`` "+" (the default) where the unit needs no list of them."""
+    return models.ForeignKey(Agency, verbose_name=verbose_name, on_delete=models.PROTECT,
+                             related_name=related_name)
 
 
 class Role(models.TextChoices):

@@ -7,10 +7,13 @@ import datetime as dt
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from bidwatch.web.accounts.models import Agency, Sector
+from bidwatch.web.accounts.models import Agency, Sector, sector_field, unit_field
 from bidwatch.web.cases import Numbered, actor_field, campaign_field
+from bidwatch.web.core.fields import (
+    history_of, made_by, optional_link, status_field, step_date, updated_field,
+)
 from bidwatch.web.history import HistoryEvent
-from bidwatch.web.tenders.models import Company, Tender
+from bidwatch.web.tenders.models import Company, tender_link
 
 
 class Severity(models.TextChoices):
@@ -43,10 +46,7 @@ class Alert(models.Model):
     name_zh = models.CharField(_("indicator name"), max_length=200)
     family = models.CharField(_("family"), max_length=40, db_index=True)
     severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices, db_index=True)
-    tender = models.ForeignKey(
-        Tender, verbose_name=_("tender"), null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="alerts", db_constraint=False,
-    )
+    tender = tender_link("alerts")
     project_id = models.CharField(_("project ID"), max_length=64, blank=True)
     company_ids = models.TextField(_("companies"), blank=True)
     companies = models.ManyToManyField(Company, verbose_name=_("companies"), related_name="alerts", blank=True)
@@ -54,14 +54,14 @@ class Alert(models.Model):
     legal_basis = models.CharField(_("legal basis"), max_length=500, blank=True)
     evidence = models.JSONField(_("evidence"), default=dict, blank=True)
     message = models.TextField(_("finding"), blank=True)
-    sector = models.CharField(_("sector"), max_length=20, choices=Sector.choices, default=Sector.OTHER)
+    sector = sector_field(default=Sector.OTHER)
     region_code = models.CharField(_("district"), max_length=12, blank=True)
     detected_on = models.DateField(_("date"), null=True, blank=True)
     department = models.ForeignKey(
         Agency, verbose_name=_("responsible department"), null=True, blank=True, on_delete=models.SET_NULL,
         related_name="alerts",
     )
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.NEW)
+    status = status_field(Status, Status.NEW)
     active = models.BooleanField(_("found by the latest scan"), default=True)
     first_seen = models.DateTimeField(_("first found"), auto_now_add=True)
     last_seen = models.DateTimeField(_("last found"), auto_now=True)
@@ -113,25 +113,19 @@ class Clue(Numbered):
         IN_PROGRESS = "in_progress", _("Being verified")
         CLOSED = "closed", _("Closed")
 
-    alert = models.ForeignKey(
-        Alert, verbose_name=_("alert"), null=True, blank=True, on_delete=models.SET_NULL, related_name="clues"
-    )
-    tender = models.ForeignKey(
-        Tender, verbose_name=_("tender"), null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="clues", db_constraint=False,
-    )
+    alert = optional_link(Alert, _("alert"), "clues")
+    tender = tender_link("clues")
     source = models.CharField(_("source"), max_length=20, choices=Source.choices, default=Source.BIG_DATA)
     summary = models.TextField(_("summary"))
     campaign = campaign_field("clues")
-    assigned_unit = models.ForeignKey(Agency, verbose_name=_("assigned unit"), on_delete=models.PROTECT, related_name="clues")
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.REGISTERED)
+    assigned_unit = unit_field(_("assigned unit"), "clues")
+    status = status_field(Status, Status.REGISTERED)
     #: how the clue was disposed of (了结, 暂存, 初核, 立案); empty until then
     disposition = models.CharField(_("disposition"), max_length=20, blank=True, choices=Disposition.choices)
     #: 涉黑涉恶: a clue of organised crime (扫黑除恶), sent to the police's anti-organised-crime unit
     organised_crime = models.BooleanField(_("organised crime (涉黑涉恶)"), default=False)
-    created_by = actor_field(_("raised by"))
-    created_at = models.DateTimeField(_("raised"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    created_by, created_at = made_by(_("raised by"), _("raised"))
+    updated_at = updated_field()
 
     class Meta:
         verbose_name = _("problem clue")
@@ -151,7 +145,7 @@ class TriageAction(HistoryEvent):
     STEPS = dict(Action.choices)
 
     alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="actions")
-    clue = models.ForeignKey(Clue, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    clue = optional_link(Clue, None, "+")
 
     # the names of the time before the shared history shape (step, note)
     @property
@@ -175,7 +169,7 @@ class ClueEvent(HistoryEvent):
         "dispose": _("Disposed of"), "decide": _("Decision recorded"), "tag": _("Organised-crime tag changed"),
     }
 
-    clue = models.ForeignKey(Clue, on_delete=models.CASCADE, related_name="events")
+    clue = history_of(Clue)
     from_status = models.CharField(max_length=20, blank=True)
     to_status = models.CharField(max_length=20, choices=Clue.Status.choices)
 
@@ -227,18 +221,17 @@ class Transfer(models.Model):
 
     clue = models.ForeignKey(Clue, on_delete=models.CASCADE, related_name="transfers")
     kind = models.CharField(_("kind of transfer"), max_length=20, choices=Kind.choices)
-    from_unit = models.ForeignKey(Agency, verbose_name=_("sending unit"), on_delete=models.PROTECT, related_name="+")
-    to_unit = models.ForeignKey(Agency, verbose_name=_("receiving unit"), on_delete=models.PROTECT,
-                                related_name="transfers_received")
+    from_unit = unit_field(_("sending unit"))
+    to_unit = unit_field(_("receiving unit"), "transfers_received")
     reason = models.TextField(_("grounds for the transfer"))
     materials = models.JSONField(_("materials sent"), default=list, blank=True)
-    approved_on = models.DateField(_("approved by the head on"), null=True, blank=True)
+    approved_on = step_date(_("approved by the head on"))
     sent_on = models.DateField(_("sent on"))
-    received_on = models.DateField(_("received by the receiving unit on"), null=True, blank=True)
+    received_on = step_date(_("received by the receiving unit on"))
     # None: no statutory answer period for this kind, or (police) the receipt is not recorded yet
-    reply_due = models.DateField(_("answer due"), null=True, blank=True)
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.SENT)
-    answered_on = models.DateField(_("answered on"), null=True, blank=True)
+    reply_due = step_date(_("answer due"))
+    status = status_field(Status, Status.SENT)
+    answered_on = step_date(_("answered on"))
     answer = models.TextField(_("answer"), blank=True)
     sent_by = actor_field()
     answered_by = actor_field()
@@ -284,13 +277,12 @@ class Consultation(models.Model):
 
     clue = models.ForeignKey(Clue, on_delete=models.CASCADE, related_name="consultations")
     held_on = models.DateField(_("held on"))
-    convened_by = models.ForeignKey(Agency, verbose_name=_("convened by"), on_delete=models.PROTECT, related_name="+")
+    convened_by = unit_field(_("convened by"))
     units = models.ManyToManyField(Agency, verbose_name=_("participating units"), related_name="consultations")
     topic = models.CharField(_("topic"), max_length=300)
     conclusion = models.TextField(_("conclusions (会商意见)"))
     follow_up = models.TextField(_("follow-up and who does it"), blank=True)
-    recorded_by = actor_field()
-    recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+    recorded_by, recorded_at = made_by(None, _("recorded"))
 
     class Meta:
         verbose_name = _("consultation")
@@ -311,7 +303,7 @@ class CaseRecord(models.Model):
     kind = models.CharField(_("kind of case"), max_length=20, choices=Kind.choices)
     number = models.CharField(_("case number"), max_length=100)
     opened_on = models.DateField(_("opened on"))
-    authority = models.ForeignKey(Agency, verbose_name=_("opened by"), on_delete=models.PROTECT, related_name="+")
+    authority = unit_field(_("opened by"))
     summary = models.TextField(_("what the case is about"), blank=True)
 
     class Meta:
@@ -370,10 +362,8 @@ class Decision(models.Model):
     proposal = models.CharField(_("registry proposal"), max_length=20, choices=Proposal.choices,
                                 default=Proposal.NONE)
     registry_measure = models.CharField(_("registry measure proposed"), max_length=30, blank=True)
-    registry_entry = models.ForeignKey("credit.RegistryEntry", verbose_name=_("registry entry"), null=True,
-                                       blank=True, on_delete=models.SET_NULL, related_name="decisions")
-    recorded_by = actor_field()
-    recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+    registry_entry = optional_link("credit.RegistryEntry", _("registry entry"), "decisions")
+    recorded_by, recorded_at = made_by(None, _("recorded"))
 
     class Meta:
         verbose_name = _("decision")
@@ -388,4 +378,4 @@ class DecisionEvent(HistoryEvent):
     STEPS = {"record": _("Decision recorded"), "approve": _("Registry entry approved"),
              "reject": _("Registry entry not approved")}
 
-    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="events")
+    decision = history_of(Decision)

@@ -7,7 +7,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from bidwatch.web.cases import Named, actor_field
+from bidwatch.web.cases import Named
+from bidwatch.web.core.fields import made_by
 
 
 class Attachment(Named):
@@ -21,8 +22,7 @@ class Attachment(Named):
     #: the stored file's name under ``<data dir>/attachments/`` (random, never the uploaded name)
     stored_as = models.CharField(max_length=80, unique=True, editable=False)
     description = models.CharField(_("description"), max_length=300, blank=True)
-    uploaded_by = actor_field()
-    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    uploaded_by, uploaded_at = made_by(None, _("uploaded"))
 
     class Meta:
         verbose_name = _("attachment")

@@ -7,10 +7,10 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from bidwatch.web.accounts.models import Sector
-from bidwatch.web.cases import actor_field
-from bidwatch.web.tasks.models import Task
-from bidwatch.web.tenders.models import Tender
+from bidwatch.web.accounts.models import sector_field
+from bidwatch.web.core.fields import made_by, status_field
+from bidwatch.web.tasks.models import task_link
+from bidwatch.web.tenders.models import tender_link
 
 
 class Comparison(models.Model):
@@ -22,24 +22,20 @@ class Comparison(models.Model):
         FAILED = "failed", _("Failed")
 
     #: the imported tender the bids belong to (None: a free-standing comparison)
-    tender = models.ForeignKey(
-        Tender, verbose_name=_("tender"), null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="bid_comparisons", db_constraint=False,
-    )
+    tender = tender_link("bid_comparisons")
     #: who may see it: the tender's sector, or the uploading department's for a free-standing one
     #: ("" for a free-standing comparison of the office or the commission: not shown to departments)
-    sector = models.CharField(_("sector"), max_length=20, choices=Sector.choices, blank=True)
+    sector = sector_field(blank=True)
     title = models.CharField(_("title"), max_length=200, blank=True)
     archive_name = models.CharField(_("bid files"), max_length=255)
     tender_names = models.JSONField(_("tender documents"), default=list, blank=True)
     size = models.BigIntegerField(_("size"), default=0)
     #: relative to MEDIA_ROOT, so that a backup restored into another data dir finds its files
     stored_dir = models.CharField(max_length=500, blank=True)
-    uploaded_by = actor_field(_("uploaded by"))
-    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    uploaded_by, created_at = made_by(_("uploaded by"), _("uploaded"))
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
-    task = models.OneToOneField(Task, null=True, blank=True, on_delete=models.SET_NULL, related_name="bid_comparison")
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.QUEUED)
+    task = task_link("bid_comparison")
+    status = status_field(Status, Status.QUEUED)
     refused = models.TextField(_("reason refused"), blank=True)
     #: bidders, findings, files, tender_files, discounted, timings (bidwatch.documents.batch.BatchResult)
     result = models.JSONField(_("result"), default=dict, blank=True)

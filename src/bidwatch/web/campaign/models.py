@@ -19,12 +19,15 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from bidwatch.web.accounts.models import Agency, Sector
+from bidwatch.web.accounts.models import Sector, sector_field, unit_field
 from bidwatch.web.alerts.models import Alert, Clue
-from bidwatch.web.complaints.models import Complaint
 from bidwatch.web.cases import Numbered, actor_field, campaign_field
+from bidwatch.web.complaints.models import Complaint
+from bidwatch.web.core.fields import (
+    history_of, made_by, optional_link, status_field, step_date, updated_field,
+)
 from bidwatch.web.history import HistoryEvent
-from bidwatch.web.tenders.models import Tender
+from bidwatch.web.tenders.models import tender_link
 
 NUMBER_RE = re.compile(r"WT-(\d{4})-(\d+)", re.IGNORECASE)
 
@@ -60,35 +63,26 @@ class Problem(Numbered):
 
     # where it came from
     source = models.CharField(_("source"), max_length=20, choices=Source.choices, default=Source.OTHER)
-    alert = models.ForeignKey(
-        Alert, verbose_name=_("alert"), null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="problems", db_constraint=False,
-    )
-    clue = models.ForeignKey(Clue, verbose_name=_("clue"), null=True, blank=True, on_delete=models.SET_NULL,
-                             related_name="problems")
-    complaint = models.ForeignKey(Complaint, verbose_name=_("complaint"), null=True, blank=True,
-                                  on_delete=models.SET_NULL, related_name="problems")
-    tender = models.ForeignKey(
-        Tender, verbose_name=_("tender"), null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="problems", db_constraint=False,
-    )
+    alert = optional_link(Alert, _("alert"), "problems", db_constraint=False)
+    clue = optional_link(Clue, _("clue"), "problems")
+    complaint = optional_link(Complaint, _("complaint"), "problems")
+    tender = tender_link("problems")
     project_name = models.CharField(_("project"), max_length=300, blank=True)
     campaign = campaign_field("problems")
     # what and who
-    unit = models.ForeignKey(Agency, verbose_name=_("responsible unit"), on_delete=models.PROTECT,
-                             related_name="problems")
-    sector = models.CharField(_("sector"), max_length=20, choices=Sector.choices, default=Sector.OTHER)
+    unit = unit_field(_("responsible unit"), "problems")
+    sector = sector_field(default=Sector.OTHER)
     category = models.CharField(_("problem type"), max_length=20, choices=Category.choices)
     description = models.TextField(_("problem description"))
     measures = models.TextField(_("rectification measures"), blank=True,
                                 help_text=_("May be left to the responsible unit, which sets them when it starts."))
     listed_on = models.DateField(_("listed on"))
     deadline = models.DateField(_("rectification deadline"))
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    status = status_field(Status, Status.PENDING)
     # the steps' dates
-    started_on = models.DateField(_("rectification started on"), null=True, blank=True)
-    reported_on = models.DateField(_("closure requested on"), null=True, blank=True)
-    closed_on = models.DateField(_("closed off on"), null=True, blank=True)
+    started_on = step_date(_("rectification started on"))
+    reported_on = step_date(_("closure requested on"))
+    closed_on = step_date(_("closed off on"))
     # results, reported by the unit and verified by the office (the figures a campaign report sums)
     result = models.TextField(_("what was done"), blank=True)
     recovered_amount = models.DecimalField(_("economic losses recovered (yuan)"), max_digits=16, decimal_places=2,
@@ -98,9 +92,8 @@ class Problem(Numbered):
     rules_text = models.TextField(_("names of the rules and systems"), blank=True)
     verification = models.TextField(_("verification note"), blank=True)
     closed_by = actor_field(_("closed off by"), blank=True)
-    created_by = actor_field(_("listed by"))
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    created_by, created_at = made_by(_("listed by"), _("created"))
+    updated_at = updated_field()
 
     #: Rectification still to be done: these can run past their deadline.
     OPEN = (Status.PENDING, Status.IN_PROGRESS)
@@ -134,6 +127,6 @@ class ProblemEvent(HistoryEvent):
         "return": _("Closure request returned"), "extend": _("Deadline extended"),
     }
 
-    problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="events")
-    old_deadline = models.DateField(_("previous deadline"), null=True, blank=True)
-    new_deadline = models.DateField(_("new deadline"), null=True, blank=True)
+    problem = history_of(Problem)
+    old_deadline = step_date(_("previous deadline"))
+    new_deadline = step_date(_("new deadline"))

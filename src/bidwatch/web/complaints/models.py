@@ -18,10 +18,11 @@ import datetime as dt
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from bidwatch.web.accounts.models import Agency, Sector
-from bidwatch.web.cases import Numbered, actor_field, campaign_field
+from bidwatch.web.accounts.models import Sector, sector_field, unit_field
+from bidwatch.web.cases import Numbered, campaign_field
+from bidwatch.web.core.fields import history_of, made_by, status_field, step_date, updated_field
 from bidwatch.web.history import HistoryEvent
-from bidwatch.web.tenders.models import Tender
+from bidwatch.web.tenders.models import tender_link
 
 
 class Complaint(Numbered):
@@ -64,16 +65,11 @@ class Complaint(Numbered):
         REJECTED_FALSE = "rejected_false", _("Rejected: false or illegally obtained evidence")
 
     # what was complained about
-    tender = models.ForeignKey(
-        Tender, verbose_name=_("tender"), null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="complaints", db_constraint=False,
-    )
+    tender = tender_link("complaints")
     project_name = models.CharField(_("project"), max_length=300)
     campaign = campaign_field("complaints")
-    sector = models.CharField(_("sector"), max_length=20, choices=Sector.choices, default=Sector.OTHER)
-    handling_unit = models.ForeignKey(
-        Agency, verbose_name=_("handling department"), on_delete=models.PROTECT, related_name="complaints"
-    )
+    sector = sector_field(default=Sector.OTHER)
+    handling_unit = unit_field(_("handling department"), "complaints")
     complainant = models.CharField(_("complainant"), max_length=200)
     complainant_kind = models.CharField(
         _("complainant is"), max_length=20, choices=ComplainantKind.choices, default=ComplainantKind.BIDDER
@@ -90,29 +86,28 @@ class Complaint(Numbered):
         help_text=_("Complaints about the tender documents, the bid opening or the evaluation result "
                     "(条例 第60条 第2款)."),
     )
-    objection_on = models.DateField(_("objection raised on"), null=True, blank=True)
-    objection_answered_on = models.DateField(_("objection answered on"), null=True, blank=True)
+    objection_on = step_date(_("objection raised on"))
+    objection_answered_on = step_date(_("objection answered on"))
     received_on = models.DateField(_("received on"))
     # where it stands
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.RECEIVED)
-    accepted_on = models.DateField(_("accepted on"), null=True, blank=True)
+    status = status_field(Status, Status.RECEIVED)
+    accepted_on = step_date(_("accepted on"))
     refusal = models.CharField(_("reason not accepted"), max_length=30, choices=Refusal.choices, blank=True)
     referred_to = models.CharField(_("department the complainant was referred to"), max_length=200, blank=True)
-    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    decided_on = step_date(_("decided on"))
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
     decision_number = models.CharField(_("decision document number"), max_length=100, blank=True)
     decision = models.TextField(_("decision"), blank=True)
     # statutory deadlines (recomputed at every step), and whether the holiday schedule of every
     # year they span was known (False: Monday–Friday less the fixed-date holidays, an estimate)
-    acceptance_due = models.DateField(_("acceptance due"), null=True, blank=True)
-    decision_due = models.DateField(_("decision due"), null=True, blank=True)
+    acceptance_due = step_date(_("acceptance due"))
+    decision_due = step_date(_("decision due"))
     due_exact = models.BooleanField(_("deadline exact"), default=True)
-    filing_limit = models.DateField(_("last day to file"), null=True, blank=True)
+    filing_limit = step_date(_("last day to file"))
     filing_limit_exact = models.BooleanField(_("time limit exact"), default=True)
     filed_late = models.BooleanField(_("filed after the time limit"), default=False)
-    created_by = actor_field(_("registered by"))
-    created_at = models.DateTimeField(_("registered"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    created_by, created_at = made_by(_("registered by"), _("registered"))
+    updated_at = updated_field()
 
     OPEN = (Status.RECEIVED, Status.ACCEPTED)
 
@@ -173,4 +168,4 @@ class Event(HistoryEvent):
         "withdraw": _("Withdrawn"), "refer": _("Referred to another department"),
     }
 
-    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="events")
+    complaint = history_of(Complaint)

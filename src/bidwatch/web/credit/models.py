@@ -17,6 +17,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from bidwatch.web.cases import actor_field
+from bidwatch.web.core.fields import history_of, made_by, status_field, step_date
 from bidwatch.web.history import HistoryEvent
 from bidwatch.web.labels import MEASURES
 
@@ -73,17 +74,16 @@ class RegistryEntry(models.Model):
     legal_basis = models.TextField(_("legal basis"), blank=True)
     start_on = models.DateField(_("from"))
     end_on = models.DateField(_("until"), null=True, blank=True, help_text=_("Empty: no end date."))
-    recorded_by = actor_field(_("entered by"))
-    recorded_at = models.DateTimeField(_("entered"), auto_now_add=True)
+    recorded_by, recorded_at = made_by(_("entered by"), _("entered"))
     # revocation (撤销): kept, never fed to scans again
-    revoked_on = models.DateField(_("revoked on"), null=True, blank=True)
+    revoked_on = step_date(_("revoked on"))
     revoke_reason = models.TextField(_("reason for revocation"), blank=True)
     revoked_by = actor_field(_("revoked by"), blank=True)
     #: the publication period (公示期): shown as published until this day (empty: until the measure ends)
     publish_until = models.DateField(_("published until"), null=True, blank=True,
                                      help_text=_("Empty: the end of the measure, or 3 years from its start."))
     #: credit repair (信用修复) approved: the entry stops applying from this day (fed to scans as ending the day before)
-    removed_on = models.DateField(_("removed early on"), null=True, blank=True)
+    removed_on = step_date(_("removed early on"))
     #: where the entry came from: entered by hand, a decision's approved proposal, or an imported list
     source = models.CharField(_("source"), max_length=200, blank=True)
 
@@ -176,8 +176,8 @@ class CreditRepair(models.Model):
     applied_on = models.DateField(_("applied on"))
     applicant = models.CharField(_("applicant"), max_length=300)
     grounds = models.TextField(_("grounds (obligations fulfilled, conduct corrected)"))
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.APPLIED)
-    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    status = status_field(Status, Status.APPLIED)
+    decided_on = step_date(_("decided on"))
     decision_note = models.TextField(_("review"), blank=True)
 
     class Meta:
@@ -193,4 +193,4 @@ class RegistryEvent(HistoryEvent):
              "apply_repair": _("Credit repair applied for"), "approve_repair": _("Credit repair approved: removed early"),
              "refuse_repair": _("Credit repair refused")}
 
-    entry = models.ForeignKey(RegistryEntry, on_delete=models.CASCADE, related_name="events")
+    entry = history_of(RegistryEntry)

@@ -6,7 +6,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from bidwatch.web.cases import actor_field
-from bidwatch.web.tasks.models import Task
+from bidwatch.web.core.fields import made_by, status_field
+from bidwatch.web.tasks.models import task_link
 
 
 class DatasetImport(models.Model):
@@ -22,9 +23,8 @@ class DatasetImport(models.Model):
     original_name = models.CharField(_("file"), max_length=255)
     stored_path = models.CharField(max_length=500)
     size = models.BigIntegerField(_("size"), default=0)
-    uploaded_by = actor_field(_("uploaded by"))
-    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    uploaded_by, uploaded_at = made_by(_("uploaded by"), _("uploaded"))
+    status = status_field(Status, Status.PENDING)
     problems = models.JSONField(_("problems"), default=list, blank=True)
     n_problems = models.IntegerField(_("problems"), default=0)
     #: the loader's notices (read differently from a plain table, or dates that cannot be in that order): not
@@ -60,11 +60,10 @@ class ScanRun(models.Model):
         FAILED = "failed", _("Failed")
 
     dataset = models.ForeignKey(DatasetImport, verbose_name=_("dataset"), on_delete=models.CASCADE, related_name="scans")
-    task = models.OneToOneField(Task, null=True, blank=True, on_delete=models.SET_NULL, related_name="scan")
-    started_by = actor_field(_("run by"))
-    created_at = models.DateTimeField(_("started"), auto_now_add=True)
+    task = task_link("scan")
+    started_by, created_at = made_by(_("run by"), _("started"))
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.QUEUED)
+    status = status_field(Status, Status.QUEUED)
     n_alerts = models.IntegerField(_("alerts"), default=0)
     n_tenders = models.IntegerField(_("tenders"), default=0)
     summary = models.JSONField(_("summary"), default=dict, blank=True)

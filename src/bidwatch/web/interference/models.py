@@ -9,8 +9,9 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from bidwatch.web.accounts.models import Agency
-from bidwatch.web.cases import Numbered, actor_field
+from bidwatch.web.accounts.models import unit_field
+from bidwatch.web.cases import Numbered
+from bidwatch.web.core.fields import history_of, made_by, optional_link, status_field
 from bidwatch.web.history import HistoryEvent
 
 
@@ -38,15 +39,12 @@ class Interference(Numbered):
     manner = models.CharField(_("how"), max_length=20, choices=Manner.choices)
     occurred_on = models.DateField(_("when"))
     description = models.TextField(_("what was said or asked"))
-    recorder_unit = models.ForeignKey(Agency, verbose_name=_("recorded by unit"), on_delete=models.PROTECT,
-                                      related_name="+")
-    recorded_by = actor_field(_("recorded by"))
-    recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+    recorder_unit = unit_field(_("recorded by unit"))
+    recorded_by, recorded_at = made_by(_("recorded by"), _("recorded"))
     #: the report to the discipline commission: made when the record is saved
     reported_at = models.DateTimeField(_("reported to the discipline commission"), null=True, blank=True)
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.REPORTED)
-    clue = models.ForeignKey("alerts.Clue", verbose_name=_("clue"), null=True, blank=True, on_delete=models.SET_NULL,
-                             related_name="+")
+    status = status_field(Status, Status.REPORTED)
+    clue = optional_link("alerts.Clue", _("clue"), "+")
 
     class Meta:
         verbose_name = _("interference record")
@@ -58,4 +56,4 @@ class InterferenceEvent(HistoryEvent):
     STEPS = {"record": _("Recorded and reported to the discipline commission"), "to_clue": _("Made a problem clue"),
              "file": _("Filed")}
 
-    record = models.ForeignKey(Interference, on_delete=models.CASCADE, related_name="events")
+    record = history_of(Interference)

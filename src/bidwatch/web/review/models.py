@@ -12,8 +12,9 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from bidwatch.web.accounts.models import Agency, Sector
-from bidwatch.web.cases import Numbered, actor_field
+from bidwatch.web.accounts.models import sector_field, unit_field
+from bidwatch.web.cases import Numbered
+from bidwatch.web.core.fields import history_of, made_by, status_field, step_date
 from bidwatch.web.history import HistoryEvent
 
 
@@ -40,17 +41,16 @@ class Review(Numbered):
 
     tender_id = models.CharField(_("tender id"), max_length=100, blank=True)
     title = models.CharField(_("tender title"), max_length=300)
-    sector = models.CharField(_("sector"), max_length=20, choices=Sector.choices)
-    unit = models.ForeignKey(Agency, verbose_name=_("department"), on_delete=models.PROTECT, related_name="reviews")
+    sector = sector_field()
+    unit = unit_field(_("department"), "reviews")
     kind = models.CharField(_("document kind"), max_length=20, choices=Kind.choices)
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.SUBMITTED)
+    status = status_field(Status, Status.SUBMITTED)
     outcome = models.CharField(_("overall opinion"), max_length=20, choices=Outcome.choices, blank=True)
     outcome_note = models.TextField(_("opinion note"), blank=True)
     submitted_on = models.DateField(_("submitted on"))
-    decided_on = models.DateField(_("decided on"), null=True, blank=True)
-    filed_on = models.DateField(_("filed on"), null=True, blank=True)
-    created_by = actor_field()
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    decided_on = step_date(_("decided on"))
+    filed_on = step_date(_("filed on"))
+    created_by, created_at = made_by(None, _("created"))
 
     class Meta:
         verbose_name = _("pre-tender review")
@@ -74,8 +74,7 @@ class ReviewVersion(models.Model):
     facts = models.JSONField(default=dict)  #: field -> {value, paragraph, text, source: text | form}
     notes = models.JSONField(default=list)  #: what the reader reported (macros not run, scanned pages ...)
     changes = models.JSONField(default=list)  #: the paragraphs changed since the previous version
-    uploaded_by = actor_field()
-    uploaded_at = models.DateTimeField(auto_now_add=True)
+    uploaded_by, uploaded_at = made_by()
 
     class Meta:
         ordering = ["number"]
@@ -121,4 +120,4 @@ class ReviewEvent(HistoryEvent):
         "decide": _("Review decided"), "revise": _("Revised version submitted"), "file": _("Filed (备案)"),
     }
 
-    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="events")
+    review = history_of(Review)

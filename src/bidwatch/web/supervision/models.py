@@ -15,8 +15,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from bidwatch.web.accounts.models import Agency
+from bidwatch.web.accounts.models import Agency, unit_field
 from bidwatch.web.cases import Named, Numbered, actor_field
+from bidwatch.web.core.fields import history_of, made_by, optional_link, status_field, step_date
 from bidwatch.web.history import HistoryEvent
 
 
@@ -73,8 +74,8 @@ class SupervisionOrder(Numbered):
     campaign = models.ForeignKey(Campaign, verbose_name=_("campaign"), on_delete=models.PROTECT, related_name="orders")
     year = models.PositiveIntegerField(_("year"))
     seq = models.PositiveIntegerField(_("sequence number"))
-    issuer = models.ForeignKey(Agency, verbose_name=_("issued by"), on_delete=models.PROTECT, related_name="+")
-    unit = models.ForeignKey(Agency, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="orders")
+    issuer = unit_field(_("issued by"))
+    unit = unit_field(_("unit"), "orders")
     matter_kind = models.CharField(_("kind of matter"), max_length=20, choices=Matter.choices, default=Matter.OTHER)
     matter_ref = models.CharField(_("matter reference"), max_length=100, blank=True,
                                   help_text=_("e.g. the problem, clue or complaint number"))
@@ -83,17 +84,17 @@ class SupervisionOrder(Numbered):
     issued_on = models.DateField(_("issued on"))
     workdays = models.PositiveIntegerField(_("working days to answer"))
     deadline = models.DateField(_("answer due"))
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.ISSUED)
-    answered_on = models.DateField(_("answered on"), null=True, blank=True)
+    status = status_field(Status, Status.ISSUED)
+    answered_on = step_date(_("answered on"))
     answer = models.TextField(_("handling report (办理情况反馈)"), blank=True)
-    accepted_on = models.DateField(_("accepted on"), null=True, blank=True)
+    accepted_on = step_date(_("accepted on"))
     review = models.TextField(_("review note"), blank=True)
     returns = models.PositiveIntegerField(_("answers returned"), default=0)
     reminders = models.PositiveIntegerField(_("reminders (催办)"), default=0)
-    last_reminded_on = models.DateField(_("last reminded on"), null=True, blank=True)
+    last_reminded_on = step_date(_("last reminded on"))
     talk_proposed = models.BooleanField(_("talk proposed"), default=False)
     #: the first answer's date (an answer returned and given again keeps it): the assessment's "on time"
-    first_answered_on = models.DateField(_("first answered on"), null=True, blank=True)
+    first_answered_on = step_date(_("first answered on"))
     issued_by = actor_field()
 
     class Meta:
@@ -110,7 +111,7 @@ class SupervisionOrder(Numbered):
 class OrderEvent(HistoryEvent):
     STEPS = {"issue": _("Order issued"), "answer": _("Answered"), "accept": _("Answer accepted"),
              "return": _("Answer returned"), "remind": _("Reminder sent (催办)")}
-    order = models.ForeignKey(SupervisionOrder, on_delete=models.CASCADE, related_name="events")
+    order = history_of(SupervisionOrder)
 
 
 class OrderFile(models.Model):
@@ -120,8 +121,7 @@ class OrderFile(models.Model):
     file = models.FileField(upload_to="supervision/%Y/")
     name = models.CharField(_("file name"), max_length=200)
     size = models.PositiveIntegerField(_("size"))
-    uploaded_by = actor_field()
-    uploaded_at = models.DateTimeField(auto_now_add=True)
+    uploaded_by, uploaded_at = made_by()
 
 
 class Talk(models.Model):
@@ -132,10 +132,10 @@ class Talk(models.Model):
         FOLLOWED_UP = "followed_up", _("Followed up")
 
     campaign = models.ForeignKey(Campaign, verbose_name=_("campaign"), on_delete=models.PROTECT, related_name="talks")
-    unit = models.ForeignKey(Agency, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="talks")
+    unit = unit_field(_("unit"), "talks")
     person = models.CharField(_("person talked to"), max_length=100)
     position = models.CharField(_("position"), max_length=100)
-    held_by = models.ForeignKey(Agency, verbose_name=_("held by"), on_delete=models.PROTECT, related_name="+")
+    held_by = unit_field(_("held by"))
     talkers = models.CharField(_("talked to by"), max_length=200, help_text=_("names and positions"))
     reason = models.TextField(_("why"))
     orders = models.ManyToManyField(SupervisionOrder, verbose_name=_("linked orders"), blank=True,
@@ -143,8 +143,8 @@ class Talk(models.Model):
     held_on = models.DateField(pgettext_lazy("talk", "held on"))
     commitments = models.TextField(_("commitments made"))
     follow_up_due = models.DateField(_("follow-up due"))
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.RECORDED)
-    followed_up_on = models.DateField(_("followed up on"), null=True, blank=True)
+    status = status_field(Status, Status.RECORDED)
+    followed_up_on = step_date(_("followed up on"))
     follow_up = models.TextField(_("follow-up findings"), blank=True)
     recorded_by = actor_field()
 
@@ -161,7 +161,7 @@ class Talk(models.Model):
 
 class TalkEvent(HistoryEvent):
     STEPS = {"record": _("Talk recorded"), "follow_up": _("Commitments followed up")}
-    talk = models.ForeignKey(Talk, on_delete=models.CASCADE, related_name="events")
+    talk = history_of(Talk)
 
 
 class AssessmentItem(Named):
@@ -191,7 +191,7 @@ class Adjustment(models.Model):
     """A manual plus or minus entered by the office, with its reason."""
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="adjustments")
-    unit = models.ForeignKey(Agency, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+")
+    unit = unit_field(_("unit"))
     points = models.DecimalField(_("points (+/-)"), max_digits=6, decimal_places=2)
     reason = models.TextField(_("reason"))
     on = models.DateField(_("date"))
@@ -233,13 +233,12 @@ class DocumentSubmission(models.Model):
     the first submission dates the unit's delivery."""
 
     requirement = models.ForeignKey(DocumentRequirement, on_delete=models.CASCADE, related_name="submissions")
-    unit = models.ForeignKey(Agency, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+")
+    unit = unit_field(_("unit"))
     file = models.FileField(upload_to="unit-documents/%Y/")
     name = models.CharField(_("file name"), max_length=200)
     size = models.PositiveIntegerField(_("size"))
     submitted_on = models.DateField(_("submitted on"))
-    submitted_by = actor_field()
-    submitted_at = models.DateTimeField(auto_now_add=True)
+    submitted_by, submitted_at = made_by()
 
     class Meta:
         verbose_name = _("submitted document")
@@ -265,21 +264,17 @@ class Bulletin(models.Model):
     campaign = models.ForeignKey(Campaign, verbose_name=_("campaign"), on_delete=models.PROTECT, related_name="bulletins")
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("text"))
-    problem = models.ForeignKey("campaign.Problem", verbose_name=_("ledger problem"), null=True, blank=True,
-                                on_delete=models.SET_NULL, related_name="+")
-    clue = models.ForeignKey("alerts.Clue", verbose_name=_("clue"), null=True, blank=True, on_delete=models.SET_NULL,
-                             related_name="+")
-    complaint = models.ForeignKey("complaints.Complaint", verbose_name=_("complaint"), null=True, blank=True,
-                                  on_delete=models.SET_NULL, related_name="+")
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    problem = optional_link("campaign.Problem", _("ledger problem"), "+")
+    clue = optional_link("alerts.Clue", _("clue"), "+")
+    complaint = optional_link("complaints.Complaint", _("complaint"), "+")
+    status = status_field(Status, Status.DRAFT)
     year = models.PositiveIntegerField(_("year"), null=True, blank=True)
     seq = models.PositiveIntegerField(_("sequence number"), null=True, blank=True)
-    submitted_on = models.DateField(_("submitted on"), null=True, blank=True)
-    approved_on = models.DateField(_("approved on"), null=True, blank=True)
+    submitted_on = step_date(_("submitted on"))
+    approved_on = step_date(_("approved on"))
     approved_by = actor_field(blank=True)
-    published_on = models.DateField(_("published on"), null=True, blank=True)
-    drafted_by = actor_field()
-    created_at = models.DateTimeField(auto_now_add=True)
+    published_on = step_date(_("published on"))
+    drafted_by, created_at = made_by()
 
     class Meta:
         verbose_name = _("bulletin")
@@ -298,4 +293,4 @@ class Bulletin(models.Model):
 class BulletinEvent(HistoryEvent):
     STEPS = {"draft": _("Drafted"), "submit": _("Submitted for approval"), "approve": _("Approved"),
              "return": _("Returned for revision"), "publish": _("Published")}
-    bulletin = models.ForeignKey(Bulletin, on_delete=models.CASCADE, related_name="events")
+    bulletin = history_of(Bulletin)

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from bidwatch.web.core.fields import status_field
+
 
 class Task(models.Model):
     class Status(models.TextChoices):
@@ -16,7 +18,7 @@ class Task(models.Model):
 
     kind = models.CharField(_("kind"), max_length=50)
     args = models.JSONField(_("arguments"), default=dict)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    status = status_field(Status, Status.QUEUED, max_length=10)
     progress = models.FloatField(_("progress"), default=0.0)
     stage = models.CharField(_("stage"), max_length=200, blank=True)
     error = models.TextField(_("error"), blank=True)
@@ -45,6 +47,13 @@ class Task(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in {self.Status.DONE, self.Status.FAILED}
+
+
+def task_link(related_name: str) -> models.OneToOneField:  # type: ignore[type-arg]
+    """The queue task that runs a job (a scan, a bid-file comparison): one task per job; the job outlives its
+    task (the link is emptied if the task is deleted)."""
+    return models.OneToOneField(Task, null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name=related_name)
 
 
 class WorkerHeartbeat(models.Model):

@@ -9,9 +9,9 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from bidwatch.web.accounts.models import Sector, sector_field
 from bidwatch.web.cases import Named
-
-from bidwatch.web.accounts.models import Sector
+from bidwatch.web.core.fields import status_field
 
 MONEY = {"max_digits": 18, "decimal_places": 2, "null": True, "blank": True}
 
@@ -60,7 +60,7 @@ class Project(Provenance, Named):
     project_id = models.CharField(_("project ID"), max_length=64, primary_key=True)
     name = models.CharField(_("name"), max_length=300)
     owner_name = models.CharField(_("owner"), max_length=300, blank=True)
-    sector = models.CharField(_("sector"), max_length=20, choices=Sector.choices, default=Sector.OTHER)
+    sector = sector_field(default=Sector.OTHER)
     estimated_amount = models.DecimalField(_("estimated amount"), **MONEY)
     state_funded = models.BooleanField(_("state funded"), null=True, blank=True)
     approved_on = models.DateField(_("approved"), null=True, blank=True)
@@ -100,7 +100,7 @@ class Tender(Provenance):
     award_price = models.DecimalField(_("award price"), **MONEY)
     contract_signed_on = models.DateField(_("contract signed"), null=True, blank=True)
     # Denormalised from the project: the dashboard and department scoping filter on them.
-    sector = models.CharField(_("sector"), max_length=20, choices=Sector.choices, default=Sector.OTHER)
+    sector = sector_field(default=Sector.OTHER)
     region_code = models.CharField(_("district"), max_length=12, blank=True)
     n_bids = models.IntegerField(_("bids"), default=0)
     risk_score = models.FloatField(_("risk score"), null=True, blank=True)
@@ -122,6 +122,15 @@ class Tender(Provenance):
         return self.title or self.tender_id
 
 
+def tender_link(related_name: str) -> models.ForeignKey:  # type: ignore[type-arg]
+    """The imported tender a record is about (an alert, a clue, a complaint, a ledger problem, a bid-file
+    comparison), when there is one. No database constraint: the tender rows are written by imports, keyed by
+    the dataset's own ids, and must not be held up by the records that point at them; emptied when the tender
+    is deleted."""
+    return models.ForeignKey(Tender, verbose_name=_("tender"), null=True, blank=True,
+                             on_delete=models.SET_NULL, related_name=related_name, db_constraint=False)
+
+
 class Bid(Provenance):
     class Status(models.TextChoices):
         VALID = "valid", _("Valid")
@@ -135,7 +144,7 @@ class Bid(Provenance):
     )
     price = models.DecimalField(_("bid price"), **MONEY)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.VALID)
+    status = status_field(Status, Status.VALID)
     disqualify_reason = models.CharField(_("reason for disqualification"), max_length=500, blank=True)
     rank = models.IntegerField(_("rank"), null=True, blank=True)
     score = models.FloatField(_("score"), null=True, blank=True)

@@ -21,8 +21,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from bidwatch.web.accounts.models import Agency, Sector
-from bidwatch.web.cases import Numbered, actor_field, campaign_field
+from bidwatch.web.accounts.models import Sector, sector_field
+from bidwatch.web.cases import Numbered, campaign_field
+from bidwatch.web.core.fields import history_of, made_by, optional_link, status_field, step_date
 from bidwatch.web.history import HistoryEvent
 
 ACCEPT_DAYS = 15  #: 信访工作条例: tell the reporter within 15 days whether the matter is accepted
@@ -92,28 +93,25 @@ class Tipoff(Numbered):
     subject = models.CharField(_("person or unit reported"), max_length=300)
     project_name = models.CharField(_("project or tender"), max_length=300, blank=True)
     tender_id = models.CharField(_("tender ID"), max_length=64, blank=True)
-    sector = models.CharField(_("sector"), max_length=20, choices=Sector.choices, default=Sector.OTHER)
+    sector = sector_field(default=Sector.OTHER)
     facts = models.TextField(_("facts reported"))
     received_on = models.DateField(pgettext_lazy("tipoff", "received on"))
     # where it stands
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.RECEIVED)
-    accept_due = models.DateField(_("acceptance due"), null=True, blank=True)
-    accepted_on = models.DateField(_("accepted on"), null=True, blank=True)
-    answer_due = models.DateField(_("answer due"), null=True, blank=True)
+    status = status_field(Status, Status.RECEIVED)
+    accept_due = step_date(_("acceptance due"))
+    accepted_on = step_date(_("accepted on"))
+    answer_due = step_date(_("answer due"))
     extended = models.BooleanField(_("period extended"), default=False)
-    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    closed_on = step_date(_("closed on"))
     #: what the reporter is told on the status page (the answer, or the notice that it is not accepted)
     answer = models.TextField(_("answer to the reporter"), blank=True)
     #: why it was closed or made a clue/complaint (internal, never on the status page)
     reason = models.TextField(_("reason"), blank=True)
-    clue = models.ForeignKey("alerts.Clue", verbose_name=_("clue"), null=True, blank=True,
-                             on_delete=models.SET_NULL, related_name="tipoffs")
-    complaint = models.ForeignKey("complaints.Complaint", verbose_name=_("complaint"), null=True, blank=True,
-                                  on_delete=models.SET_NULL, related_name="tipoffs")
+    clue = optional_link("alerts.Clue", _("clue"), "tipoffs")
+    complaint = optional_link("complaints.Complaint", _("complaint"), "tipoffs")
     #: SHA-256 of the query code; the code itself is shown once and not kept
     query_hash = models.CharField(max_length=64, unique=True, editable=False)
-    created_by = actor_field(_("registered by"), blank=True)
-    created_at = models.DateTimeField(_("registered"), auto_now_add=True)
+    created_by, created_at = made_by(_("registered by"), _("registered"), blank=True)
 
     OPEN = (Status.RECEIVED, Status.ACCEPTED)
 
@@ -154,4 +152,4 @@ class TipoffEvent(HistoryEvent):
         "to_clue": _("Made a problem clue"), "to_complaint": _("Handled as a complaint"), "close": _("Closed"),
     }
 
-    tipoff = models.ForeignKey(Tipoff, on_delete=models.CASCADE, related_name="events")
+    tipoff = history_of(Tipoff)
