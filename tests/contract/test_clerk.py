@@ -878,3 +878,16 @@ def test_a_row_of_units_under_the_header_is_the_headers(tmp_path: Path):
     ds = load_dataset(path)
     assert ds.con.execute("SELECT ceiling_price FROM tenders").fetchone() == (1380000.0,)
     assert ds.con.execute("SELECT bid_id, price FROM bids").fetchall() == [("B1", 1300000.0)]
+
+
+def test_a_short_first_row_above_the_real_header_does_not_end_the_header_search():
+    """find_header stops early only when the first row names every cell and the next is a record; a first row
+    naming two columns above a wider row (a title block typed as cells, then the header) is searched as before."""
+    from bidwatch.contract.schema import TABLES
+    from bidwatch.contract.sources import find_header
+
+    bids = TABLES["bids"]
+    plain = [["bid_id", "tender_id", "company_id", "price"], ["B1", "T1", "C1", "100"], ["B2", "T1", "C2", "110"]]
+    assert find_header(bids, plain) == (0, 1)
+    short = [["投标编号", "标段编号"], ["bid_id", "tender_id", "company_id", "price"], ["B1", "T1", "C1", "100"]]
+    assert find_header(bids, short) == (1, 1)

@@ -301,6 +301,8 @@ def find_header(table: Table, rows: list[list[str | None]], numbers: list[int] |
     reported against it."""
     best, depth, best_score = 0, 1, 0
     head = rows[:HEADER_SEARCH_ROWS]
+    if _plain_header(table, head):
+        head = head[:2]  # the first row names every one of its cells and the next is a record: the search is over
     for i, cells in enumerate(head):
         score = header_score(table, cells)
         if score > best_score:
@@ -314,6 +316,19 @@ def find_header(table: Table, rows: list[list[str | None]], numbers: list[int] |
             and _sub_header(head[best], head[best + 1]):
         depth = 2
     return best, depth
+
+
+def _plain_header(table: Table, head: list[list[str | None]]) -> bool:
+    """Whether ``head`` starts as an exported file does: a first row of at least two cells, each naming another
+    contract column, above a row that names none and has no more cells than it. No later row or pair of rows can
+    then name more columns (a record does not name columns), so :func:`find_header` need not score the next
+    twenty rows cell by cell (0.4 s of a 12-table load)."""
+    if len(head) < 2:
+        return False
+    filled = [c for c in head[0] if c is not None and c.strip(WHITESPACE)]
+    below = [c for c in head[1] if c is not None and c.strip(WHITESPACE)]
+    return (len(filled) >= 2 and header_score(table, head[0]) == len(filled) and len(below) <= len(filled)
+            and header_score(table, head[1]) == 0)
 
 
 #: a cell that is a unit and nothing else: 单位：元, （万元）, 万元, 元
