@@ -230,7 +230,8 @@ def same_preparer(ctx: ScanContext) -> str:
                               "WHERE bf.ip IS NOT NULL"),
 )
 def shared_ip(ctx: ScanContext) -> str:
-    """同一标段中不同投标人从同一IP地址上传投标文件。办公楼、开标场所共用网络，单独出现只作为线索（中风险）。"""
+    """同一标段中不同投标人从同一IP地址上传投标文件。办公楼、开标场所共用网络，单独出现只作为线索（中风险）；
+    各企业在对方未参加的标段也从该地址上传的（同一办公楼或园区的网络出口），只作低风险线索。"""
     return _shared_fingerprints_sql(ctx, ("ip",), ip=True)
 
 
