@@ -76,3 +76,27 @@ def test_an_inactive_alert_says_so_and_is_no_longer_triaged(users: Any, client_f
     page = office.get(reverse("alerts:detail", args=[live.pk])).content.decode()
     assert 'data-testid="inactive-banner"' not in page and 'data-testid="confirm-form"' in page
     assert office.post(reverse("alerts:triage", args=[live.pk]), {"action": "confirm", "reason": ""}).status_code == 302
+
+
+@pytest.mark.django_db
+def test_no_problem_is_listed_from_an_inactive_alert_by_its_url(users: Any, client_for: Any, imported: Any) -> None:
+    """The inactive alert's page offers no "list a problem" button; its URL, typed or kept from before, refuses too,
+    on GET and on POST. Near misses: an active alert's form opens, and a clue formed while the alert was active
+    still lists its problem."""
+    from django.urls import reverse
+
+    from bidwatch.web.campaign.models import Problem
+
+    single = Alert.objects.get(indicator="single_bid")
+    clue = services.raise_clue(single, users["office"], single.department, "先行核查")
+    live = Alert.objects.get(indicator="bond_same_account")
+    Alert.objects.filter(pk=single.pk).update(active=False)
+    office = client_for("office")
+    url = reverse("campaign:create") + f"?alert={single.pk}"
+    for response in (office.get(url), office.post(url, {"description": "x"})):
+        assert response.status_code == 302 and response.url == reverse("alerts:detail", args=[single.pk])
+    page = office.get(reverse("alerts:detail", args=[single.pk]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "This alert is inactive" in page
+    assert Problem.objects.count() == 0
+    assert office.get(reverse("campaign:create") + f"?alert={live.pk}").status_code == 200
+    assert office.get(reverse("campaign:create") + f"?clue={clue.pk}").status_code == 200

@@ -81,6 +81,11 @@ def problem_export(request: HttpRequest) -> HttpResponse:
 @requires(Cap.MANAGE_LEDGER)
 def problem_create(request: HttpRequest) -> HttpResponse:
     source = origin(request.user, request.GET)
+    if source.alert is not None and source.clue is None and not source.alert.active:
+        # as triage: an alert the latest import no longer finds is kept for its history, not acted on (a clue
+        # formed while it was active may still list its problem)
+        messages.error(request, _("This alert is inactive: the latest import no longer finds it."))
+        return redirect("alerts:detail", alert_id=source.alert.pk)
     initial = {k: v for k, v in source.initial.items() if v not in (None, "")}
     form = ProblemForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
