@@ -52,7 +52,7 @@ COMMAND_SUMMARY = {
     "evaluate": "对照标注评估召回率与精确率 / recall and precision against labels.csv",
     "synth": "生成带预置问题的合成数据集 / generate a synthetic dataset with planted cases",
     "model": "串通投标识别模型：基准测试与训练 (collusion classifier: benchmark, train)",
-    "ocds": "OCDS data: Cardinal-compatible red flags, conversion to the contract tables",
+    "ocds": "OCDS 数据：Cardinal 兼容的风险指标，转换为数据集 / OCDS data: Cardinal-compatible red flags, conversion to the contract tables",
     "serve": "网页应用 / run the web application",
     "web": "网页应用管理 / web application administration",
     "notices": "导入平台公告（中标候选人公示/中标结果公告）为数据集 / import platform notices as a dataset",

@@ -31,11 +31,11 @@ line number and skipped; fields of the wrong type are reported and ignored.
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    ocds = subparsers.add_parser("ocds", help="OCDS data: Cardinal-compatible red flags, conversion to the contract tables",
-                                 description="OCDS (Open Contracting Data Standard) input.")
+    ocds = subparsers.add_parser("ocds", help="OCDS 数据：Cardinal 兼容的风险指标，转换为数据集 / OCDS data: Cardinal-compatible red flags, conversion to the contract tables",
+                                 description="开放合同数据标准（OCDS）数据 / OCDS (Open Contracting Data Standard) input.")
     sub = ocds.add_subparsers(dest="ocds_command", metavar="SUBCOMMAND")
 
-    p = sub.add_parser("indicators", help="compute Cardinal's red-flag indicators on OCDS JSON lines",
+    p = sub.add_parser("indicators", help="计算 Cardinal 的风险指标 / compute Cardinal's red-flag indicators on OCDS JSON lines",
                        description=_INDICATORS_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("file", metavar="FILE", help='OCDS JSON lines (or a package document); "-" for standard input')
     p.add_argument("-s", "--settings", metavar="SETTINGS", help="Cardinal settings file (.ini)")
@@ -51,8 +51,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("-o", "--output", metavar="OUT", help="write the JSON here instead of standard output")
     p.set_defaults(func=_indicators)
 
-    p = sub.add_parser("convert", help="convert OCDS to the contract tables (CSV files)",
-                       description="Convert OCDS JSON lines / packages into the bidwatch contract tables "
+    p = sub.add_parser("convert", help="将 OCDS 转换为数据集（CSV 文件）/ convert OCDS to the contract tables (CSV files)",
+                       description="将 OCDS JSON lines / 数据包转换为 bidwatch 数据集（企业、项目、标段、投标、合同）的 CSV 文件 / "
+                                   "Convert OCDS JSON lines / packages into the bidwatch contract tables "
                                    "(companies, projects, tenders, bids, contracts, awards, items) as CSV.")
     p.add_argument("file", metavar="FILE", help='OCDS JSON lines (or a package document); "-" for standard input')
     p.add_argument("out_dir", metavar="OUT_DIR")
@@ -60,7 +61,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                                       "(default auto: the zone of the file's currency, else Asia/Shanghai)")
     p.set_defaults(func=_convert)
 
-    p = sub.add_parser("init", help="write a default settings file (as `ocdscardinal init`)")
+    p = sub.add_parser("init", help="写出默认设置文件 / write a default settings file (as `ocdscardinal init`)")
     p.add_argument("file", metavar="FILE", help='path of the settings file, "-" for standard output')
     p.add_argument("-f", "--force", action="store_true", help="overwrite an existing file")
     p.set_defaults(func=_init)
