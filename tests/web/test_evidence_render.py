@@ -191,3 +191,17 @@ def test_a_chance_probability_is_not_read_as_a_probability_of_collusion() -> Non
         assert "串通概率" in [e.label for e in evidence_entries({"probability": 0.9}, "ml_collusion")]
     with translation.override("en"):
         assert [e.label for e in evidence_entries({"probability": 1e-5}, "price_screen")] == ["chance probability"]
+
+
+def test_the_new_tests_against_chance_and_habit_have_chinese_labels() -> None:
+    """bid_rotation's turns test, shared_ip's co-location and award_near_ceiling's fixed fee: no raw key on the
+    Chinese page (a regulator reads "随机中标出现如此轮流的概率", not turns_probability)."""
+    rotation = {"group_id": 2, "turns_probability": 0.43, "p_even": 0.21, "p_turn": 0.53, "level": 0.05,
+                "dated": True}
+    with translation.override("zh-hans"):
+        labels = [e.label for e in evidence_entries(rotation, "bid_rotation")]
+        assert "随机中标出现如此轮流的概率" in labels and not {"turns_probability", "p_even", "p_turn", "dated"} & set(labels)
+        ip = {"matches": [{"field": "ip", "value": "61.187.1.1", "colocated": True}], "bids": ["B1", "B2"]}
+        html = "".join(str(e.html) for e in evidence_entries(ip, "shared_ip"))
+        assert "共用办公网络" in html and "colocated" not in html
+        assert "全部报价等于限价（固定费率）" in [e.label for e in evidence_entries({"fixed_fee": True})]

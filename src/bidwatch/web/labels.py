@@ -112,6 +112,10 @@ EVIDENCE_ZH = {
     "cap_rule": "上限规则", "expected_won": "期望中标次数", "pool_size": "专家库人数", "draw_probability": "抽中概率",
     "tenderer_panels": "该招标人评标委员会数", "indicator": "指标", "severity": "风险等级",
     "employer": "任职单位", "same_legal_rep": "同一法定代表人",
+    # bid_rotation's test against chance, shared_ip's co-location, award_near_ceiling's fixed fee
+    "turns_probability": "随机中标出现如此轮流的概率", "p_even": "中标均匀程度的偶然概率",
+    "p_turn": "中标次序规律的偶然概率", "dated": "按日期排序检验", "colocated": "共用办公网络（各自也从该地址上传）",
+    "fixed_fee": "全部报价等于限价（固定费率）",
 }
 
 #: Where one key means another thing in one indicator's evidence: identical_bid_prices' and the price screens'
