@@ -281,6 +281,11 @@ def cobidding_group(ctx: ScanContext) -> pd.DataFrame:
     return _frame(rows)
 
 
+def _percent(p: float) -> str:
+    """A probability as a reader takes it in: 43%, 0.2%, 2.0e-05."""
+    return f"{p:.0%}" if p >= 0.01 else f"{p:.1%}" if p >= 0.001 else f"{p:.1e}"
+
+
 def _rotation_text(row: Mapping[str, Any]) -> str:
     ev = row["evidence"]
     wins = "、".join(f"{_named(ev, [c])}中标{n}次" for c, n in ev["wins"].items())
@@ -290,7 +295,7 @@ def _rotation_text(row: Mapping[str, Any]) -> str:
     p = ev.get("turns_probability")
     if p is None:  # evidence of an earlier scan
         return head + "，疑似轮流坐庄"
-    chance = f"若每个标段由在场成员随机中标，中标如此均匀或如此轮流的概率约为{p:.1e}（预警水平{ev['level']:g}）"
+    chance = f"若每个标段由在场成员随机中标，中标如此均匀或如此轮流的概率约为{_percent(p)}（预警水平{_percent(ev['level'])}）"
     if p <= ev["level"]:
         return f"{head}，中标在成员间轮流分配：{chance}，疑似轮流坐庄"
     return (f"{head}，但{chance}，与成员之间的正常竞争相符，仅作为线索"
