@@ -185,3 +185,17 @@ def test_candidates_only_tenders_are_not_counted(make_dataset):
     assert not any(tid.startswith("D") for tid in groups["tender_id"])
     assert any(tid.startswith("R") for tid in groups["tender_id"])          # complete lists: still found
     assert not any("C9" in ids for ids in scan(ds, "serial_loser")["company_ids"])
+
+
+def test_without_dates_the_turns_are_not_tested(make_dataset):
+    """The strict round of the planted positive, but the tenders carry no bid deadline or announcement: in tender-id
+    order a "turn" is an accident of numbering, so only the evenness of the wins (3-2-2 of 7: as chance gives it)
+    is tested, and the alerts are a lead that says so."""
+    t = make_market(_shared_wins(["C1", "C2", "C3", "C1", "C2", "C3", "C1"]))
+    for row in t["tenders"]:
+        row.pop("bid_deadline", None)
+    alerts = scan(make_dataset(t), "bid_rotation")
+    assert sorted(alerts["tender_id"]) == [f"S{i}" for i in range(7)] and set(alerts["severity"]) == {"low"}
+    ev = json.loads(alerts.iloc[0]["evidence"])
+    assert ev["dated"] is False and ev["p_turn"] is None and ev["turns_probability"] == ev["p_even"] > 0.05
+    assert "只检验了中标分布的均匀程度" in alerts.iloc[0]["message"]

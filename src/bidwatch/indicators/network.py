@@ -415,6 +415,10 @@ def bid_rotation(ctx: ScanContext) -> pd.DataFrame:
                 chance = _turns_chance([g["winner"][t] for t in seq], [[c for c in g["present"][t] if c in in_set]
                                                                         for t in seq],
                                        sims, zlib.crc32("|".join(seq).encode()))
+                # without a date for every tender there is no order, hence no turns: evenness alone decides
+                dated = all(t in dates for t in seq)
+                chance = {**chance, "dated": dated} if dated else {**chance, "p": chance["p_even"], "p_turn": None,
+                                                                   "dated": False}
                 for t in seq:
                     if t not in chance_of or chance["p"] < chance_of[t]["p"]:
                         chance_of[t] = chance
@@ -443,8 +447,9 @@ def bid_rotation(ctx: ScanContext) -> pd.DataFrame:
                                           "p_value": float(f"{p_value:.3g}"),
                                           "turns_probability": float(f"{chance['p']:.3g}"),
                                           "p_even": float(f"{chance['p_even']:.3g}"),
-                                          "p_turn": float(f"{chance['p_turn']:.3g}"), "level": level,
-                                          "dated": bool(dates), "wins": wins, "winner_id": w}).decode(),
+                                          "p_turn": (None if chance["p_turn"] is None
+                                                     else float(f"{chance['p_turn']:.3g}")), "level": level,
+                                          "dated": chance["dated"], "wins": wins, "winner_id": w}).decode(),
             })
     return _frame(rows)
 
