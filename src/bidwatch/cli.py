@@ -98,12 +98,7 @@ def full_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     parser = build_parser(_requested_command(argv))
-    if argv[:2] == ["web", "manage"]:
-        # everything after `web manage` is Django's (argparse's REMAINDER will not take a first "--help")
-        args = parser.parse_args(argv[:2])
-        args.rest = argv[2:]
-    else:
-        args = parser.parse_args(argv)
+    args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()
         return 1

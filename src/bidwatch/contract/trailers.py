@@ -24,7 +24,7 @@ DuckDB; :func:`trailing_reject_notices` turns such rejects after the last record
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import duckdb
 
@@ -123,19 +123,18 @@ def drop_trailer_rows(con: duckdb.DuckDBPyConnection, src: Source) -> tuple[list
     headers = [h.strip(WHITESPACE) for h in src.headers]
     key_header = {k.name: headers[src.positions[k.name]] for k in keys if src.positions[k.name] < len(headers)}
 
-    def key_may_be_empty(x: str, name: str) -> str:
-        return (f"({x} IS NULL OR {precheck(x)}"
-                + (f" OR {x} = {lit(key_header[name])}" if key_header.get(name) else "") + ")")
+    def every_key(marker_test: Callable[[str], str]) -> str:
+        """Every key empty, passing ``marker_test``, or its own header."""
+        return " AND ".join(f"({ident(k.name)} IS NULL OR {marker_test(ident(k.name))}"
+                            + (f" OR {ident(k.name)} = {lit(key_header[k.name])}" if key_header.get(k.name) else "")
+                            + ")" for k in keys)
 
     # a row can only be a trailer where every key is empty, non-ASCII (a marker), or its header: in a clean export
     # no row is, and this one cheap pass saves compiling the markers' regexes once per cell (≈ 60 ms a table,
     # 1 s of a 10k-tender load)
-    maybe = " AND ".join(key_may_be_empty(ident(k.name), k.name) for k in keys)
-    if con.execute(f"SELECT 1 FROM {table} WHERE {maybe} LIMIT 1").fetchone() is None:
+    if con.execute(f"SELECT 1 FROM {table} WHERE {every_key(precheck)} LIMIT 1").fetchone() is None:
         return [], []
-    keys_empty = " AND ".join(f"({ident(k.name)} IS NULL OR {key_marker(ident(k.name))}"
-                              + (f" OR {ident(k.name)} = {lit(key_header[k.name])}" if key_header.get(k.name) else "")
-                              + ")" for k in keys)
+    keys_empty = every_key(key_marker)
     # the header again (a printed export repeats it on every page): most named cells equal their header
     named = [(sql, headers[pos]) for pos, sql in _cells_at(src) if pos < len(headers) and headers[pos]]
     same = " + ".join(f"CASE WHEN trim({sql}, {lit(WHITESPACE)}) = {lit(h)} THEN 1 ELSE 0 END" for sql, h in named)

@@ -109,12 +109,14 @@ def _shared_fingerprints_sql(ctx: ScanContext, fields: tuple[str, ...], ip: bool
             valid += " AND length(value) = 12"
         weak = (weak_mac_sql(ctx, "f.value") if col == "mac" else weak_ip_sql("f.value") if col == "ip"
                 else default_author_sql(ctx, "f.value") if col == "author" else "false")
+        # ip: whether this company uploads from the value also in tenders where no other company does
+        own_use = f"coalesce(h.n_alone, 0) >= {own_min}" if ip else "false"
         if ip:
             # medium where the value links bidders in several tenders, else low; and low where this company
-            # uploads from it also in tenders where no other company does (its own office or park network:
-            # co-location, not one hand uploading another's bid); the group keeps medium if any company lacks it
+            # uploads from it on its own too (its own office or park network: co-location, not one hand
+            # uploading another's bid); the group keeps medium if any company lacks it
             level = (f"CASE WHEN {weak} OR s.strength = 'reduced' OR k.n_shared < {ip_tenders} "
-                     f"OR coalesce(h.n_alone, 0) >= {own_min} THEN 1 ELSE 0 END")
+                     f"OR {own_use} THEN 1 ELSE 0 END")
         else:
             level = f"CASE WHEN {weak} THEN 2 WHEN s.strength = 'reduced' THEN 1 ELSE 0 END"
         if duck:
@@ -140,11 +142,10 @@ h_{col} AS (SELECT f.value, f.company_id, count(DISTINCT f.tender_id) AS n_alone
             FROM f_{col} f JOIN a_{col} a ON a.tender_id = f.tender_id AND a.value = f.value
             WHERE f.value IN (SELECT value FROM k_{col})
             GROUP BY f.value, f.company_id)""")
-        own = f"CASE WHEN coalesce(h.n_alone, 0) >= {own_min} THEN 1 ELSE 0 END" if ip else "0"
         shared_rows.append(
             f"SELECT f.tender_id, '{col}' AS field, f.value, f.company_id, f.bid_id, f.raw, {level} AS level, "
             f"CASE WHEN {weak} THEN 'weak' ELSE s.strength END AS strength, s.n_companies, s.n_tenders, "
-            f"k.n_shared, {own} AS own_use FROM f_{col} f "
+            f"k.n_shared, CASE WHEN {own_use} THEN 1 ELSE 0 END AS own_use FROM f_{col} f "
             f"JOIN k_{col} k ON k.tender_id = f.tender_id AND k.value = f.value "
             f"JOIN s_{col} s ON s.value = f.value "
             + (f"LEFT JOIN h_{col} h ON h.value = f.value AND h.company_id = f.company_id " if ip else "")

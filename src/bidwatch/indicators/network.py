@@ -325,15 +325,18 @@ def _tender_dates(ctx: ScanContext, ids: set[str]) -> dict[str, str]:
     return {str(t): str(d) for t, d in zip(got["tender_id"], got["d"], strict=True) if isinstance(d, str)}
 
 
-def _turns_chance(winners: list[str], present: list[list[str]], sims: int, seed: int) -> dict[str, float]:
+def _turns_chance(winners: list[str], present: list[list[str]], sims: int, seed: int,
+                  ordered: bool = True) -> dict[str, Any]:
     """How probable wins as evenly spread, and as much in turns, as ``winners`` (the member winning each of the
     set's tenders, in date order) would be if each tender's winner were drawn at random among the members present
     there (``present``): the chance of 轮流坐庄 arising from competition alone.
 
     Two statistics, each by ``sims`` draws of the whole sequence: *evenness* — the sum of squared win counts (lower
     = more even); *turns* — Σ (gap − m)² over each member's successive wins, ``m`` the number of different winners
-    (0 in a strict round of m firms; a tender taken out of turn adds little, chance gaps are geometric). Members of unequal strength make chance wins less even, not more,
-    so the uniform draw is the conservative null. Returns both tail probabilities and their Bonferroni minimum.
+    (0 in a strict round of m firms; a tender taken out of turn adds little, chance gaps are geometric). Members of
+    unequal strength make chance wins less even, not more, so the uniform draw is the conservative null. Returns
+    both tail probabilities and their Bonferroni minimum; where the tenders are not ``ordered`` (no dates) there
+    are no turns: evenness alone (``p_turn`` None).
     """
     members = sorted({c for p in present for c in p} | set(winners))
     index = {c: i for i, c in enumerate(members)}
@@ -364,8 +367,10 @@ def _turns_chance(winners: list[str], present: list[list[str]], sims: int, seed:
         return total
 
     p_even = float((np.count_nonzero(evenness(draws) <= evenness(obs[None, :])[0]) + 1) / (sims + 1))
+    if not ordered:
+        return {"p_even": p_even, "p_turn": None, "p": p_even, "dated": False}
     p_turn = float((np.count_nonzero(irregularity(draws) <= irregularity(obs[None, :])[0]) + 1) / (sims + 1))
-    return {"p_even": p_even, "p_turn": p_turn, "p": min(1.0, 2 * min(p_even, p_turn))}
+    return {"p_even": p_even, "p_turn": p_turn, "p": min(1.0, 2 * min(p_even, p_turn)), "dated": True}
 
 
 @indicator(
@@ -400,7 +405,7 @@ def bid_rotation(ctx: ScanContext) -> pd.DataFrame:
         members = set(g["members"])
         tenders: set[str] = set()
         won_by_set: dict[str, str] = {}
-        chance_of: dict[str, dict[str, float]] = {}  # tender -> the turns test of the likeliest-rotating set holding it
+        chance_of: dict[str, dict[str, Any]] = {}  # tender -> the turns test of the likeliest-rotating set holding it
         for st in g["sets"]:  # each set on its own tenders, so that a loosely attached set does not dilute
             # the turns are taken inside the set that bids together: a tender of the merged group won by a firm
             # outside that set is the regional market's competition, not the set's turn
@@ -412,13 +417,10 @@ def bid_rotation(ctx: ScanContext) -> pd.DataFrame:
                 # turns against chance: the set's won tenders in date order, each winner drawn among the set's
                 # members present there
                 seq = sorted(won, key=lambda t: (dates.get(t) or "", t))
+                # without a date for every tender there is no order, hence no turns: evenness alone decides
                 chance = _turns_chance([g["winner"][t] for t in seq], [[c for c in g["present"][t] if c in in_set]
                                                                         for t in seq],
-                                       sims, zlib.crc32("|".join(seq).encode()))
-                # without a date for every tender there is no order, hence no turns: evenness alone decides
-                dated = all(t in dates for t in seq)
-                chance = {**chance, "dated": dated} if dated else {**chance, "p": chance["p_even"], "p_turn": None,
-                                                                   "dated": False}
+                                       sims, zlib.crc32("|".join(seq).encode()), all(t in dates for t in seq))
                 for t in seq:
                     if t not in chance_of or chance["p"] < chance_of[t]["p"]:
                         chance_of[t] = chance

@@ -64,7 +64,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--new-key", action="store_true",
                    help="first add a fresh key to the key file (the default reporter.keys, not BIDWATCH_REPORTER_KEYS)")
     p.set_defaults(func=cmd_rotate_reporter_key)
-    p = sub.add_parser("manage", help="运行 Django 管理命令 / run a Django management command", add_help=False)
+    # no option of its own (prefix "+"): everything after `web manage`, a first "--help" too, is Django's
+    p = sub.add_parser("manage", help="运行 Django 管理命令 / run a Django management command", add_help=False,
+                       prefix_chars="+")
     p.add_argument("rest", nargs=argparse.REMAINDER)
     p.set_defaults(func=cmd_manage)
     web.set_defaults(func=lambda args: web.print_help() or 1)
