@@ -15,7 +15,7 @@ from .problems import Problem
 from .schema import Column
 from .sources import Source
 from .sqltext import ident, lit
-from .values import fast_sql, layered_select, needs_slow_pass, slow_parts, trimmed
+from .values import excel_text_sql, fast_sql, layered_select, needs_slow_pass, slow_parts, trimmed
 
 RAW_PREFIX = "__raw__"
 _RAW_KEPT_NAMES = {"uscc", "region_code"}
@@ -308,7 +308,7 @@ def slow_pass(con: duckdb.DuckDBPyConnection, src: Source) -> None:
         prep, final = slow_parts(column, "__t", column.name in src.wan_columns)
         if column.name == "status" and src.table.name == "bids":
             final = f"CASE WHEN __t IS NULL THEN 'valid' ELSE {final} END"  # blank after trimming
-        cell = scaled_text(trimmed(raw), src.scaled_columns.get(column.name, 0))
+        cell = scaled_text(excel_text_sql(trimmed(raw)), src.scaled_columns.get(column.name, 0))
         source = f"SELECT __row, {cell} AS __t FROM {table} WHERE {pending}"
         value = layered_select((prep, final), source, "__row")
         con.execute(

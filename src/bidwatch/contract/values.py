@@ -199,6 +199,15 @@ def unwrap_formula_text_sql(t: str) -> str:
     return f"CASE WHEN {t} LIKE '=\"%\"' THEN substr({t}, 3, length({t}) - 3) ELSE {t} END"
 
 
+def excel_text_sql(t: str) -> str:
+    """A value Excel was told to keep as text, as an export writes it: ``'2024-04-20`` (the apostrophe prefix, also
+    typed as ‘ or ’ by a Chinese input method) and ``="2024-04-20"`` (the formula form) are 2024-04-20. Applied to the
+    cells the fast parse could not read (:func:`bidwatch.contract.stage.slow_pass`): dates, amounts, counts,
+    enumerations; an apostrophe anywhere else in the cell is left for the parse to refuse."""
+    bare = f"CASE WHEN ascii({t}) IN (39, 8216, 8217) THEN substr({t}, 2) ELSE {t} END"
+    return f"nullif(trim({unwrap_formula_text_sql(bare)}, {lit(WHITESPACE)}), '')"
+
+
 #: what a credit code loses before its check (spaces, hyphens, apostrophes) and the full-width forms it is read in
 USCC_FROM = "".join(chr(0xFF10 + i) for i in range(10)) + "".join(chr(0xFF21 + i) for i in range(26)) + \
     "".join(chr(0xFF41 + i) for i in range(26)) + " -－\u3000'’"
