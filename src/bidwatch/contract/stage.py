@@ -164,7 +164,8 @@ def stage_sql(src: Source) -> str:
     row = "__blank" if src.numbered_after is not None else "__row"
     layer1, layer2, layer3, raws = [row], [row], [row], []
     failed = _failed_columns(src)
-    markers = []
+    markers: list[tuple[int, str]] = []
+    placeholders: list[str] = []
     for column in src.table.columns:
         x = ident(column.name)
         layer3.append(x)
@@ -209,8 +210,10 @@ def stage_sql(src: Source) -> str:
             typed = fast_sql(column, cell, column.name in src.wan_columns)
             if column.kind in ("id", "text") and not column.required:
                 # 无, 暂无, /, —, #N/A in an optional attribute (a legal representative, a project manager) say it is
-                # unknown: read as a value they made two firms "share" the legal representative 无
-                typed = f"CASE WHEN {placeholder_sql(t)} THEN NULL ELSE {typed} END"
+                # unknown: read as a value they made two firms "share" the legal representative 无. Blanked in a
+                # projection of its own, before the parse: a CASE around the parse (a MAC's six substrings, an id's
+                # normalisation) cost DuckDB 5x the two apart (0.45 s against 0.09 s for 95k MACs)
+                placeholders.append(f"CASE WHEN {placeholder_sql(t)} THEN NULL ELSE {t} END AS {t}")
         layer2.append(f"CAST({typed} AS {column.sql_type}) AS {x}")
     if markers:
         shown = ", ".join(f for _, f in sorted(markers))  # as the row reads, left to right
@@ -219,9 +222,12 @@ def stage_sql(src: Source) -> str:
         layer1.append(f"c{i} AS {ident(name)}")
         layer2.append(ident(name))
         layer3.append(ident(name))
+    cells = f"SELECT {', '.join(layer1)} FROM ({src.from_sql}) AS src"
+    if placeholders:
+        cells = f"SELECT * REPLACE ({', '.join(placeholders)}) FROM ({cells}) AS l0"
     return (
         f"CREATE OR REPLACE TABLE {ident(src.table.name)} AS SELECT {', '.join(layer3 + raws)} FROM ("
-        f"SELECT {', '.join(layer2)} FROM (SELECT {', '.join(layer1)} FROM ({src.from_sql}) AS src) AS l1"
+        f"SELECT {', '.join(layer2)} FROM ({cells}) AS l1"
         f") AS l2"
     )
 
