@@ -169,3 +169,18 @@ def test_a_large_world_draws_its_panels():
     assert ev["tender_id"].nunique() > 4000
     assert list(per_tenderer_cap(np.array([0, 0, 1]), 2, 150)) == [MAX_PER_TENDERER, MAX_PER_TENDERER]
     assert per_tenderer_cap(np.zeros(80, dtype=np.int64), 1, 150)[0] == 6   # 2 × 80 × 5 / 150 = 5.3
+
+
+@pytest.mark.parametrize("seed", [9, 13])
+def test_a_planted_copy_of_unit_prices_has_a_bill_the_indicator_compares(seed: int):
+    """Seeds 9 and 13 (600 tenders) drew a 4-item bill for a planted copy of unit prices: below
+    `[collusion] boq_min_items` (5), a case no detector may find. Its bill now has at least 5 items; the
+    ordinary goods tenders keep their 4–8 (near miss: bills under 5 items still exist)."""
+    from bidwatch.synth.generate import BOQ_PLANT_MIN_ITEMS
+
+    tables, labels = generate(600, seed, texts=False)
+    items = tables["bid_items"].merge(tables["bids"][["bid_id", "tender_id"]], on="bid_id")
+    per_bid = items.groupby(["tender_id", "bid_id"]).size()
+    planted = set(labels.loc[labels["mechanism"] == "identical_unit_prices", "tender_id"])
+    assert planted and min(per_bid.loc[list(planted)]) >= BOQ_PLANT_MIN_ITEMS == 5
+    assert (per_bid < 5).any()

@@ -201,14 +201,17 @@ def attributes(rng: np.random.Generator, co: Cols, td: Cols, bd: Cols) -> None:
     bd.bond_paid = bd.submitted - rng.integers(3600, 8 * 86400, n)
 
 
-def boq(rng: np.random.Generator, td: Cols, bd: Cols) -> Cols:
-    """The tender's bill of quantities and every (non-withdrawn) bid's unit prices."""
+def boq(rng: np.random.Generator, td: Cols, bd: Cols, min_items: np.ndarray | None = None) -> Cols:
+    """The tender's bill of quantities and every (non-withdrawn) bid's unit prices; ``min_items``: a floor on a
+    tender's number of items (a planted copy of unit prices needs as many as the indicator compares)."""
     banks = [nm.ITEMS_WORKS, nm.ITEMS_GOODS, nm.ITEMS_SERVICES]
     codes = np.array([it[0] for b in banks for it in b], dtype=object)
     base = np.array([it[3] for b in banks for it in b])
     units = np.array([it[2] for b in banks for it in b], dtype=object)
     boff = np.cumsum([0] + [len(b) for b in banks])
     k = np.where(td.category == 2, rng.integers(4, 9, td.n), rng.integers(6, 16, td.n))
+    if min_items is not None:
+        k = np.maximum(k, min_items)
     k = np.minimum(k, np.diff(boff)[td.category])
     bi = Cols()
     bi.t_count = k

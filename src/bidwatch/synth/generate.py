@@ -26,6 +26,9 @@ from bidwatch.synth import texts as X
 from bidwatch.synth.plant import Plan
 
 TEXT_MECHANISMS = ("similar_documents", "mixed_packages")
+#: the fewest bill items a tender with a planted copy of unit prices gets: `[collusion] boq_min_items`, the fewest the
+#: indicator compares
+BOQ_PLANT_MIN_ITEMS = 5
 
 
 class SyntheticTables(dict):
@@ -97,7 +100,11 @@ def generate(n_tenders: int, seed: int, *, texts: bool | float = True, backgroun
     clock("evaluation")
     R.apply_timing(rngs[10], plan, pj, td)
     B.attributes(rngs[11], co, td, bd)
-    bi = B.boq(rngs[11], td, bd)
+    # a planted copy of unit prices on a bill of fewer items than identical_unit_prices compares (boq_min_items, 5)
+    # would be a case no detector may find: its tender's bill has at least that many
+    boq_floor = np.zeros(td.n, dtype=np.int64)
+    boq_floor[[t for c in plan.by_mechanism("identical_unit_prices") for t in c.tenders]] = BOQ_PLANT_MIN_ITEMS
+    bi = B.boq(rngs[11], td, bd, boq_floor)
     PB.apply_attributes(rngs[11], plan, pe, td, bd, bi)
     if real:
         BG.fingerprints(rngs[16], plan, reg, co, pj, td, bd)
