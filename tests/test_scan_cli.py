@@ -377,3 +377,26 @@ def test_help_texts_a_new_user_reads(capsys: pytest.CaptureFixture[str]) -> None
         main(["model", "level", "--help"])
     out = capsys.readouterr().out
     assert "至多5%的非串通标段" in out and "5%%" not in out
+
+
+def test_skipped_indicators_are_told_by_the_missing_table_in_chinese() -> None:
+    from bidwatch.commands import skipped_lines
+
+    def s(code: str, name: str, *missing: str, why: str | None = None) -> dict[str, object]:
+        x: dict[str, object] = {"indicator": code, "name_zh": name, "family": "collusion", "missing": list(missing)}
+        if why:
+            x["not_applicable"] = why
+        return x
+
+    skipped = [s("same_preparer", "同一单位编制", "bid_files.machine_code"), s("shared_ip", "IP相同", "bid_files.ip"),
+               s("same_agent", "同一代理人", "bids.agent_id"), s("late_contract", "合同签订超期", why="数据币种为PYG")]
+    lines = skipped_lines(skipped)
+    assert lines[0].startswith("未运行 3 项指标（缺少数据")
+    # the larger group first, under the table's Chinese name, with the fields and the indicators' names
+    assert lines[1] == "  缺投标文件电子特征（bid_files.ip, bid_files.machine_code）：同一单位编制（same_preparer），IP相同（shared_ip）"
+    assert lines[2] == "  缺投标（bids.agent_id）：同一代理人（same_agent）"
+    assert lines[3] == "未运行 1 项（数据币种为PYG）: 合同签订超期（late_contract）"
+    # near miss: nothing skipped, nothing said; many groups are cut to five and the rest counted
+    assert skipped_lines([]) == []
+    many = [s(f"i{n}", f"指标{n}", f"t{n}.c") for n in range(8)]
+    assert skipped_lines(many)[-1].startswith("  另有 3 项缺其他数据")

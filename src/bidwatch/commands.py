@@ -386,12 +386,8 @@ def cmd_scan(args: argparse.Namespace) -> int:
     print(f"扫描完成 / scan done: {s['alerts']} 条预警（高 {s['by_severity'].get('high', 0)}，"
           f"中 {s['by_severity'].get('medium', 0)}，低 {s['by_severity'].get('low', 0)}），"
           f"涉及 {s['tenders_flagged']} 个标段（共扫描 {s['rows'].get('tenders', 0)} 个）；用时 {time.perf_counter() - started:.1f} 秒")
-    lacking = [x["indicator"] for x in s["skipped"] if not x.get("not_applicable")]
-    if lacking:
-        print("未运行（缺少数据）/ skipped: " + "，".join(lacking))
-    foreign = [x for x in s["skipped"] if x.get("not_applicable")]
-    if foreign:
-        print(f"未运行（{foreign[0]['not_applicable']}）: " + "，".join(x["indicator"] for x in foreign))
+    for line in skipped_lines(s["skipped"]):
+        print(line)
     lists = s.get("bid_lists") or {}
     if lists.get("inferred"):
         print(f"投标人名单 / bid lists: {lists['tenders']}/{lists['of']} 个已定标标段只有中标人一条投标记录，按“仅中标候选人”"
@@ -459,3 +455,38 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # noqa: SLF001
     p.add_argument("--engine", default="duckdb", choices=["duckdb", "spark"])
     p.add_argument("--json", help="把结果写入 JSON 文件 / write the metrics as JSON")
     p.set_defaults(func=cmd_evaluate)
+
+
+#: how many groups of skipped indicators the terminal shows (the report lists all)
+_SKIPPED_GROUPS_SHOWN = 5
+
+
+def skipped_lines(skipped: list[dict[str, Any]]) -> list[str]:
+    """What the scan did not run, for the terminal: by the table whose data was missing (its Chinese name, how many
+    indicators, the first few by name), then those that do not apply; report.html lists every one with its reason."""
+    from bidwatch.contract.schema import TABLES
+
+    lines, by_table = [], {}
+    for x in skipped:
+        if x.get("not_applicable"):
+            continue
+        tables = sorted({str(m).split(".")[0] for m in x.get("missing") or []}) or ["?"]
+        by_table.setdefault("、".join(tables), []).append(x)
+    if by_table:
+        total = sum(len(v) for v in by_table.values())
+        lines.append(f"未运行 {total} 项指标（缺少数据，详见报告“未运行的指标”）/ {total} indicators skipped for lack of data:")
+        groups = sorted(by_table.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+        rest = groups[_SKIPPED_GROUPS_SHOWN:]
+        for key, items in groups[:_SKIPPED_GROUPS_SHOWN]:
+            names = "、".join(TABLES[t].zh if t in TABLES else t for t in key.split("、"))
+            fields = sorted({m for x in items for m in x.get("missing") or []})
+            shown = "，".join(f"{x['name_zh']}（{x['indicator']}）" for x in items[:3])
+            more = f" 等 {len(items)} 项" if len(items) > 3 else ""
+            lines.append(f"  缺{names}（{', '.join(fields[:4])}{' …' if len(fields) > 4 else ''}）：{shown}{more}")
+        if rest:
+            lines.append(f"  另有 {sum(len(v) for _, v in rest)} 项缺其他数据 / {len(rest)} more groups: see report.html")
+    foreign = [x for x in skipped if x.get("not_applicable")]
+    if foreign:
+        lines.append(f"未运行 {len(foreign)} 项（{foreign[0]['not_applicable']}）: "
+                     + "，".join(f"{x['name_zh']}（{x['indicator']}）" for x in foreign))
+    return lines
