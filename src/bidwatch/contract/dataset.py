@@ -27,6 +27,7 @@ from .sqltext import ident, lit, private_connection
 from .stage import failed_tender_notices, finalize, slow_pass, stage
 from .textfiles import check_text_paths, decode_text, inline_requirements, resolve_inside
 from .trailers import drop_trailer_rows, trailing_reject_notices
+from .words import check_words_columns
 from .validate import (amount_notices, key_checks, order_notices, row_checks, run_checks, sort_problems,
                        table_problems)
 
@@ -165,6 +166,8 @@ def _stage_and_check(scratch: Scratch, sources: dict[str, Source], base_dir: Pat
                     continue
                 stage(con, src)
             slow_pass(con, src)
+            if src.words_columns:  # a figure beside its amount in words: the words stand (评标委员会…规定 第十九条)
+                src.notices.extend(check_words_columns(con, name, src.words_columns))
             src.notices.extend(failed_tender_notices(con, src))
             trailer_notices, trailer_problems = drop_trailer_rows(con, src)
             src.notices.extend(trailer_notices)

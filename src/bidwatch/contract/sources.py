@@ -91,6 +91,9 @@ class Source:
     wan_columns: set[str] = field(default_factory=set)
     #: money columns whose bare numbers are in another unit than 元 or 万元 (千元 3, 百万元 6, 亿元 8): the power of ten
     scaled_columns: dict[str, int] = field(default_factory=dict)
+    #: money columns given beside an amount in words (投标报价（小写） and 投标报价（大写）): column → the extra holding the
+    #: words, checked against it after the parse (:mod:`bidwatch.contract.words`)
+    words_columns: dict[str, str] = field(default_factory=dict)
     rejects_table: str | None = None
     problems: list[Problem] = field(default_factory=list)
     #: non-fatal messages with their place (title rows skipped, totals rows skipped, …)
@@ -510,10 +513,31 @@ def map_headers(src: Source, headers: list[str]) -> None:
                 f"按原样保留；请把金额换算为元，或放在注明单位的表头下（如“招标控制价（万元）”），或用 bidwatch notices "
                 f"导入 / {h} gives its unit as a code in {coded[1]}, which the loader does not read: not read as "
                 f"{coded[0]}, kept as written; give the amount in yuan or under a header naming its unit"))
+    _pair_words_columns(src)
     for col in src.table.columns:
         if col.required and col.name not in src.positions:
             src.problems.append(Problem(src.table.name, None, col.name, None,
                                         f"缺少必填列 {col.name}（{col.zh}） / required column missing"))
+
+
+def _pair_words_columns(src: Source) -> None:
+    """An extra column of an amount in words (投标报价（大写）) goes with its money column: beside the figure it is
+    checked against it row by row (:func:`bidwatch.contract.words.check_words_columns`); without the figure it is read
+    as the column (the slow parse reads amounts in words)."""
+    from .words import figure_header
+
+    lookup = any_lookup(src.table)
+    for i, name in list(src.extras):
+        figure = figure_header(src.headers[i]) if i < len(src.headers) else None
+        col = lookup.get(_header_key(UNIT_RE.sub("", figure))) if figure else None
+        if col is None or col.kind != "money" or col.name in src.words_columns:
+            continue
+        if col.name in src.positions:
+            src.words_columns[col.name] = name
+        else:
+            src.extras.remove((i, name))
+            src.positions[col.name] = i
+            _money_unit(src, col, src.headers[i])
 
 
 def header_unit(header: str) -> tuple[str | None, str | None]:

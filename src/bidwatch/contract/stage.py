@@ -15,6 +15,7 @@ from .problems import Problem
 from .schema import Column
 from .sources import Source
 from .sqltext import ident, lit
+from .words import ensure_words_function
 from .values import excel_text_sql, fast_sql, layered_select, needs_slow_pass, slow_parts, trimmed
 
 RAW_PREFIX = "__raw__"
@@ -304,6 +305,8 @@ def slow_pass(con: duckdb.DuckDBPyConnection, src: Source) -> None:
         candidates.append(column)
     if not candidates:
         return
+    if any(c.kind == "money" for c in candidates):
+        ensure_words_function(con)  # before the query below: DuckDB takes no new work while a result is open
     pending_sql = [f"{ident(c.name)} IS NULL AND {ident(raw_name(c.name))} IS NOT NULL" for c in candidates]
     flags = con.execute("SELECT " + ", ".join(f"coalesce(bool_or({p}), false)" for p in pending_sql)
                         + f" FROM {table}").fetchone()
@@ -314,6 +317,8 @@ def slow_pass(con: duckdb.DuckDBPyConnection, src: Source) -> None:
         prep, final = slow_parts(column, "__t", column.name in src.wan_columns)
         if column.name == "status" and src.table.name == "bids":
             final = f"CASE WHEN __t IS NULL THEN 'valid' ELSE {final} END"  # blank after trimming
+        if column.kind == "money":  # last, an amount in words (壹佰贰拾叁万肆仟伍佰元整: contract.words)
+            final = f"coalesce({final}, bw_words_amount(__t))"
         cell = scaled_text(excel_text_sql(trimmed(raw)), src.scaled_columns.get(column.name, 0))
         source = f"SELECT __row, {cell} AS __t FROM {table} WHERE {pending}"
         value = layered_select((prep, final), source, "__row")
