@@ -27,9 +27,9 @@ from .sqltext import ident, lit, private_connection
 from .stage import failed_tender_notices, finalize, slow_pass, stage
 from .textfiles import check_text_paths, decode_text, inline_requirements, resolve_inside
 from .trailers import drop_trailer_rows, trailing_reject_notices
-from .words import check_words_columns
 from .validate import (amount_notices, key_checks, order_notices, row_checks, run_checks, sort_problems,
-                       table_problems)
+                       table_problems, weekday_notices)
+from .words import check_words_columns
 
 #: Default number of rows listed per rule before a "N more" summary problem.
 MAX_PROBLEMS_PER_CHECK = 1000
@@ -187,7 +187,7 @@ def _stage_and_check(scratch: Scratch, sources: dict[str, Source], base_dir: Pat
             # Record numbers shift after a broken record; checking cells would mislabel rows.
             continue
         problems.extend(run_checks(con, row_checks(src), cap))
-        src.notices.extend(run_checks(con, order_notices(src) + amount_notices(src), cap))
+        src.notices.extend(run_checks(con, order_notices(src) + amount_notices(src) + weekday_notices(src), cap))
         usable.add(name)
     problems.extend(run_checks(con, key_checks(sources, usable), cap))
     if "bid_files" in usable and "text_path" in sources["bid_files"].positions:

@@ -15,8 +15,8 @@ from .problems import Problem
 from .schema import Column
 from .sources import Source
 from .sqltext import ident, lit
-from .words import ensure_words_function
 from .values import excel_text_sql, fast_sql, layered_select, needs_slow_pass, slow_parts, trimmed
+from .words import ensure_words_function
 
 RAW_PREFIX = "__raw__"
 _RAW_KEPT_NAMES = {"uscc", "region_code"}

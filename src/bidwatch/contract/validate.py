@@ -258,6 +258,33 @@ def amount_notices(src: Source | Any, relation: Callable[[str], str] = ident) ->
             for c in columns]
 
 
+WEEKDAY_MISMATCH = ("星期与日期不符（该日为{info}）：按日期读取，请核对 / the weekday written beside the date is not its "
+                    "weekday ({info}): the date is read as written; please check")
+_WEEKDAY_NUMBER = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "日": 7, "天": 7, "七": 7}
+
+
+def weekday_notices(src: Source) -> list[Check]:
+    """Notices for a date or time written with its weekday (2024年4月20日（星期五）) where the weekday is not the date's:
+    one of the two is a slip, and the date is what the loader reads (:data:`bidwatch.contract.values.WEEKDAY_RE`).
+    The local loader's only: it reads the cell as written (``__raw__``), which Spark's canonical reading has no
+    weekday in."""
+    from .values import WEEKDAY_RE
+
+    checks = []
+    for col in src.table.columns:
+        if col.kind not in ("date", "timestamp") or col.name not in src.positions:
+            continue
+        x, raw = ident(col.name), ident(raw_name(col.name))
+        day = f"regexp_extract({raw}, {lit(WEEKDAY_RE)}, 1)"
+        written = "CASE " + day + " " + " ".join(f"WHEN {lit(k)} THEN {v}" for k, v in _WEEKDAY_NUMBER.items()) + " END"
+        actual = "'星期' || " + "CASE isodow(" + x + ") " + " ".join(
+            f"WHEN {i} THEN {lit(z)}" for i, z in enumerate("一二三四五六日", start=1)) + " END"
+        where = f"{raw} IS NOT NULL AND {x} IS NOT NULL AND {day} <> '' AND isodow({x}) <> {written}"
+        checks.append(Check(src.table.name, col.name, WEEKDAY_MISMATCH, _select(ident(src.table.name), raw, where,
+                                                                                  actual)))
+    return checks
+
+
 def table_problems(src: Source) -> list[Problem]:
     """Rules about the table's shape rather than its cells."""
     if src.table.name == "bids" and src.from_sql and "price" not in src.positions:

@@ -279,9 +279,22 @@ def money_parts(t: str, default_wan: bool = False) -> SlowParse:
     return [("__m", m), ("__v", value)], _finite("__v")
 
 
+#: what a notice writes beside a date or time that is no part of it: the day of the week (（星期五）, 周六, 礼拜天) and the
+#: time zone in words (（北京时间）); dropped before the parse, the weekday checked against the date afterwards
+#: (:func:`bidwatch.contract.validate.weekday_notices`)
+WEEKDAY_RE = r"(?:星期|礼拜|周)([一二三四五六日天七])"
+_DATE_NOTES_RE = rf"[（(]\s*{WEEKDAY_RE}\s*[)）]|{WEEKDAY_RE}|[（(]\s*北京时间\s*[)）]|北京时间"
+
+
+def _without_notes(t: str) -> str:
+    """``t`` without a weekday or 北京时间 (:data:`_DATE_NOTES_RE`), only where the cell holds one of their words."""
+    return (f"CASE WHEN regexp_matches({t}, '[星礼周京]') THEN regexp_replace({t}, {lit(_DATE_NOTES_RE)}, ' ', 'g') "
+            f"ELSE {t} END")
+
+
 def date_parts(t: str) -> SlowParse:
-    """DATE from YYYY-MM-DD, YYYY/MM/DD, YYYY.MM.DD, YYYY年M月D日, YYYYMMDD (+ an ignored time)."""
-    body = f"regexp_replace({_half_width(t)}, {lit(_DATE_TIME_TAIL + '$')}, '')"
+    """DATE from YYYY-MM-DD, YYYY/MM/DD, YYYY.MM.DD, YYYY年M月D日, YYYYMMDD (+ an ignored time, weekday, 北京时间)."""
+    body = f"trim(regexp_replace({_without_notes(_half_width(t))}, {lit(_DATE_TIME_TAIL + '$')}, ''))"
 
     def cast(s: str) -> str:
         return f"try_cast({s}.y || '-' || lpad({s}.m, 2, '0') || '-' || lpad({s}.d, 2, '0') AS DATE)"
@@ -303,8 +316,10 @@ def _stamp14_sql(t: str) -> str:
 
 
 def timestamp_parts(t: str) -> SlowParse:
-    """Naive TIMESTAMP in Asia/Shanghai local time; an explicit offset (``Z``, ``+00:00``) is converted."""
-    g = f"regexp_extract({_half_width(t)}, {lit(_TS_RE)}, ['y', 'mo', 'd', 'ap', 'ap2', 'h', 'mi', 's', 'f', 'ampm', 'tz'])"
+    """Naive TIMESTAMP in Asia/Shanghai local time; an explicit offset (``Z``, ``+00:00``) is converted; a weekday
+    and 北京时间 written beside are dropped."""
+    cell = f"trim(regexp_replace({_without_notes(_half_width(t))}, '\\s+', ' ', 'g'))"
+    g = f"regexp_extract({cell}, {lit(_TS_RE)}, ['y', 'mo', 'd', 'ap', 'ap2', 'h', 'mi', 's', 'f', 'ampm', 'tz'])"
 
     def p2(x: str) -> str:
         return f"lpad(coalesce(nullif(__g.{x}, ''), '00'), 2, '0')"
