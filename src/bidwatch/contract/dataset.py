@@ -28,8 +28,8 @@ from .stage import failed_tender_notices, finalize, slow_pass, stage
 from .textfiles import check_text_paths, decode_text, inline_requirements, resolve_inside
 from .trailers import drop_trailer_rows, trailing_reject_notices
 from .validate import (amount_notices, key_checks, order_notices, row_checks, run_checks, sort_problems,
-                       table_problems, weekday_notices)
-from .words import check_words_columns
+                       table_problems, weekday_notices, words_in_cell_notices)
+from .words import check_words_columns, ensure_words_function
 
 #: Default number of rows listed per rule before a "N more" summary problem.
 MAX_PROBLEMS_PER_CHECK = 1000
@@ -150,6 +150,7 @@ def _named(sources: list[Source], problems: list[Problem]) -> list[Problem]:
 def _stage_and_check(scratch: Scratch, sources: dict[str, Source], base_dir: Path,
                      cap: int | None) -> list[Problem]:
     con = scratch.con
+    ensure_words_function(con)  # amounts in words: the slow parse and the notices call it
     problems: list[Problem] = []
     usable: set[str] = set()
     for name, src in sources.items():
@@ -187,7 +188,8 @@ def _stage_and_check(scratch: Scratch, sources: dict[str, Source], base_dir: Pat
             # Record numbers shift after a broken record; checking cells would mislabel rows.
             continue
         problems.extend(run_checks(con, row_checks(src), cap))
-        src.notices.extend(run_checks(con, order_notices(src) + amount_notices(src) + weekday_notices(src), cap))
+        notes = order_notices(src) + amount_notices(src) + weekday_notices(src) + words_in_cell_notices(src)
+        src.notices.extend(run_checks(con, notes, cap))
         usable.add(name)
     problems.extend(run_checks(con, key_checks(sources, usable), cap))
     if "bid_files" in usable and "text_path" in sources["bid_files"].positions:

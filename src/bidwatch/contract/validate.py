@@ -285,6 +285,26 @@ def weekday_notices(src: Source) -> list[Check]:
     return checks
 
 
+WORDS_IN_CELL_DIFFER = ("本格大写金额与小写金额不一致（{info}），以大写金额为准（《评标委员会和评标方法暂行规定》第十九条） / the "
+                        "amount in words and the figure in this cell differ ({info}): the amount in words stands")
+
+
+def words_in_cell_notices(src: Source) -> list[Check]:
+    """Notices for a money cell giving its amount in words and its figure (人民币壹佰万元整（¥1,010,000.00）) that
+    differ: the words were read (:func:`bidwatch.contract.words.words_amount`), the figure is shown. The local loader's
+    only (its ``__raw__`` cells and the ``bw_words_conflict`` function registered by the slow pass)."""
+    checks = []
+    for col in src.table.columns:
+        if col.kind != "money" or col.name not in src.positions:
+            continue
+        x, raw = ident(col.name), ident(raw_name(col.name))
+        conflict = f"bw_words_conflict(CAST({raw} AS VARCHAR))"
+        where = f"{raw} IS NOT NULL AND {x} IS NOT NULL AND regexp_matches({raw}, '[（(]') AND {conflict} IS NOT NULL"
+        checks.append(Check(src.table.name, col.name, WORDS_IN_CELL_DIFFER,
+                            _select(ident(src.table.name), raw, where, conflict)))
+    return checks
+
+
 def table_problems(src: Source) -> list[Problem]:
     """Rules about the table's shape rather than its cells."""
     if src.table.name == "bids" and src.from_sql and "price" not in src.positions:

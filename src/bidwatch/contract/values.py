@@ -116,9 +116,25 @@ _MONEY_PY = re.compile(_MONEY_RE)
 _COMPACT_PY = str.maketrans(_FULL_WIDTH, _HALF_WIDTH, _COMPACT_DROP)
 
 
+#: a qualifier in brackets after an amount that does not change it (``1,234,500.00元（含税）``), and a unit in brackets
+#: (``1234500.00（元）``): the first dropped, the second unbracketed before the grammar reads the cell. Only these: a
+#: number in brackets, (1,234.00), is an accountant's negative and stays refused
+_MONEY_QUALIFIER_RE = r"[(（](?:含税|不含税|含增值税|含暂列金额|含安全文明施工费|小写)[)）]$"
+_MONEY_BRACKET_UNIT_RE = r"[(（](万元|元)[)）]"
+_MONEY_QUALIFIER_PY = re.compile(_MONEY_QUALIFIER_RE)
+_MONEY_BRACKET_UNIT_PY = re.compile(_MONEY_BRACKET_UNIT_RE)
+
+
+def _money_text(t: str) -> str:
+    """The compacted cell (:func:`_compact`) without a qualifier and with its unit unbracketed: what the grammar reads."""
+    return (f"regexp_replace(regexp_replace({_compact(t)}, {lit(_MONEY_QUALIFIER_RE)}, ''), "
+            f"{lit(_MONEY_BRACKET_UNIT_RE)}, '\\1')")
+
+
 def _money_match(text: str) -> re.Match[str] | None:
     """The loader's money grammar (:func:`money_parts`) on ``text`` in Python: the match where it reads an amount."""
-    m = _MONEY_PY.match(text.strip(WHITESPACE).translate(_COMPACT_PY))
+    compact = _MONEY_QUALIFIER_PY.sub("", text.strip(WHITESPACE).translate(_COMPACT_PY))
+    m = _MONEY_PY.match(_MONEY_BRACKET_UNIT_PY.sub(r"\1", compact))
     return m if m and (m.group(2) or m.group(3)) else None
 
 
@@ -262,7 +278,7 @@ def money_parts(t: str, default_wan: bool = False) -> SlowParse:
     ``123.45万元`` is exactly the double of ``1234500``.  ``default_wan``: the header said
     ``(万元)``, so a bare number is in 万元.
     """
-    m = f"regexp_extract({_compact(t)}, {lit(_MONEY_RE)}, ['sg', 'ip', 'fp', 'ex', 'unit'])"
+    m = f"regexp_extract({_money_text(t)}, {lit(_MONEY_RE)}, ['sg', 'ip', 'fp', 'ex', 'unit'])"
     wan = "__m.unit <> '元'" if default_wan else "starts_with(__m.unit, '万')"
     ip = "CASE WHEN __m.ip = '' THEN '0' ELSE __m.ip END"
     frac4 = "(__m.fp || '0000')"

@@ -89,10 +89,52 @@ def _integer(text: str) -> int | None:
     return total + section + (digit or 0)
 
 
+#: words and figure in one cell, as a 中标公告 writes a price: 人民币壹佰万元整（¥1,000,000.00）, ¥1,000,000.00（大写：壹佰万元整）
+_WORDS_THEN_FIGURE = re.compile(r"^(.+?)[（(]\s*(?:小写\s*[:：]?)?\s*([^（）()]+?)\s*[)）]$")
+_FIGURE_THEN_WORDS = re.compile(r"^([^（）()]+?)\s*[（(]\s*(?:大写\s*[:：]?)?\s*([^（）()]+?)\s*[)）]$")
+
+
+@lru_cache(maxsize=65536)
+def words_and_figure(text: str | None) -> tuple[float, float] | None:
+    """(the amount in words, the figure) of a cell that gives both, one in brackets after the other; None otherwise
+    (either part that is no amount: 壹佰万元整（见附件）)."""
+    from .values import money_decimal
+
+    if not text or not re.search(r"[（(]", text):
+        return None
+    t = str(text).strip()
+    for pattern, words_first in ((_WORDS_THEN_FIGURE, True), (_FIGURE_THEN_WORDS, False)):
+        m = pattern.match(t)
+        if m is None:
+            continue
+        words, figure = (m.group(1), m.group(2)) if words_first else (m.group(2), m.group(1))
+        value, number = _plain_words_amount(words), money_decimal(figure)
+        if value is not None and number is not None:
+            return value, float(number)
+    return None
+
+
 @lru_cache(maxsize=65536)
 def words_amount(text: str | None) -> float | None:
     """Yuan of an amount written in words (``壹佰贰拾叁万肆仟伍佰元整`` → 1234500.0; ``人民币伍拾万零叁佰元伍角`` →
-    500300.5), or None where the text is no such amount."""
+    500300.5), or None where the text is no such amount. A cell giving the words and the figure
+    (:func:`words_and_figure`) is read by its words (第十九条: the amount in words stands)."""
+    plain = _plain_words_amount(text)
+    if plain is not None:
+        return plain
+    both = words_and_figure(text)
+    return both[0] if both else None
+
+
+def words_conflict(text: str | None) -> str | None:
+    """``figure ≠ words`` (both in yuan) where a cell gives both and they differ by a fen or more, else None."""
+    both = words_and_figure(text)
+    if both is None or abs(both[0] - both[1]) < 0.005:
+        return None
+    return f"{both[1]:,.2f} ≠ {both[0]:,.2f}"
+
+
+def _plain_words_amount(text: str | None) -> float | None:
     if not text:
         return None
     t = _SPACES.sub("", _LEAD.sub("", str(text).strip()))
@@ -126,10 +168,17 @@ def _udf(text: str) -> float | None:
     return words_amount(text)
 
 
+def _conflict_udf(text: str) -> str | None:
+    return words_conflict(text)
+
+
 def ensure_words_function(con: duckdb.DuckDBPyConnection) -> None:
-    """Register :func:`words_amount` as ``bw_words_amount(VARCHAR) -> DOUBLE`` on ``con`` (once per connection)."""
+    """Register :func:`words_amount` as ``bw_words_amount(VARCHAR) -> DOUBLE`` and :func:`words_conflict` as
+    ``bw_words_conflict(VARCHAR) -> VARCHAR`` on ``con`` (once per connection)."""
     try:
         con.create_function("bw_words_amount", _udf, ["VARCHAR"], "DOUBLE", null_handling="special",
+                            side_effects=False)
+        con.create_function("bw_words_conflict", _conflict_udf, ["VARCHAR"], "VARCHAR", null_handling="special",
                             side_effects=False)
     except duckdb.Error as exc:  # already there: a second load into the same connection
         if "already" not in str(exc):
@@ -137,7 +186,7 @@ def ensure_words_function(con: duckdb.DuckDBPyConnection) -> None:
 
 
 #: the notice of a row whose amount in words and figure differ (the amount in words stands)
-WORDS_DIFFER = ("大写金额与小写金额不一致，以大写金额为准（《评标委员会和评标方法暂行规定》第十九条）/ the amount in words and "
+WORDS_DIFFER = ("大写金额与小写金额不一致，以大写金额为准（《评标委员会和评标方法暂行规定》第十九条） / the amount in words and "
                 "the figure differ: the amount in words stands")
 #: the notice of an amount in words the loader cannot read (the figure stands, unchecked)
 WORDS_UNREAD = ("大写金额无法识别，未与小写金额核对，按小写金额读取 / the amount in words could not be read: the figure is "
