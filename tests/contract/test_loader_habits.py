@@ -307,6 +307,31 @@ def test_a_weekday_alone_is_no_date(tmp_path: Path):
     assert [(p.row, p.value) for p in problems_of(folder)] == [(2, "星期六"), (3, "周六（北京时间）")]
 
 
+def test_enumerations_as_a_bid_opening_record_writes_them_with_a_reason_kept(tmp_path: Path):
+    folder = write_dataset(tmp_path / "ds", {
+        "companies": "company_id,name\nC1,甲\nC2,乙\n",
+        "tenders": "tender_id,name,category,procedure,award_method\nT1,一标段,施工总承包,单一来源采购,最低价中标\n"
+                   "T2,二标段,货物采购,公开招标（资格后审）,综合评估法（技术标暗标）\n",
+        "bids": "bid_id,tender_id,company_id,price,status,disqualify_reason\n"
+                "B1,T1,C1,1200000,合格,\nB2,T1,C2,1100000,无效（未按要求递交投标保证金）,\n"
+                "B3,T2,C1,1100000,否决（资格不符）,业绩不满足\nB4,T2,C2,1100000,不合格,\n"})
+    ds = load_dataset(folder)
+    assert ds.con.execute("SELECT category, procedure, award_method FROM tenders ORDER BY tender_id").fetchall() == [
+        ("works", "single_source", "lowest_price"), ("goods", "open", "comprehensive")]
+    # the reason in brackets becomes the disqualify_reason where none is given; a given one is kept (near miss)
+    assert ds.con.execute("SELECT bid_id, status, disqualify_reason FROM bids ORDER BY bid_id").fetchall() == [
+        ("B1", "valid", None), ("B2", "disqualified", "未按要求递交投标保证金"), ("B3", "disqualified", "业绩不满足"),
+        ("B4", "disqualified", None)]
+
+
+def test_a_bracket_does_not_make_a_value_of_an_enumeration(tmp_path: Path):
+    # near miss: what is left without the note must still be a value; an accountant's "(空)" is none
+    folder = write_dataset(tmp_path / "ds", {
+        "companies": "company_id,name\nC1,甲\n",
+        "bids": "bid_id,tender_id,company_id,price,status\nB1,T1,C1,1200000,（空）\nB2,T1,C1,1200000,待定（复核中）\n"})
+    assert [(p.row, p.value) for p in problems_of(folder)] == [(2, "（空）"), (3, "待定（复核中）")]
+
+
 # --------------------------------------------------------------------------- 11. hidden rows and sheets
 
 

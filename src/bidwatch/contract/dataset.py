@@ -24,7 +24,7 @@ from .schema import REQUIRED_TABLES, TABLES
 from .sources import first_line, missing_table_problem
 from .xlsx import FORMULA_WITHOUT_VALUE
 from .sqltext import ident, lit, private_connection
-from .stage import failed_tender_notices, finalize, slow_pass, stage
+from .stage import failed_tender_notices, finalize, slow_pass, stage, status_reasons
 from .textfiles import check_text_paths, decode_text, inline_requirements, resolve_inside
 from .trailers import drop_trailer_rows, trailing_reject_notices
 from .validate import (amount_notices, key_checks, order_notices, row_checks, run_checks, sort_problems,
@@ -167,6 +167,7 @@ def _stage_and_check(scratch: Scratch, sources: dict[str, Source], base_dir: Pat
                     continue
                 stage(con, src)
             slow_pass(con, src)
+            status_reasons(con, src)
             if src.words_columns:  # a figure beside its amount in words: the words stand (评标委员会…规定 第十九条)
                 src.notices.extend(check_words_columns(con, name, src.words_columns))
             src.notices.extend(failed_tender_notices(con, src))

@@ -328,6 +328,20 @@ def slow_pass(con: duckdb.DuckDBPyConnection, src: Source) -> None:
         )
 
 
+def status_reasons(con: duckdb.DuckDBPyConnection, src: Source) -> None:
+    """A bid's status written with its reason (否决（未按要求提交投标保证金）, 无效（资格不符）): the reason, in
+    brackets after the status (:data:`bidwatch.contract.values.ENUM_NOTE_RE`), becomes the bid's ``disqualify_reason``
+    where that column is empty — the evidence ``all_but_winner_disqualified`` and ``lowest_bid_disqualified`` show."""
+    if src.table.name != "bids" or "status" not in src.positions:
+        return
+    from .values import ENUM_NOTE_RE
+
+    raw = f"trim(CAST({ident(raw_name('status'))} AS VARCHAR))"
+    reason = f"nullif(trim(regexp_extract({raw}, {lit(ENUM_NOTE_RE)}, 1)), '')"
+    con.execute(f"UPDATE bids SET disqualify_reason = {reason} WHERE status = 'disqualified' "
+                f"AND disqualify_reason IS NULL AND {ident(raw_name('status'))} IS NOT NULL AND {reason} IS NOT NULL")
+
+
 def _raw_needed(column: Column) -> str:
     """When to keep the cell text: only for values validation may report (saves memory)."""
     x = ident(column.name)

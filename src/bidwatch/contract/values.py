@@ -32,18 +32,26 @@ PLATFORM_PROCEDURE_CODES = {"open": "1", "invited": "2"}
 
 # Accepted spellings beyond the contract's code and word (and the parts of a word written A/B).
 ENUM_SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
-    "procedure": {"negotiated": ("竞争性磋商", "竞争性谈判/竞争性磋商"),
+    "procedure": {"negotiated": ("竞争性磋商", "竞争性谈判/竞争性磋商", "竞争性谈判采购", "竞争性磋商采购"),
+                  "single_source": ("单一来源采购",), "inquiry": ("询价采购",),
                   # as a 开标记录表 or a clerk writes them, and the codes of the 公共资源交易平台数据规范's TENDER_MODE
                   # (招标方式代码): 1 公开招标, 2 邀请招标 (its 9 其他 names no procedure of the contract: a problem)
                   "open": (PLATFORM_PROCEDURE_CODES["open"], "公开", "公开招标（资格后审）", "公开招标(资格后审)",
                            "公开招标（资格预审）", "公开招标(资格预审)"),
                   "invited": ("邀请", PLATFORM_PROCEDURE_CODES["invited"])},
     # 合理低价法 (the price nearest a computed benchmark wins) is not the lowest price: other
-    "award_method": {"lowest_price": ("经评审最低投标价法", "最低投标价法", "最低评标价法"),
+    # 评定分离 (a 定标委员会 chooses among the evaluators' candidates) is no price rule either: other
+    "award_method": {"lowest_price": ("经评审最低投标价法", "最低投标价法", "最低评标价法", "最低价中标", "最低价法"),
                      "comprehensive": ("综合评分法", "综合评标法", "综合评审法"),
-                     "other": ("合理低价法", "经评审的合理低价法")},
-    "category": {"works": ("工程施工", "施工", "工程"), "services": ("监理", "勘察", "设计", "勘察设计", "服务类")},
-    "status": {"valid": ("有效标", "有效投标"), "disqualified": ("否决投标", "被否决", "否决", "无效标", "无效投标", "废标"),
+                     "other": ("合理低价法", "经评审的合理低价法", "评定分离")},
+    "category": {"works": ("工程施工", "施工", "工程", "施工总承包", "工程总承包", "专业承包", "施工类", "工程类"),
+                 "goods": ("货物采购", "货物类", "设备采购", "材料采购"),
+                 "services": ("监理", "勘察", "设计", "勘察设计", "服务类", "服务采购")},
+    # a 开标记录's 资格审查/符合性审查 column: 合格, 通过 / 不合格, 未通过 (a reason in brackets after it goes to
+    # disqualify_reason: contract.stage.status_reasons)
+    "status": {"valid": ("有效标", "有效投标", "合格", "通过"),
+               "disqualified": ("否决投标", "被否决", "否决", "无效标", "无效投标", "废标", "无效", "不合格", "未通过",
+                                "未通过资格审查", "未通过符合性审查", "未通过初步评审", "否决其投标"),
                "withdrawn": ("撤回投标", "撤标")},
 }
 
@@ -396,8 +404,15 @@ def enum_lookup(column: Column) -> dict[str, str]:
     return out
 
 
+#: a note in brackets after an enumeration's value (否决（资格不符）, 综合评估法（技术标暗标）): not part of the value
+ENUM_NOTE_RE = r"\s*[（(]([^（）()]*)[)）]$"
+
+
 def enum_sql(t: str, column: Column) -> str:
-    key = f"translate(lower({t}), {lit(' _-' + chr(0x3000))}, '')"
+    """The code of an enumeration's cell ``t`` by every accepted spelling (:func:`enum_lookup`), a note in brackets
+    after it (:data:`ENUM_NOTE_RE`) set aside; NULL where it names none."""
+    bare = f"CASE WHEN ends_with({t}, ')') OR ends_with({t}, '）') THEN regexp_replace({t}, {lit(ENUM_NOTE_RE)}, '') ELSE {t} END"
+    key = f"translate(lower({bare}), {lit(' _-' + chr(0x3000))}, '')"
     whens = " ".join(f"WHEN {lit(k)} THEN {lit(v)}" for k, v in enum_lookup(column).items())
     return f"CASE {key} {whens} END"
 
