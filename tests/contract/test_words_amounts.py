@@ -107,3 +107,20 @@ def test_a_tax_qualifier_or_a_bracketed_unit_after_an_amount_is_read(tmp_path: P
     # near miss: a number in brackets is an accountant's negative, not a unit: still refused
     bad = write_dataset(tmp_path / "bad", _bids('B1,T1,C1,"(1,234.00)"\n', header="投标编号,标段编号,企业编号,投标报价"))
     assert [(p.row, p.value) for p in problems_of(bad)] == [(2, "(1,234.00)")] and not money_like("(1,234.00)")
+
+
+def test_a_figure_copied_with_its_label_or_an_inclusive_note_is_read(tmp_path: Path):
+    folder = write_dataset(tmp_path / "ds", {
+        "companies": "company_id,name\nC1,甲\n",
+        "tenders": "tender_id,name,ceiling_price,award_price\n"
+                   "T1,一标段,最高投标限价：150万元,中标价：1234500元\n"
+                   "T2,二标段,150万元（含暂列金额10万元）,\"1,234,500.00（其中安全文明施工费3万元）\"\n",
+        "bids": "bid_id,tender_id,company_id,price\nB1,T1,C1,1234500\n"})
+    rows = load_dataset(folder).con.execute("SELECT ceiling_price, award_price FROM tenders ORDER BY tender_id")
+    assert rows.fetchall() == [(1500000.0, 1234500.0), (1500000.0, 1234500.0)]
+    # near misses: a label that names no figure, and an approximate amount, are no amounts
+    bad = write_dataset(tmp_path / "bad", {
+        "companies": "company_id,name\nC1,甲\n",
+        "tenders": "tender_id,name,ceiling_price\nT1,一标段,暂定：150万元\nT2,二标段,约150万元\n",
+        "bids": "bid_id,tender_id,company_id,price\nB1,T1,C1,1234500\n"})
+    assert [(p.row, p.value) for p in problems_of(bad)] == [(2, "暂定：150万元"), (3, "约150万元")]

@@ -127,10 +127,26 @@ _COMPACT_PY = str.maketrans(_FULL_WIDTH, _HALF_WIDTH, _COMPACT_DROP)
 #: a qualifier in brackets after an amount that does not change it (``1,234,500.00元（含税）``), and a unit in brackets
 #: (``1234500.00（元）``): the first dropped, the second unbracketed before the grammar reads the cell. Only these: a
 #: number in brackets, (1,234.00), is an accountant's negative and stays refused
-_MONEY_QUALIFIER_RE = r"[(（](?:含税|不含税|含增值税|含暂列金额|含安全文明施工费|小写)[)）]$"
+_MONEY_QUALIFIER_RE = r"[(（](?:含税|不含税|含增值税|含暂列金额|含安全文明施工费|小写|(?:含|其中|包括|包含)[^（）()]*)[)）]$"
 _MONEY_BRACKET_UNIT_RE = r"[(（](万元|元)[)）]"
 _MONEY_QUALIFIER_PY = re.compile(_MONEY_QUALIFIER_RE)
 _MONEY_BRACKET_UNIT_PY = re.compile(_MONEY_BRACKET_UNIT_RE)
+
+
+#: what a money cell copied from a notice may begin with: the figure's name and a colon (中标价：1234500元,
+#: 最高投标限价：150万元), besides the column's own headers (:func:`_without_label`)
+MONEY_LABELS = ("最高投标限价", "招标控制价", "控制价", "最高限价", "拦标价", "中标价", "中标金额", "中标价格", "成交价",
+                "成交金额", "投标报价", "投标价", "投标总价", "报价", "合同金额", "合同价", "估算价", "金额", "价格", "总价",
+                "合计", "小写")
+
+
+def _without_label(t: str, column: Column) -> str:
+    """The cell ``t`` without a leading label and colon where the label names a money figure (:data:`MONEY_LABELS`,
+    the column's Chinese header and aliases): ``中标价：1234500元`` is 1234500元. Any other text before a colon stays
+    (``暂定：…`` is no amount)."""
+    names = sorted({*MONEY_LABELS, column.zh, *(a for a in column.aliases if not a.isascii())}, key=len, reverse=True)
+    label = "^(?:" + "|".join(re.escape(n) for n in names if n) + r")\s*[:：]\s*"
+    return f"CASE WHEN contains({t}, '：') OR contains({t}, ':') THEN regexp_replace({t}, {lit(label)}, '') ELSE {t} END"
 
 
 def _money_text(t: str) -> str:
@@ -253,7 +269,7 @@ def slow_parts(column: Column, t: str, default_wan: bool = False) -> SlowParse:
     """Every accepted spelling of the column's kind, from the trimmed text column ``t``."""
     kind = column.kind
     if kind == "money":
-        return money_parts(t, default_wan)
+        return money_parts(_without_label(t, column), default_wan)
     if kind in ("number", "integer"):
         n = f"try_cast(nullif(regexp_extract({_compact(t)}, {lit(_NUMBER_RE)}, 1), '') AS DOUBLE)"
         if kind == "number":
