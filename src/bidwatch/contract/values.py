@@ -144,8 +144,10 @@ def _without_label(t: str, column: Column) -> str:
     """The cell ``t`` without a leading label and colon where the label names a money figure (:data:`MONEY_LABELS`,
     the column's Chinese header and aliases): ``中标价：1234500元`` is 1234500元. Any other text before a colon stays
     (``暂定：…`` is no amount)."""
-    names = sorted({*MONEY_LABELS, column.zh, *(a for a in column.aliases if not a.isascii())}, key=len, reverse=True)
-    label = "^(?:" + "|".join(re.escape(n) for n in names if n) + r")\s*[:：]\s*"
+    # plain words only (a header with brackets or spaces is no label a notice writes, and its escapes are not RE2's)
+    words = (*MONEY_LABELS, column.zh, *column.aliases)
+    names = sorted({n for n in words if n and not n.isascii() and re.escape(n) == n}, key=len, reverse=True)
+    label = "^(?:" + "|".join(names) + r")\s*[:：]\s*"
     return f"CASE WHEN contains({t}, '：') OR contains({t}, ':') THEN regexp_replace({t}, {lit(label)}, '') ELSE {t} END"
 
 
