@@ -332,6 +332,28 @@ def test_a_bracket_does_not_make_a_value_of_an_enumeration(tmp_path: Path):
     assert [(p.row, p.value) for p in problems_of(folder)] == [(2, "（空）"), (3, "待定（复核中）")]
 
 
+def test_a_sanction_as_a_penalty_decision_words_it_and_a_score_in_marks(tmp_path: Path):
+    folder = write_dataset(tmp_path / "ds", {
+        "sanctions": "sanction_id,company_id,measure,authority,start_on,end_on\n"
+                     "S1,C1,暂停投标资格,住建局,2024年1月1日,长期\nS2,C2,取消投标资格,住建局,2024-01-01,至2025年12月31日\n",
+        "experts": "expert_id,name\nE1,钱\n",
+        "evaluations": "tender_id,expert_id,company_id,score\nT1,E1,C1,85.5分\n"})
+    ds = load_dataset(folder)
+    # 长期: no end (in force, as the scan reads an empty end_on); 至…: the end date
+    assert ds.con.execute("SELECT sanction_id, measure, CAST(end_on AS VARCHAR) FROM sanctions ORDER BY 1").fetchall() \
+        == [("S1", "debarment", None), ("S2", "debarment", "2025-12-31")]
+    assert ds.con.execute("SELECT score FROM evaluations").fetchall() == [(85.5,)]
+
+
+def test_open_ended_words_are_no_date_elsewhere(tmp_path: Path):
+    # near miss: 长期 ends a sanction, but is no announcement date; 至 before no date is none either
+    folder = write_dataset(tmp_path / "ds", {
+        "companies": "company_id,name\nC1,甲\n",
+        "tenders": "tender_id,name,announced_on\nT1,一标段,长期\nT2,二标段,至今\n",
+        "bids": "bid_id,tender_id,company_id,price\nB1,T1,C1,1200000\n"})
+    assert [(p.row, p.value) for p in problems_of(folder)] == [(2, "长期"), (3, "至今")]
+
+
 # --------------------------------------------------------------------------- 11. hidden rows and sheets
 
 

@@ -142,6 +142,11 @@ FAILED_TENDER = ("流标、废标、终止等标记（或 /、—）：读作空
                  "read as empty, the tender has no winner")
 
 
+#: a sanction's end as a 处罚决定 or a 信用 platform writes an open-ended one: no end date (the scan reads an empty
+#: end_on as in force, and its evidence says 长期)
+OPEN_ENDED = ("长期", "永久", "长期有效", "无期限", "无限期", "终身")
+
+
 def _failed_columns(src: Source) -> list[str]:
     return [c for c in FAILED_TENDER_COLUMNS if src.table.name == "tenders" and c in src.positions]
 
@@ -185,6 +190,8 @@ def stage_sql(src: Source) -> str:
             layer2.append(f)
             markers.append((pos, f))
             text = f"CASE WHEN {marker} THEN NULL ELSE {text} END"
+        if src.table.name == "sanctions" and column.name == "end_on":
+            text = f"CASE WHEN {trimmed(text)} IN ({', '.join(lit(w) for w in OPEN_ENDED)}) THEN NULL ELSE {text} END"
         direct = _typed_direct(column, c, src_type) if src_type != "VARCHAR" else None
         if keeps_raw(column):
             layer1.append(f"{text} AS {s}")

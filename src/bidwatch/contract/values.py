@@ -53,6 +53,9 @@ ENUM_SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
                "disqualified": ("否决投标", "被否决", "否决", "无效标", "无效投标", "废标", "无效", "不合格", "未通过",
                                 "未通过资格审查", "未通过符合性审查", "未通过初步评审", "否决其投标"),
                "withdrawn": ("撤回投标", "撤标")},
+    # a 信用 platform's measure as a 处罚决定 words it: a suspension or removal of the right to bid is a debarment
+    "measure": {"debarment": ("暂停投标资格", "取消投标资格", "禁止参加投标", "限制投标", "禁止投标资格",
+                              "取消参加依法必须进行招标的项目的投标资格")},
 }
 
 BOOL_TRUE = ("true", "1", "是", "y", "yes", "t", "√", "✓", "✔")
@@ -64,7 +67,8 @@ _NUM = r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
 # it); a colon after the currency sign or word (``￥:99,550.00元``, ``人民币：100万元``)
 _MONEY_RE = (r"^(?:人民币|RMB|rmb)?[:：]?([+-]?)([0-9]*)(?:\.([0-9]*))?(?:[eE]([+-]?[0-9]+))?(万元|万|元)?"
              r"(?:人民币|RMB|[(（](?:人民币|RMB)[)）])?$")
-_NUMBER_RE = rf"^({_NUM})%?$"
+#: a number, with a per cent sign or the 分 of a score (85.5分)
+_NUMBER_RE = rf"^({_NUM})(?:%|分)?$"
 #: a rank as a candidates notice writes it: 第一中标候选人, 第2名, 第三, 一
 _RANK_RE = r"^第?([0-9]+|[一二三四五六七八九十])(?:名|位)?(?:中标|成交)?(?:候选人|候选供应商)?$"
 _DATE_RE = r"^([0-9]{4})\s*[-/.年]\s*([0-9]{1,2})\s*[-/.月]\s*([0-9]{1,2})\s*日?$"
@@ -336,7 +340,9 @@ def _without_notes(t: str) -> str:
 
 def date_parts(t: str) -> SlowParse:
     """DATE from YYYY-MM-DD, YYYY/MM/DD, YYYY.MM.DD, YYYY年M月D日, YYYYMMDD (+ an ignored time, weekday, 北京时间)."""
-    body = f"trim(regexp_replace({_without_notes(_half_width(t))}, {lit(_DATE_TIME_TAIL + '$')}, ''))"
+    # a period's end as a notice writes it: 至2025年12月31日, 截至2025年12月31日
+    bare = f"regexp_replace({_without_notes(_half_width(t))}, '^(?:截至|截止|至|到)\\s*', '')"
+    body = f"trim(regexp_replace({bare}, {lit(_DATE_TIME_TAIL + '$')}, ''))"
 
     def cast(s: str) -> str:
         return f"try_cast({s}.y || '-' || lpad({s}.m, 2, '0') || '-' || lpad({s}.d, 2, '0') AS DATE)"
