@@ -299,11 +299,16 @@ def test_a_date_with_its_weekday_or_beijing_time_is_read_and_a_wrong_weekday_not
     assert noted == [(4, "announced_on", "2024年4月20日(星期五)", "星期与日期不符（该日为星期六）：按日期读取，请核对")]
 
 
+def _announced(tmp_path: Path, *dates: str) -> Path:
+    """A dataset of one company, one bid and a tender per announcement date, as written."""
+    rows = "".join(f"T{i},第{i}标段,{d}\n" for i, d in enumerate(dates, start=1))
+    return write_dataset(tmp_path / "ds", {"companies": "company_id,name\nC1,甲\n",
+                                           "tenders": "tender_id,name,announced_on\n" + rows,
+                                           "bids": "bid_id,tender_id,company_id,price\nB1,T1,C1,1200000\n"})
+
+
 def test_a_weekday_alone_is_no_date(tmp_path: Path):
-    folder = write_dataset(tmp_path / "ds", {
-        "companies": "company_id,name\nC1,甲\n",
-        "tenders": "tender_id,name,announced_on\nT1,一标段,星期六\nT2,二标段,周六（北京时间）\n",
-        "bids": "bid_id,tender_id,company_id,price\nB1,T1,C1,1200000\n"})
+    folder = _announced(tmp_path, "星期六", "周六（北京时间）")
     assert [(p.row, p.value) for p in problems_of(folder)] == [(2, "星期六"), (3, "周六（北京时间）")]
 
 
@@ -347,10 +352,7 @@ def test_a_sanction_as_a_penalty_decision_words_it_and_a_score_in_marks(tmp_path
 
 def test_open_ended_words_are_no_date_elsewhere(tmp_path: Path):
     # near miss: 长期 ends a sanction, but is no announcement date; 至 before no date is none either
-    folder = write_dataset(tmp_path / "ds", {
-        "companies": "company_id,name\nC1,甲\n",
-        "tenders": "tender_id,name,announced_on\nT1,一标段,长期\nT2,二标段,至今\n",
-        "bids": "bid_id,tender_id,company_id,price\nB1,T1,C1,1200000\n"})
+    folder = _announced(tmp_path, "长期", "至今")
     assert [(p.row, p.value) for p in problems_of(folder)] == [(2, "长期"), (3, "至今")]
 
 
