@@ -350,6 +350,30 @@ def test_a_sanction_as_a_penalty_decision_words_it_and_a_score_in_marks(tmp_path
     assert ds.con.execute("SELECT score FROM evaluations").fetchall() == [(85.5,)]
 
 
+def test_a_separator_that_groups_thousands_is_dropped_and_any_other_refuses_the_cell(tmp_path: Path):
+    # 1,234,500 / 1 234 500 / １，２３４，５００元 / 12,345.50 group thousands: read; 90,5 (a decimal comma), 12,34 and
+    # 1,2345 (slips) and 1.234,56 (a European amount) are no thousands: refused, never read as 905 or 1234
+    folder = write_dataset(tmp_path / "ds", {
+        "companies": "company_id,name\nC1,甲\n",
+        "tenders": "tender_id,name\nT1,一标段\n",
+        "bids": "bid_id,tender_id,company_id,price\n"
+                "B1,T1,C1,\"1,234,500\"\nB2,T1,C1,1 234 500\nB3,T1,C1,１，２３４，５００元\nB4,T1,C1,\"12,345.50\"\n"
+                "B5,T1,C1,\"90,5\"\nB6,T1,C1,\"12,34万元\"\nB7,T1,C1,\"1,2345\"\nB8,T1,C1,\"1.234,56\"\n",
+        "experts": "expert_id,name\nE1,钱\n",
+        "evaluations": "tender_id,expert_id,company_id,score\nT1,E1,C1,\"85,5\"\n"})
+    problems = problems_of(folder)
+    assert sorted((p.table, p.row, p.value) for p in problems) == [
+        ("bids", 6, "90,5"), ("bids", 7, "12,34万元"), ("bids", 8, "1,2345"), ("bids", 9, "1.234,56"),
+        ("evaluations", 2, "85,5")]
+    good = write_dataset(tmp_path / "good", {
+        "companies": "company_id,name\nC1,甲\n", "tenders": "tender_id,name\nT1,一标段\n",
+        "bids": "bid_id,tender_id,company_id,price\n"
+                "B1,T1,C1,\"1,234,500\"\nB2,T1,C1,1 234 500\nB3,T1,C1,１，２３４，５００元\nB4,T1,C1,\"12,345.50\"\n"})
+    assert _prices(good) == [1234500.0, 1234500.0, 1234500.0, 12345.5]
+    from bidwatch.contract.values import money_decimal
+    assert money_decimal("1,234,500元") == 1234500 and money_decimal("90,5") is None
+
+
 def test_open_ended_words_are_no_date_elsewhere(tmp_path: Path):
     # near miss: 长期 ends a sanction, but is no announcement date; 至 before no date is none either
     folder = _announced(tmp_path, "长期", "至今")

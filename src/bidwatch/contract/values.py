@@ -119,13 +119,24 @@ def _half_width(t: str) -> str:
 _COMPACT_DROP = ",， ¥￥" + chr(0x3000) + chr(10) + chr(13) + chr(9) + "\u2009\u2007\u202f\u00a0"  # thin/figure spaces group digits
 
 
+#: the separators :func:`_compact` drops between digits: a comma or a space groups thousands (1,234,500 and 1 234 500),
+#: so one that is followed by other than three digits, or stands after the decimal point, is no thousands separator
+#: (``90,5`` a decimal comma, ``12,34`` a slip, ``1.234,56`` a European amount): the cell is refused, never read as 905
+_GROUPING_SEPARATORS = ",， \u3000\u00a0\u2009\u2007\u202f"
+_BAD_GROUPING_RE = (rf"[0-9][{_GROUPING_SEPARATORS}](?:[0-9]{{1,2}}|[0-9]{{4,}})(?:[^0-9]|$)"
+                    rf"|\.[0-9]+[{_GROUPING_SEPARATORS}][0-9]")
+
+
 def _compact(t: str) -> str:
-    """Full-width digits to ASCII; thousands separators, spaces, line breaks and currency signs removed."""
-    return f"translate({_half_width(t)}, {lit(_COMPACT_DROP)}, '')"
+    """Full-width digits to ASCII; thousands separators, spaces, line breaks and currency signs removed; NULL where a
+    separator between digits groups no thousands (:data:`_BAD_GROUPING_RE`)."""
+    half = _half_width(t)
+    return f"CASE WHEN regexp_matches({half}, {lit(_BAD_GROUPING_RE)}) THEN NULL ELSE translate({half}, {lit(_COMPACT_DROP)}, '') END"
 
 
 _MONEY_PY = re.compile(_MONEY_RE)
 _COMPACT_PY = str.maketrans(_FULL_WIDTH, _HALF_WIDTH, _COMPACT_DROP)
+_BAD_GROUPING_PY = re.compile(_BAD_GROUPING_RE)
 
 
 #: a qualifier in brackets after an amount that does not change it (``1,234,500.00元（含税）``), and a unit in brackets
@@ -163,7 +174,10 @@ def _money_text(t: str) -> str:
 
 def _money_match(text: str) -> re.Match[str] | None:
     """The loader's money grammar (:func:`money_parts`) on ``text`` in Python: the match where it reads an amount."""
-    compact = _MONEY_QUALIFIER_PY.sub("", text.strip(WHITESPACE).translate(_COMPACT_PY))
+    stripped = text.strip(WHITESPACE)
+    if _BAD_GROUPING_PY.search(stripped.translate(str.maketrans(_FULL_WIDTH, _HALF_WIDTH))):
+        return None
+    compact = _MONEY_QUALIFIER_PY.sub("", stripped.translate(_COMPACT_PY))
     m = _MONEY_PY.match(_MONEY_BRACKET_UNIT_PY.sub(r"\1", compact))
     return m if m and (m.group(2) or m.group(3)) else None
 
