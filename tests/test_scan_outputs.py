@@ -47,3 +47,28 @@ def test_join_by_sorted_runs_and_keys_seen_again():
     # a key that comes back after another (rows not sorted): its values still gather in row order
     assert _join_by(pd.Series(["T2", "T1", "T2"]), ["x", "y", "z"], "；").to_dict() == {"T2": "x；z", "T1": "y"}
     assert _join_by(pd.Series([], dtype=object), [], ";").empty
+
+
+def test_alert_ids_do_not_depend_on_the_order_the_query_gave():
+    # two contract_splitting alerts of one pair of companies on two projects (no tender) tie on severity, score,
+    # indicator, tender and companies: their ids came in the query's order and changed between runs of one dataset
+    from types import SimpleNamespace
+
+    from bidwatch.indicators.base import ScanContext
+    from bidwatch.scan import _finish_alerts
+
+    def query(sql: str) -> pd.DataFrame:
+        if "FROM tenders" in sql:
+            return pd.DataFrame({"tender_id": pd.Series([], dtype=object), "project_id": pd.Series([], dtype=object)})
+        return pd.DataFrame({"company_id": ["C1", "C2"], "name": ["甲", "乙"]})
+
+    ctx = ScanContext(engine=SimpleNamespace(kind="duckdb", query=query), dataset=None, settings={})
+    evidence = ('{"buyer_id":"B%d","buyer_name":"局","by":"project","subject":"采购","category":"goods","n_contracts":2,'
+                '"total":3000000.0,"threshold":2000000.0,"first_signed":"2024-01-0%d","last_signed":"2024-02-01",'
+                '"suppliers":"related","contracts":[]}')
+    rows = [{"tender_id": None, "project_id": f"PJ{i}", "company_ids": ["C1", "C2"], "score": 1.0,
+             "severity": "medium", "evidence": evidence % (i, i), "indicator": "contract_splitting",
+             "family": "evasion", "legal_basis": "", "name_zh": "化整为零规避招标"} for i in (1, 2)]
+    ids = [dict(zip(out["project_id"], out["alert_id"], strict=True))
+           for out in (_finish_alerts(pd.DataFrame(order), ctx) for order in (rows, rows[::-1]))]
+    assert ids[0] == ids[1] == {"PJ1": "A0000001", "PJ2": "A0000002"}

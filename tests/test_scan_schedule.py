@@ -1,8 +1,8 @@
 """The order in which the scan runs its indicators (issue 11: the 1M-bid scan's wall time).
 
 A background indicator (the classifier) runs on a second thread; the SQL indicators after it in the catalogue
-must not wait for it, the coverage hook runs before the scan waits for it, and the alerts still come out in
-catalogue order."""
+must not wait for it, the coverage hook runs on that thread once it is free (beside the later SQL indicators), and
+the alerts still come out in catalogue order."""
 
 from __future__ import annotations
 
@@ -70,6 +70,29 @@ def test_background_indicator_does_not_hold_up_the_later_sql_ones(monkeypatch):
     assert list(alerts["tender_id"]) == ["T1", "T2", "T3"]
     assert list(timings) == ["a_first", "b_model", "c_later"]
     assert skipped == []
+
+
+def test_the_coverage_hook_runs_beside_the_later_sql_indicators(monkeypatch):
+    # at 1M bids the classifier is done half-way through the SQL indicators: the hook then takes the free thread
+    # instead of a wait of its own at the end
+    monkeypatch.delenv("BIDWATCH_SEQUENTIAL", raising=False)
+    hook_ran = threading.Event()
+    order: list[str] = []
+
+    def later(ctx):
+        assert hook_ran.wait(timeout=20), "the hook waited for the foreground indicators"
+        order.append("later")
+        return _frame("T2")
+
+    def hook(ran, skipped):
+        order.append(f"hook on {threading.current_thread().name.split('_')[0]} after {order[:1]}")
+        hook_ran.set()
+
+    chosen = [_indicator("a_model", lambda ctx: order.append("model") or _frame("T1"), background=True),
+              _indicator("b_later", later)]
+    alerts, _, _ = run_indicators(_ctx(), chosen, meanwhile=hook)
+    assert order == ["model", "hook on bidwatch-indicator after ['model']", "later"]
+    assert list(alerts["indicator"]) == ["a_model", "b_later"]
 
 
 @pytest.mark.parametrize("kind", ["duckdb", "spark"])

@@ -138,8 +138,9 @@ def run_indicators(
     GIL while it runs a query, each query has its own cursor, and the alerts are gathered in catalogue order,
     so the result is the same as a sequential run. The SQL ones all run before the scan waits for a background
     one (``ml_collusion`` stands before ``similar_documents`` in the catalogue: waiting for it there left the
-    later SQL indicators idle meanwhile), and so does ``meanwhile(runnable, skipped)`` (the scan's coverage
-    query), called once the foreground indicators are done."""
+    later SQL indicators idle meanwhile). ``meanwhile(runnable, skipped)`` (the scan's coverage query) runs on the
+    second thread after the background ones, beside the later SQL indicators (at 1M bids the classifier is done
+    half-way through them, and the coverage query then cost 3.4 s of a wait at the end), else after them."""
     chosen = list(indicators)
     frames, skipped, timings = [], [], {}
     runnable = []
@@ -158,22 +159,23 @@ def run_indicators(
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="bidwatch-indicator") if concurrent else None
     futures: dict[str, Future[tuple[pd.DataFrame, float]]] = {}
     built: dict[str, tuple[pd.DataFrame, float]] = {}
+    after: Future[None] | None = None
     try:
         if pool is not None:
             futures = {ind.code: pool.submit(_build, ctx, ind) for ind in runnable if ind.background}
+            if meanwhile is not None:
+                # on the second thread once the background indicators are done, beside the later SQL ones
+                after = pool.submit(meanwhile, runnable, skipped)
         # foreground first, then the background ones: the order of the progress messages
         ordered = [ind for ind in runnable if ind.code not in futures] + [
             ind for ind in runnable if ind.code in futures]
-        waited = False
         for i, ind in enumerate(ordered):
-            if ind.code in futures and not waited:
-                if meanwhile is not None:
-                    meanwhile(runnable, skipped)
-                waited = True
             if progress:
                 progress(f"指标 {ind.code} {ind.name_zh}", i / max(1, len(runnable)))
             built[ind.code] = futures[ind.code].result() if ind.code in futures else _build(ctx, ind)
-        if not waited and meanwhile is not None:
+        if after is not None:
+            after.result()
+        elif meanwhile is not None:
             meanwhile(runnable, skipped)
     finally:
         if pool is not None:
@@ -258,9 +260,11 @@ def _finish_alerts(alerts: pd.DataFrame, ctx: ScanContext) -> pd.DataFrame:
     alerts["evidence"] = [orjson.dumps(e).decode() for e in alerts["evidence_obj"]]
     alerts["_sev"] = alerts["severity"].map(SEVERITY_ORDER)
     alerts["_companies"] = alerts["company_ids"].map(";".join)
+    # the project and the evidence break the last ties: alerts of a project (contract_splitting, no tender) of the
+    # same companies came in the query's order, so their ids changed from one run to the next
     alerts = alerts.sort_values(
-        ["_sev", "score", "indicator", "tender_id", "_companies"], ascending=[True, False, True, True, True],
-        na_position="last",
+        ["_sev", "score", "indicator", "tender_id", "_companies", "project_id", "evidence"],
+        ascending=[True, False, True, True, True, True, True], na_position="last", kind="stable",
     ).reset_index(drop=True)
     alerts["alert_id"] = [f"A{i + 1:07d}" for i in range(len(alerts))]
     return alerts.drop(columns=["_sev", "_companies", "evidence_obj"])
