@@ -18,14 +18,14 @@ def _bad_file(tmp_path):
     lines = [
         orjson.dumps({**GOOD, "ocid": "first"}),   # 1
         b'{"ocid": "broken", "tender": {',          # 2 invalid JSON
-        b'{"ocid": "latin1 \xe9\xe8"}',            # 3 invalid UTF-8
+        '{"ocid": "latin1", "title": "Adquisición de artículos"}'.encode("cp1252"),  # 3 not UTF-8: read, noted
         b"",                                         # 4 blank: silent
         b"   ",                                      # 5 blank: silent
         b"[1, 2]",                                   # 6 not an object
         b'{"ocid": 42}',                             # 7 ocid not a string
         b'{"id": "no ocid"}',                        # 8 no ocid
         b'"just a string"',                          # 9
-        b"\xff\xfe\x00",                             # 10 binary garbage
+        b"\xff\xfe\x00",                             # 10 binary garbage: no JSON in any encoding
         orjson.dumps({**GOOD, "ocid": "last"}),     # 11
     ]
     path = tmp_path / "bad.jsonl"
@@ -36,14 +36,14 @@ def _bad_file(tmp_path):
 def test_malformed_lines_reported_with_line_numbers(tmp_path):
     problems: list[Problem] = []
     releases = list(iter_releases(_bad_file(tmp_path), problems))
-    assert [(no, r["ocid"]) for no, r in releases] == [(1, "first"), (11, "last")]
+    assert [(no, r["ocid"]) for no, r in releases] == [(1, "first"), (3, "latin1"), (11, "last")]
     by_line = {p.line: p.message for p in problems}
     assert sorted(by_line) == [2, 3, 6, 7, 8, 9, 10]
     assert "invalid JSON" in by_line[2]
-    assert "invalid UTF-8" in by_line[3] and "iconv" in by_line[3]  # and how to convert the file
-    assert "invalid UTF-8" in by_line[10]
+    assert by_line[3].startswith("not UTF-8 (byte 39: invalid continuation byte): read as cp1252")
+    assert "invalid UTF-8" in by_line[10] and "iconv" in by_line[10]  # and how to convert the file
     assert "ocid is number" in by_line[7]
-    assert all(p.skipped for p in problems)
+    assert [p.line for p in problems if not p.skipped] == [3]
     assert str(problems[0]).startswith("line 2: ")
 
 
@@ -51,7 +51,7 @@ def test_indicators_run_through_malformed_lines(tmp_path):
     problems = []
     settings = Settings(indicators={"R018": {}})
     result = compute(_bad_file(tmp_path), settings, problems=problems, jobs=1)
-    assert result["OCID"] == {"first": {"R018": 1.0}, "last": {"R018": 1.0}}
+    assert result["OCID"] == {"first": {"R018": 1.0}, "last": {"R018": 1.0}}  # line 3 has no tender
     assert {p.line for p in problems} == {2, 3, 6, 7, 8, 9, 10}
 
 
@@ -151,3 +151,38 @@ def test_gzip_and_detection(tmp_path):
     assert not looks_like_ocds(other) and not looks_like_ocds(tmp_path / "missing.jsonl")
     result = compute(path, Settings(indicators={"R018": {}}))
     assert result["OCID"] == {"ok": {"R018": 1.0}}
+
+
+def _package(title: str, buyer: str) -> dict:
+    return {"uri": "x", "publishedDate": "2024-01-01T00:00:00Z", "version": "1.1",
+            "releases": [{"ocid": "ocds-enc-1", "id": "1", "date": "2024-01-01T00:00:00Z", "tag": ["tender"],
+                          "initiationType": "tender", "tender": {"id": "T1", "title": title},
+                          "buyer": {"id": "B1", "name": buyer}}]}
+
+
+def test_a_document_in_a_publisher_s_legacy_encoding_is_read_and_noted(tmp_path):
+    # Mexico City's CDMX published its package in Latin-1, a Chinese platform's export may be GBK: kept, noted
+    latin = tmp_path / "cdmx.json"
+    latin.write_bytes(json.dumps(_package("Adquisición de artículos de oficina", "Secretaría de Obras"),
+                                 ensure_ascii=False, indent=2).encode("cp1252"))
+    gbk = tmp_path / "gbk.jsonl"
+    release = _package("某县城区道路改造工程施工招标", "某县住房和城乡建设局")["releases"][0]
+    gbk.write_bytes(orjson.dumps(GOOD) + b"\n" + json.dumps(release, ensure_ascii=False).encode("gb18030") + b"\n")
+    for path, encoding, title in ((latin, "cp1252", "Adquisición de artículos de oficina"),
+                                  (gbk, "gb18030", "某县城区道路改造工程施工招标")):
+        problems: list[Problem] = []
+        releases = list(iter_releases(path, problems))
+        assert releases[-1][1]["tender"]["title"] == title
+        (note,) = problems
+        assert (note.action, note.skipped) == ("repaired", False) and f"read as {encoding}" in note.message
+
+
+def test_bytes_that_are_json_in_no_encoding_are_still_skipped(tmp_path):
+    # near miss: a document cut short in Latin-1 is no JSON in any encoding: skipped with the way to convert it
+    path = tmp_path / "cut.json"
+    path.write_bytes(json.dumps(_package("Adquisición", "Secretaría"), ensure_ascii=False, indent=2)
+                     .encode("cp1252")[:-20])
+    problems: list[Problem] = []
+    assert list(iter_releases(path, problems)) == []
+    assert problems and all(p.skipped for p in problems)
+    assert any("invalid UTF-8" in p.message and "iconv" in p.message for p in problems)

@@ -61,7 +61,7 @@ def _ocds_file(path: Path) -> Path:
     write_lines(path, releases)
     good = path.read_bytes().splitlines(keepends=True)
     bad = [b'{"ocid": "ocds-test-0004", "tender": \n',   # line 2: invalid JSON
-           b'{"ocid": "ocds-test-0005", "x": "\xff\xfe"}\n',  # line 3: invalid UTF-8
+           b'{"ocid": "ocds-test-0005", "x": "\xff\xfe"\n',  # line 3: invalid UTF-8, and no JSON in any encoding
            b'{"ocid": 17}\n']                              # line 5: ocid of the wrong type
     path.write_bytes(good[0] + bad[0] + bad[1] + good[1] + bad[2] + good[2])
     return path

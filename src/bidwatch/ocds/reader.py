@@ -5,7 +5,8 @@ release).
 Every problem is recorded with its line number in the ``problems`` list the caller passes, and the
 offending line (or item) is skipped: a bad line never stops the run. Problems are:
 
-- invalid JSON, invalid UTF-8 (the line is skipped);
+- invalid JSON (the line is skipped); a line or document that is not UTF-8 is read in the legacy encoding its bytes
+  fit (GB18030, Windows-1252, Latin-1: :func:`legacy_text`) and noted as repaired, else skipped;
 - wrong types at the top of a release: not a JSON object, ``ocid`` missing or not a string (the
   release is skipped);
 - wrong types inside a release, found by the code that reads the field (the field is ignored, as
@@ -70,14 +71,57 @@ def type_name(value) -> str:
     return type(value).__name__
 
 
-def _decode_problem(no: int, line: bytes, error: Exception) -> Problem:
+#: what a publisher's file that is not UTF-8 is in, in practice: a Chinese platform's GB18030 (GBK), a Latin American
+#: one's Windows-1252 (Mexico City's CDMX; ISO-8859-1's letters are the same), else Latin-1, which takes any byte
+LEGACY_ENCODINGS = ("gb18030", "cp1252", "latin_1")
+
+
+def legacy_text(raw: bytes) -> tuple[str, str] | None:
+    """``raw`` that is not UTF-8 as ``(text, encoding)``: the encoding of :data:`LEGACY_ENCODINGS` the bytes read most
+    coherently in, by charset-normalizer (GBK's two-byte characters against Spanish accents), or None."""
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(raw, cp_isolation=list(LEGACY_ENCODINGS)).best()
+    return (str(best), best.encoding) if best is not None else None
+
+
+def _legacy_json(raw: bytes) -> tuple[object, str] | None:
+    """The JSON value of ``raw`` read in the legacy encoding it fits, and that encoding; None where it reads as none."""
+    legacy = legacy_text(raw)
+    if legacy is None:
+        return None
+    try:
+        return _fold_big_ints(json.loads(legacy[0], parse_constant=_reject_constant)), legacy[1]
+    except ValueError:
+        return None
+
+
+def _repaired_encoding(no: int, error: UnicodeDecodeError, encoding: str) -> Problem:
+    return Problem(no, f"not UTF-8 (byte {error.start + 1}: {error.reason}): read as {encoding}, the encoding its "
+                       "bytes fit; OCDS files are UTF-8, check the names it gives", skipped=False, action="repaired")
+
+
+def _from_legacy(no: int, raw: bytes, error: UnicodeDecodeError, problems: list[Problem]):
+    """The JSON of ``raw`` read in the encoding it appears to be in, with a note (``repaired``); None where it does
+    not read as JSON in any, with the problem (skipped)."""
+    read = _legacy_json(raw)
+    if read is not None:
+        problems.append(_repaired_encoding(no, error, read[1]))
+        return read[0]
+    # OCDS (JSON) is UTF-8; a publisher's Latin-1 file (CDMX) is read once re-saved: say how
+    problems.append(Problem(no, f"invalid UTF-8 at byte {error.start + 1} ({error.reason}), line skipped: OCDS files "
+                                "are UTF-8; a file saved in another encoding can be converted, e.g. "
+                                "`iconv -f latin1 -t utf-8 IN.json > OUT.json`"))
+    return None
+
+
+def _decode_problem(no: int, line: bytes, error: Exception, problems: list[Problem]):
+    """What a line JSON could not read gives: its value where only the encoding or a huge integer stood in the way
+    (the encoding noted), else None with the problem recorded."""
     try:
         line.decode("utf-8")
     except UnicodeDecodeError as e:
-        # OCDS (JSON) is UTF-8; a publisher's Latin-1 file (CDMX) is read once re-saved: say how
-        return Problem(no, f"invalid UTF-8 at byte {e.start + 1} ({e.reason}), line skipped: OCDS files are UTF-8; "
-                           "a file saved in another encoding can be converted, e.g. "
-                           "`iconv -f latin1 -t utf-8 IN.json > OUT.json`")
+        return _from_legacy(no, line, e, problems)
     message = str(error)
     if "64-bit" in message:  # orjson's integer range; serde_json (Cardinal) reads it as a float
         try:
@@ -85,8 +129,9 @@ def _decode_problem(no: int, line: bytes, error: Exception) -> Problem:
         except ValueError:
             pass
         else:
-            return obj  # type: ignore[return-value]
-    return Problem(no, f"invalid JSON ({message}), line skipped")
+            return _fold_big_ints(obj)
+    problems.append(Problem(no, f"invalid JSON ({message}), line skipped"))
+    return None
 
 
 def _reject_constant(name: str):
@@ -222,6 +267,14 @@ def _read(path, problems: list[Problem], dispatch, iter_lines) -> Iterator:
                         doc = _loads(whole)
                     except _JSONDecodeError:
                         doc = None
+                        try:
+                            whole.decode("utf-8")
+                        except UnicodeDecodeError as bad:
+                            # one document in another encoding (else JSON lines, each read in its own below)
+                            read = _legacy_json(whole)
+                            if read is not None:
+                                problems.append(_repaired_encoding(1, bad, read[1]))
+                                doc = read[0]
                     if doc is not None:
                         yield from dispatch(1, doc, problems)
                         return
@@ -238,11 +291,9 @@ def _read(path, problems: list[Problem], dispatch, iter_lines) -> Iterator:
                         lines[0] = first
                         yield from iter_lines(iter(lines), 1, problems)
                     return
-                p = _decode_problem(no, first, e)
-                if isinstance(p, Problem):
-                    problems.append(p)
-                else:
-                    yield from dispatch(no, _fold_big_ints(p), problems)
+                p = _decode_problem(no, first, e, problems)
+                if p is not None:
+                    yield from dispatch(no, p, problems)
             else:
                 yield from dispatch(no, obj, problems)
         yield from iter_lines(f, 2, problems)
@@ -264,13 +315,11 @@ def _decoded(lines, start: int, problems: list[Problem], dispatch=None) -> Itera
         except err as e:
             if not line.strip():
                 continue
-            p = _decode_problem(no, line, e)
-            if isinstance(p, Problem):
-                problems.append(p)
+            obj = _decode_problem(no, line, e, problems)
+            if obj is None:
                 if dispatch is None:
                     yield no, None
                 continue
-            obj = _fold_big_ints(p)
         if dispatch is None:
             yield no, obj
         elif type(obj) is dict and type(obj.get("ocid")) is str:
