@@ -397,3 +397,20 @@ def test_every_currency_zone_is_a_zone_and_tunisia_is_inferred(tmp_path):
     # near miss: euros are several countries' money: not guessed
     release["tender"]["value"]["currency"] = "EUR"
     assert infer_timezone(write_lines(tmp_path / "eu.jsonl", [release])) is None
+
+
+def test_dollars_beside_pesos_do_not_hide_the_publisher_s_zone(tmp_path):
+    # Mexico City: a tender in MXN awarded in USD (a software licence): 2 of 3 amounts in pesos, none in another
+    # currency of one zone: Mexico City's zone, not the default
+    from bidwatch.ocds.tables import infer_timezone
+
+    def release(*currencies: str) -> dict:
+        return {"ocid": "ocds-mx", "tender": {"id": "t", "value": {"amount": 1.0, "currency": currencies[0]}},
+                "awards": [{"id": str(i), "value": {"amount": 1.0, "currency": c}}
+                           for i, c in enumerate(currencies[1:])]}
+
+    zone_, why = infer_timezone(write_lines(tmp_path / "mx.jsonl", [release("MXN", "MXN", "USD")]))
+    assert zone_ == "America/Mexico_City" and why == "currency MXN (2 of 3 amounts; the other 1 in USD)"
+    # near misses: pesos and soles (two zones) are not guessed; a few pesos among many dollars are no publisher's zone
+    assert infer_timezone(write_lines(tmp_path / "pe.jsonl", [release("MXN", "MXN", "PEN", "PEN")])) is None
+    assert infer_timezone(write_lines(tmp_path / "us.jsonl", [release("MXN", "USD", "USD", "USD")])) is None

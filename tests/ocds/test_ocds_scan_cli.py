@@ -132,6 +132,19 @@ def test_empty_ocds_file_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[s
         "file,line,ocid,path,action,处理,message"]
 
 
+def test_convert_refuses_a_file_with_no_readable_release_as_scan_does(tmp_path: Path,
+                                                                      capsys: pytest.CaptureFixture[str]):
+    # it wrote empty tables and exited 0 where `bidwatch scan` refused the same file
+    src = tmp_path / "garbage.jsonl"
+    src.write_bytes(b'{"ocid": 17}\n[1, 2]\n')
+    out = tmp_path / "tables"
+    assert main(["ocds", "convert", str(src), str(out)]) == 2
+    assert "no readable OCDS release in the file; nothing written" in capsys.readouterr().err and not out.exists()
+    # near miss: one readable release among bad lines is converted
+    src.write_bytes(b'{"ocid": 17}\n{"ocid": "ocds-1", "tender": {"id": "t", "title": "T"}}\n')
+    assert main(["ocds", "convert", str(src), str(out)]) == 0 and (out / "tenders.csv").exists()
+
+
 def test_convert_reads_standard_input_like_a_file(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                                  monkeypatch: pytest.MonkeyPatch):
     """``ocds convert - OUT`` (a pipe, e.g. from ``zcat`` or ``jq``) gives the tables the file gives, its bad lines

@@ -306,13 +306,25 @@ def test_a_tender_in_a_currency_without_an_amount_keeps_it(tmp_path):
     assert tables["tenders"].iloc[0]["currency"] == "CNY"
 
 
-def test_a_versioned_release_is_skipped_with_a_reason(tmp_path):
-    history = [{"releaseID": "01", "releaseDate": "2015-12-22T00:00:00-06:00", "releaseTag": ["tender"], "value": "T"}]
-    versioned = {"ocid": "ocds-v", "tender": {"id": "t", "title": history}}
+def test_a_versioned_release_is_read_at_each_field_s_last_value(tmp_path):
+    # as OCDS Kit and the Mexico City publisher give it: each field the list of its values over the releases
+    def history(*values):
+        return [{"releaseID": f"0{i}", "releaseDate": f"2015-12-2{i}T00:00:00-06:00", "releaseTag": ["tender"],
+                 "value": v} for i, v in enumerate(values, start=1)]
+
+    versioned = {"ocid": "ocds-v", "date": history("2015-12-21T00:00:00-06:00"),
+                 "tender": {"id": history("t"), "title": history("Obra", "Obra pública"),
+                            "description": history("x", None)},
+                 "awards": [{"id": history("1"), "status": history("pending", "active"),
+                             "suppliers": history([{"id": "S", "name": "S"}])}]}
+    # near miss: a compiled release is read as it is, without the note
     plain = {"ocid": "ocds-p", "date": "2015-12-22T00:00:00-06:00", "tender": {"id": "t", "title": "T"}}
-    tables, problems = read_ocds_tables(write_lines(tmp_path / "a.jsonl", [versioned, plain]))
-    assert tables["tenders"]["tender_id"].tolist() == ["ocds-p"]
-    assert [(p.ocid, p.action) for p in problems if "versioned release" in p.message] == [("ocds-v", "skipped")]
+    tables, problems = read_ocds_tables(write_lines(tmp_path / "a.jsonl", [versioned, plain]),
+                                        timezone="America/Mexico_City")
+    tenders = tables["tenders"].set_index("tender_id")
+    assert tenders.loc["ocds-v", "title"] == "Obra pública" and tenders.loc["ocds-v", "winner_id"] == "S"
+    assert [(p.ocid, p.action) for p in problems if "versioned release" in p.message] == [("ocds-v", "repaired")]
+    assert tenders.loc["ocds-p", "title"] == "T"
 
 
 def test_helpers():
@@ -390,3 +402,26 @@ def test_an_active_award_without_suppliers_takes_the_one_supplier_party(tmp_path
     tables, problems = read_ocds_tables(write_lines(tmp_path / "b.jsonl", [release]))
     assert tables["tenders"].iloc[0]["winner_id"] is None
     assert any("names no supplier" in p.message for p in problems)
+
+
+def test_a_supplier_repeated_by_the_merge_is_no_consortium_with_itself(tmp_path):
+    # OCDS 1.0 suppliers without an id: each release's copy is appended by the merge, and two copies of one firm
+    # read as a consortium of the firm with itself (Mexico City's packages)
+    def release(day: str, suppliers: list[dict]) -> dict:
+        return {"ocid": "ocds-m", "id": day, "date": f"2015-12-{day}T00:00:00-06:00", "tag": ["award"],
+                "tender": {"id": "t", "title": "T", "value": {"amount": 10.0, "currency": "MXN"}},
+                "awards": [{"id": "1", "status": "active", "value": {"amount": 9.0, "currency": "MXN"},
+                            "suppliers": suppliers}]}
+
+    one = {"name": "BENTLEY SYSTEMS", "identifier": {"scheme": "MX-RFC", "id": "BSM971107ME6"}}
+    other = {"name": "OTRA", "identifier": {"scheme": "MX-RFC", "id": "OTR010101AAA"}}
+    tables, problems = read_ocds_tables(write_lines(tmp_path / "a.jsonl", [release("21", [one]),
+                                                                           release("22", [one])]),
+                                        timezone="America/Mexico_City")
+    row = tables["tenders"].iloc[0]
+    assert not row["winner_consortium_members"] and tables["awards"].iloc[0]["consortium_members"] in (None, "")
+    assert [p.action for p in problems if "same supplier" in p.message] == ["repaired"]
+    # near miss: two firms named in one award are a consortium
+    tables, problems = read_ocds_tables(write_lines(tmp_path / "b.jsonl", [release("21", [one, other])]),
+                                        timezone="America/Mexico_City")
+    assert tables["tenders"].iloc[0]["winner_consortium_members"] and not any("same" in p.message for p in problems)

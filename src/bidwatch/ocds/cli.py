@@ -159,6 +159,11 @@ def _convert(args: argparse.Namespace) -> int:
     _report(problems)
     print(stats.text(), file=sys.stderr)
     print(f"dates judged in {stats.timezone} ({stats.timezone_basis})", file=sys.stderr)
+    if not len(tables.get("tenders", ())):
+        # as `bidwatch scan` refuses it: no tables of nothing that a later step would take for a dataset
+        what = "the OCDS file is empty" if not stats.lines else "no readable OCDS release in the file"
+        print(f"error: {args.file}: {what}; nothing written", file=sys.stderr)
+        return 2
     for path in write_tables(tables, args.out_dir):
         print(f"{path} ({len(tables[path.stem])} rows)")
     return 0

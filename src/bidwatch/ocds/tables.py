@@ -150,9 +150,10 @@ def infer_timezone(path: str | Path) -> tuple[str, str] | None:
     """The publisher's zone read from the file's first 4 MB: ``(IANA name, why)``, or None (keep the default).
 
     The zone matters only for UTC (``Z``) timestamps: a date written with its own offset is taken as written. So it
-    is inferred from the money: the currency of at least 90 % of the amounts, when it is one of
-    :data:`CURRENCY_ZONES` (Jalisco's MXN: America/Mexico_City, where an award at ``2017-05-17T03:31:32Z`` was made on
-    16 May, the day its contract was signed). Standard input cannot be read twice: never inferred."""
+    is inferred from the money: the currency of at least 90 % of the amounts in currencies of one zone
+    (:data:`CURRENCY_ZONES`; USD and EUR are not) and of a third of all (Jalisco's MXN: America/Mexico_City, where
+    an award at ``2017-05-17T03:31:32Z`` was made on 16 May, the day its contract was signed). Standard input cannot
+    be read twice: never inferred."""
     from collections import Counter
 
     if str(path) == "-":
@@ -171,11 +172,18 @@ def infer_timezone(path: str | Path) -> tuple[str, str] | None:
     currencies = Counter(m.upper() for m in _CURRENCY.findall(head))
     if not currencies:
         return None
-    (code, n), total = currencies.most_common(1)[0], sum(currencies.values())
-    name = CURRENCY_ZONES.get(code.decode("ascii"))
-    if name is None or n < 0.9 * total:
+    total = sum(currencies.values())
+    # a currency of several zones (USD, EUR: Mexico City pays its software licences in dollars) says nothing of the
+    # publisher's zone: the share is taken among the amounts in currencies of one zone, which must be a third at least
+    zoned = Counter({c: n for c, n in currencies.items() if c.decode("ascii") in CURRENCY_ZONES})
+    if not zoned:
         return None
-    return name, f"currency {code.decode('ascii')} ({n} of {total} amounts)"
+    (code, n), in_zoned = zoned.most_common(1)[0], sum(zoned.values())
+    if n < 0.9 * in_zoned or 3 * n < total:
+        return None
+    others = "" if n == total else (f"; the other {total - n} in " + ", ".join(
+        sorted(c.decode("ascii") for c in currencies if c != code)))
+    return CURRENCY_ZONES[code.decode("ascii")], f"currency {code.decode('ascii')} ({n} of {total} amounts{others})"
 
 
 def resolve_timezone(path: str | Path, timezone: str | None) -> tuple[str, str]:
@@ -673,10 +681,10 @@ class _Builder:
                                         "release skipped", ocid=ocid, action="skipped"))
             return
         if _versioned(r):
+            r = _latest(r)
             problems.append(Problem(no, "a versioned release (each field a list of its values over time, with "
-                                        "releaseID/releaseDate): not read; give the releases or the compiled release "
-                                        "(e.g. `ocdskit compile`), release skipped", ocid=ocid, action="skipped"))
-            return
+                                        "releaseID/releaseDate): read as its compiled release, each field at its last "
+                                        "value", skipped=False, ocid=ocid, action="repaired"))
         self.seen[ocid] = no
         self.lines[ocid] = no
         rd = _Reader(no, problems, ocid)
@@ -817,7 +825,7 @@ class _Builder:
             members = [self.company(t, rd, f"{path}/tenderers[{k}]",
                                     "invited" if ocds_status == "invited" else "tenderer")
                        for k, t in enumerate(rd.arr(bid, "tenderers", f"{path}/tenderers"))]
-            members = [m for m in members if m]
+            members = _once(rd, [m for m in members if m], f"{path}/tenderers", "tenderer")
             own_id = _str_id(bid.get("id"))
             if own_id and members:
                 bid_tenderers.setdefault(own_id, members)
@@ -883,7 +891,7 @@ class _Builder:
             award_id = unique
             suppliers = [self.company(s, rd, f"{path}/suppliers[{k}]", "supplier")
                          for k, s in enumerate(rd.arr(award, "suppliers", f"{path}/suppliers"))]
-            suppliers = [s for s in suppliers if s]
+            suppliers = _once(rd, [s for s in suppliers if s], f"{path}/suppliers", "supplier")
             if not suppliers:
                 # eForms / TED: an award names the winning bid (relatedBids), whose tenderers are the suppliers
                 for bid_id in rd.arr(award, "relatedBids", f"{path}/relatedBids"):
@@ -1099,6 +1107,24 @@ def _is_version_history(value: Any) -> bool:
             and "releaseDate" in value[0] and "value" in value[0])
 
 
+def _latest(value: Any) -> Any:
+    """A versioned release as its compiled release: each version history (:func:`_is_version_history`) replaced by its
+    last value (the merge appends a field's values in release order; a last value of null removes the field, as in a
+    compiled release)."""
+    if isinstance(value, dict):
+        out = {}
+        for k, v in value.items():
+            if _is_version_history(v):
+                v = v[-1].get("value")
+                if v is None:
+                    continue
+            out[k] = _latest(v)
+        return out
+    if isinstance(value, list):
+        return [_latest(v) for v in value]
+    return value
+
+
 def _versioned(release: dict) -> bool:
     """Whether ``release`` is a versioned release (OCDS merging): its ``date``, ``tag`` or ``initiationType``, or a
     field of its ``tender``, or of its first award or contract, is a version history (:func:`_is_version_history`)."""
@@ -1143,6 +1169,18 @@ def write_tables(tables: dict, out_dir: str | Path) -> list[Path]:
         df.to_csv(path, index=False, encoding="utf-8")
         written.append(path)
     return written
+
+
+def _once(rd: Any, ids: list[str], path: str, role: str) -> list[str]:
+    """``ids`` with each company once, a repeat noted (repaired): releases that give a supplier or tenderer without an
+    ``id`` (OCDS 1.0) each add a copy in the compiled release (the merge appends objects it cannot match), and the
+    copies read as a consortium of the company with itself."""
+    unique = list(dict.fromkeys(ids))
+    if len(unique) < len(ids):
+        repeated = sorted({c for c in ids if ids.count(c) > 1})
+        rd.note(path, f"{path} names the same {role} more than once ({', '.join(repeated)}; {len(ids)} entries, "
+                      f"{len(unique)} companies): each counted once", "repaired")
+    return unique
 
 
 def _unique_id(rd: Any, seen: dict[str, list[Any]], key: str, fingerprint: Any, i: int, path: str, kind: str,
