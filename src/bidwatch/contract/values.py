@@ -96,19 +96,19 @@ _TS_RE = (
 )
 
 
+#: a cell that begins or ends with whitespace: the only ones trimmed (:func:`trimmed`)
+_PADDED_RE = f"^[{WHITESPACE}]|[{WHITESPACE}]$"
+
+
 def trimmed(c: str) -> str:
     """Trimmed text, empty -> NULL.
 
-    ``trim(c, chars)`` costs ~10x a byte test, so it only runs when the first or last character
-    is whitespace (``ascii`` of the first, byte-wise ``ends_with`` for the last; long IN lists are
-    avoided because DuckDB rewrites them into joins).
+    ``trim(c, chars)`` costs ~10x a byte test, so it only runs on a cell that begins or ends with whitespace. The
+    test is one anchored RE2 match: measured on 1M bids' 9M bill lines, 0.93 s for two columns against 1.51 s for
+    the first character's ``ascii`` and twelve ``ends_with`` it replaced (0.34 s untouched, 3.6 s trimming all);
+    on the longer text of tenders and bid files too (0.56 against 0.74 s, 0.77 against 0.91 s).
     """
-    exotic = ", ".join(str(ord(ch)) for ch in WHITESPACE if ord(ch) > 32)
-    ends = " OR ".join(f"ends_with({c}, {lit(ch)})" for ch in WHITESPACE if ch != "\ufeff")
-    return (
-        f"nullif(CASE WHEN ascii({c}) <= 32 OR ascii({c}) IN ({exotic}) OR {ends} "
-        f"THEN trim({c}, {lit(WHITESPACE)}) ELSE {c} END, '')"
-    )
+    return f"nullif(CASE WHEN regexp_matches({c}, {lit(_PADDED_RE)}) THEN trim({c}, {lit(WHITESPACE)}) ELSE {c} END, '')"
 
 
 def _half_width(t: str) -> str:
