@@ -186,3 +186,43 @@ def test_bytes_that_are_json_in_no_encoding_are_still_skipped(tmp_path):
     assert list(iter_releases(path, problems)) == []
     assert problems and all(p.skipped for p in problems)
     assert any("invalid UTF-8" in p.message and "iconv" in p.message for p in problems)
+
+
+def test_control_characters_json_allows_nowhere_are_removed_and_noted(tmp_path):
+    # Kingfisher's sample record begins with chr(16); a publisher's database copies chr(1) into a name
+    doc = tmp_path / "record.json"
+    doc.write_bytes(b"\x10" + json.dumps(_package("Obra", "Secretaria"), indent=2).encode())
+    lines = tmp_path / "lines.jsonl"
+    lines.write_bytes(orjson.dumps(GOOD) + b"\n" + b'{"ocid": "ocds-c", "tender": {"title": "Ob\x01ra"}}\n'
+                      + b'{"ocid": "ocds-d", "tender": {"title": "\x02\n')  # near miss: cut short as well
+    problems: list[Problem] = []
+    assert [r["tender"]["title"] for _, r in iter_releases(doc, problems)] == ["Obra"]
+    assert [(p.line, p.action, p.message) for p in problems] == [
+        (1, "repaired", "control character(s) chr(16), which JSON allows nowhere, removed")]
+    problems = []
+    assert [r["ocid"] for _, r in iter_releases(lines, problems)] == ["ok", "ocds-c"]
+    assert [(p.line, p.what) for p in problems] == [(2, "repaired"), (3, "skipped")]
+    assert "chr(1)" in problems[0].message and "invalid JSON" in problems[1].message
+
+
+def test_a_package_s_one_release_as_an_object_and_a_compiled_release_that_is_none(tmp_path):
+    from bidwatch.ocds.reader import iter_compiled
+
+    one = tmp_path / "one.json"
+    one.write_text(json.dumps({"uri": "x", "releases": {"ocid": "ocds-1", "tender": {"id": "t"}}}))
+    empty = tmp_path / "empty.json"
+    empty.write_text(json.dumps({"uri": "x", "releases": {}}))
+    # Kingfisher's "dodgy" record: its compiledRelease is no release, its embedded release is
+    dodgy = tmp_path / "dodgy.json"
+    dodgy.write_text(json.dumps({"records": [{"ocid": "ocds-2", "compiledRelease": {"hello": "world"},
+                                              "releases": [{"ocid": "ocds-2", "id": "1", "date": "2024-01-01",
+                                                            "tender": {"id": "t", "title": "真的"}}]}]}))
+    out = {}
+    for path in (one, empty, dodgy):
+        problems: list[Problem] = []
+        ocids = [r["ocid"] for _, r in iter_compiled(path, problems)]
+        out[path.stem] = (ocids, [(p.what, p.message) for p in problems])
+    assert out["one"] == (["ocds-1"],
+                          [("repaired", "releases is an object, expected an array: read as an array of one")])
+    assert out["empty"][0] == [] and "releases is an empty object" in out["empty"][1][0][1]
+    assert out["dodgy"][0] == ["ocds-2"] and "compiledRelease has none of the fields" in out["dodgy"][1][0][1]

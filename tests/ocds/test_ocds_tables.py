@@ -425,3 +425,19 @@ def test_a_supplier_repeated_by_the_merge_is_no_consortium_with_itself(tmp_path)
     tables, problems = read_ocds_tables(write_lines(tmp_path / "b.jsonl", [release("21", [one, other])]),
                                         timezone="America/Mexico_City")
     assert tables["tenders"].iloc[0]["winner_consortium_members"] and not any("same" in p.message for p in problems)
+
+
+def test_the_tenderers_of_a_tender_are_companies_and_their_number(tmp_path):
+    # OCDS's tender/tenderers names the bidders without their bids (the Data Review Tool's fixtures): they were lost
+    release = {"ocid": "ocds-t", "date": "2024-03-01T00:00:00+08:00",
+               "tender": {"id": "t", "title": "T", "tenderers": [{"id": "A", "name": "甲公司"},
+                                                                 {"id": "B", "name": "乙公司"}, {"id": "A"}]}}
+    tables, problems = read_ocds_tables(write_lines(tmp_path / "a.jsonl", [release]))
+    assert {"A", "B"} <= set(tables["companies"]["company_id"])
+    row = tables["tenders"].iloc[0]
+    assert (row["number_of_tenderers"], row["bid_list"]) == (2, "none")  # no prices: the bid list stays unknown
+    assert [p.action for p in problems] == ["repaired"] and "same tenderer" in problems[0].message  # A twice
+    # near miss: the publisher's own count stands
+    release["tender"]["numberOfTenderers"] = 3
+    tables, problems = read_ocds_tables(write_lines(tmp_path / "b.jsonl", [release]))
+    assert tables["tenders"].iloc[0]["number_of_tenderers"] == 3

@@ -18,6 +18,7 @@ Blank lines are skipped silently.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -101,36 +102,55 @@ def _repaired_encoding(no: int, error: UnicodeDecodeError, encoding: str) -> Pro
                        "bytes fit; OCDS files are UTF-8, check the names it gives", skipped=False, action="repaired")
 
 
-def _from_legacy(no: int, raw: bytes, error: UnicodeDecodeError, problems: list[Problem]):
-    """The JSON of ``raw`` read in the encoding it appears to be in, with a note (``repaired``); None where it does
-    not read as JSON in any, with the problem (skipped)."""
-    read = _legacy_json(raw)
-    if read is not None:
-        problems.append(_repaired_encoding(no, error, read[1]))
-        return read[0]
-    # OCDS (JSON) is UTF-8; a publisher's Latin-1 file (CDMX) is read once re-saved: say how
-    problems.append(Problem(no, f"invalid UTF-8 at byte {error.start + 1} ({error.reason}), line skipped: OCDS files "
-                                "are UTF-8; a file saved in another encoding can be converted, e.g. "
-                                "`iconv -f latin1 -t utf-8 IN.json > OUT.json`"))
-    return None
+#: control characters JSON allows in no place (tab, line feed and carriage return are whitespace between tokens): a
+#: publisher's database copies them into names (Kingfisher's sample record begins with chr(16))
+_CONTROLS = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _recovered(no: int, raw: bytes, error: Exception, problems: list[Problem]):
+    """The JSON value of ``raw`` where only the encoding, control characters or an integer beyond 64 bits stood in
+    the way, each repair noted (``repaired``); None where it is no JSON even so (nothing noted)."""
+    controls = sorted(set(_CONTROLS.findall(raw)))
+    data = _CONTROLS.sub(b"", raw) if controls else raw
+    notes: list[Problem] = []
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as bad:
+        read = _legacy_json(data)
+        if read is None:
+            return None
+        obj, encoding = read
+        notes.append(_repaired_encoding(no, bad, encoding))
+    else:
+        if not controls and "64-bit" not in str(error):  # orjson's integer range; serde_json reads it as a float
+            return None
+        try:
+            obj = _fold_big_ints(json.loads(data, parse_constant=_reject_constant))
+        except ValueError:
+            return None
+    if controls:
+        named = ", ".join(f"chr({c[0]})" for c in controls)
+        notes.append(Problem(no, f"control character(s) {named}, which JSON allows nowhere, removed", skipped=False,
+                             action="repaired"))
+    problems.extend(notes)
+    return obj
 
 
 def _decode_problem(no: int, line: bytes, error: Exception, problems: list[Problem]):
-    """What a line JSON could not read gives: its value where only the encoding or a huge integer stood in the way
-    (the encoding noted), else None with the problem recorded."""
+    """What a line JSON could not read gives: its value where only the encoding, control characters or a huge integer
+    stood in the way (the repair noted), else None with the problem recorded."""
+    obj = _recovered(no, line, error, problems)
+    if obj is not None:
+        return obj
     try:
         line.decode("utf-8")
     except UnicodeDecodeError as e:
-        return _from_legacy(no, line, e, problems)
-    message = str(error)
-    if "64-bit" in message:  # orjson's integer range; serde_json (Cardinal) reads it as a float
-        try:
-            obj = json.loads(line, parse_constant=_reject_constant)
-        except ValueError:
-            pass
-        else:
-            return _fold_big_ints(obj)
-    problems.append(Problem(no, f"invalid JSON ({message}), line skipped"))
+        # OCDS (JSON) is UTF-8; a file in another encoding that does not read as JSON even so: say how to convert it
+        problems.append(Problem(no, f"invalid UTF-8 at byte {e.start + 1} ({e.reason}), line skipped: OCDS files "
+                                    "are UTF-8; a file saved in another encoding can be converted, e.g. "
+                                    "`iconv -f latin1 -t utf-8 IN.json > OUT.json`"))
+        return None
+    problems.append(Problem(no, f"invalid JSON ({error}), line skipped"))
     return None
 
 
@@ -261,20 +281,14 @@ def _read(path, problems: list[Problem], dispatch, iter_lines) -> Iterator:
             try:
                 obj = _loads(first)
             except _JSONDecodeError as e:
-                if first.lstrip()[:1] in (b"{", b"["):
+                if _CONTROLS.sub(b"", first).lstrip()[:1] in (b"{", b"["):
                     whole = first + f.read()
                     try:
                         doc = _loads(whole)
-                    except _JSONDecodeError:
-                        doc = None
-                        try:
-                            whole.decode("utf-8")
-                        except UnicodeDecodeError as bad:
-                            # one document in another encoding (else JSON lines, each read in its own below)
-                            read = _legacy_json(whole)
-                            if read is not None:
-                                problems.append(_repaired_encoding(1, bad, read[1]))
-                                doc = read[0]
+                    except _JSONDecodeError as bad:
+                        # one document in another encoding or with control characters (else JSON lines, each
+                        # read on its own below)
+                        doc = _recovered(1, whole, bad, problems)
                     if doc is not None:
                         yield from dispatch(1, doc, problems)
                         return
@@ -441,6 +455,11 @@ def _raw_dispatch(no: int, obj, problems: list[Problem]) -> Iterator[tuple[int, 
     yield no, obj
 
 
+#: the fields of a release (OCDS 1.1): a ``compiledRelease`` with none of them is no release
+RELEASE_KEYS = frozenset({"ocid", "id", "date", "tag", "initiationType", "parties", "buyer", "planning", "tender",
+                          "awards", "contracts"})
+
+
 def _is_record(obj: dict) -> bool:
     return "compiledRelease" in obj or (isinstance(obj.get("releases"), list) and "tag" not in obj)
 
@@ -479,6 +498,12 @@ def _members(no: int, obj, problems: list[Problem] | None, stats: ReadStats | No
         count("records")
         ocid = rec.get("ocid")
         compiled = rec.get("compiledRelease")
+        if isinstance(compiled, dict) and not RELEASE_KEYS & compiled.keys():
+            # Kingfisher's "dodgy" record: {"hello": …} is no release; the record's own releases may be
+            if problems is not None:
+                problems.append(Problem(no, f"{i}: compiledRelease has none of the fields of a release "
+                                            f"({', '.join(sorted(RELEASE_KEYS))}): ignored", skipped=False))
+            compiled = None
         if isinstance(compiled, dict):
             ocid = compiled.get("ocid", ocid)
             if not isinstance(ocid, str):
@@ -536,6 +561,17 @@ def _members(no: int, obj, problems: list[Problem] | None, stats: ReadStats | No
             count("packages")
             for k, rel in enumerate(obj["releases"]):
                 yield from release(f"releases[{k}]", rel)
+        elif isinstance(obj.get("releases"), dict) or isinstance(obj.get("records"), dict):
+            # a package whose one release (record) is given as an object, not an array of one
+            key = "releases" if isinstance(obj.get("releases"), dict) else "records"
+            count("packages")
+            if not obj[key]:
+                problem(f"{key} is an empty object: a package with nothing in it")
+            else:
+                if problems is not None:
+                    problems.append(Problem(no, f"{key} is an object, expected an array: read as an array of one",
+                                            skipped=False, action="repaired"))
+                yield from (release if key == "releases" else record)(f"{key}[0]", obj[key])
         elif "ocid" in obj:
             count("releases")
             problem(f"ocid is {type_name(obj['ocid'])}, expected string, release skipped")

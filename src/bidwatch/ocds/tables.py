@@ -773,6 +773,13 @@ class _Builder:
         tender_rows: dict[str, dict] = {}
         status = rd.text(tender, "status", "/tender/status")
         n_tenderers = tender.get("numberOfTenderers")
+        # tender/tenderers: "all parties who submit a bid" (an older way to name them, without bids): each a company,
+        # and their number where numberOfTenderers is not given; the bid list stays unknown (none): no prices
+        named = _once(rd, [c for c in (self.company(t, rd, f"/tender/tenderers[{k}]", "tenderer")
+                                       for k, t in enumerate(rd.arr(tender, "tenderers", "/tender/tenderers"))) if c],
+                      "/tender/tenderers", "tenderer")
+        if named and type(n_tenderers) is not int:
+            n_tenderers = len(named)  # the list the count is of: nothing to note (Taiwan's and INAI's releases)
         base = {
             "project_id": ocid, "category": category, "procedure": procedure, "tenderer_id": buyer_id or pe_id,
             "agency": pe_id if pe_id and pe_id != buyer_id else None, "ceiling_price": None,
