@@ -422,3 +422,54 @@ def test_one_award_published_by_the_tenderer_and_by_its_agency_is_one_tender(tmp
     rows[2][0] = "浙江中兴工程项目管理有限公司关于绍兴市人民医院手术行为管理系统项目中标(成交)结果公告"
     result = map_notices(_csv(tmp_path / "k.csv", rows))
     assert len(result.tables["tenders"]) == 4
+
+
+# --------------------------------------------------------------------------- a bid-opening record (开标记录)
+
+OPENING_HEADER = ["项目名称", "标段名称", "序号", "投标人名称", "投标报价（元）", "工期（日历天）", "项目经理"]
+OPENING_ROWS = [["某县道路改造工程", "一标段", "1", "甲建设（集团）有限公司", "1,234,500.00", "180", "张三"],
+                ["某县道路改造工程", "一标段", "2", "乙建设有限公司", "1,240,000.00", "180", "李四"],
+                ["某县道路改造工程", "一标段", "3", "丙建设有限公司", "1,251,000.00", "170", "王五"]]
+
+
+def test_a_bid_opening_record_is_the_whole_bid_list(tmp_path: Path):
+    # a 开标记录 names every bidder and price read out at the opening (招标投标法 第36条): it was refused row by row
+    # ("notice type unknown"), and the loader refuses it for its missing 投标编号/企业编号
+    result = map_notices(_csv(tmp_path / "开标记录.csv", [OPENING_HEADER, *OPENING_ROWS]))
+    (tender,) = result.tables["tenders"]
+    assert tender["bid_list"] == "all" and tender["title"] == "某县道路改造工程 一标段"
+    bids = result.tables["bids"]
+    assert [(b["price"], b["rank"], b["项目经理"]) for b in bids] == [
+        ("1,234,500.00", None, "张三"), ("1,240,000.00", None, "李四"), ("1,251,000.00", None, "王五")]
+    write_import(result, tmp_path / "out")
+    ds = load_dataset(tmp_path / "out")
+    assert ds.con.execute("SELECT bid_list, count(*) FROM tenders GROUP BY 1").fetchall() == [("all", 1)]
+    assert sorted(p for (p,) in ds.con.execute("SELECT price FROM bids").fetchall()) == [1234500.0, 1240000.0, 1251000.0]
+
+
+def test_an_opening_record_named_by_its_title_row_gives_its_tender(tmp_path: Path):
+    rows = [["某县道路改造工程一标段开标记录表"], ["投标人名称", "投标报价（元）"]] + [r[3:5] for r in OPENING_ROWS]
+    result = map_notices(_csv(tmp_path / "export.csv", rows))
+    (tender,) = result.tables["tenders"]
+    assert tender["bid_list"] == "all" and tender["title"] == "某县道路改造工程一标段"
+    assert len(result.tables["bids"]) == 3
+
+
+def test_bidders_and_prices_alone_are_no_opening_record(tmp_path: Path):
+    # near miss: 投标人名称 and 投标报价 in a file that says nothing of an opening: not guessed to be the whole list
+    result = map_notices(_csv(tmp_path / "投标人.csv", [OPENING_HEADER, *OPENING_ROWS]))
+    assert result.tables["tenders"] == [] and result.tables["bids"] == []
+    assert all("开标记录" in what for _, r, what in result.log if r and r > 1)
+
+
+def test_the_candidates_of_a_tender_whose_opening_record_is_given_are_its_bids(tmp_path: Path):
+    header = ["公告类型", "项目名称", "标段名称", "投标人名称", "排名", "投标报价（元）"]
+    rows = [header] + [["开标记录", *r[:2], r[3], "", r[4]] for r in OPENING_ROWS] + [
+        ["中标候选人公示", "某县道路改造工程", "一标段", "乙建设有限公司", "第一中标候选人", "1,240,000.00"],
+        ["中标候选人公示", "某县道路改造工程", "一标段", "甲建设（集团）有限公司", "第二中标候选人", "1,234,500.00"]]
+    result = map_notices(_csv(tmp_path / "notices.csv", rows))
+    (tender,) = result.tables["tenders"]
+    assert tender["bid_list"] == "all"
+    names = {c["company_id"]: c["name"] for c in result.tables["companies"]}
+    assert sorted((names[b["company_id"]], b["rank"]) for b in result.tables["bids"]) == [
+        ("丙建设有限公司", None), ("乙建设有限公司", "1"), ("甲建设（集团）有限公司", "2")]

@@ -1,4 +1,4 @@
-"""Platform notices → contract tables: 中标候选人公示 and 中标结果公告 (``bidwatch notices``).
+"""Platform notices → contract tables: 中标候选人公示, 中标结果公告 and 开标记录 (``bidwatch notices``).
 
 Public resource trading platforms (公共资源交易平台) publish, for each tender, the candidates
 notice (中标候选人公示, 招标投标法实施条例 第54条: the first three candidates, at least 3 days) and
@@ -12,6 +12,8 @@ bid list, so this module:
   section names, else from the notice title with the notice-type words removed
   (``XX工程一标段中标候选人公示`` and ``XX工程一标段中标结果公告`` are the same tender), so both
   notices of a tender meet and a re-import gives the same ids;
+* reads a bid-opening record (开标记录: every bid read out, 法 第36条) as the whole bid list, ``all``, where its
+  type or title, or the file's name or title row, says so (bidders and prices alone do not);
 * sets ``tenders.bid_list``: ``candidates`` when a candidates notice lists bidders (counting and
   comparing indicators must not judge a tender by its top three), ``none`` when only a result
   notice names the winner (no bids are made up for it);
@@ -98,6 +100,9 @@ NOTICE_COLUMNS: dict[str, tuple[str, ...]] = {
 
 CANDIDATES = "candidates"
 RESULT = "result"
+#: a 开标记录 (开标一览表, 唱标记录): every bid read out at the opening (法 第36条), the whole bid list with its prices
+OPENING = "opening"
+_OPENING_WORDS = re.compile(r"开标记录|开标一览表|开标结果|开标情况|唱标记录|唱标一览表")
 #: An export with neither a notice type nor a title column holds one kind of notice, which its company column's
 #: header may name: the candidates of 中标候选人公示 (GGZY's GY_TENDER_CANDIDATE: WIN_CANDIDATE_NAME) or the winner of
 #: 中标结果公告 (GY_WIN_RESULT_ANNO: WIN_BIDDER_NAME). 投标人 says neither. (Where the export mixes both notices, the
@@ -107,7 +112,7 @@ _COMPANY_HEADER_KIND = {**{h: CANDIDATES for h in ("中标候选人", "候选人
                         **{h: RESULT for h in ("中标人", "中标单位", "中标人名称", "中标供应商", "成交供应商",
                                                "中标(成交)供应商", "中标供应商名称", "成交供应商名称",
                                                "WIN_BIDDER_NAME")}}
-_TYPE_WORDS = re.compile(r"(中标候选人公示|中标候选人公告|评标结果公示|候选人公示|中标结果公告|中标结果公示|中标公告|"
+_TYPE_WORDS = re.compile(r"(开标记录表|开标记录|开标一览表|开标结果公示|开标结果|开标情况|唱标记录|中标候选人公示|中标候选人公告|评标结果公示|候选人公示|中标结果公告|中标结果公示|中标公告|"
                          r"中标[(（]成交[)）]结果公告|中标[(（]成交[)）]结果公示|中标[(（]成交[)）]公告|中标[(（]成交[)）]结果|"
                          r"成交结果公告|成交结果公示|成交公告|成交公示|结果公告|结果公示|中标结果|公示|公告)$")
 #: what a notice title carries beside the tender's name: the publishing agency's "XX公司关于" before it, a platform's
@@ -327,6 +332,8 @@ def _notice_type(row: dict[str, str | None], by_header: str | None = None, heade
     column's header says, :data:`_COMPANY_HEADER_KIND`) when the export has no type or title (``header_decides``) or
     the row gives a rank (a ranked company under a 中标候选人 header is a candidate); else None."""
     text = " ".join(x for x in (row.get("notice_type"), row.get("notice_title")) if x)
+    if _OPENING_WORDS.search(text):  # before 结果: 开标结果 is the opening's, not the award's
+        return OPENING
     # 评标报告: the evaluation committee's report, which names the candidates it recommends (条例 第53条)
     if "候选人" in text or "评标结果" in text or "评标报告" in text:
         return CANDIDATES
@@ -444,6 +451,12 @@ def map_notices(path: str | Path, *, price_from_rate: bool = False) -> NoticeImp
     header_decides = "notice_type" not in columns and "notice_title" not in columns
     company_header = _UNIT.sub("", header[columns["company"]].strip(WHITESPACE))
     by_header = next((kind for h, kind in _COMPANY_HEADER_KIND.items() if _key(h) == _key(company_header)), None)
+    # a bid-opening record says so in its file's name or its title row (XX工程一标段开标记录表): 投标人 and 投标报价 alone
+    # say nothing of the kind, so nothing else makes one
+    title_rows = [" ".join(c.strip(WHITESPACE) for c in cells if c and c.strip(WHITESPACE)) for _, cells in above]
+    opening_title = next((t for t in title_rows if _OPENING_WORDS.search(t)), None)
+    if by_header is None and (opening_title or _OPENING_WORDS.search(path.stem)):
+        by_header = OPENING
     # a 费率 column holds fee rates, not discounts: never turned into a price
     fee_rates = "rate" in columns and "费率" in header[columns["rate"]]
     # a title row above the header may give the unit of every amount (金额单位：万元), as in the dataset loader
@@ -563,13 +576,16 @@ def map_notices(path: str | Path, *, price_from_rate: bool = False) -> NoticeImp
         if kind == RESULT:
             row["company"] = cell(cells, winner_at) or cell(cells, candidate_at)
             row["price"] = cell(cells, award_at) or cell(cells, bid_price_at)
-        elif kind == CANDIDATES:
+        elif kind in (CANDIDATES, OPENING):
             row["company"] = cell(cells, candidate_at) or cell(cells, winner_at)
             row["price"] = cell(cells, bid_price_at) or cell(cells, award_at)
         if kind is None:
-            log.append((path.name, r, "无法判断公告类型（中标候选人公示或中标结果公告），整行未导入 / notice type "
-                                      "unknown (candidates or result): row not imported"))
+            log.append((path.name, r, "无法判断公告类型（中标候选人公示、中标结果公告或开标记录），整行未导入 / notice "
+                                      "type unknown (candidates, result or bid opening): row not imported"))
             continue
+        if kind == OPENING and opening_title and not any(row.get(k) for k in ("tender_id", "project_name", "section",
+                                                                               "notice_title")):
+            row["notice_title"] = opening_title  # the record's title row names its tender (XX工程一标段开标记录表)
         key = _tender_key(row)
         if key is None:
             log.append((path.name, r, "没有标段编号、项目名称或公告标题，无法确定标段，整行未导入 / no tender id, "
@@ -608,7 +624,7 @@ def map_notices(path: str | Path, *, price_from_rate: bool = False) -> NoticeImp
         if kind == CANDIDATES:
             fill(t, "candidates_published_on", row.get("published_on"), r)
             fill(t, "candidates_notice", notice, r)
-        else:
+        elif kind == RESULT:
             fill(t, "result_published_on", row.get("published_on"), r)
             fill(t, "result_notice", notice, r)
         name = row.get("company")
@@ -685,6 +701,8 @@ def map_notices(path: str | Path, *, price_from_rate: bool = False) -> NoticeImp
                 log.append((path.name, r, f"{tender_id} 候选人“{name}”{why}{need}，未作为投标导入 / candidate "
                                           f"not imported as a bid: {why_en}"))
                 continue
+        if kind == OPENING:
+            rank = None  # an opening record's order is the order of reading out, no ranking
         bid_id = f"{tender_id}-{rank}" if rank and rank.isdigit() else stable_id("NB", tender_id, cid)
         if bid_id in bids:
             log.append((path.name, r, f"{bid_id} 重复的候选人行，保留第一行 / repeated candidate row, first kept"))
@@ -698,8 +716,27 @@ def map_notices(path: str | Path, *, price_from_rate: bool = False) -> NoticeImp
         if members:
             bids[bid_id]["联合体成员"] = "；".join(members)
         born("bids", bid_id, r)
+    opened = {tid for tid, k in kinds.items() if OPENING in k}
+    if opened:
+        # a candidates notice of a tender whose opening record is here too: the candidate is one of the bids read out;
+        # its rank and score go to that bid instead of making a second bid of the company
+        by_company = {(b["tender_id"], b["company_id"]): b for b in bids.values()
+                      if b["tender_id"] in opened and b["bid_id"] == stable_id("NB", str(b["tender_id"]),
+                                                                                 str(b["company_id"]))}
+        for bid_id in [k for k, b in bids.items() if b["tender_id"] in opened and b.get("rank")]:
+            b = bids[bid_id]
+            same = by_company.get((b["tender_id"], b["company_id"]))
+            if same is None or same is b:
+                continue
+            for col in ("rank", "score"):
+                same[col] = same.get(col) or b.get(col)
+            del bids[bid_id]
+            log.append((out.source, out.origins.get("bids", {}).get(bid_id), f"{bid_id} 候选人即开标记录中的投标，排名并入"
+                        f"该投标 / the candidate is a bid of the opening record: its rank joins that bid"))
     for tender_id, t in tenders.items():
-        t["bid_list"] = "candidates" if CANDIDATES in kinds[tender_id] else "none"
+        # the opening record reads out every bid: the whole list; a candidates notice its top three only
+        t["bid_list"] = ("all" if OPENING in kinds[tender_id] else
+                         "candidates" if CANDIDATES in kinds[tender_id] else "none")
     out.tables = {"companies": list(companies.values()), "projects": list(projects.values()),
                   "tenders": list(tenders.values()), "bids": list(bids.values())}
     return out
@@ -845,8 +882,11 @@ def cmd_notices(args: object) -> int:
     lists: dict[str, int] = {}
     for t in result.tables["tenders"]:
         lists[str(t["bid_list"])] = lists.get(str(t["bid_list"]), 0) + 1
-    print(f"已导入 / imported: {counts['tenders']} 个标段（仅候选人 {lists.get('candidates', 0)}，无投标数据 "
-          f"{lists.get('none', 0)}），{counts['bids']} 个候选人投标，{counts['companies']} 家单位 → {out}")
+    print(f"已导入 / imported: {counts['tenders']} 个标段（开标记录完整 {lists.get('all', 0)}，仅候选人 "
+          f"{lists.get('candidates', 0)}，无投标数据 {lists.get('none', 0)}），{counts['bids']} 个投标，"
+          f"{counts['companies']} 家单位 → {out} / {counts['tenders']} tenders ({lists.get('all', 0)} with the whole "
+          f"bid list of an opening record, {lists.get('candidates', 0)} candidates only, {lists.get('none', 0)} "
+          f"without bids), {counts['bids']} bids, {counts['companies']} companies")
     if result.log:
         print(f"导入说明 {len(result.log)} 条 / {len(result.log)} import note(s): {out / LOG_FILE}", file=sys.stderr)
     try:
