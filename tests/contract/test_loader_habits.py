@@ -474,3 +474,17 @@ def test_a_folder_holding_one_workbook_is_that_workbook(tmp_path: Path) -> None:
     (tmp_path / "book" / "另一个.xlsx").write_bytes((tmp_path / "book" / "dataset.xlsx").read_bytes())
     with pytest.raises(DatasetInvalid):
         load_dataset(tmp_path / "book")
+
+
+def test_a_bid_opening_record_missing_its_ids_is_pointed_to_the_notices_import(tmp_path: Path):
+    # a 开标记录 names its bidders without 投标编号/企业编号: the problem says how to import it as it is
+    folder = write_dataset(tmp_path / "ds", {
+        "companies": "company_id,name\nC1,甲\n", "tenders": "tender_id,name\nT1,一标段\n",
+        "bids": "tender_id,投标人名称,price\nT1,甲建设有限公司,1234500\n"})
+    hinted = {p.column: p.expected for p in problems_of(folder) if p.table == "bids"}
+    assert set(hinted) == {"bid_id", "company_id"} and all("bidwatch notices" in e for e in hinted.values())
+    # near miss: ids missing from a table that names no bidder get the plain message
+    plain = write_dataset(tmp_path / "plain", {
+        "companies": "company_id,name\nC1,甲\n", "tenders": "tender_id,name\nT1,一标段\n",
+        "bids": "tender_id,price\nT1,1234500\n"})
+    assert not any("notices" in p.expected for p in problems_of(plain))

@@ -514,10 +514,25 @@ def map_headers(src: Source, headers: list[str]) -> None:
                 f"导入 / {h} gives its unit as a code in {coded[1]}, which the loader does not read: not read as "
                 f"{coded[0]}, kept as written; give the amount in yuan or under a header naming its unit"))
     _pair_words_columns(src)
+    # a bid-opening record (开标记录) names its bidders, without the ids the contract keys them by: bidwatch notices
+    # reads it as it is and makes the ids
+    named = src.table.name == "bids" and any(re.sub(r"[\s（）()]", "", name) in OPENING_BIDDER_HEADERS
+                                             for _, name in src.extras)
     for col in src.table.columns:
         if col.required and col.name not in src.positions:
+            hinted = named and col.name in ("bid_id", "company_id")
+            zh = ("；表中有投标人名称而无编号，像是开标记录：可用 bidwatch notices 导入（CSV 文件或工作簿的第一个工作表），"
+                  "编号自动生成") if hinted else ""
+            en = ("; the table names its bidders without ids, as a bid-opening record (开标记录) does: `bidwatch "
+                  "notices FILE --out DIR` imports it (a CSV file or a workbook's first sheet) and makes the ids"
+                  ) if hinted else ""
             src.problems.append(Problem(src.table.name, None, col.name, None,
-                                        f"缺少必填列 {col.name}（{col.zh}） / required column missing"))
+                                        f"缺少必填列 {col.name}（{col.zh}）{zh} / required column missing{en}"))
+
+
+#: a bidder's name as a bid-opening record heads it (brackets and spaces aside)
+OPENING_BIDDER_HEADERS = frozenset({"投标人", "投标人名称", "投标单位", "投标单位名称", "投标人全称", "单位名称",
+                                    "供应商名称", "投标供应商"})
 
 
 def _pair_words_columns(src: Source) -> None:
