@@ -490,24 +490,23 @@ def restrictive_clause(ctx: ScanContext) -> pd.DataFrame:
     限定注册地、要求设立本地分支机构或在本地缴纳税收社保、特定地区或行业业绩奖项、指定品牌专利供应商、
     限定所有制形式、注册资本规模门槛、非强制认证、成立年限。资质等级、安全生产许可证、注册建造师等法定条件不计。"""
     rules = load_clause_rules(str(ctx.p("exclusion.restrictive_clause_rules") or ""))
-    winner = f"{ctx.or_null('winner_id', 'tenders', 'winner_id')} AS winner_id"
-    texts = ctx.engine.query(
-        f"SELECT tender_id, project_id, {winner}, requirements_text FROM tenders "
-        "WHERE requirements_text IS NOT NULL AND length(requirements_text) > 0 ORDER BY tender_id")
-    rows = []
-    seen: dict[str, list[dict[str, str]]] = {}  # tender documents reuse templates: each distinct text once
-    for r in texts.itertuples(index=False):
-        text = str(r.requirements_text)
-        if text not in seen:
-            seen[text] = find_restrictive_clauses(text, rules)
-        findings = seen[text]
-        if not findings:
-            continue
-        rows.append({
-            "tender_id": r.tender_id, "project_id": r.project_id,
-            "company_ids": [r.winner_id] if isinstance(r.winner_id, str) else [],
-            "score": min(0.9, 0.6 + 0.1 * (len(findings) - 1)), "severity": None,
-            "evidence": orjson.dumps({"findings": findings}).decode(),
-        })
     cols = ["tender_id", "project_id", "company_ids", "score", "severity", "evidence"]
-    return pd.DataFrame(rows, columns=cols)
+    # tender documents reuse templates: each distinct text is read once (751 texts for 151k tenders at 1M bids), and
+    # the tenders are joined to the texts with findings in the engine (fetching every tender's text into Python was
+    # 2 of the indicator's 3 s)
+    distinct = ctx.engine.query("SELECT DISTINCT requirements_text AS text FROM tenders "
+                                "WHERE requirements_text IS NOT NULL AND length(requirements_text) > 0")
+    hits = []
+    for text in distinct["text"].tolist():
+        findings = find_restrictive_clauses(str(text), rules)
+        if findings:
+            hits.append({"text": text, "score": min(0.9, 0.6 + 0.1 * (len(findings) - 1)),
+                         "evidence": orjson.dumps({"findings": findings}).decode()})
+    if not hits:
+        return pd.DataFrame(columns=cols)
+    ctx.engine.register("_bw_clause_hits", pd.DataFrame(hits))
+    winner = ctx.or_null("t.winner_id", "tenders", "winner_id")
+    return ctx.engine.query(
+        f"SELECT t.tender_id, t.project_id, CASE WHEN {winner} IS NULL THEN [] ELSE [{winner}] END AS company_ids, "
+        "h.score, NULL AS severity, h.evidence FROM tenders t JOIN _bw_clause_hits h ON t.requirements_text = h.text "
+        "ORDER BY t.tender_id")
