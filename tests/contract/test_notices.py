@@ -473,3 +473,25 @@ def test_the_candidates_of_a_tender_whose_opening_record_is_given_are_its_bids(t
     names = {c["company_id"]: c["name"] for c in result.tables["companies"]}
     assert sorted((names[b["company_id"]], b["rank"]) for b in result.tables["bids"]) == [
         ("丙建设有限公司", None), ("乙建设有限公司", "1"), ("甲建设（集团）有限公司", "2")]
+
+
+def test_the_sheets_after_the_first_are_named_as_not_read(tmp_path: Path):
+    # a 开标记录 workbook with a sheet per 标段: the importer reads the first; the others were left out without a word
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.title = "一标段"
+    for row in [["某县道路改造工程一标段开标记录表"], ["投标人名称", "投标报价（元）"], ["甲建设有限公司", "1234500"]]:
+        wb.active.append(row)
+    second = wb.create_sheet("二标段")
+    for row in [["某县道路改造工程二标段开标记录表"], ["投标人名称", "投标报价（元）"], ["乙建设有限公司", "2234500"]]:
+        second.append(row)
+    wb.create_sheet("空白")  # near miss: an empty sheet is nothing left out
+    wb.save(tmp_path / "开标.xlsx")
+    result = map_notices(tmp_path / "开标.xlsx")
+    assert len(result.tables["bids"]) == 1
+    notes = [what for _, r, what in result.log if "工作表" in what]
+    assert len(notes) == 1 and "二标段" in notes[0] and "空白" not in notes[0]
+    del wb["二标段"]
+    wb.save(tmp_path / "一个.xlsx")
+    assert not any("工作表" in what for _, _, what in map_notices(tmp_path / "一个.xlsx").log)

@@ -229,6 +229,20 @@ def _rows(path: Path) -> tuple[list[str], Rows, Rows, int]:
     return header, raw[h + 1:], raw[:h], raw[h][0]
 
 
+def _other_sheets(path: Path) -> list[str]:
+    """The names of a workbook's sheets after the first that hold any value (:func:`_rows` reads the first only)."""
+    if path.suffix.lower() != ".xlsx":
+        return []
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path, read_only=True, data_only=True)
+    try:
+        return [ws.title for ws in wb.worksheets[1:]
+                if any(v not in (None, "") for row in ws.iter_rows(values_only=True, max_col=64) for v in row)]
+    finally:
+        wb.close()
+
+
 #: names of a candidate's fields as a sideways table lists them down its first column (肇庆's 评审结果: 单位名称,
 #: 项目负责人, 投标报价（元） in rows, one candidate per column), beside the notice columns' own headers
 _FIELD_WORDS = ("单位名称", "企业名称", "投标人名称", "投标单位", "投标报价", "项目负责人", "项目经理", "综合得分",
@@ -410,6 +424,7 @@ def map_notices(path: str | Path, *, price_from_rate: bool = False) -> NoticeImp
     """Read a notices export and build the contract tables (see the module docstring)."""
     path = Path(path)
     header, rows, above, header_row = _rows(path)
+    skipped_sheets = _other_sheets(path)
     fields = _transposed(header, rows)
     if fields is not None:
         raise NoticesUnreadable(
@@ -482,6 +497,11 @@ def map_notices(path: str | Path, *, price_from_rate: bool = False) -> NoticeImp
     unused = [h.strip(WHITESPACE) for h in header if h.strip(WHITESPACE) and _match(h) is None]
     if unused:
         log.append((path.name, header_row, f"未使用的列：{'、'.join(unused)} / columns not used: {', '.join(unused)}"))
+    if skipped_sheets:
+        listed = "、".join(skipped_sheets)
+        log.append((path.name, None, f"只读取第一个工作表；另有 {len(skipped_sheets)} 个工作表未读取：{listed}（请各存为"
+                                     f"一个文件分别导入，或合并到第一个工作表）/ only the first sheet is read; "
+                                     f"{len(skipped_sheets)} more sheet(s) not read: {', '.join(skipped_sheets)}"))
     if title_wan is not None and title_wan[1]:
         log.append((path.name, title_wan[0], "标题行写明“单位：万元”：表头未注明单位的金额按万元读取 / the title row gives "
                                              "the unit 万元: amounts whose header names no unit are read in 万元"))
