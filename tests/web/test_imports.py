@@ -127,6 +127,28 @@ def test_xlsx_workbook_is_accepted(client_for: Any, tmp_path: Path, django_captu
 
 
 @pytest.mark.django_db
+def test_an_old_xls_workbook_is_accepted(client_for: Any, tmp_path: Path, django_capture_on_commit_callbacks: Any) -> None:
+    # WPS and platforms' exports still save .xls: it was refused at upload ("a .zip or one .xlsx")
+    xlwt = pytest.importorskip("xlwt", reason="xlwt (dev dependency) writes the .xls workbook")
+    book = xlwt.Workbook(encoding="utf-8")
+    for table, rows in factories.TABLES.items():
+        sheet = book.add_sheet(table)
+        columns = list(dict.fromkeys(k for row in rows for k in row))
+        for c, name in enumerate(columns):
+            sheet.write(0, c, name)
+        for r, row in enumerate(rows, start=1):
+            for c, name in enumerate(columns):
+                if row.get(name) is not None:
+                    sheet.write(r, c, row[name])
+    path = tmp_path / "dataset.xls"
+    book.save(str(path))
+    _upload(client_for("office"), path, django_capture_on_commit_callbacks)
+    imp = DatasetImport.objects.latest("id")
+    assert imp.status == DatasetImport.Status.IMPORTED, imp.problems[:3]
+    assert Bid.objects.filter(tender__tender_id="T1").exists()
+
+
+@pytest.mark.django_db
 def test_history_lists_imports_and_scans_with_who_ran_them(client_for: Any, imported: Any) -> None:
     page = client_for("auditor").get(reverse("datasets:list")).content.decode()
     assert 'data-testid="import-history"' in page and 'data-testid="scan-history"' in page

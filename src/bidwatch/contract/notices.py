@@ -195,6 +195,17 @@ def _rows(path: Path) -> tuple[list[str], Rows, Rows, int]:
     columns (title rows above). A CSV record's number is its first line in the file (a quoted cell may hold
     line breaks)."""
     raw: list[tuple[int, list[str | None]]] = []
+    if path.suffix.lower() == ".xls":  # an old .xls: read as the .xlsx it converts to (contract/xls.py)
+        import tempfile
+
+        from .xls import xls_to_xlsx
+
+        with tempfile.TemporaryDirectory(prefix="bidwatch-xls-") as folder:
+            converted = Path(folder) / f"{path.stem}.xlsx"
+            refused = xls_to_xlsx(path, converted)
+            if refused is not None:
+                raise NoticesUnreadable(f"{path.name}: {refused.expected}")
+            return _rows(converted)
     if path.suffix.lower() == ".xlsx":
         from openpyxl import load_workbook
 
@@ -231,6 +242,15 @@ def _rows(path: Path) -> tuple[list[str], Rows, Rows, int]:
 
 def _other_sheets(path: Path) -> list[str]:
     """The names of a workbook's sheets after the first that hold any value (:func:`_rows` reads the first only)."""
+    if path.suffix.lower() == ".xls":
+        import xlrd
+
+        book = xlrd.open_workbook(str(path), on_demand=True)
+        try:
+            return [name for i, name in enumerate(book.sheet_names()[1:], start=1)
+                    if book.sheet_by_index(i).nrows > 0]
+        finally:
+            book.release_resources()
     if path.suffix.lower() != ".xlsx":
         return []
     from openpyxl import load_workbook

@@ -44,8 +44,8 @@ def discover(path: Path, scratch: Scratch) -> tuple[list[Source], list[Problem]]
     if path.suffix.lower() in WORKBOOK_SUFFIXES:  # .xlsm: a workbook with macros, read as data (none runs)
         return discover_workbook(path, scratch)
     suffix = path.suffix.lower()
-    hint = ("：旧版 .xls 请在 Excel/WPS 中另存为 .xlsx / an old .xls: save it as .xlsx in Excel or WPS"
-            if suffix in (".xls", ".et") else
+    hint = ("：WPS 表格的 .et 请在 WPS 中另存为 .xlsx / a WPS .et sheet: save it as .xlsx in WPS"
+            if suffix == ".et" else
             "：压缩包请先解压，再指定解压后的文件夹（网页导入可直接上传 .zip） / an archive: unzip it and give the folder "
             "(the web import takes the .zip itself)" if suffix in (".zip", ".rar", ".7z") else "")
     return [], [
@@ -54,15 +54,15 @@ def discover(path: Path, scratch: Scratch) -> tuple[list[Source], list[Problem]]
     ]
 
 
-#: files read as workbooks
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+#: files read as workbooks (an old .xls through its conversion: contract/xls.py)
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 
 
 def unrecognised_names(path: Path) -> list[str]:
     """Files (of a folder) or sheets (of a workbook) that name no contract table, for the message
     about a missing table: the user may have named the table in a way we do not know."""
     if path.is_dir():
-        data = (*_SUFFIXES, *_TEXT_SUFFIXES, *WORKBOOK_SUFFIXES, ".xls", ".et")
+        data = (*_SUFFIXES, *_TEXT_SUFFIXES, *WORKBOOK_SUFFIXES, ".et")
         return [e.name for e in sorted(path.iterdir())
                 if e.suffix.lower() in data and e.is_file() and table_for_name(e.stem) is None]
     return [n for n in sheet_names(path) if table_for_name(n) is None]

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import tempfile
+from dataclasses import replace
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -27,6 +29,7 @@ from .sources import (HEADER_SEARCH_ROWS, Scratch, Source, find_header, first_li
                       map_headers, note_title_rows, section_name, table_for_name, two_row_header)
 from .sqltext import ident
 from .values import WHITESPACE
+from .xls import is_ole, xls_to_xlsx
 
 #: Columns read per row: the contract's widest table has 24 columns; extras are kept, up to this.
 MAX_COLUMNS = 256
@@ -48,12 +51,19 @@ def discover_workbook(path: Path, scratch: Scratch, only: Table | None = None) -
     import pyarrow as pa
     from openpyxl import load_workbook
 
-    with path.open("rb") as fh:
-        if fh.read(8) == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":  # an OLE container: an encrypted .xlsx (or an old .xls)
-            return [], [Problem(path.name, None, None, None,
-                                "工作簿设有打开密码（已加密）或是旧版 .xls：请在 Excel/WPS 中取消密码（文件→信息→保护工作簿）"
-                                "并另存为 .xlsx 后再导入 / the workbook is password-protected (encrypted) or an old .xls: "
-                                "remove the password and save it as .xlsx")]
+    if path.suffix.lower() == ".xls" or is_ole(path):
+        # an old .xls (also one renamed .xlsx), or an encrypted .xlsx (the same OLE container, which xlrd refuses):
+        # read as the .xlsx it is converted to, every message naming the file as given
+        converted = Path(tempfile.mkdtemp(dir=scratch.temp_path("xls").parent)) / f"{path.stem}.xlsx"
+        refused = xls_to_xlsx(path, converted)
+        if refused is not None:
+            return [], [refused]
+        sources, problems = discover_workbook(converted, scratch, only)
+        for src in sources:
+            src.path = path
+            if src.sheet == converted.name:
+                src.sheet = path.name
+        return sources, [replace(p, table=path.name) if p.table == converted.name else p for p in problems]
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a corrupt file
@@ -284,6 +294,17 @@ def sheet_names(path: Path) -> list[str]:
     """The sheet names of a workbook (for messages about sheets not recognised); [] if unreadable."""
     from openpyxl import load_workbook
 
+    if path.suffix.lower() == ".xls":
+        import xlrd
+
+        try:
+            book = xlrd.open_workbook(str(path), on_demand=True)
+        except Exception:  # noqa: BLE001 - the load itself reports an unreadable workbook
+            return []
+        try:
+            return list(book.sheet_names())
+        finally:
+            book.release_resources()
     try:
         wb = load_workbook(path, read_only=True)
     except Exception:  # noqa: BLE001 - the load itself reports an unreadable workbook

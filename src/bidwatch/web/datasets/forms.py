@@ -7,8 +7,8 @@ from django.utils.translation import gettext_lazy as _
 class UploadForm(forms.Form):
     file = forms.FileField(
         label=_("Dataset file"),
-        help_text=_("A .zip of contract files (CSV or Parquet, one per table) or one .xlsx workbook."),
-        widget=forms.ClearableFileInput(attrs={"accept": ".zip,.xlsx"}),
+        help_text=_("A .zip of contract files (CSV or Parquet, one per table) or one .xlsx or .xls workbook."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".zip,.xlsx,.xls"}),
     )
     source_system = forms.CharField(
         label=_("Source system"), max_length=64, required=False,

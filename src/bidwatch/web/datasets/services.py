@@ -27,7 +27,7 @@ from bidwatch.web.tasks import queue
 from bidwatch.web.tasks.queue import Report, enqueue, on_lost, task
 
 MAX_STORED_PROBLEMS = 2000
-ACCEPTED_SUFFIXES = {".zip", ".xlsx"}
+ACCEPTED_SUFFIXES = {".zip", ".xlsx", ".xls"}
 
 
 class UploadRefused(ValueError):
@@ -58,7 +58,7 @@ def store_upload(upload: UploadedFile, user: Any, *, source: str = "", request: 
     name = Path(upload.name or "dataset").name
     suffix = Path(name).suffix.lower()
     if suffix not in ACCEPTED_SUFFIXES:
-        raise UploadRefused(_("Upload a .zip of contract files or one .xlsx workbook."))
+        raise UploadRefused(_("Upload a .zip of contract files or one .xlsx or .xls workbook."))
     if upload.size and upload.size > settings.MAX_UPLOAD_BYTES:
         raise UploadRefused(_("The file is larger than the allowed size."))
     with transaction.atomic():
@@ -161,7 +161,7 @@ def _check_archive(zf: zipfile.ZipFile, archive_size: int) -> list[tuple[zipfile
         raise UploadRefused(_("The archive unpacks to more than the allowed size."))
     datasets = sorted({str(PurePosixPath(n).parent) for _i, n in entries
                        if PurePosixPath(n).name.lower() in {"tenders.csv", "tenders.parquet"}})
-    workbooks = [n for _i, n in entries if n.lower().endswith(".xlsx")]
+    workbooks = [n for _i, n in entries if n.lower().endswith((".xlsx", ".xls"))]
     if len(datasets) > 1 or (datasets and workbooks) or (not datasets and len(workbooks) > 1):
         found = [f"{d}/" if d != "." else "./" for d in datasets] + workbooks
         raise UploadRefused(
@@ -192,13 +192,13 @@ def _safe_extract(archive: Path, into: Path) -> None:
 
 def dataset_path(stored: Path, workdir: Path) -> Path:
     """The folder (or workbook) inside an upload that ``load_dataset`` should read."""
-    if stored.suffix.lower() == ".xlsx":
+    if stored.suffix.lower() in (".xlsx", ".xls"):
         return stored
     _safe_extract(stored, workdir)
     for candidate in [workdir, *sorted(p for p in workdir.rglob("*") if p.is_dir())]:
         if any((candidate / f"tenders{ext}").exists() for ext in (".csv", ".parquet")):
             return candidate
-    workbooks = sorted(workdir.rglob("*.xlsx"))
+    workbooks = sorted(p for p in workdir.rglob("*") if p.suffix.lower() in (".xlsx", ".xls"))
     if len(workbooks) == 1:
         return workbooks[0]
     return workdir
