@@ -93,3 +93,16 @@ def test_a_bid_opening_record_saved_as_xls_is_imported(tmp_path: Path):
     result = map_notices(path)
     assert [b["price"] for b in result.tables["bids"]] == ["1234500", "1240000.5"]
     assert result.tables["tenders"][0]["bid_list"] == "all"
+
+
+def test_a_two_row_header_over_merged_cells_is_read_from_an_xls(tmp_path: Path):
+    # 投标报价 merged over its 大写 | 小写 columns, the other headers merged down two rows: the merges carry over
+    bids = [["投标编号", "标段编号", "企业编号", "投标报价", None], [None, None, None, "大写", "小写"],
+            ["B1", "T1", 1001, "壹佰贰拾叁万肆仟伍佰元整", 1243500], ["B2", "T1", 1002, "壹佰贰拾肆万元整", 1240000]]
+    path = _xls(tmp_path / "开标.xls", {**SHEETS, "投标": bids},
+                merges={"投标": [(0, 1, 0, 0), (0, 1, 1, 1), (0, 1, 2, 2), (0, 0, 3, 4)]})
+    ds = load_dataset(path)
+    # the words stand where the figure differs (评标委员会和评标方法暂行规定 第十九条), with a notice naming the row
+    assert ds.con.execute("SELECT bid_id, price FROM bids ORDER BY 1").fetchall() == [("B1", 1234500.0),
+                                                                                   ("B2", 1240000.0)]
+    assert any(n.table == "投标" and n.row == 3 and "大写" in n.expected for n in ds.notices)

@@ -31,7 +31,9 @@ def xls_to_xlsx(source: Path, target: Path) -> Problem | None:
     encrypted workbook, an encrypted .xlsx, a damaged file)."""
     import xlrd
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.utils.datetime import CALENDAR_MAC_1904
+    from openpyxl.worksheet.cell_range import CellRange
 
     try:
         book = xlrd.open_workbook(str(source), formatting_info=True, on_demand=True)
@@ -45,8 +47,9 @@ def xls_to_xlsx(source: Path, target: Path) -> Problem | None:
                f".xlsx 后再导入 / unreadable .xls workbook: save it as .xlsx in Excel or WPS")
         return Problem(source.name, None, None, None, why)
     try:
-        wb = Workbook()
-        wb.remove(wb.active)
+        # write-only: rows streamed to the file as they are read (an .xls sheet of 65,536 rows × 30 columns would be
+        # 2M openpyxl cells in memory otherwise); merged ranges and hidden rows are set before the rows are written
+        wb = Workbook(write_only=True)
         if book.datemode == 1:
             wb.epoch = CALENDAR_MAC_1904
         for index in range(book.nsheets):
@@ -54,22 +57,24 @@ def xls_to_xlsx(source: Path, target: Path) -> Problem | None:
             ws = wb.create_sheet(title=sheet.name)
             if sheet.visibility:
                 ws.sheet_state = "hidden"
+            for rlo, rhi, clo, chi in sheet.merged_cells:
+                if rhi - rlo > 1 or chi - clo > 1:
+                    ws.merged_cells.add(CellRange(min_row=rlo + 1, max_row=rhi, min_col=clo + 1, max_col=chi))
+            for r, info in sheet.rowinfo_map.items():
+                if info.hidden and r < sheet.nrows:
+                    ws.row_dimensions[r + 1].hidden = True
             for r in range(sheet.nrows):
+                row: list[object] = []
                 for c in range(min(sheet.row_len(r), MAX_COLUMNS)):
                     cell = sheet.cell(r, c)
                     value = _value(cell, book.datemode)
-                    if value is None:
-                        continue
-                    out = ws.cell(row=r + 1, column=c + 1, value=value)
-                    fmt = _number_format(book, cell.xf_index)
+                    fmt = _number_format(book, cell.xf_index) if value is not None else None
                     if fmt and not isinstance(value, dt.datetime | dt.time | str | bool):
+                        out = WriteOnlyCell(ws, value=value)
                         out.number_format = fmt
-                info = sheet.rowinfo_map.get(r)
-                if info is not None and info.hidden:
-                    ws.row_dimensions[r + 1].hidden = True
-            for rlo, rhi, clo, chi in sheet.merged_cells:
-                if rhi - rlo > 1 or chi - clo > 1:
-                    ws.merge_cells(start_row=rlo + 1, end_row=rhi, start_column=clo + 1, end_column=chi)
+                        value = out
+                    row.append(value)
+                ws.append(row)
             book.unload_sheet(index)
         wb.save(target)
     finally:
