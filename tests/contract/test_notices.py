@@ -475,23 +475,48 @@ def test_the_candidates_of_a_tender_whose_opening_record_is_given_are_its_bids(t
         ("丙建设有限公司", None), ("乙建设有限公司", "1"), ("甲建设（集团）有限公司", "2")]
 
 
-def test_the_sheets_after_the_first_are_named_as_not_read(tmp_path: Path):
-    # a 开标记录 workbook with a sheet per 标段: the importer reads the first; the others were left out without a word
+def test_a_workbook_with_a_sheet_per_section_is_read_sheet_by_sheet(tmp_path: Path):
+    # a 开标记录 workbook with a sheet per 标段: only the first sheet was read and the others left out without a word
     from openpyxl import Workbook
 
     wb = Workbook()
     wb.active.title = "一标段"
-    for row in [["某县道路改造工程一标段开标记录表"], ["投标人名称", "投标报价（元）"], ["甲建设有限公司", "1234500"]]:
+    for row in [["某县道路改造工程一标段开标记录表"], ["投标人名称", "投标报价（元）"], ["甲建设有限公司", "1234500"],
+                ["乙建设有限公司", "1240000"]]:
         wb.active.append(row)
     second = wb.create_sheet("二标段")
-    for row in [["某县道路改造工程二标段开标记录表"], ["投标人名称", "投标报价（元）"], ["乙建设有限公司", "2234500"]]:
+    for row in [["某县道路改造工程二标段开标记录表"], ["投标人名称", "投标报价（元）"], ["乙建设有限公司", "2234500"],
+                ["丙建设有限公司", "2240000"]]:
         second.append(row)
-    wb.create_sheet("空白")  # near miss: an empty sheet is nothing left out
+    notes = wb.create_sheet("说明")  # near miss: a sheet that names no bidder is said not to be imported
+    notes.append(["本表由交易中心导出，仅供参考"])
+    wb.create_sheet("空白")  # and an empty one is nothing at all
     wb.save(tmp_path / "开标.xlsx")
     result = map_notices(tmp_path / "开标.xlsx")
-    assert len(result.tables["bids"]) == 1
-    notes = [what for _, r, what in result.log if "工作表" in what]
-    assert len(notes) == 1 and "二标段" in notes[0] and "空白" not in notes[0]
-    del wb["二标段"]
-    wb.save(tmp_path / "一个.xlsx")
-    assert not any("工作表" in what for _, _, what in map_notices(tmp_path / "一个.xlsx").log)
+    tenders = {t["title"]: t for t in result.tables["tenders"]}
+    assert set(tenders) == {"某县道路改造工程一标段", "某县道路改造工程二标段"}
+    assert {t["bid_list"] for t in tenders.values()} == {"all"}
+    assert len(result.tables["bids"]) == 4 and len(result.tables["companies"]) == 3  # 乙 once, in both tenders
+    sheets = {f for f, _, what in result.log if "未导入" in what}
+    assert sheets == {"开标.xlsx［说明］"}
+    # a problem of the imported dataset names the sheet and its row
+    write_import(result, tmp_path / "out")
+    from bidwatch.contract.notices import input_place
+    from bidwatch.contract.problems import Problem
+    second_bid = next(i for i, b in enumerate(result.tables["bids"], start=2) if b["price"] == "2240000")
+    placed = input_place(result, Problem("bids", second_bid, "price", "2240000", "x"))
+    assert (placed.table, placed.row) == ("开标.xlsx［二标段］", 4)
+
+
+def test_an_opening_record_with_a_bidder_left_out_is_no_whole_list(tmp_path: Path):
+    # a bidder of the record whose price is no amount is not imported as a bid: counting the rest as the whole list
+    # would say "only 2 bidders" of a tender that had 3
+    rows = [OPENING_HEADER, *OPENING_ROWS[:2], [*OPENING_ROWS[2][:4], "详见附件", *OPENING_ROWS[2][5:]]]
+    result = map_notices(_csv(tmp_path / "开标记录.csv", rows))
+    (tender,) = result.tables["tenders"]
+    assert tender["bid_list"] == "none" and len(result.tables["bids"]) == 2
+    assert any("投标名单不完整" in what for _, _, what in result.log)
+    # near miss: a bidder read out twice is no bidder missing
+    result = map_notices(_csv(tmp_path / "开标记录2.csv",
+                              [OPENING_HEADER, *OPENING_ROWS, OPENING_ROWS[0]]))
+    assert result.tables["tenders"][0]["bid_list"] == "all"

@@ -154,6 +154,9 @@ class NoticeImport:
     source: str = ""
     origins: dict[str, dict[str, int]] = field(default_factory=dict)
     field_origins: dict[tuple[str, str, str], int] = field(default_factory=dict)
+    #: where a workbook's several sheets were read: the sheet (``book.xlsx［二标段］``) each record and field came from
+    record_sources: dict[tuple[str, str], str] = field(default_factory=dict)
+    field_sources: dict[tuple[str, str, str], str] = field(default_factory=dict)
     #: per table written (:func:`write_import`): the id of the record that starts on each line of its file
     lines: dict[str, dict[int, str]] = field(default_factory=dict)
 
@@ -188,7 +191,7 @@ def _name_key(name: str) -> str:
 Rows = list[tuple[int, list[str | None]]]
 
 
-def _rows(path: Path) -> tuple[list[str], Rows, Rows, int]:
+def _rows(path: Path, sheet: int = 0) -> tuple[list[str], Rows, Rows, int]:
     """Header, (row number, cells) of the records below it, the rows above it and the header's row number, of a
     CSV (UTF-8 or GB18030)
     or of the first sheet of an .xlsx; the header is the row among the first ones naming the most notice
@@ -205,7 +208,7 @@ def _rows(path: Path) -> tuple[list[str], Rows, Rows, int]:
             refused = xls_to_xlsx(path, converted)
             if refused is not None:
                 raise NoticesUnreadable(f"{path.name}: {refused.expected}")
-            return _rows(converted)
+            return _rows(converted, sheet)
     if path.suffix.lower() == ".xlsx":
         from openpyxl import load_workbook
 
@@ -213,7 +216,7 @@ def _rows(path: Path) -> tuple[list[str], Rows, Rows, int]:
 
         wb = load_workbook(path, read_only=True, data_only=True)
         try:
-            ws = wb.worksheets[0]
+            ws = wb.worksheets[sheet]
             for r, values in enumerate(ws.iter_rows(values_only=True, max_col=64), start=1):
                 raw.append((r, [_cell_text(v) for v in values]))
         finally:
@@ -240,15 +243,14 @@ def _rows(path: Path) -> tuple[list[str], Rows, Rows, int]:
     return header, raw[h + 1:], raw[:h], raw[h][0]
 
 
-def _other_sheets(path: Path) -> list[str]:
-    """The names of a workbook's sheets after the first that hold any value (:func:`_rows` reads the first only)."""
+def _filled_sheets(path: Path) -> list[tuple[int, str]]:
+    """(index, name) of a workbook's sheets that hold any value; [] for a CSV file."""
     if path.suffix.lower() == ".xls":
         import xlrd
 
         book = xlrd.open_workbook(str(path), on_demand=True)
         try:
-            return [name for i, name in enumerate(book.sheet_names()[1:], start=1)
-                    if book.sheet_by_index(i).nrows > 0]
+            return [(i, name) for i, name in enumerate(book.sheet_names()) if book.sheet_by_index(i).nrows > 0]
         finally:
             book.release_resources()
     if path.suffix.lower() != ".xlsx":
@@ -257,7 +259,7 @@ def _other_sheets(path: Path) -> list[str]:
 
     wb = load_workbook(path, read_only=True, data_only=True)
     try:
-        return [ws.title for ws in wb.worksheets[1:]
+        return [(i, ws.title) for i, ws in enumerate(wb.worksheets)
                 if any(v not in (None, "") for row in ws.iter_rows(values_only=True, max_col=64) for v in row)]
     finally:
         wb.close()
@@ -441,14 +443,35 @@ def _rate(v: str | None, percent: bool = False) -> Decimal | None:
 
 
 def map_notices(path: str | Path, *, price_from_rate: bool = False) -> NoticeImport:
-    """Read a notices export and build the contract tables (see the module docstring)."""
+    """Read a notices export and build the contract tables (see the module docstring). A workbook's every sheet that
+    holds values is read (a 开标记录 workbook with a sheet per 标段), each named in the log and in the problems as
+    ``book.xlsx［二标段］``; a sheet after the first that names no candidate or bidder is listed as not read."""
     path = Path(path)
-    header, rows, above, header_row = _rows(path)
-    skipped_sheets = _other_sheets(path)
+    sheets = _filled_sheets(path)
+    if len(sheets) <= 1:
+        return _map_sheet(path, path.name, path.stem, _rows(path), price_from_rate)
+    results: list[NoticeImport] = []
+    passed: list[tuple[str, str]] = []
+    for n, (index, title) in enumerate(sheets):
+        try:
+            results.append(_map_sheet(path, f"{path.name}［{title}］", f"{path.stem} {title}", _rows(path, index),
+                                      price_from_rate))
+        except NoticesUnreadable as exc:
+            if n == 0:
+                raise
+            passed.append((title, str(exc).split(": ", 1)[-1]))
+    return _merged(path.name, results, passed)
+
+
+def _map_sheet(path: Path, label: str, stem: str, read: tuple[list[str], Rows, Rows, int],
+               price_from_rate: bool) -> NoticeImport:
+    """One sheet's (or file's) rows as contract tables; ``label`` names it in the log and the problems, ``stem`` is
+    the name that may say it is a bid-opening record."""
+    header, rows, above, header_row = read
     fields = _transposed(header, rows)
     if fields is not None:
         raise NoticesUnreadable(
-            f"{path.name}: 表格是横排的：第一列是字段名（{'、'.join(fields[:5])}…），每个候选人占一列；请转置（每个候选人"
+            f"{label}: 表格是横排的：第一列是字段名（{'、'.join(fields[:5])}…），每个候选人占一列；请转置（每个候选人"
             f"一行、字段名作表头）后再导入 / the table is laid out sideways (field names down the first column, one "
             f"candidate per column): transpose it and import again")
     original = list(header)
@@ -480,7 +503,7 @@ def map_notices(path: str | Path, *, price_from_rate: bool = False) -> NoticeImp
                         columns.get("price"))
     if "company" not in columns:
         accepted = "、".join(NOTICE_COLUMNS["company"])
-        raise NoticesUnreadable(f"{path.name}: 找不到中标候选人/中标人列（可用列名：{accepted}） / no column naming "
+        raise NoticesUnreadable(f"{label}: 找不到中标候选人/中标人列（可用列名：{accepted}） / no column naming "
                                 f"the candidate or winner")
     # an export without type or title columns holds one kind of notice: its company header may say which
     header_decides = "notice_type" not in columns and "notice_title" not in columns
@@ -490,7 +513,7 @@ def map_notices(path: str | Path, *, price_from_rate: bool = False) -> NoticeImp
     # say nothing of the kind, so nothing else makes one
     title_rows = [" ".join(c.strip(WHITESPACE) for c in cells if c and c.strip(WHITESPACE)) for _, cells in above]
     opening_title = next((t for t in title_rows if _OPENING_WORDS.search(t)), None)
-    if by_header is None and (opening_title or _OPENING_WORDS.search(path.stem)):
+    if by_header is None and (opening_title or _OPENING_WORDS.search(stem)):
         by_header = OPENING
     # a 费率 column holds fee rates, not discounts: never turned into a price
     fee_rates = "rate" in columns and "费率" in header[columns["rate"]]
@@ -512,18 +535,13 @@ def map_notices(path: str | Path, *, price_from_rate: bool = False) -> NoticeImp
     # a rate column whose header gives the unit （%） holds per cents: 0.03 is 0.03 %
     pct_rate = "rate" in columns and unit_at(columns["rate"]) in ("%", "％")
     out = NoticeImport(tables={"companies": [], "projects": [], "tenders": [], "bids": []}, wan_price=wan_price,
-                       source=path.name)
+                       source=label)
     log = out.log
     unused = [h.strip(WHITESPACE) for h in header if h.strip(WHITESPACE) and _match(h) is None]
     if unused:
-        log.append((path.name, header_row, f"未使用的列：{'、'.join(unused)} / columns not used: {', '.join(unused)}"))
-    if skipped_sheets:
-        listed = "、".join(skipped_sheets)
-        log.append((path.name, None, f"只读取第一个工作表；另有 {len(skipped_sheets)} 个工作表未读取：{listed}（请各存为"
-                                     f"一个文件分别导入，或合并到第一个工作表）/ only the first sheet is read; "
-                                     f"{len(skipped_sheets)} more sheet(s) not read: {', '.join(skipped_sheets)}"))
+        log.append((label, header_row, f"未使用的列：{'、'.join(unused)} / columns not used: {', '.join(unused)}"))
     if title_wan is not None and title_wan[1]:
-        log.append((path.name, title_wan[0], "标题行写明“单位：万元”：表头未注明单位的金额按万元读取 / the title row gives "
+        log.append((label, title_wan[0], "标题行写明“单位：万元”：表头未注明单位的金额按万元读取 / the title row gives "
                                              "the unit 万元: amounts whose header names no unit are read in 万元"))
     discount_paid = "rate" in columns and "折扣" in header[columns["rate"]]
     companies: dict[str, dict[str, str | None]] = {}
@@ -531,6 +549,9 @@ def map_notices(path: str | Path, *, price_from_rate: bool = False) -> NoticeImp
     tenders: dict[str, dict[str, str | None]] = {}
     bids: dict[str, dict[str, str | None]] = {}
     kinds: dict[str, set[str]] = {}
+    # an opening record's bidders named and read as bids, per tender: a bidder left out (no price) leaves the list
+    # incomplete, and a count of its bidders would be wrong
+    read_out: dict[str, list[int]] = {}
 
     def born(table: str, key: str, r: int) -> None:
         out.origins.setdefault(table, {}).setdefault(key, r)
@@ -553,7 +574,7 @@ def map_notices(path: str | Path, *, price_from_rate: bool = False) -> NoticeImp
         unit = PRICE_UNIT_CODES.get(code)
         if unit is None:
             head = header[columns[name]].strip(WHITESPACE)
-            log.append((path.name, r, f"{head}“{code[:20]}”不是公共资源交易平台数据规范的金额单位代码（0 = 元，1 = 万元），"
+            log.append((label, r, f"{head}“{code[:20]}”不是公共资源交易平台数据规范的金额单位代码（0 = 元，1 = 万元），"
                                       f"相应金额未导入 / {head} “{code[:20]}” is no unit code of the platform data "
                                       "spec (0 = yuan, 1 = 10,000 yuan): its amount is not imported"))
             return None
@@ -567,7 +588,7 @@ def map_notices(path: str | Path, *, price_from_rate: bool = False) -> NoticeImp
             target[col] = value
             out.field_origins[("tenders", str(target["tender_id"]), col)] = r
         elif target[col] != value:
-            log.append((path.name, r, f"{target['tender_id']} {col}: 两份公告不一致，保留“{target[col]}”，"
+            log.append((label, r, f"{target['tender_id']} {col}: 两份公告不一致，保留“{target[col]}”，"
                                       f"忽略“{value}” / notices disagree, first value kept"))
 
     def cell(cells: list[str | None], i: int | None) -> str | None:
@@ -587,13 +608,13 @@ def map_notices(path: str | Path, *, price_from_rate: bool = False) -> NoticeImp
     for r, cells, row in parsed:
         trailer = cells_are_trailer(cells)
         if trailer is not None:  # 合计 / 制表人 rows of a workbook (the dataset loader skips them too)
-            log.append((path.name, r, trailer))
+            log.append((label, r, trailer))
             continue
         if not row.get("tender_id") and given:
             found = next((given[a] for a in _aliases(row) if a in given), None)
             if found is not None:
                 row["tender_id"] = found
-                log.append((path.name, r, f"标段编号取自同一标段的另一份公告：{found} / the tender id is taken from "
+                log.append((label, r, f"标段编号取自同一标段的另一份公告：{found} / the tender id is taken from "
                                           "another notice of the same tender"))
         kind = _notice_type(row, by_header, header_decides)
         code = row.pop("company_code", None)
@@ -601,7 +622,7 @@ def map_notices(path: str | Path, *, price_from_rate: bool = False) -> NoticeImp
             if _uscc_valid(code.upper()):
                 row["uscc"] = code.upper()
             else:
-                log.append((path.name, r, f"{header[columns['company_code']].strip(WHITESPACE)}“{code[:30]}”不是有效的统一"
+                log.append((label, r, f"{header[columns['company_code']].strip(WHITESPACE)}“{code[:30]}”不是有效的统一"
                                           "社会信用代码，未作单位编号 / the code is no valid unified social credit "
                                           "code: not used as the company's id"))
         period = row.pop("publicity_period", None)
@@ -611,7 +632,7 @@ def map_notices(path: str | Path, *, price_from_rate: bool = False) -> NoticeImp
                 row["published_on"] = row.get("published_on") or parts[0]
                 row["publicity_until"] = row.get("publicity_until") or parts[1]
             else:
-                log.append((path.name, r, f"公示期“{period[:40]}”不是“起…至…止”两个日期，未使用 / the publicity period "
+                log.append((label, r, f"公示期“{period[:40]}”不是“起…至…止”两个日期，未使用 / the publicity period "
                                           "is not two dates: not used"))
         if kind == RESULT:
             row["company"] = cell(cells, winner_at) or cell(cells, candidate_at)
@@ -620,7 +641,7 @@ def map_notices(path: str | Path, *, price_from_rate: bool = False) -> NoticeImp
             row["company"] = cell(cells, candidate_at) or cell(cells, winner_at)
             row["price"] = cell(cells, bid_price_at) or cell(cells, award_at)
         if kind is None:
-            log.append((path.name, r, "无法判断公告类型（中标候选人公示、中标结果公告或开标记录），整行未导入 / notice "
+            log.append((label, r, "无法判断公告类型（中标候选人公示、中标结果公告或开标记录），整行未导入 / notice "
                                       "type unknown (candidates, result or bid opening): row not imported"))
             continue
         if kind == OPENING and opening_title and not any(row.get(k) for k in ("tender_id", "project_name", "section",
@@ -628,7 +649,7 @@ def map_notices(path: str | Path, *, price_from_rate: bool = False) -> NoticeImp
             row["notice_title"] = opening_title  # the record's title row names its tender (XX工程一标段开标记录表)
         key = _tender_key(row)
         if key is None:
-            log.append((path.name, r, "没有标段编号、项目名称或公告标题，无法确定标段，整行未导入 / no tender id, "
+            log.append((label, r, "没有标段编号、项目名称或公告标题，无法确定标段，整行未导入 / no tender id, "
                                       "project name or notice title: row not imported"))
             continue
         tender_id, title = key
@@ -656,7 +677,7 @@ def map_notices(path: str | Path, *, price_from_rate: bool = False) -> NoticeImp
         fill(t, "bid_deadline", row.get("bid_deadline"), r)
         fill(t, "publicity_until", row.get("publicity_until") if kind == CANDIDATES else None, r)
         if kind == RESULT and row.get("publicity_until"):
-            log.append((path.name, r, f"{tender_id} 结果公告的公示截止日期“{row['publicity_until']}”未使用：法定公示期（条例 第54条）"
+            log.append((label, r, f"{tender_id} 结果公告的公示截止日期“{row['publicity_until']}”未使用：法定公示期（条例 第54条）"
                                       "是中标候选人公示的；如这份公告实为候选人公示，请在公告类型中注明 / a result notice's "
                                       "publicity end is not used: the statutory period is the candidates'"))
         fill(t, "awarded_on", row.get("awarded_on"), r)
@@ -669,17 +690,19 @@ def map_notices(path: str | Path, *, price_from_rate: bool = False) -> NoticeImp
             fill(t, "result_notice", notice, r)
         name = row.get("company")
         if name is None:
-            log.append((path.name, r, "没有候选人/中标人名称，仅导入标段信息 / no candidate or winner named: only the "
+            log.append((label, r, "没有候选人/中标人名称，仅导入标段信息 / no candidate or winner named: only the "
                                       "tender's fields imported"))
             continue
+        if kind == OPENING:
+            read_out.setdefault(tender_id, [0, 0])[0] += 1
         lead, members = _consortium(name)
         if members:
-            log.append((path.name, r, f"{tender_id} 联合体：牵头人“{lead}”为投标人，成员“{'、'.join(members)}”记入"
+            log.append((label, r, f"{tender_id} 联合体：牵头人“{lead}”为投标人，成员“{'、'.join(members)}”记入"
                                       "“联合体成员”列 / consortium: the lead is the bidder, the members are kept in "
                                       "the column 联合体成员"))
             name = lead
         if len(name) > MAX_NAME_CHARS:
-            log.append((path.name, r, f"{tender_id} 单位名称长 {len(name)} 字（“{name[:20]}…”），是一段说明文字而不是单位"
+            log.append((label, r, f"{tender_id} 单位名称长 {len(name)} 字（“{name[:20]}…”），是一段说明文字而不是单位"
                                       f"名称，未导入 / a {len(name)}-character company name is a paragraph, not a "
                                       "name: not imported"))
             continue
@@ -689,7 +712,7 @@ def map_notices(path: str | Path, *, price_from_rate: bool = False) -> NoticeImp
         row_wan = unit_code(row, "price_unit", wan_award if kind == RESULT else wan_price, r)
         if kind == RESULT:
             if rank not in (None, "1"):
-                log.append((path.name, r, f"结果公告中排名 {rank} 的单位不是中标人，未导入 / a company ranked {rank} "
+                log.append((label, r, f"结果公告中排名 {rank} 的单位不是中标人，未导入 / a company ranked {rank} "
                                           f"in a result notice is not the winner: not imported"))
                 continue
             fill(t, "winner_id", cid, r)
@@ -697,7 +720,7 @@ def map_notices(path: str | Path, *, price_from_rate: bool = False) -> NoticeImp
             if award is not None and not money_like(award) and _one_amount(award) is not None:
                 award = _one_amount(award)
             if award is not None and not money_like(award):
-                log.append((path.name, r, f"{tender_id} 中标价“{award[:30]}”不是金额，未导入 / the award price is no "
+                log.append((label, r, f"{tender_id} 中标价“{award[:30]}”不是金额，未导入 / the award price is no "
                                           "amount: left empty"))
                 award = None
             fill(t, "award_price", _with_unit(award, bool(row_wan)), r)
@@ -738,14 +761,16 @@ def map_notices(path: str | Path, *, price_from_rate: bool = False) -> NoticeImp
                     why, why_en = "没有报价", "no price"
                 need = ("（可用 --price-from-rate 按最高投标限价×(1−下浮率)计算）"
                         if rate is not None and ceiling is not None and not price_from_rate else "")
-                log.append((path.name, r, f"{tender_id} 候选人“{name}”{why}{need}，未作为投标导入 / candidate "
+                log.append((label, r, f"{tender_id} 候选人“{name}”{why}{need}，未作为投标导入 / candidate "
                                           f"not imported as a bid: {why_en}"))
                 continue
         if kind == OPENING:
             rank = None  # an opening record's order is the order of reading out, no ranking
         bid_id = f"{tender_id}-{rank}" if rank and rank.isdigit() else stable_id("NB", tender_id, cid)
+        if kind == OPENING:
+            read_out[tender_id][1] += 1  # a repeated row names a bidder already read: nothing is missing
         if bid_id in bids:
-            log.append((path.name, r, f"{bid_id} 重复的候选人行，保留第一行 / repeated candidate row, first kept"))
+            log.append((label, r, f"{bid_id} 重复的候选人行，保留第一行 / repeated candidate row, first kept"))
             continue
         score = row.get("score")
         if score is not None and score.endswith("分"):
@@ -777,8 +802,56 @@ def map_notices(path: str | Path, *, price_from_rate: bool = False) -> NoticeImp
         # the opening record reads out every bid: the whole list; a candidates notice its top three only
         t["bid_list"] = ("all" if OPENING in kinds[tender_id] else
                          "candidates" if CANDIDATES in kinds[tender_id] else "none")
+        named, kept = read_out.get(tender_id, (0, 0))
+        if named > kept:
+            t["bid_list"] = "none"
+            log.append((label, None, f"{tender_id} 开标记录的 {named} 个投标人中 {named - kept} 个未作为投标导入（见上），"
+                                     f"投标名单不完整：bid_list = none，不据此计数或比较投标人 / {named - kept} of the "
+                                     f"opening record's {named} bidders not imported as bids: the bid list is "
+                                     f"incomplete (bid_list = none)"))
     out.tables = {"companies": list(companies.values()), "projects": list(projects.values()),
                   "tenders": list(tenders.values()), "bids": list(bids.values())}
+    return out
+
+#: a tender's bid list as several sheets give it: the fullest stands
+_BID_LIST_ORDER = {"none": 0, "candidates": 1, "all": 2}
+
+
+def _merged(name: str, results: list[NoticeImport], passed: list[tuple[str, str]]) -> NoticeImport:
+    """The sheets' tables as one import: a company, project or bid once (the first sheet's), a tender's fields from
+    the first sheet that gives each, its bid list the fullest; each record keeps the sheet it came from."""
+    out = NoticeImport(tables={t: [] for t in ("companies", "projects", "tenders", "bids")},
+                       wan_price=any(r.wan_price for r in results), source=name)
+    kept: dict[str, dict[str, dict[str, str | None]]] = {t: {} for t in out.tables}
+    for title, why in passed:
+        out.log.append((f"{name}［{title}］", None, f"该工作表未导入：{why} / sheet not imported"))
+    for r in results:
+        out.log.extend(r.log)
+        for table, rows in r.tables.items():
+            key = EMPTY_COLUMNS[table][0]
+            for row in rows:
+                k = str(row[key])
+                first = kept[table].get(k)
+                if first is None:
+                    kept[table][k] = row
+                    out.tables[table].append(row)
+                    out.origins.setdefault(table, {})[k] = r.origins.get(table, {}).get(k)  # type: ignore[assignment]
+                    out.record_sources[(table, k)] = r.source
+                elif table == "tenders":
+                    for col, value in row.items():
+                        if value is not None and first.get(col) is None:
+                            first[col] = value
+                            out.field_origins[(table, k, col)] = r.field_origins.get((table, k, col))  # type: ignore
+                            out.field_sources[(table, k, col)] = r.source
+                    if _BID_LIST_ORDER.get(str(row.get("bid_list")), 0) > _BID_LIST_ORDER.get(str(first.get("bid_list")), 0):
+                        first["bid_list"] = row["bid_list"]
+                elif table == "bids":
+                    out.log.append((r.source, r.origins.get("bids", {}).get(k), f"{k} 已由前一个工作表导入，本行未导入 / "
+                                                                               "the bid is imported from an earlier sheet"))
+        for (table, k, col), row_no in r.field_origins.items():
+            if (table, k, col) not in out.field_origins and kept[table].get(k) is not None:
+                out.field_origins[(table, k, col)] = row_no
+                out.field_sources[(table, k, col)] = r.source
     return out
 
 
@@ -876,11 +949,13 @@ def input_place(result: NoticeImport, problem: Problem) -> Problem:
     key = result.lines.get(problem.table, {}).get(problem.row)
     if key is None:
         return problem
-    row = (result.field_origins.get((problem.table, key, problem.column or ""))
-           or result.origins.get(problem.table, {}).get(key))
+    field_key = (problem.table, key, problem.column or "")
+    row = result.field_origins.get(field_key) or result.origins.get(problem.table, {}).get(key)
     if row is None:
         return problem
-    return Problem(result.source, row, problem.column, problem.value,
+    source = (result.field_sources.get(field_key) if result.field_origins.get(field_key)
+              else result.record_sources.get((problem.table, key))) or result.source
+    return Problem(source, row, problem.column, problem.value,
                    f"{problem.expected}（导入后 {problem.table}.csv 第{problem.row}行 / {problem.table}.csv row "
                    f"{problem.row} as imported）")
 
@@ -923,10 +998,10 @@ def cmd_notices(args: object) -> int:
     for t in result.tables["tenders"]:
         lists[str(t["bid_list"])] = lists.get(str(t["bid_list"]), 0) + 1
     print(f"已导入 / imported: {counts['tenders']} 个标段（开标记录完整 {lists.get('all', 0)}，仅候选人 "
-          f"{lists.get('candidates', 0)}，无投标数据 {lists.get('none', 0)}），{counts['bids']} 个投标，"
+          f"{lists.get('candidates', 0)}，无投标或名单不完整 {lists.get('none', 0)}），{counts['bids']} 个投标，"
           f"{counts['companies']} 家单位 → {out} / {counts['tenders']} tenders ({lists.get('all', 0)} with the whole "
           f"bid list of an opening record, {lists.get('candidates', 0)} candidates only, {lists.get('none', 0)} "
-          f"without bids), {counts['bids']} bids, {counts['companies']} companies")
+          f"with no or an incomplete bid list), {counts['bids']} bids, {counts['companies']} companies")
     if result.log:
         print(f"导入说明 {len(result.log)} 条 / {len(result.log)} import note(s): {out / LOG_FILE}", file=sys.stderr)
     try:
