@@ -520,3 +520,17 @@ def test_an_opening_record_with_a_bidder_left_out_is_no_whole_list(tmp_path: Pat
     result = map_notices(_csv(tmp_path / "开标记录2.csv",
                               [OPENING_HEADER, *OPENING_ROWS, OPENING_ROWS[0]]))
     assert result.tables["tenders"][0]["bid_list"] == "all"
+
+
+def test_the_one_filled_sheet_is_read_wherever_it_stands(tmp_path: Path):
+    # an export whose first sheet is empty (a cover sheet cleared): the filled one is the notices
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.title = "封面"
+    data = wb.create_sheet("开标记录")
+    for row in [OPENING_HEADER, *OPENING_ROWS]:
+        data.append(row)
+    wb.save(tmp_path / "export.xlsx")
+    result = map_notices(tmp_path / "export.xlsx")
+    assert len(result.tables["bids"]) == 3 and result.tables["tenders"][0]["bid_list"] == "all"

@@ -448,8 +448,9 @@ def map_notices(path: str | Path, *, price_from_rate: bool = False) -> NoticeImp
     ``book.xlsx［二标段］``; a sheet after the first that names no candidate or bidder is listed as not read."""
     path = Path(path)
     sheets = _filled_sheets(path)
-    if len(sheets) <= 1:
-        return _map_sheet(path, path.name, path.stem, _rows(path), price_from_rate)
+    if len(sheets) <= 1:  # a CSV file, or a workbook's one filled sheet (not always its first), named as the file
+        index, title = sheets[0] if sheets else (0, "")
+        return _map_sheet(path, path.name, f"{path.stem} {title}".strip(), _rows(path, index), price_from_rate)
     results: list[NoticeImport] = []
     passed: list[tuple[str, str]] = []
     for n, (index, title) in enumerate(sheets):
