@@ -194,21 +194,10 @@ Rows = list[tuple[int, list[str | None]]]
 def _rows(path: Path, sheet: int = 0) -> tuple[list[str], Rows, Rows, int]:
     """Header, (row number, cells) of the records below it, the rows above it and the header's row number, of a
     CSV (UTF-8 or GB18030)
-    or of the first sheet of an .xlsx; the header is the row among the first ones naming the most notice
+    or of the ``sheet``-th sheet of an .xlsx; the header is the row among the first ones naming the most notice
     columns (title rows above). A CSV record's number is its first line in the file (a quoted cell may hold
     line breaks)."""
     raw: list[tuple[int, list[str | None]]] = []
-    if path.suffix.lower() == ".xls":  # an old .xls: read as the .xlsx it converts to (contract/xls.py)
-        import tempfile
-
-        from .xls import xls_to_xlsx
-
-        with tempfile.TemporaryDirectory(prefix="bidwatch-xls-") as folder:
-            converted = Path(folder) / f"{path.stem}.xlsx"
-            refused = xls_to_xlsx(path, converted)
-            if refused is not None:
-                raise NoticesUnreadable(f"{path.name}: {refused.expected}")
-            return _rows(converted, sheet)
     if path.suffix.lower() == ".xlsx":
         from openpyxl import load_workbook
 
@@ -245,14 +234,6 @@ def _rows(path: Path, sheet: int = 0) -> tuple[list[str], Rows, Rows, int]:
 
 def _filled_sheets(path: Path) -> list[tuple[int, str]]:
     """(index, name) of a workbook's sheets that hold any value; [] for a CSV file."""
-    if path.suffix.lower() == ".xls":
-        import xlrd
-
-        book = xlrd.open_workbook(str(path), on_demand=True)
-        try:
-            return [(i, name) for i, name in enumerate(book.sheet_names()) if book.sheet_by_index(i).nrows > 0]
-        finally:
-            book.release_resources()
     if path.suffix.lower() != ".xlsx":
         return []
     from openpyxl import load_workbook
@@ -447,15 +428,32 @@ def map_notices(path: str | Path, *, price_from_rate: bool = False) -> NoticeImp
     holds values is read (a 开标记录 workbook with a sheet per 标段), each named in the log and in the problems as
     ``book.xlsx［二标段］``; a sheet after the first that names no candidate or bidder is listed as not read."""
     path = Path(path)
-    sheets = _filled_sheets(path)
+    if path.suffix.lower() != ".xls":
+        return _map_workbook(path, path, price_from_rate)
+    # an old .xls: converted once to the .xlsx it reads as (contract/xls.py), every sheet then read from that
+    import tempfile
+
+    from .xls import xls_to_xlsx
+
+    with tempfile.TemporaryDirectory(prefix="bidwatch-xls-") as folder:
+        converted = Path(folder) / f"{path.stem}.xlsx"
+        refused = xls_to_xlsx(path, converted)
+        if refused is not None:
+            raise NoticesUnreadable(f"{path.name}: {refused.expected}")
+        return _map_workbook(converted, path, price_from_rate)
+
+
+def _map_workbook(readable: Path, path: Path, price_from_rate: bool) -> NoticeImport:
+    """The notices of ``readable`` (a CSV file or an .xlsx), named as the file ``path`` the user gave."""
+    sheets = _filled_sheets(readable)
     if len(sheets) <= 1:  # a CSV file, or a workbook's one filled sheet (not always its first), named as the file
         index, title = sheets[0] if sheets else (0, "")
-        return _map_sheet(path, path.name, f"{path.stem} {title}".strip(), _rows(path, index), price_from_rate)
+        return _map_sheet(path.name, f"{path.stem} {title}".strip(), _rows(readable, index), price_from_rate)
     results: list[NoticeImport] = []
     passed: list[tuple[str, str]] = []
     for n, (index, title) in enumerate(sheets):
         try:
-            results.append(_map_sheet(path, f"{path.name}［{title}］", f"{path.stem} {title}", _rows(path, index),
+            results.append(_map_sheet(f"{path.name}［{title}］", f"{path.stem} {title}", _rows(readable, index),
                                       price_from_rate))
         except NoticesUnreadable as exc:
             if n == 0:
@@ -464,8 +462,7 @@ def map_notices(path: str | Path, *, price_from_rate: bool = False) -> NoticeImp
     return _merged(path.name, results, passed)
 
 
-def _map_sheet(path: Path, label: str, stem: str, read: tuple[list[str], Rows, Rows, int],
-               price_from_rate: bool) -> NoticeImport:
+def _map_sheet(label: str, stem: str, read: tuple[list[str], Rows, Rows, int], price_from_rate: bool) -> NoticeImport:
     """One sheet's (or file's) rows as contract tables; ``label`` names it in the log and the problems, ``stem`` is
     the name that may say it is a bid-opening record."""
     header, rows, above, header_row = read
@@ -824,6 +821,14 @@ def _merged(name: str, results: list[NoticeImport], passed: list[tuple[str, str]
     out = NoticeImport(tables={t: [] for t in ("companies", "projects", "tenders", "bids")},
                        wan_price=any(r.wan_price for r in results), source=name)
     kept: dict[str, dict[str, dict[str, str | None]]] = {t: {} for t in out.tables}
+
+    def take(r: NoticeImport, table: str, k: str, cols: Iterable[str]) -> None:
+        """The row of ``r`` each of ``cols`` of record ``k`` was read from: a field's origin goes with its value."""
+        for col in cols:
+            origin = r.field_origins.get((table, k, col))
+            if origin is not None:
+                out.field_origins[(table, k, col)] = origin
+                out.field_sources[(table, k, col)] = r.source
     for title, why in passed:
         out.log.append((f"{name}［{title}］", None, f"该工作表未导入：{why} / sheet not imported"))
     for r in results:
@@ -838,21 +843,17 @@ def _merged(name: str, results: list[NoticeImport], passed: list[tuple[str, str]
                     out.tables[table].append(row)
                     out.origins.setdefault(table, {})[k] = r.origins.get(table, {}).get(k)  # type: ignore[assignment]
                     out.record_sources[(table, k)] = r.source
+                    take(r, table, k, row)
                 elif table == "tenders":
-                    for col, value in row.items():
-                        if value is not None and first.get(col) is None:
-                            first[col] = value
-                            out.field_origins[(table, k, col)] = r.field_origins.get((table, k, col))  # type: ignore
-                            out.field_sources[(table, k, col)] = r.source
+                    filled = [col for col, value in row.items() if value is not None and first.get(col) is None]
+                    for col in filled:
+                        first[col] = row[col]
+                    take(r, table, k, filled)
                     if _BID_LIST_ORDER.get(str(row.get("bid_list")), 0) > _BID_LIST_ORDER.get(str(first.get("bid_list")), 0):
                         first["bid_list"] = row["bid_list"]
                 elif table == "bids":
                     out.log.append((r.source, r.origins.get("bids", {}).get(k), f"{k} 已由前一个工作表导入，本行未导入 / "
                                                                                "the bid is imported from an earlier sheet"))
-        for (table, k, col), row_no in r.field_origins.items():
-            if (table, k, col) not in out.field_origins and kept[table].get(k) is not None:
-                out.field_origins[(table, k, col)] = row_no
-                out.field_sources[(table, k, col)] = r.source
     return out
 
 

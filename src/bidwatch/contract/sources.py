@@ -516,16 +516,13 @@ def map_headers(src: Source, headers: list[str]) -> None:
     _pair_words_columns(src)
     # a bid-opening record (开标记录) names its bidders, without the ids the contract keys them by: bidwatch notices
     # reads it as it is and makes the ids
-    named = src.table.name == "bids" and any(re.sub(r"[\s（）()]", "", name) in OPENING_BIDDER_HEADERS
-                                             for _, name in src.extras)
+    named = src.table.name == "bids" and any(header_key(name) in OPENING_BIDDER_HEADERS for _, name in src.extras)
     for col in src.table.columns:
         if col.required and col.name not in src.positions:
             hinted = named and col.name in ("bid_id", "company_id")
-            zh = ("；表中有投标人名称而无编号，像是开标记录：可用 bidwatch notices 导入（CSV 文件或工作簿的第一个工作表），"
-                  "编号自动生成") if hinted else ""
+            zh = "；表中有投标人名称而无编号，像是开标记录：可用 bidwatch notices 导入，编号自动生成" if hinted else ""
             en = ("; the table names its bidders without ids, as a bid-opening record (开标记录) does: `bidwatch "
-                  "notices FILE --out DIR` imports it (a CSV file or a workbook's first sheet) and makes the ids"
-                  ) if hinted else ""
+                  "notices FILE --out DIR` imports it and makes the ids") if hinted else ""
             src.problems.append(Problem(src.table.name, None, col.name, None,
                                         f"缺少必填列 {col.name}（{col.zh}）{zh} / required column missing{en}"))
 

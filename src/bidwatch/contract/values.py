@@ -136,6 +136,7 @@ def _compact(t: str) -> str:
 
 _MONEY_PY = re.compile(_MONEY_RE)
 _COMPACT_PY = str.maketrans(_FULL_WIDTH, _HALF_WIDTH, _COMPACT_DROP)
+_HALF_WIDTH_PY = str.maketrans(_FULL_WIDTH, _HALF_WIDTH)
 _BAD_GROUPING_PY = re.compile(_BAD_GROUPING_RE)
 
 
@@ -175,7 +176,7 @@ def _money_text(t: str) -> str:
 def _money_match(text: str) -> re.Match[str] | None:
     """The loader's money grammar (:func:`money_parts`) on ``text`` in Python: the match where it reads an amount."""
     stripped = text.strip(WHITESPACE)
-    if _BAD_GROUPING_PY.search(stripped.translate(str.maketrans(_FULL_WIDTH, _HALF_WIDTH))):
+    if _BAD_GROUPING_PY.search(stripped.translate(_HALF_WIDTH_PY)):
         return None
     compact = _MONEY_QUALIFIER_PY.sub("", stripped.translate(_COMPACT_PY))
     m = _MONEY_PY.match(_MONEY_BRACKET_UNIT_PY.sub(r"\1", compact))

@@ -17,10 +17,6 @@ from .problems import Problem
 
 #: The OLE compound file's signature: an .xls, or an encrypted .xlsx (Excel wraps those in the same container)
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-#: Columns copied per row (an .xls has at most 256): the .xlsx reader's own bound
-MAX_COLUMNS = 256
-
-
 def is_ole(path: Path) -> bool:
     with path.open("rb") as fh:
         return fh.read(8) == OLE_SIGNATURE
@@ -31,6 +27,8 @@ def xls_to_xlsx(source: Path, target: Path) -> Problem | None:
     encrypted workbook, an encrypted .xlsx, a damaged file)."""
     import xlrd
     from openpyxl import Workbook
+
+    from .xlsx import MAX_COLUMNS  # the .xlsx reader's own bound on the columns read per row
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.utils.datetime import CALENDAR_MAC_1904
     from openpyxl.worksheet.cell_range import CellRange
