@@ -13,7 +13,10 @@ bid list, so this module:
   (``XX工程一标段中标候选人公示`` and ``XX工程一标段中标结果公告`` are the same tender), so both
   notices of a tender meet and a re-import gives the same ids;
 * reads a bid-opening record (开标记录: every bid read out, 法 第36条) as the whole bid list, ``all``, where its
-  type or title, or the file's name or title row, says so (bidders and prices alone do not);
+  type or title, or the file's name or title row, says so (bidders and prices alone do not); one tender key opened on
+  two dates is a re-tender (重新招标): each opening a tender of its own (the first keeps the key's id, a later one
+  the id + ``-YYYYMMDD``), a candidates or result notice joining the latest opening on or before its date (none
+  guessed without a date); a bidder read out twice with two prices is no bid, and the list no whole one (``none``);
 * sets ``tenders.bid_list``: ``candidates`` when a candidates notice lists bidders (counting and
   comparing indicators must not judge a tender by its top three), ``none`` when only a result
   notice names the winner (no bids are made up for it);
@@ -26,7 +29,9 @@ bid list, so this module:
 * writes every row it could not use, and every choice it made, to ``import_log.csv``
   (``file,row,what``) — nothing is dropped silently.
 
-The output folder is an ordinary dataset: ``bidwatch scan OUT`` reads it.
+The output folder is an ordinary dataset: ``bidwatch scan OUT`` reads it. The command writes nothing, and exits 2,
+where ``--out`` is a file, the input's own folder or a folder of data files that is no earlier import
+(:func:`unusable_out`), and where no tender could be imported (the reasons are then said on screen).
 """
 
 from __future__ import annotations
@@ -137,6 +142,15 @@ _NUMBER = re.compile(r"^[0-9]+(?:\.[0-9]+)?$")
 
 LOG_FILE = "import_log.csv"
 
+#: the reasons a whole row is not imported (also what the hints of :func:`cmd_notices` look for)
+KIND_UNKNOWN = ("无法判断公告类型（中标候选人公示、中标结果公告或开标记录），整行未导入 / notice type unknown (candidates, "
+                "result or bid opening): row not imported")
+NO_TENDER = ("没有标段编号、项目名称或公告标题，无法确定标段，整行未导入 / no tender id, project name or notice title: "
+             "row not imported")
+#: a date in an opening time or a notice's date: 2024-03-10 09:30, 2024/3/10, 2024年3月10日, 20240310
+_DAY = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})|^(\d{4})(\d{2})(\d{2})(?:\d{6})?(?!\d)")
+_FULL_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+
 
 class NoticesUnreadable(Exception):
     """The export cannot be mapped at all (no header naming a company, unreadable file)."""
@@ -159,6 +173,16 @@ class NoticeImport:
     field_sources: dict[tuple[str, str, str], str] = field(default_factory=dict)
     #: per table written (:func:`write_import`): the id of the record that starts on each line of its file
     lines: dict[str, dict[int, str]] = field(default_factory=dict)
+    #: (file, row) of the input rows not imported at all (type unknown, no tender, no opening to attach to),
+    #: and of the rows whose company was not imported as a bid or winner (no price, …): counted on screen
+    rows_not_imported: set[tuple[str, int]] = field(default_factory=set)
+    bidders_not_imported: set[tuple[str, int]] = field(default_factory=set)
+    #: how many records below the header were read (trailers included)
+    rows_read: int = 0
+    #: the dated openings of each tender key its opening-record rows give (a re-tender: more than one)
+    opening_days: dict[str, set[str]] = field(default_factory=dict)
+    #: the tenders whose bid list was found not whole (``bid_list = none`` whatever another sheet gives)
+    incomplete: set[str] = field(default_factory=set)
 
     def counts(self) -> dict[str, int]:
         return {name: len(rows) for name, rows in self.tables.items()}
@@ -407,6 +431,30 @@ def _aliases(row: dict[str, str | None]) -> list[str]:
     return out
 
 
+def _day(text: str | None) -> str | None:
+    """The date (``YYYY-MM-DD``) a cell begins with or holds (``2024-03-10 09:30``, ``2024年3月10日9时30分``,
+    ``20240310093000``), else None."""
+    import datetime as dt
+
+    if not text:
+        return None
+    m = _DAY.search(text.translate(_FULL_DIGITS).strip(WHITESPACE))
+    if m is None:
+        return None
+    y, mo, d = (int(g) for g in (m.groups()[:3] if m.group(1) else m.groups()[3:]))
+    try:
+        return dt.date(y, mo, d).isoformat()
+    except ValueError:
+        return None
+
+
+def _same_amount(a: str | None, b: str | None) -> bool:
+    """Whether two price cells say the same amount (``1,180,000.00`` and ``1180000``, ``118万元`` and
+    ``1180000``)."""
+    x, y = money_decimal(a), money_decimal(b)
+    return x == y if x is not None and y is not None else a == b
+
+
 def _rate(v: str | None, percent: bool = False) -> Decimal | None:
     """A discount rate as a fraction: ``5%``, ``下浮率 5%``, ``5`` (a bare number above 1 in a
     下浮率 column is percent; any bare number under a header whose unit is ``（%）``: ``0.03`` is 0.03 %);
@@ -449,22 +497,37 @@ def _map_workbook(readable: Path, path: Path, price_from_rate: bool) -> NoticeIm
     if len(sheets) <= 1:  # a CSV file, or a workbook's one filled sheet (not always its first), named as the file
         index, title = sheets[0] if sheets else (0, "")
         return _map_sheet(path.name, f"{path.stem} {title}".strip(), _rows(readable, index), price_from_rate)
-    results: list[NoticeImport] = []
-    passed: list[tuple[str, str]] = []
-    for n, (index, title) in enumerate(sheets):
-        try:
-            results.append(_map_sheet(f"{path.name}［{title}］", f"{path.stem} {title}", _rows(readable, index),
-                                      price_from_rate))
-        except NoticesUnreadable as exc:
-            if n == 0:
-                raise
-            passed.append((title, str(exc).split(": ", 1)[-1]))
+    reads = [(title, _rows(readable, index)) for index, title in sheets]
+
+    def each(other_days: dict[str, set[str]] | None) -> tuple[list[NoticeImport], list[tuple[str, str]]]:
+        results: list[NoticeImport] = []
+        passed: list[tuple[str, str]] = []
+        for n, (title, read) in enumerate(reads):
+            try:
+                results.append(_map_sheet(f"{path.name}［{title}］", f"{path.stem} {title}", read, price_from_rate,
+                                          other_days))
+            except NoticesUnreadable as exc:
+                if n == 0:
+                    raise
+                passed.append((title, str(exc).split(": ", 1)[-1]))
+        return results, passed
+
+    results, passed = each(None)
+    # a tender opened again on another sheet (首次开标, 重新招标): every sheet splits it by the openings of all of them
+    days: dict[str, set[str]] = {}
+    for r in results:
+        for base, dated in r.opening_days.items():
+            days.setdefault(base, set()).update(dated)
+    if any(len(dated) > 1 for dated in days.values()):
+        results, passed = each(days)
     return _merged(path.name, results, passed)
 
 
-def _map_sheet(label: str, stem: str, read: tuple[list[str], Rows, Rows, int], price_from_rate: bool) -> NoticeImport:
+def _map_sheet(label: str, stem: str, read: tuple[list[str], Rows, Rows, int], price_from_rate: bool,
+               other_days: dict[str, set[str]] | None = None) -> NoticeImport:
     """One sheet's (or file's) rows as contract tables; ``label`` names it in the log and the problems, ``stem`` is
-    the name that may say it is a bid-opening record."""
+    the name that may say it is a bid-opening record; ``other_days``: the opening dates of each tender key that
+    the workbook's other sheets give (a re-tender's opening record on a sheet of its own)."""
     header, rows, above, header_row = read
     fields = _transposed(header, rows)
     if fields is not None:
@@ -603,18 +666,93 @@ def _map_sheet(label: str, stem: str, read: tuple[list[str], Rows, Rows, int], p
                 named.setdefault(alias, set()).add(row["tender_id"])  # type: ignore[arg-type]
     given = {alias: next(iter(ids)) for alias, ids in named.items() if len(ids) == 1}
 
-    for r, cells, row in parsed:
-        trailer = cells_are_trailer(cells)
-        if trailer is not None:  # 合计 / 制表人 rows of a workbook (the dataset loader skips them too)
-            log.append((label, r, trailer))
-            continue
+    def place(row: dict[str, str | None]) -> tuple[str | None, tuple[str, str] | None, str | None]:
+        """A row's notice type, its tender key (:func:`_tender_key`) and the 标段编号 it takes from another
+        notice of the same tender (None if it gives its own or none is known); sets those in ``row``."""
+        found = None
         if not row.get("tender_id") and given:
             found = next((given[a] for a in _aliases(row) if a in given), None)
             if found is not None:
                 row["tender_id"] = found
-                log.append((label, r, f"标段编号取自同一标段的另一份公告：{found} / the tender id is taken from "
-                                          "another notice of the same tender"))
         kind = _notice_type(row, by_header, header_decides)
+        if kind is None:
+            return None, None, found
+        naming = ("tender_id", "project_name", "section", "notice_title")
+        if kind == OPENING and opening_title and not any(row.get(k) for k in naming):
+            row["notice_title"] = opening_title  # the record's title row names its tender (XX工程一标段开标记录表)
+        return kind, _tender_key(row), found
+
+    # a tender opened on two dates was re-tendered (重新招标, 法 第28条; 条例 第44条): each opening is a tender of its own
+    # with its whole bid list. The first keeps the key's id, a later one is the key + its opening date, so that a
+    # re-import, or a later export holding the re-tender too, gives the same ids.
+    openings: dict[str, dict[str | None, int]] = {}
+    for r, cells, row in parsed:
+        if cells_are_trailer(cells) is None:
+            kind, key, _found = place(dict(row))
+            if kind == OPENING and key is not None:
+                openings.setdefault(key[0], {}).setdefault(_day(row.get("bid_deadline")), r)
+    retender: dict[str, dict[str, str]] = {}  # the key's id -> opening date -> that opening's tender id
+    for base in [*openings, *(k for k in other_days or {} if k not in openings)]:
+        days = openings.get(base, {})
+        out.opening_days[base] = {d for d in days if d}
+        dated = sorted(out.opening_days[base] | (other_days or {}).get(base, set()))
+        if len(dated) > 1:
+            retender[base] = {d: base if i == 0 else f"{base}-{d.replace('-', '')}" for i, d in enumerate(dated)}
+            ids = "、".join(retender[base].values())
+            here = [d for d in dated if d in days]
+            if here:  # said by each sheet holding one of its openings
+                log.append((label, days[here[-1]], f"{base} 同一标段的开标记录有 {len(dated)} 个开标日期"
+                                                   f"（{'、'.join(dated)}），视为重新招标：每次开标导入为一个标段（{ids}），"
+                                                   f"各有其投标名单 / the opening record gives {len(dated)} opening "
+                                                   f"dates of one tender: a re-tender, each opening imported as a "
+                                                   f"tender with its own bid list"))
+
+    def opening_of(base: str, kind: str, row: dict[str, str | None]) -> tuple[str | None, str]:
+        """(opening date, why) of a row of a re-tendered key: its own opening time, else (a candidates or result
+        notice) the latest opening on or before the notice's date; (None, why not) where neither tells."""
+        days = retender[base]
+        listed = "、".join(days)
+        own = _day(row.get("bid_deadline"))
+        if own in days:
+            return own, ""
+        if kind == OPENING:
+            return None, (f"{base} 开标记录行没有可读的开标时间，而该标段开标 {len(days)} 次（{listed}）：无法判断属于哪一次，"
+                          f"整行未导入；各次开标的投标名单因此不完整：bid_list = none / an opening record's row without "
+                          f"a readable opening time, of a tender opened {len(days)} times: not imported, and no "
+                          f"opening's bid list is whole (bid_list = none)")
+        if own is not None:
+            return None, (f"{base} 公告的开标时间 {own} 不是该标段任何一次开标（{listed}）的日期：无法判断属于哪一次开标，整行未"
+                          f"导入 / the notice's opening date {own} is none of the tender's openings ({listed}): row "
+                          f"not imported")
+        dated = _day(row.get("published_on")) or _day(row.get("awarded_on")) or _day(row.get("publicity_until"))
+        if dated is None:
+            return None, (f"{base} 该标段开标 {len(days)} 次（{listed}，重新招标），公告没有发布日期或开标时间：无法判断属于哪一次"
+                          f"开标，整行未导入 / the tender was opened {len(days)} times and the notice gives no date: "
+                          f"which opening it belongs to is not guessed, row not imported")
+        before = [d for d in days if d <= dated]
+        if not before:
+            return None, (f"{base} 公告日期 {dated} 早于该标段的每一次开标（{listed}）：无法判断属于哪一次开标，整行未导入 / "
+                          f"the notice's date {dated} is before every opening of the tender: row not imported")
+        return before[-1], (f"{base} 该标段开标 {len(days)} 次（{listed}）：公告（{dated}）归入其前最近一次开标 {before[-1]}，"
+                            f"即标段 {days[before[-1]]} / the notice ({dated}) is attached to the latest opening "
+                            f"before it, {before[-1]}")
+
+    # the tenders whose bid list cannot be trusted whole (a bidder read out with two prices, a row of no known
+    # opening); an opening's bid -> the (row, price) of each row reading it out (one bidder, two prices: a conflict)
+    incomplete: set[str] = set()
+    read_prices: dict[str, list[tuple[int, str | None]]] = {}
+    conflicts: set[str] = set()
+
+    for r, cells, row in parsed:
+        out.rows_read += 1
+        trailer = cells_are_trailer(cells)
+        if trailer is not None:  # 合计 / 制表人 rows of a workbook (the dataset loader skips them too)
+            log.append((label, r, trailer))
+            continue
+        kind, key, found = place(row)
+        if found is not None:
+            log.append((label, r, f"标段编号取自同一标段的另一份公告：{found} / the tender id is taken from "
+                                      "another notice of the same tender"))
         code = row.pop("company_code", None)
         if code is not None and not row.get("uscc"):
             if _uscc_valid(code.upper()):
@@ -639,18 +777,25 @@ def _map_sheet(label: str, stem: str, read: tuple[list[str], Rows, Rows, int], p
             row["company"] = cell(cells, candidate_at) or cell(cells, winner_at)
             row["price"] = cell(cells, bid_price_at) or cell(cells, award_at)
         if kind is None:
-            log.append((label, r, "无法判断公告类型（中标候选人公示、中标结果公告或开标记录），整行未导入 / notice "
-                                      "type unknown (candidates, result or bid opening): row not imported"))
+            log.append((label, r, KIND_UNKNOWN))
+            out.rows_not_imported.add((label, r))
             continue
-        if kind == OPENING and opening_title and not any(row.get(k) for k in ("tender_id", "project_name", "section",
-                                                                               "notice_title")):
-            row["notice_title"] = opening_title  # the record's title row names its tender (XX工程一标段开标记录表)
-        key = _tender_key(row)
         if key is None:
-            log.append((label, r, "没有标段编号、项目名称或公告标题，无法确定标段，整行未导入 / no tender id, "
-                                      "project name or notice title: row not imported"))
+            log.append((label, r, NO_TENDER))
+            out.rows_not_imported.add((label, r))
             continue
         tender_id, title = key
+        if tender_id in retender:
+            day, why = opening_of(tender_id, kind, row)
+            if day is None:
+                log.append((label, r, why))
+                out.rows_not_imported.add((label, r))
+                if kind == OPENING:
+                    incomplete.update(retender[tender_id].values())
+                continue
+            if why:
+                log.append((label, r, why))
+            tender_id, title = retender[tender_id][day], f"{title}（{day} 开标）"
         if tender_id not in tenders:
             born("tenders", tender_id, r)
         t = tenders.setdefault(tender_id, {"tender_id": tender_id, "title": title})
@@ -703,6 +848,7 @@ def _map_sheet(label: str, stem: str, read: tuple[list[str], Rows, Rows, int], p
             log.append((label, r, f"{tender_id} 单位名称长 {len(name)} 字（“{name[:20]}…”），是一段说明文字而不是单位"
                                       f"名称，未导入 / a {len(name)}-character company name is a paragraph, not a "
                                       "name: not imported"))
+            out.bidders_not_imported.add((label, r))
             continue
         cid = company(name, row.get("uscc"), r)
         rank = _rank(row.get("rank"))
@@ -712,6 +858,7 @@ def _map_sheet(label: str, stem: str, read: tuple[list[str], Rows, Rows, int], p
             if rank not in (None, "1"):
                 log.append((label, r, f"结果公告中排名 {rank} 的单位不是中标人，未导入 / a company ranked {rank} "
                                           f"in a result notice is not the winner: not imported"))
+                out.bidders_not_imported.add((label, r))
                 continue
             fill(t, "winner_id", cid, r)
             award = row.get("price") if row_wan is not None else None
@@ -724,6 +871,7 @@ def _map_sheet(label: str, stem: str, read: tuple[list[str], Rows, Rows, int], p
             fill(t, "award_price", _with_unit(award, bool(row_wan)), r)
             continue
         if row_wan is None:  # a unit code the spec does not define: logged above, no price guessed
+            out.bidders_not_imported.add((label, r))
             continue
         price = _with_unit(row.get("price"), row_wan)
         rate_text = row.get("rate") or (row.get("price") if row.get("price") and _RATE.search(row["price"] or "") else None)
@@ -761,12 +909,28 @@ def _map_sheet(label: str, stem: str, read: tuple[list[str], Rows, Rows, int], p
                         if rate is not None and ceiling is not None and not price_from_rate else "")
                 log.append((label, r, f"{tender_id} 候选人“{name}”{why}{need}，未作为投标导入 / candidate "
                                           f"not imported as a bid: {why_en}"))
+                out.bidders_not_imported.add((label, r))
                 continue
         if kind == OPENING:
             rank = None  # an opening record's order is the order of reading out, no ranking
         bid_id = f"{tender_id}-{rank}" if rank and rank.isdigit() else stable_id("NB", tender_id, cid)
         if kind == OPENING:
             read_out[tender_id][1] += 1  # a repeated row names a bidder already read: nothing is missing
+        if kind == OPENING:
+            earlier = read_prices.setdefault(bid_id, [])
+            earlier.append((r, price))
+            if any(not _same_amount(p, price) for _, p in earlier[:-1]):
+                # one bidder read out with two prices: which is its bid is not guessed, and the list is not whole
+                said = "，".join(f"第{row_at}行“{p}”" for row_at, p in earlier)
+                said_en = ", ".join(f"row {row_at}: {p}" for row_at, p in earlier)
+                log.append((label, r, f"{tender_id} 开标记录中投标人“{name}”的报价不一致：{said}；无法判断哪一个是其投标，均未"
+                                          f"作为投标导入，投标名单不完整：bid_list = none / the bidder is read out with "
+                                          f"different prices ({said_en}): none is imported as its bid, and the bid "
+                                          f"list is not whole (bid_list = none)"))
+                conflicts.add(bid_id)
+                incomplete.add(tender_id)
+                out.bidders_not_imported.update((label, row_at) for row_at, _p in earlier)
+                continue
         if bid_id in bids:
             log.append((label, r, f"{bid_id} 重复的候选人行，保留第一行 / repeated candidate row, first kept"))
             continue
@@ -779,6 +943,8 @@ def _map_sheet(label: str, stem: str, read: tuple[list[str], Rows, Rows, int], p
         if members:
             bids[bid_id]["联合体成员"] = "；".join(members)
         born("bids", bid_id, r)
+    for bid_id in conflicts:  # neither price of a bidder read out with two is its bid
+        bids.pop(bid_id, None)
     opened = {tid for tid, k in kinds.items() if OPENING in k}
     if opened:
         # a candidates notice of a tender whose opening record is here too: the candidate is one of the bids read out;
@@ -801,8 +967,12 @@ def _map_sheet(label: str, stem: str, read: tuple[list[str], Rows, Rows, int], p
         t["bid_list"] = ("all" if OPENING in kinds[tender_id] else
                          "candidates" if CANDIDATES in kinds[tender_id] else "none")
         named, kept = read_out.get(tender_id, (0, 0))
-        if named > kept:
+        if tender_id in incomplete:  # said on its rows: a bidder with two prices, a row of no known opening
             t["bid_list"] = "none"
+            out.incomplete.add(tender_id)
+        elif named > kept:
+            t["bid_list"] = "none"
+            out.incomplete.add(tender_id)
             log.append((label, None, f"{tender_id} 开标记录的 {named} 个投标人中 {named - kept} 个未作为投标导入（见上），"
                                      f"投标名单不完整：bid_list = none，不据此计数或比较投标人 / {named - kept} of the "
                                      f"opening record's {named} bidders not imported as bids: the bid list is "
@@ -831,8 +1001,13 @@ def _merged(name: str, results: list[NoticeImport], passed: list[tuple[str, str]
                 out.field_sources[(table, k, col)] = r.source
     for title, why in passed:
         out.log.append((f"{name}［{title}］", None, f"该工作表未导入：{why} / sheet not imported"))
+    conflicts: set[str] = set()
     for r in results:
         out.log.extend(r.log)
+        out.rows_not_imported |= r.rows_not_imported
+        out.bidders_not_imported |= r.bidders_not_imported
+        out.rows_read += r.rows_read
+        out.incomplete |= r.incomplete
         for table, rows in r.tables.items():
             key = EMPTY_COLUMNS[table][0]
             for row in rows:
@@ -851,9 +1026,27 @@ def _merged(name: str, results: list[NoticeImport], passed: list[tuple[str, str]
                     take(r, table, k, filled)
                     if _BID_LIST_ORDER.get(str(row.get("bid_list")), 0) > _BID_LIST_ORDER.get(str(first.get("bid_list")), 0):
                         first["bid_list"] = row["bid_list"]
+                elif (table == "bids" and first.get("rank") is None and row.get("rank") is None
+                      and not _same_amount(first.get("price"), row.get("price"))):
+                    # one bidder read out with two prices on two sheets: as on one sheet, neither is its bid
+                    here, there = r.origins.get("bids", {}).get(k), out.origins.get("bids", {}).get(k)
+                    sheet = out.record_sources.get(("bids", k))
+                    out.log.append((r.source, here, f"{row['tender_id']} 投标 {k} 的报价与{sheet} 第{there}行不一致："
+                                                    f"“{first.get('price')}”与“{row.get('price')}”；无法判断哪一个是其投标，"
+                                                    f"均未作为投标导入，投标名单不完整：bid_list = none / the bid's "
+                                                    f"price differs from the one on {sheet} row {there}: neither is "
+                                                    f"imported, the bid list is not whole (bid_list = none)"))
+                    conflicts.add(k)
+                    out.incomplete.add(str(row["tender_id"]))
+                    both = ((r.source, here), (str(sheet), there))
+                    out.bidders_not_imported.update((src, at) for src, at in both if at is not None)
                 elif table == "bids":
                     out.log.append((r.source, r.origins.get("bids", {}).get(k), f"{k} 已由前一个工作表导入，本行未导入 / "
                                                                                "the bid is imported from an earlier sheet"))
+    out.tables["bids"] = [b for b in out.tables["bids"] if b["bid_id"] not in conflicts]
+    for t in out.tables["tenders"]:
+        if t["tender_id"] in out.incomplete:  # a sheet that found the list not whole outweighs one that did not
+            t["bid_list"] = "none"
     return out
 
 
@@ -964,6 +1157,92 @@ def input_place(result: NoticeImport, problem: Problem) -> Problem:
 
 # --------------------------------------------------------------------------- command line
 
+#: the files a dataset folder's tables may be (what the loader reads): any of them in --out is someone's data
+_DATA_SUFFIXES = (".csv", ".tsv", ".txt", ".parquet", ".xlsx", ".xls")
+
+
+def _previous_import(folder: Path) -> bool:
+    """Whether ``folder`` holds an earlier ``bidwatch notices`` import: its import_log.csv, with the log's
+    header."""
+    log = folder / LOG_FILE
+    try:
+        with log.open(encoding="utf-8-sig", newline="") as fh:
+            return fh.readline().strip() == "file,row,what"
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
+def unusable_out(out: Path, source: Path) -> str | None:
+    """Why ``--out`` cannot take the import, said before the file is read, else None: a file (or a file where one
+    of its parent folders should be), the input file's own folder (its tables would replace or join the input), or
+    a folder holding data files that are not an earlier notices import's (the import would replace or mix with
+    them). An earlier import's folder, known by its import_log.csv, is replaced: its tables and log are written anew,
+    other files kept.
+
+    (``bidwatch scan`` has its own guard, ``commands._unusable_out``: it lets a scan's results folder be written
+    over and refuses a notices import's folder; the import needs the opposite.)"""
+    existing = next((p for p in (out, *out.parents) if p.exists()), None)
+    if existing is not None and not existing.is_dir():
+        return (f"--out {out}：{existing} 是文件，不是文件夹；请指定一个新的或空的文件夹 / --out {out}: {existing} is a "
+                f"file, not a folder; give a new or empty folder")
+    if not out.exists():
+        return None
+    if out.resolve() == source.resolve().parent:
+        return (f"--out {out} 是输入文件 {source.name} 所在的文件夹：导入的表会覆盖或混入其中的文件；请另选一个新的或空的"
+                f"文件夹 / --out {out} is the folder of the input file {source.name}: the imported tables would "
+                f"replace or join its files; choose a new or empty folder")
+    data = sorted(p.name for p in out.iterdir() if p.is_file() and p.suffix.lower() in _DATA_SUFFIXES)
+    if data and not _previous_import(out):
+        return (f"--out {out} 已有数据文件（{'、'.join(data[:5])}{'…' if len(data) > 5 else ''}），且不是此前 bidwatch "
+                f"notices 导入的文件夹（没有 {LOG_FILE}）：导入会替换或混入这些表；请选择一个新的或空的文件夹 / --out {out} "
+                f"holds data files ({', '.join(data[:5])}{', …' if len(data) > 5 else ''}) and is no earlier notices "
+                f"import (no {LOG_FILE}): the import would replace or mix with them; choose a new or empty folder")
+    return None
+
+
+#: how many reasons, and rows of each, are shown on screen when nothing is imported
+SHOWN_REASONS = 5
+SHOWN_ROWS = 5
+
+
+def _reasons(result: NoticeImport) -> list[str]:
+    """The log's distinct notes, each with how many rows say it and its first rows (at most
+    :data:`SHOWN_REASONS` notes)."""
+    groups: dict[str, list[tuple[str, int | None]]] = {}
+    for file, row, what in result.log:
+        groups.setdefault(what, []).append((file, row))
+    several = len({file for file, _row, _what in result.log}) > 1
+    lines = []
+    for what, where in list(groups.items())[:SHOWN_REASONS]:
+        rows = [f"{file} {row}" if several else str(row) for file, row in where if row is not None]
+        more = "…" if len(rows) > SHOWN_ROWS else ""
+        at = f"（第 {'、'.join(rows[:SHOWN_ROWS])}{more} 行）" if rows else ""
+        at_en = f" (row {', '.join(rows[:SHOWN_ROWS])}{more})" if rows else ""
+        lines.append(f"  {len(where)} 行{at} / {len(where)} row(s){at_en}: {what}")
+    if len(groups) > SHOWN_REASONS:
+        lines.append(f"  另有 {len(groups) - SHOWN_REASONS} 种说明未列出 / {len(groups) - SHOWN_REASONS} more kind(s) of "
+                     "note not shown")
+    return lines
+
+
+def _hints(result: NoticeImport) -> list[str]:
+    """What would make an export that gave no tender readable, by the reasons its rows were refused."""
+    said = {what for _f, _r, what in result.log}
+    hints = []
+    if not result.rows_read:
+        hints.append("表头以下没有数据行 / there are no rows below the header")
+    if KIND_UNKNOWN in said:
+        hints.append("提示：如这是开标记录（每个投标人及其报价），请加一列“公告类型”写“开标记录”，或在文件名、工作表名或表头上方的"
+                     "标题行写明“开标记录”（如“某工程一标段开标记录.csv”）；中标候选人公示、中标结果公告请在“公告类型”或“公告标题”"
+                     "列注明 / hint: for a bid-opening record (every bidder and its price) add a column 公告类型 saying "
+                     "开标记录, or say 开标记录 in the file name, the sheet name or a title row above the header; for "
+                     "candidates or result notices say so in a 公告类型 or 公告标题 column")
+    if NO_TENDER in said:
+        hints.append("提示：请加一列“项目名称”（或“标段编号”“公告标题”），每行写明所属的项目或标段；“标段名称”单独不足以区分"
+                     "标段 / hint: add a column 项目名称 (or 标段编号, 公告标题) naming each row's project or tender; a "
+                     "标段名称 alone does not tell tenders apart")
+    return hints
+
 
 def register(subparsers: object) -> None:
     p = subparsers.add_parser(  # type: ignore[attr-defined]
@@ -989,12 +1268,30 @@ def cmd_notices(args: object) -> int:
     if not source.is_file():
         print(_("file not found: %(path)s", path=source), file=sys.stderr)
         return 2
+    refused = unusable_out(out, source)
+    if refused:
+        print(refused, file=sys.stderr)
+        return 2
+    replacing = out.is_dir() and _previous_import(out)
     try:
         result = map_notices(source, price_from_rate=args.price_from_rate)  # type: ignore[attr-defined]
     except NoticesUnreadable as exc:
         print(str(exc), file=sys.stderr)
         return 2
-    write_import(result, out)
+    if not result.tables["tenders"]:
+        # an empty dataset would load and scan as "valid": nothing is written, and why is said here
+        print(f"未导入任何标段，未写出数据集 / no tender imported, no dataset written: {source.name}（读取 "
+              f"{result.rows_read} 行 / {result.rows_read} row(s) read）", file=sys.stderr)
+        for line in _reasons(result) + _hints(result):
+            print(line, file=sys.stderr)
+        return 2
+    if replacing:
+        print(f"替换此前导入的数据集 / replacing the earlier import: {out}", file=sys.stderr)
+    try:
+        write_import(result, out)
+    except OSError as exc:
+        print(f"无法写入 --out {out}：{exc.strerror or exc} / cannot write --out {out}", file=sys.stderr)
+        return 2
     counts = result.counts()
     lists: dict[str, int] = {}
     for t in result.tables["tenders"]:
@@ -1004,6 +1301,11 @@ def cmd_notices(args: object) -> int:
           f"{counts['companies']} 家单位 → {out} / {counts['tenders']} tenders ({lists.get('all', 0)} with the whole "
           f"bid list of an opening record, {lists.get('candidates', 0)} candidates only, {lists.get('none', 0)} "
           f"with no or an incomplete bid list), {counts['bids']} bids, {counts['companies']} companies")
+    whole, bidders = len(result.rows_not_imported), len(result.bidders_not_imported - result.rows_not_imported)
+    if whole or bidders:
+        print(f"有 {whole} 行未导入，{bidders} 行的单位未作为投标或中标人导入（共读取 {result.rows_read} 行），原因见 "
+              f"{out / LOG_FILE} / {whole} row(s) not imported and {bidders} row(s) whose company was not imported "
+              f"as a bid or winner, of {result.rows_read} read: see {out / LOG_FILE}", file=sys.stderr)
     if result.log:
         print(f"导入说明 {len(result.log)} 条 / {len(result.log)} import note(s): {out / LOG_FILE}", file=sys.stderr)
     try:
