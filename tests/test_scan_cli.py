@@ -59,6 +59,25 @@ def test_invalid_dataset_exits_2_and_writes_only_problems(synthetic: Path, tmp_p
     assert "bids" in capsys.readouterr().err
 
 
+def test_a_rejected_dataset_removes_an_earlier_scans_results(synthetic: Path, tmp_path: Path,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    # the report of the dataset scanned before must not stand beside the problems of the one rejected now (a clerk
+    # opens report.html and reads the old dataset's alerts); the near miss: a valid scan replaces it, problems.csv goes
+    out = tmp_path / "scan"
+    assert main(["scan", str(synthetic), "--out", str(out), "--quiet"]) == 0
+    broken = tmp_path / "broken"
+    tables, _ = generate(100, 5, texts=False)
+    tables["bids"].loc[3, "price"] = -5.0
+    save_dataset(tables, broken)
+    capsys.readouterr()
+    assert main(["scan", str(broken), "--out", str(out)]) == 2
+    assert [p.name for p in out.iterdir()] == ["problems.csv"]
+    assert "上次扫描的结果" in capsys.readouterr().err
+    assert main(["scan", str(synthetic), "--out", str(out), "--quiet"]) == 0
+    assert sorted(p.name for p in out.iterdir()) == [
+        "alerts.csv", "companies.csv", "report.html", "summary.json", "tenders.csv"]
+
+
 def test_problems_on_screen_name_the_clerks_column_and_diagnose_without_should_be(tmp_path: Path,
                                                                                   capsys: pytest.CaptureFixture[str]):
     folder = tmp_path / "ds"

@@ -171,6 +171,7 @@ def test_bad_cells_are_reported_like_the_local_loader_and_nothing_is_registered(
     bids.loc[4, "bid_id"] = bids.loc[0, "bid_id"]      # row 6: duplicate of row 2
     bids.loc[5, "tender_id"] = "NO-SUCH-TENDER"        # row 7: dangling
     bids.loc[6, "status"] = "maybe"                    # row 8: not an enumeration value
+    bids.loc[7, "price"] = "5.05E+06"                  # row 9: Excel's scientific display, digits lost
     bids.to_csv(bad / "bids.csv", index=False)
     tenders = pd.read_csv(bad / "tenders.csv", dtype=str, keep_default_na=False)
     tenders.loc[1, "bid_deadline"] = "2024-13-45 10:00"  # row 3
@@ -193,7 +194,7 @@ def test_bad_cells_are_reported_like_the_local_loader_and_nothing_is_registered(
         return {(p.table, p.row, p.column, p.value) for p in exc.value.problems}
 
     expected = {("bids", 4, "price", "abc"), ("bids", 5, "price", "-5"), ("bids", 6, "bid_id", bids.loc[0, "bid_id"]),
-                ("bids", 7, "tender_id", "NO-SUCH-TENDER"), ("bids", 8, "status", "maybe"),
+                ("bids", 7, "tender_id", "NO-SUCH-TENDER"), ("bids", 8, "status", "maybe"), ("bids", 9, "price", "5.05E+06"),
                 ("tenders", 3, "bid_deadline", "2024-13-45 10:00"), ("companies", 2, "uscc", companies.loc[0, "uscc"]),
                 ("bid_items", 5, "bid_id,item_code", item_key)}
     assert expected <= places(on_spark)

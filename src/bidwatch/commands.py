@@ -288,6 +288,17 @@ SCAN_OUTPUTS = ("alerts.csv", "tenders.csv", "companies.csv", "summary.json", "r
                 "ocds_problems.csv")
 
 
+def _clear_results(out: Path) -> None:
+    """A rejected dataset leaves in ``out`` its problem lists only: an earlier scan's report beside them would be read
+    as this dataset's result (QA, 2026-12-07)."""
+    old = [out / name for name in SCAN_OUTPUTS[:5] if (out / name).is_file()]
+    for path in old:
+        path.unlink()
+    if old:
+        print(_("the earlier scan's results in %(path)s were removed, so that they are not read as this dataset's",
+                path=out), file=sys.stderr)
+
+
 def _unusable_out(out: Path, dataset: str) -> str | None:
     """Why ``--out`` cannot take the scan's files, said before the scan: a file, the dataset's own folder, or a
     folder holding data tables rather than an earlier scan's results (its tenders.csv would be replaced)."""
@@ -358,9 +369,12 @@ def cmd_scan(args: argparse.Namespace) -> int:
     else:
         ds = load(args.dataset, out, timezone=_ocds_timezone(args, settings))
     if ds is None:
+        _clear_results(out)
         if warming is not None:
             warming.join()  # not interrupted half-way through an import at exit
         return 2
+    if getattr(ds, "ocds_problems", None) is None and (out / "ocds_problems.csv").exists():
+        (out / "ocds_problems.csv").unlink()  # an earlier OCDS scan's, not this dataset's
     load_seconds = round(time.perf_counter() - started, 3)
     result = run_scan(ds, settings=settings, engine=args.engine, only=only_codes,
                       progress=None if args.quiet else _progress,

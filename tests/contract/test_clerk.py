@@ -721,6 +721,21 @@ def test_a_formula_without_its_computed_value_is_named_not_read_as_empty(tmp_pat
     assert {p.expected for p in exc.value.problems} == {FORMULA_WITHOUT_VALUE}
 
 
+def test_a_totals_rows_formula_is_skipped_with_the_row(tmp_path: Path):
+    # an export library writes 合计 =SUM(…) without its value: the row is no record, so its formula is no problem
+    # (QA, 2026-12-07: the row was skipped and the dataset refused for its formula all the same); the near miss, a
+    # record's formula, is refused as above
+    sheets = {"企业": [["企业编号", "企业名称"], ["C1", "甲"]],
+              "标段": [["标段编号", "最高投标限价"], ["T1", 1000000], ["T2", 2000000], ["合计", "=SUM(B2:B3)"]],
+              "投标": [["投标编号", "标段编号", "企业编号", "投标报价"], ["B1", "T1", "C1", 950000]]}
+    ds = load_dataset(_workbook(sheets, tmp_path / "d.xlsx"))
+    assert ds.row_counts["tenders"] == 2 and [n.row for n in ds.notices if "合计" in str(n.value)] == [4]
+    sheets["标段"][2][1] = "=B2*2"
+    with pytest.raises(DatasetInvalid) as exc:
+        load_dataset(_workbook(sheets, tmp_path / "e.xlsx"))
+    assert [(p.row, p.column, p.value) for p in exc.value.problems] == [(3, "ceiling_price", "=B2*2")]
+
+
 def test_a_formula_saved_with_its_value_is_read(tmp_path: Path):
     # near miss: the cached value (as Excel writes <v>) is what loads
     import shutil
@@ -891,3 +906,46 @@ def test_a_short_first_row_above_the_real_header_does_not_end_the_header_search(
     assert find_header(bids, plain) == (0, 1)
     short = [["投标编号", "标段编号"], ["bid_id", "tender_id", "company_id", "price"], ["B1", "T1", "C1", "100"]]
     assert find_header(bids, short) == (1, 1)
+
+
+def test_an_amount_in_excels_scientific_display_is_refused_not_rounded(tmp_path: Path):
+    # a CSV saved from Excel with a narrow price column holds 5.05E+06 for 5,052,000: read as 5,050,000 it was wrong,
+    # and two bids rounded alike were identical prices (QA, 2026-12-07). Near misses: a program's exact exponent
+    # (1.2345678E7, 1e+16 spelled by Python) and a plain figure are read
+    folder = tmp_path / "ds"
+    folder.mkdir()
+    (folder / "companies.csv").write_text("企业编号,企业名称\nC1,甲\nC2,乙\nC3,丙\n", encoding="utf-8")
+    (folder / "tenders.csv").write_text("标段编号,最高投标限价\nT1,6000000\n", encoding="utf-8")
+    bids = "投标编号,标段编号,企业编号,投标报价\nB1,T1,C1,{}\nB2,T1,C2,1.2345678E7\nB3,T1,C3,5052000\n"
+    (folder / "bids.csv").write_text(bids.format("5.05E+06"), encoding="utf-8")
+    with pytest.raises(DatasetInvalid) as exc:
+        load_dataset(folder)
+    from bidwatch.contract.validate import EXCEL_SCIENTIFIC_MONEY
+
+    assert [(p.table, p.row, p.column, p.value, p.expected) for p in exc.value.problems] == [
+        ("bids", 2, "price", "5.05E+06", EXCEL_SCIENTIFIC_MONEY)]
+    (folder / "bids.csv").write_text(bids.format("5052000"), encoding="utf-8")
+    assert load_dataset(folder).con.execute("SELECT price FROM bids ORDER BY bid_id").fetchall() == [
+        (5052000.0,), (12345678.0,), (5052000.0,)]
+
+
+def test_a_unit_stated_in_a_note_below_the_table_is_not_read_as_yuan(tmp_path: Path):
+    # 注：金额单位为万元。 under bids of 14943 (万元): the note row was skipped and the bids read as 14,943 yuan (QA,
+    # 2026-12-07). Refused at the note's row; near misses: the unit in the header, a note saying 元, a title row's unit
+    def book(header: str, note: str, title: list[list[object]] | None = None) -> Path:
+        sheets = {"企业": [["企业编号", "企业名称"], ["C1", "甲"]], "标段": [["标段编号"], ["T1"]],
+                  "投标": [*(title or []), ["投标编号", "标段编号", "企业编号", header], ["B1", "T1", "C1", 14943],
+                         [note]]}
+        return _workbook(sheets, tmp_path / f"{len(list(tmp_path.iterdir()))}.xlsx")
+
+    with pytest.raises(DatasetInvalid) as exc:
+        load_dataset(book("投标报价", "注：金额单位为万元。"))
+    assert [(p.table, p.row, p.column) for p in exc.value.problems] == [("投标", 3, "price")]
+    assert "万元" in exc.value.problems[0].expected
+    with pytest.raises(DatasetInvalid):
+        load_dataset(book("投标报价", "说明：1.报价单位：万元；2.工期以合同为准"))
+    price = "SELECT price FROM bids"
+    assert load_dataset(book("投标报价（万元）", "注：金额单位为万元。")).con.execute(price).fetchone() == (149430000.0,)
+    assert load_dataset(book("投标报价", "注：金额单位为元。")).con.execute(price).fetchone() == (14943.0,)
+    titled = book("投标报价", "注：金额单位为万元。", title=[["单位：万元"]])
+    assert load_dataset(titled).con.execute(price).fetchone() == (149430000.0,)

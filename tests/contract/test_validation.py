@@ -68,6 +68,22 @@ def test_table_present_as_csv_and_parquet(tmp_path: Path):
     assert "more than one file" in p.expected
 
 
+def test_table_present_as_csv_and_workbook(tmp_path: Path):
+    # 投标.xlsx beside bids.csv was never read and never mentioned (QA, 2026-12-07): which is meant is the user's to say;
+    # near miss: the workbook alone is the table
+    import openpyxl
+
+    folder = write_dataset(tmp_path, {})
+    book = openpyxl.Workbook()
+    book.active.append(["投标编号", "标段编号", "企业编号", "投标报价"])
+    book.active.append(["B9", "T1", "C1", 100])
+    book.save(folder / "投标.xlsx")
+    p = only(problems_of(folder), "bids", None)
+    assert p.value == "bids.csv, 投标.xlsx" and "同一张表只能有一个文件" in p.expected
+    (folder / "bids.csv").unlink()
+    assert load_dataset(folder).con.execute("SELECT bid_id FROM bids").fetchall() == [("B9",)]
+
+
 # --------------------------------------------------------------------------- cells
 
 
@@ -471,3 +487,15 @@ def test_bad_bytes_in_a_gb18030_file_are_reported_at_their_record_and_cell(tmp_p
     assert p.row == 5, p
     assert p.value == "C\\xff\\x80，公司"
     assert "bids.csv" in p.expected and "neither UTF-8 nor GB18030" in p.expected
+
+
+def test_a_companys_second_bid_in_one_tender_is_noticed(tmp_path: Path):
+    # 条例 第51条(四): two bids of one bidder in one tender must be rejected; the loader passed it without a word (QA,
+    # 2026-12-07). A notice, not a problem; near misses: one company in two tenders, a withdrawn first bid
+    bids = "bid_id,tender_id,company_id,price,status\nB1,T1,C1,100,valid\nB2,T1,C2,110,valid\nB3,T1,C1,105,valid\n"
+    ds = load_dataset(write_dataset(tmp_path / "a", {"bids": bids}))
+    noticed = [(n.table, n.row, n.value) for n in ds.notices if "第51条" in n.expected]
+    assert noticed == [("bids", 4, "C1")] and "第2行" in next(n.expected for n in ds.notices if n.row == 4)
+    withdrawn = bids.replace("B1,T1,C1,100,valid", "B1,T1,C1,100,withdrawn")
+    ds = load_dataset(write_dataset(tmp_path / "b", {"bids": withdrawn}))
+    assert not [n for n in ds.notices if "第51条" in n.expected]

@@ -26,9 +26,9 @@ from .xlsx import FORMULA_WITHOUT_VALUE
 from .sqltext import ident, lit, private_connection
 from .stage import failed_tender_notices, finalize, slow_pass, stage, status_reasons
 from .textfiles import check_text_paths, decode_text, inline_requirements, resolve_inside
-from .trailers import drop_trailer_rows, trailing_reject_notices
-from .validate import (amount_notices, key_checks, order_notices, row_checks, run_checks, sort_problems,
-                       table_problems, weekday_notices, words_in_cell_notices)
+from .trailers import TRAILER_NOTICES, drop_trailer_rows, trailing_reject_notices
+from .validate import (amount_notices, bidder_notices, key_checks, order_notices, row_checks, run_checks,
+                       sort_problems, table_problems, uscc_notices, weekday_notices, words_in_cell_notices)
 from .words import check_words_columns, ensure_words_function
 
 #: Default number of rows listed per rule before a "N more" summary problem.
@@ -111,6 +111,10 @@ def load_dataset(
         con.begin()
         try:
             problems.extend(_stage_and_check(scratch, by_name, base_dir, cap))
+            # a totals or signature row is no record: the formula of its sum (=SUM(B2:B9), written by a program and
+            # never computed) is no problem of the data either
+            skipped = {(n.table, n.row) for s in sources for n in s.notices if n.expected in TRAILER_NOTICES}
+            problems = [p for p in problems if p.expected != FORMULA_WITHOUT_VALUE or (p.table, p.row) not in skipped]
             notices = _named(sources, sort_problems([n for s in sources for n in s.notices]))
             if problems:
                 # a formula without its value is the one problem of its cell (not also "required", "not found")
@@ -189,7 +193,8 @@ def _stage_and_check(scratch: Scratch, sources: dict[str, Source], base_dir: Pat
             # Record numbers shift after a broken record; checking cells would mislabel rows.
             continue
         problems.extend(run_checks(con, row_checks(src), cap))
-        notes = order_notices(src) + amount_notices(src) + weekday_notices(src) + words_in_cell_notices(src)
+        notes = (order_notices(src) + amount_notices(src) + weekday_notices(src) + words_in_cell_notices(src)
+                 + uscc_notices(src) + bidder_notices(src))
         src.notices.extend(run_checks(con, notes, cap))
         usable.add(name)
     problems.extend(run_checks(con, key_checks(sources, usable), cap))

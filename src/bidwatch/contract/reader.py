@@ -69,8 +69,9 @@ def unrecognised_names(path: Path) -> list[str]:
 
 
 def _discover_folder(folder: Path, scratch: Scratch) -> tuple[list[Source], list[Problem]]:
-    """A folder's tables: one ``.csv`` or ``.parquet`` file each, else a ``.txt`` export (read as CSV) or a workbook of
-    the table's name (投标.xlsx: its sheet of that name, else its first sheet)."""
+    """A folder's tables: one ``.csv`` or ``.parquet`` file each, else a ``.txt`` export (read as CSV), or a workbook of
+    the table's name (投标.xlsx: its sheet of that name, else its first sheet); a workbook beside the table's .csv or
+    .parquet is a problem naming both."""
     found: dict[str, list[Path]] = {}
     fallback: dict[str, list[Path]] = {}
     for entry in sorted(folder.iterdir()):
@@ -83,7 +84,10 @@ def _discover_folder(folder: Path, scratch: Scratch) -> tuple[list[Source], list
         elif suffix in _TEXT_SUFFIXES or suffix in WORKBOOK_SUFFIXES:
             fallback.setdefault(table.name, []).append(entry)
     for name, paths in fallback.items():
-        found.setdefault(name, paths)
+        # 投标.xlsx beside bids.csv: two files for one table, which one is meant is the user's to say (the workbook
+        # was read by no one, and not a word said: QA, 2026-12-07); a .txt beside it may be a note, and gives way
+        books = [p for p in paths if p.suffix.lower() in WORKBOOK_SUFFIXES]
+        found[name] = found[name] + books if name in found else paths
     if not found:
         # a folder holding one workbook and no table files is that workbook (``bidwatch synth --format xlsx OUT``
         # writes OUT/dataset.xlsx; a clerk's folder holds its 台账.xlsx)

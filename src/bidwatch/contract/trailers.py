@@ -63,6 +63,12 @@ GROUP_SKIPPED = _("group heading row skipped, not a record")
 SIGNATURE_SKIPPED = _("signature or note row skipped, not a record")
 SIGNATURE_INSIDE = _("a signature or note row between records: "
                      "move it below the table or delete it")
+#: a note below the table that states the amounts' unit (注：金额单位为万元。, 说明：1.报价单位：万元；…)
+_NOTE_UNIT_PY = re.compile(r"单位\s*(?:[:：为是]|[（(])\s*(?:人民币)?\s*(千万元|百万元|千元|亿元|万元|万)")
+NOTE_UNIT = _("a note below the table gives the unit of the amounts ({info}), and the headers do not: write it in "
+              "the header, e.g. 投标报价（万元）, or in a line above the table (单位：万元); the amounts were not read as yuan")
+#: the notices of a row dropped as no record
+TRAILER_NOTICES = frozenset({TOTALS_SKIPPED, HEADER_REPEATED, GROUP_SKIPPED, SIGNATURE_SKIPPED})
 
 _TOTALS_PY = re.compile(TOTALS_RE)
 _SIGNATURE_PY = re.compile(SIGNATURE_RE)
@@ -170,7 +176,27 @@ def drop_trailer_rows(con: duckdb.DuckDBPyConnection, src: Source) -> tuple[list
         drop.append(int(row))  # never a record: the other checks must not report it again
     if drop:
         con.execute(f"DELETE FROM {table} WHERE __row IN ({', '.join(map(str, drop))})")
+    problems.extend(_unit_notes(src, [(int(row), sig) for row, tot, sig, _g, _l in rows if tot is None and sig]))
     return notices, problems
+
+
+def _unit_notes(src: Source, notes: list[tuple[int, str]]) -> list[Problem]:
+    """A note below the table (注：金额单位为万元) that gives a unit other than 元 to money columns whose header and title
+    give none: refused, naming the row, since the figures above it were read as yuan (QA, 2026-12-07: 15370.8 万元 a
+    bid of 15,370.8 yuan). A unit the headers or a title row state is theirs; a note saying 元 changes nothing."""
+    from .sources import header_unit
+
+    bare = [c.name for c in src.table.columns if c.kind == "money" and c.name in src.positions
+            and src.positions[c.name] < len(src.headers) and header_unit(src.headers[src.positions[c.name]])[0] is None]
+    if not bare or src.title_unit not in (None, "元"):
+        return []
+    out = []
+    for row, text in notes:
+        m = _NOTE_UNIT_PY.search(text)
+        if m:
+            unit = "万元" if m.group(1) == "万" else m.group(1)
+            out.append(Problem(src.table.name, row, ",".join(bare), text, NOTE_UNIT.replace("{info}", unit)))
+    return out
 
 
 def line_is_trailer(text: str) -> str | None:
@@ -211,5 +237,5 @@ def trailing_reject_notices(table: str, rejects: list[Problem], last_row: int | 
     return notices, remaining
 
 
-__all__ = ["drop_trailer_rows", "trailing_reject_notices", "TOTALS_SKIPPED", "SIGNATURE_SKIPPED",
+__all__ = ["drop_trailer_rows", "trailing_reject_notices", "TRAILER_NOTICES", "TOTALS_SKIPPED", "SIGNATURE_SKIPPED",
            "SIGNATURE_INSIDE", "GROUP_SKIPPED", "HEADER_REPEATED"]

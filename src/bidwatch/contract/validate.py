@@ -28,7 +28,7 @@ from .schema import EXPERT_MEASURES, TABLES, Column, Table
 from .sources import Source
 from .sqltext import ident, lit
 from .stage import keeps_raw, raw_name
-from .values import WHITESPACE, uscc_valid_sql
+from .values import EXCEL_SCIENTIFIC_RE, WHITESPACE, uscc_valid_sql
 
 EXPECTED_BY_KIND = {
     "money": _("an amount in yuan, e.g. 1234.50, 1,234.50元 or 123.45万元"),
@@ -43,6 +43,9 @@ EXPECTED_BY_KIND = {
 RATE_NOT_AMOUNT = _("this is a rate (fee or discount rate), "
                     "not an amount: give the amount in yuan")
 RATE_PATTERN = "[%％‰]|下浮|费率|折扣|优惠率|让利"
+#: an amount as Excel displays it in scientific notation (values.EXCEL_SCIENTIFIC_RE): its digits are lost
+EXCEL_SCIENTIFIC_MONEY = _("Excel wrote this amount in scientific notation and kept only the digits it showed: format "
+                           "the column as a number (not scientific) in Excel and export it again")
 #: A date cell that Excel wrote as its serial number (days since 1899-12-30: 45418 is 2024-05-06), as happens when a
 #: clerk copies or exports a column not formatted as dates. Not read as that date (a 5-digit number could be anything
 #: else), but told as what it most likely is, with the date it would be (20000–99999: 1954-10-03 .. 2173-10-13).
@@ -163,6 +166,9 @@ def row_checks(src: Source | Any, relation: Callable[[str], str] = ident) -> lis
                 rate = f"regexp_matches({raw}, {lit(RATE_PATTERN)})"
                 checks.append(Check(name, col.name, RATE_NOT_AMOUNT, _select(staged, raw, f"{where} AND {rate}")))
                 where += f" AND NOT {rate}"
+                sci = f"regexp_matches(trim({raw}), {lit(EXCEL_SCIENTIFIC_RE)})"
+                checks.append(Check(name, col.name, EXCEL_SCIENTIFIC_MONEY, _select(staged, raw, f"{where} AND {sci}")))
+                where += f" AND NOT {sci}"
             if col.kind in ("date", "timestamp"):
                 serial = f"regexp_matches({raw}, {lit(EXCEL_SERIAL_PATTERN)})"
                 epoch = "1904-01-01" if getattr(src, "date1904", False) else "1899-12-30"  # Excel for Mac's dates
@@ -256,6 +262,48 @@ def amount_notices(src: Source | Any, relation: Callable[[str], str] = ident) ->
     return [Check(name, c, SMALL_AMOUNT, _select(relation(name), ident(c),
                                                  f"{ident(c)} > 0 AND {ident(c)} < {SMALL_AMOUNT_YUAN}"))
             for c in columns]
+
+
+DUPLICATE_USCC = ("统一社会信用代码与第{info}行的企业相同：两个企业编号是同一法人，同一标段中按一个投标人计算，请核对是否重复登记 / "
+                  "the same credit code as the company of row {info}: the two company ids are one legal person, counted "
+                  "as one bidder in a tender; please check whether it was registered twice")
+
+
+def uscc_notices(src: Source | Any, relation: Callable[[str], str] = ident) -> list[Check]:
+    """Notices for companies whose 统一社会信用代码 an earlier row already gives (QA, 2026-12-07: 丙建设 as C3 and C4
+    made one firm two bidders without a word). A notice, not a problem: the rows load, and the indicators that count
+    bidders count legal persons."""
+    if src.table.name != "companies" or "uscc" not in src.positions:
+        return []
+    t = relation("companies")
+    sql = (f"SELECT __row, uscc AS val, CAST(__first AS VARCHAR) AS info FROM ("
+           f"SELECT __row, uscc, min(__row) OVER (PARTITION BY uscc) AS __first FROM {t} "
+           f"WHERE uscc IN (SELECT uscc FROM {t} WHERE uscc IS NOT NULL GROUP BY uscc HAVING count(*) > 1)) AS d "
+           f"WHERE __row > __first")
+    return [Check("companies", "uscc", DUPLICATE_USCC, sql)]
+
+
+DUPLICATE_BIDDER = ("同一企业在本标段的第二条投标记录（第一条在第{info}行）：同一投标人提交两个以上不同的投标报价的，评标委员会应当"
+                    "否决（实施条例 第51条第(四)项）；如是重复录入请删除一条 / the same company's second bid in this tender "
+                    "(the first at row {info}): two bids of one bidder must be rejected (条例 第51条(四)); if it was "
+                    "entered twice, delete one")
+
+
+def bidder_notices(src: Source | Any, relation: Callable[[str], str] = ident) -> list[Check]:
+    """Notices for a company's second (non-withdrawn) bid in one tender (QA, 2026-12-07: it passed without a word).
+    A notice: the rows load, and the indicators count the company once."""
+    if src.table.name != "bids" or not {"tender_id", "company_id"} <= set(src.positions):
+        return []
+    t = relation("bids")
+    kept = "coalesce(status, 'valid') <> 'withdrawn'"
+    # the pairs are grouped by a 64-bit hash first, as the duplicate-key check does: a window over 1M bids costs
+    pair = "tender_id, company_id"
+    sql = (f"SELECT __row, company_id AS val, CAST(__first AS VARCHAR) AS info FROM ("
+           f"SELECT __row, company_id, min(__row) OVER (PARTITION BY {pair}) AS __first FROM {t} "
+           f"WHERE {kept} AND tender_id IS NOT NULL AND company_id IS NOT NULL AND hash({pair}) IN ("
+           f"SELECT hash({pair}) AS __h FROM {t} WHERE {kept} GROUP BY __h HAVING count(*) > 1)) AS d "
+           f"WHERE __row > __first")
+    return [Check("bids", "company_id", DUPLICATE_BIDDER, sql)]
 
 
 WEEKDAY_MISMATCH = ("星期与日期不符（该日为{info}）：按日期读取，请核对 / the weekday written beside the date is not its "

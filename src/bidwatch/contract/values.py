@@ -127,6 +127,15 @@ _BAD_GROUPING_RE = (rf"[0-9][{_GROUPING_SEPARATORS}](?:[0-9]{{1,2}}|[0-9]{{4,}})
                     rf"|\.[0-9]+[{_GROUPING_SEPARATORS}][0-9]")
 
 
+#: a money cell as Excel writes a number it displays in scientific notation (a column too narrow, or a cell formatted
+#: 0.00E+00) into a CSV or a text cell: 5.05E+06 keeps three significant digits of 5,052,000. The digits cannot be
+#: recovered, and two bids rounded alike would read as identical prices: refused (:data:`EXCEL_SCIENTIFIC_MONEY`), as
+#: Excel's mangled ids are. Only Excel's spelling (upper-case E, a sign, two exponent digits): 1e+16 or 1.2345678E7
+#: written by a program are exact and read.
+EXCEL_SCIENTIFIC_RE = r"^[+-]?[0-9](?:[.][0-9]{1,6})?E[+][0-9]{2}$"
+EXCEL_SCIENTIFIC_PY = re.compile(EXCEL_SCIENTIFIC_RE)
+
+
 def _compact(t: str) -> str:
     """Full-width digits to ASCII; thousands separators, spaces, line breaks and currency signs removed; NULL where a
     separator between digits groups no thousands (:data:`_BAD_GROUPING_RE`)."""
@@ -168,15 +177,17 @@ def _without_label(t: str, column: Column) -> str:
 
 
 def _money_text(t: str) -> str:
-    """The compacted cell (:func:`_compact`) without a qualifier and with its unit unbracketed: what the grammar reads."""
-    return (f"regexp_replace(regexp_replace({_compact(t)}, {lit(_MONEY_QUALIFIER_RE)}, ''), "
-            f"{lit(_MONEY_BRACKET_UNIT_RE)}, '\\1')")
+    """The compacted cell (:func:`_compact`) without a qualifier and with its unit unbracketed: what the grammar reads;
+    NULL for Excel's scientific display (:data:`EXCEL_SCIENTIFIC_RE`)."""
+    return (f"CASE WHEN contains({t}, 'E+') AND regexp_matches(trim({t}), {lit(EXCEL_SCIENTIFIC_RE)}) THEN NULL ELSE "
+            f"regexp_replace(regexp_replace({_compact(t)}, {lit(_MONEY_QUALIFIER_RE)}, ''), "
+            f"{lit(_MONEY_BRACKET_UNIT_RE)}, '\\1') END")
 
 
 def _money_match(text: str) -> re.Match[str] | None:
     """The loader's money grammar (:func:`money_parts`) on ``text`` in Python: the match where it reads an amount."""
     stripped = text.strip(WHITESPACE)
-    if _BAD_GROUPING_PY.search(stripped.translate(_HALF_WIDTH_PY)):
+    if _BAD_GROUPING_PY.search(stripped.translate(_HALF_WIDTH_PY)) or EXCEL_SCIENTIFIC_PY.match(stripped):
         return None
     compact = _MONEY_QUALIFIER_PY.sub("", stripped.translate(_COMPACT_PY))
     m = _MONEY_PY.match(_MONEY_BRACKET_UNIT_PY.sub(r"\1", compact))
@@ -218,7 +229,9 @@ def fast_sql(column: Column, t: str, default_wan: bool = False) -> str:
     kind = column.kind
     if kind == "money":
         # A bare number under a (万元) header must be shifted exactly: the slow parse does it.
-        return "CAST(NULL AS DOUBLE)" if default_wan else _finite(f"try_cast({t} AS DOUBLE)")
+        # Excel's scientific display (5.05E+06) goes to the slow parse, which refuses it
+        return ("CAST(NULL AS DOUBLE)" if default_wan else
+                f"CASE WHEN NOT contains({t}, 'E+') THEN {_finite(f'try_cast({t} AS DOUBLE)')} END")
     if kind == "number":
         return _finite(f"try_cast({t} AS DOUBLE)")
     if kind == "integer":

@@ -34,7 +34,8 @@ from bidwatch.contract.textfiles import (MISSING, OUTSIDE, decode_text, existing
 from bidwatch.contract.stage import (FAILED_TENDER_COLUMNS, FAILED_TENDER_RE, PLACEHOLDER_RE, id_text_sql,
                                      normalises_id)
 from bidwatch.contract.validate import Check, key_checks, row_checks, sort_problems
-from bidwatch.contract.values import USCC_FROM, USCC_TO, WHITESPACE, bool_sql, enum_sql, unwrap_formula_text_sql
+from bidwatch.contract.values import (EXCEL_SCIENTIFIC_RE, USCC_FROM, USCC_TO, WHITESPACE, bool_sql, enum_sql,
+                                     unwrap_formula_text_sql)
 from bidwatch.engine.base import transpile
 from bidwatch.remote import is_remote
 
@@ -70,7 +71,9 @@ def typed_sql(column: Column, t: str, wan: bool = False, power: int = 0) -> str:
     kind = column.kind
     if kind in ("money", "number"):
         plain = f"regexp_replace({t}, ',', '')"
-        value = f"CASE WHEN {plain} RLIKE {_lit(_DECIMAL)} THEN CAST({plain} AS DOUBLE) END"
+        # Excel's scientific display (5.05E+06) has lost its digits: refused, as the local loader refuses it
+        value = (f"CASE WHEN {plain} RLIKE {_lit(_DECIMAL)} AND NOT {t} RLIKE {_lit(EXCEL_SCIENTIFIC_RE)} "
+                 f"THEN CAST({plain} AS DOUBLE) END")
         if kind == "money" and power:
             return f"({value}) * {10 ** power}.0"
         return f"({value}) * 10000.0" if wan and kind == "money" else value
