@@ -31,6 +31,26 @@ def test_two_bidders_in_a_complete_list_is_few_bidders(make_dataset, backend):
     assert json.loads(alerts.iloc[0]["evidence"])["n_bidders"] == 2
 
 
+def test_two_company_ids_of_one_legal_person_are_one_bidder(make_dataset, backend):
+    # QA, 2026-12-07: C3 and C4 registered twice under one 统一社会信用代码 made T1's 3 bids three bidders; they are two
+    # legal persons, and the loader notices the repeated code. Near miss: different codes stay three bidders.
+    tables = _few_world(bid_list="all")
+    codes = {"C1": "91430100012345671M", "C2": "91430100076543212P", "C3": "914309037JH4BXKFLW"}
+    for c in tables["companies"]:
+        c["uscc"] = codes.get(c["company_id"])
+    ds = make_dataset(tables)
+    assert list(scan(ds, "few_bidders", backend)["tender_id"]) == ["T3"]
+    t1 = {b["company_id"] for b in tables["bids"] if b["tender_id"] == "T1"}
+    assert len(t1) == 3 and "C3" in t1
+    other = next(c for c in sorted(t1) if c != "C3")
+    next(c for c in tables["companies"] if c["company_id"] == other)["uscc"] = codes["C3"]
+    ds = make_dataset(tables)
+    alerts = scan(ds, "few_bidders", backend).set_index("tender_id")
+    assert sorted(alerts.index) == ["T1", "T3"]
+    assert "3个企业编号中有统一社会信用代码相同的，为同一法人" in alerts.loc["T1", "message"]
+    assert any("统一社会信用代码与第" in n.expected for n in getattr(ds, "notices", []))
+
+
 def test_inferred_bid_list_counts_bids_that_exist(make_dataset):
     alerts = scan(make_dataset(_few_world()), "few_bidders")  # no bid_list column: inferred all
     assert list(alerts["tender_id"]) == ["T3"]
@@ -110,5 +130,10 @@ def test_single_bid_awards_among_whole_bid_lists_stay_evidence(make_dataset, bac
     alerts = scan(ds, "few_bidders", backend)
     assert sorted(alerts["tender_id"]) == ["L00", "L01", "L02"]
     assert run_scan(ds, only=["few_bidders"], engine=backend).summary["bid_lists"]["inferred"] is False
-    # and too few tenders to speak for the dataset: 9 of 9 one-bidder awards are still judged
-    assert len(scan(make_dataset(_winners_world(lone=9, full=0)), "few_bidders", backend)) == 9
+    # a small ledger whose every award has its winner's bid alone is a ledger of winners too (QA, 2026-12-07: a
+    # county's 9 tenders, 9 accusations): not judged; two tenders are too few to speak for a dataset, still judged
+    small = run_scan(make_dataset(_winners_world(lone=9, full=0)), only=["few_bidders"], engine=backend)
+    assert small.alerts.empty and small.summary["bid_lists"] == {"inferred": True, "tenders": 9, "of": 9}
+    assert len(scan(make_dataset(_winners_world(lone=2, full=0)), "few_bidders", backend)) == 2
+    # and 8 lone winners beside one whole list: not all, and fewer than 10: still judged
+    assert len(scan(make_dataset(_winners_world(lone=8, full=1)), "few_bidders", backend)) == 8

@@ -120,6 +120,16 @@ def test_shared_ip_alone_is_low_and_repeated_is_medium(make_dataset, backend):
     assert set(scan(ds, "shared_ip")["severity"]) == {"low"}
 
 
+def test_an_unspecified_ip_address_links_nobody(make_dataset, backend):
+    # 0.0.0.0 (and the broadcast address) is what a system writes when it recorded no address: two bidders with it
+    # are not even a low lead (QA, 2026-12-07); the near miss, an address one digit away, stays a low lead
+    for ip in ("0.0.0.0", "255.255.255.255"):
+        ds = make_dataset(world(bid_files=files(B12={"ip": ip}, B13={"ip": ip})))
+        assert scan(ds, "shared_ip", backend).empty, ip
+    ds = make_dataset(world(bid_files=files(B12={"ip": "0.0.0.1"}, B13={"ip": "0.0.0.1"})))
+    assert companies_of(scan(ds, "shared_ip", backend)) == [["C2", "C3"]]
+
+
 def _own_uploads(t: dict, company: str, ip: str, n: int) -> None:
     """``company`` bids in ``n`` tenders of its own (against C6) and uploads from ``ip`` there."""
     for i in range(n):
@@ -450,6 +460,23 @@ def test_same_bond_account(make_dataset, backend):
     assert companies_of(alerts) == [["C1", "C3"]]
     assert json.loads(alerts.iloc[0]["evidence"])["account"] == "6222020012345678"
     assert alerts.iloc[0]["severity"] == "high" and "该值在本数据集中被3家企业使用、出现在2个标段" in alerts.iloc[0]["message"]
+
+
+def test_same_bond_account_needs_an_account(make_dataset, backend):
+    # 银行保函, 电子保函, 现金 or "/" in the payer-account column say how the bond was given, not from where: two
+    # bidders writing the same word are not deemed colluding (QA, 2026-12-07: a high alert on 保函). The near miss: a
+    # real account shared by two bidders still gives the high alert beside them.
+    words = {"B11": "银行保函", "B12": "现金", "B13": "银行保函", "B24": "电子保函", "B25": "电子保函", "B26": "/"}
+    bonds = [{"bid_id": b, "payer_account": a} for b, a in words.items()]
+    ds = make_dataset(world(bonds=bonds))
+    assert scan(ds, "same_bond_account", backend).empty
+    from bidwatch.scan import run_scan
+
+    summary = run_scan(ds, only=["same_bond_account"], engine=backend).summary
+    assert summary["coverage"]["same_bond_account"]["checked"] == 0  # not checked, rather than checked and clean
+    bonds[4]["payer_account"] = bonds[5]["payer_account"] = "4300 1501 3620 5000 1234"
+    alerts = scan(make_dataset(world(bonds=bonds)), "same_bond_account", backend)
+    assert companies_of(alerts) == [["C5", "C6"]] and alerts.iloc[0]["severity"] == "high"
 
 
 # ---- 第34条 related bidders, shared contacts ------------------------------------------------

@@ -76,6 +76,12 @@ def test_all_but_winner_disqualified(make_dataset, backend):
     # the message names the disqualified bidders, not the winner among them
     message = alerts.iloc[0]["message"]
     assert message.endswith("被否决的投标人：Beta建设工程有限公司、Gamma建设工程有限公司")
+    # the evidence does not depend on the order of the file's rows (QA, 2026-12-07: a shuffled bids.csv wrote the
+    # disqualified bids in another order)
+    t["bids"].reverse()
+    again = scan(make_dataset(t), "all_but_winner_disqualified", backend)
+    assert again.iloc[0]["evidence"] == alerts.iloc[0]["evidence"]
+    assert [d["bid_id"] for d in json.loads(again.iloc[0]["evidence"])["disqualified"]] == ["B12", "B13"]
 
 
 def test_lowest_bid_disqualified_under_lowest_price(make_dataset, backend):

@@ -245,3 +245,35 @@ def test_absent_panels_dates_or_person_records_are_not_checked(make_dataset):
         result = run_scan(make_dataset(t), only=["sanctioned_expert"])
         (skipped,) = result.skipped
         assert skipped["indicator"] == "sanctioned_expert" and drop in str(skipped)
+
+
+# ---- 第51条(五): a winning bid above the ceiling ----------------------------------------------------
+
+def test_a_winning_bid_above_the_ceiling_is_high(make_dataset, backend):
+    # T1's ceiling is 1,100,000: its winner C1 bid 1,100,000.50 and won (the committee had to reject it). Near misses:
+    # T2's loser C6 above its ceiling (it did not win), and a winner exactly at the ceiling or a fen's rounding above
+    t = world()
+    t["bids"][0]["price"] = 1_100_000.50
+    t["bids"][5]["price"] = 2_300_000.0
+    alerts = scan(make_dataset(t), "award_above_ceiling", backend)
+    assert list(alerts["tender_id"]) == ["T1"] and companies_of(alerts) == [["C1"]]
+    ev = json.loads(alerts.iloc[0]["evidence"])
+    assert alerts.iloc[0]["severity"] == "high" and ev["source"] == "bid" and ev["price"] == 1_100_000.50
+    assert "高于最高投标限价1,100,000.00元" in alerts.iloc[0]["message"]
+    for price in (1_100_000.0, 1_100_000.004):
+        t["bids"][0]["price"] = price
+        assert scan(make_dataset(t), "award_above_ceiling", backend).empty, price
+
+
+def test_an_award_price_above_the_ceiling_counts_where_the_bids_do_not_give_the_winner(make_dataset, backend):
+    # a result notice's 中标价 without the winner's bid (T2's winner C4 has no bid row): judged on the award price;
+    # T1's winner has a bid within the ceiling, which stands over an award price above it (the bid was judged)
+    t = world()
+    t["bids"] = [b for b in t["bids"] if b["company_id"] != "C4"]
+    t["tenders"][1]["award_price"] = 2_250_000.0
+    t["tenders"][0]["award_price"] = 1_150_000.0
+    ds = make_dataset(t)
+    alerts = scan(ds, "award_above_ceiling", backend)
+    assert list(alerts["tender_id"]) == ["T2"] and json.loads(alerts.iloc[0]["evidence"])["source"] == "award"
+    assert run_scan(ds, only=["award_above_ceiling"], engine=backend).summary["coverage"]["award_above_ceiling"][
+        "checked"] == 2

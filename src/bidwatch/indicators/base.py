@@ -275,8 +275,8 @@ _BIDDERS = ("SELECT tender_id, count(DISTINCT company_id) FILTER (WHERE coalesce
 
 def winners_only(ctx: ScanContext) -> dict[str, Any]:
     """Whether the dataset's bids are its winners, not its bid lists: among the awarded tenders with bids whose
-    ``bid_list`` is not given, at least ``[bid_list] winners_only_share`` (and ``winners_only_min`` tenders) have
-    one bidder, the winner — what a dataset built from result notices (中标结果公告) holds. There a lone winning bid
+    ``bid_list`` is not given, at least ``[bid_list] winners_only_share`` (and ``winners_only_min`` tenders; or all of
+    them, at least ``winners_only_all_min``) have one bidder, the winner — what a dataset built from result notices (中标结果公告) holds. There a lone winning bid
     says nothing about how many firms bid, and such tenders are taken as ``candidates`` (not checked); in a dataset
     of whole bid lists a single-bid award is the exception and stays evidence. Computed once per scan:
     ``{"inferred": bool, "tenders": hits, "of": awarded tenders with bids}``."""
@@ -292,7 +292,10 @@ def winners_only(ctx: ScanContext) -> dict[str, Any]:
             f"WHERE t.winner_id IS NOT NULL AND {given} IS NULL").iloc[0]
         hits, n = int(row["hits"] or 0), int(row["n"] or 0)
         share, least = float(ctx.p("bid_list.winners_only_share")), int(ctx.p("bid_list.winners_only_min"))
-        found = {"inferred": hits >= least and hits >= share * n, "tenders": hits, "of": n}
+        # a small ledger (a county's month: 9 tenders) whose every award has its winner's bid alone is one too
+        every = int(ctx.p("bid_list.winners_only_all_min"))
+        found = {"inferred": hits >= share * n and (hits >= least or (hits == n and n >= every)),
+                 "tenders": hits, "of": n}
     ctx.cache["winners_only"] = found
     return found
 

@@ -61,6 +61,10 @@ _NORMALISE = {
 # serials and codes: case-insensitive, inner spaces ignored (replace() is ~10× cheaper than a regex here)
 _DEFAULT_NORMALISE = "upper(replace(replace(bf.{col}, ' ', ''), '\t', ''))"
 
+#: a bond's payer account that is an account: at least six digits (a bank account has 12–25; 银行保函, 电子保函, 现金, 无 or
+#: "/" in the column name how the bond was given, not from where, and link nobody). SQL over the column ``{col}``.
+ACCOUNT_NUMBER = "({col} IS NOT NULL AND length(regexp_replace({col}, '[^0-9]', '', 'g')) >= 6)"
+
 NOT_WITHDRAWN = "coalesce(status, 'valid') <> 'withdrawn'"
 
 
@@ -660,18 +664,19 @@ GROUP BY tender_id
         f"；{spread_zh(r['evidence'].get('n_companies'), r['evidence'].get('n_tenders'))}）转出"
     ),
     coverage=bidders_coverage("SELECT b.tender_id, b.company_id FROM bids b JOIN bonds bo ON bo.bid_id = b.bid_id "
-                              "WHERE bo.payer_account IS NOT NULL"),
+                              f"WHERE {ACCOUNT_NUMBER.format(col='bo.payer_account')}"),
 )
 def same_bond_account(ctx: ScanContext) -> str:
     """同一标段中不同投标人的投标保证金付款账号相同（去除空格和连字符后比较）。被本数据集中6家以上无关联企业使用的账号
-    （如担保公司、代理机构的账户）视为通用值不计，4–5家时为中风险。"""
+    （如担保公司、代理机构的账户）视为通用值不计，4–5家时为中风险。付款账号栏写的不是账号（银行保函、电子保函、现金、
+    “/”等，不足6位数字）的投标未核查：没有账号，不是证据。"""
     payer = ctx.column_or_null("bo", "bonds", "payer_name")
     return f"""
 WITH bo AS (
     SELECT b.tender_id, b.company_id, b.bid_id, regexp_replace(bo.payer_account, '[\\s-]', '', 'g') AS account,
            regexp_replace(bo.payer_account, '[\\s-]', '', 'g') AS value, {payer} AS payer_name
     FROM bonds bo JOIN bids b ON b.bid_id = bo.bid_id
-    WHERE bo.payer_account IS NOT NULL
+    WHERE {ACCOUNT_NUMBER.format(col='bo.payer_account')}
 ),
 k AS (SELECT tender_id, account, account AS value FROM bo WHERE account <> '' GROUP BY tender_id, account
       HAVING min(company_id) < max(company_id)),

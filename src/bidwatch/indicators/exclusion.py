@@ -153,22 +153,30 @@ WHERE {_is_tender(ctx)} AND t.docs_from IS NOT NULL AND t.docs_until IS NOT NULL
     severity="medium",
     requires={"tenders": ("winner_id",), "bids": ("tender_id",)},
     coverage=tender_coverage(in_complete_bid_lists, lambda ctx: f"{_is_tender(ctx)} AND t.winner_id IS NOT NULL"),
-    message=lambda r: (f"本标段仅有{r['evidence']['n_bidders']}个投标人，依法应当重新招标，"
-                       f"却确定{names(r)}中标"),
+    message=lambda r: (f"本标段仅有{r['evidence']['n_bidders']}个投标人"
+                       + (f"（{r['evidence']['n_company_ids']}个企业编号中有统一社会信用代码相同的，为同一法人）"
+                          if r['evidence'].get('n_company_ids', 0) > r['evidence']['n_bidders'] else "")
+                       + f"，依法应当重新招标，却确定{names(r)}中标"),
 )
 def few_bidders(ctx: ScanContext) -> str:
     """递交投标文件（未撤回）的投标人少于3个，招标人仍确定了中标人（应当重新招标）。只判断投标人名单完整的标段
     （tenders.bid_list = 全部投标人，或数据集有该标段的投标记录而未说明）：只公示中标候选人或没有投标数据的标段
     "未检查"，缺少的数据不是证据。"""
     min_n = int(ctx.p("exclusion.min_bidders"))
+    # bidders are legal persons: two company ids with one 统一社会信用代码 are one bidder (the loader notices them)
+    uscc = ctx.has("companies", "uscc")
+    entity = "coalesce(c.uscc, b.company_id)" if uscc else "b.company_id"
+    joined = "LEFT JOIN companies c ON c.company_id = b.company_id" if uscc else ""
     return f"""
 WITH n AS (
-    SELECT b.tender_id, count(DISTINCT b.company_id) AS n_bidders, list_sort(list(DISTINCT b.bid_id)) AS bids
-    FROM bids b WHERE {NOT_WITHDRAWN} GROUP BY b.tender_id
+    SELECT b.tender_id, count(DISTINCT {entity}) AS n_bidders, count(DISTINCT b.company_id) AS n_company_ids,
+           list_sort(list(DISTINCT b.bid_id)) AS bids
+    FROM bids b {joined} WHERE {NOT_WITHDRAWN} GROUP BY b.tender_id
 )
 SELECT t.tender_id, t.project_id, [t.winner_id] AS company_ids,
        CASE WHEN coalesce(n.n_bidders, 0) <= 1 THEN 0.8 ELSE 0.6 END AS score, NULL AS severity,
-       CAST(to_json(struct_pack(n_bidders := coalesce(n.n_bidders, 0), minimum := {min_n}, bids := n.bids))
+       CAST(to_json(struct_pack(n_bidders := coalesce(n.n_bidders, 0), n_company_ids := coalesce(n.n_company_ids, 0),
+                                minimum := {min_n}, bids := n.bids))
             AS VARCHAR) AS evidence
 FROM tenders t LEFT JOIN n ON n.tender_id = t.tender_id
 WHERE {_is_tender(ctx)} AND t.winner_id IS NOT NULL AND coalesce(n.n_bidders, 0) < {min_n}
@@ -308,8 +316,9 @@ SELECT tender_id, NULL AS project_id, list_sort(list(DISTINCT company_id)) AS co
            winner_id := any_value(winner_id), winner_name := any_value(winner_name),
            n_bids := count(*),
            n_disqualified := count(*) FILTER (WHERE status = 'disqualified'),
-           disqualified := list(struct_pack(bid_id := bid_id, company_id := company_id, reason := reason))
-                           FILTER (WHERE status = 'disqualified'))) AS VARCHAR) AS evidence
+           -- sorted (by bid id): the evidence must not depend on the order of the file's rows
+           disqualified := list_sort(list(struct_pack(bid_id := bid_id, company_id := company_id, reason := reason))
+                                     FILTER (WHERE status = 'disqualified')))) AS VARCHAR) AS evidence
 FROM b
 GROUP BY tender_id
 HAVING count(*) >= {min_n}

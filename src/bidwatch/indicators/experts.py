@@ -375,3 +375,55 @@ SELECT h.tender_id, NULL AS project_id,
 FROM h {experts_join}
 GROUP BY h.tender_id, h.expert_id
 """
+
+
+def _above_ceiling_text(row: Mapping[str, Any]) -> str:
+    ev = row["evidence"]
+    source = "投标报价" if ev["source"] == "bid" else "中标价"
+    return (f"中标人{names(row)}的{source}{ev['price']:,.2f}元高于最高投标限价{ev['ceiling_price']:,.2f}元"
+            f"（高出{ev['excess']:.2%}），评标委员会应当否决该投标而未否决，仍确定其中标")
+
+
+#: the winner's valid priced bids: the figure the committee judged (the award price where the bids do not give it)
+_WINNER_BIDS = ("SELECT b.tender_id, min(b.price) AS bid_price FROM bids b JOIN tenders t ON t.tender_id = b.tender_id "
+                "AND t.winner_id = b.company_id WHERE coalesce(b.status, 'valid') = 'valid' AND b.price > 0 "
+                "GROUP BY b.tender_id")
+
+
+def _above_ceiling_checked(ctx: ScanContext) -> str:
+    award = " OR t.award_price IS NOT NULL" if ctx.has("tenders", "award_price") else ""
+    return (f"t.ceiling_price > 0 AND t.winner_id IS NOT NULL "
+            f"AND (t.tender_id IN (SELECT tender_id FROM ({_WINNER_BIDS}) w){award})")
+
+
+@indicator(
+    code="award_above_ceiling",
+    statutory=True,
+    name_zh="中标人投标报价高于最高投标限价",
+    name_en="The winning bid is above the ceiling price",
+    family="expert_bias",
+    legal_basis="招标投标法实施条例 第51条第(五)项、第71条第(六)项",
+    severity="high",
+    requires={"tenders": ("ceiling_price", "winner_id")},
+    message=_above_ceiling_text,
+    coverage=tender_coverage(_above_ceiling_checked),
+)
+def award_above_ceiling(ctx: ScanContext) -> str:
+    """招标文件设有最高投标限价，中标人的投标报价（无投标记录时为中标价）高于该限价：条例第51条第(五)项规定评标委员会
+    应当否决其投标，第71条第(六)项规定评标委员会成员对依法应当否决的投标不提出否决意见的应予处理。高于限价超过一分钱即
+    判断（金额保留到分）；没有最高投标限价或中标人报价的标段为未检查。"""
+    award = "t.award_price" if ctx.has("tenders", "award_price") else "CAST(NULL AS DOUBLE)"
+    return f"""
+WITH w AS ({_WINNER_BIDS}),
+x AS (
+    SELECT t.tender_id, t.project_id, t.winner_id, t.ceiling_price, w.bid_price, {award} AS award_price
+    FROM tenders t LEFT JOIN w ON w.tender_id = t.tender_id
+    WHERE t.ceiling_price > 0 AND t.winner_id IS NOT NULL
+),
+y AS (SELECT *, coalesce(bid_price, award_price) AS price,
+             CASE WHEN bid_price IS NOT NULL THEN 'bid' ELSE 'award' END AS source FROM x)
+SELECT tender_id, project_id, [winner_id] AS company_ids, 0.9 AS score, NULL AS severity,
+       CAST(to_json(struct_pack(price := price, ceiling_price := ceiling_price, source := source,
+                                excess := price / ceiling_price - 1)) AS VARCHAR) AS evidence
+FROM y WHERE price IS NOT NULL AND price > ceiling_price + 0.005
+"""
