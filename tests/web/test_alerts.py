@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -152,3 +153,26 @@ def test_audit_entries_are_append_only(db: Any) -> None:
     entry.username = "y"
     with pytest.raises(ValueError):
         entry.save()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("htmx", [False, True])
+def test_a_clue_without_a_unit_says_why(client_for: Any, imported: Any, htmx: bool) -> None:
+    """移交单位 left empty: 400 with the field's message shown beside it (the id aria-describedby points at exists);
+    with a unit (near miss) the clue is raised."""
+    alert = _bond()
+    c = client_for("housing")
+    headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+    form = {"action": "clue", "assigned_unit": "", "source": "big_data", "summary": "保证金同一账户"}
+    response = c.post(reverse("alerts:triage", args=[alert.pk]), form, **headers)
+    page = response.content.decode()
+    if not htmx:
+        assert response.status_code == 400
+    described = re.search(r'<select name="assigned_unit"[^>]*aria-describedby="([^"]+)"', page)
+    assert described, page[:3000]
+    error = re.search(rf'<ul class="errorlist"[^>]*id="{described.group(1)}"[^>]*>(.*?)</ul>', page, re.S)
+    assert error and "必填" in error.group(1), page[:3000]
+    assert not Clue.objects.exists()
+    done = c.post(reverse("alerts:triage", args=[alert.pk]), {**form, "assigned_unit": Agency.objects.get(
+        code="housing").pk})
+    assert done.status_code == 302 and Clue.objects.count() == 1

@@ -238,3 +238,44 @@ def test_the_unit_page_names_each_adjustment_once(users: Any, client_for: Any) -
     page = client_for("office").get(reverse("supervision:assessment_unit", args=[housing.pk]) + q,
                                     HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert 'data-testid="adjusted-total">Total: -1.50' in page
+
+
+@pytest.mark.django_db
+def test_the_export_speaks_the_request_language(users: Any, client_for: Any) -> None:
+    """The workbook's headers are in the request's language only ("排名", not "名次 Rank"); the English request gets
+    English headers and unit names (near miss)."""
+    from openpyxl import load_workbook
+
+    c = build(users)
+    q = f"?campaign={c.pk}&start=2024-07-01&end=2024-09-30"
+    zh = load_workbook(io.BytesIO(client_for("office").get(reverse("supervision:assessment_export") + q).content))
+    header = [v for v in next(zh["考核"].iter_rows(min_row=2, max_row=2, values_only=True))]
+    assert header[:2] == ["排名", "单位"] and header[-2:] == ["加减分", "总分"]
+    assert not any(v and any("a" <= ch.lower() <= "z" for ch in str(v)) for v in header[:2] + header[-2:])
+    assert zh.sheetnames == ["考核", "明细"]
+    details = next(zh["明细"].iter_rows(min_row=1, max_row=1, values_only=True))
+    assert list(details) == ["单位", "考核项", "记录", "应办日期", "完成", "按时"]
+    en = client_for("office")
+    en.post(reverse("set_language"), {"language": "en", "next": "/"})
+    wb = load_workbook(io.BytesIO(en.get(reverse("supervision:assessment_export") + q).content))
+    header = next(wb["Assessment"].iter_rows(min_row=2, max_row=2, values_only=True))
+    assert header[:2] == ("Rank", "Unit") and header[-1] == "Total"
+    units = {row[1] for row in wb["Assessment"].iter_rows(min_row=3, values_only=True)}
+    assert "Housing and Urban-Rural Development Bureau" in units and "住房和城乡建设局" not in units
+
+
+@pytest.mark.django_db
+def test_the_pdf_prints_unit_names_on_one_line(users: Any, client_for: Any) -> None:
+    """The 单位 column is wide enough for a unit's name: the PDF's text has "住房和城乡建设局" and the headers 名次, 单位
+    whole, not one character per line."""
+    from pdfminer.high_level import extract_text
+
+    c = build(users)
+    for name in ("按时办结率考核（新增考核项目）", "督办单按时反馈与整改落实情况"):  # long item names squeeze the table
+        AssessmentItem.objects.create(campaign=c, name=name, metric="orders", weight=5)
+    pdf = client_for("office").get(reverse("supervision:assessment_export")
+                                   + f"?format=pdf&campaign={c.pk}&start=2024-07-01&end=2024-09-30")
+    assert pdf.status_code == 200
+    text = extract_text(io.BytesIO(pdf.content))
+    assert "住房和城乡建设局" in text and "交通运输局" in text, text[:2000]
+    assert "名次" in text and "单位" in text

@@ -418,3 +418,43 @@ def test_demo_problems_show_every_state(client_for: Any, users: Any, imported: A
     assert [e.step for e in returned.events.all()] == ["create", "start", "report", "return", "extend"]
     page = client_for("office").get(reverse("campaign:list")).content.decode()
     assert "due-over" in page
+
+
+@pytest.mark.django_db
+def test_an_extension_refused_speaks_the_pages_language_only(client_for: Any, users: Any, today: Any) -> None:
+    """A new deadline not after the present one (2024-10-31) is refused in the page's language only, naming the
+    present deadline: the Chinese page no English, the English page no Chinese; a later one (near miss) is taken."""
+    today("2024-10-05")
+    office = client_for("office")
+    p = _list(office)
+    response = _step(office, p, "extend", deadline="2024-10-31", reason="延期")
+    page = response.content.decode()
+    assert response.status_code == 400 and "新的整改时限应晚于原时限（2024-10-31）" in page
+    assert "must come after" not in page
+    english = client_for("office")
+    english.post(reverse("set_language"), {"language": "en", "next": "/"})
+    page = _step(english, p, "extend", deadline="2024-10-31", reason="延期").content.decode()
+    assert "the new deadline must come after the present one (2024-10-31)" in page and "新的整改时限" not in page
+    assert _step(office, p, "extend", deadline="2024-11-01", reason="延期").status_code == 302
+    p.refresh_from_db()
+    assert p.deadline == D("2024-11-01")
+
+
+@pytest.mark.django_db
+def test_a_registry_proposal_without_a_subject_speaks_the_pages_language_only(users: Any) -> None:
+    from django.utils import translation
+
+    from bidwatch.web.alerts import services as clues
+
+    housing = Agency.objects.get(code="housing")
+    clue = clues.raise_clue(None, users["housing"], housing, "线索")
+    clues.dispose(clue, users["housing"], D("2024-09-25"), "case", case_kind="administrative", case_number="立1号",
+                  authority=housing)
+    args = {"kind": "penalty", "measure": "fine", "number": "罚1号", "authority": "住建局", "subject_name": "某公司",
+            "text": "罚款", "propose": True}
+    for language, said, other in (("zh-hans", "列入惩戒名录须填写", "needs a company"),
+                                  ("en", "a registry entry needs a company ID", "惩戒名录")):
+        with translation.override(language), pytest.raises(ValueError) as refused:
+            clues.record_decision(clue, users["housing"], D("2024-10-08"), **args)
+        assert said in str(refused.value) and other not in str(refused.value)
+    assert clues.record_decision(clue, users["housing"], D("2024-10-08"), **args, company_id="C4").proposal == "proposed"

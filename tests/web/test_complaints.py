@@ -367,3 +367,39 @@ def test_an_objection_unanswered_for_less_than_the_answer_period_counts_its_days
     # and without any objection the limit is the plain ten days
     plain = _register(client_for("housing"), knew_on="2024-09-01", received_on="2024-09-11")
     assert plain.filing_limit == D("2024-09-11")
+
+
+@pytest.mark.django_db
+def test_the_sector_is_the_tenders(client_for: Any, users: Any) -> None:
+    """An office user filed a 住建 complaint on a 交通 tender (T2): refused on the sector, naming the tender's; the same
+    complaint in the tender's own sector (near miss) is registered."""
+    office = client_for("office")
+    transport = Agency.objects.get(code="transport").pk
+    response = office.post(reverse("complaints:create"), _form(tender="T2", sector="housing"))
+    assert response.status_code == 400
+    errors = " ".join(response.context["form"].errors["sector"])
+    assert "T2" in errors and "交通" in errors
+    assert not Complaint.objects.exists()
+    c = _register(office, tender="T2", sector="transport", handling_unit=transport)
+    assert (c.tender_id, c.sector) == ("T2", "transport")
+    # the service refuses it too (a step that registers a complaint without the form)
+    with pytest.raises(ValueError, match="T1"):
+        services.register(users["office"], project_name="安置房一标段施工", tender_id="T1", sector="transport",
+                          handling_unit=Agency.objects.get(code="transport"), complainant="乙公司", facts="评标不公",
+                          knew_on=D("2024-09-25"), received_on=D("2024-09-27"))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("field", ["knew_on", "received_on"])
+def test_a_date_before_the_tendering_law_is_refused(client_for: Any, users: Any, field: str) -> None:
+    """1900-01-01 (or 1999-12-31) is a slip: refused with the floor named; 2000-01-01, the day 招标投标法 came into
+    force, is accepted (near miss)."""
+    housing = client_for("housing")
+    first = {"knew_on": "2000-01-01", "received_on": "2000-01-05"}
+    for day in ("1900-01-01", "1999-12-31"):
+        response = housing.post(reverse("complaints:create"), _form(**{**first, field: day}))
+        assert response.status_code == 400
+        assert "2000-01-01" in " ".join(response.context["form"].errors[field])
+    assert not Complaint.objects.exists()
+    c = _register(housing, **first)
+    assert c.knew_on == D("2000-01-01")

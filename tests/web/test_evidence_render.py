@@ -205,3 +205,59 @@ def test_the_new_tests_against_chance_and_habit_have_chinese_labels() -> None:
         html = "".join(str(e.html) for e in evidence_entries(ip, "shared_ip"))
         assert "共用办公网络" in html and "colocated" not in html
         assert "全部报价等于限价（固定费率）" in [e.label for e in evidence_entries({"fixed_fee": True})]
+
+
+def test_coded_values_and_keys_read_in_the_pages_language() -> None:
+    """The scan's codes (a relation, a strength, a category, a sector, a measure, a device trace) and the period
+    keys are labelled on the Chinese page and the English one; a value that is no code (a company's ID or name)
+    stays as it is (near miss)."""
+    evidence = {
+        "relation": "employer", "strength": "full", "category": "works", "procedure": "direct",
+        "mandatory_basis": "state_funded", "sector": "water", "by": "project", "suppliers": "same",
+        "measure": "debarment", "via": "company", "kind": "same_legal_rep", "field": "mac",
+        "nominal_last_day": "2024-10-07", "rolled_only": True, "group_id": 3, "group": ["C1", "C2"],
+        "names": {"C1": "长沙甲建设有限公司"}, "traces": ["machine_code", "legal_rep"], "categories": ["goods", "services"],
+    }
+    codes = {"employer", "full", "works", "direct", "state_funded", "water", "project", "same", "debarment",
+             "company", "same_legal_rep", "mac", "machine_code", "legal_rep", "goods", "services"}
+    keys = {"nominal_last_day", "rolled_only", "group_id", "group", "names"}
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            entries = evidence_entries(evidence)
+        labels = [e.label for e in entries]
+        shown = " ".join(str(e.html) for e in entries)
+        words = set(re.findall(r"[A-Za-z_]+", shown))
+        assert not keys & set(labels), (language, labels)
+        if language == "zh-hans":
+            assert not codes & words, (language, codes & words)
+            assert all(w in shown for w in ("工作单位即该投标人", "施工", "水利", "同一项目", "MAC地址", "机器码"))
+            assert "期间届满日（未顺延）" in labels
+        else:
+            assert all(w in shown for w in ("employer is the bidder", "direct award", "water resources",
+                                            "MAC address"))
+            assert "group of companies" in labels
+        assert "C1" in shown and "C2" in shown and "长沙甲建设有限公司" in shown  # IDs and names as they are
+
+
+def test_other_codes_of_the_scan_are_named_too() -> None:
+    """A corroborating indicator reads as its name, a procedure and a level as theirs, a restrictive clause's rule
+    as what it forbids; text that only looks like a code (an ID) stays (near miss)."""
+    evidence = {"corroborated_by": [{"indicator": "bid_rotation", "level": "medium"}], "procedure": "invited",
+                "findings": [{"kind": "phrase", "rule": "local_branch"}], "screens": {"pattern": "arithmetic"},
+                "account": "bid_rotation_x"}
+    with translation.override("zh-hans"):
+        shown = " ".join(str(e.html) for e in evidence_entries(evidence, "ml_collusion"))
+    assert not re.search(r">(bid_rotation|medium|invited|phrase|local_branch|arithmetic)<", shown), shown
+    assert "邀请招标" in shown and "要求设立本地分支机构" in shown and "等差数列" in shown
+    assert "bid_rotation_x" in shown
+
+
+def test_a_winning_bid_above_the_ceiling_reads_in_words() -> None:
+    """award_above_ceiling's evidence: its figure's source and excess are named, not shown as code (near miss: the
+    price itself stays a number)."""
+    evidence = {"price": 1100000.5, "ceiling_price": 1100000.0, "source": "bid", "excess": 4.5e-07}
+    with translation.override("zh-hans"):
+        entries = evidence_entries(evidence, "award_above_ceiling")
+    shown = " ".join(f"{e.label}={e.html}" for e in entries)
+    assert "价格来源=中标人的投标报价" in shown and "高出限价比例=" in shown and "1,100,000.50" in shown
+    assert not re.search(r"\b(bid|source|excess)\b", shown), shown

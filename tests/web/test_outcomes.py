@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from bidwatch.web.accounts.models import Agency
 from bidwatch.web.alerts import outcomes, services
-from bidwatch.web.alerts.models import Alert, Clue, Decision
+from bidwatch.web.alerts.models import Alert, CaseRecord, Clue, Decision
 from bidwatch.web.audit.models import AuditEntry
 from bidwatch.web.credit.models import RegistryEntry
 from bidwatch.web.datasets.models import ScanRun
@@ -139,7 +139,8 @@ def test_a_decision_on_an_expert_names_the_expert_and_its_period(users: Any) -> 
     assert (removal.registry_entry.end_on, removal.registry_entry.subject) == (None, "王评审（X2）")
     # a fine on an expert (条例 第72条) is a penalty on the person: no bar on evaluating
     fine = services.record_decision(d.clue, users["housing"], D("2024-10-08"),
-                                    **{**args, "measure": "fine", "start_on": None, "end_on": None})
+                                    **{**args, "measure": "fine", "number": "专〔2024〕2号", "start_on": None,
+                                       "end_on": None})
     assert fine.registry_measure == "penalty"
 
 
@@ -187,3 +188,118 @@ def test_closing_off_a_clue_closes_it_and_the_page_shows_the_outcome(users: Any,
     assert 'data-testid="step-approve"' in page and 'data-testid="step-reject"' in page
     page = client_for("housing").get(reverse("alerts:clue", args=[d.clue_id])).content.decode()
     assert d.number in page and 'data-testid="step-decide"' in page
+
+
+VALID_USCC = "91350100M000100Y43"  # GB 32100-2015's worked example
+
+
+def _case_clue(users: Any, number: str = "立〔2024〕5号") -> Clue:
+    housing = Agency.objects.get(code="housing")
+    clue = services.raise_clue(None, users["housing"], housing, "C4 串通投标")
+    services.dispose(clue, users["housing"], D("2024-09-25"), "case", case_kind="administrative",
+                     case_number=number, authority=housing)
+    return clue
+
+
+FINE = {"kind": "penalty", "measure": "fine", "number": "市住建罚〔2024〕9号", "authority": "某市住房和城乡建设局",
+        "subject_name": "湖南丁交通建设有限公司", "company_id": "C4", "text": "串通投标，处中标项目金额千分之五的罚款",
+        "legal_basis": "招标投标法 第53条"}
+
+
+def _decide_form(**over: Any) -> dict[str, str]:
+    data = {"on": "2024-10-08", **FINE, "amount": "5000"}
+    data.update(over)
+    return {f"decide-{k}": v for k, v in data.items() if v is not None}
+
+
+@pytest.mark.django_db
+def test_a_negative_fine_is_refused(users: Any, client_for: Any) -> None:
+    """-5000 元 is refused (as the ledger's figures are), by the page and by the service; 0 (near miss) is taken."""
+    from decimal import Decimal
+
+    clue = _case_clue(users)
+    decide = reverse("alerts:clue_step", args=[clue.pk, "decide"])
+    housing = client_for("housing")
+    response = housing.post(decide, _decide_form(amount="-5000"))
+    assert response.status_code == 400 and not clue.decisions.exists()
+    with pytest.raises(ValueError, match="负"):
+        services.record_decision(clue, users["housing"], D("2024-10-08"), **FINE, amount=Decimal("-0.01"))
+    assert not clue.decisions.exists()
+    assert housing.post(decide, _decide_form(amount="0")).status_code == 302
+    assert clue.decisions.get().amount == Decimal("0")
+
+
+@pytest.mark.django_db
+def test_a_proposal_with_a_wrong_credit_code_is_refused_at_entry(users: Any, client_for: Any) -> None:
+    """"123" is no unified social credit code: refused when the decision is recorded (it could never be approved into
+    the registry); the valid code, in lower case too (near miss), is taken and approved."""
+    clue = _case_clue(users)
+    decide = reverse("alerts:clue_step", args=[clue.pk, "decide"])
+    housing = client_for("housing")
+    response = housing.post(decide, _decide_form(company_id="", uscc="123", propose="on", measure="suspension",
+                                                 start_on="2024-10-08", end_on="2025-10-07", amount=None))
+    assert response.status_code == 400 and "统一社会信用代码" in response.content.decode()
+    assert not clue.decisions.exists()
+    with pytest.raises(ValueError, match="GB 32100"):
+        services.record_decision(clue, users["housing"], D("2024-10-08"), **{**FINE, "company_id": ""}, uscc="123",
+                                 propose=True)
+    assert housing.post(decide, _decide_form(company_id="", uscc=VALID_USCC.lower(), propose="on",
+                                             measure="suspension", start_on="2024-10-08", end_on="2025-10-07",
+                                             amount=None)).status_code == 302
+    d = clue.decisions.get()
+    assert d.uscc == VALID_USCC
+    outcomes.approve_proposal(d, users["office"], D("2024-10-10"))
+    assert d.registry_entry.uscc == VALID_USCC
+
+
+@pytest.mark.django_db
+def test_a_decision_number_is_recorded_once_per_clue(users: Any, client_for: Any) -> None:
+    """The same 文号 a second time on the clue is refused; on another clue (near miss) it is taken."""
+    clue = _case_clue(users)
+    services.record_decision(clue, users["housing"], D("2024-10-08"), **FINE)
+    with pytest.raises(ValueError, match="市住建罚〔2024〕9号"):
+        services.record_decision(clue, users["housing"], D("2024-10-09"), **FINE)
+    response = client_for("housing").post(reverse("alerts:clue_step", args=[clue.pk, "decide"]), _decide_form())
+    assert response.status_code == 400 and "不得重复录入" in response.content.decode()
+    assert clue.decisions.count() == 1
+    other = _case_clue(users, "立〔2024〕6号")
+    assert services.record_decision(other, users["housing"], D("2024-10-08"), **FINE).number == FINE["number"]
+
+
+@pytest.mark.django_db
+def test_a_decision_follows_the_case_and_its_approval_the_decision(users: Any) -> None:
+    """Case opened 09-25: a decision dated 09-24 is refused, naming the day the case was opened; 09-25 is taken. The
+    decision dated 10-08: its proposal approved (or not) on 10-07 is refused, naming 10-08; on 10-08 it is taken."""
+    clue = _case_clue(users)
+    with pytest.raises(ValueError, match="立案日期（2024-09-25）"):
+        services.record_decision(clue, users["housing"], D("2024-09-24"), **FINE)
+    assert services.record_decision(clue, users["housing"], D("2024-09-25"), **FINE).decided_on == D("2024-09-25")
+
+    d = proposed_decision(users)  # decided 2024-10-08
+    for step in (outcomes.approve_proposal, lambda *a: outcomes.reject_proposal(*a, "证据不足")):
+        with pytest.raises(ValueError, match="处理决定日期（2024-10-08）"):
+            step(d, users["office"], D("2024-10-07"))
+        d.refresh_from_db()
+        assert d.proposal == Decision.Proposal.PROPOSED
+    outcomes.approve_proposal(d, users["office"], D("2024-10-08"))
+    assert d.proposal == Decision.Proposal.APPROVED
+    assert RegistryEntry.objects.filter(document_number=d.number).exists()
+
+
+@pytest.mark.django_db
+def test_the_receiving_unit_opens_a_case_only_once_it_took_the_clue_over(users: Any) -> None:
+    """A clue transferred to 交通运输局 and taken over on 09-20: its 立案 dated 09-19 is refused, naming the take-over;
+    dated 09-20 (near miss) it is taken."""
+    housing, transport = Agency.objects.get(code="housing"), Agency.objects.get(code="transport")
+    clue = services.raise_clue(None, users["housing"], housing, "道路工程串通投标")
+    t = services.transfer_clue(clue, users["housing"], kind="department", to_unit=transport, reason="属交通行业",
+                               sent_on=D("2024-09-16"))
+    services.answer_transfer(t, users["transport"], accept=True, on=D("2024-09-20"), answer="接收")
+    clue.refresh_from_db()
+    case = {"case_kind": "administrative", "case_number": "交立〔2024〕1号", "authority": transport}
+    with pytest.raises(ValueError, match="2024-09-20"):
+        services.dispose(clue, users["transport"], D("2024-09-19"), "case", **case)
+    clue.refresh_from_db()
+    assert clue.disposition == "" and not CaseRecord.objects.filter(clue=clue).exists()
+    services.dispose(clue, users["transport"], D("2024-09-20"), "case", **case)
+    assert clue.case.opened_on == D("2024-09-20")

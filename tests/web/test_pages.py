@@ -24,7 +24,10 @@ def test_dashboard_charts_and_top_lists(client_for: Any, imported: Any) -> None:
     family = _json_block(html, "chart-family")
     assert sum(family["data"]) == 2
     trend = _json_block(html, "chart-trend")
-    assert trend["labels"] == ["2024-02", "2024-05"]
+    # the months without alerts (03, 04) are on the axis with 0, not skipped (a line from 02 straight to 05)
+    assert trend["labels"] == ["2024-02", "2024-03", "2024-04", "2024-05"]
+    totals = [sum(d["data"][i] for d in trend["datasets"]) for i in range(4)]
+    assert totals[0] > 0 and totals[3] > 0 and totals[1:3] == [0, 0]
     assert _json_block(html, "chart-sector")["data"] == [2]
     assert "vendor/chart.umd.min.js" in html and "cdn" not in html.lower()
     assert 'data-testid="top-tenders"' in html and "安置房一标段施工" in html
@@ -119,3 +122,13 @@ def test_the_riskiest_companies_of_a_department_count_its_sector_only(users: Any
     # near miss: the office sees every sector's figures
     [c3] = [c for c in top_companies(users["office"]) if c.pk == "C3"]
     assert (c3.n_bids, c3.n_wins) == (2, 1)
+
+
+def test_the_trend_fills_the_months_without_alerts() -> None:
+    from bidwatch.web.tenders.views import MAX_TREND_MONTHS, month_range
+
+    assert month_range(["2024-11", "2025-02"]) == ["2024-11", "2024-12", "2025-01", "2025-02"]  # across the year
+    assert month_range(["2024-05"]) == ["2024-05"] and month_range([]) == []
+    assert month_range(["2024-05", "2024-06"]) == ["2024-05", "2024-06"]  # nothing missing: nothing added
+    # a stray date decades off does not draw centuries of empty months
+    assert month_range(["1900-01", "2024-05"]) == ["1900-01", "2024-05"] and MAX_TREND_MONTHS < 1500

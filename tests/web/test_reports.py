@@ -189,3 +189,26 @@ def test_a_transfer_answered_after_the_period_was_overdue_at_its_end(users: Any,
         "Answers overdue at the end of the period"] == 1
     assert _counts(_report(users["office"], "2024-01-01", "2024-12-31"), "clues")[
         "Answers overdue at the end of the period"] == 0
+
+
+@pytest.mark.django_db
+def test_the_report_table_of_tipoffs_uses_the_tipoff_words(client_for: Any, users: Any, activity: Any) -> None:
+    """The 举报 table is headed 收到举报日期 … 举报方式 (the tip-off pages' words), not the complaint's; the complaint
+    table keeps 收到投诉日期 (near miss)."""
+    from openpyxl import load_workbook
+
+    with translation.override("zh-hans"):
+        report = build_report(users["office"], D(YEAR["start"]), D(YEAR["end"]))
+    sections = {s.key: s for s in report.sections}
+    tipoffs = [str(c) for c in sections["tipoffs"].columns]
+    assert tipoffs[0] == "收到举报日期" and tipoffs[2] == "举报方式" and not any("投诉" in c for c in tipoffs)
+    assert "收到投诉日期" in [str(c) for c in sections["complaints"].columns]
+    response = client_for("office").get(reverse("reports:campaign"), {**YEAR, "format": "xlsx"})
+    wb = load_workbook(io.BytesIO(response.content))
+    header = next(wb[n] for n in wb.sheetnames if "举报" in n).cell(row=1, column=1).value
+    sheet = next(wb[n] for n in wb.sheetnames if "举报" in n)
+    headers = [c for row in sheet.iter_rows(max_row=3, values_only=True) for c in row if c]
+    assert header and "收到举报日期" in headers and "举报方式" in headers and "收到投诉日期" not in headers
+    with translation.override("en"):  # the English report: the msgid
+        assert str(build_report(users["office"], D(YEAR["start"]), D(YEAR["end"])).sections[
+            [s.key for s in report.sections].index("tipoffs")].columns[0]) == "Received on"

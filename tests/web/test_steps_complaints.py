@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import pytest
+
 from bidwatch.web.accounts.models import Agency
 from bidwatch.web.complaints import services
 from bidwatch.web.complaints.models import Complaint
@@ -36,3 +38,19 @@ class TestComplaintSteps(WorkflowStepCases):
         if step == "resume":
             services.pause(c, users["office"], "testing", D("2024-10-10"))
         return c
+
+
+@pytest.mark.django_db
+def test_a_decision_is_not_dated_inside_a_pause(users: dict[str, Any]) -> None:
+    """Clock stopped 10-10, restarted 10-15: a decision dated 10-12 (inside the pause) or 10-14 (the day before the
+    restart) is refused, naming the restart; dated 10-15 (near miss) it is taken."""
+    c = TestComplaintSteps().make(users, "resume")  # accepted 10-08, stopped 10-10
+    services.resume(c, users["office"], D("2024-10-15"))
+    for day in ("2024-10-12", "2024-10-14"):
+        with pytest.raises(ValueError, match="2024-10-15") as refused:
+            services.decide(c, users["housing"], D(day), "founded", "1号", "属实")
+        assert "恢复计时" in str(refused.value)
+        c.refresh_from_db()
+        assert c.status == Complaint.Status.ACCEPTED and c.decided_on is None
+    services.decide(c, users["housing"], D("2024-10-15"), "founded", "1号", "属实")
+    assert c.status == Complaint.Status.DECIDED and c.decided_on == D("2024-10-15")

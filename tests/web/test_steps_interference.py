@@ -119,3 +119,36 @@ def test_the_tender_of_a_record_is_one_of_the_recorders_sector(users: Any, clien
     # near miss: housing's own tender
     assert client_for("housing").post(reverse("interference:create"), {**data, "tender_id": "T1"}).status_code == 302
     assert Interference.objects.get().tender_id == "T1"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("step", ["to_clue", "file"])
+def test_a_record_is_not_handled_before_the_intervention(users: Any, client_for: Any, step: str) -> None:
+    """Made a clue (or filed) the day before the intervention took place: refused, naming that day; the same day
+    (near miss): taken."""
+    case = TestInterferenceSteps()
+    r = case.make(users, step)  # occurred 2024-03-01
+    client = client_for("discipline")
+    url = reverse("interference:step", args=[r.pk, step])
+    data = {f"{step}-{k}": v for k, v in case.form_data(step).items()}
+    before = case.written(r)
+    response = client.post(url, {**data, f"{step}-on": "2024-02-29"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "不得早于干预插手发生日期" in page and "2024-03-01" in page
+    r.refresh_from_db()
+    assert case.written(r) == before and r.status == Interference.Status.REPORTED and r.clue is None
+    assert client.post(url, {**data, f"{step}-on": "2024-03-01"}).status_code == 302
+    r.refresh_from_db()
+    assert r.status == (Interference.Status.CLUE if step == "to_clue" else Interference.Status.FILED)
+
+
+@pytest.mark.django_db
+def test_the_record_page_heading_names_what_it_is(users: Any, client_for: Any) -> None:
+    r = _record(users["housing"])
+    page = client_for("discipline").get(reverse("interference:detail", args=[r.pk])).content.decode()
+    heading = page[page.index("<h1"):page.index("</h1>")]
+    assert "干预插手记录" in heading and r.number in heading
+    listing = client_for("discipline").get(reverse("interference:list")).content.decode()
+    heading = listing[listing.index("<h1"):listing.index("</h1>")]
+    assert heading.count("干预插手记录") == 1  # not "干预插手记录 (干预插手记录)"

@@ -30,9 +30,21 @@ def order(users: dict[str, Any], by: str = "office", unit: str = "housing", on: 
           workdays: int = 5) -> SupervisionOrder:
     # each order its own matter: the same order twice to a unit on one day is refused as a duplicate
     n = SupervisionOrder.objects.count() + 1
-    return services.issue(users[by], campaign=campaign(), unit=Agency.objects.get(code=unit), matter_kind="problem",
-                          matter_ref="WT-2024-00001", matter=f"整改逾期未反馈（{n}）", demand="立即整改并书面反馈",
-                          issued_on=D(on), workdays=workdays)
+    addressed = Agency.objects.get(code=unit)
+    return services.issue(users[by], campaign=campaign(), unit=addressed, matter_kind="problem",
+                          matter_ref=ledger_problem(users, addressed).number, matter=f"整改逾期未反馈（{n}）",
+                          demand="立即整改并书面反馈", issued_on=D(on), workdays=workdays)
+
+
+def ledger_problem(users: dict[str, Any], unit: Agency) -> Any:
+    """A ledger problem of ``unit`` (an order about a 台账问题 names one that exists and is the unit's own)."""
+    from bidwatch.web.campaign import services as ledger
+    from bidwatch.web.campaign.models import Problem
+
+    return Problem.objects.filter(unit=unit).order_by("id").first() or ledger.create(
+        users["office"], source="self_inspection", category="build_first", unit=unit, sector="housing",
+        project_name="某区安置房建设项目", tender=None, description="先建后招", measures="",
+        listed_on=D("2024-06-01"), deadline=D("2024-08-30"))
 
 
 class TestOrderSteps(WorkflowStepCases):
@@ -130,7 +142,7 @@ def test_only_the_office_and_the_commission_issue(users: Any, client_for: Any, r
 def test_issue_through_the_page_and_a_unit_sees_only_its_own(users: Any, client_for: Any) -> None:
     response = client_for("office").post(reverse("supervision:order_issue"), {
         "campaign": campaign().pk, "unit": Agency.objects.get(code="transport").pk, "matter_kind": "complaint",
-        "matter_ref": "TS-2024-00003", "matter": "投诉超期未处理", "demand": "五个工作日内作出处理决定",
+        "matter_ref": "", "matter": "投诉超期未处理", "demand": "五个工作日内作出处理决定",
         "issued_on": "2024-09-02", "workdays": "5"})
     assert response.status_code == 302
     o = SupervisionOrder.objects.get()
@@ -441,4 +453,50 @@ def test_the_supervision_pages_speak_one_language(users: Any, client_for: Any) -
     assert "<th>起止时间</th>" in campaigns and "惩戒期间" not in campaigns
     # the printed order is a Chinese document whatever the page's language
     printed = en.get(reverse("supervision:order_print", args=[o.pk]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert "<td>台账问题 WT-2024-00001" in printed and "Ledger problem" not in printed
+    assert f"<td>台账问题 {o.matter_ref}" in printed and "Ledger problem" not in printed
+
+
+@pytest.mark.django_db
+def test_a_talk_is_not_linked_to_an_order_issued_after_it(users: Any, client_for: Any) -> None:
+    """The order was issued 09-02: a talk held 09-01 linked to it is refused (page and service), naming the order and
+    its date; held 09-02 (near miss) it is recorded."""
+    c = campaign()
+    o = order(users, on="2024-09-02")
+    talk = {"campaign": c.pk, "unit": o.unit_id, "person": "张某", "position": "局长", "talkers": "纪工委书记",
+            "reason": "督办不力", "orders": [o.pk], "commitments": "限期整改", "follow_up_due": "2024-10-15"}
+    response = client_for("discipline").post(reverse("supervision:talk_record"), {**talk, "held_on": "2024-09-01"})
+    assert response.status_code == 400
+    errors = " ".join(response.context["form"].errors["orders"])
+    assert o.number in errors and "2024-09-02" in errors
+    with pytest.raises(ValueError, match="2024-09-02"):
+        services.record_talk(users["discipline"], campaign=c, unit=o.unit, person="张某", position="局长",
+                             talkers="纪工委书记", reason="督办不力", held_on=D("2024-09-01"), commitments="限期整改",
+                             follow_up_due=D("2024-10-15"), orders=[o])
+    assert not Talk.objects.exists()
+    assert client_for("discipline").post(reverse("supervision:talk_record"),
+                                         {**talk, "held_on": "2024-09-02"}).status_code == 302
+    assert list(Talk.objects.get().orders.all()) == [o]
+
+
+@pytest.mark.django_db
+def test_an_order_about_a_ledger_problem_names_one_of_the_units(users: Any, client_for: Any) -> None:
+    """台账问题 WT-2099-99999 does not exist; the housing unit's problem addressed to 交通运输局 is another unit's: both
+    refused with the reason; the housing problem addressed to 住建局 (near miss) is issued."""
+    housing, transport = Agency.objects.get(code="housing"), Agency.objects.get(code="transport")
+    p = ledger_problem(users, housing)
+    form = {"campaign": campaign().pk, "matter_kind": "problem", "matter": "整改逾期未反馈", "demand": "立即整改",
+            "issued_on": "2024-09-02", "workdays": "5"}
+    office = client_for("office")
+    for unit, ref, said in ((housing, "WT-2099-99999", "不存在编号为 WT-2099-99999"),
+                            (housing, f"WT-2024-{p.pk + 1000:05d}", "不存在"),
+                            (transport, p.number, "不属于交通运输局")):
+        response = office.post(reverse("supervision:order_issue"), {**form, "unit": unit.pk, "matter_ref": ref})
+        assert response.status_code == 400 and said in response.content.decode(), ref
+    assert not SupervisionOrder.objects.exists()
+    response = office.post(reverse("supervision:order_issue"), {**form, "unit": housing.pk, "matter_ref": p.number})
+    assert response.status_code == 302
+    assert SupervisionOrder.objects.get().matter_ref == p.number
+    # another kind of matter is not looked up (a transferred clue, a unit document: no register number)
+    o = services.issue(users["office"], campaign=campaign(), unit=transport, matter_kind="other", matter_ref="某文件",
+                       matter="其他事项", demand="说明情况", issued_on=D("2024-09-02"), workdays=5)
+    assert o.matter_ref == "某文件"

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.urls import reverse
 
 from bidwatch.web.accounts.models import Agency
 from bidwatch.web.deadlines import today
@@ -61,3 +62,33 @@ def test_no_step_on_a_closed_report(users: dict[str, Any], client_for: Any, step
     before = case.written(t)
     assert case.post(client_for("office"), t, step).status_code == 400
     assert case.written(t) == before
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("step", ["close", "to_clue", "to_complaint"])
+def test_a_report_is_not_closed_or_passed_on_before_it_was_received(users: dict[str, Any], client_for: Any,
+                                                                      step: str) -> None:
+    """办结, 转为问题线索 and 按投诉处理 end the report: dated the day before its receipt they are refused with the
+    receipt's date; dated the day of receipt (near miss) they are taken, and a complaint made of it is dated so."""
+    case = TestTipoffSteps()
+    t = case.make(users, step)
+    received = t.received_on
+    data = {**case.form_data(step), "on": str(received - dt.timedelta(days=1))}
+    if step == "to_complaint":
+        data["knew_on"] = str(received - dt.timedelta(days=5))
+    client = client_for("office")
+    before = case.written(t)
+    response = client.post(reverse("tipoffs:step", args=[t.pk, step]), {f"{step}-{k}": v for k, v in data.items()})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "不得早于收到举报日期" in page and str(received) in page
+    t.refresh_from_db()
+    assert case.written(t) == before and t.status == Tipoff.Status.RECEIVED and t.closed_on is None
+
+    data["on"] = str(received)
+    response = client.post(reverse("tipoffs:step", args=[t.pk, step]), {f"{step}-{k}": v for k, v in data.items()})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    t.refresh_from_db()
+    assert t.closed_on == received
+    if step == "to_complaint":
+        assert t.complaint.received_on == received  # the complaint's receipt is the step's own date

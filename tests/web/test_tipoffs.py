@@ -327,3 +327,19 @@ def test_a_report_is_not_called_a_complaint(users: Any, client_for: Any) -> None
     with translation.override("zh-hans"):  # near miss: the complaint's own words stay
         from bidwatch.web.complaints.models import Complaint
         assert str(Complaint._meta.get_field("received_on").verbose_name) == "收到投诉日期"
+
+
+@pytest.mark.django_db
+def test_the_list_speaks_the_pages_language(users: Any, client_for: Any) -> None:
+    """The heading says 举报 once (not "举报 (举报)"), the filters are labelled (办理期限/状态, not "State:"/"Status:");
+    the English page keeps the Chinese term beside the English (near miss)."""
+    page = client_for("office").get(reverse("tipoffs:list")).content.decode()
+    heading = page[page.index("<h1"):page.index("</h1>")]
+    assert "举报" in heading and "(举报)" not in heading
+    labels = re.findall(r"<label[^>]*>([^<]*)</label>", page[page.index('class="filters"'):])
+    assert "State:" not in labels and "Status:" not in labels
+    assert {"办理期限:", "状态:"} <= set(labels), labels
+    english = client_for("office").get(reverse("tipoffs:list"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Reports from the public (举报)" in english
+    labels = re.findall(r"<label[^>]*>([^<]*)</label>", english[english.index('class="filters"'):])
+    assert "Deadline:" in labels and "Status:" in labels and "State:" not in labels

@@ -223,3 +223,29 @@ def test_a_repeated_transfer_or_answer_is_told_why_not_refused(client_for: Any, 
     twice = _post(discipline, clue, "answer", decision="accept", on="2024-09-29", answer="已接收")
     assert twice.status_code == 400 and "没有待答复的移送" in twice.content.decode()
     assert Transfer.objects.get().status == Transfer.Status.ACCEPTED and AuditEntry.objects.count() == written
+
+
+@pytest.mark.django_db
+def test_the_receiving_unit_opens_the_alert_and_tender_of_the_clue_it_took_over(client_for: Any, users: Any,
+                                                                                 clue: Clue) -> None:
+    """The police took over a clue on a housing alert (T1's): the clue page's and the ledger form's links to the alert
+    and the tender open for it. Before it took the clue over, and for a third unit (交通运输局) at any time (near
+    misses), they stay closed (403)."""
+    from bidwatch.web.alerts import services
+
+    alert, tender = clue.alert_id, clue.tender_id
+    assert alert and tender
+    urls = [reverse("alerts:detail", args=[alert]), reverse("tenders:detail", args=[tender])]
+    police, transport = client_for("police"), client_for("transport")
+    t = services.transfer_clue(clue, users["housing"], kind="department", to_unit=_unit("police"),
+                               reason="涉嫌串通投标", sent_on=D("2024-09-27"))
+    assert [police.get(u).status_code for u in urls] == [403, 403]  # sent, not yet taken over
+    services.answer_transfer(t, users["police"], accept=True, on=D("2024-09-29"), answer="接收")
+    page = police.get(reverse("alerts:clue", args=[clue.pk])).content.decode()
+    assert all(f'href="{u}"' in page for u in urls)
+    assert [police.get(u).status_code for u in urls] == [200, 200]
+    alert_page = police.get(urls[0]).content.decode()
+    assert 'data-testid="clue-form"' not in alert_page and 'data-testid="confirm-form"' not in alert_page  # read only
+    ledger = police.get(reverse("campaign:create"), {"clue": clue.pk})
+    assert ledger.status_code == 200 and f'href="{urls[0]}"' in ledger.content.decode()
+    assert [transport.get(u).status_code for u in urls] == [403, 403]

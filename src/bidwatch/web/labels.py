@@ -116,6 +116,69 @@ EVIDENCE_ZH = {
     "turns_probability": "随机中标出现如此轮流的概率", "p_even": "中标均匀程度的偶然概率",
     "p_turn": "中标次序规律的偶然概率", "dated": "按日期排序检验", "colocated": "共用办公网络（各自也从该地址上传）",
     "fixed_fee": "全部报价等于限价（固定费率）",
+    # a statutory period whose last day rolls to the next working day (exclusion's periods)
+    "nominal_last_day": "期间届满日（未顺延）", "rolled_only": "仅因末日顺延至工作日而不足",
+    "relation": "关系", "base_unusable": "计算基数不可用", "n_company_ids": "企业编号数",
+    # award_above_ceiling: which figure was above the ceiling, and by how much
+    "source": "价格来源", "excess": "高出限价比例",
+}
+
+#: The same keys in English: the keys the English page would otherwise show as code (the others stay as they are).
+EVIDENCE_EN = {
+    "nominal_last_day": "last day of the period (not rolled)",
+    "rolled_only": "short only because the last day rolls to a working day",
+    "group_id": "group no.", "group": "group of companies", "names": "company names",
+    "base_unusable": "base unusable", "n_company_ids": "company IDs",
+    "same_legal_rep": "same legal representative", "state_funded": "state-funded",
+}
+
+#: The scan's coded evidence values (a relation, a strength, a category, a sector, a measure, a device trace),
+#: in the page's language: (Chinese, English). A value that is no code (a name, an ID) is shown as it is.
+EVIDENCE_VALUES = {
+    # relations of a person or a company to a bidder (experts, collusion, network)
+    "employer": ("工作单位即该投标人", "employer is the bidder"), "legal_rep": ("法定代表人", "legal representative"),
+    "same_legal_rep": ("同一法定代表人", "same legal representative"), "shareholder": ("股东", "shareholder"),
+    "executive": ("高级管理人员", "executive"), "shareholding": ("持股", "shareholding"),
+    "same_controller": ("控股股东为同一人", "same controlling shareholder"),
+    "controller_is_head": ("一方控股股东为另一方法定代表人", "one's controlling shareholder heads the other"),
+    "controls": ("一方控股另一方", "one controls the other"), "holds_shares": ("一方参股另一方", "one holds shares in the other"),
+    "cross_role": ("高级管理人员或股东交叉任职", "cross-held posts or shares"),
+    # shared details of bidders (contact details, bid files)
+    "phone": ("联系电话", "phone"), "email": ("电子邮箱", "e-mail"), "address": ("注册地址", "address"),
+    "ip": ("IP地址", "IP address"), "author": ("文件作者", "document author"),
+    "tool_serial": ("编制工具序列号", "tool serial number"), "file_hash": ("文件哈希值", "file hash"),
+    # traces of the same device in bid files
+    "mac": ("MAC地址", "MAC address"), "machine_code": ("机器码", "machine code"),
+    "disk_serial": ("硬盘序列号", "disk serial number"), "ca_lock_id": ("CA锁号", "CA lock ID"),
+    # how strong a shared value is (spread)
+    "full": ("充分", "full"), "reduced": ("减弱", "reduced"), "generic": ("普遍使用的值", "generic value"),
+    "weak": ("弱", "weak"),
+    # regular price patterns
+    "arithmetic": ("等差数列", "arithmetic progression"), "geometric": ("等比数列", "geometric progression"),
+    # restrictive clauses: how found, and which rule (indicators/rules/restrictive_clauses.toml)
+    "phrase": ("文字匹配", "phrase match"), "local_branch": ("要求设立本地分支机构", "local branch required"),
+    "local_tax_social_insurance": ("要求在本地缴纳税收或社保", "local tax or social insurance required"),
+    "regional_performance": ("以特定行政区域业绩或奖项作为加分或中标条件", "regional performance required"),
+    "industry_performance": ("以特定行业（系统内）业绩或奖项作为加分或中标条件", "industry performance required"),
+    "named_brand": ("指定品牌、专利、商标、原产地或供应商", "named brand or supplier"),
+    "ownership_form": ("限定所有制形式或组织形式", "ownership form restricted"),
+    # the bid bond's cap rule
+    "works_goods": ("施工、货物", "works and goods"),
+    # what is tendered, how
+    "works": ("施工", "works"), "goods": ("货物", "goods"), "services": ("服务", "services"),
+    "direct": ("直接发包", "direct award"), "state_funded": ("国有资金占控股或主导地位", "state-funded"),
+    "budget_funds": ("使用预算资金", "budget funds"), "infrastructure": ("基础设施", "infrastructure"),
+    # sectors
+    "housing": ("住房和城乡建设", "housing and construction"), "transport": ("交通运输", "transport"),
+    "water": ("水利", "water resources"), "land": ("自然资源", "natural resources"),
+    # split contracts: grouped by project or by subject; the same or related suppliers
+    "project": ("同一项目", "same project"), "subject": ("同一采购内容", "same subject"),
+    "same": ("同一承包人", "same supplier"), "related": ("存在关联关系的承包人", "related suppliers"),
+    # sanctions: the measure, and whether it was found on the company or a person of it
+    "debarment": ("取消投标资格", "debarred from bidding"), "penalty": ("行政处罚", "administrative penalty"),
+    "blacklist": ("严重失信主体名单", "serious dishonesty list"), "company": ("企业本身", "the company itself"),
+    # award_above_ceiling's figure: the winner's bid, or the award price where the bids do not give it
+    "bid": ("中标人的投标报价", "the winner's bid"), "award": ("中标价", "the award price"),
 }
 
 #: Where one key means another thing in one indicator's evidence: identical_bid_prices' and the price screens'
@@ -132,4 +195,30 @@ def evidence_label(key: str, indicator: str | None = None) -> str:
         return EVIDENCE_ZH_BY_INDICATOR.get(indicator or "", {}).get(key) or EVIDENCE_ZH.get(key, key)
     if key == "probability" and indicator in EVIDENCE_ZH_BY_INDICATOR:
         return "chance probability"
-    return key
+    return EVIDENCE_EN.get(key, key)
+
+
+def evidence_value(value: str) -> str:
+    """A coded evidence value in the page's language: :data:`EVIDENCE_VALUES`, a procedure, category, risk level or
+    registry measure, an indicator's code (an alert corroborated by another: its name in the scan catalogue); any
+    other text (an ID, a name) as it is."""
+    zh = (get_language() or "zh-hans").startswith("zh")
+    names = EVIDENCE_VALUES.get(value)
+    if names is not None:
+        return names[0] if zh else names[1]
+    for table in (PROCEDURES, CATEGORIES, RISK_LEVELS, MEASURES):
+        if value in table:
+            return str(table[value])
+    ind = _catalogue_indicators().get(value)
+    if ind is not None:
+        return str(ind.name_zh if zh else ind.name_en)
+    return value
+
+
+@lru_cache(maxsize=1)
+def _catalogue_indicators() -> dict[str, Any]:
+    try:
+        from bidwatch.indicators import CATALOGUE
+    except ImportError:  # pragma: no cover - the analytics are part of the same package
+        return {}
+    return dict(CATALOGUE)

@@ -20,7 +20,6 @@ def test_issue_answer_and_accept_an_order(page_for: Callable[..., Any], app: str
     form = office.locator("[data-testid=order-form]")
     form.locator("select[name=unit]").select_option(label="住房和城乡建设局")
     form.locator("select[name=matter_kind]").select_option("problem")
-    form.locator("input[name=matter_ref]").fill("WT-2024-00007")
     form.locator("textarea[name=matter]").fill("安置房项目整改逾期未反馈")
     form.locator("textarea[name=demand]").fill("五个工作日内书面反馈整改情况")
     form.locator("input[name=issued_on]").fill("2024-09-02")

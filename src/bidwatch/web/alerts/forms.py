@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -8,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bidwatch.web.accounts.models import Agency, Sector
 from bidwatch.web.alerts.models import Alert, CaseRecord, Clue, Decision, Disposition, Severity, Transfer
-from bidwatch.web.credit.models import RegistryEntry
+from bidwatch.web.credit.models import RegistryEntry, validate_uscc
 from bidwatch.web.widgets import DateInput
 from bidwatch.web.workflow.forms import StepForm, not_in_future
 
@@ -152,7 +153,8 @@ class DecisionForm(StepForm):
     person_id = forms.CharField(label=_("Person ID"), max_length=64, required=False,
                                 help_text=_("Of a person sanctioned; for an evaluation expert, the expert's ID in "
                                             "the datasets (experts.expert_id), which the scan matches."))
-    amount = forms.DecimalField(label=_("Amount (yuan)"), max_digits=14, decimal_places=2, required=False)
+    amount = forms.DecimalField(label=_("Amount (yuan)"), max_digits=14, decimal_places=2, required=False,
+                                min_value=Decimal("0"))
     start_on = forms.DateField(label=_("Measure from"), required=False, widget=DateInput())
     end_on = forms.DateField(label=_("Measure until"), required=False, widget=DateInput())
     text = forms.CharField(label=_("Grounds and decision"), widget=forms.Textarea(attrs={"rows": 3}))
@@ -162,6 +164,12 @@ class DecisionForm(StepForm):
     registry_measure = forms.ChoiceField(label=_("Registry measure"), required=False,
                                          choices=[("", _("from the decision's measure")),
                                                   *RegistryEntry.Measure.choices])
+
+    def clean_uscc(self) -> str:
+        """Checked as the registry's own form checks it (a proposal with a wrong code could never be approved)."""
+        uscc = str(self.cleaned_data.get("uscc") or "").strip().upper()
+        validate_uscc(uscc)
+        return uscc
 
 
 class TagForm(StepForm):

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from bidwatch.web.accounts.models import Agency
 from bidwatch.web.alerts.models import CaseRecord, Clue, Decision, Disposition
 from bidwatch.web.alerts.workflow import DECISION_WORKFLOW, WORKFLOW, has_case
-from bidwatch.web.workflow.checks import required
+from bidwatch.web.workflow.checks import not_before, required
 
 #: the registry measure a decision's measure proposes by default (the data contract's enumeration)
 REGISTRY_MEASURE = {
@@ -56,6 +56,25 @@ def _log(clue: Clue, user: Any, step: str, note: str, request: Any, **detail: An
     log_clue(clue, user, step, note, request, **detail)
 
 
+def _taken_over_on(clue: Clue) -> dt.date | None:
+    """The day the clue's assigned unit took it over from the last transfer it accepted (None: raised with it)."""
+    from bidwatch.web.alerts.models import Transfer
+
+    return (clue.transfers.filter(status=Transfer.Status.ACCEPTED, to_unit=clue.assigned_unit_id)
+            .order_by("-answered_on").values_list("answered_on", flat=True).first())
+
+
+def check_uscc(uscc: str) -> None:
+    """A unified social credit code given is a valid one (GB 32100-2015), as the registry's own form requires: a
+    proposal with a wrong code could never be approved into the registry."""
+    from bidwatch.contract.values import uscc_valid
+
+    code = uscc.strip().upper()
+    if code and not uscc_valid(code):
+        raise ValueError(_("Not a valid unified social credit code: 18 characters with a correct check "
+                           "character (GB 32100-2015)."))
+
+
 @transaction.atomic
 def dispose(clue: Clue, user: Any, on: dt.date, disposition: str, note: str = "", case_kind: str = "",
             case_number: str = "", authority: Agency | None = None, summary: str = "", *,
@@ -65,6 +84,9 @@ def dispose(clue: Clue, user: Any, on: dt.date, disposition: str, note: str = ""
         raise ValueError(f"unknown disposition {disposition!r}")
     if has_case(clue):
         raise ValueError(_("a case is open on this clue"))
+    taken_over = _taken_over_on(clue)
+    not_before(on, taken_over, _("the clue cannot be disposed of before the assigned unit took it over from the "
+                                 "transfer (%(day)s)") % {"day": taken_over}, dates=False)
     if disposition == Disposition.CASE:
         if not (case_kind and case_number.strip() and authority is not None):
             raise ValueError(_("a case needs its kind, number and authority"))
@@ -95,14 +117,22 @@ def record_decision(clue: Clue, user: Any, on: dt.date, kind: str, measure: str,
         raise ValueError(_("open a case first"))
     if not (number.strip() and text.strip() and subject_name.strip()):
         raise ValueError(_("a decision needs its number, subject and text"))
+    opened = clue.case.opened_on
+    not_before(on, opened, _("the decision cannot be dated before the case was opened (%(day)s)") % {"day": opened},
+               dates=False)
+    if amount is not None and amount < 0:
+        raise ValueError(_("the amount cannot be negative"))
+    check_uscc(uscc)
+    if clue.decisions.filter(number=number.strip()).exists():
+        raise ValueError(_("a decision with the number %(number)s is already recorded on this clue")
+                         % {"number": number.strip()})
     if start_on and end_on and end_on < start_on:
         raise ValueError(_("the measure ends before it starts"))
     if measure == Decision.Measure.SUSPENSION and not (start_on and end_on):
         raise ValueError(_("a suspension of bidding eligibility needs its period"))
     _check_expert(kind, measure, company_id, uscc, person_id, end_on, start_on, registry_measure)
     if propose and not (company_id.strip() or uscc.strip() or person_id.strip()):
-        raise ValueError("a registry entry needs a company ID, a credit code or a person ID / "
-                         "列入惩戒名录须填写企业编号、统一社会信用代码或人员编号")
+        raise ValueError(_("a registry entry needs a company ID, a credit code or a person ID"))
     d = Decision.objects.create(
         clue=clue, kind=kind, measure=measure, number=number.strip(), decided_on=on, authority=authority.strip(),
         company_id=company_id.strip(), uscc=uscc.strip().upper(), person_id=person_id.strip(),
@@ -136,6 +166,8 @@ def approve_proposal(d: Decision, user: Any, on: dt.date, note: str = "", *, req
     from bidwatch.web.credit import services as registry
 
     DECISION_WORKFLOW.begin(d, user, "approve")
+    not_before(on, d.decided_on, _("the proposal cannot be approved before the decision was taken (%(day)s)")
+               % {"day": d.decided_on}, dates=False)
     try:
         entry = registry.record_entry(
             user, request=request, company_id=d.company_id, uscc=d.uscc, person_id=d.person_id,
@@ -155,5 +187,7 @@ def approve_proposal(d: Decision, user: Any, on: dt.date, note: str = "", *, req
 def reject_proposal(d: Decision, user: Any, on: dt.date, reason: str, *, request: Any = None) -> Decision:
     DECISION_WORKFLOW.begin(d, user, "reject")
     reason = required(reason, _("say why"))
+    not_before(on, d.decided_on, _("the proposal cannot be decided on before the decision was taken (%(day)s)")
+               % {"day": d.decided_on}, dates=False)
     d.proposal = Decision.Proposal.REJECTED
     return DECISION_WORKFLOW.finish(d, user, "reject", reason, request, fields=["proposal"], on=str(on))

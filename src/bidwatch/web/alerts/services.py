@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from bidwatch.web.accounts.models import Agency, Role
@@ -41,6 +41,29 @@ def visible_clues(user: Any) -> QuerySet[Clue]:
 
 def can_view_clue(user: Any, clue: Clue) -> bool:
     return visible(user).filter(pk=clue.pk).exists()
+
+
+def investigated_by(user: Any) -> QuerySet[Clue]:
+    """The clues the user's unit investigates: assigned to it, or transferred to it and taken over (accepted). Their
+    alert and tender are the unit's to read whatever their sector (a police unit has none)."""
+    if getattr(user, "agency_id", None) is None:
+        return Clue.objects.none()
+    unit = user.agency_id
+    return Clue.objects.filter(Q(assigned_unit=unit) | Q(transfers__to_unit=unit,
+                                                         transfers__status=Transfer.Status.ACCEPTED))
+
+
+def can_view_alert(user: Any, alert: Alert) -> bool:
+    """An alert of the user's sector (everyone's for the office and the commission), or the alert of a clue the user's
+    unit investigates (:func:`investigated_by`)."""
+    return can(user, Cap.VIEW) and (sector_allowed(user, alert.sector)
+                                    or investigated_by(user).filter(alert=alert).exists())
+
+
+def can_view_tender(user: Any, tender: Any) -> bool:
+    """A tender of the user's sector, or the tender of a clue the user's unit investigates (its own or its alert's)."""
+    return can(user, Cap.VIEW) and (sector_allowed(user, tender.sector) or investigated_by(user).filter(
+        Q(tender=tender) | Q(alert__tender=tender)).exists())
 
 
 def refuse_inactive(alert: Alert | None) -> None:

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.cache import cache
-from django.core.exceptions import EmptyResultSet
+from django.core.exceptions import EmptyResultSet, PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -28,7 +28,7 @@ from bidwatch.web.audit.models import AuditEntry
 from bidwatch.web.audit.services import record
 from bidwatch.web.core.cache import get_or_compute
 from bidwatch.web.labels import family_label
-from bidwatch.web.scoping import check_sector, scope_by_sector
+from bidwatch.web.scoping import scope_by_sector
 from bidwatch.web.tenders.views import data_version
 from bidwatch.web.workflow import views as workflow_views
 
@@ -122,7 +122,8 @@ def _results(request: HttpRequest, ctx: dict[str, Any], version: str) -> str:
 
 def _get_alert(request: HttpRequest, alert_id: str) -> Alert:
     alert = get_object_or_404(Alert.objects.select_related("tender", "department"), pk=alert_id)
-    check_sector(request.user, alert.sector)
+    if not services.can_view_alert(request.user, alert):  # another sector's, and no clue of the user's unit on it
+        raise PermissionDenied("sector")
     return alert
 
 

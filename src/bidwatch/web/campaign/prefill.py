@@ -14,9 +14,8 @@ from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404
 
 from bidwatch.web.accounts.models import Agency
-from bidwatch.web.accounts.roles import Cap, can, sector_allowed
 from bidwatch.web.alerts.models import Alert, Clue
-from bidwatch.web.alerts.services import can_view_clue
+from bidwatch.web.alerts.services import can_view_alert, can_view_clue
 from bidwatch.web.campaign.models import Problem
 from bidwatch.web.complaints import services as complaint_services
 from bidwatch.web.complaints.models import Complaint
@@ -71,7 +70,7 @@ def origin(user: Any, params: QueryDict) -> Origin:
     """The origin named in ``params``; 404 if it does not exist, 403 if the user may not see it."""
     if params.get("alert"):
         alert = get_object_or_404(Alert.objects.select_related("department"), pk=params["alert"])
-        if not (can(user, Cap.VIEW) and sector_allowed(user, alert.sector)):
+        if not can_view_alert(user, alert):
             raise PermissionDenied("alert")
         return Origin(alert=alert, initial=_from_alert(alert))
     if params.get("clue"):

@@ -167,7 +167,7 @@ def extend(p: Problem, user: Any, deadline: dt.date, reason: str, *, request: An
     WORKFLOW.begin(p, user, "extend")
     reason = required(reason, _("say why the deadline is extended"))
     if deadline <= p.deadline:
-        raise ValueError(f"the new deadline must come after {p.deadline} / 新的整改时限应晚于原时限")
+        raise ValueError(_("the new deadline must come after the present one (%(day)s)") % {"day": p.deadline})
     old = p.deadline
     p.deadline = deadline
     return WORKFLOW.finish(p, user, "extend", reason, request, **_deadlines(old, deadline))

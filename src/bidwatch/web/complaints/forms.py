@@ -13,6 +13,12 @@ from bidwatch.web.widgets import DateInput
 from bidwatch.web.workflow import forms as workflow_forms
 
 
+#: The earliest date a complaint's dates may name: 招标投标法 came into force on 2000-01-01, so no complaint under it
+#: concerns a matter known, objected to or complained of before (a 1900-01-01 is a slip, and it would set the filing
+#: limit a century back).
+EARLIEST = dt.date(2000, 1, 1)
+
+
 def _today() -> dt.date:
     return timezone.localdate()
 
@@ -44,7 +50,16 @@ class ComplaintForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        tender, sector = data.get("tender"), data.get("sector")
+        if tender is not None and sector and tender.sector != sector:  # the tender's sector decides who handles it
+            self.add_error("sector", _("The tender %(tender)s is in the sector “%(sector)s”: the complaint is too.")
+                           % {"tender": tender.pk, "sector": tender.get_sector_display()})
         knew, received = data.get("knew_on"), data.get("received_on")
+        for field in ("knew_on", "objection_on", "objection_answered_on", "received_on"):
+            day = data.get(field)
+            if day and day < EARLIEST:
+                self.add_error(field, _("A date before %(day)s is not accepted: the Tendering Law came into force "
+                                        "on that day.") % {"day": EARLIEST})
         if knew and received and received < knew:
             self.add_error("received_on", _("The complaint cannot be received before the complainant knew of the matter."))
         if received and received > _today():

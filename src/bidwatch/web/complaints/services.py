@@ -13,6 +13,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from bidwatch.web.complaints.models import Complaint, Pause
@@ -20,7 +21,8 @@ from bidwatch.web.complaints.workflow import CLOCK, WORKFLOW
 from bidwatch.web.complaints.workflow import DUE_SOON_WORKDAYS as DUE_SOON_WORKDAYS  # re-exported
 from bidwatch.web.complaints.workflow import visible as visible  # re-exported
 from bidwatch.web.deadlines import calendar, today
-from bidwatch.web.workflow.checks import required
+from bidwatch.web.tenders.models import Tender
+from bidwatch.web.workflow.checks import not_before, required
 from bidwatch.workdays import complaint_acceptance_due, complaint_decision_due, complaint_filing_limit
 
 # --- who may see and do what: declared in ``workflow.py`` ------------------------------------------
@@ -91,6 +93,10 @@ def register(user: Any, *, request: Any = None, **fields: Any) -> Complaint:
         raise PermissionDenied("handle_complaint")
     if c.received_on < c.knew_on:
         raise ValueError(_("received before the complainant knew of the matter"))
+    tender = Tender.objects.filter(pk=c.tender_id).first() if c.tender_id else None
+    if tender is not None and tender.sector != c.sector:  # the tender's sector decides who handles it
+        raise ValueError(_("The tender %(tender)s is in the sector “%(sector)s”: the complaint is too.")
+                         % {"tender": tender.pk, "sector": tender.get_sector_display()})
     compute_deadlines(c)
     return WORKFLOW.finish(c, user, "register", c.facts[:200], request, received_on=str(c.received_on),
                            acceptance_due=str(c.acceptance_due), filed_late=c.filed_late)
@@ -173,6 +179,11 @@ def decide(c: Complaint, user: Any, on: dt.date, outcome: str, number: str, text
         raise ValueError(_("decided before acceptance"))
     if c.pauses.filter(end_on__isnull=True).exists():
         raise ValueError(_("end the stopped clock first"))
+    # a decision dated inside a stopped period (or before the recorded restart) would be taken while the clock
+    # stood still (检验、检测、鉴定、专家评审): it comes on or after the last restart
+    restarted = c.pauses.aggregate(last=Max("end_on"))["last"]
+    not_before(on, restarted, _("the decision cannot be dated before the clock was restarted (%(day)s)")
+               % {"day": restarted}, dates=False)
     c.status, c.decided_on, c.outcome = Complaint.Status.DECIDED, on, outcome
     c.decision_number, c.decision = number.strip(), text
     return WORKFLOW.finish(c, user, "decide", text[:200], request, outcome=outcome, on=str(on),

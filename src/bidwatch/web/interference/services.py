@@ -19,7 +19,7 @@ from bidwatch.web.deadlines import today
 from bidwatch.web.interference.models import Interference
 from bidwatch.web.interference.workflow import WORKFLOW, visible
 from bidwatch.web.periods import in_period
-from bidwatch.web.workflow.checks import required
+from bidwatch.web.workflow.checks import not_before, required
 
 FIELDS = ("intervener_name", "intervener_position", "intervener_unit", "project_name", "tender_id", "manner",
           "occurred_on", "description")
@@ -41,12 +41,18 @@ def record(user: Any, *, request: Any = None, **fields: Any) -> Interference:
                            occurred_on=str(r.occurred_on), unit=r.recorder_unit.code, reported_to="discipline")
 
 
+def _not_before_it_occurred(r: Interference, on: dt.date) -> None:
+    not_before(on, r.occurred_on, _("the record cannot be handled before the intervention took place (%(day)s)")
+               % {"day": r.occurred_on}, dates=False)
+
+
 @transaction.atomic
 def to_clue(r: Interference, user: Any, on: dt.date, unit: Agency, summary: str = "", *,
             request: Any = None) -> Clue:
     from bidwatch.web.alerts import services as clues
 
     WORKFLOW.begin(r, user, "to_clue")
+    _not_before_it_occurred(r, on)
     text = summary.strip() or (f"{r.intervener_unit}{r.intervener_position}{r.intervener_name}于{r.occurred_on}"
                                f"就{r.project_name}{r.get_manner_display()}：{r.description}")
     clue = clues.raise_clue(None, user, unit, text, source=Clue.Source.INTERFERENCE, tender_id=r.tender_id,
@@ -60,6 +66,7 @@ def to_clue(r: Interference, user: Any, on: dt.date, unit: Agency, summary: str 
 def file(r: Interference, user: Any, on: dt.date, reason: str, *, request: Any = None) -> Interference:
     WORKFLOW.begin(r, user, "file")
     reason = required(reason, _("say why"))
+    _not_before_it_occurred(r, on)
     r.status = Interference.Status.FILED
     return WORKFLOW.finish(r, user, "file", reason, request, fields=["status"], on=str(on))
 

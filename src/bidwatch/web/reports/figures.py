@@ -16,6 +16,7 @@ from typing import Any
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from bidwatch.web.accounts.models import Role
 from bidwatch.web.alerts.models import Alert, Clue, Consultation, Transfer, TriageAction
@@ -190,7 +191,9 @@ def tipoffs(user: Any, start: dt.date, end: dt.date) -> Section:
                     (_("Reports by status"), _count_by([t.status for t in received], dict(Tipoff.Status.choices))),
                     # each report belongs to a campaign (issue 15 item 1): a period across two campaigns counts each
                     (_("Reports by campaign"), _count_by([campaigns.get(t.campaign_id, "") for t in received], {}))]
-    s.columns = [_("Received on"), _("Report"), _("Channel"), _("Person or unit reported"), _("Status")]
+    # the tip-off pages' words (context "tipoff": 收到举报日期, 举报方式), not the complaint's
+    s.columns = [pgettext("tipoff", "Received on"), _("Report"), pgettext("tipoff", "Channel"),
+                 _("Person or unit reported"), _("Status")]
     s.rows = [[t.received_on, t.number, t.get_channel_display(), t.subject, t.get_status_display()] for t in received]
     return s
 

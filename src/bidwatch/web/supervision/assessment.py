@@ -204,33 +204,36 @@ def seen_by(user: Any, scores: list[UnitScore]) -> list[UnitScore]:
 
 
 def xlsx(campaign: Campaign, scores: list[UnitScore], start: dt.date, end: dt.date) -> bytes:
-    """The ranking as a workbook: one row per unit, one column per item; every text cell neutralised."""
+    """The ranking as a workbook in the request's language: one row per unit, one column per item; every text cell
+    neutralised."""
     import io
 
+    from django.utils.translation import gettext as _
     from openpyxl import Workbook
 
     from bidwatch.exports import neutralise as safe_cell
 
     wb = Workbook()
     ws = wb.active
-    ws.title = "考核"
+    ws.title = _("Assessment")
     ws.append([safe_cell(f"{campaign.name} {start:%Y-%m-%d} — {end:%Y-%m-%d}")])
     items = list(campaign.items.all())
-    ws.append(["名次 Rank", "单位 Unit", *[safe_cell(f"{i.name} ({i.weight})") for i in items],
-               "加减分 Adjustments", "总分 Total"])
+    ws.append([_("Rank"), _("Unit"), *[safe_cell(f"{i.name} ({i.weight})") for i in items],
+               _("Adjustments"), _("Total")])
     for s in scores:
-        ws.append([s.rank, safe_cell(s.unit.name), *[float(i.score) for i in s.items], float(s.adjusted),
+        ws.append([s.rank, safe_cell(s.unit.display_name), *[float(i.score) for i in s.items], float(s.adjusted),
                    float(s.total)])
-    ws2 = wb.create_sheet("明细 Records")
-    ws2.append(["单位 Unit", "考核项 Item", "记录 Record", "应办 Due", "办结 Done", "按时 In time"])
+    ws2 = wb.create_sheet(_("Records by item"))
+    ws2.append([_("Unit"), _("Assessment item"), _("Record"), _("Due"), _("Done"), _("In time")])
     for s in scores:
         for i in s.items:
             for r in i.rows:
-                ws2.append([safe_cell(s.unit.name), safe_cell(i.item.name), safe_cell(r.label),
+                ws2.append([safe_cell(s.unit.display_name), safe_cell(i.item.name), safe_cell(r.label),
                             r.due.isoformat() if r.due else "", r.done.isoformat() if r.done else "",
-                            "是" if r.ok else ("未到期" if r.pending else "否")])
+                            _("yes") if r.ok else (_("not yet due") if r.pending else _("no"))])
         for a in s.adjustments:
-            ws2.append([safe_cell(s.unit.name), "加减分", safe_cell(a.reason), a.on.isoformat(), "", float(a.points)])
+            ws2.append([safe_cell(s.unit.display_name), _("Adjustments"), safe_cell(a.reason), a.on.isoformat(), "",
+                        float(a.points)])
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

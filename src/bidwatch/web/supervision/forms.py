@@ -92,6 +92,14 @@ class TalkForm(forms.Form):
         if others:  # a talk with 水利局 linked to 住建局's order would show on that order's page
             self.add_error("orders", _("These orders are another unit's: %(numbers)s")
                            % {"numbers": "、".join(str(o) for o in others)})
+        held_on = data.get("held_on")
+        if held_on and orders and "orders" not in self.errors:
+            from bidwatch.web.supervision.services import check_talk_orders
+
+            try:
+                check_talk_orders(held_on, list(orders))
+            except ValueError as exc:
+                self.add_error("orders", str(exc))
         return data
 
 

@@ -40,6 +40,41 @@ def _check_unit(unit: Agency) -> None:
                          % {"unit": unit.display_name})
 
 
+#: the kinds of matter whose reference is a register number (``cases.Numbered``): the model and its unit field
+MATTER_MODELS = {
+    SupervisionOrder.Matter.PROBLEM: ("campaign.Problem", "unit_id"),
+    SupervisionOrder.Matter.CLUE: ("alerts.Clue", "assigned_unit_id"),
+    SupervisionOrder.Matter.COMPLAINT: ("complaints.Complaint", "handling_unit_id"),
+}
+
+
+def find_numbered(model: Any, number: str) -> Any:
+    """The case whose register number (``WT-2024-00012``) is ``number``, or None."""
+    prefix, _sep, rest = number.strip().upper().rpartition("-")
+    if not rest.isdigit() or len(rest) > 12:  # not a number of ours (and no integer the database cannot hold)
+        return None
+    case = model._default_manager.filter(pk=int(rest)).first()
+    return case if case is not None and case.number == number.strip().upper() else None
+
+
+def check_matter(matter_kind: str, matter_ref: str, unit: Agency) -> None:
+    """An order about a ledger problem, a clue or a complaint that names it names one that exists and is the
+    addressed unit's own (an order to 水利局 about 住建局's problem could never be answered by the unit)."""
+    from django.apps import apps
+
+    ref = matter_ref.strip()
+    if not ref or matter_kind not in MATTER_MODELS:
+        return
+    label, unit_field = MATTER_MODELS[SupervisionOrder.Matter(matter_kind)]
+    case = find_numbered(apps.get_model(label), ref)
+    kind = SupervisionOrder.Matter(matter_kind).label
+    if case is None:
+        raise ValueError(_("No %(kind)s numbered %(ref)s exists.") % {"kind": kind, "ref": ref})
+    if getattr(case, unit_field) != unit.pk:
+        raise ValueError(_("%(kind)s %(ref)s is not %(unit)s's: an order about it goes to its own unit.")
+                         % {"kind": kind, "ref": ref, "unit": unit.display_name})
+
+
 def next_seq(year: int) -> int:
     """The next number of the year (locked: two orders issued at once do not share one)."""
     # the year's last order, locked (FOR UPDATE takes no aggregate on PostgreSQL); the first of a year has no row
@@ -61,6 +96,7 @@ def issue(user: Any, *, campaign: Campaign, unit: Agency, matter_kind: str, matt
     _not_before(issued_on, campaign.starts_on, _("the order cannot be issued before the campaign starts (%(day)s)")
                 % {"day": campaign.starts_on})
     matter, demand = _text(matter, _("say what the matter is")), _text(demand, _("say what is demanded"))
+    check_matter(matter_kind, matter_ref, unit)
     twin = (SupervisionOrder.objects.filter(campaign=campaign, unit=unit, matter_kind=matter_kind,
                                             matter_ref=matter_ref.strip(), matter=matter, demand=demand,
                                             issued_on=issued_on).order_by("id").first())
@@ -167,6 +203,14 @@ def escalate(on: dt.date | None = None) -> list[SupervisionOrder]:
     return done
 
 
+def check_talk_orders(held_on: dt.date, orders: list[SupervisionOrder]) -> None:
+    """A talk is linked to the orders that led to it: none issued after the talk was held."""
+    later = [o for o in orders if o.issued_on > held_on]
+    if later:
+        raise ValueError(_("the talk was held before these orders were issued: %(orders)s")
+                         % {"orders": "、".join(f"{o}（{o.issued_on}）" for o in later)})
+
+
 @transaction.atomic
 def record_talk(user: Any, *, campaign: Campaign, unit: Agency, person: str, position: str, talkers: str,
                 reason: str, held_on: dt.date, commitments: str, follow_up_due: dt.date,
@@ -176,6 +220,7 @@ def record_talk(user: Any, *, campaign: Campaign, unit: Agency, person: str, pos
     if follow_up_due < held_on:
         raise ValueError(_("the follow-up cannot be due before the talk"))
     _check_unit(unit)
+    check_talk_orders(held_on, orders or [])
     t = Talk.objects.create(
         campaign=campaign, unit=unit, person=_text(person, _("who was talked to")), position=position.strip(),
         held_by_id=user.agency_id, talkers=_text(talkers, _("who held the talk")),

@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.db.models.functions import TruncMonth
@@ -21,7 +22,7 @@ from bidwatch.web.audit.services import record
 from bidwatch.web.core.cache import get_or_compute
 from bidwatch.web.credit.services import for_company as registry_for_company
 from bidwatch.web.labels import family_label
-from bidwatch.web.scoping import check_sector, scope_by_sector
+from bidwatch.web.scoping import scope_by_sector
 from bidwatch.web.tenders.models import Bid, BidderLink, Company, Sanction, Tender
 
 SEVERITY_LABELS = dict(Severity.choices)
@@ -46,6 +47,28 @@ def data_version() -> str:
         )
         row = cur.fetchone()
     return "-".join(str(v) for v in row).replace(" ", "T")  # no spaces in a cache key
+
+
+#: the longest trend the chart fills month by month (a stray date decades off would otherwise draw centuries)
+MAX_TREND_MONTHS = 240
+
+
+def month_range(months: list[str]) -> list[str]:
+    """Every month from the first to the last of ``months`` ("YYYY-MM"), those without alerts too (a line that
+    skipped them joined March to June as if April and May had been months like them); past
+    :data:`MAX_TREND_MONTHS`, the months given, in order."""
+    if not months:
+        return []
+    first, last = min(months), max(months)
+    y, m = int(first[:4]), int(first[5:7])
+    end_y, end_m = int(last[:4]), int(last[5:7])
+    if (end_y - y) * 12 + end_m - m >= MAX_TREND_MONTHS:
+        return sorted(months)
+    out = []
+    while (y, m) <= (end_y, end_m):
+        out.append(f"{y:04d}-{m:02d}")
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out
 
 
 def dashboard_figures(user: Any) -> dict[str, Any]:
@@ -79,7 +102,7 @@ def dashboard_figures(user: Any) -> dict[str, Any]:
             months.append(label)
         bucket = series.setdefault(r["severity"], {})
         bucket[label] = bucket.get(label, 0) + r["n"]
-    months.sort()
+    months = month_range(months)
     family_rows = sorted(((family_label(k), v) for k, v in by_family.items()), key=lambda x: -x[1])
     severity_rows = [(str(SEVERITY_LABELS.get(s, s)), by_severity.get(s, 0)) for s in sorted(SEVERITY_ORDER, key=SEVERITY_ORDER.get)]
     sector_rows = sorted(((str(SECTOR_LABELS.get(k, k)), v) for k, v in by_sector.items()), key=lambda x: -x[1])
@@ -184,7 +207,10 @@ def _timeline(t: Tender) -> list[dict[str, Any]]:
 @requires(Cap.VIEW)
 def tender_detail(request: HttpRequest, tender_id: str) -> HttpResponse:
     tender = get_object_or_404(Tender.objects.select_related("project", "winner", "tenderer"), pk=tender_id)
-    check_sector(request.user, tender.sector)
+    from bidwatch.web.alerts.services import can_view_tender
+
+    if not can_view_tender(request.user, tender):  # another sector's, and no clue of the user's unit on it
+        raise PermissionDenied("sector")
     bids = list(Bid.objects.filter(tender=tender).select_related("company").order_by("price", "bid_id"))
     alerts = list(tender.alerts.filter(active=True).select_related("department"))
     alerts.sort(key=lambda a: (SEVERITY_ORDER.get(a.severity, 9), -a.score))

@@ -137,9 +137,11 @@ class CloseForm(StepForm):
 class FilterForm(forms.Form):
     #: the current campaign's reports unless another campaign (or all) is chosen, like the campaign front's lists
     campaign = forms.ChoiceField(label=_("Campaign"), required=False)
-    state = forms.ChoiceField(required=False, choices=[("", _("All")), ("open", _("Open")),
-                                                       ("overdue", _("Overdue")), ("soon", _("Due soon"))])
-    status = forms.ChoiceField(required=False, choices=[("", _("Any status")), *Tipoff.Status.choices])
+    state = forms.ChoiceField(label=_("Deadline"), required=False,
+                              choices=[("", _("All")), ("open", _("Open")), ("overdue", _("Overdue")),
+                                       ("soon", _("Due soon"))])
+    status = forms.ChoiceField(label=_("Status"), required=False,
+                               choices=[("", _("Any status")), *Tipoff.Status.choices])
 
     ALL = "all"
 

@@ -218,6 +218,12 @@ def answer(t: Tipoff, user: Any, on: dt.date, text: str, *, request: Any = None)
                   early=_("answered before acceptance"), due="answer_due")
 
 
+def _not_before_receipt(t: Tipoff, on: dt.date) -> None:
+    """A step that ends the report (办结, 转为问题线索, 按投诉处理) is not dated before the report was received."""
+    not_before(on, t.received_on, _("the report cannot be closed or passed on before it was received (%(day)s)")
+               % {"day": t.received_on}, dates=False)
+
+
 @transaction.atomic
 def to_clue(t: Tipoff, user: Any, on: dt.date, unit: Agency, summary: str, *, request: Any = None) -> Clue:
     """The report becomes a problem clue (source: report by the public) assigned to ``unit``; the clue carries
@@ -225,6 +231,7 @@ def to_clue(t: Tipoff, user: Any, on: dt.date, unit: Agency, summary: str, *, re
     from bidwatch.web.alerts import services as clues
 
     WORKFLOW.begin(t, user, "to_clue")
+    _not_before_receipt(t, on)
     clue = clues.raise_clue(None, user, unit, summary.strip() or t.facts, source=Clue.Source.REPORT,
                             tender_id=t.tender_id, request=request)
     t.status, t.closed_on, t.clue = Tipoff.Status.CLUE, on, clue
@@ -241,12 +248,13 @@ def to_complaint(t: Tipoff, user: Any, on: dt.date, handling_unit: Agency, knew_
     from bidwatch.web.complaints import services as complaints
 
     WORKFLOW.begin(t, user, "to_complaint")
+    _not_before_receipt(t, on)
     name = crypto.decrypt(t.reporter_name_enc) or "匿名"
     contact = crypto.decrypt(t.reporter_contact_enc)
     c = complaints.register(user, request=request, project_name=t.project_name or t.subject, sector=t.sector,
                             handling_unit=handling_unit, complainant=name, complainant_kind=complainant_kind,
                             complainant_contact=contact, respondent=t.subject, channel="transferred",
-                            facts=t.facts, knew_on=knew_on, received_on=max(on, t.received_on))
+                            facts=t.facts, knew_on=knew_on, received_on=on)
     t.status, t.closed_on, t.complaint = Tipoff.Status.COMPLAINT, on, c
     WORKFLOW.finish(t, user, "to_complaint", c.number, request, complaint=c.pk, unit=handling_unit.code)
     record(user, REPORTER_VIEW_ACTION, t, request=request, number=t.number, op="passed_to_complaint",
@@ -258,5 +266,6 @@ def to_complaint(t: Tipoff, user: Any, on: dt.date, handling_unit: Agency, knew_
 def close(t: Tipoff, user: Any, on: dt.date, reason: str, *, request: Any = None) -> Tipoff:
     WORKFLOW.begin(t, user, "close")
     reason = required(reason, _("say why"))
+    _not_before_receipt(t, on)
     t.status, t.closed_on, t.reason = Tipoff.Status.CLOSED, on, reason
     return WORKFLOW.finish(t, user, "close", reason[:200], request, on=str(on))

@@ -183,6 +183,8 @@ def _scalar_text(val: Any) -> str:
         return ("是" if val else "否") if _zh() else ("yes" if val else "no")
     if isinstance(val, float):
         return f"{val:,.2f}" if abs(val) >= 1000 else f"{val:.4g}"
+    if isinstance(val, str):  # a code of the scan (a relation, a sector, a measure ...) in the page's language
+        return _clip(labels.evidence_value(val))
     return _clip(str(val))
 
 
