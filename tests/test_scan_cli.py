@@ -72,7 +72,7 @@ def test_a_rejected_dataset_removes_an_earlier_scans_results(synthetic: Path, tm
     capsys.readouterr()
     assert main(["scan", str(broken), "--out", str(out)]) == 2
     assert [p.name for p in out.iterdir()] == ["problems.csv"]
-    assert "上次扫描的结果" in capsys.readouterr().err
+    assert "此前扫描的结果" in capsys.readouterr().err
     assert main(["scan", str(synthetic), "--out", str(out), "--quiet"]) == 0
     assert sorted(p.name for p in out.iterdir()) == [
         "alerts.csv", "companies.csv", "report.html", "summary.json", "tenders.csv"]
