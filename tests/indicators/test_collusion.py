@@ -193,6 +193,20 @@ def test_same_project_manager(make_dataset, backend):
     assert alerts.iloc[0]["legal_basis"].endswith("第40条第(三)项")
 
 
+def test_a_project_managers_bare_name_is_no_identity(make_dataset, backend):
+    # a notice's 项目经理 column gives names: 张伟 in two bids is two people as often as one (QA, 2026-12-07: a high
+    # 视为串通). A name alone is a medium lead that asks for the certificate number; near miss: a certificate number
+    # (湘243060801234) shared is high, as is a name with an id (张伟430102…) that is no bare name
+    for value, severity in (("张伟", "medium"), ("欧阳建国", "medium"), ("湘243060801234", "high"), ("张伟-4301", "high")):
+        t = world()
+        bid_row(t, "B24")["project_manager_id"] = bid_row(t, "B26")["project_manager_id"] = value
+        alerts = scan(make_dataset(t), "same_project_manager", backend)
+        assert list(alerts["severity"]) == [severity], value
+        if severity == "medium":
+            assert "同名" in alerts.iloc[0]["message"] and "同一人" not in alerts.iloc[0]["message"].split("同名")[0]
+            assert json.loads(alerts.iloc[0]["evidence"])["name_only"] is True
+
+
 # ---- 第40条(四) identical unit prices, prices, documents; regular differences ---------------
 
 def boq(bid: str, prices: list[float]) -> list[dict]:

@@ -277,3 +277,18 @@ def test_an_award_price_above_the_ceiling_counts_where_the_bids_do_not_give_the_
     assert list(alerts["tender_id"]) == ["T2"] and json.loads(alerts.iloc[0]["evidence"])["source"] == "award"
     assert run_scan(ds, only=["award_above_ceiling"], engine=backend).summary["coverage"]["award_above_ceiling"][
         "checked"] == 2
+
+
+def test_a_ceiling_written_in_the_wrong_unit_is_not_checked(make_dataset, backend):
+    # QA, 2026-12-07: a 最高投标限价 of 3500 (万元 written without its unit, which the loader notices) beside a 3,325万元
+    # award gave a high "高出949900%". A ceiling under 1万元 or a price ten times it is a unit slip: not checked. Near
+    # miss: a price 1.5 times a plausible ceiling is still alerted
+    t = world()
+    t["tenders"][0]["ceiling_price"] = 3_500.0          # T1: 3500 for 3500万元
+    t["tenders"][1]["ceiling_price"] = 150_000.0        # T2: C4's 1,900,000 is 12.7 times it
+    ds = make_dataset(t)
+    assert scan(ds, "award_above_ceiling", backend).empty
+    assert run_scan(ds, only=["award_above_ceiling"], engine=backend).summary["coverage"]["award_above_ceiling"][
+        "checked"] == 0
+    t["tenders"][1]["ceiling_price"] = 1_300_000.0      # 1,900,000 is 1.46 times it
+    assert list(scan(make_dataset(t), "award_above_ceiling", backend)["tender_id"]) == ["T2"]

@@ -251,17 +251,20 @@ shared_keys AS (SELECT tender_id, {column}, {column} AS value FROM b
                 GROUP BY tender_id, {column} HAVING min(company_id) < max(company_id)),
 {spread_cte(ctx, "s", "b", "shared_keys")},
 named AS (
-    SELECT b.*, {person_name} AS person_name, s.n_companies, s.n_tenders, s.strength
+    SELECT b.*, {person_name} AS person_name, s.n_companies, s.n_tenders, s.strength,
+           -- a bare Chinese name (张伟) where the id should be: two people may bear it (QA, 2026-12-07)
+           regexp_matches(b.{column}, '{NAME_ONLY_RE}') AS name_only
     FROM b JOIN shared_keys k ON k.tender_id = b.tender_id AND k.{column} = b.{column}
     JOIN s ON s.value = b.value
     WHERE s.strength <> 'generic'
 )
 SELECT tender_id, NULL AS project_id, list_sort(list(DISTINCT company_id)) AS company_ids,
-       CASE WHEN any_value(strength) = 'full' THEN 0.95 ELSE 0.6 END AS score,
-       CASE WHEN any_value(strength) = 'full' THEN 'high' ELSE 'medium' END AS severity,
+       CASE WHEN any_value(strength) = 'full' AND NOT bool_or(name_only) THEN 0.95 ELSE 0.6 END AS score,
+       CASE (CASE WHEN any_value(strength) = 'full' THEN 0 ELSE 1 END + CASE WHEN bool_or(name_only) THEN 1 ELSE 0 END)
+            WHEN 0 THEN 'high' WHEN 1 THEN 'medium' ELSE 'low' END AS severity,
        CAST(to_json(struct_pack(person_id := {column}, person_name := any_value(person_name),
                                 n_companies := any_value(n_companies), n_tenders := any_value(n_tenders),
-                                strength := any_value(strength),
+                                strength := any_value(strength), name_only := bool_or(name_only),
                                 bids := list_sort(list(bid_id)))) AS VARCHAR) AS evidence
 FROM named
 GROUP BY tender_id, {column}
@@ -269,9 +272,16 @@ HAVING count(DISTINCT company_id) >= 2
 """
 
 
+#: a person "id" that is a bare Chinese name (2–4 characters, a middle dot allowed): a name, not an identity
+NAME_ONLY_RE = "^[一-龥·]{2,4}$"
+
+
 def _person(row: Mapping[str, Any]) -> str:
     ev = row["evidence"]
     who = f"{ev.get('person_name') or ''}（{ev['person_id']}）" if ev.get("person_name") else str(ev["person_id"])
+    if ev.get("name_only"):
+        return (f"“{ev['person_id']}”（数据中只有姓名、没有证书编号或身份证号：同名不等于同一人，须以注册证书编号核实"
+                f"{'；' + spread_zh(ev.get('n_companies'), ev.get('n_tenders')) if ev.get('n_companies') else ''}）")
     spread = spread_zh(ev.get("n_companies"), ev.get("n_tenders"))
     return f"{who}（{spread}）" if spread else who
 
@@ -284,7 +294,8 @@ def _person(row: Mapping[str, Any]) -> str:
     legal_basis="招标投标法实施条例 第40条第(二)项",
     severity="high",
     requires={"bids": ("agent_id",)},
-    message=lambda r: f"投标人{names(r)}委托同一委托代理人{_person(r)}办理投标事宜",
+    message=lambda r: (f"投标人{names(r)}的委托代理人同名{_person(r)}" if r["evidence"].get("name_only") else
+                       f"投标人{names(r)}委托同一委托代理人{_person(r)}办理投标事宜"),
     coverage=bidders_coverage("SELECT tender_id, company_id FROM bids WHERE agent_id IS NOT NULL"),
 )
 def same_agent(ctx: ScanContext) -> str:
@@ -300,7 +311,8 @@ def same_agent(ctx: ScanContext) -> str:
     legal_basis="招标投标法实施条例 第40条第(三)项",
     severity="high",
     requires={"bids": ("project_manager_id",)},
-    message=lambda r: f"投标人{names(r)}的投标文件载明的项目经理为同一人{_person(r)}",
+    message=lambda r: (f"投标人{names(r)}的投标文件载明的项目经理同名{_person(r)}" if r["evidence"].get("name_only") else
+                       f"投标人{names(r)}的投标文件载明的项目经理为同一人{_person(r)}"),
     coverage=bidders_coverage("SELECT tender_id, company_id FROM bids WHERE project_manager_id IS NOT NULL"),
 )
 def same_project_manager(ctx: ScanContext) -> str:
