@@ -51,3 +51,25 @@ def test_report_lists_what_each_indicator_could_check(html: str) -> None:
     by_code = {code: (unit, int(scope), int(checked)) for _, code, unit, scope, checked in rows}
     assert by_code["few_bidders"][0] == "标段"
     assert all(checked <= scope for _, scope, checked in by_code.values())
+
+
+def test_evidence_reads_as_chinese_labels_not_json(html: str) -> None:
+    # QA, 2026-12-07: each alert's 证据 was raw JSON with English keys and float artefacts (0.0040000000000000036)
+    details = re.findall(r"<summary>证据</summary>(.*?)</details>", html, flags=re.S)
+    assert details and all('<table class="ev">' in d for d in details)
+    assert not any(re.search(r'"\w+":', d) for d in details)  # no JSON key left
+    assert "投标数" in html and "报价（元）" in html
+
+
+def test_evidence_values_are_formatted_and_coded_values_named() -> None:
+    from bidwatch.report import evidence_rows, missing_zh, timezone_basis_zh
+
+    rows = dict(evidence_rows('{"award_price": 12450000.0, "below_ceiling": 0.0040000000000000036, '
+                              '"strength": "full", "fixed_fee": false, "bids": ["B1", "B2"]}', "award_near_ceiling"))
+    assert rows == {"中标价（元）": "12,450,000", "低于限价比例": "0.004", "证据强度": "充分",
+                    "全部报价等于限价（固定费率）": "否", "投标": "B1、B2"}
+    # near miss: a value that is no code, and an unknown key, stay as they are
+    assert evidence_rows({"account": "full-time", "zzz": 1}) == [("账户", "full-time"), ("zzz", "1")]
+    assert timezone_basis_zh("inferred from the currency UGX (20 of 20 amounts)") == "按文件中的币种 UGX 推断：20/20 个金额为该币种"
+    assert "tenders.docs_from/bid_deadline" in missing_zh("tenders.docs_from/bid_deadline")
+    assert missing_zh("tenders.docs_from/bid_deadline").startswith("招标项目表的")
