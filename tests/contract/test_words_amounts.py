@@ -55,7 +55,8 @@ def test_where_the_words_and_the_figure_differ_the_words_stand_with_a_notice(tmp
     ds = load_dataset(folder)
     prices = dict(ds.con.execute("SELECT bid_id, price FROM bids").fetchall())
     assert prices == {"B1": 1234500.0, "B2": 1230000.0, "B3": 1230000.0, "B4": 1000000.0}
-    said = [(n.row, n.column, n.value, n.expected) for n in ds.notices if n.table == "bids"]
+    # (the price column's notices: C1 and C2 bidding twice in T1 is noticed on company_id, a rule of its own)
+    said = [(n.row, n.column, n.value, n.expected) for n in ds.notices if n.table == "bids" and n.column == "price"]
     assert said == [(2, "price", "1,243,500.00 ≠ 壹佰贰拾叁万肆仟伍佰元整（1,234,500.00）", WORDS_DIFFER),
                     (4, "price", "一百二十三万元", WORDS_ONLY), (5, "price", "见附件", WORDS_UNREAD)]
     # the words are kept beside, as written

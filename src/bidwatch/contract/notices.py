@@ -8,10 +8,12 @@ and dates (or one row per notice with the candidates side by side: 第一中标�
 报价, …, read as one row per candidate).  That is not the contract's shape and it is not the whole
 bid list, so this module:
 
+* reads one export or several (files, and folders of them: a month's candidates and result notices in two files),
+  merged as a workbook's sheets are, each row named in the log by its file (and sheet) and row;
 * groups the rows into tenders: the 标段编号 when given, else a stable id from the project and
-  section names, else from the notice title with the notice-type words removed
-  (``XX工程一标段中标候选人公示`` and ``XX工程一标段中标结果公告`` are the same tender), so both
-  notices of a tender meet and a re-import gives the same ids;
+  section names, else from the notice title with the notice-type words removed, brackets of either width dropped and
+  a numbered 标段 written one way (``XX工程（一标段）中标候选人公示``, ``XX工程(第1标段)中标公告`` and
+  ``XX工程一标段中标结果公告`` are the same tender), so both notices of a tender meet and a re-import gives the same ids;
 * reads a bid-opening record (开标记录: every bid read out, 法 第36条) as the whole bid list, ``all``, where its
   type or title, or the file's name or title row, says so (bidders and prices alone do not); one tender key opened on
   two dates is a re-tender (重新招标): each opening a tender of its own (the first keeps the key's id, a later one
@@ -21,16 +23,20 @@ bid list, so this module:
   comparing indicators must not judge a tender by its top three), ``none`` when only a result
   notice names the winner (no bids are made up for it);
 * makes companies of candidates, winners and tenderers (id: the 统一社会信用代码 when given,
-  else a stable id from the name);
+  else a stable id from the name; a code given to a second, other name stays the first's, and the second is a company
+  of its own by its name, logged);
 * keeps cells as written (dates, 万元, Chinese words are parsed by the contract loader, with its
-  messages); a price given only as a rate (下浮率 5%) is not an amount: the candidate is listed in
+  messages), but for a price in words (``人民币壹佰贰拾万元整（¥1,200,000.00）``: read as the loader reads it, words.py, and
+  written as the figure; where words and figure disagree, not imported) and a name with its price in brackets
+  (``甲公司（投标报价：235.00万元）``: split); a price given only as a rate (下浮率 5%) is not an amount: the candidate is listed in
   ``import_log.csv`` and left out of ``bids`` unless ``price_from_rate`` asks to compute
   最高投标限价 × (1 − 下浮率), which is then said on each such bid (column ``价格来源``);
 * writes every row it could not use, and every choice it made, to ``import_log.csv``
   (``file,row,what``) — nothing is dropped silently.
 
 The output folder is an ordinary dataset: ``bidwatch scan OUT`` reads it. The command writes nothing, and exits 2,
-where ``--out`` is a file, the input's own folder or a folder of data files that is no earlier import
+where an input cannot be read (a UTF-16 file is read; a damaged or renamed workbook is said so), where ``--out`` is a
+file, an input's own folder or a folder of data files that is no earlier import
 (:func:`unusable_out`), and where no tender could be imported (the reasons are then said on screen).
 """
 
@@ -40,6 +46,7 @@ import csv
 import functools
 import hashlib
 import re
+import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -49,9 +56,11 @@ from bidwatch.i18n import chinese_first as _
 
 from .problems import Problem
 from .schema import PRICE_UNIT_CODES
-from .sources import _TITLE_UNIT_RE, HEADER_SEARCH_ROWS
+from .sources import _TITLE_UNIT_RE, HEADER_SEARCH_ROWS, first_line
+from .textfiles import decode_text
 from .trailers import cells_are_trailer
 from .values import WHITESPACE, money_decimal, money_like, uscc_valid
+from .words import words_amount, words_conflict
 
 #: Input columns of a notices export -> accepted headers (matching ignores spaces and brackets).
 NOTICE_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -64,8 +73,9 @@ NOTICE_COLUMNS: dict[str, tuple[str, ...]] = {
     # a lot of a 政府采购 notice (包号 1包, 分包号 2) is a tender of its own, as a 标段 is
     "section": ("标段名称", "标段(包)名称", "标段", "标段(包)", "包号", "分包号", "包件号", "标包", "分包", "包组", "采购包",
                 "BID_SECTION_NAME", "section"),
-    "tenderer": ("招标人", "招标单位", "建设单位", "TENDERER_NAME", "tenderer"),
-    "agency": ("招标代理机构", "招标代理", "代理机构", "TENDER_AGENCY_NAME", "agency"),
+    # 政府采购's notices name the tenderer 采购人 and its agency 采购代理机构
+    "tenderer": ("招标人", "招标单位", "建设单位", "采购人", "采购单位", "采购人名称", "TENDERER_NAME", "tenderer"),
+    "agency": ("招标代理机构", "招标代理", "代理机构", "采购代理机构", "TENDER_AGENCY_NAME", "agency"),
     "ceiling_price": ("最高投标限价", "招标控制价", "控制价", "最高限价", "CONTROL_PRICE", "ceiling_price"),
     "bid_bond": ("投标保证金", "投标保证金金额", "MARGIN_AMOUNT", "bid_bond"),
     "procedure": ("招标方式", "TENDER_MODE", "procedure"),
@@ -76,7 +86,8 @@ NOTICE_COLUMNS: dict[str, tuple[str, ...]] = {
     "uscc": ("统一社会信用代码", "信用代码", "WIN_CANDIDATE_CODE", "WIN_BIDDER_CODE", "uscc"),
     # a code that may be the 统一社会信用代码 or a platform's own number: used as the uscc only where it is a valid one
     "company_code": ("候选人代码", "中标候选人代码", "中标人代码", "投标人代码"),
-    "rank": ("排名", "名次", "排序", "候选人排名", "中标候选人排名", "候选人顺序", "推荐排名", "推荐顺序", "推荐名次",
+    "rank": ("排名", "名次", "排序", "候选人排名", "中标候选人排名", "候选人排序", "中标候选人排序", "候选人顺序",
+             "中标候选人顺序", "推荐排名", "推荐顺序", "推荐名次",
              "WIN_CANDIDATE_ORDER", "rank"),
     # the dataset loader's names of a bid's price (schema.PLATFORM_ALIASES) too; a cell holding rates and one amount
     # (勘察费下浮率 0.26%，…/4214214.48 元) gives that amount
@@ -119,7 +130,7 @@ _COMPANY_HEADER_KIND = {**{h: CANDIDATES for h in ("中标候选人", "候选人
                                                "WIN_BIDDER_NAME")}}
 _TYPE_WORDS = re.compile(r"(开标记录表|开标记录|开标一览表|开标结果公示|开标结果|开标情况|唱标记录|中标候选人公示|中标候选人公告|评标结果公示|候选人公示|中标结果公告|中标结果公示|中标公告|"
                          r"中标[(（]成交[)）]结果公告|中标[(（]成交[)）]结果公示|中标[(（]成交[)）]公告|中标[(（]成交[)）]结果|"
-                         r"成交结果公告|成交结果公示|成交公告|成交公示|结果公告|结果公示|中标结果|公示|公告)$")
+                         r"成交结果公告|成交结果公示|成交公告|成交公示|结果公告|结果公示|中标结果|中标公示|公示|公告)$")
 #: what a notice title carries beside the tender's name: the publishing agency's "XX公司关于" before it, a platform's
 #: code in brackets and a dash or 的 before the notice-type words after it
 _TITLE_AGENCY = re.compile(r"^(?:.{0,60}?(?:公司|中心|集团|局|院|所|处|站|委员会|办公室))?关于")
@@ -141,6 +152,9 @@ MAX_NAME_CHARS = 80
 _NUMBER = re.compile(r"^[0-9]+(?:\.[0-9]+)?$")
 
 LOG_FILE = "import_log.csv"
+#: a zip file that holds no workbook (its parts are not an .xlsx's)
+_NOT_XLSX = ("文件内容不是 .xlsx 格式（扩展名与内容不符，或文件已损坏）/ the file is not in .xlsx format (its name does not "
+             "match its content, or it is damaged)")
 
 #: the reasons a whole row is not imported (also what the hints of :func:`cmd_notices` look for)
 KIND_UNKNOWN = ("无法判断公告类型（中标候选人公示、中标结果公告或开标记录），整行未导入 / notice type unknown (candidates, "
@@ -183,6 +197,10 @@ class NoticeImport:
     opening_days: dict[str, set[str]] = field(default_factory=dict)
     #: the tenders whose bid list was found not whole (``bid_list = none`` whatever another sheet gives)
     incomplete: set[str] = field(default_factory=set)
+    #: the 标段编号 each name of a tender (:func:`_aliases`) has on this sheet's rows
+    named: dict[str, set[str]] = field(default_factory=dict)
+    #: whether a row gives no 标段编号 (and may take one another sheet or file gives)
+    lacks_id: bool = False
 
     def counts(self) -> dict[str, int]:
         return {name: len(rows) for name, rows in self.tables.items()}
@@ -212,10 +230,26 @@ def _name_key(name: str) -> str:
     return name.replace("（", "(").replace("）", ")")
 
 
+def _same_name(a: str, b: str) -> bool:
+    """Whether two company names are one name: spaces aside, full- and half-width brackets alike."""
+    return re.sub(r"[\s\u3000]+", "", _name_key(a)) == re.sub(r"[\s\u3000]+", "", _name_key(b))
+
+
+def _code_conflict(code: str, first: str, first_at: object, name: str, where: str = "") -> str:
+    """The log's note of a 统一社会信用代码 given to a second, other name (the first's row ``first_at``, in the sheet or
+    file ``where`` if not the same one)."""
+    at = f"（{where + ' ' if where else ''}第{first_at}行）" if first_at is not None else ""
+    at_en = f" ({where + ' ' if where else ''}row {first_at})" if first_at is not None else ""
+    return (f"统一社会信用代码 {code} 已是“{first}”{at}的代码，又写给了“{name}”：两个名称不作为同一单位合并，代码保留给“{first}”，"
+            f"“{name}”按名称另立单位（不带代码），请核对代码 / the unified social credit code {code} is “{first}”'s{at_en} "
+            f"and is given to “{name}” too: the two are not merged; the code stays “{first}”'s and “{name}” is a "
+            f"company of its own by its name (without the code); check the code")
+
+
 Rows = list[tuple[int, list[str | None]]]
 
 
-def _rows(path: Path, sheet: int = 0) -> tuple[list[str], Rows, Rows, int]:
+def _rows(path: Path, sheet: int = 0, label: str | None = None) -> Read:
     """Header, (row number, cells) of the records below it, the rows above it and the header's row number, of a
     CSV (UTF-8 or GB18030)
     or of the ``sheet``-th sheet of an .xlsx; the header is the row among the first ones naming the most notice
@@ -223,11 +257,9 @@ def _rows(path: Path, sheet: int = 0) -> tuple[list[str], Rows, Rows, int]:
     line breaks)."""
     raw: list[tuple[int, list[str | None]]] = []
     if path.suffix.lower() == ".xlsx":
-        from openpyxl import load_workbook
-
         from .xlsx import _cell_text
 
-        wb = load_workbook(path, read_only=True, data_only=True)
+        wb = _open_book(path, label)
         try:
             ws = wb.worksheets[sheet]
             for r, values in enumerate(ws.iter_rows(values_only=True, max_col=64), start=1):
@@ -235,11 +267,12 @@ def _rows(path: Path, sheet: int = 0) -> tuple[list[str], Rows, Rows, int]:
         finally:
             wb.close()
     else:
-        data = path.read_bytes()
-        try:
-            text = data.decode("utf-8-sig")
+        try:  # UTF-16 with its BOM (Excel's "Unicode 文本"), UTF-8 or GB18030, as the dataset loader reads them
+            text = decode_text(path.read_bytes())
         except UnicodeDecodeError:
-            text = data.decode("gb18030")
+            raise NoticesUnreadable(f"{label or path.name}: 文件编码无法识别（不是 UTF-8、GB18030 或带 BOM 的 UTF-16），请另存为 UTF-8 "
+                                    f"CSV / the file's encoding is none of UTF-8, GB18030 or UTF-16 with its BOM: save "
+                                    f"it as a UTF-8 CSV") from None
         first = text.split("\n", 1)[0]
         delim = "\t" if "\t" in first and "," not in first else ","
         reader = csv.reader(text.splitlines(), delimiter=delim)
@@ -249,20 +282,69 @@ def _rows(path: Path, sheet: int = 0) -> tuple[list[str], Rows, Rows, int]:
             line = reader.line_num
     raw = [(r, cells) for r, cells in raw if any(c and c.strip(WHITESPACE) for c in cells)]
     if not raw:
-        raise NoticesUnreadable(f"{path.name}: 文件为空 / empty file")
+        raise NoticesUnreadable(f"{label or path.name}: 文件为空 / empty file")
     scores = [len({_match(c) for c in cells if c} - {None}) for _, cells in raw[:HEADER_SEARCH_ROWS]]
     h = max(range(len(scores)), key=lambda i: (scores[i], -i))
+    # a header of two rows (.xlsx: 第一中标候选人 merged over 单位名称 | 投标报价（万元） | 项目经理): read as one
+    for upper in (h, h - 1):
+        if upper < 0 or upper + 1 >= len(raw):
+            continue
+        combined = _two_row_header(raw[upper][1], raw[upper + 1][1])
+        if combined is not None:
+            joined = next(c for c in combined if _WIDE.match(_UNIT.sub("", c)))
+            note = (f"表头为两行（第{raw[upper][0]}、{raw[upper + 1][0]}行）：下一行的字段名并入其上的候选人列（如“{joined}”）"
+                    f" / a header of two rows: the field names of the lower row join the candidate column above them")
+            return combined, raw[upper + 2:], raw[:upper], raw[upper][0], [(raw[upper][0], note)]
     header = [c or "" for c in raw[h][1]]
-    return header, raw[h + 1:], raw[:h], raw[h][0]
+    return header, raw[h + 1:], raw[:h], raw[h][0], []
 
 
-def _filled_sheets(path: Path) -> list[tuple[int, str]]:
+def _is_field_name(text: str) -> bool:
+    """Whether a header cell names a candidate's field (单位名称, 投标报价（万元）, 项目经理, …)."""
+    bare = _key(_UNIT.sub("", text.strip(WHITESPACE)))
+    words = {_key(w) for w in _FIELD_WORDS} | {_key(w) for _n, ws in _WIDE_FIELDS for w in ws if w}
+    return bool(bare) and (bare in words or _match(text) is not None)
+
+
+def _two_row_header(upper: list[str | None], lower: list[str | None]) -> list[str] | None:
+    """The header of two rows as one — a candidate's column over its fields (``第一中标候选人`` merged over ``单位名称``,
+    ``投标报价（万元）``, ``项目经理``: ``第一中标候选人单位名称``, …) — where at least two cells of ``lower`` name a field under
+    a candidate's cell merged across columns (blank after it); else None. A column named in one row only keeps that
+    name."""
+    n = max(len(upper), len(lower))
+    up = [(upper[i] or "").strip(WHITESPACE) if i < len(upper) else "" for i in range(n)]
+    lo = [(lower[i] or "").strip(WHITESPACE) if i < len(lower) else "" for i in range(n)]
+    group, header, joined = "", [], 0
+    for i in range(n):
+        if up[i]:  # a merged cell is read in its first column, the blanks after it are its own (one alone: no group)
+            spans = i + 1 < n and not up[i + 1]
+            group = up[i] if spans and _WIDE.match(_UNIT.sub("", up[i])) else ""
+        if lo[i] and group and _is_field_name(lo[i]):
+            header.append(group + lo[i])
+            joined += 1
+        else:
+            header.append(up[i] or lo[i])
+    return header if joined >= 2 else None
+
+
+def _open_book(path: Path, name: str | None = None):  # type: ignore[no-untyped-def]
+    """The workbook of an .xlsx, read-only; :class:`NoticesUnreadable`, said as the file ``name`` the user gave, where
+    the file is no workbook (a file renamed .xlsx: ``cp README.md r.xlsx``, one cut short, a zip of something else)."""
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        return load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, EOFError) as exc:
+        why = _NOT_XLSX if isinstance(exc, KeyError) else first_line(exc)
+        raise NoticesUnreadable(f"{name or path.name}: {why}") from None
+
+
+def _filled_sheets(path: Path, name: str | None = None) -> list[tuple[int, str]]:
     """(index, name) of a workbook's sheets that hold any value; [] for a CSV file."""
     if path.suffix.lower() != ".xlsx":
         return []
-    from openpyxl import load_workbook
-
-    wb = load_workbook(path, read_only=True, data_only=True)
+    wb = _open_book(path, name)
     try:
         return [(i, ws.title) for i, ws in enumerate(wb.worksheets)
                 if any(v not in (None, "") for row in ws.iter_rows(values_only=True, max_col=64) for v in row)]
@@ -303,18 +385,36 @@ _WIDE_FIELDS = (("uscc", ("统一社会信用代码", "信用代码")), ("rate",
 
 
 def _expand_wide(header: list[str], rows: list[tuple[int, list[str | None]]]
-                 ) -> tuple[list[str], list[tuple[int, list[str | None]]]]:
+                 ) -> tuple[list[str], list[tuple[int, list[str | None]]], list[str]]:
     """A wide export as the long one: each notice row becomes one row per named candidate, with
-    its rank (the row number stays the notice's)."""
+    its rank (the row number stays the notice's). A field's header repeated after each candidate's column
+    (``第一中标候选人, 投标报价（元）, 第二中标候选人, 投标报价（元）, …``) is the candidate's before it. Also the notes of
+    what was read so."""
     per_rank: dict[int, dict[str, int]] = {}
     units: dict[str, str] = {}
     shared: list[int] = []
+    own = {_key(x) for x in (*_WINNER_HEADERS, *_AWARD_PRICE_HEADERS)}
+    bare = [_key(_UNIT.sub("", h.strip(WHITESPACE))) for h in header]
+    repeated = {b for b in bare if b and bare.count(b) > 1 and b not in own}
+    candidate_fields = {name for name, _ in _WIDE_FIELDS} - {"company"}
+    current: int | None = None  # the rank of the candidate column last seen
+    notes: dict[str, list[str]] = {}
     for i, h in enumerate(header):
         m = _WIDE.match(_UNIT.sub("", h.strip(WHITESPACE)))
         if not m:
+            name = _match(h)
+            if (current is not None and bare[i] in repeated and name in candidate_fields
+                    and name not in per_rank.get(current, {})):
+                per_rank.setdefault(current, {})[name] = i
+                unit = _UNIT.search(h.strip(WHITESPACE))
+                if unit:
+                    units[name] = unit.group(1)
+                notes.setdefault(h.strip(WHITESPACE), []).append(str(current))
+                continue
             shared.append(i)
             continue
         rank = int(m.group(1)) if m.group(1).isdigit() else _RANKS[m.group(1)]
+        current = rank
         rest = _key(m.group(2))
         for name, words in _WIDE_FIELDS:
             if rest in {_key(w) for w in words}:
@@ -326,11 +426,10 @@ def _expand_wide(header: list[str], rows: list[tuple[int, list[str | None]]]
         else:
             shared.append(i)
     if not any("company" in f for f in per_rank.values()):
-        return header, rows
+        return header, rows, []
     fields = [name for name, _ in _WIDE_FIELDS]
     # a notice-level column for a candidate field (报价 beside 第一中标候选人报价…) would shadow it; the winner's and
     # the award price's own columns (中标人, 中标金额) are the result notice's and stay
-    own = {_key(x) for x in (*_WINNER_HEADERS, *_AWARD_PRICE_HEADERS)}
     shared = [i for i in shared if _match(header[i]) not in (*fields, "rank")
               or _key(_UNIT.sub("", header[i].strip(WHITESPACE))) in own]
     new_header = [header[i] for i in shared] + ["rank"] + [
@@ -345,7 +444,10 @@ def _expand_wide(header: list[str], rows: list[tuple[int, list[str | None]]]
                 continue
             out.append((r, base + [str(rank)] + [
                 cells[cols[f]] if f in cols and cols[f] < len(cells) else None for f in fields]))
-    return new_header, out
+    said = [f"表头“{h}”重复 {len(ranks)} 次，每个归属于其前的候选人列（第{'、'.join(ranks)}中标候选人）/ the header “{h}” is "
+            f"repeated {len(ranks)} times: each belongs to the candidate column before it (ranks {', '.join(ranks)})"
+            for h, ranks in notes.items()]
+    return new_header, out, said
 
 
 def _clean(v: str | None) -> str | None:
@@ -385,22 +487,59 @@ def _notice_type(row: dict[str, str | None], by_header: str | None = None, heade
     rank = row.get("rank") or ""
     if "候选人" in rank:
         return CANDIDATES
+    if "中标公示" in text and by_header in (CANDIDATES, RESULT):
+        # 中标公示 is the result's in one county and the candidates' in the next: the company column's header says which
+        # (中标单位 → the winner; 中标候选人 → candidates)
+        return by_header
     return by_header if header_decides or rank else None
 
 
 def _tender_key(row: dict[str, str | None]) -> tuple[str, str] | None:
     """(tender id, title) of a notice row, or None when nothing names the tender."""
     section = row.get("section")
+    named = " ".join(x for x in (row.get("project_name"), section) if x)  # 项目名 标段名, as the title says it
     if row.get("tender_id"):
-        return row["tender_id"], section or row.get("project_name") or row["tender_id"]  # type: ignore[return-value]
+        bare = _bare_title(row["notice_title"]) if row.get("notice_title") else None  # type: ignore[arg-type]
+        return row["tender_id"], named or bare or row["tender_id"]  # type: ignore[return-value]
     if row.get("project_name") or row.get("project_id"):
         project = row.get("project_id") or row.get("project_name") or ""
-        title = " ".join(x for x in (row.get("project_name"), section) if x) or project
-        return stable_id("NT", project, section or ""), title
+        return stable_id("NT", project, section or ""), named or project
     if row.get("notice_title"):
         title = _bare_title(row["notice_title"])  # type: ignore[arg-type]
-        return stable_id("NT", title, ""), title
+        return stable_id("NT", _title_key(title), ""), title
     return None
+
+
+#: a 标段 numbered in its title: 第二标段, 二标段, 2标段, 第2标段, 第十一标段 (the number read, the 第 dropped)
+_SECTION_NO = re.compile(r"第?([0-9０-９]+|[一二三四五六七八九十]+)标段")
+_BRACKETS = re.compile(r"[()（）\[\]【】〔〕〈〉《》<>]")
+
+
+def _numeral(text: str) -> int | None:
+    """10 of ``十``, 23 of ``二十三``, 7 of ``7``; None of what is no number below 100."""
+    text = text.translate(_FULL_DIGITS)
+    if text.isdigit():
+        return int(text)
+    tens, _sep, ones = text.partition("十")
+    if not _sep:
+        return _RANKS.get(text) if len(text) == 1 else None
+    if len(tens) > 1 or len(ones) > 1:
+        return None
+    return (_RANKS[tens] if tens else 1) * 10 + (_RANKS[ones] if ones else 0)
+
+
+def _title_key(title: str) -> str:
+    """A bare notice title (:func:`_bare_title`) as the tender's key is made from: brackets of either width dropped
+    (``施工（二标段）``, ``施工(二标段)``, ``（施工二标段）`` are ``施工二标段``) and a numbered 标段 written one way
+    (``第二标段``, ``2标段``, ``第2标段`` are ``二标段``; from 11 on in digits), so that one tender's notices, titled each in
+    its own way, meet; 一标段 and 二标段 stay two."""
+    def section(m: re.Match[str]) -> str:
+        n = _numeral(m.group(1))
+        if n is None:
+            return m.group(0)
+        return f"{'一二三四五六七八九十'[n - 1] if 1 <= n <= 10 else n}标段"
+
+    return _SECTION_NO.sub(section, _BRACKETS.sub("", title))
 
 
 def _bare_title(text: str) -> str:
@@ -423,7 +562,7 @@ def _aliases(row: dict[str, str | None]) -> list[str]:
 
     out = []
     if row.get("notice_title"):
-        out.append("T:" + _bare_title(row["notice_title"]))  # type: ignore[arg-type]
+        out.append("T:" + _title_key(_bare_title(row["notice_title"])))  # type: ignore[arg-type]
     project, section = squash(row.get("project_name")), squash(row.get("section"))
     if project and section:
         out.append("PS:" + project + "\x1f" + section)
@@ -471,14 +610,59 @@ def _rate(v: str | None, percent: bool = False) -> Decimal | None:
     return None
 
 
-def map_notices(path: str | Path, *, price_from_rate: bool = False) -> NoticeImport:
-    """Read a notices export and build the contract tables (see the module docstring). A workbook's every sheet that
+#: the files a folder given to ``bidwatch notices`` is read for (each of them, sorted by name)
+INPUT_SUFFIXES = (".csv", ".xlsx", ".xls", ".txt")
+
+#: a sheet's header, its records, the rows above the header, the header's row, and notes on how the header was read
+Read = tuple[list[str], Rows, Rows, int, list[tuple[int, str]]]
+
+
+@dataclass
+class _Part:
+    """A sheet (or a CSV file) to map: its name in the log (``label``), the name that may say it is a bid-opening
+    record (``stem``), its rows, and whether it failing to map fails the whole import (a lone file's first sheet)."""
+
+    label: str
+    stem: str
+    read: Read
+    required: bool = False
+
+
+def map_notices(path: str | Path | Iterable[str | Path], *, price_from_rate: bool = False) -> NoticeImport:
+    """Read a notices export — or several, merged: one month's exports (the candidates notice and the result notice of
+    one tender in two files) — and build the contract tables (see the module docstring). A workbook's every sheet that
     holds values is read (a 开标记录 workbook with a sheet per 标段), each named in the log and in the problems as
-    ``book.xlsx［二标段］``; a sheet after the first that names no candidate or bidder is listed as not read."""
-    path = Path(path)
+    ``book.xlsx［二标段］``; a sheet after the first that names no candidate or bidder is listed as not read. Of several
+    files, each row is named by its file (and sheet); a file that cannot be read at all is listed as not read (the
+    import fails only where none can be)."""
+    paths = [Path(path)] if isinstance(path, (str, Path)) else [Path(p) for p in path]
+    names = [p.name for p in paths]
+    labels = [str(p) if names.count(p.name) > 1 else p.name for p in paths]  # a.csv, or x/a.csv beside y/a.csv
+    several = len(paths) > 1
+    parts: list[_Part] = []
+    passed: list[tuple[str, str, str]] = []  # (label, why, 文件/工作表) of what was not read
+    for p, label in zip(paths, labels, strict=True):
+        try:
+            got, skipped = _file_parts(p, label, required=not several)
+        except NoticesUnreadable as exc:
+            if not several:
+                raise
+            passed.append((label, str(exc).split(": ", 1)[-1], "file"))
+            continue
+        parts += got
+        passed += [(f"{label}［{title}］", why, "sheet") for title, why in skipped]
+    name = "、".join(labels)
+    if not parts:
+        raise NoticesUnreadable("；".join(f"{label}: {why}" for label, why, _k in passed) or f"{name}: 没有可读的文件 / "
+                                "no readable file")
+    return _map_parts(name, parts, passed, price_from_rate)
+
+
+def _file_parts(path: Path, label: str, required: bool) -> tuple[list[_Part], list[tuple[str, str]]]:
+    """The sheets of one input file to map (one for a CSV file), read into memory; an old .xls is converted once to
+    the .xlsx it reads as (contract/xls.py). Also (sheet, why) of the sheets that hold nothing readable."""
     if path.suffix.lower() != ".xls":
-        return _map_workbook(path, path, price_from_rate)
-    # an old .xls: converted once to the .xlsx it reads as (contract/xls.py), every sheet then read from that
+        return _sheets_of(path, path, label, required)
     import tempfile
 
     from .xls import xls_to_xlsx
@@ -487,48 +671,74 @@ def map_notices(path: str | Path, *, price_from_rate: bool = False) -> NoticeImp
         converted = Path(folder) / f"{path.stem}.xlsx"
         refused = xls_to_xlsx(path, converted)
         if refused is not None:
-            raise NoticesUnreadable(f"{path.name}: {refused.expected}")
-        return _map_workbook(converted, path, price_from_rate)
+            raise NoticesUnreadable(f"{label}: {refused.expected}")
+        return _sheets_of(converted, path, label, required)
 
 
-def _map_workbook(readable: Path, path: Path, price_from_rate: bool) -> NoticeImport:
-    """The notices of ``readable`` (a CSV file or an .xlsx), named as the file ``path`` the user gave."""
-    sheets = _filled_sheets(readable)
+def _sheets_of(readable: Path, path: Path, label: str, required: bool) -> tuple[list[_Part], list[tuple[str, str]]]:
+    """The parts of ``readable`` (a CSV file or an .xlsx), named as the file ``path`` the user gave (``label``)."""
+    sheets = _filled_sheets(readable, label)
     if len(sheets) <= 1:  # a CSV file, or a workbook's one filled sheet (not always its first), named as the file
         index, title = sheets[0] if sheets else (0, "")
-        return _map_sheet(path.name, f"{path.stem} {title}".strip(), _rows(readable, index), price_from_rate)
-    reads = [(title, _rows(readable, index)) for index, title in sheets]
+        return [_Part(label, f"{path.stem} {title}".strip(), _rows(readable, index, label), required)], []
+    parts, skipped = [], []
+    for n, (index, title) in enumerate(sheets):
+        try:
+            read = _rows(readable, index, f"{label}［{title}］")
+        except NoticesUnreadable as exc:  # an empty sheet, as a sheet that maps to nothing, is listed as not read
+            if n == 0 and required:
+                raise
+            skipped.append((title, str(exc).split(": ", 1)[-1]))
+            continue
+        parts.append(_Part(f"{label}［{title}］", f"{path.stem} {title}", read, required and n == 0))
+    return parts, skipped
 
-    def each(other_days: dict[str, set[str]] | None) -> tuple[list[NoticeImport], list[tuple[str, str]]]:
+
+def _map_parts(name: str, parts: list[_Part], passed: list[tuple[str, str, str]], price_from_rate: bool
+               ) -> NoticeImport:
+    """The parts (sheets, files) mapped and merged as one import (:func:`_merged`); a lone part as it is."""
+    if len(parts) == 1 and not passed:
+        part = parts[0]
+        return _map_sheet(part.label, part.stem, part.read, price_from_rate)
+
+    def each(other_days: dict[str, set[str]] | None, other_named: dict[str, set[str]] | None
+             ) -> tuple[list[NoticeImport], list[tuple[str, str, str]]]:
         results: list[NoticeImport] = []
-        passed: list[tuple[str, str]] = []
-        for n, (title, read) in enumerate(reads):
+        skipped = list(passed)
+        for part in parts:
             try:
-                results.append(_map_sheet(f"{path.name}［{title}］", f"{path.stem} {title}", read, price_from_rate,
-                                          other_days))
+                results.append(_map_sheet(part.label, part.stem, part.read, price_from_rate, other_days, other_named))
             except NoticesUnreadable as exc:
-                if n == 0:
+                if part.required:
                     raise
-                passed.append((title, str(exc).split(": ", 1)[-1]))
-        return results, passed
+                skipped.append((part.label, str(exc).split(": ", 1)[-1], "sheet" if "［" in part.label else "file"))
+        return results, skipped
 
-    results, passed = each(None)
-    # a tender opened again on another sheet (首次开标, 重新招标): every sheet splits it by the openings of all of them
+    results, skipped = each(None, None)
+    if not results:
+        raise NoticesUnreadable("；".join(f"{label}: {why}" for label, why, _k in skipped))
+    # a tender opened again on another sheet or file (首次开标, 重新招标): every part splits it by the openings of all;
+    # a notice without the 标段编号 takes the one another part's notice of the same tender gives
     days: dict[str, set[str]] = {}
+    named: dict[str, set[str]] = {}
     for r in results:
         for base, dated in r.opening_days.items():
             days.setdefault(base, set()).update(dated)
-    if any(len(dated) > 1 for dated in days.values()):
-        results, passed = each(days)
-    return _merged(path.name, results, passed)
+        for alias, ids in r.named.items():
+            named.setdefault(alias, set()).update(ids)
+    if any(len(dated) > 1 for dated in days.values()) or any(r.lacks_id and r.named != named for r in results):
+        results, skipped = each(days, named)
+    return _merged(name, results, skipped)
 
 
-def _map_sheet(label: str, stem: str, read: tuple[list[str], Rows, Rows, int], price_from_rate: bool,
-               other_days: dict[str, set[str]] | None = None) -> NoticeImport:
+def _map_sheet(label: str, stem: str, read: Read, price_from_rate: bool,
+               other_days: dict[str, set[str]] | None = None, other_named: dict[str, set[str]] | None = None
+               ) -> NoticeImport:
     """One sheet's (or file's) rows as contract tables; ``label`` names it in the log and the problems, ``stem`` is
     the name that may say it is a bid-opening record; ``other_days``: the opening dates of each tender key that
-    the workbook's other sheets give (a re-tender's opening record on a sheet of its own)."""
-    header, rows, above, header_row = read
+    the workbook's other sheets give (a re-tender's opening record on a sheet of its own); ``other_named``: the 标段编号
+    each name of a tender has on the other sheets or files (:func:`_aliases`)."""
+    header, rows, above, header_row, header_notes = read
     fields = _transposed(header, rows)
     if fields is not None:
         raise NoticesUnreadable(
@@ -536,7 +746,7 @@ def _map_sheet(label: str, stem: str, read: tuple[list[str], Rows, Rows, int], p
             f"一行、字段名作表头）后再导入 / the table is laid out sideways (field names down the first column, one "
             f"candidate per column): transpose it and import again")
     original = list(header)
-    header, rows = _expand_wide(header, rows)
+    header, rows, wide_notes = _expand_wide(header, rows)
     columns: dict[str, int] = {}
     # the winner's and the award price's own columns beside the candidates' (中标候选人 … 中标人, 投标报价 … 中标价)
     winner_at: int | None = None
@@ -598,6 +808,8 @@ def _map_sheet(label: str, stem: str, read: tuple[list[str], Rows, Rows, int], p
     out = NoticeImport(tables={"companies": [], "projects": [], "tenders": [], "bids": []}, wan_price=wan_price,
                        source=label)
     log = out.log
+    log.extend((label, at, note) for at, note in header_notes)
+    log.extend((label, header_row, note) for note in wide_notes)
     unused = [h.strip(WHITESPACE) for h in header if h.strip(WHITESPACE) and _match(h) is None]
     if unused:
         log.append((label, header_row, f"未使用的列：{'、'.join(unused)} / columns not used: {', '.join(unused)}"))
@@ -619,6 +831,12 @@ def _map_sheet(label: str, stem: str, read: tuple[list[str], Rows, Rows, int], p
 
     def company(name: str, uscc: str | None, r: int) -> str:
         key = uscc.upper() if uscc else None
+        first = companies.get(key) if key else None
+        if first is not None and not _same_name(str(first["name"]), name):
+            # two names under one code: one of them is miswritten, which is not guessed; the code stays the first
+            # name's, the other is a company of its own (by its name), so that no bid is given to the wrong company
+            log.append((label, r, _code_conflict(key, str(first["name"]), out.origins["companies"].get(key), name)))
+            key = None
         cid = key or stable_id("NC", _name_key(name))
         known = companies.get(cid)
         if known is None:
@@ -664,6 +882,10 @@ def _map_sheet(label: str, stem: str, read: tuple[list[str], Rows, Rows, int], p
         if row.get("tender_id"):
             for alias in _aliases(row):
                 named.setdefault(alias, set()).add(row["tender_id"])  # type: ignore[arg-type]
+    out.named = {alias: set(ids) for alias, ids in named.items()}
+    out.lacks_id = any(not row.get("tender_id") for _, _, row in parsed)
+    for alias, ids in (other_named or {}).items():
+        named.setdefault(alias, set()).update(ids)
     given = {alias: next(iter(ids)) for alias, ids in named.items() if len(ids) == 1}
 
     def place(row: dict[str, str | None]) -> tuple[str | None, tuple[str, str] | None, str | None]:
@@ -776,6 +998,19 @@ def _map_sheet(label: str, stem: str, read: tuple[list[str], Rows, Rows, int], p
         elif kind in (CANDIDATES, OPENING):
             row["company"] = cell(cells, candidate_at) or cell(cells, winner_at)
             row["price"] = cell(cells, bid_price_at) or cell(cells, award_at)
+        if row.get("company"):
+            split = _name_and_price(row["company"])  # type: ignore[arg-type]
+            if split is not None:  # 甲建设集团有限公司（投标报价：235.00万元）
+                row["company"], amount = split
+                if row.get("price") is None:
+                    row["price"] = amount
+                    log.append((label, r, f"单位名称与报价写在同一单元格：单位“{split[0]}”，报价“{amount}” / the name and the "
+                                          f"price are in one cell: split"))
+                elif not _same_amount(row["price"], amount):
+                    log.append((label, r, f"单位“{split[0]}”的报价列“{row['price']}”与名称单元格中的“{amount}”不一致：无法判断"
+                                          f"哪一个是其报价，未导入报价 / the price column and the price in the name's cell "
+                                          f"disagree: no price imported"))
+                    row["price"] = None
         if kind is None:
             log.append((label, r, KIND_UNKNOWN))
             out.rows_not_imported.add((label, r))
@@ -862,6 +1097,14 @@ def _map_sheet(label: str, stem: str, read: tuple[list[str], Rows, Rows, int], p
                 continue
             fill(t, "winner_id", cid, r)
             award = row.get("price") if row_wan is not None else None
+            figure, clash = _words_price(award)
+            if clash:
+                log.append((label, r, _words_clash(tender_id, "中标价", "the award price", award or "", clash)))
+                award = None
+            elif figure is not None:
+                log.append((label, r, f"{tender_id} 中标价按大写金额读取：“{(award or '')[:40]}” = {figure} 元 / the award "
+                                      f"price is read from its amount in words"))
+                award = figure
             if award is not None and not money_like(award) and _one_amount(award) is not None:
                 award = _one_amount(award)
             if award is not None and not money_like(award):
@@ -879,6 +1122,14 @@ def _map_sheet(label: str, stem: str, read: tuple[list[str], Rows, Rows, int], p
             rate_text = f"{row['rate']}%"  # under a 下浮率（%） header
         source = None
         text_price = None
+        figure, clash = _words_price(price)
+        if clash:  # 第十九条 says the words stand where a bid gives both; a notice that disagrees with itself is not read
+            log.append((label, r, _words_clash(tender_id, f"候选人“{name}”的报价", "the candidate's price", price or "",
+                                               clash, ("未作为投标导入", "not imported as a bid"))))
+            out.bidders_not_imported.add((label, r))
+            continue
+        if figure is not None:
+            source, price = f"大写金额（“{(price or '')[:40]}”） / the amount in words", figure
         amount = _one_amount(price) if price is not None and not money_like(price) else None
         if amount is not None:  # 勘察费下浮率 0.26%，设计费下浮率 0.26%/4214214.48 元: the one amount is the price
             source = f"单元格中唯一的金额（“{price[:40]}”） / the one amount in the cell"
@@ -985,7 +1236,7 @@ def _map_sheet(label: str, stem: str, read: tuple[list[str], Rows, Rows, int], p
 _BID_LIST_ORDER = {"none": 0, "candidates": 1, "all": 2}
 
 
-def _merged(name: str, results: list[NoticeImport], passed: list[tuple[str, str]]) -> NoticeImport:
+def _merged(name: str, results: list[NoticeImport], passed: list[tuple[str, str, str]]) -> NoticeImport:
     """The sheets' tables as one import: a company, project or bid once (the first sheet's), a tender's fields from
     the first sheet that gives each, its bid list the fullest; each record keeps the sheet it came from."""
     out = NoticeImport(tables={t: [] for t in ("companies", "projects", "tenders", "bids")},
@@ -999,11 +1250,29 @@ def _merged(name: str, results: list[NoticeImport], passed: list[tuple[str, str]
             if origin is not None:
                 out.field_origins[(table, k, col)] = origin
                 out.field_sources[(table, k, col)] = r.source
-    for title, why in passed:
-        out.log.append((f"{name}［{title}］", None, f"该工作表未导入：{why} / sheet not imported"))
+    for label, why, kind in passed:
+        said = ("该工作表未导入", "sheet not imported") if kind == "sheet" else ("该文件未导入", "file not imported")
+        out.log.append((label, None, f"{said[0]}：{why} / {said[1]}"))
     conflicts: set[str] = set()
     for r in results:
         out.log.extend(r.log)
+        # a code another sheet or file gave another name: this part's company of that name is its own (by its name)
+        renamed: dict[str, str] = {}
+        for row in r.tables.get("companies", []):
+            k = str(row["company_id"])
+            first = kept["companies"].get(k)
+            if first is not None and row.get("uscc") and not _same_name(str(first["name"]), str(row["name"])):
+                renamed[k] = stable_id("NC", _name_key(str(row["name"])))
+                out.log.append((r.source, r.origins.get("companies", {}).get(k),
+                                _code_conflict(k, str(first["name"]), out.origins["companies"].get(k), str(row["name"]),
+                                               str(out.record_sources.get(("companies", k), "")))))
+                r.origins.setdefault("companies", {})[renamed[k]] = r.origins.get("companies", {}).get(k, 0)
+                row.update(company_id=renamed[k], uscc=None)
+        if renamed:
+            for table, col in (("tenders", "winner_id"), ("tenders", "tenderer_id"), ("bids", "company_id")):
+                for row in r.tables.get(table, []):
+                    if row.get(col) in renamed:
+                        row[col] = renamed[str(row[col])]
         out.rows_not_imported |= r.rows_not_imported
         out.bidders_not_imported |= r.bidders_not_imported
         out.rows_read += r.rows_read
@@ -1041,8 +1310,9 @@ def _merged(name: str, results: list[NoticeImport], passed: list[tuple[str, str]
                     both = ((r.source, here), (str(sheet), there))
                     out.bidders_not_imported.update((src, at) for src, at in both if at is not None)
                 elif table == "bids":
-                    out.log.append((r.source, r.origins.get("bids", {}).get(k), f"{k} 已由前一个工作表导入，本行未导入 / "
-                                                                               "the bid is imported from an earlier sheet"))
+                    out.log.append((r.source, r.origins.get("bids", {}).get(k),
+                                    f"{k} 已由前一个工作表或文件导入，本行未导入 / the bid is imported from an earlier sheet or "
+                                    f"file"))
     out.tables["bids"] = [b for b in out.tables["bids"] if b["bid_id"] not in conflicts]
     for t in out.tables["tenders"]:
         if t["tender_id"] in out.incomplete:  # a sheet that found the list not whole outweighs one that did not
@@ -1064,6 +1334,44 @@ def _one_amount(text: str) -> str | None:
         return None
     number, unit = found[0]
     return number.replace(",", "").replace("，", "") + unit
+
+
+#: a name followed by its price in brackets, the price labelled: 甲公司（投标报价：235.00万元）, 乙公司(报价 2,360,000元)
+_NAME_AND_PRICE = re.compile(r"^(.+?)\s*[（(]\s*(?:投标|中标|成交)?(?:总?报价|总?价格?|金额|总价)\s*[:：为]?\s*([^（）()]+?)\s*[)）]$")
+
+
+def _name_and_price(text: str) -> tuple[str, str] | None:
+    """(name, price) of a cell holding both, the price in brackets after a label and with its unit (元, 万元) or in
+    words; None for any other cell (``某某（中国）有限公司``, ``甲公司（牵头人）``, a bare number: in what unit?)."""
+    m = _NAME_AND_PRICE.match(text)
+    if m is None:
+        return None
+    name, amount = m.group(1).strip(WHITESPACE), m.group(2).strip(WHITESPACE)
+    if money_like(amount) and re.search(r"元|[¥￥]", amount) or _words_price(amount)[0] is not None:
+        return name, amount
+    return None
+
+
+def _words_price(text: str | None) -> tuple[str | None, str | None]:
+    """(the amount in 元, None) of a price cell written in words, alone (``壹佰贰拾万元整``) or with its figure in
+    brackets that agrees (``人民币壹佰贰拾万元整（¥1,200,000.00）``), read as the dataset loader reads them (words.py);
+    (None, ``figure ≠ words``) where the figure and the words disagree; (None, None) for any other cell."""
+    if text is None or money_like(text):
+        return None, None
+    clash = words_conflict(text)
+    if clash is not None:
+        return None, clash
+    value = words_amount(text)
+    if value is None:
+        return None, None
+    return str(Decimal(repr(value)).quantize(Decimal("0.01"))), None
+
+
+def _words_clash(tender_id: str, what: str, what_en: str, text: str, clash: str,
+                 then: tuple[str, str] = ("未导入该金额", "the amount is not imported")) -> str:
+    """The log's note of an amount whose figure and words disagree (``then``: what was done about it)."""
+    return (f"{tender_id} {what}“{text[:60]}”的小写与大写不一致（{clash}）：无法判断哪一个是该金额，{then[0]} / "
+            f"{what_en}: the figure and the amount in words disagree ({clash}): {then[1]}")
 
 
 def _consortium(name: str) -> tuple[str, list[str]]:
@@ -1247,15 +1555,53 @@ def _hints(result: NoticeImport) -> list[str]:
 def register(subparsers: object) -> None:
     p = subparsers.add_parser(  # type: ignore[attr-defined]
         "notices", help="导入平台公告（中标候选人公示/中标结果公告）为数据集 / import platform notices as a dataset",
-        description="把中标候选人公示、中标结果公告的导出表（CSV 或 .xlsx，每个候选人一行）转换为数据集文件夹，"
-                    "并按数据接口规范校验。/ Convert an export of candidates and result notices (one row per "
-                    "candidate) into a dataset folder and validate it. See docs/data-contract.md.")
-    p.add_argument("file", help="公告导出文件 / notices export (.csv or .xlsx)")
+        description="把中标候选人公示、中标结果公告、开标记录的导出表（CSV 或 .xlsx/.xls，每个候选人一行；可多个文件或文件夹，"
+                    "合并导入）转换为数据集文件夹，并按数据接口规范校验。/ Convert exports of candidates and result "
+                    "notices and bid-opening records (one row per candidate; several files or folders are merged) "
+                    "into a dataset folder and validate it. See docs/data-contract.md.")
+    p.add_argument("file", nargs="+", metavar="FILE",
+                   help="公告导出文件或文件夹，可多个（文件夹中的每个 .csv/.xlsx/.xls/.txt 文件，按文件名排序）/ notices "
+                        "exports (.csv, .xlsx, .xls, .txt) or folders of them, one or more, merged")
     p.add_argument("--out", required=True, help="数据集输出文件夹 / dataset folder to write")
     p.add_argument("--price-from-rate", action="store_true",
                    help="只有下浮率时按 最高投标限价×(1−下浮率) 计算报价 / compute a price given only as a discount "
                         "rate as ceiling × (1 − rate)")
     p.set_defaults(func=cmd_notices)
+
+
+def input_files(given: list[Path]) -> tuple[list[Path], list[tuple[str, int | None, str]], list[str]]:
+    """The files to read of the FILE arguments: a file as given, a folder as the files of :data:`INPUT_SUFFIXES` in it
+    (not in its subfolders), sorted by name; each file once. Also the log's notes of what was passed over (Excel's
+    lock files ``~$…``, a file given twice) and the messages of what is missing (a path that is not there, a folder
+    with no such file)."""
+    files: list[Path] = []
+    notes: list[tuple[str, int | None, str]] = []
+    missing: list[str] = []
+    seen: set[Path] = set()
+    for path in given:
+        if path.is_dir():
+            inside = sorted((p for p in path.iterdir() if p.is_file() and p.suffix.lower() in INPUT_SUFFIXES),
+                            key=lambda p: p.name)
+            for p in inside:
+                if p.name.startswith("~$"):
+                    notes.append((p.name, None, "Excel/WPS 打开文件时留下的临时文件（~$…），未读取 / a lock file of "
+                                                "Excel or WPS, not read"))
+            inside = [p for p in inside if not p.name.startswith("~$")]
+            if not inside:
+                missing.append(f"文件夹 {path} 中没有 .csv、.xlsx、.xls 或 .txt 文件（子文件夹不读取）/ the folder {path} "
+                               f"holds no .csv, .xlsx, .xls or .txt file (subfolders are not read)")
+        elif path.is_file():
+            inside = [path]
+        else:
+            missing.append(_("file not found: %(path)s", path=path))
+            continue
+        for p in inside:
+            if p.resolve() in seen:
+                notes.append((p.name, None, "该文件已给出一次，只读取一次 / the file is given twice: read once"))
+                continue
+            seen.add(p.resolve())
+            files.append(p)
+    return files, notes, missing
 
 
 def cmd_notices(args: object) -> int:
@@ -1264,23 +1610,28 @@ def cmd_notices(args: object) -> int:
     from .dataset import load_dataset
     from .problems import DatasetInvalid, write_problems_csv
 
-    source, out = Path(args.file), Path(args.out)  # type: ignore[attr-defined]
-    if not source.is_file():
-        print(_("file not found: %(path)s", path=source), file=sys.stderr)
+    given = args.file  # type: ignore[attr-defined]
+    out = Path(args.out)  # type: ignore[attr-defined]
+    sources, notes, missing = input_files([Path(f) for f in ([given] if isinstance(given, str) else given)])
+    if missing:
+        for line in missing:
+            print(line, file=sys.stderr)
         return 2
-    refused = unusable_out(out, source)
-    if refused:
-        print(refused, file=sys.stderr)
-        return 2
+    for source in sources:  # the guard of --out, for each input's own folder
+        refused = unusable_out(out, source)
+        if refused:
+            print(refused, file=sys.stderr)
+            return 2
     replacing = out.is_dir() and _previous_import(out)
     try:
-        result = map_notices(source, price_from_rate=args.price_from_rate)  # type: ignore[attr-defined]
+        result = map_notices(sources, price_from_rate=args.price_from_rate)  # type: ignore[attr-defined]
     except NoticesUnreadable as exc:
         print(str(exc), file=sys.stderr)
         return 2
+    result.log[:0] = notes
     if not result.tables["tenders"]:
         # an empty dataset would load and scan as "valid": nothing is written, and why is said here
-        print(f"未导入任何标段，未写出数据集 / no tender imported, no dataset written: {source.name}（读取 "
+        print(f"未导入任何标段，未写出数据集 / no tender imported, no dataset written: {result.source}（读取 "
               f"{result.rows_read} 行 / {result.rows_read} row(s) read）", file=sys.stderr)
         for line in _reasons(result) + _hints(result):
             print(line, file=sys.stderr)
@@ -1323,7 +1674,7 @@ def cmd_notices(args: object) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m bidwatch.contract.notices FILE --out DATASET``."""
+    """``python -m bidwatch.contract.notices FILE... --out DATASET``."""
     import argparse
 
     parser = argparse.ArgumentParser(prog="bidwatch")
@@ -1336,5 +1687,5 @@ if __name__ == "__main__":
     raise SystemExit(main())
 
 
-__all__ = ["map_notices", "write_import", "NoticeImport", "NoticesUnreadable", "stable_id", "NOTICE_COLUMNS",
-           "LOG_FILE"]
+__all__ = ["map_notices", "write_import", "input_files", "NoticeImport", "NoticesUnreadable", "stable_id",
+           "NOTICE_COLUMNS", "LOG_FILE"]
