@@ -345,7 +345,9 @@ def test_a_bad_settings_file_is_named_before_the_scan(synthetic: Path, tmp_path:
         "typo.toml": ("[collusion]\nboq_identical_shar = 0.8\n", "boq_identical_share"),
         "type.toml": ('[collusion]\nboq_identical_share = "80%"\n', "boq_identical_share"),
         "percent.toml": ("[collusion]\nboq_identical_share = 80\n", "0 and 1"),
-        "negative.toml": ("[exclusion]\nall_disqualified_min_bids = -1\n", "negative"),
+        "negative.toml": ("[exclusion]\nall_disqualified_min_bids = -1\n", "at least 1"),
+        "days.toml": ("[exclusion]\nmin_bid_period_days = -1\n", "negative"),
+        "range.toml": ("[ml]\nthreshold = 5\n", "0 and 1"),
         "syntax.toml": ("[collusion\n", "TOML"),
     }
     for name, (text, said) in cases.items():
@@ -356,6 +358,10 @@ def test_a_bad_settings_file_is_named_before_the_scan(synthetic: Path, tmp_path:
         assert code == 2 and said in err and "Traceback" not in err, (name, err)
     assert main(["scan", str(synthetic), "--out", str(tmp_path / "o"), "--settings", str(tmp_path / "nope.toml")]) == 2
     assert "nope.toml" in capsys.readouterr().err
+    # a folder given as the settings file (QA, item 1): said, exit 2, no traceback
+    assert main(["scan", str(synthetic), "--out", str(tmp_path / "o"), "--settings", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "文件夹" in err and "Traceback" not in err and err.startswith("错误 / error: --settings")
     # near miss: a valid override scans
     (tmp_path / "ok.toml").write_text("[collusion]\nboq_identical_share = 0.9\n", encoding="utf-8")
     assert main(["scan", str(synthetic), "--out", str(tmp_path / "o"), "--quiet", "--only", "few_bidders",
@@ -419,3 +425,53 @@ def test_skipped_indicators_are_told_by_the_missing_table_in_chinese() -> None:
     assert skipped_lines([]) == []
     many = [s(f"i{n}", f"指标{n}", f"t{n}.c") for n in range(8)]
     assert skipped_lines(many)[-1].startswith("  另有 3 项缺其他数据")
+
+
+@pytest.mark.parametrize(("argv", "chinese", "english"), [
+    (["scann"], "无效", "invalid choice: 'scann'"),
+    (["scan"], "缺少必需的参数：dataset, --out", "the following arguments are required: dataset, --out"),
+    (["model", "benchmark", "a.csv", "--folds", "x"], "应为整数", "invalid int value: 'x'"),
+    (["scan", "d", "--out", "o", "--bogus"], "无法识别的参数", "unrecognized arguments: --bogus"),
+    (["scan", "d", "--out", "o", "--engine", "sparc"], "无效", "invalid choice: 'sparc'"),
+])
+def test_argument_errors_are_chinese_first_with_exit_2(argv: list[str], chinese: str, english: str,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(argv)
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("usage: ") and chinese in err and english in err
+    assert err.index(chinese) < err.index(english)
+    if argv == ["scann"]:
+        assert "是否应为 scan？" in err and "did you mean scan?" in err
+
+
+def test_an_argparse_error_without_a_translation_stays_english() -> None:
+    # near miss: a sentence argparse may add one day is shown as it is, not lost
+    from bidwatch.cli import argparse_message
+
+    assert argparse_message("something new happened") == "something new happened"
+    assert argparse_message("argument --x: expected one argument").startswith("参数 --x 后面需要一个值 / ")
+
+
+def test_missing_files_are_said_in_both_languages(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ocds", "indicators", str(tmp_path / "nonexist")]) == 2
+    err = capsys.readouterr().err
+    assert f"找不到文件：{tmp_path / 'nonexist'} / file not found: {tmp_path / 'nonexist'}" in err
+    assert main(["ocds", "indicators", str(tmp_path)]) == 2
+    assert "是文件夹" in capsys.readouterr().err
+    assert main(["docs", "compare", str(tmp_path / "nonexist.zip"), "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert "找不到文件" in err and "nonexist.zip" in err and "Errno" not in err
+    assert not (tmp_path / "o").exists()
+
+
+def test_docs_help_is_for_users() -> None:
+    from bidwatch.cli import full_parser
+
+    sub = next(a for a in full_parser()._subparsers._group_actions)  # noqa: SLF001 - argparse keeps them there
+    text = sub.choices["docs"].format_help()
+    assert "issue 17" not in text and "``" not in text
+    assert "投标文件比对" in text and "bidwatch docs compare" in text
+    evaluate = sub.choices["evaluate"].format_help()
+    assert "labels.csv" in evaluate and "分析引擎" in evaluate and "参数文件" in evaluate

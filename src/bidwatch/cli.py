@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import re
 import sys
+from typing import NoReturn
 
 from bidwatch import __version__
 from bidwatch.i18n import chinese_first as _
@@ -60,6 +62,65 @@ COMMAND_SUMMARY = {
 }
 
 
+def gettext_noop(message: str) -> str:
+    """Marks ``message`` for makemessages (its ``gettext_noop`` keyword) where it is translated later."""
+    return message
+
+
+#: argparse's own error sentences (Python 3.11–3.13) -> the msgid whose translation says it first in Chinese; each
+#: pattern names the parts it keeps (the argument, the value, the choices)
+_ARGPARSE_ERRORS = (
+    (re.compile(r"^the following arguments are required: (?P<args>.+)$"),
+     gettext_noop("the following arguments are required: %(args)s")),
+    (re.compile(r"^argument (?P<arg>[^:]+): invalid choice: (?P<value>.+?) \(choose from (?P<choices>.+)\)$"),
+     gettext_noop("argument %(arg)s: invalid choice: %(value)s (choose from %(choices)s)")),
+    (re.compile(r"^argument (?P<arg>[^:]+): invalid int value: (?P<value>.+)$"),
+     gettext_noop("argument %(arg)s: invalid int value: %(value)s")),
+    (re.compile(r"^argument (?P<arg>[^:]+): invalid float value: (?P<value>.+)$"),
+     gettext_noop("argument %(arg)s: invalid float value: %(value)s")),
+    (re.compile(r"^argument (?P<arg>[^:]+): expected one argument$"),
+     gettext_noop("argument %(arg)s: expected one argument")),
+    (re.compile(r"^argument (?P<arg>[^:]+): expected at least one argument$"),
+     gettext_noop("argument %(arg)s: expected at least one argument")),
+    (re.compile(r"^unrecognized arguments: (?P<args>.+)$"),
+     gettext_noop("unrecognized arguments: %(args)s")),
+    (re.compile(r"^ambiguous option: (?P<arg>\S+) could match (?P<choices>.+)$"),
+     gettext_noop("ambiguous option: %(arg)s could match %(choices)s")),
+    (re.compile(r"^argument (?P<arg>[^:]+): not allowed with argument (?P<other>.+)$"),
+     gettext_noop("argument %(arg)s: not allowed with argument %(other)s")),
+    (re.compile(r"^one of the arguments (?P<args>.+) is required$"),
+     gettext_noop("one of the arguments %(args)s is required")),
+)
+
+
+def argparse_message(message: str) -> str:
+    """argparse's English error ``message`` as ``中文 / english`` for the common cases (the English alone otherwise);
+    an unknown command or choice adds the nearest one (scann → scan)."""
+    for pattern, msgid in _ARGPARSE_ERRORS:
+        match = pattern.match(message)
+        if match is None:
+            continue
+        parts = match.groupdict()
+        text = _(msgid, **parts)
+        if "choices" in parts and "value" in parts:
+            import difflib
+
+            choices = [c.strip(" '\"") for c in parts["choices"].split(",")]
+            near = difflib.get_close_matches(parts["value"].strip("'\""), choices, n=1)
+            if near:
+                text += "\n" + _("did you mean %(choice)s?", choice=near[0])
+        return text
+    return message
+
+
+class ChineseFirstParser(argparse.ArgumentParser):
+    """An argument parser whose errors are Chinese first, then argparse's English (exit code 2, after the usage)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: 错误 / error: {argparse_message(message)}\n")
+
+
 def _requested_command(argv: list[str]) -> str | None:
     """The sub-command named on the command line (the first argument, as there are no top-level
     options besides -h and --version), or None."""
@@ -70,7 +131,7 @@ def _requested_command(argv: list[str]) -> str | None:
 
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """The argument parser; with ``command``, only the module that owns it is imported."""
-    parser = argparse.ArgumentParser(
+    parser = ChineseFirstParser(
         prog="bidwatch",
         description="招投标突出问题专项整治 — 风险扫描与线索管理 (tender risk scanning for regulators)",
     )
@@ -88,7 +149,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
 
 def full_parser() -> argparse.ArgumentParser:
     """The parser with every module's commands registered (imports them all: tests and documentation)."""
-    parser = argparse.ArgumentParser(prog="bidwatch")
+    parser = ChineseFirstParser(prog="bidwatch")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(sub)

@@ -411,26 +411,57 @@ def cmd_scan(args: argparse.Namespace) -> int:
     return 0
 
 
+def _unusable_json(path: Path) -> str | None:
+    """Why ``--json`` cannot be written, said before the evaluation runs: a folder, or below a file."""
+    if path.is_dir():
+        return _("--json %(path)s is a folder: give a file name, e.g. %(example)s", path=path,
+                 example=path / "evaluation.json")
+    parent = next((p for p in path.parents if p.exists()), None)
+    if parent is not None and not parent.is_dir():
+        return _("--json %(path)s: %(parent)s is a file, not a folder", path=path, parent=parent)
+    return None
+
+
 def cmd_evaluate(args: argparse.Namespace) -> int:
     import orjson
 
     from bidwatch.config import load_settings
-    from bidwatch.evaluate import evaluate_alerts, format_evaluation, read_labels
+    from bidwatch.evaluate import LabelsError, evaluate_alerts, format_evaluation, read_labels, unknown_tenders
     from bidwatch.scan import run_scan
 
     labels_path = Path(args.labels) if args.labels else Path(args.dataset) / "labels.csv"
     if not labels_path.exists():
         print(_("labels not found: %(path)s", path=labels_path), file=sys.stderr)
         return 2
+    json_path = Path(args.json) if args.json else None
+    refused = _unusable_json(json_path) if json_path is not None else None
+    if refused:
+        print(refused, file=sys.stderr)
+        return 2
+    try:
+        labels = read_labels(labels_path)
+    except LabelsError as exc:
+        print(f"{exc}", file=sys.stderr)
+        return 2
+    settings = load_settings(args.settings)
     ds = load(args.dataset)
     if ds is None:
         return 2
-    result = run_scan(ds, settings=load_settings(args.settings), engine=args.engine)
     tenders = [r[0] for r in ds.con.execute("SELECT tender_id FROM tenders").fetchall()]
-    ev = evaluate_alerts(result.alerts, read_labels(labels_path), tenders=tenders)
+    unknown = unknown_tenders(labels, tenders)
+    if unknown:
+        listed = "、".join(unknown[:10]) + (" …" if len(unknown) > 10 else "")
+        print(_("%(count)s tender(s) of %(path)s are not in the dataset and are left out of the evaluation: %(ids)s",
+                count=len(unknown), path=labels_path, ids=listed), file=sys.stderr)
+        labels = labels[~labels["tender_id"].isin(set(unknown))]
+    result = run_scan(ds, settings=settings, engine=args.engine)
+    ev = evaluate_alerts(result.alerts, labels, tenders=tenders)
+    if unknown:
+        ev["labels_unknown_tenders"] = unknown
     print(format_evaluation(ev))
-    if args.json:
-        Path(args.json).write_bytes(orjson.dumps(ev, option=orjson.OPT_INDENT_2))
+    if json_path is not None:
+        json_path.parent.mkdir(parents=True, exist_ok=True)
+        json_path.write_bytes(orjson.dumps(ev, option=orjson.OPT_INDENT_2))
     return 0
 
 
@@ -462,12 +493,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # noqa: SLF001
     p.add_argument("--quiet", action="store_true", help="不显示进度 / no progress")
     p.set_defaults(func=cmd_scan)
 
-    p = subparsers.add_parser("evaluate", help="对照标注评估召回率与精确率 / recall and precision against labels.csv")
-    p.add_argument("dataset")
-    p.add_argument("--labels", help="标注文件（默认 DATASET/labels.csv）")
-    p.add_argument("--settings")
-    p.add_argument("--engine", default="duckdb", choices=["duckdb", "spark"])
-    p.add_argument("--json", help="把结果写入 JSON 文件 / write the metrics as JSON")
+    p = subparsers.add_parser(
+        "evaluate", help="对照标注评估召回率与精确率 / recall and precision against labels.csv",
+        description="扫描数据集，并对照标注（labels.csv：tender_id 或 project_id、scheme，可选 company_ids、mechanism）计算"
+                    "各类别与指标的召回率、精确率、高风险精确率、串通企业对召回率和误报率 / scan the dataset and measure "
+                    "the alerts against labels.csv: recall, precision, high-severity precision, collusion pair recall "
+                    "and the false-alarm rate")
+    p.add_argument("dataset", help="带 labels.csv 的数据集文件夹（如 bidwatch synth 的输出）/ dataset folder with its "
+                                   "labels.csv (e.g. the output of bidwatch synth)")
+    p.add_argument("--labels", help="标注文件（默认 DATASET/labels.csv）/ labels file (default DATASET/labels.csv)")
+    p.add_argument("--settings", help="参数文件（TOML），覆盖默认阈值 / settings file overriding the defaults")
+    p.add_argument("--engine", default="duckdb", choices=["duckdb", "spark"], help="分析引擎 / engine")
+    p.add_argument("--json", metavar="OUT", help="把结果写入 JSON 文件 / write the metrics as JSON")
     p.set_defaults(func=cmd_evaluate)
 
 

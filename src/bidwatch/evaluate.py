@@ -27,6 +27,8 @@ from typing import Any
 
 import pandas as pd
 
+from bidwatch.i18n import chinese_first as _
+
 ALARM_SEVERITIES = ("medium", "high")
 
 
@@ -36,12 +38,50 @@ def _key(tender: Any, project: Any) -> str:
     return f"P:{project}" if isinstance(project, str) and project else ""
 
 
+#: the columns of labels.csv: a label names a tender (or, for a contract-level scheme, a project) and its scheme
+LABEL_COLUMNS = ("tender_id", "scheme", "company_ids", "mechanism", "project_id")
+
+
+class LabelsError(ValueError):
+    """A labels file that cannot be used: the message names the file and says what to do (Chinese first)."""
+
+
 def read_labels(path: Any) -> pd.DataFrame:
-    labels = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    for col in ("tender_id", "scheme", "company_ids", "mechanism", "project_id"):
+    """labels.csv (UTF-8, UTF-8 with BOM or GB18030) with at least ``scheme`` and ``tender_id`` or ``project_id``; the
+    other columns of :data:`LABEL_COLUMNS` may be left out. A header without a row is a dataset with no planted case.
+    An empty file, a header naming none of these columns (a different file given as labels), a folder: LabelsError."""
+    from pathlib import Path
+
+    path = Path(path)
+    if path.is_dir():
+        raise LabelsError(_("labels %(path)s is a folder, not a file: give the path of labels.csv", path=path))
+    try:
+        try:
+            labels = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        except UnicodeDecodeError:
+            labels = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="gb18030")
+    except pd.errors.EmptyDataError:
+        raise LabelsError(_("labels file %(path)s is empty: it needs at least the header %(columns)s",
+                            path=path, columns=",".join(LABEL_COLUMNS))) from None
+    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
+        raise LabelsError(_("labels file %(path)s is not a readable CSV file: save it as UTF-8 CSV", path=path)
+                          + f" ({str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__})") from None
+    labels.columns = [str(c).strip() for c in labels.columns]
+    if "scheme" not in labels or not ({"tender_id", "project_id"} & set(labels.columns)):
+        raise LabelsError(_("labels file %(path)s has the columns %(found)s: a labels file needs scheme and tender_id "
+                            "(or project_id); its columns are %(columns)s", path=path,
+                            found=",".join(labels.columns), columns=",".join(LABEL_COLUMNS)))
+    for col in LABEL_COLUMNS:
         if col not in labels:
             labels[col] = ""
     return labels
+
+
+def unknown_tenders(labels: pd.DataFrame, tenders: Iterable[str]) -> list[str]:
+    """The tender ids named by ``labels`` that are not tenders of the dataset (in the order of the file, once each)."""
+    known = {str(t) for t in tenders}
+    named = [t for t in labels["tender_id"] if t]
+    return list(dict.fromkeys(t for t in named if t not in known))
 
 
 def _companies(value: Any) -> frozenset[str]:

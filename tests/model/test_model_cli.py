@@ -164,3 +164,49 @@ def test_builder_without_estimate_ratios():
     assert list(with_be.raw(bids).columns)[-2:] == ["BE_MIN", "BE_MEDIAN"]
     assert list(without.raw(bids).columns) == without.names == ["n", "CV", "SPD", "DIFFP", "RD", "RDNOR", "RDALT",
                                                                 "KURT", "SKEW", "KSTEST"]
+
+
+def test_model_level_needs_two_markets_and_reuses_the_column_check(cartel_file, tmp_path, capsys):
+    assert main(["model", "level", str(cartel_file)]) == 2
+    err = capsys.readouterr().err
+    assert "至少需要两个训练市场" in err and "Traceback" not in err
+    bad = tmp_path / "g.csv"
+    bad.write_text("a,b\n1,2\n", encoding="utf-8")
+    assert main(["model", "level", str(cartel_file), str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert "g.csv：缺少列" in err and "Collusive_competitor" in err
+    assert main(["model", "level", str(cartel_file), str(tmp_path / "nope.csv")]) == 2
+    assert "找不到文件：" in capsys.readouterr().err
+
+
+def test_benchmark_names_a_gbk_or_empty_file_and_says_what_to_do(cartel_file, tmp_path, capsys):
+    gbk = tmp_path / "市场.csv"
+    text = cartel_file.read_text(encoding="utf-8").replace("Date", "日期", 1)
+    gbk.write_bytes(text.encode("gbk"))
+    assert main(["model", "benchmark", str(gbk), "--jobs", "1"]) == 2
+    err = capsys.readouterr().err
+    assert str(gbk) in err and "第1行" in err and "UTF-8" in err and "codec" not in err
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    assert main(["model", "benchmark", str(empty), "--jobs", "1"]) == 2
+    err = capsys.readouterr().err
+    assert "empty.csv 为空" in err and "Tender,Bid_value,Collusive_competitor" in err and "No columns" not in err
+
+
+def test_benchmark_reads_a_cartel_file_with_a_byte_order_mark(cartel_file, tmp_path):
+    # near miss: UTF-8 with a BOM (Excel's "CSV UTF-8") is UTF-8
+    bom = tmp_path / "Bom_market.csv"
+    bom.write_bytes(b"\xef\xbb\xbf" + cartel_file.read_bytes())
+    assert main(["model", "benchmark", str(bom), "--folds", "3", "--repeats", "1", "--jobs", "1"]) == 0
+
+
+def test_train_errors_are_chinese_first(tmp_path, contract_dataset, capsys):
+    tiny = tmp_path / "tiny"
+    tiny.mkdir()
+    assert main(["model", "train", str(tiny), "--out", str(tmp_path / "m.joblib")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("错误 / error: ") and err.index("需要 bids.csv") < err.index("a contract dataset needs")
+    (contract_dataset / "labels.csv").write_text("tender_id,kind\nT1000,collusion\n", encoding="utf-8")
+    assert main(["model", "train", str(contract_dataset), "--out", str(tmp_path / "m.joblib")]) == 2
+    err = capsys.readouterr().err
+    assert "labels：缺少列 ['scheme']" in err and err.index("缺少列") < err.index("missing column")

@@ -165,4 +165,5 @@ def test_convert_reads_standard_input_like_a_file(tmp_path: Path, capsys: pytest
     assert "line 2:" in from_stdin.err and "releases.jsonl" not in from_stdin.err
     # near miss: a missing file is still an error that names it
     assert main(["ocds", "convert", str(tmp_path / "nope.jsonl"), str(tmp_path / "x")]) == 2
-    assert "nope.jsonl: no such file" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "找不到文件" in err and "file not found" in err and "nope.jsonl" in err

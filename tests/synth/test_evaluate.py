@@ -7,7 +7,7 @@ import json
 import pandas as pd
 import pytest
 
-from bidwatch.evaluate import evaluate_alerts, format_evaluation
+from bidwatch.evaluate import LabelsError, evaluate_alerts, format_evaluation, read_labels
 
 LABELS = pd.DataFrame(
     [("T1", "collusion", "A;B", "same_preparer", ""),
@@ -86,3 +86,70 @@ def test_evaluate_command_reports_the_new_metrics(tmp_path, capsys):
     assert all("high_precision" in m for m in ev["families"].values())
     printed = capsys.readouterr().out
     assert "collusion pair recall" in printed and "false-alarm rate" in printed
+
+
+@pytest.fixture(scope="module")
+def small_dataset(tmp_path_factory: pytest.TempPathFactory):
+    from bidwatch.synth import write_synthetic
+
+    out = tmp_path_factory.mktemp("ev") / "ds"
+    write_synthetic(out, 100, 5, texts=0.0)
+    return out
+
+
+@pytest.mark.parametrize(("content", "said"), [
+    (b"", "为空"),
+    (b"a,b\n1,2\n", "scheme"),
+])
+def test_evaluate_refuses_an_empty_or_foreign_labels_file_before_the_scan(small_dataset, tmp_path, capsys, content, said):
+    from bidwatch.cli import main
+
+    labels = tmp_path / "labels.csv"
+    labels.write_bytes(content)
+    assert main(["evaluate", str(small_dataset), "--labels", str(labels)]) == 2
+    err = capsys.readouterr().err
+    assert said in err and str(labels) in err and "Traceback" not in err
+    assert err.index("标注文件") < err.index("labels file")
+
+
+def test_evaluate_refuses_a_json_folder_before_the_scan(small_dataset, tmp_path, capsys, monkeypatch):
+    from bidwatch import scan
+    from bidwatch.cli import main
+
+    monkeypatch.setattr(scan, "run_scan", lambda *a, **k: pytest.fail("the scan ran"))
+    assert main(["evaluate", str(small_dataset), "--json", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "--json" in err and "文件夹" in err and str(tmp_path / "evaluation.json") in err
+
+
+def test_read_labels_near_misses(tmp_path):
+    # a header without rows is a dataset with no planted case; GB18030 and project-only labels are read
+    header = tmp_path / "h.csv"
+    header.write_text("tender_id,scheme\n", encoding="utf-8")
+    assert len(read_labels(header)) == 0 and "company_ids" in read_labels(header)
+    gbk = tmp_path / "g.csv"
+    gbk.write_bytes("project_id,scheme,detail\nP1,evasion,拆分合同\n".encode("gb18030"))
+    labels = read_labels(gbk)
+    assert list(labels["project_id"]) == ["P1"] and list(labels["tender_id"]) == [""]
+    with pytest.raises(LabelsError):
+        read_labels(tmp_path)
+
+
+def test_evaluate_says_which_labels_name_unknown_tenders(small_dataset, tmp_path, capsys):
+    from bidwatch.cli import main
+
+    labels = pd.read_csv(small_dataset / "labels.csv", dtype=str, keep_default_na=False)
+    extra = pd.DataFrame([{"tender_id": "NO-SUCH-T1", "scheme": "collusion"},
+                          {"tender_id": "NO-SUCH-T2", "scheme": "evasion"}])
+    path = tmp_path / "labels.csv"
+    pd.concat([labels, extra], ignore_index=True).fillna("").to_csv(path, index=False)
+    out = tmp_path / "sub" / "ev.json"  # a folder that does not exist yet is made
+    assert main(["evaluate", str(small_dataset), "--labels", str(path), "--json", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "有 2 个标段不在数据集中" in err and "NO-SUCH-T1、NO-SUCH-T2" in err
+    ev = json.loads(out.read_text())
+    assert ev["labels_unknown_tenders"] == ["NO-SUCH-T1", "NO-SUCH-T2"]
+    # near miss: the dataset's own labels name no unknown tender and say nothing
+    assert main(["evaluate", str(small_dataset), "--json", str(out)]) == 0
+    assert "不在数据集中" not in capsys.readouterr().err
+    assert "labels_unknown_tenders" not in json.loads(out.read_text())

@@ -42,8 +42,13 @@ def discover(path: Path, scratch: Scratch) -> tuple[list[Source], list[Problem]]
     if path.is_dir():
         return _discover_folder(path, scratch)
     if path.suffix.lower() in WORKBOOK_SUFFIXES:  # .xlsm: a workbook with macros, read as data (none runs)
+        not_a_workbook = web_page_as_xls(path)
+        if not_a_workbook is not None:
+            return [], [not_a_workbook]
         return discover_workbook(path, scratch)
     suffix = path.suffix.lower()
+    if suffix in (".csv", *_TEXT_SUFFIXES):
+        return [], [_single_table_file(path)]
     hint = ("：WPS 表格的 .et 请在 WPS 中另存为 .xlsx / a WPS .et sheet: save it as .xlsx in WPS"
             if suffix == ".et" else
             "：压缩包请先解压，再指定解压后的文件夹（网页导入可直接上传 .zip） / an archive: unzip it and give the folder "
@@ -52,6 +57,87 @@ def discover(path: Path, scratch: Scratch) -> tuple[list[Source], list[Problem]]
         Problem(path.name, None, None, None,
                 f"需要数据集文件夹或 .xlsx 工作簿 / expected a dataset folder or an .xlsx workbook{hint}")
     ]
+
+
+#: how the first bytes of a file named .xls that is no Excel workbook start: a web page (a platform's "导出Excel" writes
+#: an HTML table and names it .xls; Excel opens it with a warning) or Excel 2003's XML spreadsheet
+_HTML_STARTS = (b"<html", b"<table", b"<!doctype html", b"<head", b"<meta", b"<style", b"<body", b"<tr", b"<div")
+_XML_START = b"<?xml"
+
+
+def web_page_as_xls(path: Path, table: str | None = None) -> Problem | None:
+    """A problem for an .xls file that is a web page (or an XML spreadsheet) under a workbook's name, which xlrd
+    refuses with "Expected BOF record"; None for any other file. With ``table``, the problem is that table's (the
+    file named as the value)."""
+    if path.suffix.lower() != ".xls":
+        return None
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(1024)
+    except OSError:
+        return None
+    for bom in (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        if head.startswith(bom):
+            head = head[len(bom):].replace(b"\x00", b"")
+            break
+    head = head.lstrip(b" \t\r\n").lower()
+    if head.startswith(_XML_START):
+        zh, en = ("文件内容是 XML 表格（Excel 2003 XML），不是 .xls 工作簿",
+                  "the file is an XML spreadsheet (Excel 2003 XML), not an .xls workbook")
+    elif head.startswith(_HTML_STARTS):
+        zh, en = ("文件内容是网页（HTML 表格，平台“导出Excel”常见），只是以 .xls 命名，不是 Excel 工作簿",
+                  "the file is a web page (an HTML table, as a platform's \"export to Excel\" writes) saved as .xls, "
+                  "not an Excel workbook")
+    else:
+        return None
+    return Problem(table or path.name, None, None, path.name if table else None,
+                   f"{zh}：请用 Excel 或 WPS 打开它，“另存为” Excel 工作簿（.xlsx），再导入该 .xlsx 文件 / {en}: open it in "
+                   "Excel or WPS, save it as an Excel workbook (.xlsx) and load that file")
+
+
+def _looks_like_notices(path: Path) -> bool:
+    """Whether a CSV file's header (among its first rows) is that of a platform notices export (中标候选人公示, 中标结果公告,
+    开标记录): a bidder's name column (中标候选人, 投标人名称…, which no contract table has: bids name a company_id) and at
+    least one more column of :data:`bidwatch.contract.notices.NOTICE_COLUMNS`."""
+    from .notices import NOTICE_COLUMNS, _match  # the notices import's own recognition of its headers
+    from .textfiles import decode_text
+
+    try:
+        with path.open("rb") as fh:
+            data = fh.read(_SNIFF)
+        if len(data) == _SNIFF and b"\n" in data:
+            data = data[:data.rindex(b"\n")]
+        text = decode_text(data)
+    except (OSError, UnicodeDecodeError):
+        return False
+    for line in [t for t in text.splitlines() if t.strip(WHITESPACE)][:HEADER_SEARCH_ROWS]:
+        try:
+            cells = next(csv.reader([line], delimiter=_delimiter(line)))
+        except (csv.Error, StopIteration):
+            continue
+        names = {_match(c) for c in cells if c and c.strip(WHITESPACE)} - {None}
+        if "company" in names and len(names) >= 2:
+            return True
+    return False
+
+
+def _single_table_file(path: Path) -> Problem:
+    """The problem of a single .csv / .txt given as the dataset: a dataset is a folder of tables; a notices export (its
+    header says so) is converted by ``bidwatch notices``."""
+    if _looks_like_notices(path):
+        return Problem(path.name, None, None, None,
+                       f"这是平台公告导出（中标候选人公示、中标结果公告或开标记录），不是数据集：请先转换为数据集，"
+                       f"bidwatch notices {path.name} --out 数据集文件夹，再扫描该文件夹 / this is a platform notices export "
+                       f"(candidates, results or bid opening), not a dataset: convert it first with "
+                       f"bidwatch notices {path.name} --out DATASET_DIR, then scan that folder")
+    table = table_for_name(path.stem)
+    named = f"（{table.zh}表 {table.name}）" if table is not None else ""
+    return Problem(path.name, None, None, None,
+                   f"单个 CSV 文件{named}不是数据集：数据集是一个文件夹，每张合同表一个文件（tenders.csv、bids.csv、"
+                   f"companies.csv、projects.csv……，见 docs/data-contract.md），请把它们放进同一个文件夹并指定该文件夹，或使用 "
+                   f".xlsx 工作簿 / a single CSV file is not a dataset: put the contract tables in one folder, one file "
+                   f"per table (tenders.csv, bids.csv, companies.csv, projects.csv, …), and give that folder, or use "
+                   f"an .xlsx workbook")
 
 
 #: files read as workbooks (an old .xls through its conversion: contract/xls.py)
@@ -94,7 +180,8 @@ def _discover_folder(folder: Path, scratch: Scratch) -> tuple[list[Source], list
         books = [e for e in sorted(folder.iterdir()) if e.is_file() and e.suffix.lower() in WORKBOOK_SUFFIXES
                  and not e.name.startswith("~$")]
         if len(books) == 1:
-            return discover_workbook(books[0], scratch)
+            not_a_workbook = web_page_as_xls(books[0])
+            return ([], [not_a_workbook]) if not_a_workbook is not None else discover_workbook(books[0], scratch)
     sources: list[Source] = []
     problems: list[Problem] = []
     for name, paths in found.items():
@@ -105,6 +192,10 @@ def _discover_folder(folder: Path, scratch: Scratch) -> tuple[list[Source], list
             continue
         p = paths[0]
         if p.suffix.lower() in WORKBOOK_SUFFIXES:
+            not_a_workbook = web_page_as_xls(p, name)
+            if not_a_workbook is not None:
+                problems.append(not_a_workbook)
+                continue
             book_sources, book_problems = discover_workbook(p, scratch, only=TABLES[name])
             sources.extend(book_sources)
             problems.extend(book_problems)

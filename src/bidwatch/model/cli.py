@@ -104,17 +104,133 @@ def _log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def _check_paths(paths: list[str]) -> list[Path]:
+def _check_paths(paths: list[str]) -> list[Path] | None:
+    """The paths, or None after saying which are missing."""
     missing = [p for p in paths if not Path(p).exists()]
     if missing:
-        raise SystemExit(_("not found: %(files)s", files=", ".join(missing)))
+        _log(_("error") + ": " + _("not found: %(files)s", files=", ".join(missing)))
+        return None
     return [Path(p) for p in paths]
+
+
+#: the columns each input needs: a file in the cartel format, and the tables of a contract dataset folder
+CARTEL_COLUMNS = ("Tender", "Bid_value", "Collusive_competitor")
+DATASET_COLUMNS = {"bids": ("tender_id", "price"), "labels": ("tender_id", "scheme")}
+
+
+def _text_bytes(path: Path, limit: int | None = None) -> bytes:
+    """The bytes of a CSV file (a .gz one decompressed), or its first ``limit`` bytes."""
+    import gzip
+
+    if path.name.lower().endswith(".gz"):
+        with gzip.open(path, "rb") as fh:
+            return fh.read(-1 if limit is None else limit)
+    with path.open("rb") as fh:
+        return fh.read(-1 if limit is None else limit)
+
+
+def _header(path: Path, encodings: tuple[str, ...]) -> tuple[list[str] | None, str | None]:
+    """The CSV header of ``path`` (None for an empty file), or a message: the file is not in one of ``encodings``
+    (naming the first line that is not, for UTF-8)."""
+    import csv
+    import gzip
+    import zlib
+
+    try:
+        data = _text_bytes(path)
+    except (OSError, EOFError, zlib.error, gzip.BadGzipFile) as exc:
+        return None, _("%(path)s cannot be read", path=path) + f" ({exc})"
+    text = None
+    for encoding in encodings:
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError as exc:
+            if encoding == encodings[0]:
+                line = data[:exc.start].count(b"\n") + 1
+                first_error = (line, exc)
+    if text is None:
+        line, _exc = first_error
+        return None, _("%(path)s (line %(line)s) is not UTF-8 text (a file saved as GBK/ANSI?): save it as UTF-8 CSV "
+                       "(Excel: 另存为 \"CSV UTF-8\"; WPS: 编码 UTF-8) and run again", path=path, line=line)
+    rows = [r for r in csv.reader(text.lstrip("\ufeff").splitlines()[:1]) if any(c.strip() for c in r)]
+    return (rows[0] if rows else None), None
+
+
+def _input_problem(path: Path) -> str | None:
+    """Why ``path`` is no labelled market, in Chinese first, before any model work: a cartel file that is empty, not
+    UTF-8 or without the columns Tender, Bid_value, Collusive_competitor; a dataset folder without bids or labels
+    or their columns. None when it may be read (:func:`bidwatch.model.benchmark.read_labelled` says the rest)."""
+    if path.is_dir():
+        found = {t: next((f for f in (path / f"{t}.parquet", path / f"{t}.csv") if f.is_file()), None)
+                 for t in DATASET_COLUMNS}
+        if any(f is None for f in found.values()):
+            return _("%(folder)s: a contract dataset needs bids and labels", folder=path)
+        for table, file in found.items():
+            if file.suffix == ".parquet":
+                import pyarrow.parquet as pq
+
+                try:
+                    columns = list(pq.read_schema(file).names)
+                except Exception as exc:  # noqa: BLE001 - pyarrow raises several kinds for a damaged file
+                    return _("%(path)s cannot be read", path=file) + f" ({exc})"
+            else:
+                columns, problem = _header(file, ("utf-8-sig", "gb18030"))
+                if problem:
+                    return problem
+                if columns is None:
+                    return _("%(path)s is empty: it needs the header %(columns)s", path=file,
+                             columns=",".join(DATASET_COLUMNS[table]))
+            missing = [c for c in DATASET_COLUMNS[table] if c not in [str(x).strip() for x in columns]]
+            if missing:
+                return _("%(file)s: missing column(s) %(columns)s", file=f"{path}/{table}", columns=missing)
+        return None
+    columns, problem = _header(path, ("utf-8-sig",))
+    if problem:
+        return problem
+    if columns is None:
+        return _("%(path)s is empty: it needs the header %(columns)s", path=path, columns=",".join(CARTEL_COLUMNS))
+    missing = [c for c in CARTEL_COLUMNS if c not in columns]
+    if missing:
+        return _("%(file)s: missing column(s) %(columns)s", file=path.name, columns=missing)
+    return None
+
+
+def _checked_inputs(paths: list[str]) -> list[Path] | None:
+    """The inputs as paths, or None after saying (Chinese first, exit 2) why one cannot be a labelled market."""
+    checked = _check_paths(paths)
+    if checked is None:
+        return None
+    for path in checked:
+        problem = _input_problem(path)
+        if problem:
+            _log(_("error") + ": " + problem)
+            return None
+    return checked
+
+
+def _read_markets(names: list[str], paths: list[Path]) -> list[tuple[str, object]] | None:
+    """``(name, bids)`` of each input, or None after saying which one could not be read and why."""
+    import pandas as pd
+
+    from bidwatch.model.benchmark import read_labelled
+
+    markets = []
+    for name, path in zip(names, paths, strict=True):
+        try:
+            markets.append((name, read_labelled(path)))
+        except (ValueError, UnicodeDecodeError, pd.errors.ParserError, OSError) as exc:
+            _log(_("error") + ": " + _("%(path)s cannot be read", path=path) + f" ({exc})")
+            return None
+    return markets
 
 
 def run_benchmark(args: argparse.Namespace) -> int:
     from bidwatch.model.benchmark import benchmark, format_table, json_summary
 
-    paths = _check_paths(args.files)
+    paths = _checked_inputs(args.files)
+    if paths is None:
+        return 2
     jobs = max(1, min(args.jobs, 2))
     try:
         results = benchmark(paths, transfer=args.transfer, n_splits=args.folds, n_repeats=args.repeats,
@@ -142,24 +258,24 @@ def run_benchmark(args: argparse.Namespace) -> int:
 
 
 def run_train(args: argparse.Namespace) -> int:
-    from bidwatch.model.benchmark import benchmark, format_table, market_names, read_labelled
+    from bidwatch.model.benchmark import benchmark, format_table, market_names
     from bidwatch.model.card import render_card
     from bidwatch.model.features import FeatureBuilder
     from bidwatch.model.scoring import DEFAULT_THRESHOLD, recommend_threshold, train_model
 
     start = time.perf_counter()
-    paths = _check_paths(args.inputs)
+    paths = _checked_inputs(args.inputs)
+    if paths is None:
+        return 2
     jobs = max(1, min(args.jobs, 2))
-    try:
-        markets = [(name, read_labelled(p)) for name, p in zip(market_names(paths), paths, strict=True)]
-    except ValueError as exc:
-        _log(_("error") + f": {exc}")
+    markets = _read_markets(market_names(paths), paths)
+    if markets is None:
         return 2
     for name, bids in markets:
         labels = bids.groupby("tender_id")["label"].max()
         _log(f"[{name}] {len(bids)} 条投标 bids, {len(labels)} 个标段 tenders, {int(labels.sum())} 串通 collusive")
         if labels.nunique() < 2 and len(markets) == 1:
-            _log(_("error: need both collusive and clean tenders"))
+            _log(_("error: need both collusive and clean tenders") + f" ({name})")
             return 2
 
     def builder() -> FeatureBuilder:
@@ -199,15 +315,32 @@ def run_train(args: argparse.Namespace) -> int:
 
 
 def run_level(args: argparse.Namespace) -> int:
-    from bidwatch.model.benchmark import market_names, read_labelled
+    from bidwatch.model.benchmark import market_names
     from bidwatch.model.levels import leave_one_market_out, level_curve, level_table, standalone_level
 
     start = time.perf_counter()
-    paths = _check_paths(args.files)
-    extra = _check_paths(args.test_only)
+    if len(args.files) < 2:
+        # each market is scored by a model trained on the others: one market leaves nothing to train on
+        _log(_("error") + ": " + _("model level needs at least two training markets (FILE FILE ...): each is scored by "
+                                   "a model trained on the others; a market kept out of training goes after "
+                                   "--test-only"))
+        return 2
+    paths = _checked_inputs(args.files)
+    extra = _checked_inputs(args.test_only) if paths is not None else None
+    if paths is None or extra is None:
+        return 2
     names = market_names([*paths, *extra])
-    train = [(n, read_labelled(p)) for n, p in zip(names[:len(paths)], paths, strict=True)]
-    test_only = [(n, read_labelled(p)) for n, p in zip(names[len(paths):], extra, strict=True)]
+    markets = _read_markets(names, [*paths, *extra])
+    if markets is None:
+        return 2
+    train, test_only = markets[:len(paths)], markets[len(paths):]
+    for name, _bids in [*train, *test_only]:
+        # the model that scores a market is trained on the others: they need both classes between them
+        others = {int(v) for n, b in train if n != name for v in b["label"].unique()}
+        if len(others) < 2:
+            _log(_("error: need both collusive and clean tenders") + " ("
+                 + ", ".join(n for n, _b in train if n != name) + ")")
+            return 2
     held = leave_one_market_out(train, test_only, progress=_log)
     level = standalone_level(held, args.max_clean_share, args.min_ratio)
     rows = level_table(held, level)

@@ -7,7 +7,21 @@ import contextlib
 import sys
 from collections.abc import Iterator
 
+from bidwatch.i18n import chinese_first as _
+
 MAX_PROBLEMS_SHOWN = 100
+
+
+def _missing_input(file: str) -> str | None:
+    """Why FILE cannot be read, said before any work: not found, or a folder; None for ``-`` (standard input) and a
+    file."""
+    from pathlib import Path
+
+    if file == "-" or Path(file).is_file():
+        return None
+    if Path(file).is_dir():
+        return _("%(path)s is a folder, not a file: give an OCDS file (.jsonl, .json, .gz)", path=file)
+    return _("file not found: %(path)s", path=file)
 
 _INDICATORS_HELP = """\
 Calculate procurement indicators from OCDS compiled releases in a line-delimited JSON file
@@ -90,8 +104,9 @@ def _indicators(args: argparse.Namespace) -> int:
     except SettingsError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
-    if args.file != "-" and not Path(args.file).is_file():
-        print(f"error: {args.file}: no such file", file=sys.stderr)
+    missing = _missing_input(args.file)
+    if missing:
+        print(_("error") + ": " + missing, file=sys.stderr)
         return 2
     problems: list = []
     stats: dict = {}
@@ -144,8 +159,9 @@ def _convert(args: argparse.Namespace) -> int:
 
     from bidwatch.ocds.tables import read_ocds_tables, write_tables
 
-    if args.file != "-" and not Path(args.file).is_file():
-        print(f"error: {args.file}: no such file", file=sys.stderr)
+    missing = _missing_input(args.file)
+    if missing:
+        print(_("error") + ": " + missing, file=sys.stderr)
         return 2
     from bidwatch.ocds.reader import ReadStats
 
