@@ -251,7 +251,7 @@ def test_timezone_inferred_from_the_currency(tmp_path):
     assert got is False and summary["ocds_timezone"] == "America/Mexico_City"
     assert summary["ocds_timezone_basis"] == "inferred from the currency MXN (2 of 2 amounts)"
     report = (tmp_path / "out-mxn-0" / "report.html").read_text(encoding="utf-8")
-    assert "日期按时区 America/Mexico_City 判断（按文件中的币种推断" in report
+    assert "日期按时区 America/Mexico_City 判断（按文件中的币种 MXN 推断：2/2 个金额为该币种）" in report
     # near miss: US dollars are the money of several zones and countries: not guessed, the default zone is said
     got, summary = _contract_before_award(tmp_path, _mexican_award(tmp_path / "usd.jsonl", "USD"))
     assert got is True and summary["ocds_timezone"] == "Asia/Shanghai"
