@@ -48,6 +48,22 @@ def write_dataset(folder: Path, tables: dict[str, str | bytes | None], *, base: 
     return folder
 
 
+def write_workbook(sheets: dict[str, list[list[object]]], path: Path, merge_first: set[str] = frozenset()) -> Path:
+    """An .xlsx of ``sheets`` (title -> rows), the first row of the sheets in ``merge_first`` merged across."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    for title, rows in sheets.items():
+        ws = wb.create_sheet(title)
+        for row in rows:
+            ws.append(row)
+        if title in merge_first:
+            ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=max(len(r) for r in rows))
+    wb.save(path)
+    return path
+
+
 def problems_of(path: Path, **kwargs: object) -> list[Problem]:
     with pytest.raises(DatasetInvalid) as info:
         load_dataset(path, **kwargs)  # type: ignore[arg-type]

@@ -19,22 +19,11 @@ from bidwatch.contract.schema import BID_STATUS, CATEGORY, PROCEDURE, AWARD_METH
 from bidwatch.contract.trailers import SIGNATURE_INSIDE, SIGNATURE_SKIPPED, TOTALS_SKIPPED
 from bidwatch.contract.validate import RATE_NOT_AMOUNT
 
-from .conftest import BASE_CSV, problems_of, write_dataset
+from .conftest import BASE_CSV, problems_of, write_dataset, write_workbook
 
 
 def _workbook(sheets: dict[str, list[list[object]]], path: Path, merge_first: set[str] = frozenset()) -> Path:
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    wb.remove(wb.active)
-    for title, rows in sheets.items():
-        ws = wb.create_sheet(title)
-        for row in rows:
-            ws.append(row)
-        if title in merge_first:
-            ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=max(len(r) for r in rows))
-    wb.save(path)
-    return path
+    return write_workbook(sheets, path, merge_first)
 
 
 def _notes(notices, expected: str) -> list[tuple[str, int | None]]:

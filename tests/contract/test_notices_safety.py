@@ -12,6 +12,8 @@ from bidwatch.contract import load_dataset
 from bidwatch.contract.notices import (KIND_UNKNOWN, LOG_FILE, NO_TENDER, main, map_notices, stable_id,
                                       write_import)
 
+from .conftest import write_workbook
+
 HEADER = ["公告类型", "项目名称", "标段名称", "最高投标限价（元）", "开标时间", "投标人", "投标报价（元）"]
 FIRST = "2024-03-10 09:30"
 SECOND = "2024-05-20 09:30"
@@ -175,16 +177,7 @@ def test_a_bidder_read_out_twice_with_two_prices_is_no_bid_and_no_whole_list(tmp
 
 
 def _book(path: Path, sheets: dict[str, list[list[str]]]) -> Path:
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    wb.remove(wb.active)
-    for title, rows in sheets.items():
-        ws = wb.create_sheet(title)
-        for row in rows:
-            ws.append(row)
-    wb.save(path)
-    return path
+    return write_workbook(sheets, path)
 
 
 def test_a_re_tender_on_a_sheet_of_its_own_is_a_tender_of_its_own(tmp_path: Path):

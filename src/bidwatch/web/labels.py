@@ -59,12 +59,15 @@ def family_label(code: str) -> str:
 
 
 @lru_cache(maxsize=1)
+def _catalogue() -> tuple[dict[str, Any], dict[str, Any]]:
+    """The scan's families and indicators, imported on first use (the analytics load only when a page needs them)."""
+    from bidwatch.indicators import CATALOGUE, FAMILIES
+
+    return dict(FAMILIES), dict(CATALOGUE)
+
+
 def _catalogue_families() -> dict[str, Any]:
-    try:
-        from bidwatch.indicators import FAMILIES as catalogue
-    except ImportError:  # pragma: no cover - the analytics are part of the same package
-        return {}
-    return dict(catalogue)
+    return _catalogue()[0]
 
 
 def evidence_label(key: str, indicator: str | None = None) -> str:
@@ -92,10 +95,5 @@ def evidence_value(value: str) -> str:
     return value
 
 
-@lru_cache(maxsize=1)
 def _catalogue_indicators() -> dict[str, Any]:
-    try:
-        from bidwatch.indicators import CATALOGUE
-    except ImportError:  # pragma: no cover - the analytics are part of the same package
-        return {}
-    return dict(CATALOGUE)
+    return _catalogue()[1]
