@@ -275,11 +275,7 @@ def uscc_notices(src: Source | Any, relation: Callable[[str], str] = ident) -> l
     bidders count legal persons."""
     if src.table.name != "companies" or "uscc" not in src.positions:
         return []
-    t = relation("companies")
-    sql = (f"SELECT __row, uscc AS val, CAST(__first AS VARCHAR) AS info FROM ("
-           f"SELECT __row, uscc, min(__row) OVER (PARTITION BY uscc) AS __first FROM {t} "
-           f"WHERE uscc IN (SELECT uscc FROM {t} WHERE uscc IS NOT NULL GROUP BY uscc HAVING count(*) > 1)) AS d "
-           f"WHERE __row > __first")
+    sql = repeated_rows_sql(relation("companies"), ["uscc"], "d.uscc")
     return [Check("companies", "uscc", DUPLICATE_USCC, sql)]
 
 
@@ -294,15 +290,8 @@ def bidder_notices(src: Source | Any, relation: Callable[[str], str] = ident) ->
     A notice: the rows load, and the indicators count the company once."""
     if src.table.name != "bids" or not {"tender_id", "company_id"} <= set(src.positions):
         return []
-    t = relation("bids")
-    kept = "coalesce(status, 'valid') <> 'withdrawn'"
-    # the pairs are grouped by a 64-bit hash first, as the duplicate-key check does: a window over 1M bids costs
-    pair = "tender_id, company_id"
-    sql = (f"SELECT __row, company_id AS val, CAST(__first AS VARCHAR) AS info FROM ("
-           f"SELECT __row, company_id, min(__row) OVER (PARTITION BY {pair}) AS __first FROM {t} "
-           f"WHERE {kept} AND tender_id IS NOT NULL AND company_id IS NOT NULL AND hash({pair}) IN ("
-           f"SELECT hash({pair}) AS __h FROM {t} WHERE {kept} GROUP BY __h HAVING count(*) > 1)) AS d "
-           f"WHERE __row > __first")
+    sql = repeated_rows_sql(relation("bids"), ["tender_id", "company_id"], "d.company_id",
+                            where="coalesce(status, 'valid') <> 'withdrawn'")
     return [Check("bids", "company_id", DUPLICATE_BIDDER, sql)]
 
 
@@ -400,22 +389,28 @@ def _joined(alias: str, cols: Iterable[str]) -> str:
     return "concat_ws(',', " + ", ".join(f"{alias}.{ident(c)}" for c in cols) + ")"
 
 
-def _duplicate_key_check(table: Table, t: str) -> Check:
-    """Rows whose key was already seen on an earlier row.
+def repeated_rows_sql(t: str, keys: list[str], shown: str, where: str = "true") -> str:
+    """``SELECT __row, val, info`` of the rows of ``t`` (where ``where``) whose ``keys`` an earlier row already has;
+    ``info`` is that earlier row, ``val`` the SQL ``shown`` over the keys of the subquery ``d``.
 
     Grouping 10M composite VARCHAR keys is the costliest check, so it groups a 64-bit hash of the
-    key first and compares the actual keys only within the (rare) repeated hashes.
+    key first and compares the actual keys only within the (rare) repeated hashes: the duplicate primary keys, a
+    repeated credit code, a company's second bid in one tender.
     """
-    keys = table.primary_key
     kl = ", ".join(ident(k) for k in keys)
-    notnull = " AND ".join(f"{ident(k)} IS NOT NULL" for k in keys)
-    sql = (
-        f"SELECT __row, {_joined('d', keys)} AS val, CAST(__first AS VARCHAR) AS info FROM ("
+    rows = " AND ".join([*(f"{ident(k)} IS NOT NULL" for k in keys), f"({where})"])
+    return (
+        f"SELECT __row, {shown} AS val, CAST(__first AS VARCHAR) AS info FROM ("
         f"SELECT __row, {kl}, min(__row) OVER (PARTITION BY {kl}) AS __first FROM {t} "
-        f"WHERE {notnull} AND hash({kl}) IN (SELECT hash({kl}) AS __h FROM {t} WHERE {notnull} "
+        f"WHERE {rows} AND hash({kl}) IN (SELECT hash({kl}) AS __h FROM {t} WHERE {rows} "
         f"GROUP BY __h HAVING count(*) > 1)) AS d WHERE __row > __first"
     )
-    return Check(table.name, ",".join(keys), DUPLICATE_KEY, sql)
+
+
+def _duplicate_key_check(table: Table, t: str) -> Check:
+    """Rows whose key was already seen on an earlier row."""
+    keys = table.primary_key
+    return Check(table.name, ",".join(keys), DUPLICATE_KEY, repeated_rows_sql(t, keys, _joined("d", keys)))
 
 
 def run_checks(con: duckdb.DuckDBPyConnection, checks: Iterable[Check], cap: int | None) -> list[Problem]:
