@@ -396,13 +396,17 @@ MIN_CEILING = 10_000
 MAX_RATIO = 10
 
 
-def _above_ceiling_checked(ctx: ScanContext) -> str:
-    plausible = (f"SELECT w.tender_id FROM ({_WINNER_BIDS}) w JOIN tenders c ON c.tender_id = w.tender_id "
-                 f"WHERE w.bid_price < {MAX_RATIO} * c.ceiling_price")
-    award = (f" OR (t.tender_id NOT IN (SELECT tender_id FROM ({_WINNER_BIDS}) v) AND t.award_price IS NOT NULL "
-             f"AND t.award_price < {MAX_RATIO} * t.ceiling_price)") if ctx.has("tenders", "award_price") else ""
-    return (f"t.ceiling_price >= {MIN_CEILING} AND t.winner_id IS NOT NULL "
-            f"AND (t.tender_id IN ({plausible}){award})")
+def _judged_sql(ctx: ScanContext) -> str:
+    """The tenders award_above_ceiling judges, with the figure it judges (the winner's valid bid, else the award price,
+    and which): a ceiling of at least :data:`MIN_CEILING` and a figure under :data:`MAX_RATIO` times it. Its coverage
+    and its alerts are read from this one relation."""
+    award = "t.award_price" if ctx.has("tenders", "award_price") else "CAST(NULL AS DOUBLE)"
+    price = f"coalesce(w.bid_price, {award})"
+    return (f"SELECT t.tender_id, t.project_id, t.winner_id, t.ceiling_price, {price} AS price, "
+            f"CASE WHEN w.bid_price IS NOT NULL THEN 'bid' ELSE 'award' END AS source "
+            f"FROM tenders t LEFT JOIN ({_WINNER_BIDS}) w ON w.tender_id = t.tender_id "
+            f"WHERE t.winner_id IS NOT NULL AND t.ceiling_price >= {MIN_CEILING} "
+            f"AND {price} < {MAX_RATIO} * t.ceiling_price")
 
 
 @indicator(
@@ -415,26 +419,16 @@ def _above_ceiling_checked(ctx: ScanContext) -> str:
     severity="high",
     requires={"tenders": ("ceiling_price", "winner_id")},
     message=_above_ceiling_text,
-    coverage=tender_coverage(_above_ceiling_checked),
+    coverage=tender_coverage(lambda ctx: f"t.tender_id IN (SELECT tender_id FROM ({_judged_sql(ctx)}) j)"),
 )
 def award_above_ceiling(ctx: ScanContext) -> str:
     """招标文件设有最高投标限价，中标人的投标报价（无投标记录时为中标价）高于该限价：条例第51条第(五)项规定评标委员会
     应当否决其投标，第71条第(六)项规定评标委员会成员对依法应当否决的投标不提出否决意见的应予处理。高于限价超过一分钱即
     判断（金额保留到分）；没有最高投标限价或中标人报价的标段为未检查，限价不足1万元或报价达到限价10倍以上的（单位填错，
     如以万元填写的限价：装载器另有提示）亦为未检查。"""
-    award = "t.award_price" if ctx.has("tenders", "award_price") else "CAST(NULL AS DOUBLE)"
     return f"""
-WITH w AS ({_WINNER_BIDS}),
-x AS (
-    SELECT t.tender_id, t.project_id, t.winner_id, t.ceiling_price, w.bid_price, {award} AS award_price
-    FROM tenders t LEFT JOIN w ON w.tender_id = t.tender_id
-    WHERE t.ceiling_price > 0 AND t.winner_id IS NOT NULL
-),
-y AS (SELECT *, coalesce(bid_price, award_price) AS price,
-             CASE WHEN bid_price IS NOT NULL THEN 'bid' ELSE 'award' END AS source FROM x)
 SELECT tender_id, project_id, [winner_id] AS company_ids, 0.9 AS score, NULL AS severity,
        CAST(to_json(struct_pack(price := price, ceiling_price := ceiling_price, source := source,
                                 excess := price / ceiling_price - 1)) AS VARCHAR) AS evidence
-FROM y WHERE price IS NOT NULL AND price > ceiling_price + 0.005
-  AND ceiling_price >= {MIN_CEILING} AND price < {MAX_RATIO} * ceiling_price
+FROM ({_judged_sql(ctx)}) y WHERE price > ceiling_price + 0.005
 """
