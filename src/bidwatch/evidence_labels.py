@@ -129,3 +129,8 @@ EVIDENCE_ZH_BY_INDICATOR = {
     code: {"probability": "偶然出现的概率（独立报价下）"}
     for code in ("identical_bid_prices", "regular_price_pattern", "price_screen")
 }
+
+
+def label_zh(key: str, indicator: str | None = None) -> str:
+    """The Chinese label of an evidence key, the indicator's own meaning of it first (the key where none is known)."""
+    return EVIDENCE_ZH_BY_INDICATOR.get(indicator or "", {}).get(key) or EVIDENCE_ZH.get(key, key)

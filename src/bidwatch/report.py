@@ -9,6 +9,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from bidwatch.evidence_labels import EVIDENCE_VALUES, label_zh
 from bidwatch.indicators import CATALOGUE, FAMILIES, SEVERITY_ZH
 
 MAX_ALERTS_IN_REPORT = 500
@@ -33,8 +34,6 @@ def _number(value: float | int) -> str:
 def _evidence_text(value: Any, indicator: str | None = None) -> str:
     """A value of an alert's evidence in Chinese words: codes named (EVIDENCE_VALUES), records as 标签：值, lists
     joined with 、 (at most :data:`MAX_LIST_ITEMS`)."""
-    from bidwatch.evidence_labels import EVIDENCE_VALUES
-
     if value is None:
         return "—"
     if isinstance(value, bool):
@@ -44,7 +43,7 @@ def _evidence_text(value: Any, indicator: str | None = None) -> str:
     if isinstance(value, str):
         return EVIDENCE_VALUES[value][0] if value in EVIDENCE_VALUES else value
     if isinstance(value, dict):
-        return "；".join(f"{_evidence_label(k, indicator)}：{_evidence_text(v, indicator)}" for k, v in value.items())
+        return "；".join(f"{label_zh(k, indicator)}：{_evidence_text(v, indicator)}" for k, v in value.items())
     if isinstance(value, list):
         shown = [_evidence_text(v, indicator) for v in value[:MAX_LIST_ITEMS]]
         more = f"……（共{len(value)}项）" if len(value) > MAX_LIST_ITEMS else ""
@@ -52,12 +51,6 @@ def _evidence_text(value: Any, indicator: str | None = None) -> str:
         joiner = "\n" if any(isinstance(v, dict) for v in value[:MAX_LIST_ITEMS]) else "、"
         return joiner.join(shown) + more
     return str(value)
-
-
-def _evidence_label(key: str, indicator: str | None = None) -> str:
-    from bidwatch.evidence_labels import EVIDENCE_ZH, EVIDENCE_ZH_BY_INDICATOR
-
-    return EVIDENCE_ZH_BY_INDICATOR.get(indicator or "", {}).get(key) or EVIDENCE_ZH.get(key, key)
 
 
 def evidence_rows(evidence: Any, indicator: str | None = None) -> list[tuple[str, str]]:
@@ -72,7 +65,7 @@ def evidence_rows(evidence: Any, indicator: str | None = None) -> list[tuple[str
             return [("", evidence)]
     if not isinstance(evidence, dict):
         return [("", _evidence_text(evidence, indicator))]
-    return [(_evidence_label(k, indicator), _evidence_text(v, indicator)) for k, v in evidence.items()]
+    return [(label_zh(k, indicator), _evidence_text(v, indicator)) for k, v in evidence.items()]
 
 
 _BASIS_RE = re.compile(r"inferred from the currency (\w+) \((\d+) of (\d+) amounts(?:; the other \d+ in (.+))?\)")

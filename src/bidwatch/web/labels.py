@@ -9,7 +9,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 # the scan's evidence keys and coded values in Chinese and English live beside the scan (its report shows them too)
-from bidwatch.evidence_labels import EVIDENCE_EN, EVIDENCE_VALUES, EVIDENCE_ZH, EVIDENCE_ZH_BY_INDICATOR
+from bidwatch.evidence_labels import EVIDENCE_EN, EVIDENCE_VALUES, EVIDENCE_ZH_BY_INDICATOR, label_zh
 
 FAMILIES = {
     "collusion": _("Collusion"),
@@ -72,7 +72,7 @@ def _catalogue_families() -> dict[str, Any]:
 
 def evidence_label(key: str, indicator: str | None = None) -> str:
     if (get_language() or "zh-hans").startswith("zh"):
-        return EVIDENCE_ZH_BY_INDICATOR.get(indicator or "", {}).get(key) or EVIDENCE_ZH.get(key, key)
+        return label_zh(key, indicator)
     if key == "probability" and indicator in EVIDENCE_ZH_BY_INDICATOR:
         return "chance probability"
     return EVIDENCE_EN.get(key, key)
