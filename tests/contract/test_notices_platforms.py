@@ -298,3 +298,76 @@ def test_a_tender_with_its_tender_id_is_titled_by_project_and_section(tmp_path: 
             ["", "QT-09", "", "丙路桥有限公司", "1", "300", "中标候选人公示"]]
     titles = [t["title"] for t in map_notices(_csv(tmp_path / "t.csv", rows)).tables["tenders"]]
     assert titles == ["某市第一中学综合楼建设工程 施工", "某县水库除险加固工程 一标段", "QT-09"]
+
+
+# --------------------------------------------------------------------------- 10. a web page named .xls (session 18)
+
+PAGE = """<html><head><meta http-equiv="Content-Type" content="text/html; charset=gb2312">
+<style>td {{ mso-number-format:"\\@"; }}</style><script>var x = "<td>not a cell</td>";</script></head><body>
+<table><tr><td>某市公共资源交易中心 导出</td></tr></table>
+<table border=1>
+<tr><th rowspan=2>公告标题</th><th rowspan=2>公告类型</th><th colspan=2>第一中标候选人</th><th colspan=2>第二中标候选人</th></tr>
+<tr><th>单位名称</th><th>投标报价（万元）</th><th>单位名称</th><th>投标报价（万元）</th></tr>
+{rows}
+</table></body></html>"""
+
+
+def test_a_web_page_saved_as_xls_is_read_as_its_table(tmp_path: Path):
+    rows = "\n".join(
+        f"<tr><td>{t}</td><td>中标候选人公示<td>甲建设&amp;集团<br>有限公司</td><td>{p}</td><td>乙建筑工程有限公司</td><td>{q}</td>"
+        for t, p, q in (("某道路工程一标段中标候选人公示", "235.00", "236.50"),
+                        ("某道路工程二标段中标候选人公示", "1,288.66", "1,290.00")))
+    page = tmp_path / "导出.xls"
+    page.write_bytes(PAGE.format(rows=rows).encode("gb18030"))
+    assert main([str(page), "--out", str(tmp_path / "out")]) == 0
+    bids = load_dataset(tmp_path / "out").con.execute(
+        "SELECT t.title, c.name, b.price FROM bids b JOIN tenders t USING (tender_id) JOIN companies c USING (company_id)"
+        " ORDER BY 1, 3").fetchall()
+    # the two-row header of merged cells (rowspan, colspan), the unclosed <td>, the entity and the <br>: all read;
+    # the script's "<td>" and the title table above are no cells
+    assert [(t, n, float(p)) for t, n, p in bids] == [
+        ("某道路工程一标段", "甲建设&集团\n有限公司", 2350000.0), ("某道路工程一标段", "乙建筑工程有限公司", 2365000.0),
+        ("某道路工程二标段", "甲建设&集团\n有限公司", 12886600.0), ("某道路工程二标段", "乙建筑工程有限公司", 12900000.0)]
+    assert any("网页" in r["what"] and r["file"] == "导出.xls" for r in _log(tmp_path / "out"))
+
+
+def test_a_web_page_without_a_table_of_data_and_an_xml_spreadsheet_are_said_so(tmp_path: Path, capsys):
+    bare = tmp_path / "page.xls"
+    bare.write_text("<html><body><table><tr><td>暂无数据</td></tr></table></body></html>", encoding="utf-8")
+    assert main([str(bare), "--out", str(tmp_path / "a")]) == 2
+    said = capsys.readouterr()
+    assert "没有数据表格" in said.err + said.out
+    with pytest.raises(NoticesUnreadable, match="没有数据表格"):
+        map_notices(bare)
+    xml = tmp_path / "x.xls"
+    xml.write_text('<?xml version="1.0"?><Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet"/>',
+                   encoding="utf-8")
+    with pytest.raises(NoticesUnreadable, match="XML"):
+        map_notices(xml)
+    assert not (tmp_path / "a").exists()
+
+
+# --------------------------------------------------------------------------- 11. 第一名 headers; 第二标段 = 二标段
+
+
+def test_rank_only_wide_headers_are_candidates_and_other_ordinal_headers_are_not(tmp_path: Path):
+    rows = [["项目名称", "标段名称", "公告类型", "第一名", "第一名报价（万元）", "第二名", "第二名报价（万元）", "第一次公告日期"],
+            ["某道路工程", "第二标段", "中标候选人公示", "甲建设有限公司", "235.00", "乙建设有限公司", "236.50", "2025-03-01"]]
+    result = map_notices(_csv(tmp_path / "w.csv", rows))
+    bids = sorted((b["rank"], b["price"]) for b in result.tables["bids"])
+    assert bids == [("1", "235.00万元"), ("2", "236.50万元")]
+    # near miss: 第一次公告日期 names no candidate (no 名, no 候选人): not read as a third candidate's column
+    assert len(result.tables["companies"]) == 2
+
+
+def test_a_section_named_with_and_without_its_di_is_one_tender(tmp_path: Path):
+    rows = [["项目名称", "标段名称", "公告类型", "中标候选人", "排名", "投标报价（万元）"],
+            ["某道路工程", "第二标段", "中标候选人公示", "甲建设有限公司", "1", "235.00"],
+            ["某道路工程", "（二标段）", "中标结果公告", "甲建设有限公司", "1", "235.00"],
+            ["某道路工程", "2标段", "中标结果公告", "甲建设有限公司", "1", "235.00"],
+            # near miss: 一标段 is another tender
+            ["某道路工程", "一标段", "中标候选人公示", "乙建设有限公司", "1", "300.00"]]
+    result = map_notices(_csv(tmp_path / "s.csv", rows))
+    tenders = {t["title"]: t for t in result.tables["tenders"]}
+    assert len(result.tables["tenders"]) == 2, tenders
+    assert {t["bid_list"] for t in result.tables["tenders"]} == {"candidates"}

@@ -9,9 +9,10 @@ and dates (or one row per notice with the candidates side by side: 第一中标�
 bid list, so this module:
 
 * reads one export or several (files, and folders of them: a month's candidates and result notices in two files),
-  merged as a workbook's sheets are, each row named in the log by its file (and sheet) and row;
+  merged as a workbook's sheets are, each row named in the log by its file (and sheet) and row; a web page saved as
+  ``.xls`` (a platform's "导出Excel") is read as its tables (contract/htmltable.py);
 * groups the rows into tenders: the 标段编号 when given, else a stable id from the project and
-  section names, else from the notice title with the notice-type words removed, brackets of either width dropped and
+  section names (a numbered 标段 written one way: 第二标段 = （二标段） = 2标段), else from the notice title with the notice-type words removed, brackets of either width dropped and
   a numbered 标段 written one way (``XX工程（一标段）中标候选人公示``, ``XX工程(第1标段)中标公告`` and
   ``XX工程一标段中标结果公告`` are the same tender), so both notices of a tender meet and a re-import gives the same ids;
 * reads a bid-opening record (开标记录: every bid read out, 法 第36条) as the whole bid list, ``all``, where its
@@ -378,7 +379,8 @@ def _transposed(header: list[str], rows: Rows) -> list[str] | None:
 
 
 # A wide export: one row per notice, candidates side by side (第一中标候选人, 第一中标候选人报价, …).
-_WIDE = re.compile(r"^第\s*([一二三四五六七八九十]|[0-9]+)\s*(?:名)?\s*(?:中标|成交)?候选人\s*(.*)$")
+#: also ``第一名, 第一名报价（万元）`` (the rank alone, 候选人 left unsaid)
+_WIDE = re.compile(r"^第\s*([一二三四五六七八九十]|[0-9]+)\s*(?:名\s*(?:(?:中标|成交)?候选人)?|(?:中标|成交)?候选人)\s*(.*)$")
 _WIDE_FIELDS = (("uscc", ("统一社会信用代码", "信用代码")), ("rate", ("下浮率", "费率", "优惠率")),
                 ("price", ("投标报价", "报价", "投标价", "价格", "金额")), ("score", ("综合得分", "得分")),
                 ("project_manager", ("项目经理", "项目负责人")), ("company", ("", "名称", "单位名称", "单位")))
@@ -503,7 +505,7 @@ def _tender_key(row: dict[str, str | None]) -> tuple[str, str] | None:
         return row["tender_id"], named or bare or row["tender_id"]  # type: ignore[return-value]
     if row.get("project_name") or row.get("project_id"):
         project = row.get("project_id") or row.get("project_name") or ""
-        return stable_id("NT", project, section or ""), named or project
+        return stable_id("NT", project, _section_key(section)), named or project
     if row.get("notice_title"):
         title = _bare_title(row["notice_title"])  # type: ignore[arg-type]
         return stable_id("NT", _title_key(title), ""), title
@@ -542,6 +544,12 @@ def _title_key(title: str) -> str:
     return _SECTION_NO.sub(section, _BRACKETS.sub("", title))
 
 
+def _section_key(section: str | None) -> str:
+    """A 标段 name as a tender's key is made from, written one way as in a title (:func:`_title_key`): ``第二标段``,
+    ``（二标段）`` and ``2标段`` are ``二标段``; spaces dropped; ``""`` for none."""
+    return _title_key(re.sub(r"[\s\u3000]+", "", section)) if section else ""
+
+
 def _bare_title(text: str) -> str:
     """A notice title as the tender's name: spaces gone, without the agency's "XX公司关于", a
     platform code, the notice-type words (twice: 中标候选人公示公告) and a dash or 的 before them — so that the
@@ -563,7 +571,7 @@ def _aliases(row: dict[str, str | None]) -> list[str]:
     out = []
     if row.get("notice_title"):
         out.append("T:" + _title_key(_bare_title(row["notice_title"])))  # type: ignore[arg-type]
-    project, section = squash(row.get("project_name")), squash(row.get("section"))
+    project, section = squash(row.get("project_name")), _section_key(row.get("section"))
     if project and section:
         out.append("PS:" + project + "\x1f" + section)
     out += [f"N:{x}" for x in (section, project) if x]
@@ -665,14 +673,28 @@ def _file_parts(path: Path, label: str, required: bool) -> tuple[list[_Part], li
         return _sheets_of(path, path, label, required)
     import tempfile
 
+    from .htmltable import html_to_xlsx
+    from .reader import web_page_as_xls
     from .xls import xls_to_xlsx
 
+    disguised = web_page_as_xls(path)
     with tempfile.TemporaryDirectory(prefix="bidwatch-xls-") as folder:
         converted = Path(folder) / f"{path.stem}.xlsx"
-        refused = xls_to_xlsx(path, converted)
+        if disguised is not None and "HTML" in disguised.expected:
+            # a platform's "导出Excel": the page's table under an .xls name, read as the sheet it looks like
+            refused = html_to_xlsx(path, converted)
+        elif disguised is not None:  # an Excel 2003 XML spreadsheet: the loader's advice (save it as .xlsx)
+            refused = disguised
+        else:
+            refused = xls_to_xlsx(path, converted)
         if refused is not None:
             raise NoticesUnreadable(f"{label}: {refused.expected}")
-        return _sheets_of(converted, path, label, required)
+        parts, skipped = _sheets_of(converted, path, label, required)
+    if disguised is not None and parts:
+        note = ("文件是网页（HTML 表格，平台“导出Excel”常见），以 .xls 命名：按其中的表格读取 / the file is a web page (an HTML "
+                "table) named .xls: its table was read")
+        parts[0].read[4].insert(0, (parts[0].read[3], note))
+    return parts, skipped
 
 
 def _sheets_of(readable: Path, path: Path, label: str, required: bool) -> tuple[list[_Part], list[tuple[str, str]]]:
