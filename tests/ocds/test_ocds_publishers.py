@@ -236,3 +236,59 @@ def test_a_procuring_entity_of_its_own_stays_another_company(tmp_path):
         tables, problems = read_ocds_tables(write_lines(tmp_path / f"{k}.jsonl", [release]))
         assert tables["tenders"].iloc[0]["agency"] in ("123456", "654321"), k
         assert not [p for p in problems if p.path == "/tender/procuringEntity"], k
+
+
+# 6. session 18: publishers of open-contracting/sample-data's real-examples not in ../shared/real-ocds (Moldova,
+# Montréal, Colombia), each rule rebuilt in a few lines of its own
+
+def test_an_empty_or_unknown_award_status_is_read_as_none_and_the_contract_decides(tmp_path):
+    for given in ("", "  ", "MARTHA ZULENY TORRES BEJARANO"):  # Moldova writes "" on every award; Colombia a name
+        tables, problems = read_ocds_tables(write_lines(tmp_path / "a.jsonl", [_no_status("active", given)]))
+        tender = tables["tenders"].iloc[0]
+        assert tender["winner_id"] == "S-1" and tender["award_price"] == 4800
+        noted = [p for p in problems if p.path == "/awards[0]/status"]
+        assert [p.what for p in noted] == ["repaired", "repaired"], noted  # read as none; then taken as active
+        assert "read as an award without status" in noted[0].message
+    # a code in another case is the code
+    tables, problems = read_ocds_tables(write_lines(tmp_path / "b.jsonl", [_no_status("active", "Active")]))
+    assert tables["tenders"].iloc[0]["winner_id"] == "S-1" and tables["awards"]["status"].tolist() == ["active"]
+    # near miss: a copy of an active award under a text of its own (Colombia) is that award again, not a second one
+    release = _no_status("active", "active")
+    release["awards"].append({**release["awards"][0], "status": "Servicios de personal temporal"})
+    tables, problems = read_ocds_tables(write_lines(tmp_path / "d.jsonl", [release]))
+    assert tables["tenders"].iloc[0]["award_price"] == 4800
+    assert [p.what for p in problems if p.path == "/awards[1]/status"] == ["repaired", "ignored"]
+    # near miss: an empty status whose award no contract names stays no winner, and is said
+    tables, problems = read_ocds_tables(write_lines(tmp_path / "c.jsonl", [_no_status("active", "", "a9")]))
+    assert pd.isna(tables["tenders"].iloc[0]["winner_id"])
+    assert [p.what for p in problems if p.path == "/awards[0]/status"] == ["repaired", "ignored"]
+
+
+def test_a_record_without_its_top_level_ocid_is_a_record(tmp_path):
+    compiled = _release("ocds-x-7")
+    for key in ("compiledRelease", "versionedRelease"):
+        record = {"releases": [{"url": "https://example.org/r1.json", "date": "2022-05-12T00:00:00Z",
+                                "tag": ["contract"]}], key: compiled, "publishedDate": "2022-06-01T00:00:00Z"}
+        tables, problems = read_ocds_tables(_write(tmp_path / "rec.json", record), timezone="America/Guayaquil")
+        assert tables["tenders"]["tender_id"].tolist() == ["ocds-x-7"]
+        assert tables["tenders"].iloc[0]["winner_id"] == "S-1", key
+        assert _later(problems) == []  # the record's publishedDate counts: it is read as a record
+    # near miss: a package of releases (no compiledRelease) is still read as a package
+    package = {"uri": "u", "publishedDate": "2022-06-01T00:00:00Z", "releases": [compiled]}
+    tables, problems = read_ocds_tables(_write(tmp_path / "pkg.json", package), timezone="America/Guayaquil")
+    assert tables["tenders"]["tender_id"].tolist() == ["ocds-x-7"]
+    assert tables["tenders"].iloc[0]["winner_id"] == "S-1"
+
+
+def test_a_signing_date_after_the_releases_date_is_kept_where_the_release_states_it_twice(tmp_path):
+    # Moldova: the release is dated the day the tender opened and reports the contract signed weeks later, whose
+    # period begins that day
+    release = _release(signed="2022-05-12T00:00:00-05:00")
+    release["contracts"][0]["period"] = {"startDate": "2022-05-12T00:00:00-05:00", "endDate": "2022-12-31T00:00:00Z"}
+    tables, problems = read_ocds_tables(write_lines(tmp_path / "a.jsonl", [release]), timezone="America/Guayaquil")
+    assert tables["contracts"]["signed_on"].tolist() == ["2022-05-12"]
+    assert _later(problems) == ["/awards[0]/date"]  # the award date is stated once: still cleared
+    # near miss: a period beginning another day does not vouch for the signing date
+    release["contracts"][0]["period"]["startDate"] = "2022-06-01T00:00:00-05:00"
+    tables, problems = read_ocds_tables(write_lines(tmp_path / "b.jsonl", [release]), timezone="America/Guayaquil")
+    assert tables["contracts"].empty and _later(problems) == ["/awards[0]/date", "/contracts[0]/dateSigned"]

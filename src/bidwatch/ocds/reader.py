@@ -498,6 +498,10 @@ def _members(no: int, obj, problems: list[Problem] | None, stats: ReadStats | No
         count("records")
         ocid = rec.get("ocid")
         compiled = rec.get("compiledRelease")
+        if compiled is None and isinstance(rec.get("versionedRelease"), dict):
+            # a record giving its versioned release and no compiled one (Colombia's SECOP records): the tables layer
+            # reads a versioned release as its compiled release (tables._versioned), so it stands for one here
+            compiled = rec["versionedRelease"]
         if isinstance(compiled, dict) and not RELEASE_KEYS & compiled.keys():
             # Kingfisher's "dodgy" record: {"hello": …} is no release; the record's own releases may be
             if problems is not None:
@@ -553,6 +557,12 @@ def _members(no: int, obj, problems: list[Problem] | None, stats: ReadStats | No
         elif isinstance(obj.get("ocid"), str):
             count("releases")
             yield no, obj["ocid"], obj
+        elif (isinstance(obj.get("compiledRelease"), dict) or isinstance(obj.get("versionedRelease"), dict)) \
+                and not isinstance(obj.get("records"), list):
+            # a record without its top-level ocid (open-contracting/sample-data's records/ files: Montréal,
+            # Colombia, Canada): a record all the same, its ocid its compiled release's (not noted: the ocid is
+            # certain) — not a package of its releases, whose compiled release was then never read
+            yield from record("record", obj)
         elif isinstance(obj.get("records"), list):
             count("packages")
             for k, rec in enumerate(obj["records"]):

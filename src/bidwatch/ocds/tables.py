@@ -34,10 +34,13 @@ release gives its bids and none was dropped, ``none`` otherwise (``numberOfTende
 Problems carry the line number, the ocid and the JSON path; a release that cannot be read is skipped,
 a field of the wrong type is ignored, a row the contract would refuse (a bid without tenderer or
 price, a contract without buyer, supplier, amount or signing date) is dropped, a negative estimate and an award
-or signing date later than the release that reports it are cleared, an object where the standard has an array
+or signing date later than the release that reports it are cleared (a signing date the release states again as its
+contract's period start is kept: Moldova dates a release by its tender), an object where the standard has an array
 is repaired — each reported. How far a release reports is its ``date`` or a later day its documents, or the package
 or record that holds it, were published on or its contracts' payments and milestones show (``reported_until``). An
-award without a status is active where a contract not cancelled names it (repaired), else not the winner (listed). A
+award without a status — or with an empty one, or a text of no status code (a code in another case is that code) —
+is active where a contract not cancelled names it (repaired), else not the winner (listed); a copy of an active award
+under another status is not a second award (listed). A
 second active award of a tender to its winner adds to the award price; one to another firm is listed. A tender
 without a currency of its own takes its award's (the jurisdiction is judged by it: ``bidwatch.scan.jurisdiction``).
 """
@@ -515,13 +518,19 @@ class _Builder:
                         days.append(day)
         return max(days)
 
-    def happened(self, day: str | None, released: str | None, rd: _Reader, path: str, what: str) -> str | None:
+    def happened(self, day: str | None, released: str | None, rd: _Reader, path: str, what: str,
+                 restated: str | None = None) -> str | None:
         """``day`` (a local date) of an event the release reports as done (an award decided, a contract signed), or
         None where it lies more than a day after the release's own date: a release cannot report what has not
         happened yet (e.g. an award dated 2105 in a release of 2017), so the date is a typing error. It is cleared
         and listed rather than read as "the contract was signed 32,858 days before the award". A day of slack keeps
-        a date-only value that the publisher's zone moves across midnight."""
+        a date-only value that the publisher's zone moves across midnight. A day the release states again in
+        another field (``restated``: the contract's period begins on the day it was signed) is no typing error, and
+        one not after today is kept: Moldova's releases are dated the day the tender opened and report the contracts
+        signed weeks later."""
         if day is None or released is None or day <= _next_day(released):
+            return day
+        if restated is not None and day == restated and day <= self.today:
             return day
         rd.note(path, f"{what} {day} is later than the release that reports it (reporting up to {released}: its date, "
                       "or a later publication (of its package or documents) or payment it shows): not a date that had "
@@ -884,6 +893,10 @@ class _Builder:
         award_lots: dict[str, list[str]] = {}
         award_suppliers: dict[str, list[str]] = {}
         award_seen: dict[str, list[Any]] = {}
+        # ids of the awards published active: a copy of one under another status (Colombia repeats an award with a
+        # text of its own as the status) is that award again, not a second award to be added to it
+        active_ids = {_str_id(a.get("id")) for a in r.get("awards") or [] if isinstance(a, dict)
+                      and isinstance(a.get("status"), str) and a["status"].strip().lower() == "active"}
         for i, award in enumerate(rd.arr(r, "awards", "/awards")):
             path = f"/awards[{i}]"
             if not isinstance(award, dict):
@@ -903,8 +916,12 @@ class _Builder:
                 # eForms / TED: an award names the winning bid (relatedBids), whose tenderers are the suppliers
                 for bid_id in rd.arr(award, "relatedBids", f"{path}/relatedBids"):
                     suppliers += [m for m in bid_tenderers.get(_str_id(bid_id) or "", []) if m not in suppliers]
-            a_status = rd.text(award, "status", f"{path}/status")
-            if a_status is None and suppliers:
+            a_status = _award_status(rd, award, f"{path}/status", award_id)
+            if a_status is None and suppliers and award.get("status") is not None \
+                    and _str_id(award.get("id")) in active_ids:
+                rd.note(f"{path}/status", f"{path} ({award_id}): a copy of the active award {_str_id(award.get('id'))} "
+                                          "under another status: not taken as a second award to its winner", "ignored")
+            elif a_status is None and suppliers:
                 by = contracted.get(_str_id(award.get("id")) or "")
                 if by is not None:
                     a_status = "active"
@@ -1012,7 +1029,10 @@ class _Builder:
                 suppliers = [s for s in own if s]
             amount, currency = rd.amount(contract, "value", f"{path}/value")
             signed_as_given = self.date(rd.text(contract, "dateSigned", f"{path}/dateSigned"))
-            signed = self.happened(signed_as_given, released, rd, f"{path}/dateSigned", "contract signing date")
+            period = contract.get("period")
+            restated = self.date(period.get("startDate")) if isinstance(period, dict) else None
+            signed = self.happened(signed_as_given, released, rd, f"{path}/dateSigned", "contract signing date",
+                                   restated)
             for tid in tids or ([ocid] if not lots else []):
                 row = tender_rows.get(tid)
                 if row is not None and row["contract_signed_on"] is None:
@@ -1130,6 +1150,26 @@ def _latest(value: Any) -> Any:
     if isinstance(value, list):
         return [_latest(v) for v in value]
     return value
+
+
+#: OCDS 1.1's closed award status codelist
+AWARD_STATUSES = ("pending", "active", "cancelled", "unsuccessful")
+
+
+def _award_status(rd, award: dict, path: str, award_id: str) -> str | None:
+    """An award's status of the codelist; a status written in another case (``Active``) is read as it; an empty one
+    (Moldova writes ``""`` on every award) or one of no codelist (Colombia: a person's name) is read as no status, which
+    the contracts then decide, and noted."""
+    status = rd.text(award, "status", path)
+    if status is None or status in AWARD_STATUSES:
+        return status
+    if status.strip().lower() in AWARD_STATUSES:
+        rd.note(path, f"{path} ({award_id}): status “{status}” read as “{status.strip().lower()}”", "repaired")
+        return status.strip().lower()
+    said = "an empty status" if not status.strip() else f"status “{status}”, of no award status code " \
+                                                          f"({', '.join(AWARD_STATUSES)}),"
+    rd.note(path, f"{path} ({award_id}): {said} read as an award without status", "repaired")
+    return None
 
 
 def _versioned(release: dict) -> bool:
