@@ -292,3 +292,27 @@ def test_a_signing_date_after_the_releases_date_is_kept_where_the_release_states
     release["contracts"][0]["period"]["startDate"] = "2022-06-01T00:00:00-05:00"
     tables, problems = read_ocds_tables(write_lines(tmp_path / "b.jsonl", [release]), timezone="America/Guayaquil")
     assert tables["contracts"].empty and _later(problems) == ["/awards[0]/date", "/contracts[0]/dateSigned"]
+
+
+def test_a_contract_value_with_tax_and_a_contracts_own_buyer_keep_the_contract(tmp_path):
+    # Mexico's federal CompraNet: no release buyer (two buyer parties), each contract its own `buyers` and only a
+    # `valueWithTax`
+    release = _release()
+    release.pop("buyer")
+    release["parties"] = [{"id": "B-1", "name": "Delegación 1", "roles": ["buyer"]},
+                          {"id": "B-2", "name": "Delegación 2", "roles": ["buyer"]},
+                          {"id": "S-1", "name": "Servicios Ficticios SA", "roles": ["supplier"]}]
+    contract = release["contracts"][0]
+    contract["valueWithTax"] = contract.pop("value")
+    contract["buyers"] = [{"id": "B-2", "name": "Delegación 2"}]
+    package = {"uri": "u", "publishedDate": "2022-09-01T00:00:00Z", "releases": [release]}
+    tables, problems = read_ocds_tables(_write(tmp_path / "p.json", package), timezone="America/Mexico_City")
+    row = tables["contracts"].iloc[0]
+    assert (row["buyer_id"], row["amount"]) == ("B-2", 4800)
+    assert {p.path for p in problems if p.what == "repaired"} >= {"/contracts[0]/valueWithTax", "/contracts[0]/buyers"}
+    # near miss: a contract naming two buyers, and with neither amount, is still dropped, and said
+    contract["buyers"].append({"id": "B-1"})
+    contract.pop("valueWithTax")
+    tables, problems = read_ocds_tables(_write(tmp_path / "q.json", package), timezone="America/Mexico_City")
+    assert tables["contracts"].empty
+    assert any(p.what == "dropped" and "no buyer, no amount" in p.message for p in problems)

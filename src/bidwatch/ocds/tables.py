@@ -1028,6 +1028,13 @@ class _Builder:
                 own = [self.company(s, rd, f"{path}/suppliers[{k}]", "supplier") for k, s in enumerate(listed)]
                 suppliers = [s for s in own if s]
             amount, currency = rd.amount(contract, "value", f"{path}/value")
+            if amount is None and isinstance(contract.get("valueWithTax"), dict):
+                # Mexico's federal CompraNet gives a contract's amount only with tax (an extension's field): a
+                # Chinese contract price includes tax as well (含税价), so it is the amount, said
+                amount, currency = rd.amount(contract, "valueWithTax", f"{path}/valueWithTax")
+                if amount is not None:
+                    rd.note(f"{path}/valueWithTax", f"{path}: no value; its valueWithTax ({amount:.2f}) taken as the "
+                                                    "amount", "repaired")
             signed_as_given = self.date(rd.text(contract, "dateSigned", f"{path}/dateSigned"))
             period = contract.get("period")
             restated = self.date(period.get("startDate")) if isinstance(period, dict) else None
@@ -1038,7 +1045,16 @@ class _Builder:
                 if row is not None and row["contract_signed_on"] is None:
                     row["contract_signed_on"] = signed
             signing = "dateSigned" if signed_as_given is None else "dateSigned it could keep (the one given was cleared)"
-            missing = [name for name, v in (("buyer", buyer_id), ("supplier", suppliers[0] if suppliers else None),
+            contract_buyer = buyer_id
+            listed_buyers = contract.get("buyers")
+            if contract_buyer is None and isinstance(listed_buyers, list) and len(listed_buyers) == 1 \
+                    and isinstance(listed_buyers[0], dict):
+                # Mexico's CompraNet: no release buyer (the release's parties hold two), each contract names its own
+                contract_buyer = self.company(listed_buyers[0], rd, f"{path}/buyers[0]", "buyer")
+                if contract_buyer is not None:
+                    rd.note(f"{path}/buyers", f"{path}: no release buyer; the contract's own buyer "
+                                              f"({contract_buyer}) taken", "repaired")
+            missing = [name for name, v in (("buyer", contract_buyer), ("supplier", suppliers[0] if suppliers else None),
                                             ("amount", amount), (signing, signed)) if v is None]
             if amount is not None and amount < 0:
                 missing.append(f"a non-negative amount (it is {amount:.2f})")
@@ -1050,7 +1066,7 @@ class _Builder:
                 continue
             self.rows["contracts"].append({
                 "contract_id": f"{ocid}/{contract_id}", "project_id": ocid,
-                "tender_id": (tids[0] if tids else (ocid if not lots else None)), "buyer_id": buyer_id,
+                "tender_id": (tids[0] if tids else (ocid if not lots else None)), "buyer_id": contract_buyer,
                 "supplier_id": suppliers[0], "category": category,
                 "procedure": procedure, "amount": amount, "signed_on": signed,
                 "subject": next((v for v in (contract.get("title"), contract.get("description"))
