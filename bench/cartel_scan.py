@@ -22,14 +22,24 @@ What each file gives the dataset, and why:
   name). The Swiss files name no firm: every bid gets a company of its own (``<tender>-<k>``), so the
   indicators that follow firms across tenders (co-bidding, rotation, serial losers) see nothing there —
   unknown identity is not evidence of a shared one.
-- ``Winner`` = 1 on exactly one bid gives ``tenders.winner_id``; ties and consortia (several winners in
-  the Swiss files) leave it empty.
+- Other files of the same layout name the columns their own way: ``Competitor`` and ``Pre_Tender`` (the Comprasnet
+  file of rodrigovilela/collusion) are read as ``Competitors`` and the PTE, said on stderr; a firm id is text (a
+  CNPJ keeps its leading zeros).
+- An electronic reverse auction (Brazil's pregão eletrônico) lists every lance: a firm bids down several times in
+  one tender. Lances are no sealed bids — two firms matching each other's lance to the centavo is the auction, not
+  异常一致 — so where at least a quarter of the tenders have a firm with several rows (``LANCE_MARKET_SHARE``;
+  Japan has 5 of 1,080, kept as bids), each firm's lowest lance is its bid, said with the counts.
+- ``Winner`` = 1 on exactly one bid (in an auction: on rows of one firm) gives ``tenders.winner_id``; ties and
+  consortia (several winners in the Swiss files) leave it empty.
 - Japan's ``Pre-Tender Estimate (PTE)`` is ``tenders.estimate`` (the bids sit at 78–100 % of it). Italy's
   PTE is recorded in hundreds: the file's own column ``Difference Bid/PTE`` states every bid as a discount in
   per cent on 100 × PTE (bid = 100 · PTE · (1 − Difference / 100) on every row, checked here to 10⁻⁶), the
   reserve price (base d'asta) of these average-bid auctions, so ``estimate`` = 100 × PTE there; the Swiss
-  files have none.
-  No file gives a ceiling price (最高投标限价).
+  files have none. A market this script was not written for: the PTE's unit is inferred over the market, and a
+  tender whose median bid lies outside 0.2–5 × it has no estimate (Comprasnet gives a unit price as the PTE of some
+  lots of 500,000 units).
+  No file gives a ceiling price (最高投标限价). A file with no tender labelled collusive (Comprasnet's) is scanned,
+  and said to be unscorable: only its clean shares mean something.
 - ``ml_collusion``'s shipped model was trained on Japan, GR/See-Gaster and Ticino: scanning those markets
   with it is in-sample and flatters it. ``--held-out-models DIR`` (written by ``bidwatch model level ...
   --save-models DIR``) scans each market with the model trained without it (``DIR/without-<file>.joblib``,
@@ -76,6 +86,17 @@ EPOCH_DATES = {"Japan", "Ticino"}
 ESTIMATE = {"Japan": 1.0, "Italy": 100.0}
 #: the markets the shipped model was trained on (src/bidwatch/model/MODEL_CARD.md): any other is held out already
 SHIPPED_TRAINING = {"Japan", "GR/See-Gaster", "Ticino"}
+#: the firm column and the PTE column as other files of the same layout name them (the Comprasnet file of
+#: rodrigovilela/collusion: ``Competitor``, ``Pre_Tender``), read as the paper's own names
+FIRM_COLUMNS = ("Competitors", "Competitor")
+PTE = "Pre-Tender Estimate (PTE)"
+PTE_COLUMNS = (PTE, "Pre_Tender", "PTE")
+#: a market is an electronic reverse auction (pregão eletrônico: each firm bids down in successive lances) where
+#: at least this share of its tenders has a firm with more than one row; each firm's lowest lance is then its bid
+LANCE_MARKET_SHARE = 0.25
+#: for a market this script was not written for, a tender's PTE is its estimate only where the tender's median bid
+#: lies within these multiples of it (a unit price given for a lot of 500,000 units is no estimate of the lot)
+ESTIMATE_RANGE = (0.2, 5.0)
 
 
 def market_name(path: Path) -> str:
@@ -98,22 +119,41 @@ def market_files(folder: Path) -> dict[str, Path]:
 
 
 def _ids(values: pd.Series) -> pd.Series:
-    """Identifiers as text: whole numbers without a decimal point (1305.0 → "1305"), anything else as written."""
+    """Identifiers as text: whole numbers without a decimal point (1305.0 → "1305"), anything else as written — a
+    number read as text keeps its leading zeros (a CNPJ ``00301082000104`` is not ``301082000104``)."""
+    if pd.api.types.is_string_dtype(values):  # read as text (pandas' str dtype, or object)
+        text = values.astype(str).str.strip()
+        return text.str.replace(r"^(\d+)\.0+$", r"\1", regex=True)
     num = pd.to_numeric(values, errors="coerce")
     if num.notna().all() and (num == num.round()).all():
         return num.astype("int64").astype(str)
     return values.astype(str).str.strip()
 
 
+def read_market(csv_path: Path) -> pd.DataFrame:
+    """The file, its firm column read as text (leading zeros kept) and the firm and PTE columns under the paper's
+    names (:data:`FIRM_COLUMNS`, :data:`PTE_COLUMNS`), each renaming said."""
+    raw = pd.read_csv(csv_path, dtype={c: str for c in FIRM_COLUMNS})
+    renames = {}
+    for names in (FIRM_COLUMNS, PTE_COLUMNS):
+        given = next((c for c in names if c in raw.columns), None)
+        if given is not None and given != names[0]:
+            renames[given] = names[0]
+    if renames:
+        said = ", ".join(f"{a} → {b}" for a, b in renames.items())
+        print(f"{market_name(csv_path)}: columns read as the paper's: {said}", file=sys.stderr)
+    return raw.rename(columns=renames)
+
+
 def _estimate_scale(name: str, raw: pd.DataFrame) -> float | None:
     """The factor that puts the file's PTE in its bids' unit, or None when the PTE is not used. The known markets
     as measured (module docstring); another market's where its bids sit at 50–120 % of 1, 10, 100 or 1,000 × its
     PTE (median over the bids), else the PTE is left out and said so."""
-    if "Pre-Tender Estimate (PTE)" not in raw.columns:
+    if PTE not in raw.columns:
         return None
     if name in MARKETS:
         return ESTIMATE.get(name)
-    ratio = (raw["Bid_value"].astype(float) / raw["Pre-Tender Estimate (PTE)"].astype(float)).replace(
+    ratio = (raw["Bid_value"].astype(float) / raw[PTE].astype(float)).replace(
         [np.inf, -np.inf], np.nan).median()
     for scale in (1.0, 10.0, 100.0, 1000.0):
         if 0.5 <= ratio / scale <= 1.2:
@@ -168,7 +208,7 @@ def convert(csv_path: str | Path, out_dir: str | Path) -> tuple[Path, pd.Series]
 
     csv_path = Path(csv_path)
     name = market_name(csv_path)
-    raw = pd.read_csv(csv_path)
+    raw = read_market(csv_path)
     missing = [c for c in ("Tender", "Bid_value", "Collusive_competitor") if c not in raw.columns]
     if missing:
         raise ValueError(f"{csv_path.name}: no column {', '.join(missing)} (the cartel files' columns: "
@@ -189,14 +229,33 @@ def convert(csv_path: str | Path, out_dir: str | Path) -> tuple[Path, pd.Series]
     # order within a tender: lowest bid first, then the file's row order (stable)
     order = raw.assign(_t=tender).sort_values(["_t", "Bid_value"], kind="stable")
     raw, tender = order.drop(columns="_t").reset_index(drop=True), order["_t"].reset_index(drop=True)
-    k = tender.groupby(tender).cumcount() + 1
+    won = (raw["Winner"].fillna(0).astype(float) == 1 if "Winner" in raw.columns
+           else pd.Series(False, index=raw.index))
+    labels = (raw["Collusive_competitor"].fillna(0).astype(float) > 0).groupby(tender).max().astype(int)
     if "Competitors" in raw.columns:
         company = _ids(raw["Competitors"]).radd("F")
         names = (raw["Name competitors"].astype(str) if "Name competitors" in raw.columns
                  else company.radd("企业"))
+        lance = pd.DataFrame({"t": tender, "c": company}).duplicated(keep="first")
+        auctioned = lance.groupby(tender).any()
+        auction = bool(auctioned.mean() >= LANCE_MARKET_SHARE)
+        # one winning row (in an auction: rows of one firm) makes the winner; a tie leaves it empty
+        winners = company[won].groupby(tender[won]).agg(
+            lambda s: s.iloc[0] if len(s) == 1 or (auction and s.nunique() == 1) else None)
+        if auction:
+            # a reverse auction's lances are no sealed bids: each firm's last word is its lowest lance (the rows
+            # are in price order within a tender, so the first of a firm's is its lowest); the winner is the
+            # winning row's firm, whichever lance the file marks
+            print(f"{name}: {int(auctioned.sum()):,} of {len(auctioned):,} tenders have firms bidding several times "
+                  f"(a reverse auction's lances): each firm's lowest lance is its bid ({len(raw):,} rows → "
+                  f"{int((~lance).sum()):,} bids)", file=sys.stderr)
+            raw, tender = raw[~lance].reset_index(drop=True), tender[~lance].reset_index(drop=True)
+            company, names = company[~lance].reset_index(drop=True), names[~lance].reset_index(drop=True)
     else:
-        company = tender + "-" + k.astype(str)
+        company = tender + "-" + (tender.groupby(tender).cumcount() + 1).astype(str)
         names = company.radd("投标人")
+        winners = company[won].groupby(tender[won]).agg(lambda s: s.iloc[0] if len(s) == 1 else None)
+    k = tender.groupby(tender).cumcount() + 1
     bids = pd.DataFrame({
         "bid_id": tender + "-B" + k.astype(str).str.zfill(3),
         "tender_id": tender,
@@ -205,9 +264,6 @@ def convert(csv_path: str | Path, out_dir: str | Path) -> tuple[Path, pd.Series]
     })
     companies = (pd.DataFrame({"company_id": company, "name": names})
                  .drop_duplicates("company_id").reset_index(drop=True))
-    won = (raw["Winner"].fillna(0).astype(float) == 1 if "Winner" in raw.columns
-           else pd.Series(False, index=raw.index))
-    winners = company[won].groupby(tender[won]).agg(lambda s: s.iloc[0] if len(s) == 1 else None)
     first = raw.groupby(tender, sort=True).first()
     tenders = pd.DataFrame({"tender_id": first.index.to_numpy()})
     tenders["title"] = [f"{name} 标段 {t[1:]}" for t in tenders["tender_id"]]
@@ -220,15 +276,23 @@ def convert(csv_path: str | Path, out_dir: str | Path) -> tuple[Path, pd.Series]
     if scale is not None:
         # a known factor must be the file's own statement, on every row, or the conversion stops
         if name in MARKETS and scale != 1.0:
-            stated = (scale * raw["Pre-Tender Estimate (PTE)"].astype(float)
+            stated = (scale * raw[PTE].astype(float)
                       * (1 - raw["Difference Bid/PTE"].astype(float) / 100))
             if not np.allclose(stated, raw["Bid_value"].astype(float), rtol=1e-6, atol=0.0):
                 raise ValueError(f"{csv_path.name}: the bids are not 100 × PTE less the stated discount")
-        tenders["estimate"] = (first["Pre-Tender Estimate (PTE)"].to_numpy(dtype=float) * scale * unit).round(2)
+        estimate = pd.Series(first[PTE].to_numpy(dtype=float) * scale, index=first.index)
+        if name not in MARKETS:
+            ratio = raw["Bid_value"].astype(float).groupby(tender).median() / estimate
+            off = ~ratio.between(*ESTIMATE_RANGE)
+            if off.any():
+                print(f"{name}: {int(off.sum()):,} tenders' bids sit outside {ESTIMATE_RANGE[0]:g}–"
+                      f"{ESTIMATE_RANGE[1]:g} × their PTE (a unit price, or another unit): no estimate for them",
+                      file=sys.stderr)
+            estimate = estimate.where(~off)
+        tenders["estimate"] = (estimate.to_numpy() * unit).round(2)
     if "Date" in first.columns and _epoch_dates(name, first["Date"]):
         tenders["bid_deadline"] = [
             dt.datetime.fromtimestamp(int(s), dt.UTC).strftime("%Y-%m-%d 09:30:00") for s in first["Date"]]
-    labels = (raw["Collusive_competitor"].fillna(0).astype(float) > 0).groupby(tender).max().astype(int)
     out = save_dataset({"companies": companies, "tenders": tenders, "bids": bids}, out_dir)
     return Path(out), labels
 
@@ -311,6 +375,8 @@ def markdown(results: Sequence[dict[str, Any]]) -> str:
             f"(base rate {r['base_rate']:.3f}); ml_collusion model: {r['ml_model']}; "
             f"scanned in {r['seconds']} s.",
             "",
+            *([f"No tender of this file is labelled collusive: precision and lift cannot be measured here; the "
+               f"shares of clean tenders with an alert are its false-alarm rates.", ""] if not r["collusive"] else []),
             "| indicator | alerts (h/m/l) | tenders alerted | precision | lift | tenders med+high "
             "| precision med+high | lift med+high | clean with high | clean with med+high |",
             "|---|---|---|---|---|---|---|---|---|---|",

@@ -96,3 +96,69 @@ def test_the_price_scale_counts_decimals_beyond_the_fen_only():
     assert bench.price_scale(pd.Series([0.1325, 0.1349])) == 100.0          # dollars a carton
     # deflated prices have no last decimal: kept to a millionth of their value (0.13254987623 → 132.55)
     assert bench.price_scale(pd.Series([0.13254987623])) == 1000.0
+
+
+def _comprasnet() -> pd.DataFrame:
+    """The layout of Comprasnet's file (rodrigovilela/collusion): ``Competitor`` (a CNPJ, leading zeros),
+    ``Pre_Tender``, and reverse auctions: each firm bids down in lances."""
+    rows = []
+    lances = {"T1": [("05580800000142", [1500.0, 1390.0, 1311.08]), ("00301082000104", [1495.0, 1392.46, 1311.08]),
+                     ("11111111000111", [1480.0])],
+              "T2": [("05580800000142", [980.0, 950.0]), ("00301082000104", [990.0, 940.0])],
+              # a unit price given as the PTE of a lot: no estimate of its bids
+              "T3": [("05580800000142", [665_000.0]), ("00301082000104", [700_000.0])]}
+    pte = {"T1": 1500.0, "T2": 1000.0, "T3": 7.5}
+    for tender, firms in lances.items():
+        for firm, prices in firms:
+            for price in prices:
+                rows.append({"Tender": tender, "Competitor": firm, "Bid_value": price, "Pre_Tender": pte[tender],
+                             "Winner": 0, "Collusive_competitor": 0, "Date": 1_296_563_547})
+    frame = pd.DataFrame(rows)
+    # the winning lance: T1's lowest is tied between two firms (no winner), T2's is 00301082000104's 940
+    frame.loc[(frame["Tender"] == "T2") & (frame["Bid_value"] == 940.0), "Winner"] = 1
+    return frame
+
+
+def test_a_reverse_auction_market_keeps_each_firms_lowest_lance_its_ids_and_its_estimates(tmp_path, capsys):
+    bench = _bench()
+    path = tmp_path / "DB_Collusion_Brazil_Comprasnet_processed.csv"
+    _comprasnet().to_csv(path, index=False)
+    folder, labels = bench.convert(path, tmp_path / "out")
+    said = capsys.readouterr().err
+    assert "Competitor → Competitors" in said and "Pre_Tender → Pre-Tender Estimate (PTE)" in said
+    assert "each firm's lowest lance is its bid (13 rows → 7 bids)" in said
+    bids = pd.read_csv(folder / "bids.csv", dtype=str)
+    got = sorted(zip(bids["tender_id"], bids["company_id"], bids["price"].astype(float)))
+    assert got == [("TT1", "F00301082000104", 1311.08), ("TT1", "F05580800000142", 1311.08),
+                   ("TT1", "F11111111000111", 1480.0), ("TT2", "F00301082000104", 940.0),
+                   ("TT2", "F05580800000142", 950.0), ("TT3", "F00301082000104", 700_000.0),
+                   ("TT3", "F05580800000142", 665_000.0)]
+    tenders = pd.read_csv(folder / "tenders.csv", dtype=str).set_index("tender_id")
+    assert tenders.loc["TT2", "winner_id"] == "F00301082000104"
+    assert float(tenders.loc["TT1", "estimate"]) == 1500.0 and pd.isna(tenders.loc["TT3", "estimate"])
+    assert "1 tenders' bids sit outside" in said
+    assert labels.sum() == 0
+
+
+def test_a_firm_bidding_twice_in_a_few_tenders_is_no_auction(tmp_path, capsys):
+    # near miss: Japan's file has a firm with two rows in 5 of 1,080 tenders; such rows stay bids (the loader notices
+    # them), the market is not read as an auction
+    bench = _bench()
+    frame = _market()
+    frame.loc[len(frame)] = {**frame.iloc[0].to_dict(), "Bid_value": frame.iloc[0]["Bid_value"] + 1000.0,
+                             "Winner": 0}
+    path = tmp_path / "DB_Collusion_Brazil_processed.csv"
+    frame.to_csv(path, index=False)
+    folder, _ = bench.convert(path, tmp_path / "out")
+    assert len(pd.read_csv(folder / "bids.csv")) == 25
+    assert "lance" not in capsys.readouterr().err
+
+
+def test_a_market_without_a_collusive_tender_says_its_precision_is_not_measurable():
+    bench = _bench()
+    text = bench.markdown([{"market": "X", "tenders": 3, "bids": 9, "collusive": 0, "base_rate": 0.0,
+                            "ml_model": "shipped", "seconds": 0.1, "collusion": []}])
+    assert "No tender of this file is labelled collusive" in text
+    assert "No tender" not in bench.markdown([{"market": "X", "tenders": 3, "bids": 9, "collusive": 1,
+                                               "base_rate": 0.33, "ml_model": "shipped", "seconds": 0.1,
+                                               "collusion": []}])
