@@ -371,3 +371,31 @@ def test_a_section_named_with_and_without_its_di_is_one_tender(tmp_path: Path):
     tenders = {t["title"]: t for t in result.tables["tenders"]}
     assert len(result.tables["tenders"]) == 2, tenders
     assert {t["bid_list"] for t in result.tables["tenders"]} == {"candidates"}
+
+
+# --------------------------------------------------------------------------- 12. 宜昌's result notices (session 18)
+
+
+def test_a_result_notices_stated_offer_gives_the_award_price_where_it_holds_one_total(tmp_path: Path):
+    header = ["公告标题", "招标人", "招标机构", "标段(包)编号", "中标人", "中标价(元)", "中标价(报价承诺)", "公告发布日期"]
+    steel = ("拟投本项目钢管含税单价为6400 元/吨（355.01 元/米），总价为3905110 元（大写：叁佰玖拾万零伍仟壹佰壹拾元）， "
+             "增值税税率为 13%。")
+    design = "设计费折扣率70%；BIM技术服务费为12元/㎡，总金额为1332000元；工艺设计费报价3500000元。"
+    rows = [header,
+            ["某钢管采购(第2次招标)中标结果公告", "某天然气利用有限公司", "某工程咨询有限责任公司", "YCA-01(2)",
+             "甲钢管有限公司", "", steel, "2025-03-21"],
+            ["某中心一期设计中标结果公告", "某文旅投资开发有限公司", "某工程咨询有限责任公司", "YCA-02",
+             "乙工程有限公司", "", design, "2025-03-25"],
+            # near miss: the award price column, where given, is the award price (the stated offer is not read)
+            ["某路绿化工程中标结果公告", "某项目管理中心", "丙工程咨询有限公司", "YCA-03", "丙园艺有限公司", "8458088.96",
+             "报价8000000元", "2025-03-24"]]
+    result = map_notices(_csv(tmp_path / "r.csv", rows))
+    tenders = {t["tender_id"]: t for t in result.tables["tenders"]}
+    # the unit prices (元/吨, 元/米) are no totals: the one total is the award price
+    assert tenders["YCA-01(2)"]["award_price"] == "3905110元"
+    # two totals (and a rate): which is the award is not guessed, and that is said
+    assert not tenders["YCA-02"].get("award_price")
+    assert any("没有唯一的总金额" in n and "YCA-02" in n for n in _notes(result))
+    assert tenders["YCA-03"]["award_price"] == "8458088.96"
+    # 招标机构 is the agency's column: not listed as unused
+    assert not any("招标机构" in n for n in _notes(result) if "未使用的列" in n)

@@ -76,7 +76,7 @@ NOTICE_COLUMNS: dict[str, tuple[str, ...]] = {
                 "BID_SECTION_NAME", "section"),
     # 政府采购's notices name the tenderer 采购人 and its agency 采购代理机构
     "tenderer": ("招标人", "招标单位", "建设单位", "采购人", "采购单位", "采购人名称", "TENDERER_NAME", "tenderer"),
-    "agency": ("招标代理机构", "招标代理", "代理机构", "采购代理机构", "TENDER_AGENCY_NAME", "agency"),
+    "agency": ("招标代理机构", "招标代理", "代理机构", "招标机构", "采购代理机构", "TENDER_AGENCY_NAME", "agency"),
     "ceiling_price": ("最高投标限价", "招标控制价", "控制价", "最高限价", "CONTROL_PRICE", "ceiling_price"),
     "bid_bond": ("投标保证金", "投标保证金金额", "MARGIN_AMOUNT", "bid_bond"),
     "procedure": ("招标方式", "TENDER_MODE", "procedure"),
@@ -95,6 +95,9 @@ NOTICE_COLUMNS: dict[str, tuple[str, ...]] = {
     "price": ("投标报价", "报价", "投标价", "投标价格", "投标总价", "投标总报价", "投标下浮率及投标报价", "下浮率及投标报价",
               "投标报价及下浮率", "中标价", "中标金额", "中标价格", "成交金额", "成交价", "成交价格", "中标(成交)金额",
               "总成交金额", "BID_PRICE", "BID_AMOUNT", "price"),
+    # a result notice's award stated in words of the winner's offer (宜昌's 中标价(报价承诺): 含税单价为6400元/吨…，总价为
+    # 3905110元…): its one amount (unit prices aside) is the award price where the award price column is empty
+    "award_text": ("中标价(报价承诺)", "报价承诺", "中标价说明", "中标(成交)价说明"),
     # the unit codes of the 公共资源交易平台数据规范 (schema.PRICE_UNIT_CODES), per row
     "price_unit": ("PRICE_UNIT",),
     "ceiling_unit": ("CONTROL_PRICE_UNIT",),
@@ -1119,6 +1122,14 @@ def _map_sheet(label: str, stem: str, read: Read, price_from_rate: bool,
                 continue
             fill(t, "winner_id", cid, r)
             award = row.get("price") if row_wan is not None else None
+            if award is None and row_wan is not None and row.get("award_text"):
+                stated = row["award_text"]
+                award = stated if money_like(stated) else _one_amount(stated)
+                said = (f"{tender_id} 中标价取自“报价承诺”中唯一的总金额（“{stated[:40]}”）= {award} / the award price is "
+                        "the one amount of the stated offer" if award is not None else
+                        f"{tender_id} “报价承诺”中没有唯一的总金额（“{stated[:40]}”），中标价未导入 / the stated offer "
+                        "holds no one total amount: the award price is left empty")
+                log.append((label, r, said))
             figure, clash = _words_price(award)
             if clash:
                 log.append((label, r, _words_clash(tender_id, "中标价", "the award price", award or "", clash)))
@@ -1343,14 +1354,15 @@ def _merged(name: str, results: list[NoticeImport], passed: list[tuple[str, str,
 
 
 #: an amount with its unit inside a longer text (``…设计费下浮率 0.26%/4214214.48 元``)
-_AMOUNT_IN_TEXT = re.compile(r"([0-9][0-9,，]*(?:\.[0-9]+)?)\s*(万元|元)")
+#: an amount in 元 or 万元 in a text; a unit price (6400 元/吨, 355.01元/米, 12元/㎡, 元每平方米) is none
+_AMOUNT_IN_TEXT = re.compile(r"([0-9][0-9,，]*(?:\.[0-9]+)?)\s*(万元|元)(?!\s*[/／每])")
 #: a part of a consortium's name as 广东's platforms write it: ``(主)甲公司;(成)乙公司`` (牵头人 and 成员 too)
 _CONSORTIUM_PART = re.compile(r"^[(（\[【]\s*(主|成|牵头人?|成员)\s*[)）\]】]\s*")
 
 
 def _one_amount(text: str) -> str | None:
-    """The amount of a text that holds exactly one amount in 元 or 万元 (``4214214.48元``), else None: with two
-    (勘察费 … 元，设计费 … 元) which one is the bid is not guessed."""
+    """The amount of a text that holds exactly one amount in 元 or 万元 (``4214214.48元``; unit prices such as
+    ``6400 元/吨`` do not count), else None: with two (勘察费 … 元，设计费 … 元) which one is the bid is not guessed."""
     found = _AMOUNT_IN_TEXT.findall(text)
     if len(found) != 1:
         return None
