@@ -29,6 +29,8 @@ What each file gives the dataset, and why:
   one tender. Lances are no sealed bids — two firms matching each other's lance to the centavo is the auction, not
   异常一致 — so where at least a quarter of the tenders have a firm with several rows (``LANCE_MARKET_SHARE``;
   Japan has 5 of 1,080, kept as bids), each firm's lowest lance is its bid, said with the counts.
+- The paper's pooled file (``DB_Collusion_All_processed.csv``, bids in euro, a ``Dataset`` column) numbers each
+  country's tenders from 1: a tender (and a firm) is its market's, not merged across markets.
 - ``Winner`` = 1 on exactly one bid (in an auction: on rows of one firm) gives ``tenders.winner_id``; ties and
   consortia (several winners in the Swiss files) leave it empty.
 - Japan's ``Pre-Tender Estimate (PTE)`` is ``tenders.estimate`` (the bids sit at 78–100 % of it). Italy's
@@ -226,6 +228,15 @@ def convert(csv_path: str | Path, out_dir: str | Path) -> tuple[Path, pd.Series]
         dup = member & raw.duplicated(["Tender", "Bid_value", "Consortium"], keep="first")
         raw = raw[~dup].reset_index(drop=True)
     tender = _ids(raw["Tender"]).radd("T")
+    if "Dataset" in raw.columns:
+        # the paper's pooled file (DB_Collusion_All_processed.csv) numbers each country's tenders from 1: tender 1 of
+        # Italy and tender 1 of Japan are two tenders, and a firm id is its country's
+        source = raw["Dataset"].astype(str).str.strip().str.replace(r"[^0-9A-Za-z]+", "", regex=True)
+        tender = "T" + source + "-" + tender.str[1:]
+        if "Competitors" in raw.columns:
+            raw = raw.assign(Competitors=source + "-" + _ids(raw["Competitors"]))
+        print(f"{name}: a pooled file of {source.nunique()} markets ({', '.join(sorted(source.unique()))}): "
+              "tenders and firms are each market's own", file=sys.stderr)
     # order within a tender: lowest bid first, then the file's row order (stable)
     order = raw.assign(_t=tender).sort_values(["_t", "Bid_value"], kind="stable")
     raw, tender = order.drop(columns="_t").reset_index(drop=True), order["_t"].reset_index(drop=True)

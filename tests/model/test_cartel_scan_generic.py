@@ -162,3 +162,26 @@ def test_a_market_without_a_collusive_tender_says_its_precision_is_not_measurabl
     assert "No tender" not in bench.markdown([{"market": "X", "tenders": 3, "bids": 9, "collusive": 1,
                                                "base_rate": 0.33, "ml_model": "shipped", "seconds": 0.1,
                                                "collusion": []}])
+
+
+def test_the_pooled_file_keeps_each_markets_tenders_apart(tmp_path, capsys):
+    # DB_Collusion_All_processed.csv: every market's tenders numbered from 1, a Dataset column, bids in euro
+    bench = _bench()
+    italy, japan = _market(n_tenders=2), _market(n_tenders=2)
+    italy["Dataset"], japan["Dataset"] = "Italy", "Japan"
+    japan["Collusive_competitor"] = 0
+    pooled = pd.concat([italy, japan]).drop(columns=["Pre-Tender Estimate (PTE)"])
+    path = tmp_path / "DB_Collusion_All_processed.csv"
+    pooled.to_csv(path, index=False)
+    folder, labels = bench.convert(path, tmp_path / "all")
+    tenders = pd.read_csv(folder / "tenders.csv")
+    assert sorted(tenders["tender_id"]) == ["TItaly-BR-000", "TItaly-BR-001", "TJapan-BR-000", "TJapan-BR-001"]
+    assert labels.to_dict() == {"TItaly-BR-000": 1, "TItaly-BR-001": 1, "TJapan-BR-000": 0, "TJapan-BR-001": 0}
+    assert len(pd.read_csv(folder / "bids.csv")) == 16
+    assert "a pooled file of 2 markets" in capsys.readouterr().err
+    # near miss: a market's own file (no Dataset column) keeps its tender ids as they were
+    own = tmp_path / "own" / "DB_Collusion_Brazil_processed.csv"
+    own.parent.mkdir()
+    italy.drop(columns=["Dataset"]).to_csv(own, index=False)
+    folder, _ = bench.convert(own, tmp_path / "own-out")
+    assert sorted(pd.read_csv(folder / "tenders.csv")["tender_id"]) == ["TBR-000", "TBR-001"]
