@@ -176,3 +176,26 @@ def test_a_clue_without_a_unit_says_why(client_for: Any, imported: Any, htmx: bo
     done = c.post(reverse("alerts:triage", args=[alert.pk]), {**form, "assigned_unit": Agency.objects.get(
         code="housing").pk})
     assert done.status_code == 302 and Clue.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_the_services_refusals_of_a_blank_reason_or_summary_are_in_the_users_language(imported: Any) -> None:
+    # the forms catch a blank field first; a caller of the service (an import script, the API) gets the message in
+    # the active language, not English on a Chinese platform (session 17 QA)
+    from django.contrib.auth import get_user_model
+    from django.utils import translation
+
+    from bidwatch.web.alerts import services
+
+    office = get_user_model().objects.get(username="office")
+    unit = Agency.objects.get(code="housing")
+    with translation.override("zh-hans"):
+        with pytest.raises(ValueError, match="排除预警须说明理由"):
+            services.dismiss(_bond(), office, "  ")
+        with pytest.raises(ValueError, match="线索须填写摘要"):
+            services.raise_clue(_bond(), office, unit, " ")
+    with translation.override("en"):
+        with pytest.raises(ValueError, match="a clue needs a summary"):
+            services.raise_clue(_bond(), office, unit, "")
+    # near miss: with a reason, the dismissal is taken
+    assert services.dismiss(_bond(), office, "与正常报价规律一致").action == TriageAction.Action.DISMISS

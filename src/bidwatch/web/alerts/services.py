@@ -96,7 +96,7 @@ def dismiss(alert: Alert, user: Any, reason: str, *, request: Any = None) -> Tri
     if not can_triage(user, alert):
         raise PermissionDenied("triage")
     refuse_inactive(alert)
-    reason = required(reason, "a dismissal needs a reason")
+    reason = required(reason, _("a dismissal needs a reason"))
     return _decide(alert, user, TriageAction.Action.DISMISS, Alert.Status.DISMISSED, reason, request)
 
 
@@ -111,7 +111,7 @@ def raise_clue(
         raise PermissionDenied("raise_clue")
     refuse_inactive(alert)
     if not summary.strip():
-        raise ValueError("a clue needs a summary")
+        raise ValueError(_("a clue needs a summary"))
     clue = Clue.objects.create(
         alert=alert, tender_id=alert.tender_id if alert else (tender_id or None), source=source,
         summary=summary.strip(), assigned_unit=unit, created_by=user,
