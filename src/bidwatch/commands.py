@@ -535,7 +535,9 @@ def skipped_lines(skipped: list[dict[str, Any]]) -> list[str]:
             more = f" 等 {len(items)} 项" if len(items) > 3 else ""
             lines.append(f"  缺{names}（{', '.join(fields[:4])}{' …' if len(fields) > 4 else ''}）：{shown}{more}")
         if rest:
-            lines.append(f"  另有 {sum(len(v) for _, v in rest)} 项缺其他数据 / {len(rest)} more groups: see report.html")
+            n_more = sum(len(v) for _, v in rest)
+            lines.append(f"  另有 {n_more} 项缺其他数据（{len(rest)} 组），详见报告 / {n_more} more indicators in "
+                         f"{len(rest)} more groups: see report.html")
     foreign = [x for x in skipped if x.get("not_applicable")]
     if foreign:
         lines.append(f"未运行 {len(foreign)} 项（{foreign[0]['not_applicable']}）: "
