@@ -427,9 +427,9 @@ def test_skipped_indicators_are_told_by_the_missing_table_in_chinese() -> None:
     assert skipped_lines(many)[-1].startswith("  另有 3 项缺其他数据（3 组）")
     # the two languages count the same thing: indicators, then groups (they read as a contradiction: 11 / 10)
     assert "/ 3 more indicators in 3 more groups" in skipped_lines(many)[-1]
-    two = many + [s("i9", "指标9", "t7.c")]
-    assert "另有 4 项缺其他数据（3 组）" in skipped_lines(two)[-1] and "4 more indicators in 3 more groups" in \
-        skipped_lines(two)[-1]
+    pairs = [s(f"i{n}{k}", f"指标{n}{k}", f"t{n}.c") for n in range(8) for k in "ab"]
+    assert "另有 6 项缺其他数据（3 组）" in skipped_lines(pairs)[-1]
+    assert "6 more indicators in 3 more groups" in skipped_lines(pairs)[-1]
 
 
 @pytest.mark.parametrize(("argv", "chinese", "english"), [
