@@ -18,7 +18,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                     "planted schemes, labels.csv, near_misses.csv and bid document texts.",
     )
     p.add_argument("out", metavar="OUT", help="输出目录 / output folder")
-    p.add_argument("--tenders", type=int, default=400, help="标段数 / number of tenders (default 400)")
+    p.add_argument("--tenders", type=int, default=400, help="标段数，至少 100 / number of tenders, at least 100 (default 400)")
     p.add_argument("--seed", type=int, default=7, help="随机种子 / random seed (default 7)")
     p.add_argument("--format", dest="fmt", choices=["csv", "parquet", "xlsx"], default="csv",
                    help="文件格式 / file format (default csv)")
