@@ -60,11 +60,32 @@ def backends() -> tuple[str, ...]:
     return tuple(_BACKENDS)
 
 
+def _decimal_literal(node: sqlglot.exp.Expression) -> bool:
+    return isinstance(node, sqlglot.exp.Literal) and node.is_number and ("." in node.this or "e" in node.this.lower())
+
+
+def _divide_as_duckdb(node: sqlglot.exp.Expression) -> sqlglot.exp.Expression:
+    """A division with a decimal literal (``x / 30.0``) as DuckDB computes it: in DOUBLE. DuckDB divides decimals
+    as doubles; Spark keeps them DECIMAL and rounds the quotient to six places, so a score written
+    ``0.5 + 0.1 * d / 30.0`` came out 0.6266666666666667 on one engine and 0.626667 on the other (QA on real
+    data, session 18). The literal is cast to DOUBLE, which makes Spark divide as DuckDB does."""
+    if isinstance(node, sqlglot.exp.Div):
+        for side in ("this", "expression"):
+            operand = node.args.get(side)
+            if operand is not None and _decimal_literal(operand):
+                node.set(side, sqlglot.exp.cast(operand.copy(), "DOUBLE"))
+    return node
+
+
 def transpile(sql: str, dialect: str) -> str:
-    """Translate an indicator's DuckDB SQL into another backend's dialect."""
+    """Translate an indicator's DuckDB SQL into another backend's dialect (for Spark, divisions by a decimal
+    literal in DOUBLE, as DuckDB computes them: :func:`_divide_as_duckdb`)."""
     if dialect == SOURCE_DIALECT:
         return sql
-    return ";\n".join(sqlglot.transpile(sql, read=SOURCE_DIALECT, write=dialect, pretty=False))
+    trees = sqlglot.parse(sql, read=SOURCE_DIALECT)
+    if dialect == "spark":
+        trees = [t.transform(_divide_as_duckdb) if t is not None else None for t in trees]
+    return ";\n".join(t.sql(dialect=dialect, pretty=False) for t in trees if t is not None)
 
 
 def connect(dataset: Any, kind: str = "duckdb", **options: object) -> Engine:

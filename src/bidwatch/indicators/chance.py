@@ -185,9 +185,15 @@ def poisson_at_least_sql(lam: str, k: str) -> str:
 
 
 def significant_sql(x: str, digits: int = 3) -> str:
-    """SQL: ``x`` rounded to ``digits`` significant digits (0 stays 0), for evidence both engines write alike."""
-    scale = f"power(10.0, floor(log10({x})))"
-    return f"(CASE WHEN ({x}) <= 0 THEN 0.0 ELSE round(({x}) / {scale}, {digits - 1}) * {scale} END)"
+    """SQL: ``x`` rounded to ``digits`` significant digits (0 stays 0), for evidence both engines write alike.
+
+    The rounded value is an integer divided by an exact power of ten (3.67e-05 is 367 / 10⁷), which IEEE division
+    gives as the double nearest the decimal on both engines; the earlier ``round(x / 10^e, 2) * 10^e`` multiplied
+    by an inexact 10⁻⁵, whose last bit Spark's POWER and DuckDB's differ in (0.000036700000000000004 against
+    0.0000367: QA on the Japanese market, session 18)."""
+    k = f"({digits - 1} - floor(log10({x})))"
+    return (f"(CASE WHEN ({x}) <= 0 THEN 0.0 WHEN {k} >= 0 THEN round(({x}) * power(10.0, {k})) / power(10.0, {k}) "
+            f"ELSE round(({x}) / power(10.0, -{k})) * power(10.0, -{k}) END)")
 
 
 def published_figure_sql(ctx: ScanContext, price: str, tender: str = "t") -> str:

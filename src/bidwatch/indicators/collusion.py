@@ -697,7 +697,8 @@ SELECT tender_id, NULL AS project_id, list_sort(list(DISTINCT company_id)) AS co
        CASE WHEN any_value(strength) = 'full' THEN 0.95 ELSE 0.6 END AS score,
        CASE WHEN any_value(strength) = 'full' THEN 'high' ELSE 'medium' END AS severity,
        CAST(to_json(struct_pack(account := account,
-                                payer_names := list_sort(list(DISTINCT payer_name) FILTER (WHERE payer_name IS NOT NULL)),
+                                payer_names := coalesce(list_sort(list(DISTINCT payer_name)
+                                                                  FILTER (WHERE payer_name IS NOT NULL)), []),
                                 n_companies := any_value(n_companies), n_tenders := any_value(n_tenders),
                                 strength := any_value(strength),
                                 bids := list_sort(list(bid_id)))) AS VARCHAR) AS evidence

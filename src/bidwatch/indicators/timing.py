@@ -32,7 +32,7 @@ def _contract_dates_sql(ctx: ScanContext) -> str:
     union = " UNION ALL ".join(parts)
     return f"""
     SELECT tender_id, min(signed_on) AS signed_on,
-           list_sort(list(DISTINCT contract_id) FILTER (WHERE contract_id IS NOT NULL)) AS contract_ids
+           coalesce(list_sort(list(DISTINCT contract_id) FILTER (WHERE contract_id IS NOT NULL)), []) AS contract_ids
     FROM ({union}) x GROUP BY tender_id"""
 
 
