@@ -183,19 +183,8 @@ def _load_ocds(path: str, out_dir: Path | None, timezone: str | None = None) -> 
     folder = Path(tempfile.mkdtemp(prefix="bidwatch-ocds-"))
     atexit.register(shutil.rmtree, folder, True)
     tables = {name: df for name, df in tables.items() if name not in ("awards", "items")}
-    ds = None
-    refused: list[Any] = []
-    for _ in range(_CONTRACT_ROUNDS):
-        # Parquet, not CSV: its row numbers are the frames' rows (+2) even when a title holds a line break.
-        for name, df in tables.items():
-            df.to_parquet(folder / f"{name}.parquet", index=False)
-        try:
-            ds = load_dataset(folder, max_problems_per_check=None)
-            break
-        except DatasetInvalid as exc:
-            refused = exc.problems
-            if not _fit_to_contract(tables, refused, problems, lines):
-                break
+    ds, refused = fit_ocds_tables(tables, problems, lines, folder,
+                                  lambda f: load_dataset(f, max_problems_per_check=None))
     if ds is None:  # a refusal that names no row, or still refused after the rounds: rejected, said why
         _report_ocds_problems(problems)
         if out_dir is not None:
@@ -208,6 +197,27 @@ def _load_ocds(path: str, out_dir: Path | None, timezone: str | None = None) -> 
     ds.ocds_problems = problems
     ds.ocds_stats = stats
     return ds
+
+
+def fit_ocds_tables(tables: dict, problems: list[Any], lines: dict[str, int], folder: Path,
+                    load: Any) -> tuple[Any | None, list[Any]]:
+    """Write the converted OCDS tables to ``folder`` and ``load(folder)`` them, dropping what the contract refuses
+    (:func:`_fit_to_contract`, each drop added to ``problems``) for up to ``_CONTRACT_ROUNDS`` rounds: (the loaded
+    dataset, []) or (None, the last refusal). The command line's ``scan FILE`` and the web's OCDS import share it."""
+    from bidwatch.contract import DatasetInvalid
+
+    refused: list[Any] = []
+    for _ in range(_CONTRACT_ROUNDS):
+        # Parquet, not CSV: its row numbers are the frames' rows (+2) even when a title holds a line break.
+        for name, df in tables.items():
+            df.to_parquet(folder / f"{name}.parquet", index=False)
+        try:
+            return load(folder), []
+        except DatasetInvalid as exc:
+            refused = exc.problems
+            if not _fit_to_contract(tables, refused, problems, lines):
+                break
+    return None, refused
 
 
 def _fit_to_contract(tables: dict, refused: list[Any], problems: list[Any], lines: dict[str, int]) -> bool:

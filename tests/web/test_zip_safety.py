@@ -108,7 +108,7 @@ def test_a_long_entry_name_is_refused_without_a_traceback(client_for: Any, tmp_p
 @pytest.mark.django_db
 def test_an_unexpected_failure_shows_no_traceback(client_for: Any, tmp_path: Path, monkeypatch: Any,
                                                   django_capture_on_commit_callbacks: Any) -> None:
-    def broken(path: str) -> Any:
+    def broken(path: str, **options: Any) -> Any:  # options: what the import stores (loader.length_limits)
         raise RuntimeError(f"secret detail of {path}")
 
     monkeypatch.setattr(engine, "load_dataset", broken)

@@ -12,6 +12,7 @@ problems and notices name the sheet as the user named it (``投标``), not the t
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -27,8 +28,9 @@ from .sqltext import ident, lit, private_connection
 from .stage import failed_tender_notices, finalize, slow_pass, stage, status_reasons
 from .textfiles import check_text_paths, decode_text, inline_requirements, resolve_inside
 from .trailers import TRAILER_NOTICES, drop_trailer_rows, trailing_reject_notices
-from .validate import (amount_notices, bidder_notices, key_checks, order_notices, row_checks, run_checks,
-                       sort_problems, table_problems, uscc_notices, weekday_notices, words_in_cell_notices)
+from .validate import (amount_notices, bidder_notices, kept_shortened, key_checks, length_checks,
+                       order_notices, row_checks, run_checks, sort_problems, table_problems, too_long,
+                       uscc_notices, weekday_notices, words_in_cell_notices)
 from .words import check_words_columns, ensure_words_function
 
 #: Default number of rows listed per rule before a "N more" summary problem.
@@ -84,12 +86,21 @@ def load_dataset(
     con: duckdb.DuckDBPyConnection | None = None,
     *,
     max_problems_per_check: int | None = MAX_PROBLEMS_PER_CHECK,
+    max_lengths: Mapping[str, Mapping[str, int]] | None = None,
+    cut_lengths: Mapping[str, Mapping[str, int]] | None = None,
+    absent_texts: bool = False,
 ) -> Dataset:
     """Load a dataset folder (``<table>.csv`` / ``<table>.parquet``) or an ``.xlsx`` workbook.
 
     Raises :class:`DatasetInvalid` listing every problem found; nothing is left behind then.
     ``max_problems_per_check`` bounds the rows listed per rule (``None``: list all), each rule over
     the limit adding one "N more" problem.
+
+    What a consumer stores of the dataset (the web import) may say so: ``max_lengths`` (table → column →
+    characters) makes a longer cell a problem (an id the consumer keeps whole or not at all);
+    ``cut_lengths`` makes it a notice (a name it keeps the start of). ``absent_texts``: the text files the
+    dataset refers to are not there (a workbook given without its folder): a path to a missing file reads
+    as no text, with one notice per column, instead of a problem per row.
     """
     path = Path(path)
     if not path.exists():
@@ -110,7 +121,8 @@ def load_dataset(
             problems.extend(src.problems)
         con.begin()
         try:
-            problems.extend(_stage_and_check(scratch, by_name, base_dir, cap))
+            limits = _Limits(max_lengths or {}, cut_lengths or {}, absent_texts)
+            problems.extend(_stage_and_check(scratch, by_name, base_dir, cap, limits))
             # a totals or signature row is no record: the formula of its sum (=SUM(B2:B9), written by a program and
             # never computed) is no problem of the data either
             skipped = {(n.table, n.row) for s in sources for n in s.notices if n.expected in TRAILER_NOTICES}
@@ -151,8 +163,19 @@ def _named(sources: list[Source], problems: list[Problem]) -> list[Problem]:
     return [replace(p, table=sheets[p.table]) if p.table in sheets else p for p in problems]
 
 
+@dataclass(frozen=True)
+class _Limits:
+    """What the consumer of the load stores (:func:`load_dataset`'s ``max_lengths``, ``cut_lengths`` and
+    ``absent_texts``)."""
+
+    max_lengths: Mapping[str, Mapping[str, int]]
+    cut_lengths: Mapping[str, Mapping[str, int]]
+    absent_texts: bool
+
+
 def _stage_and_check(scratch: Scratch, sources: dict[str, Source], base_dir: Path,
-                     cap: int | None) -> list[Problem]:
+                     cap: int | None, limits: _Limits | None = None) -> list[Problem]:
+    limits = limits or _Limits({}, {}, False)
     con = scratch.con
     ensure_words_function(con)  # amounts in words: the slow parse and the notices call it
     problems: list[Problem] = []
@@ -193,13 +216,18 @@ def _stage_and_check(scratch: Scratch, sources: dict[str, Source], base_dir: Pat
             # Record numbers shift after a broken record; checking cells would mislabel rows.
             continue
         problems.extend(run_checks(con, row_checks(src), cap))
+        problems.extend(run_checks(con, length_checks(src, limits.max_lengths.get(name, {}), too_long), cap))
+        cut = length_checks(src, limits.cut_lengths.get(name, {}), kept_shortened)
+        src.notices.extend(run_checks(con, cut, cap))
         notes = (order_notices(src) + amount_notices(src) + weekday_notices(src) + words_in_cell_notices(src)
                  + uscc_notices(src) + bidder_notices(src))
         src.notices.extend(run_checks(con, notes, cap))
         usable.add(name)
     problems.extend(run_checks(con, key_checks(sources, usable), cap))
     if "bid_files" in usable and "text_path" in sources["bid_files"].positions:
-        problems.extend(check_text_paths(scratch, base_dir, cap))
+        problems.extend(check_text_paths(scratch, base_dir, cap, absent=limits.absent_texts,
+                                         notices=sources["bid_files"].notices))
     if "tenders" in usable and "requirements_text" in sources["tenders"].positions:
-        problems.extend(inline_requirements(scratch, base_dir, cap))
+        problems.extend(inline_requirements(scratch, base_dir, cap, absent=limits.absent_texts,
+                                            notices=sources["tenders"].notices))
     return problems

@@ -209,17 +209,18 @@ def table_for_name(name: str) -> Table | None:
 def missing_table_problem(table: Table, workbook: str | None, unrecognised: list[str]) -> Problem:
     """A required table that no file (or, in a workbook, no sheet) gives, with the names accepted."""
     names = "、".join(accepted_names(table))
+    # all the Chinese, then all the English (the web shows the half of the page's language): the names in both
     if workbook is None:
-        where = (f"文件名（.csv、.txt、.parquet 或 .xlsx）可为 / file name (.csv, .txt, .parquet or .xlsx) may be: "
-                 f"{names}")
+        zh, en = (f"文件名（.csv、.txt、.parquet 或 .xlsx）可为：{names}",
+                  f"file name (.csv, .txt, .parquet or .xlsx) may be: {names}")
     else:
-        where = f"工作表名可为 / sheet name may be: {names}"
-    others = ""
+        zh, en = f"工作表名可为：{names}", f"sheet name may be: {names}"
     if unrecognised:
         listed = "、".join(unrecognised)
-        others = (f"；未识别的{'工作表' if workbook else '文件'} / not recognised: {listed}")
+        zh += f"；未识别的{'工作表' if workbook else '文件'}：{listed}"
+        en += f"; not recognised: {listed}"
     return Problem(table.name, None, None, None,
-                   f"缺少必需的表 {table.name}（{table.zh}） / required table missing; {where}{others}")
+                   f"缺少必需的表 {table.name}（{table.zh}）；{zh} / required table missing; {en}")
 
 
 def first_line(exc: BaseException) -> str:

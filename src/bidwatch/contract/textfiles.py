@@ -27,6 +27,23 @@ OUTSIDE = _("path must be relative and inside the dataset folder")
 UNREADABLE = _("text file is neither UTF-8 nor GB18030")
 
 
+def absent_notice(table: str, column: str, missing: list[str]) -> Problem:
+    """The one notice of a load with ``absent_texts`` (a workbook given without its text files): the paths of
+    ``column`` that name no file read as no text."""
+    shown = "、".join(sorted(missing)[:3]) + (" …" if len(missing) > 3 else "")
+    return Problem(table, None, column, shown,
+                   _("%(n)s referenced text files were not given with the workbook: they are read as not "
+                     "available (those texts are not checked); to have them checked, upload the workbook "
+                     "and its text folder together in one .zip", n=len(missing)))
+
+
+def _forget_missing(scratch: Scratch, table: str, column: str, missing: list[str]) -> None:
+    """Empty ``table.column`` where it names one of the ``missing`` files (``absent_texts``)."""
+    view = _register(scratch, f"__bidwatch_absent_{table}", pa.table({"path": missing}))
+    scratch.con.execute(f"UPDATE {ident(table)} SET {ident(column)} = NULL FROM {ident(view)} m "
+                        f"WHERE {ident(table)}.{ident(column)} = m.path")
+
+
 def decode_text(data: bytes) -> str:
     """Text of a file: UTF-16 with BOM, UTF-8 (BOM optional) or GB18030, in that order."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -95,8 +112,10 @@ def _register(scratch: Scratch, name: str, table: pa.Table) -> str:
     return name
 
 
-def check_text_paths(scratch: Scratch, base_dir: Path, cap: int | None) -> list[Problem]:
-    """Every ``bid_files.text_path`` must name a file inside the dataset folder."""
+def check_text_paths(scratch: Scratch, base_dir: Path, cap: int | None, *, absent: bool = False,
+                     notices: list[Problem] | None = None) -> list[Problem]:
+    """Every ``bid_files.text_path`` must name a file inside the dataset folder. ``absent``: one that names no
+    file is emptied instead, with one notice appended to ``notices`` (:func:`absent_notice`)."""
     con = scratch.con
     paths = [r[0] for r in con.execute(
         "SELECT DISTINCT text_path FROM bid_files WHERE text_path IS NOT NULL").fetchall()]
@@ -105,6 +124,13 @@ def check_text_paths(scratch: Scratch, base_dir: Path, cap: int | None) -> list[
     safe = {p: safe_relative(p) for p in paths}
     existing = _existing(base_dir, [s for s in safe.values() if s is not None])
     bad = {p: (OUTSIDE if s is None else MISSING) for p, s in safe.items() if s is None or s not in existing}
+    if absent:
+        missing = [p for p, why in bad.items() if why == MISSING]
+        if missing:
+            _forget_missing(scratch, "bid_files", "text_path", missing)
+            if notices is not None:
+                notices.append(absent_notice("bid_files", "text_path", missing))
+        bad = {p: why for p, why in bad.items() if why != MISSING}
     if not bad:
         return []
     view = _register(scratch, "__bidwatch_bad_paths",
@@ -135,8 +161,10 @@ def read_text_files(values: list[str], read: Callable[[str], bytes | None]) -> t
     return contents, bad
 
 
-def inline_requirements(scratch: Scratch, base_dir: Path, cap: int | None) -> list[Problem]:
-    """Replace a ``tenders.requirements_text`` that is a relative ``.txt`` path by the file's text."""
+def inline_requirements(scratch: Scratch, base_dir: Path, cap: int | None, *, absent: bool = False,
+                        notices: list[Problem] | None = None) -> list[Problem]:
+    """Replace a ``tenders.requirements_text`` that is a relative ``.txt`` path by the file's text.
+    ``absent``: a path that names no file is emptied instead, with one notice appended to ``notices``."""
     con = scratch.con
     values = [r[0] for r in con.execute(
         "SELECT DISTINCT requirements_text FROM tenders "
@@ -148,6 +176,13 @@ def inline_requirements(scratch: Scratch, base_dir: Path, cap: int | None) -> li
         return target.read_bytes() if target is not None and target.is_file() else None
 
     contents, bad = read_text_files(values, read)
+    if absent:
+        missing = [v for v, why in bad.items() if why == MISSING]
+        if missing:
+            _forget_missing(scratch, "tenders", "requirements_text", missing)
+            if notices is not None:
+                notices.append(absent_notice("tenders", "requirements_text", missing))
+        bad = {v: why for v, why in bad.items() if why != MISSING}
     problems: list[Problem] = []
     if bad:
         view = _register(scratch, "__bidwatch_bad_requirements",

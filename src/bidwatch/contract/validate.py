@@ -413,6 +413,32 @@ def _duplicate_key_check(table: Table, t: str) -> Check:
     return Check(table.name, ",".join(keys), DUPLICATE_KEY, repeated_rows_sql(t, keys, _joined("d", keys)))
 
 
+def too_long(limit: int) -> str:
+    """The problem of a value longer than a consumer stores whole (an id: never cut)."""
+    return _("longer than %(n)s characters ({info}): the platform stores this value whole and never cuts it, "
+             "so it cannot be imported", n=limit)
+
+
+def kept_shortened(limit: int) -> str:
+    """The notice of a text longer than a consumer keeps (a name: cut, and said)."""
+    return _("longer than %(n)s characters ({info}): only the first %(n)s are kept on import", n=limit)
+
+
+def length_checks(src: Source | Any, limits: Mapping[str, int], expected: Callable[[int], str],
+                  relation: Callable[[str], str] = ident) -> list[Check]:
+    """Cells of ``src``'s table longer than ``limits[column]`` characters (the columns present), each told
+    with ``expected(limit)`` and its length: what a consumer of the dataset cannot store as it is (the web
+    import's fields, ``load_dataset(max_lengths=…, cut_lengths=…)``)."""
+    name = src.table.name
+    checks = []
+    for column, limit in limits.items():
+        if column in src.positions:
+            x = f"CAST({ident(column)} AS VARCHAR)"
+            checks.append(Check(name, column, expected(limit),
+                                _select(relation(name), x, f"length({x}) > {int(limit)}", f"length({x})")))
+    return checks
+
+
 def run_checks(con: duckdb.DuckDBPyConnection, checks: Iterable[Check], cap: int | None) -> list[Problem]:
     """Run rules in one query (a UNION ALL), keeping the first ``cap`` rows of each."""
     checks = list(checks)
@@ -461,4 +487,5 @@ def sort_problems(problems: list[Problem]) -> list[Problem]:
     return sorted(problems, key=key)
 
 
-__all__ = ["Check", "row_checks", "key_checks", "run_checks", "sort_problems", "table_problems"]
+__all__ = ["Check", "row_checks", "key_checks", "run_checks", "sort_problems", "table_problems",
+           "length_checks", "too_long", "kept_shortened"]

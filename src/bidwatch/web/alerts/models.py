@@ -7,6 +7,7 @@ import datetime as dt
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from bidwatch.web import labels
 from bidwatch.web.accounts.models import Agency, Sector, sector_field, unit_field
 from bidwatch.web.cases import Numbered, actor_field, campaign_field
 from bidwatch.web.core.fields import (
@@ -47,7 +48,7 @@ class Alert(models.Model):
     family = models.CharField(_("family"), max_length=40, db_index=True)
     severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices, db_index=True)
     tender = tender_link("alerts")
-    project_id = models.CharField(_("project ID"), max_length=64, blank=True)
+    project_id = models.CharField(_("project ID"), max_length=255, blank=True)  # whole: tenders.ID_LENGTH
     company_ids = models.TextField(_("companies"), blank=True)
     companies = models.ManyToManyField(Company, verbose_name=_("companies"), related_name="alerts", blank=True)
     score = models.FloatField(_("score"), default=0.0)
@@ -81,6 +82,12 @@ class Alert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name_zh} ({self.tender_id or self.project_id})"
+
+    @property
+    def indicator_name(self) -> str:
+        """The indicator's name in the page's language: the scan's Chinese name on a Chinese page, the
+        catalogue's English one on another (:func:`bidwatch.web.labels.indicator_name`)."""
+        return labels.indicator_name(self.indicator, self.name_zh)
 
 
 class Disposition(models.TextChoices):

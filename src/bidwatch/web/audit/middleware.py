@@ -22,6 +22,9 @@ CASE_DATA_PAGES: dict[str, tuple[str, str]] = {
     "reports:campaign": ("report", ""),
 }
 
+#: the longest object id an entry holds (a page's path is cut to it; an id fits whole)
+_OBJECT_ID = AuditEntry._meta.get_field("object_id").max_length or 255
+
 
 class AuditMiddleware(Middleware):
     """After the response: a 403 becomes a ``refused`` entry (whatever refused: a capability, a
@@ -37,7 +40,7 @@ class AuditMiddleware(Middleware):
             match = getattr(request, "resolver_match", None)
             record(
                 getattr(request, "user", None), AuditEntry.Action.REFUSED, request=request,
-                object_type="page", object_id=request.path[:100], method=request.method,
+                object_type="page", object_id=request.path[:_OBJECT_ID], method=request.method,
                 view=match.view_name if match else None,
             )
         elif response.status_code == 200 and request.method == "GET":
@@ -57,4 +60,4 @@ class AuditMiddleware(Middleware):
         else:
             object_id = "{}..{}".format(request.GET.get("start", ""), request.GET.get("end", ""))
         record(request.user, AuditEntry.Action.VIEW, request=request, object_type=object_type,
-               object_id=object_id[:100])
+               object_id=object_id[:_OBJECT_ID])

@@ -48,7 +48,8 @@ class AuditEntry(models.Model):
     #: one of the registered actions (``audit/actions.py``); no choices, so a new one needs no migration
     action = models.CharField(_("action"), max_length=30, db_index=True)
     object_type = models.CharField(_("object type"), max_length=40, blank=True)
-    object_id = models.CharField(_("object"), max_length=100, blank=True, db_index=True)
+    #: an imported tender's or company's id whole (``tenders.models.ID_LENGTH``), an alert's key (200)
+    object_id = models.CharField(_("object"), max_length=255, blank=True, db_index=True)
     detail = models.JSONField(_("detail"), default=dict, blank=True)
     ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     prev_hash = models.CharField(_("previous entry's hash"), max_length=64, blank=True, editable=False)

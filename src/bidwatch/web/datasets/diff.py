@@ -11,7 +11,8 @@ import is applied its rows are compared, key by key, with the stored ones:
 * **clash**: a key another source system holds. Ids are the source system's own numbers (the ones
   regulators cite), so two systems' records are never merged into one and never renamed: the import
   is refused with the clashing ids named. One exception, companies: a company another source lists
-  with the same particulars (name, credit code, ...) is the same company and is left as it is.
+  with the same particulars (name, credit code, ...) is the same company and is left as it is (the summary
+  counts it as *kept*, under the source that holds it: the file's companies are all counted somewhere).
 * **unrecorded**: a key stored before provenance was kept (no source): the import may claim it, once
   confirmed.
 
@@ -30,7 +31,6 @@ from typing import Any
 from django.db.models import Model
 
 from bidwatch.web.alerts.models import Alert, scan_alerts
-from bidwatch.engine import reads
 from bidwatch.web.datasets import engine, loader
 from bidwatch.web.tenders.models import Bid, Company, Project, Sanction, Tender
 
@@ -62,9 +62,12 @@ def _compare(
     *, same_is_fine: bool = False,
 ) -> tuple[dict[str, Any], set[str]]:
     """Compare incoming rows with the stored ones; return the table's summary and the keys another
-    source holds with identical values (only when ``same_is_fine``)."""
+    source holds with identical values (only when ``same_is_fine``: counted as ``kept``, by source, in
+    ``kept_by``)."""
     summary: dict[str, Any] = {"add": 0, "change": 0, "same": 0, "unrecorded": 0, "clash": 0, "retire": 0,
                                "examples": {"add": [], "change": [], "retire": [], "clash": []}}
+    if same_is_fine:
+        summary.update(kept=0, kept_by={})
     kept: set[str] = set()
     empty = not model.objects.exists()  # type: ignore[attr-defined]
     sector_changes = 0
@@ -93,6 +96,8 @@ def _compare(
             if old_source and old_source != source:
                 if same_is_fine and not differs:
                     kept.add(key)
+                    summary["kept"] += 1
+                    summary["kept_by"][old_source] = summary["kept_by"].get(old_source, 0) + 1
                     continue
                 summary["clash"] += 1
                 if len(summary["examples"]["clash"]) < 50:
@@ -140,7 +145,7 @@ def compute(ds: Any, source: str, *, skip_sanctions: Collection[str] = ()) -> di
     tender_ids = sorted({tid for tid, _v in loader.tender_rows(eng, projects)})
     alerts_rechecked = 0
     if Bid.objects.exists() or Alert.objects.exists():
-        bid_keys = {loader._s(r["bid_id"], 64) for r in reads.iter_table(eng, "bids", ["bid_id"])}
+        bid_keys = loader.bid_keys(eng)
         for i in range(0, len(tender_ids), 900):
             part = tender_ids[i:i + 900]
             for bid_id, tender_id in Bid.objects.filter(tender_id__in=part).values_list("bid_id", "tender_id"):

@@ -10,6 +10,7 @@ dataset's own connection: the web does not know which backend holds the data.
 from __future__ import annotations
 
 import importlib
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -21,13 +22,19 @@ def _module() -> ModuleType | None:
     return importlib.import_module(name) if name else None
 
 
-def load_dataset(path: str) -> Any:
+def load_dataset(path: str, **options: Any) -> Any:
+    """Load the dataset at ``path``; ``options``: the contract loader's (``max_lengths``, ``cut_lengths``,
+    ``absent_texts``: what the import stores). An OCDS file is converted first (:mod:`.ocds`)."""
     mod = _module()
     if mod is not None:
-        return mod.load_dataset(path)
-    from bidwatch.contract import load_dataset as real
+        load = mod.load_dataset
+    else:
+        from bidwatch.contract import load_dataset as load
+    from bidwatch.web.datasets import ocds
 
-    return real(path)
+    if ocds.is_json(path):
+        return ocds.load(Path(path), load, **options)
+    return load(path, **options)
 
 
 def dataset_invalid_error() -> type[Exception]:

@@ -7,8 +7,10 @@ from django.utils.translation import gettext_lazy as _
 class UploadForm(forms.Form):
     file = forms.FileField(
         label=_("Dataset file"),
-        help_text=_("A .zip of contract files (CSV or Parquet, one per table) or one .xlsx or .xls workbook."),
-        widget=forms.ClearableFileInput(attrs={"accept": ".zip,.xlsx,.xls"}),
+        help_text=_("A .zip of contract files (CSV or Parquet, one per table), one .xlsx or .xls workbook, "
+                    "or an OCDS file (.json, .jsonl, .ndjson, also .gz), which is converted as bidwatch scan "
+                    "converts it."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".zip,.xlsx,.xls,.json,.jsonl,.ndjson,.gz"}),
     )
     source_system = forms.CharField(
         label=_("Source system"), max_length=64, required=False,

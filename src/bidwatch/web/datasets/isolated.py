@@ -51,8 +51,9 @@ def _limit_memory(limit_bytes: int) -> None:
 
 
 def load_and_scan(path: Path, registry_rows: list[dict[str, Any]], workdir: Path, limit_mb: int,
-                  progress: Any) -> tuple[Any, Any, list[str]]:
-    """Run the check and the scan of ``path`` in a child limited to ``limit_mb`` MB of address space.
+                  progress: Any, options: dict[str, Any] | None = None) -> tuple[Any, Any, list[str]]:
+    """Run the check and the scan of ``path`` in a child limited to ``limit_mb`` MB of address space;
+    ``options``: the loader's (``engine.load_dataset``).
 
     Returns the loaded tables, the scan result and the registry's sanction ids; raises the engine's
     ``DatasetInvalid`` with the child's problems, :class:`OutOfMemory` or :class:`ChildFailed`."""
@@ -61,7 +62,8 @@ def load_and_scan(path: Path, registry_rows: list[dict[str, Any]], workdir: Path
 
     job = workdir / "isolated"
     job.mkdir(parents=True, exist_ok=True)
-    (job / "in.pickle").write_bytes(pickle.dumps({"path": str(path), "registry": registry_rows}))
+    (job / "in.pickle").write_bytes(pickle.dumps({"path": str(path), "registry": registry_rows,
+                                                  "options": options or {}}))
     limit = limit_mb * 1024 * 1024
     # OpenBLAS reserves buffers per thread: one thread keeps the address space for the data
     env = {**os.environ, "BIDWATCH_ISOLATED_CHILD": "1", "OPENBLAS_NUM_THREADS": "1"}
@@ -112,7 +114,7 @@ def _child(job: Path) -> int:
 
     try:
         try:
-            ds = engine.load_dataset(args["path"])
+            ds = engine.load_dataset(args["path"], **args.get("options", {}))
             registry_ids = add_registry(ds, rows=args["registry"])
         except invalid as exc:
             (job / "out.pickle").write_bytes(pickle.dumps(list(getattr(exc, "problems", []))))

@@ -49,10 +49,33 @@ def _missing(value: Any) -> bool:
 
 
 def _s(value: Any, limit: int | None = None) -> str:
+    """A text cell; ``limit``: cut to it (only where the load said so, :func:`length_limits`, or where the
+    value is the scan's own or a code the contract checked)."""
     if _missing(value):
         return ""
     text = str(value).strip()
     return text[:limit] if limit else text
+
+
+class TooLong(ValueError):
+    """An id longer than its field: never cut (two ids cut to one prefix would be one record). The load
+    refuses such a dataset first, naming the row (:func:`length_limits`); this guards the writer whatever the
+    engine."""
+
+    def __init__(self, table: str, column: str, value: str, limit: int) -> None:
+        super().__init__(f"{table}.{column}: {len(value)} > {limit}")
+        from bidwatch.contract.validate import too_long
+
+        self.problem = {"table": table, "row": "", "column": column, "value": value,
+                        "expected": too_long(limit).replace("{info}", str(len(value)))}
+
+
+def _id(value: Any, table: str, column: str, limit: int) -> str:
+    """An id as stored: whole, or :class:`TooLong`."""
+    text = _s(value)
+    if len(text) > limit:
+        raise TooLong(table, column, text, limit)
+    return text
 
 
 def _money(value: Any) -> Decimal | None:
@@ -189,13 +212,52 @@ SANCTION_FIELDS = ["company_key", "uscc", "person_id", "measure", "authority", "
 Rows = Iterator[tuple[str, dict[str, Any]]]
 
 
+def _max(model: type[Model], field: str) -> int:
+    return int(model._meta.get_field(field).max_length)  # type: ignore[arg-type]
+
+
+#: The dataset's ids the import stores (the contract's table and column → the field's length): whole or not
+#: at all.
+ID_COLUMNS: dict[str, dict[str, int]] = {
+    "companies": {"company_id": _max(Company, "company_id")},
+    "projects": {"project_id": _max(Project, "project_id")},
+    "tenders": {"tender_id": _max(Tender, "tender_id"), "project_id": _max(Project, "project_id"),
+                "tenderer_id": _max(Company, "company_id"), "winner_id": _max(Company, "company_id")},
+    "bids": {"bid_id": _max(Bid, "bid_id"), "tender_id": _max(Tender, "tender_id"),
+             "company_id": _max(Company, "company_id"), "project_manager_id": _max(Bid, "project_manager_id"),
+             "agent_id": _max(Bid, "agent_id")},
+    "sanctions": {"sanction_id": _max(Sanction, "sanction_id"), "company_id": _max(Sanction, "company_key"),
+                  "person_id": _max(Sanction, "person_id")},
+    # not stored, but an alert on a contract names its project and tender (``Alert.project_id``)
+    "contracts": {"project_id": _max(Alert, "project_id"), "tender_id": _max(Tender, "tender_id")},
+}
+#: The dataset's texts the import stores in fields of a length: a longer one keeps its start, and the import's
+#: notices say so (row, column, length). Titles and project names are stored whole (text fields).
+TEXT_COLUMNS: dict[str, dict[str, int]] = {
+    "companies": {"name": _max(Company, "name"), "legal_rep": _max(Company, "legal_rep"),
+                  "phone": _max(Company, "phone"), "address": _max(Company, "address")},
+    "projects": {"owner_name": _max(Project, "owner_name")},
+    "tenders": {"agency": _max(Tender, "agency")},
+    "bids": {"disqualify_reason": _max(Bid, "disqualify_reason")},
+    "sanctions": {"authority": _max(Sanction, "authority")},
+}
+
+
+def length_limits() -> dict[str, Any]:
+    """The load's options for what the import stores (``bidwatch.contract.load_dataset``): an id longer than
+    its field refuses the dataset, naming table, row, column and value; a longer text is a notice."""
+    return {"max_lengths": ID_COLUMNS, "cut_lengths": TEXT_COLUMNS}
+
+
 def company_rows(eng: Engine) -> Rows:
     wanted = ["company_id", *COMPANY_FIELDS]
     for r in reads.iter_table(eng, "companies", wanted):
-        cid = _s(r["company_id"], 64)
+        cid = _id(r["company_id"], "companies", "company_id", ID_COLUMNS["companies"]["company_id"])
+        cut = TEXT_COLUMNS["companies"]
         yield cid, {
-            "name": _s(r["name"], 300) or cid, "uscc": _s(r["uscc"], 18), "legal_rep": _s(r["legal_rep"], 100),
-            "phone": _s(r["phone"], 50), "address": _s(r["address"], 300), "region_code": _s(r["region_code"], 12),
+            "name": _s(r["name"], cut["name"]) or cid, "uscc": _s(r["uscc"], 18),
+            "legal_rep": _s(r["legal_rep"], cut["legal_rep"]), "phone": _s(r["phone"], cut["phone"]),
+            "address": _s(r["address"], cut["address"]), "region_code": _s(r["region_code"], 12),
             "founded_on": _date(r["founded_on"]), "registered_capital": _money(r["registered_capital"]),
         }
 
@@ -203,14 +265,34 @@ def company_rows(eng: Engine) -> Rows:
 def project_rows(eng: Engine) -> Rows:
     wanted = ["project_id", *PROJECT_FIELDS]
     for r in reads.iter_table(eng, "projects", wanted):
-        pid = _s(r["project_id"], 64)
+        pid = _id(r["project_id"], "projects", "project_id", ID_COLUMNS["projects"]["project_id"])
         yield pid, {
-            "name": _s(r["name"], 300) or pid, "owner_name": _s(r["owner_name"], 300),
+            "name": _s(r["name"]) or pid,
+            "owner_name": _s(r["owner_name"], TEXT_COLUMNS["projects"]["owner_name"]),
             "sector": _s(r["sector"]) if _s(r["sector"]) in SECTORS else Sector.OTHER,
             "estimated_amount": _money(r["estimated_amount"]), "state_funded": _bool(r["state_funded"]),
             "approved_on": _date(r["approved_on"]), "permit_on": _date(r["permit_on"]),
             "works_started_on": _date(r["works_started_on"]), "region_code": _s(r["region_code"], 12),
         }
+
+
+#: The dates of a tender that date its alerts, in the order of the procedure (docs/data-contract.md,
+#: tenders): the first one the dataset gives is the alert's date (``Alert.detected_on``: the reports'
+#: periods, the list's date filters, the dashboard's trend). ``result_published_on`` is not a contract
+#: column: ``bidwatch notices`` keeps a result notice's date under that name beside them. A tender known only
+#: from its candidates or result notice has no announcement: its alerts were undated and counted in no
+#: period (QA 2026-12, 宜昌).
+ALERT_DATES = ("announced_on", "docs_from", "docs_until", "last_amendment_on", "bid_deadline",
+               "candidates_published_on", "publicity_until", "awarded_on", "result_published_on",
+               "contract_signed_on")
+
+
+def tender_dates(eng: Engine) -> dict[str, dt.date | None]:
+    """Each tender's date for its alerts: the first of :data:`ALERT_DATES` it has."""
+    out: dict[str, dt.date | None] = {}
+    for r in reads.iter_table(eng, "tenders", ["tender_id", *ALERT_DATES]):
+        out[_s(r["tender_id"])] = next((d for d in (_date(r[c]) for c in ALERT_DATES) if d is not None), None)
+    return out
 
 
 def project_meta(eng: Engine) -> dict[str, tuple[str, str]]:
@@ -222,18 +304,21 @@ def tender_rows(eng: Engine, projects: dict[str, tuple[str, str]]) -> Rows:
     wanted = ["tender_id", "project_id", "title", "category", "procedure", "tenderer_id", "agency", "ceiling_price",
               "estimate", "announced_on", "bid_deadline", "award_method", "candidates_published_on", "awarded_on",
               "winner_id", "award_price", "contract_signed_on"]
+    limit = ID_COLUMNS["tenders"]
     for r in reads.iter_table(eng, "tenders", wanted):
-        tid = _s(r["tender_id"], 64)
-        pid = _s(r["project_id"], 64)
+        tid = _id(r["tender_id"], "tenders", "tender_id", limit["tender_id"])
+        pid = _id(r["project_id"], "tenders", "project_id", limit["project_id"])
         sector, region = projects.get(pid, (Sector.OTHER, ""))
         yield tid, {
-            "project_id": pid if pid in projects else None, "title": _s(r["title"], 300),
+            "project_id": pid if pid in projects else None, "title": _s(r["title"]),
             "category": _s(r["category"], 20), "procedure": _s(r["procedure"], 20),
-            "tenderer_id": _s(r["tenderer_id"], 64) or None, "agency": _s(r["agency"], 300),
+            "tenderer_id": _id(r["tenderer_id"], "tenders", "tenderer_id", limit["tenderer_id"]) or None,
+            "agency": _s(r["agency"], TEXT_COLUMNS["tenders"]["agency"]),
             "ceiling_price": _money(r["ceiling_price"]), "estimate": _money(r["estimate"]),
             "announced_on": _date(r["announced_on"]), "bid_deadline": _ts(r["bid_deadline"]),
             "award_method": _s(r["award_method"], 20), "candidates_published_on": _date(r["candidates_published_on"]),
-            "awarded_on": _date(r["awarded_on"]), "winner_id": _s(r["winner_id"], 64) or None,
+            "awarded_on": _date(r["awarded_on"]),
+            "winner_id": _id(r["winner_id"], "tenders", "winner_id", limit["winner_id"]) or None,
             "award_price": _money(r["award_price"]), "contract_signed_on": _date(r["contract_signed_on"]),
             "sector": sector, "region_code": region,
         }
@@ -242,14 +327,26 @@ def tender_rows(eng: Engine, projects: dict[str, tuple[str, str]]) -> Rows:
 def bid_rows(eng: Engine) -> Rows:
     wanted = ["bid_id", *BID_FIELDS]
     statuses = {s.value for s in Bid.Status}
+    limit = ID_COLUMNS["bids"]
+
+    def key(r: dict[str, Any], column: str) -> str:
+        return _id(r[column], "bids", column, limit[column])
+
     for r in reads.iter_table(eng, "bids", wanted):
         status = _s(r["status"]) or Bid.Status.VALID
-        yield _s(r["bid_id"], 64), {
-            "tender_id": _s(r["tender_id"], 64), "company_id": _s(r["company_id"], 64), "price": _money(r["price"]),
+        yield key(r, "bid_id"), {
+            "tender_id": key(r, "tender_id"), "company_id": key(r, "company_id"), "price": _money(r["price"]),
             "submitted_at": _ts(r["submitted_at"]), "status": status if status in statuses else Bid.Status.VALID,
-            "disqualify_reason": _s(r["disqualify_reason"], 500), "rank": _int(r["rank"]), "score": _float(r["score"]),
-            "project_manager_id": _s(r["project_manager_id"], 64), "agent_id": _s(r["agent_id"], 64),
+            "disqualify_reason": _s(r["disqualify_reason"], TEXT_COLUMNS["bids"]["disqualify_reason"]),
+            "rank": _int(r["rank"]), "score": _float(r["score"]),
+            "project_manager_id": key(r, "project_manager_id"), "agent_id": key(r, "agent_id"),
         }
+
+
+def bid_keys(eng: Engine) -> set[str]:
+    """The dataset's bid ids, as stored."""
+    limit = ID_COLUMNS["bids"]["bid_id"]
+    return {_id(r["bid_id"], "bids", "bid_id", limit) for r in reads.iter_table(eng, "bids", ["bid_id"])}
 
 
 def sanction_rows(eng: Engine, skip: Collection[str] = ()) -> Rows:
@@ -257,9 +354,14 @@ def sanction_rows(eng: Engine, skip: Collection[str] = ()) -> Rows:
     for r in reads.iter_table(eng, "sanctions", wanted):
         if _s(r["sanction_id"]) in skip:
             continue
-        yield _s(r["sanction_id"], 64), {
-            "company_key": _s(r["company_id"], 64), "uscc": _s(r["uscc"], 18), "person_id": _s(r["person_id"], 64),
-            "measure": _s(r["measure"], 30), "authority": _s(r["authority"], 200), "reason": _s(r["reason"]),
+        limit = ID_COLUMNS["sanctions"]
+        yield _id(r["sanction_id"], "sanctions", "sanction_id", limit["sanction_id"]), {
+            "company_key": _id(r["company_id"], "sanctions", "company_id", limit["company_id"]),
+            "uscc": _s(r["uscc"], 18),
+            "person_id": _id(r["person_id"], "sanctions", "person_id", limit["person_id"]),
+            "measure": _s(r["measure"], 30),
+            "authority": _s(r["authority"], TEXT_COLUMNS["sanctions"]["authority"]),
+            "reason": _s(r["reason"]),
             "start_on": _date(r["start_on"]), "end_on": _date(r["end_on"]),
         }
 
@@ -346,6 +448,7 @@ def _write_tenders(
 ) -> tuple[set[str], dict[str, tuple[str, str, dt.date | None]]]:
     risk = {str(r.get("tender_id")): r for r in _frame_records(getattr(result, "tenders", None))}
     n_bids = reads.bids_per_tender(eng)
+    dates = tender_dates(eng)
     ids: set[str] = set()
     meta: dict[str, tuple[str, str, dt.date | None]] = {}
 
@@ -355,10 +458,8 @@ def _write_tenders(
             top = rr.get("top_indicators")
             if isinstance(top, (list, tuple)):
                 top = ";".join(map(str, top))
-            deadline = values["bid_deadline"]
-            when = values["announced_on"] or (deadline.date() if deadline else None) or values["awarded_on"]
             ids.add(tid)
-            meta[tid] = (values["sector"], values["region_code"], when)
+            meta[tid] = (values["sector"], values["region_code"], dates.get(tid))
             yield Tender(
                 tender_id=tid, **values, n_bids=n_bids.get(tid, 0), risk_score=_float(rr.get("risk_score")),
                 risk_level=_s(rr.get("risk_level"), 20), n_alerts=_int(rr.get("n_alerts")) or 0,
@@ -375,7 +476,7 @@ def _write_tenders(
 def _write_bids(eng: Engine, tender_ids: set[str], prov: dict[str, Any]) -> tuple[int, int]:
     """The dataset's bids replace those of its tenders (bids withdrawn from a corrected extract go
     away). Returns (bids written, bids of these tenders removed)."""
-    keys = {_s(r["bid_id"], 64) for r in reads.iter_table(eng, "bids", ["bid_id"])}
+    keys = bid_keys(eng)
     retired = 0
     for chunk in _batched(sorted(tender_ids), 900):
         gone = [b for b in Bid.objects.filter(tender_id__in=chunk).values_list("bid_id", flat=True) if b not in keys]
@@ -444,7 +545,21 @@ def alert_key(indicator: str, tender_id: str, project_id: str, companies: Iterab
     alert after a re-scan, or let a second dataset overwrite the first one's alerts.
     """
     group = hashlib.blake2b(";".join(sorted(set(companies))).encode(), digest_size=5).hexdigest()
-    return f"{indicator}:{tender_id or project_id or '-'}:{group}"[:200]
+    return _fit_key(f"{indicator}:{tender_id or project_id or '-'}:{group}")
+
+
+#: the length of an alert's key (``Alert.alert_id``)
+KEY_LENGTH = _max(Alert, "alert_id")
+
+
+def _fit_key(key: str) -> str:
+    """``key`` as it is where it fits; else its start and a digest of the whole. A tender id of up to 255
+    characters makes a longer key, and cutting it would merge the alerts of one tender on different
+    companies."""
+    if len(key) <= KEY_LENGTH:
+        return key
+    digest = hashlib.blake2b(key.encode(), digest_size=8).hexdigest()
+    return f"{key[:KEY_LENGTH - len(digest) - 1]}~{digest}"
 
 
 def _keyed_alerts(records: list[dict[str, Any]]) -> list[tuple[str, dict[str, Any]]]:
@@ -452,7 +567,7 @@ def _keyed_alerts(records: list[dict[str, Any]]) -> list[tuple[str, dict[str, An
     companies, other evidence) are told apart by a digest of their evidence."""
     keyed = []
     for r in records:
-        tid, pid = _s(r.get("tender_id"), 64), _s(r.get("project_id"), 64)
+        tid, pid = _s(r.get("tender_id")), _s(r.get("project_id"))
         keyed.append((alert_key(_s(r.get("indicator"), 80), tid, pid, _company_list(r.get("company_ids"))), r))
     counts: dict[str, int] = defaultdict(int)
     for key, _r in keyed:
@@ -462,7 +577,7 @@ def _keyed_alerts(records: list[dict[str, Any]]) -> list[tuple[str, dict[str, An
         if counts[key] > 1:
             ev = _evidence(r.get("evidence"))
             key = f"{key}:{hashlib.blake2b(json.dumps(ev, sort_keys=True, ensure_ascii=False).encode(), digest_size=4).hexdigest()}"
-        out.append((key[:200], r))
+        out.append((_fit_key(key), r))
     return out
 
 
@@ -485,18 +600,19 @@ def _write_alerts(
         if aid in seen:
             continue
         seen.add(aid)
-        tid = _s(r.get("tender_id"), 64)
+        tid = _s(r.get("tender_id"))
+        pid = _id(r.get("project_id"), "alerts", "project_id", _max(Alert, "project_id"))
         if tid in tender_meta:
             sector, region, when = tender_meta[tid]
         else:  # a project's alert (e.g. contract splitting): the project's sector and district
-            sector, region = projects.get(_s(r.get("project_id"), 64), (Sector.OTHER, ""))
+            sector, region = projects.get(pid, (Sector.OTHER, ""))
             when = _evidence_date(_evidence(r.get("evidence")))
         severity = _s(r.get("severity")).lower()
         companies = _company_list(r.get("company_ids"))
         objs.append(Alert(
             alert_id=aid, indicator=_s(r.get("indicator"), 80), name_zh=_s(r.get("name_zh"), 200) or _s(r.get("indicator")),
             family=_s(r.get("family"), 40), severity=severity if severity in SEVERITIES else "low",
-            tender_id=tid if tid in tender_ids else None, project_id=_s(r.get("project_id"), 64),
+            tender_id=tid if tid in tender_ids else None, project_id=pid,
             company_ids=";".join(companies), score=_float(r.get("score")) or 0.0,
             legal_basis=_s(r.get("legal_basis"), 500), evidence=_evidence(r.get("evidence")), message=_s(r.get("message")),
             sector=sector, region_code=region, detected_on=when,

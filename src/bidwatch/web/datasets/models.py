@@ -48,6 +48,12 @@ class DatasetImport(models.Model):
     def __str__(self) -> str:
         return f"#{self.pk} {self.original_name}"
 
+    @property
+    def goes_ahead(self) -> bool:
+        """Whether the change summary is what the import does or did (waiting for confirmation, accepted,
+        imported): a rejected or failed import changed nothing, and re-checks no alert."""
+        return self.status in (self.Status.REVIEW, self.Status.ACCEPTED, self.Status.IMPORTED)
+
 
 class ScanRun(models.Model):
     class Status(models.TextChoices):

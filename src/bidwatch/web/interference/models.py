@@ -35,7 +35,7 @@ class Interference(Numbered):
     intervener_position = models.CharField(_("position"), max_length=200)
     intervener_unit = models.CharField(_("unit"), max_length=200)
     project_name = models.CharField(_("project or tender"), max_length=300)
-    tender_id = models.CharField(_("tender ID"), max_length=64, blank=True)
+    tender_id = models.CharField(_("tender ID"), max_length=255, blank=True)  # an imported id, whole
     manner = models.CharField(_("how"), max_length=20, choices=Manner.choices)
     occurred_on = models.DateField(_("when"))
     description = models.TextField(_("what was said or asked"))

@@ -14,6 +14,14 @@ from bidwatch.web.cases import Named
 from bidwatch.web.core.fields import status_field
 
 MONEY = {"max_digits": 18, "decimal_places": 2, "null": True, "blank": True}
+#: The length of an imported id (a company's, project's, tender's, bid's, sanction's, person's), in
+#: characters. Ids are the source system's own and are stored whole, never cut (two ids cut to one prefix
+#: merged their bids, QA 2026-12: Armenia's OCDS lot ids have 76 characters, its bid ids 113; Paraguay's
+#: award ids 112, its company ids 105). OCDS ids are free strings that publishers build from the ocid, the
+#: lot and a UUID, so 100–200 characters occur; 255 leaves room and keeps the keys an ordinary index entry
+#: (at most 1 kB in UTF-8). A longer id refuses the import, naming its table, row and column
+#: (``datasets/loader.py``, ``ID_COLUMNS``).
+ID_LENGTH = 255
 
 
 class Provenance(models.Model):
@@ -32,7 +40,7 @@ class Provenance(models.Model):
 
 
 class Company(Provenance, Named):
-    company_id = models.CharField(_("company ID"), max_length=64, primary_key=True)
+    company_id = models.CharField(_("company ID"), max_length=ID_LENGTH, primary_key=True)
     name = models.CharField(_("name"), max_length=300)
     uscc = models.CharField(_("unified social credit code"), max_length=18, blank=True)
     legal_rep = models.CharField(_("legal representative"), max_length=100, blank=True)
@@ -57,8 +65,8 @@ class Company(Provenance, Named):
 
 
 class Project(Provenance, Named):
-    project_id = models.CharField(_("project ID"), max_length=64, primary_key=True)
-    name = models.CharField(_("name"), max_length=300)
+    project_id = models.CharField(_("project ID"), max_length=ID_LENGTH, primary_key=True)
+    name = models.TextField(_("name"))  # free text: a project name of 975 characters occurs (OCDS, Mexico)
     owner_name = models.CharField(_("owner"), max_length=300, blank=True)
     sector = sector_field(default=Sector.OTHER)
     estimated_amount = models.DecimalField(_("estimated amount"), **MONEY)
@@ -74,11 +82,11 @@ class Project(Provenance, Named):
 
 
 class Tender(Provenance):
-    tender_id = models.CharField(_("tender ID"), max_length=64, primary_key=True)
+    tender_id = models.CharField(_("tender ID"), max_length=ID_LENGTH, primary_key=True)
     project = models.ForeignKey(
         Project, verbose_name=_("project"), null=True, blank=True, on_delete=models.SET_NULL, related_name="tenders"
     )
-    title = models.CharField(_("title"), max_length=300, blank=True)
+    title = models.TextField(_("title"), blank=True)  # stored whole: OCDS titles of 975 characters occur
     category = models.CharField(_("category"), max_length=20, blank=True)
     procedure = models.CharField(_("procedure"), max_length=20, blank=True)
     tenderer = models.ForeignKey(
@@ -137,7 +145,7 @@ class Bid(Provenance):
         DISQUALIFIED = "disqualified", _("Disqualified")
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
-    bid_id = models.CharField(_("bid ID"), max_length=64, primary_key=True)
+    bid_id = models.CharField(_("bid ID"), max_length=ID_LENGTH, primary_key=True)
     tender = models.ForeignKey(Tender, verbose_name=_("tender"), on_delete=models.CASCADE, related_name="bids")
     company = models.ForeignKey(
         Company, verbose_name=_("bidder"), on_delete=models.CASCADE, related_name="bids", db_constraint=False
@@ -148,8 +156,8 @@ class Bid(Provenance):
     disqualify_reason = models.CharField(_("reason for disqualification"), max_length=500, blank=True)
     rank = models.IntegerField(_("rank"), null=True, blank=True)
     score = models.FloatField(_("score"), null=True, blank=True)
-    project_manager_id = models.CharField(_("project manager"), max_length=64, blank=True)
-    agent_id = models.CharField(_("agent"), max_length=64, blank=True)
+    project_manager_id = models.CharField(_("project manager"), max_length=ID_LENGTH, blank=True)
+    agent_id = models.CharField(_("agent"), max_length=ID_LENGTH, blank=True)
 
     class Meta:
         verbose_name = _("bid")
@@ -158,10 +166,10 @@ class Bid(Provenance):
 
 
 class Sanction(Provenance):
-    sanction_id = models.CharField(_("record ID"), max_length=64, primary_key=True)
-    company_key = models.CharField(_("company ID"), max_length=64, blank=True, db_index=True)
+    sanction_id = models.CharField(_("record ID"), max_length=ID_LENGTH, primary_key=True)
+    company_key = models.CharField(_("company ID"), max_length=ID_LENGTH, blank=True, db_index=True)
     uscc = models.CharField(_("unified social credit code"), max_length=18, blank=True)
-    person_id = models.CharField(_("person"), max_length=64, blank=True)
+    person_id = models.CharField(_("person"), max_length=ID_LENGTH, blank=True)
     measure = models.CharField(_("measure"), max_length=30)
     authority = models.CharField(_("authority"), max_length=200, blank=True)
     reason = models.TextField(_("reason"), blank=True)
