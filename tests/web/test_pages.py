@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
+from django.utils.translation import gettext as _
 
 from bidwatch.web.audit.models import AuditEntry
 
@@ -132,3 +134,128 @@ def test_the_trend_fills_the_months_without_alerts() -> None:
     assert month_range(["2024-05", "2024-06"]) == ["2024-05", "2024-06"]  # nothing missing: nothing added
     # a stray date decades off does not draw centuries of empty months
     assert month_range(["1900-01", "2024-05"]) == ["1900-01", "2024-05"] and MAX_TREND_MONTHS < 1500
+
+
+@pytest.mark.django_db
+def test_a_named_winner_without_a_bid_counts_its_win(client_for: Any, imported: Any) -> None:
+    """QA r03: a results notice or an OCDS award names the winner without its bid; the company page counted
+    its wins from its bids only ("投标0 中标0" for the 中标人 of the tender page). Wins are the tenders it won,
+    bids its bids."""
+    from bidwatch.web.tenders.models import Company, Tender
+
+    Company.objects.create(company_id="W1", name="CARDIOPACE, S.A DE C.V")
+    Tender.objects.filter(pk="T3").update(winner_id="W1")  # T3's one bid is C5's
+    office = client_for("office")
+    html = office.get(reverse("tenders:company", args=["W1"])).content.decode()
+    assert re.search(r'data-testid="wins">1\b', html) and "<dd>0</dd>" in html  # 1 win, 0 bids
+    assert 'data-testid="win-rate">—' in html  # no bids: no rate
+    assert 'data-testid="won-alone"' in html and reverse("tenders:detail", args=["T3"]) in html
+    history = _json_block(html, "chart-history")
+    assert history["labels"] == ["2024-05"] and [d["data"] for d in history["datasets"]] == [[0], [1]]
+    # near miss: a winner with its bid (C3 on T2) is counted once, its rate over its bids as before
+    c3 = office.get(reverse("tenders:company", args=["C3"])).content.decode()
+    assert re.search(r'data-testid="wins">1<', c3) and 'data-testid="win-rate">50.0%' in c3
+    assert 'data-testid="won-alone"' not in c3
+
+
+def _set_currency(monkeypatch: Any, tender_id: str, currency: str) -> None:
+    """The tender's currency: its column where the model stores it; until then (the tenders' ``currency``
+    column is not stored yet) the attribute the page reads."""
+    from bidwatch.web.tenders.models import Tender
+
+    if any(f.name == "currency" for f in Tender._meta.get_fields()):
+        Tender.objects.filter(pk=tender_id).update(currency=currency)
+    else:
+        monkeypatch.setattr(Tender, "currency", currency, raising=False)
+
+
+@pytest.mark.django_db
+def test_an_amount_in_a_foreign_currency_is_no_wan_yuan(client_for: Any, imported: Any,
+                                                        monkeypatch: Any) -> None:
+    """QA r03: Jalisco's award of 14,598.6 MXN read "1.46 万元". An amount in another currency is shown in
+    it."""
+    office = client_for("office")
+    _set_currency(monkeypatch, "T1", "MXN")
+    html = office.get(reverse("tenders:detail", args=["T1"])).content.decode()
+    assert 'data-testid="award-price">4,800,000.00 MXN<' in html and "万元" not in html
+    assert _json_block(html, "chart-prices")["label"] == _("Bid price (%(currency)s)") % {"currency": "MXN"}
+    # near miss: the yuan, by any of its names, stays in 万元
+    for cn in ("CNY", "人民币", ""):
+        _set_currency(monkeypatch, "T1", cn)
+        html = office.get(reverse("tenders:detail", args=["T1"])).content.decode()
+        assert 'data-testid="award-price">480.00 万元<' in html and "MXN" not in html
+
+
+@pytest.mark.django_db
+def test_bidder_links_not_looked_for_are_not_reported_as_none_found(client_for: Any, imported: Any) -> None:
+    """QA r03: a tender with no bids (and no people, device or account data) said "投标人之间未发现共用人员…". It was
+    not checked: the page says so, and why."""
+    from bidwatch.web.datasets.models import ScanRun
+    from bidwatch.web.tenders.models import Company
+
+    office = client_for("office")
+    none_found = "投标人之间未发现共用人员、设备、账户或电话。"
+    t3 = office.get(reverse("tenders:detail", args=["T3"])).content.decode()  # one bid: nobody to share with
+    fewer = escape(_("Not checked: fewer than two bidders of this tender are on record (the data may name "
+                     "its winner only)."))
+    assert 'data-testid="links-not-checked"' in t3 and fewer in t3 and none_found not in t3
+    # near miss: T2's two bidders have phones (different ones): checked, none shared
+    t2 = office.get(reverse("tenders:detail", args=["T2"])).content.decode()
+    assert none_found in t2 and 'data-testid="links-not-checked"' not in t2
+    # ... without the phones, and a dataset without people, bonds or bid files: nothing to compare
+    Company.objects.filter(pk__in=["C3", "C4"]).update(phone="")
+    rows = {"companies": 6, "projects": 2, "tenders": 3, "bids": 6}
+    ScanRun.objects.filter(pk=imported.pk).update(summary={"rows": rows})
+    t2 = office.get(reverse("tenders:detail", args=["T2"])).content.decode()
+    no_data = escape(_("Not checked: the data gives no people, devices, bank accounts or phones of these "
+                       "bidders."))
+    assert 'data-testid="links-not-checked"' in t2 and no_data in t2 and none_found not in t2
+    ScanRun.objects.filter(pk=imported.pk).update(summary={"rows": {**rows, "bonds": 3}})
+    t2 = office.get(reverse("tenders:detail", args=["T2"])).content.decode()
+    assert none_found in t2 and 'data-testid="links-not-checked"' not in t2
+
+
+@pytest.mark.django_db
+def test_the_tender_page_names_the_agency_and_speaks_english_in_english(client_for: Any,
+                                                                        imported: Any) -> None:
+    """QA r03, r07: 招标代理机构 showed the raw id though companies.csv names it; on the English page the alert's
+    indicator and the risk explanation were Chinese only (the catalogue has the English name)."""
+    from bidwatch.web.alerts.models import Alert
+    from bidwatch.web.tenders.models import Company, Tender
+
+    Company.objects.create(company_id="DEP-GOB-JAL-03.4-1653", name="Dirección de Compras de Jalisco")
+    Tender.objects.filter(pk="T1").update(
+        agency="DEP-GOB-JAL-03.4-1653", risk_score=66.5, risk_level="medium",
+        top_indicators="contract_before_award", explanation="中风险（66.5分）：中标通知书发出前已签订合同1条（高风险）")
+    Tender.objects.filter(pk="T2").update(agency="湖北某项目管理有限公司")
+    Alert.objects.filter(indicator="bond_same_account").update(indicator="contract_before_award",
+                                                               name_zh="中标通知书发出前已签订合同")
+    office = client_for("office")
+    zh = office.get(reverse("tenders:detail", args=["T1"])).content.decode()
+    agency = re.search(r'data-testid="agency">(.*?)</dd>', zh, re.S).group(1)
+    assert "Dirección de Compras de Jalisco" in agency
+    assert reverse("tenders:company", args=["DEP-GOB-JAL-03.4-1653"]) in agency
+    assert "中风险（66.5分）" in zh and "Medium risk" not in zh and "<strong>中标通知书发出前已签订合同</strong>" in zh
+    en = office.get(reverse("tenders:detail", args=["T1"]), headers={"Accept-Language": "en"})
+    en = en.content.decode()
+    explained = re.search(r'data-testid="risk-explanation">(.*?)</p>', en, re.S).group(1)
+    assert explained == "Medium risk (66.5 points): Contract signed before the award (1)"
+    assert "<strong>Contract signed before the award</strong>" in en and "<strong>中标通知书" not in en
+    # the explanation, the finding, the legal basis
+    assert en.count("(the scan&#x27;s text, in Chinese)") >= 3
+    # near miss: an agency given by name, no company's id, is shown as it is
+    t2 = office.get(reverse("tenders:detail", args=["T2"])).content.decode()
+    assert 'data-testid="agency">湖北某项目管理有限公司</dd>' in t2
+
+
+@pytest.mark.django_db
+def test_the_district_chart_says_a_code_is_a_code(client_for: Any, imported: Any) -> None:
+    """QA r07: 区县分布 was labelled 430102, a code that reads as a count. A code is said to be one; a name
+    the data gives is shown as it is."""
+    from bidwatch.web.alerts.models import Alert
+
+    html = client_for("office").get(reverse("tenders:dashboard")).content.decode()
+    assert _json_block(html, "chart-district")["labels"] == [_("region code %(code)s") % {"code": "430102"}]
+    Alert.objects.update(region_code="浏阳市")
+    html = client_for("office").get(reverse("tenders:dashboard")).content.decode()
+    assert _json_block(html, "chart-district")["labels"] == ["浏阳市"]

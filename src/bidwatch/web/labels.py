@@ -97,3 +97,53 @@ def evidence_value(value: str) -> str:
 
 def _catalogue_indicators() -> dict[str, Any]:
     return _catalogue()[1]
+
+
+def _zh() -> bool:
+    return (get_language() or "zh-hans").startswith("zh")
+
+
+def indicator_name(code: str, name_zh: str = "") -> str:
+    """An indicator's name in the page's language: on a Chinese page the scan's own name (``name_zh``, else
+    the catalogue's), on another the English name of the scan catalogue (``bidwatch.indicators``) or of the
+    bid-file comparison (``bidwatch.documents.compare.INDICATORS``); the Chinese name where neither knows the
+    code, the code where there is no name at all."""
+    if _zh() and name_zh:  # the scan's own name, without loading the catalogue
+        return name_zh
+    ind = _catalogue_indicators().get(code)
+    if _zh():
+        return (ind.name_zh if ind is not None else "") or code
+    if ind is not None:
+        return str(ind.name_en)
+    if code.startswith("doc_"):  # a bid-file comparison's finding: its own table of names
+        from bidwatch.documents.compare import INDICATORS
+
+        names = INDICATORS.get(code) or {}
+        if names.get("name_en"):
+            return names["name_en"]
+    return name_zh or code
+
+
+def region_label(code: str) -> str:
+    """A district as the pages name it: the value itself where the data gives a name (浏阳市), else — a
+    行政区划代码 of digits, which no table of the data names — said to be a code ("区划代码 430181")."""
+    code = (code or "").strip()
+    if not code:
+        return str(_("unknown"))
+    if code.isdigit():
+        return str(_("region code %(code)s") % {"code": code})
+    return code
+
+
+@lru_cache(maxsize=1)
+def _cn_currencies() -> frozenset[str]:
+    from bidwatch.scan import CN_CURRENCIES  # the scan's own list: the yuan's names in a currency column
+
+    return frozenset(CN_CURRENCIES)
+
+
+def foreign_currency(currency: Any) -> str:
+    """The currency code of an amount that is not in yuan (``MXN``), else "" (none given, or the yuan by one
+    of its names: CNY, RMB, 人民币, 元)."""
+    cur = str(currency or "").strip()
+    return "" if not cur or cur.upper() in _cn_currencies() else cur.upper()

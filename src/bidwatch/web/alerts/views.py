@@ -22,7 +22,7 @@ from bidwatch.web.accounts.roles import Cap
 from bidwatch.web import deadlines
 from bidwatch.web.alerts import services
 from bidwatch.web.alerts.forms import AlertFilterForm, ClueForm, ConfirmForm, DismissForm
-from bidwatch.web.alerts.models import Alert, Clue, Decision, Transfer
+from bidwatch.web.alerts.models import DOCUMENT_ALERT_PREFIX, Alert, Clue, Decision, Transfer
 from bidwatch.web.alerts.workflow import DECISION_WORKFLOW, TRANSFER_CLOCK, WORKFLOW, pending
 from bidwatch.web.audit.models import AuditEntry
 from bidwatch.web.audit.services import record
@@ -99,9 +99,7 @@ def alert_list(request: HttpRequest) -> HttpResponse:
     results = _results(request, {"page": page, "query": query.urlencode()}, version)
     if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "alert-results":
         return HttpResponse(results)
-    coverage = latest_coverage(version)
-    ctx = {"form": form, "results": results,
-           "partial": sorted((code, c) for code, c in coverage.items() if c.get("checked", 0) < c.get("in_scope", 0))}
+    ctx = {"form": form, "results": results, "partial_by_dataset": coverage_by_dataset(version)}
     return render(request, "alerts/list.html", ctx)
 
 
@@ -127,35 +125,98 @@ def _get_alert(request: HttpRequest, alert_id: str) -> Alert:
     return alert
 
 
-def latest_coverage(version: str | None = None) -> dict[str, dict[str, Any]]:
-    """Per indicator, what the latest finished scan could check (summary.json's ``coverage``): a reader of an
-    alert must know how much of the data the indicator examined and how much it could not. Cached per data
-    version when one is given (a finished scan changes it)."""
+def _coverage(scan: Any) -> dict[str, dict[str, Any]]:
+    """Per indicator, what ``scan`` could check (summary.json's ``coverage``): a reader of an alert must know
+    how much of the data the indicator examined and how much it could not."""
+    coverage = (scan.summary or {}).get("coverage") if scan is not None else None
+    return coverage if isinstance(coverage, dict) else {}
+
+
+def _partial(coverage: dict[str, dict[str, Any]]) -> list[tuple[str, dict[str, Any]]]:
+    return sorted((code, c) for code, c in coverage.items()
+                  if isinstance(c, dict) and c.get("checked", 0) < c.get("in_scope", 0))
+
+
+def coverage_by_dataset(version: str | None = None) -> list[dict[str, Any]]:
+    """The indicators that could not check every tender, per dataset: for each import whose records are
+    stored (the import that last wrote a tender or a project), the coverage of its latest finished scan —
+    each dataset's own, never another's (the latest scan of any dataset gave Yichang's alerts Jalisco's
+    coverage). Plain values, cached per data version when one is given (a finished scan changes it)."""
+    from django.db.models import Exists, Max, OuterRef
+
+    from bidwatch.web.datasets.models import ScanRun
+    from bidwatch.web.tenders.models import Project, Tender
+
+    key = f"bw:coverage-by-dataset:{version}"
+    out = cache.get(key) if version else None
+    if out is None:
+        # an EXISTS per scanned import (on the provenance index), not a DISTINCT over every tender
+        holds = Q(Exists(Tender.objects.filter(dataset_import=OuterRef("dataset_id")))) | Q(
+            Exists(Project.objects.filter(dataset_import=OuterRef("dataset_id"))))
+        last = ScanRun.objects.filter(holds, status=ScanRun.Status.DONE).order_by().values(
+            "dataset_id").annotate(last=Max("id")).values_list("last", flat=True)
+        scans = ScanRun.objects.filter(pk__in=list(last)).select_related("dataset").order_by("dataset_id")
+        out = [{"dataset": scan.dataset_id, "name": scan.dataset.original_name,
+                "source": scan.dataset.source_system, "scan": scan.pk, "finished": scan.finished_at,
+                "partial": partial}
+               for scan in scans if (partial := _partial(_coverage(scan)))]
+        if version:
+            cache.set(key, out, 600)
+    return out
+
+
+def _records_source(alert: Alert) -> tuple[str | None, int | None]:
+    """The source system and the import of the records an alert is about (its tender's, else its
+    project's)."""
+    from bidwatch.web.tenders.models import Project
+
+    if alert.tender_id and alert.tender is not None:
+        return alert.tender.source, alert.tender.dataset_import_id
+    if alert.project_id:
+        row = Project.objects.filter(pk=alert.project_id).values_list("source", "dataset_import").first()
+        if row is not None:
+            return row
+    return None, None
+
+
+def alert_scan(alert: Alert) -> Any:
+    """The finished scan that raised ``alert``: the first to finish after it last wrote the alert (imports
+    write and finish one at a time, under the import lock), of the alert's source system where its records
+    give one; else the latest finished scan of the import that wrote its records. None for a bid-file
+    comparison's alert (no scan)."""
     from bidwatch.web.datasets.models import ScanRun
 
-    key = f"bw:coverage:{version}"
-    coverage = cache.get(key) if version else None
-    if coverage is None:
-        scan = ScanRun.objects.filter(status=ScanRun.Status.DONE).order_by("-id").only("summary").first()
-        coverage = (scan.summary or {}).get("coverage") if scan is not None else None
-        coverage = coverage if isinstance(coverage, dict) else {}
-        if version:
-            cache.set(key, coverage, 600)
-    return coverage
+    if alert.alert_id.startswith(DOCUMENT_ALERT_PREFIX):
+        return None
+    source, dataset = _records_source(alert)
+    done = ScanRun.objects.filter(status=ScanRun.Status.DONE).select_related("dataset")
+    after = done.filter(finished_at__gte=alert.last_seen)
+    if source is not None:
+        after = after.filter(dataset__source_system=source)
+    scan = after.order_by("finished_at", "id").first() if alert.last_seen else None
+    if scan is None and dataset is not None:
+        scan = done.filter(dataset_id=dataset).order_by("-id").first()
+    return scan
 
 
 def _triage_context(request: HttpRequest, alert: Alert, **forms: Any) -> dict[str, Any]:
     user = request.user
+    scan = alert_scan(alert)
+    clues = list(alert.clues.select_related("assigned_unit"))
+    actions = list(alert.actions.select_related("actor", "clue"))
+    linked = {c.pk for c in clues} | {a.clue_id for a in actions if a.clue_id}
     return {
-        "alert": alert,
-        "coverage": latest_coverage().get(alert.indicator),
+        "alert": alert, "scan": scan,
+        "coverage": _coverage(scan).get(alert.indicator),
         "can_triage": alert.active and services.can_triage(user, alert),
         "can_raise_clue": alert.active and services.can_raise_clue(user, alert),
         "confirm_form": forms.get("confirm_form") or ConfirmForm(),
         "dismiss_form": forms.get("dismiss_form") or DismissForm(),
         "clue_form": forms.get("clue_form") or ClueForm(initial={"assigned_unit": _default_unit(alert)}),
-        "actions": alert.actions.select_related("actor", "clue"),
-        "clues": alert.clues.select_related("assigned_unit"),
+        "actions": actions, "clues": clues,
+        # a clue is linked only for a user who may open it (the clue page's own visibility: 403 otherwise)
+        "openable_clues": set(services.visible_clues(user).filter(pk__in=linked).values_list("pk", flat=True))
+        if linked else set(),
     }
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
@@ -75,10 +76,13 @@ def big_data(user: Any, start: dt.date, end: dt.date) -> Section:
         (_("By family"), [(family_label(k), n) for k, n in Counter(f[0] for f in found).most_common()]),
         (_("By status"), _count_by([f[2] for f in found], dict(Alert.Status.choices))),
     ]
-    s.columns = [_("Date"), _("Indicator"), _("Severity"), _("Tender"), _("Status"), _("Finding")]
+    # the indicator in the page's language; the finding is the scan's, written in Chinese only: said so
+    zh = (get_language() or "zh-hans").startswith("zh")
+    s.columns = [_("Date"), _("Indicator"), _("Severity"), _("Tender"), _("Status"),
+                 _("Finding") if zh else _("Finding (the scan's text, in Chinese)")]
     top = alerts.filter(severity="high").order_by("-score", "alert_id")[:200]
-    s.rows = [[a.detected_on, a.name_zh, a.get_severity_display(), a.tender_id or "", a.get_status_display(),
-               a.message] for a in top]
+    s.rows = [[a.detected_on, a.indicator_name, a.get_severity_display(), a.tender_id or "",
+               a.get_status_display(), a.message] for a in top]
     return s
 
 

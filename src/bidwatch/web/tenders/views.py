@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
@@ -21,7 +22,7 @@ from bidwatch.web.audit.models import AuditEntry
 from bidwatch.web.audit.services import record
 from bidwatch.web.core.cache import get_or_compute
 from bidwatch.web.credit.services import for_company as registry_for_company
-from bidwatch.web.labels import family_label
+from bidwatch.web.labels import family_label, foreign_currency, region_label
 from bidwatch.web.scoping import scope_by_sector
 from bidwatch.web.tenders.models import Bid, BidderLink, Company, Sanction, Tender
 
@@ -106,7 +107,7 @@ def dashboard_figures(user: Any) -> dict[str, Any]:
     family_rows = sorted(((family_label(k), v) for k, v in by_family.items()), key=lambda x: -x[1])
     severity_rows = [(str(SEVERITY_LABELS.get(s, s)), by_severity.get(s, 0)) for s in sorted(SEVERITY_ORDER, key=SEVERITY_ORDER.get)]
     sector_rows = sorted(((str(SECTOR_LABELS.get(k, k)), v) for k, v in by_sector.items()), key=lambda x: -x[1])
-    district_rows = sorted(((k or _("unknown"), v) for k, v in by_district.items()), key=lambda x: -x[1])[:12]
+    district_rows = sorted(((region_label(k), v) for k, v in by_district.items()), key=lambda x: -x[1])[:12]
     kpis["tenders"] = scope_by_sector(Tender.objects.all(), user).count()
     kpis["clues"] = (
         Clue.objects.filter(assigned_unit=user.agency_id).count() if is_sector_scoped(user) else Clue.objects.count()
@@ -204,6 +205,64 @@ def _timeline(t: Tender) -> list[dict[str, Any]]:
     return out
 
 
+#: the dataset's tables that give bidder links the web does not store (the bidders' people, bond accounts,
+#: bid-file traces: ``bidwatch.engine.reads.bidder_links_sql``); whether the dataset had them is in its scan's
+#: row counts
+LINK_TABLES = ("people", "bonds", "bid_files")
+
+
+def _scan_rows(tender: Tender) -> dict[str, Any] | None:
+    """The rows per table of the dataset that last wrote ``tender``, as its latest finished scan counted them
+    (``summary["rows"]``); None where no scan of it is on record or it did not count them."""
+    from bidwatch.web.datasets.models import ScanRun
+
+    if tender.dataset_import_id is None:
+        return None
+    scans = ScanRun.objects.filter(dataset_id=tender.dataset_import_id, status=ScanRun.Status.DONE)
+    summary = scans.order_by("-id").values_list("summary", flat=True).first()
+    rows = (summary or {}).get("rows") if isinstance(summary, dict) else None
+    return rows if isinstance(rows, dict) else None
+
+
+def links_not_checked(tender: Tender, bids: list[Bid]) -> str:
+    """Why the bidders of ``tender`` could not be looked at for a shared person, device, account or phone
+    ("" where they could, and "none found" is a finding): fewer than two bidders on record ("bidders": a
+    results notice or an award names the winner alone), or no data to link them by ("data": no bid names a
+    project manager or an agent, no bidder a phone, and the tender's dataset has no people, bonds or bid
+    files). Unknown (no scan on record): "", as before."""
+    if len({b.company_id for b in bids if b.company_id}) < 2:
+        return "bidders"
+    if any(b.project_manager_id or b.agent_id or (b.company_id and b.company.phone) for b in bids):
+        return ""
+    rows = _scan_rows(tender)
+    if rows is None:
+        return ""
+    return "" if any(rows.get(t) for t in LINK_TABLES) else "data"
+
+
+def explanation_en(tender: Tender, alerts: list[Alert]) -> str:
+    """The tender's risk in English, from its figures and the scan catalogue's English names (the scan
+    writes its explanation, 中风险（66.5分）：…, in Chinese only): "" on a Chinese page, or where the scan
+    gave no indicators."""
+    from bidwatch.web.labels import RISK_LEVELS, indicator_name
+
+    top = [c for c in (tender.top_indicators or "").split(";") if c]
+    if (get_language() or "zh-hans").startswith("zh") or not top or tender.risk_score is None:
+        return ""
+    counts: dict[str, int] = {}
+    for a in alerts:
+        counts[a.indicator] = counts.get(a.indicator, 0) + 1
+    listed = "; ".join(f"{indicator_name(c)} ({counts[c]})" if counts.get(c) else indicator_name(c)
+                       for c in top)
+    text = _("%(level)s risk (%(score)s points): %(indicators)s") % {
+        "level": RISK_LEVELS.get(tender.risk_level, tender.risk_level or "—"),
+        "score": f"{tender.risk_score:.1f}", "indicators": listed}
+    more = len(set(counts) - set(top))
+    if more:
+        text += _("; %(n)s more kinds of alert") % {"n": more}
+    return text
+
+
 @requires(Cap.VIEW)
 def tender_detail(request: HttpRequest, tender_id: str) -> HttpResponse:
     tender = get_object_or_404(Tender.objects.select_related("project", "winner", "tenderer"), pk=tender_id)
@@ -217,13 +276,19 @@ def tender_detail(request: HttpRequest, tender_id: str) -> HttpResponse:
     links = list(BidderLink.objects.filter(tender=tender).select_related("company_a", "company_b"))
     if alerts:
         record(request.user, AuditEntry.Action.VIEW_EVIDENCE, tender, request=request, alerts=len(alerts))
+    # the amounts' currency where the data gives one other than the yuan (OCDS: MXN, AMD ...); "" for the yuan
+    currency = foreign_currency(getattr(tender, "currency", ""))
+    # the tendering agency: its name where the agency column holds the id of a company the data names
+    agency = (Company.objects.filter(pk=tender.agency).only("company_id", "name").first()
+              if tender.agency else None)
     price_chart = {
         "type": "bar",
         "labels": [b.company.name if b.company_id else b.bid_id for b in bids],
         "data": [float(b.price) if b.price is not None else None for b in bids],
         "winner": [b.company_id == tender.winner_id for b in bids],
         "ceiling": float(tender.ceiling_price) if tender.ceiling_price is not None else None,
-        "label": _("Bid price (yuan)"),
+        "label": (_("Bid price (%(currency)s)") % {"currency": currency} if currency
+                  else _("Bid price (yuan)")),
         "ceilingLabel": _("Price ceiling"),
     }
     bidders = {b.company_id: b.company.name for b in bids if b.company_id}
@@ -238,7 +303,9 @@ def tender_detail(request: HttpRequest, tender_id: str) -> HttpResponse:
     return render(
         request, "tenders/detail.html",
         {"tender": tender, "bids": bids, "alerts": alerts, "links": links, "timeline": _timeline(tender),
-         "price_chart": price_chart, "graph": graph},
+         "price_chart": price_chart, "graph": graph, "currency": currency, "agency": agency,
+         "links_not_checked": "" if links else links_not_checked(tender, bids),
+         "explanation_en": explanation_en(tender, alerts)},
     )
 
 
@@ -247,17 +314,27 @@ def company_detail(request: HttpRequest, company_id: str) -> HttpResponse:
     company = get_object_or_404(Company, pk=company_id)
     bids_qs = scope_by_sector(Bid.objects.filter(company=company), request.user, "tender__sector")
     bids = list(bids_qs.select_related("tender").order_by("-tender__announced_on", "bid_id")[:200])
-    monthly = (
-        bids_qs.annotate(month=TruncMonth("tender__announced_on")).values("month")
-        .annotate(n=Count("bid_id"), wins=Count("bid_id", filter=Q(tender__winner_id=F("company_id"))))
-        .order_by("month")
-    )
-    periods = [r["month"].strftime("%Y-%m") if r["month"] else _("unknown") for r in monthly]
+    # wins are the tenders that name the company their winner, with a bid on record or without one (a
+    # results notice, an OCDS award: the winner alone); bids are its bids. Counted from its bids alone, the
+    # named winner of a tender had 0 wins.
+    won_qs = scope_by_sector(Tender.objects.filter(winner=company), request.user)
+    monthly_bids = bids_qs.annotate(month=TruncMonth("tender__announced_on")).values("month").annotate(
+        n=Count("bid_id"), wins=Count("bid_id", filter=Q(tender__winner_id=F("company_id")))
+    ).order_by("month")
+    monthly_wins = won_qs.annotate(month=TruncMonth("announced_on")).values("month").annotate(
+        n=Count("tender_id")).order_by("month")
+    by_month: dict[Any, dict[str, int]] = {}
+    for r in monthly_bids:
+        by_month.setdefault(r["month"], {"bids": 0, "wins": 0})["bids"] = r["n"]
+    for r in monthly_wins:
+        by_month.setdefault(r["month"], {"bids": 0, "wins": 0})["wins"] = r["n"]
+    months = sorted(by_month, key=lambda m: (m is None, m or dt.date.min))
+    periods = [m.strftime("%Y-%m") if m else _("unknown") for m in months]
     history_chart = {
         "type": "bar", "labels": periods,
         "datasets": [
-            {"label": _("Bids"), "data": [r["n"] for r in monthly]},
-            {"label": _("Wins"), "data": [r["wins"] for r in monthly]},
+            {"label": _("Bids"), "data": [by_month[m]["bids"] for m in months]},
+            {"label": _("Wins"), "data": [by_month[m]["wins"] for m in months]},
         ],
     }
     co_bidders = (
@@ -271,13 +348,22 @@ def company_detail(request: HttpRequest, company_id: str) -> HttpResponse:
     if can(request.user, Cap.VIEW_REGISTRY):  # type: ignore[arg-type]
         on = timezone.localdate()
         registry = [(e, e.state(on)) for e in registry_for_company(company)]
-    n_bids = sum(r["n"] for r in monthly)
-    n_wins = sum(r["wins"] for r in monthly)
+    n_bids = sum(r["n"] for r in monthly_bids)
+    won_with_bid = sum(r["wins"] for r in monthly_bids)
+    n_wins = sum(r["n"] for r in monthly_wins)
+    # the tenders it won without a bid on record: counted and listed, since the bids table cannot show them
+    alone_qs = won_qs.exclude(bids__company=company)
+    won_alone = list(alone_qs.order_by("-announced_on", "tender_id")[:200])
+    for t in won_alone:  # each award price in its tender's currency, where the data gives one
+        t.currency_code = foreign_currency(getattr(t, "currency", ""))
     return render(
         request, "tenders/company.html",
         {"company": company, "bids": bids, "n_bids": n_bids, "n_wins": n_wins,
-         "win_rate": (n_wins / n_bids) if n_bids else None, "co_bidders": co_bidders, "n_shown": len(bids), "alerts": alerts,
-         "sanctions": sanctions, "registry": registry, "history_chart": history_chart},
+         "n_won_alone": alone_qs.count() if won_alone else 0, "won_alone": won_alone,
+         # the share of its bids that won: the wins without a bid are no bids and stay out of it
+         "win_rate": (won_with_bid / n_bids) if n_bids else None, "co_bidders": co_bidders,
+         "n_shown": len(bids), "alerts": alerts, "sanctions": sanctions, "registry": registry,
+         "history_chart": history_chart},
     )
 
 

@@ -53,6 +53,16 @@ def wan(value: Any) -> str:
     return _("%(amount)s 10k yuan") % {"amount": f"{Decimal(value) / 10000:,.2f}"}
 
 
+@_figure(lenient=True)
+def money(value: Any, currency: Any = "") -> str:
+    """An amount in its currency: yuan (no currency given, or CNY, RMB, 人民币) in 万元 as :func:`wan`;
+    another currency's amount as it is, with its code ("14,598.60 MXN"): 万元 is the yuan's unit."""
+    code = labels.foreign_currency(currency)
+    if not code:
+        return wan(value)
+    return f"{Decimal(value):,.2f} {code}"
+
+
 @_figure(lenient=False)
 def pct(value: Any, digits: int = 0) -> str:
     return f"{float(value) * 100:.{int(digits)}f}%"
@@ -66,6 +76,18 @@ def score100(value: Any) -> str:
 @register.filter
 def family(code: str) -> str:
     return labels.family_label(code)
+
+
+@register.filter
+def region(code: str) -> str:
+    """A district: a name as it is, a 行政区划代码 said to be one (:func:`bidwatch.web.labels.region_label`)."""
+    return labels.region_label(code)
+
+
+@register.filter
+def indicator_label(code: str) -> str:
+    """An indicator's code named in the page's language (:func:`bidwatch.web.labels.indicator_name`)."""
+    return labels.indicator_name(code)
 
 
 def _label(table: dict[str, Any]) -> Callable[[str], str]:
@@ -116,6 +138,28 @@ def in_page_language(text: Any) -> str:
     if len(parts) != 2 or not _cjk(parts[0]) or _cjk(parts[1][:40]):
         return text
     return parts[0] if _zh() else parts[1]
+
+
+@register.filter
+def scan_text(text: Any) -> str:
+    """A text the scan writes in Chinese only (a finding, a legal basis, a tender's risk explanation): as it
+    is on a Chinese page; on another, marked as the scan's Chinese text (a label, ``lang="zh-Hans"``), not
+    translated."""
+    text = "" if text is None else str(text)
+    if _zh() or not _cjk(text):
+        return escape(text)
+    return format_html('<span class="muted small">{}</span> <span lang="zh-Hans">{}</span>',
+                       _("(the scan's text, in Chinese)"), text)
+
+
+@register.simple_tag
+def scan_text_note() -> str:
+    """Above a list of findings on a page not in Chinese: they are the scan's Chinese text (each row too short
+    to label)."""
+    if _zh():
+        return ""
+    return format_html('<p class="muted small" data-testid="scan-text-note">{}</p>',
+                       _("The findings are the scan's text, in Chinese."))
 
 
 @register.filter
