@@ -51,6 +51,10 @@ class Dataset:
     notices: list[Problem] = field(default_factory=list)
     _has_cache: dict[tuple[str, str], bool] = field(default_factory=dict, repr=False)
 
+    def close(self) -> None:
+        """Close the dataset's connection (a trial load whose tables are loaded again elsewhere)."""
+        self.con.close()
+
     def has(self, table: str, *cols: str) -> bool:
         """Table present and every named column has at least one non-null value."""
         if table not in self.tables:

@@ -86,7 +86,7 @@ def load(path: Path, load_dataset: Callable[..., Any], **options: Any) -> Any:
         notices = [_notice(name, p) for p in problems]  # the rounds' drops and clears too
         if trial is None:
             raise DatasetInvalid([*refused, *notices])
-        trial.con.close()
+        trial.close()
         # the converted tables as the import takes any dataset: its options (an id longer than the platform
         # keeps refuses it); the tables are read into the loader's database, the folder may go
         ds = load_dataset(folder, **options)
