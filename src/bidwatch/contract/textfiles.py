@@ -112,6 +112,18 @@ def _register(scratch: Scratch, name: str, table: pa.Table) -> str:
     return name
 
 
+def _take_missing_as_absent(scratch: Scratch, table: str, column: str, bad: dict[str, str],
+                            notices: list[Problem] | None) -> dict[str, str]:
+    """The paths of ``bad`` that name no file emptied in ``table.column``, said in one notice appended to
+    ``notices`` (:func:`absent_notice`); the other bad paths returned, to be refused as before."""
+    missing = [v for v, why in bad.items() if why == MISSING]
+    if missing:
+        _forget_missing(scratch, table, column, missing)
+        if notices is not None:
+            notices.append(absent_notice(table, column, missing))
+    return {v: why for v, why in bad.items() if why != MISSING}
+
+
 def check_text_paths(scratch: Scratch, base_dir: Path, cap: int | None, *, absent: bool = False,
                      notices: list[Problem] | None = None) -> list[Problem]:
     """Every ``bid_files.text_path`` must name a file inside the dataset folder. ``absent``: one that names no
@@ -125,12 +137,7 @@ def check_text_paths(scratch: Scratch, base_dir: Path, cap: int | None, *, absen
     existing = _existing(base_dir, [s for s in safe.values() if s is not None])
     bad = {p: (OUTSIDE if s is None else MISSING) for p, s in safe.items() if s is None or s not in existing}
     if absent:
-        missing = [p for p, why in bad.items() if why == MISSING]
-        if missing:
-            _forget_missing(scratch, "bid_files", "text_path", missing)
-            if notices is not None:
-                notices.append(absent_notice("bid_files", "text_path", missing))
-        bad = {p: why for p, why in bad.items() if why != MISSING}
+        bad = _take_missing_as_absent(scratch, "bid_files", "text_path", bad, notices)
     if not bad:
         return []
     view = _register(scratch, "__bidwatch_bad_paths",
@@ -177,12 +184,7 @@ def inline_requirements(scratch: Scratch, base_dir: Path, cap: int | None, *, ab
 
     contents, bad = read_text_files(values, read)
     if absent:
-        missing = [v for v, why in bad.items() if why == MISSING]
-        if missing:
-            _forget_missing(scratch, "tenders", "requirements_text", missing)
-            if notices is not None:
-                notices.append(absent_notice("tenders", "requirements_text", missing))
-        bad = {v: why for v, why in bad.items() if why != MISSING}
+        bad = _take_missing_as_absent(scratch, "tenders", "requirements_text", bad, notices)
     problems: list[Problem] = []
     if bad:
         view = _register(scratch, "__bidwatch_bad_requirements",
